@@ -1,0 +1,114 @@
+// Package probe runs ftpdiag's checks against an FTP server: a plan of steps
+// (data), run with deadlines over transcript-recording connections. It never
+// prints; it returns a result that the report package diagnoses and renders.
+package probe
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Anonymous login, as RFC 1635 describes it: the user "anonymous" and an
+// e-mail-like password.
+const (
+	AnonymousUser     = "anonymous"
+	AnonymousPassword = "ftpdiag@example.com"
+)
+
+// Target is a parsed ftp:// URL.
+type Target struct {
+	Host     string // without brackets for IPv6
+	Port     int
+	User     string
+	Password string // never printed; see Redacted
+	Path     string
+	HasPass  bool // the URL itself carried a password
+}
+
+// ErrBadURL is wrapped by every ParseTarget error.
+var ErrBadURL = errors.New("bad URL")
+
+// ParseTarget reads ftp://[user[:password]@]host[:port][/path]. A bare
+// host or host:port is accepted as if ftp:// stood before it.
+func ParseTarget(raw string) (Target, error) {
+	if raw == "" {
+		return Target{}, fmt.Errorf("%w: empty", ErrBadURL)
+	}
+	if !strings.Contains(raw, "://") {
+		raw = "ftp://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Target{}, fmt.Errorf("%w: %s", ErrBadURL, redactErr(err))
+	}
+	if u.Scheme != "ftp" {
+		return Target{}, fmt.Errorf("%w: scheme %q is not ftp (ftpdiag speaks plain FTP: ftp://host[:port])", ErrBadURL, u.Scheme)
+	}
+	t := Target{Host: u.Hostname(), Port: 21, Path: u.Path}
+	if t.Host == "" {
+		return Target{}, fmt.Errorf("%w: no host in %q", ErrBadURL, Redact(raw))
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return Target{}, fmt.Errorf("%w: port %q is not a number from 1 to 65535", ErrBadURL, p)
+		}
+		t.Port = n
+	}
+	if u.User != nil {
+		t.User = u.User.Username()
+		t.Password, t.HasPass = u.User.Password()
+	}
+	if t.User == "" {
+		t.User = AnonymousUser
+		if !t.HasPass {
+			t.Password = AnonymousPassword
+		}
+	}
+	return t, nil
+}
+
+// Addr is host:port for dialling.
+func (t Target) Addr() string { return net.JoinHostPort(t.Host, strconv.Itoa(t.Port)) }
+
+// Anonymous tells whether the login is anonymous.
+func (t Target) Anonymous() bool {
+	return strings.EqualFold(t.User, AnonymousUser) || strings.EqualFold(t.User, "ftp")
+}
+
+// URL is the target as a URL without its password.
+func (t Target) URL() string {
+	u := url.URL{Scheme: "ftp", Host: t.Addr(), Path: t.Path}
+	if t.Path == "" {
+		u.Path = "/"
+	}
+	if t.User != "" && !t.Anonymous() {
+		u.User = url.User(t.User)
+	}
+	return u.String()
+}
+
+// Redact removes a password from a raw URL string.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.User(u.User.Username())
+	}
+	return u.String()
+}
+
+// redactErr keeps url.Error from echoing the URL, password included.
+func redactErr(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,34 @@
+package transcript
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"syscall"
+)
+
+// Classify maps a network error onto an Outcome, by error value and never by
+// the text of the error.
+func Classify(err error) Outcome {
+	switch {
+	case err == nil:
+		return Connected
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return Refused
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return Reset
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH),
+		errors.Is(err, syscall.EHOSTDOWN), errors.Is(err, syscall.ENETDOWN):
+		return Unreachable
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, syscall.ETIMEDOUT):
+		return Timeout
+	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
+		return Closed
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return Timeout
+	}
+	return Failed
+}

@@ -1,0 +1,83 @@
+package transcript
+
+import (
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Mask stands in for every password ftpdiag has seen.
+const Mask = "xxxxxxxx"
+
+// Redactor replaces known secrets, and the password part of any URL, by Mask.
+type Redactor struct {
+	mu      sync.RWMutex
+	secrets []string
+}
+
+// NewRedactor returns a Redactor that knows no secrets yet; it still removes
+// passwords from URLs.
+func NewRedactor(secrets ...string) *Redactor {
+	r := &Redactor{}
+	r.Add(secrets...)
+	return r
+}
+
+// Add registers secrets. Empty strings are ignored, and so are very short
+// ones, since masking every "a" in a transcript would hide more than it protects
+// (a one-letter password is still removed from PASS lines and URLs).
+func (r *Redactor) Add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
+		if len(s) < 2 || s == Mask {
+			continue
+		}
+		r.secrets = append(r.secrets, s)
+		if esc := url.QueryEscape(s); esc != s {
+			r.secrets = append(r.secrets, esc, url.PathEscape(s))
+		}
+	}
+	// Longest first, so a secret that contains another is masked whole.
+	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+}
+
+// Redact returns s with URL passwords and known secrets masked.
+func (r *Redactor) Redact(s string) string {
+	if s == "" {
+		return s
+	}
+	s = RedactURLs(s)
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, sec := range r.secrets {
+		s = strings.ReplaceAll(s, sec, Mask)
+	}
+	return s
+}
+
+// userinfo matches the user:password@ part of a URL anywhere in a text.
+var userinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s/]*@`)
+
+// RedactURLs removes the password from every URL in s, keeping the user:
+// "ftp://john:secret@host/" becomes "ftp://john@host/".
+func RedactURLs(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	return userinfo.ReplaceAllString(s, "$1@")
+}
+
+// RedactCommand masks the argument of a PASS (or ACCT) command line.
+func RedactCommand(line string) string {
+	verb, _, hasArg := strings.Cut(strings.TrimLeft(line, " "), " ")
+	switch strings.ToUpper(verb) {
+	case "PASS", "ACCT":
+		if hasArg {
+			return strings.ToUpper(verb) + " " + Mask
+		}
+	}
+	return line
+}

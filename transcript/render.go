@@ -1,0 +1,222 @@
+package transcript
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Indent is how far continuation lines of a reply, and notes, stand in,
+// as in the sample transcripts that FTP servers' manuals show.
+const Indent = "      "
+
+// Describe makes the sentence an event line shows when none was given.
+func Describe(ev EventInfo) string {
+	switch ev.Op {
+	case OpSession:
+		return "session"
+	case OpResolve:
+		if ev.Outcome == Resolved {
+			return fmt.Sprintf("%s resolves to %s%s", ev.Addr, ev.Local, took(ev))
+		}
+		return fmt.Sprintf("%s does not resolve%s", ev.Addr, because(ev))
+	case OpConnect:
+		return "control connection to " + ev.Addr + ": " + outcomeText(ev)
+	case OpDataConnect:
+		return "data connection to " + ev.Addr + ": " + outcomeText(ev)
+	case OpDataListen:
+		if ev.Outcome == Failed {
+			return "cannot listen for a data connection" + because(ev)
+		}
+		return "listening for a data connection on " + ev.Addr
+	case OpDataAccept:
+		if ev.Outcome == Timeout {
+			return fmt.Sprintf("no data connection arrived in %s", Human(ev.Dur))
+		}
+		return "data connection from " + ev.Addr + ": " + outcomeText(ev)
+	case OpDataClose:
+		return fmt.Sprintf("data connection closed by the %s: %s, %d bytes%s", orUnknown(ev.By), ev.Outcome, ev.Bytes, took(ev))
+	case OpClose:
+		return fmt.Sprintf("control connection closed by the %s%s", orUnknown(ev.By), because(ev))
+	case OpTLS:
+		return "TLS handshake: " + outcomeText(ev)
+	}
+	return string(ev.Op) + ": " + outcomeText(ev)
+}
+
+func outcomeText(ev EventInfo) string {
+	switch ev.Outcome {
+	case Connected:
+		return "connected" + took(ev)
+	case Timeout:
+		return "no answer after " + Human(ev.Dur)
+	case Refused:
+		return "refused (connection reset)" + took(ev)
+	case Unreachable:
+		return "unreachable" + because(ev)
+	case Rejected:
+		return "rejected" + because(ev)
+	case "":
+		return "unknown"
+	}
+	return string(ev.Outcome) + because(ev)
+}
+
+func took(ev EventInfo) string {
+	if ev.Dur <= 0 {
+		return ""
+	}
+	return " in " + Human(ev.Dur)
+}
+
+func because(ev EventInfo) string {
+	if ev.Err == "" {
+		return ""
+	}
+	return " (" + ev.Err + ")"
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "peer"
+	}
+	return s
+}
+
+// Human writes a duration the way a person would say it: 5s, 1.5s, 230ms, 0.4ms.
+func Human(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return strconv.FormatFloat(float64(d.Round(10*time.Millisecond))/1e9, 'f', -1, 64) + "s"
+	case d >= 10*time.Millisecond:
+		return strconv.Itoa(int(d.Round(time.Millisecond)/time.Millisecond)) + "ms"
+	case d >= time.Millisecond:
+		return strconv.FormatFloat(float64(d.Round(100*time.Microsecond))/1e6, 'f', -1, 64) + "ms"
+	}
+	return strconv.FormatFloat(float64(d.Round(10*time.Microsecond))/1e6, 'f', -1, 64) + "ms"
+}
+
+// RenderOptions tune the text rendering.
+type RenderOptions struct {
+	Times    bool // prefix each line with its time since the start
+	Headings bool // head each session with what it tests (when there are several)
+	// Style, when set, decorates a rendered line by its kind (colour); it must
+	// not change the text itself.
+	Style func(k Kind, line string) string
+}
+
+// Render writes entries in the style of a server manual's sample transcript:
+//
+//	220: Welcome To Rumpus!
+//	      Service ready for new user
+//	Cmd: USER john
+//	331: Password required
+//	--> data connection to 192.168.1.175:3003: no answer after 5s
+//	      ^ a note about the line above
+//
+// Entries of one session are kept together, sessions one after another.
+func Render(w io.Writer, entries []Entry, opt RenderOptions) error {
+	ew := &errWriter{w: w}
+	sessions := SessionOrder(entries)
+	for i, id := range sessions {
+		for _, e := range entries {
+			if e.Session != id {
+				continue
+			}
+			if e.Kind == Event && e.Event != nil && e.Event.Op == OpSession {
+				if opt.Headings && len(sessions) > 1 {
+					if i > 0 {
+						ew.printf("\n")
+					}
+					ew.printf("%s\n", opt.style(Event, fmt.Sprintf("=== session %d: %s", id, e.Text)))
+				}
+				continue
+			}
+			for _, line := range RenderEntry(e) {
+				if opt.Times {
+					line = fmt.Sprintf("[%8.3fs] %s", e.T.Seconds(), line)
+				}
+				ew.printf("%s\n", opt.style(e.Kind, line))
+			}
+		}
+	}
+	return ew.err
+}
+
+func (o RenderOptions) style(k Kind, line string) string {
+	if o.Style == nil {
+		return line
+	}
+	return o.Style(k, line)
+}
+
+// SessionOrder lists the session numbers in the order they first appear.
+func SessionOrder(entries []Entry) []int {
+	var ids []int
+	seen := map[int]bool{}
+	for _, e := range entries {
+		if !seen[e.Session] {
+			seen[e.Session] = true
+			ids = append(ids, e.Session)
+		}
+	}
+	return ids
+}
+
+// RenderEntry returns the lines that show one entry (without a trailing newline).
+func RenderEntry(e Entry) []string {
+	switch e.Kind {
+	case Command:
+		return []string{"Cmd: " + e.Text}
+	case Reply:
+		return renderReply(e)
+	case Event:
+		return []string{"--> " + e.Text}
+	case Note:
+		var out []string
+		for _, l := range strings.Split(e.Text, "\n") {
+			out = append(out, Indent+"^ "+l)
+		}
+		return out
+	}
+	return []string{e.Text}
+}
+
+// renderReply turns "220-Welcome\n220 Ready" into "220: Welcome" with the
+// following lines indented under it, their code prefixes removed.
+func renderReply(e Entry) []string {
+	lines := strings.Split(e.Text, "\n")
+	code := strconv.Itoa(e.Code)
+	var out []string
+	for i, l := range lines {
+		l = strings.TrimRight(l, "\r")
+		if len(l) >= 4 && l[:3] == code && (l[3] == '-' || l[3] == ' ') {
+			l = l[4:]
+		} else if l == code {
+			l = ""
+		}
+		if i == 0 && e.Code != 0 {
+			out = append(out, code+": "+l)
+			continue
+		}
+		if i == 0 {
+			out = append(out, l)
+			continue
+		}
+		out = append(out, Indent+strings.TrimLeft(l, " "))
+	}
+	return out
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
