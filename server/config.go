@@ -1,0 +1,77 @@
+// Package server is ftpdiag's reference FTP server: a command table, one
+// small handler per verb, the file tree behind os.Root, passive and active
+// data connections, and per-session transcripts.
+package server
+
+import (
+	"time"
+)
+
+// Config is everything the server is told at start-up. The zero value of a
+// field means its default, as noted.
+type Config struct {
+	// Listen is the control address (default ":21").
+	Listen string
+	// PasvMin..PasvMax is the passive port range (default 3000..3000+MaxConns).
+	// PasvMin 0 with PasvMax 0 means the default; PasvMin -1 means "any free
+	// port" (tests on a shared loopback use this).
+	PasvMin, PasvMax int
+	// PasvAddress is the address advertised in 227 replies behind NAT
+	// (default: the local address of the control connection).
+	PasvAddress string
+	// ActiveFrom20 makes active-mode connections come from port 20 when the
+	// process may bind it; otherwise, or when false, from any port.
+	ActiveFrom20 bool
+	// Root is the directory served; "" serves the built-in demo tree.
+	Root string
+	// Writable enables STOR APPE DELE MKD RMD RNFR RNTO.
+	Writable bool
+	// Users maps user names to passwords.
+	Users map[string]string
+	// Anonymous allows "anonymous" and "ftp" with any password, read-only.
+	Anonymous bool
+	// MaxConns limits control connections in total (default 24);
+	// MaxPerAddr limits them per client address (default 8).
+	MaxConns, MaxPerAddr int
+	// IdleTimeout closes a control connection that sends nothing (default 5m);
+	// DataTimeout bounds waiting for, and stalls on, a data connection (default 30s).
+	IdleTimeout, DataTimeout time.Duration
+	// LoginDelay is added to every failed login (default 1s; tests set it lower).
+	LoginDelay time.Duration
+	// TranscriptDir, when set, receives one transcript file per session.
+	TranscriptDir string
+	// Greeting is the text of the 220 reply (default "ftpdiag reference server ready").
+	Greeting string
+	// Faults injects failures, so the probe can be tested against this server
+	// misbehaving on purpose. Never set by the command line.
+	Faults Faults
+}
+
+// Faults are deliberate misbehaviours for tests. The zero value is a
+// correct server.
+type Faults struct {
+	// AdvertiseAddress replaces the address in 227 replies (e.g. "10.0.0.5"),
+	// without changing where the server listens.
+	AdvertiseAddress string
+	// AdvertisePortOffset is added to the port in 227/229 replies, so the
+	// client dials a port nothing listens on.
+	AdvertisePortOffset int
+	// Reply425 answers LIST/NLST/RETR with 425 after accepting the data connection.
+	Reply425 bool
+	// StallAfter stops sending a data transfer after this many bytes (0: never),
+	// keeping the connection open.
+	StallAfter int64
+	// SizeLie is added to the size announced by SIZE and in the 150 reply.
+	SizeLie int64
+	// RequireTLS answers USER with 530 asking for AUTH TLS, and AUTH TLS with 504.
+	RequireTLS bool
+	// CloseAfter closes the control connection, without a reply, on receiving
+	// this verb (e.g. "PASV").
+	CloseAfter string
+	// RefuseEPSV answers EPSV with 502; RefusePASV answers PASV with 502.
+	RefuseEPSV, RefusePASV bool
+	// RefusePORT answers PORT and EPRT with 500.
+	RefusePORT bool
+	// NoCallback accepts PORT/EPRT but never connects back.
+	NoCallback bool
+}
