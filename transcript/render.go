@@ -130,7 +130,7 @@ func Render(w io.Writer, entries []Entry, opt RenderOptions) error {
 					if i > 0 {
 						ew.printf("\n")
 					}
-					ew.printf("%s\n", opt.style(Event, fmt.Sprintf("=== session %d: %s", id, e.Text)))
+					ew.printf("%s\n", opt.style(Event, RenderEntry(e)[0]))
 				}
 				continue
 			}
@@ -173,6 +173,9 @@ func RenderEntry(e Entry) []string {
 	case Reply:
 		return renderReply(e)
 	case Event:
+		if e.Event != nil && e.Event.Op == OpSession {
+			return []string{fmt.Sprintf("=== session %d: %s", e.Session, e.Text)}
+		}
 		return []string{"--> " + e.Text}
 	case Note:
 		var out []string
