@@ -1,0 +1,84 @@
+package report
+
+// CatalogueEntry is one finding code of ../shared/DIAGNOSES.md: its stable
+// code, its severity and the one-line title every renderer shows.
+type CatalogueEntry struct {
+	Code     string
+	Severity Severity
+	Title    string
+}
+
+// Finding codes, as the contract spells them. Code that builds findings uses
+// these names so a typo is a compile error rather than an unknown code.
+const (
+	CodeDNSFailed          = "dns.failed"
+	CodeControlRefused     = "control.refused"
+	CodeControlTimeout     = "control.timeout"
+	CodeControlUnreachable = "control.unreachable"
+	CodeControlNoGreeting  = "control.no-greeting"
+	CodeControlNotFTP      = "control.not-ftp"
+	CodeControlBusy        = "control.busy"
+	CodeControlClosed      = "control.closed"
+	CodeLoginRejected      = "login.rejected"
+	CodeLoginTLSRequired   = "login.tls-required"
+	CodePasvUnsupported    = "pasv.unsupported"
+	CodePasvBadReply       = "pasv.bad-reply"
+	CodePasvPrivate        = "pasv.private-address"
+	CodePasvForeign        = "pasv.foreign-address"
+	CodePassiveTimeout     = "data.passive.timeout"
+	CodePassiveRefused     = "data.passive.refused"
+	CodePassivePartial     = "data.passive.partial"
+	CodeDataRejected       = "data.rejected"
+	CodeEPSVUnsupported    = "epsv.unsupported"
+	CodePortRefused        = "active.port-refused"
+	CodeNoCallback         = "active.no-callback"
+	CodeClientNAT          = "active.client-nat"
+	CodeALGRewrite         = "active.alg-rewrite"
+	CodeTransferStalled    = "transfer.stalled"
+	CodeSizeMismatch       = "transfer.size-mismatch"
+	CodeTLSUnsupported     = "tls.unsupported"
+	CodeTLSSessionReuse    = "tls.session-reuse-required"
+	CodeReplySlow          = "reply.slow"
+)
+
+// Catalogue lists every code of the contract, in the contract's order.
+var Catalogue = []CatalogueEntry{
+	{CodeDNSFailed, Critical, "The host name does not resolve"},
+	{CodeControlRefused, Critical, "The control connection is refused"},
+	{CodeControlTimeout, Critical, "The control connection gets no answer"},
+	{CodeControlUnreachable, Critical, "The server's network or host is unreachable"},
+	{CodeControlNoGreeting, Critical, "The server connects but never greets"},
+	{CodeControlNotFTP, Critical, "Another protocol answers on the FTP port"},
+	{CodeControlBusy, Critical, "The server refuses the session at the greeting"},
+	{CodeControlClosed, Critical, "The server closed the control connection mid-session"},
+	{CodeLoginRejected, Critical, "The login is refused"},
+	{CodeLoginTLSRequired, Critical, "The server demands TLS before login"},
+	{CodePasvUnsupported, Warning, "Passive mode (PASV) is refused"},
+	{CodePasvBadReply, Critical, "The PASV reply cannot be used"},
+	{CodePasvPrivate, Warning, "The PASV reply names a private address"},
+	{CodePasvForeign, Warning, "The PASV reply names another public address"},
+	{CodePassiveTimeout, Critical, "Passive data connections time out"},
+	{CodePassiveRefused, Critical, "Passive data connections are refused"},
+	{CodePassivePartial, Critical, "Part of the passive port range is blocked"},
+	{CodeDataRejected, Critical, "The server rejects the data connection"},
+	{CodeEPSVUnsupported, Info, "Extended passive mode (EPSV) is not supported"},
+	{CodePortRefused, Warning, "The server refuses active mode (PORT/EPRT)"},
+	{CodeNoCallback, Warning, "Active mode: the server never connects back"},
+	{CodeClientNAT, Info, "The client is behind NAT"},
+	{CodeALGRewrite, Info, "A router rewrote the PORT command"},
+	{CodeTransferStalled, Critical, "A transfer stopped moving"},
+	{CodeSizeMismatch, Critical, "The bytes received differ from the size announced"},
+	{CodeTLSUnsupported, Warning, "TLS (AUTH TLS) is not offered"},
+	{CodeTLSSessionReuse, Critical, "TLS data connections must resume the control session"},
+	{CodeReplySlow, Info, "The server answers slowly"},
+}
+
+// Lookup finds a code in the catalogue.
+func Lookup(code string) (CatalogueEntry, bool) {
+	for _, e := range Catalogue {
+		if e.Code == code {
+			return e, true
+		}
+	}
+	return CatalogueEntry{}, false
+}
