@@ -1,0 +1,225 @@
+package selftest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// firewallReadTimeout bounds one call of nft or iptables-save; both answer in
+// milliseconds unless the kernel is wedged, and the self-test must not hang then.
+const firewallReadTimeout = 5 * time.Second
+
+// nftCommand runs nft; tests point it into their own network namespace.
+var nftCommand = []string{"nft"}
+
+// FirewallVerdict is the local firewall's answer for a new inbound TCP connection to a port.
+type FirewallVerdict string
+
+const (
+	FwAccept FirewallVerdict = "accept"
+	FwDrop   FirewallVerdict = "drop"
+	FwReject FirewallVerdict = "reject"
+)
+
+// Blocker is one rule (or a chain's policy) that drops or rejects new inbound
+// connections to some of the ports the server needs.
+type Blocker struct {
+	Ports   []int
+	Verdict FirewallVerdict
+	// Conditional is set when the rule also matches on something the self-test
+	// cannot know (the source address, the interface): it blocks some clients.
+	Conditional bool
+	Where       string // "nftables table inet filter chain input" or "iptables INPUT"
+	Rule        string // the rule as the tool prints it, or "policy drop"
+}
+
+// String is one line for the report.
+func (b Blocker) String() string {
+	some := ""
+	if b.Conditional {
+		some = " for some clients"
+	}
+	return fmt.Sprintf("%s %s%s: %s (%s)", PortRanges(b.Ports), b.Verdict, some, b.Rule, b.Where)
+}
+
+// ReadFirewall asks nftables (or, where nft is absent, iptables-save) which of
+// ports would be dropped or rejected for a new inbound connection. The string
+// says which tool was read, or why none could be.
+func ReadFirewall(ctx context.Context, ports []int) ([]Blocker, string) {
+	ctx, cancel := context.WithTimeout(ctx, firewallReadTimeout)
+	defer cancel()
+	if _, err := exec.LookPath("nft"); err == nil {
+		nft := func(args ...string) *exec.Cmd {
+			argv := append(append([]string(nil), nftCommand...), args...)
+			return exec.CommandContext(ctx, argv[0], argv[1:]...)
+		}
+		js, err := nft("-j", "list", "ruleset").Output()
+		if err != nil {
+			return nil, "nftables could not be read (" + firstLine(err) + "; run as root)"
+		}
+		text, _ := nft("-a", "list", "ruleset").Output()
+		bl, err := EvalNftables(js, string(text), ports)
+		if err != nil {
+			return nil, "nftables ruleset not understood: " + err.Error()
+		}
+		return bl, "nftables"
+	}
+	if _, err := exec.LookPath("iptables-save"); err == nil {
+		out, err := exec.CommandContext(ctx, "iptables-save").Output()
+		if err != nil {
+			return nil, "iptables could not be read (" + firstLine(err) + "; run as root)"
+		}
+		return EvalIptables(string(out), ports), "iptables"
+	}
+	return nil, "neither nft nor iptables-save is installed; local firewall rules not checked"
+}
+
+func firstLine(err error) string {
+	if ee, ok := err.(*exec.ExitError); ok && len(ee.Stderr) > 0 {
+		return strings.SplitN(strings.TrimSpace(string(ee.Stderr)), "\n", 2)[0]
+	}
+	return err.Error()
+}
+
+type nftDoc struct {
+	Nftables []map[string]json.RawMessage `json:"nftables"`
+}
+
+type nftChain struct {
+	Family, Table, Name, Type, Hook, Policy string
+	Prio                                    int
+}
+
+type nftRule struct {
+	Family, Table, Chain string
+	Handle               int
+	Expr                 []map[string]json.RawMessage
+}
+
+// EvalNftables walks every input-hook filter chain for each port, as the
+// kernel would for a new TCP connection from an unknown source. text is
+// `nft -a list ruleset`, used only to quote the blocking rule.
+func EvalNftables(js []byte, text string, ports []int) ([]Blocker, error) {
+	var doc nftDoc
+	if err := json.Unmarshal(js, &doc); err != nil {
+		return nil, err
+	}
+	chains := map[string]nftChain{}
+	rules := map[string][]nftRule{}
+	var hooks []nftChain
+	for _, obj := range doc.Nftables {
+		if raw, ok := obj["chain"]; ok {
+			var c nftChain
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return nil, err
+			}
+			chains[c.Family+" "+c.Table+" "+c.Name] = c
+			if c.Hook == "input" && c.Type == "filter" {
+				hooks = append(hooks, c)
+			}
+		}
+		if raw, ok := obj["rule"]; ok {
+			var r nftRule
+			if err := json.Unmarshal(raw, &r); err != nil {
+				return nil, err
+			}
+			k := r.Family + " " + r.Table + " " + r.Chain
+			rules[k] = append(rules[k], r)
+		}
+	}
+	sort.SliceStable(hooks, func(i, j int) bool { return hooks[i].Prio < hooks[j].Prio })
+	quotes := ruleQuotes(text)
+	ev := nftEval{rules: rules, quotes: quotes}
+	var out []Blocker
+	for _, c := range hooks {
+		if c.Family != "inet" && c.Family != "ip" && c.Family != "ip6" {
+			continue
+		}
+		out = append(out, ev.chainBlockers(c, ports)...)
+	}
+	return mergeBlockers(out), nil
+}
+
+type nftEval struct {
+	rules  map[string][]nftRule
+	quotes map[string]string
+}
+
+func (ev nftEval) chainBlockers(c nftChain, ports []int) []Blocker {
+	where := fmt.Sprintf("nftables table %s %s chain %s", c.Family, c.Table, c.Name)
+	var out []Blocker
+	for _, p := range ports {
+		v, rule, cond := ev.walk(c.Family+" "+c.Table+" "+c.Name, p, 0)
+		if v == "" {
+			if c.Policy != "drop" {
+				continue
+			}
+			v, rule = FwDrop, "policy drop (no rule accepts it)"
+		}
+		if v == FwAccept {
+			continue
+		}
+		out = append(out, Blocker{Ports: []int{p}, Verdict: v, Conditional: cond, Where: where, Rule: rule})
+	}
+	return out
+}
+
+// walk returns the verdict of chain k for a new connection to port, the rule
+// that decided it, and whether a rule with an unknowable match decided it.
+// Conditional accepts are passed over: they let only some clients in.
+func (ev nftEval) walk(k string, port, depth int) (FirewallVerdict, string, bool) {
+	if depth > 16 {
+		return "", "", false
+	}
+	family, table := strings.Fields(k)[0], strings.Fields(k)[1]
+	for _, r := range ev.rules[k] {
+		match, certain, verdict, target := evalRule(r, port)
+		if !match {
+			continue
+		}
+		if target != "" {
+			v, rule, cond := ev.walk(family+" "+table+" "+target, port, depth+1)
+			if v != "" && (certain || v != FwAccept) {
+				return v, rule, cond || !certain
+			}
+			continue
+		}
+		if verdict == "" || (verdict == FwAccept && !certain) {
+			continue
+		}
+		return verdict, ev.quote(r), !certain
+	}
+	return "", "", false
+}
+
+func (ev nftEval) quote(r nftRule) string {
+	if q, ok := ev.quotes[r.Table+"/"+strconv.Itoa(r.Handle)]; ok {
+		return q
+	}
+	return fmt.Sprintf("rule handle %d", r.Handle)
+}
+
+var handleRe = regexp.MustCompile(`^\s*(.*?)\s*# handle (\d+)$`)
+
+// ruleQuotes maps table/handle to the rule's text in `nft -a list ruleset`.
+func ruleQuotes(text string) map[string]string {
+	q := map[string]string{}
+	table := ""
+	for _, l := range strings.Split(text, "\n") {
+		if f := strings.Fields(l); len(f) >= 3 && f[0] == "table" {
+			table = f[2]
+			continue
+		}
+		if m := handleRe.FindStringSubmatch(l); m != nil && !strings.HasPrefix(strings.TrimSpace(l), "chain ") {
+			q[table+"/"+m[2]] = m[1]
+		}
+	}
+	return q
+}
