@@ -1,10 +1,13 @@
 package selftest
 
 import (
+	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -36,12 +39,51 @@ func TestCheckBindNamesHolder(t *testing.T) {
 	}
 }
 
-func TestCheckBindDeniedWithoutPrivilege(t *testing.T) {
+// TestCheckBindDenied runs the check as the unprivileged user nobody, in a
+// child process, since root may bind any port.
+func TestCheckBindDenied(t *testing.T) {
+	if os.Getenv("FTPDIAG_BIND_CHILD") == "1" {
+		got := CheckBind([]int{21}, func(int) string { return "control" })
+		fmt.Print(got[0].Status)
+		os.Exit(0)
+	}
+	bin := os.Args[0]
 	if os.Geteuid() == 0 {
-		t.Skip("root may bind low ports; the denied case needs an unprivileged user")
+		bin = copyForNobody(t, bin)
 	}
-	got := CheckBind([]int{21}, func(int) string { return "control" })
-	if got[0].Status != BindDenied && got[0].Status != BindInUse {
-		t.Errorf("port 21 as a user: %q", got[0].Status)
+	cmd := exec.Command(bin, "-test.run=^TestCheckBindDenied$")
+	cmd.Env = append(os.Environ(), "FTPDIAG_BIND_CHILD=1")
+	if os.Geteuid() == 0 {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("child: %v: %s", err, out)
+	}
+	if got := string(out); got != string(BindDenied) {
+		t.Errorf("binding port 21 as an unprivileged user: %q, want %q", got, BindDenied)
+	}
+}
+
+// copyForNobody copies the test binary where the user nobody can run it (the
+// go tool builds it in a directory only root may enter).
+func copyForNobody(t *testing.T, bin string) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "ftpdiag-bind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := dir + "/selftest.test"
+	if err := os.WriteFile(dst, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }
