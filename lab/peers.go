@@ -1,0 +1,112 @@
+package lab
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The account every lab server has, and its passive port range: ten ports,
+// so that a scenario can block part of it.
+const (
+	User     = "john"
+	Password = "secret"
+	PasvMin  = 3000
+	PasvMax  = 3009
+	FTPPort  = 21
+)
+
+// PasvRange is the passive range in nft syntax.
+var PasvRange = fmt.Sprintf("%d-%d", PasvMin, PasvMax)
+
+// ServerOptions configure a lab FTP server.
+type ServerOptions struct {
+	// PasvAddress is the address advertised in 227 replies; "" lets the
+	// server advertise the address it holds (its private one behind NAT).
+	PasvAddress string
+}
+
+// URL is the probe's and curl's target: the server's public address.
+func URL() string {
+	return fmt.Sprintf("ftp://%s:%s@%s:%d/", User, Password, ServerPublic, FTPPort)
+}
+
+// StartReference runs `ftpdiag serve` (the binary at bin) in the server
+// namespace and waits until it listens.
+func (n *Net) StartReference(t testing.TB, bin string, opt ServerOptions) *Proc {
+	t.Helper()
+	args := []string{"serve",
+		"--listen", fmt.Sprintf("%s:%d", n.ServerAddr(), FTPPort),
+		"--pasv-ports", PasvRange,
+		"--user", User + ":" + Password,
+	}
+	if opt.PasvAddress != "" {
+		args = append(args, "--pasv-address", opt.PasvAddress)
+	}
+	p := n.Start(t, n.Server, bin, args...)
+	n.WaitListen(t, p, n.Server, FTPPort)
+	return p
+}
+
+// StartPureFTPd runs Debian's pure-ftpd (the binary at bin) in the server
+// namespace with one virtual user, without reverse DNS (-H), and waits until
+// it listens. pure-pw (next to it in usr/bin) writes the user database.
+func (n *Net) StartPureFTPd(t testing.TB, bin string, opt ServerOptions) *Proc {
+	t.Helper()
+	// Not t.TempDir: its parent is private to root, and pure-ftpd drops to
+	// the user nobody before it reads the home directory.
+	dir, err := os.MkdirTemp("", "ftpdlab-pure-")
+	if err != nil {
+		t.Fatalf("lab: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	db, err := pureUsers(bin, dir)
+	if err != nil {
+		t.Fatalf("lab: pure-ftpd users: %v", err)
+	}
+	args := []string{
+		"-l", "puredb:" + db,
+		"-E", // no anonymous login: it would need a system user ftp
+		"-H", // no reverse DNS: the lab has none, and each lookup would stall
+		"-S", fmt.Sprintf("%s,%d", n.ServerAddr(), FTPPort),
+		"-p", fmt.Sprintf("%d:%d", PasvMin, PasvMax),
+	}
+	if opt.PasvAddress != "" {
+		args = append(args, "-P", opt.PasvAddress)
+	}
+	p := n.Start(t, n.Server, bin, args...)
+	n.WaitListen(t, p, n.Server, FTPPort)
+	return p
+}
+
+// pureUsers makes a home directory with a file to download and a puredb
+// database holding User, owned by nobody (65534), and returns the database.
+func pureUsers(bin, dir string) (string, error) {
+	home := filepath.Join(dir, "home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(home, "hello.txt"), []byte(strings.Repeat("hello from the lab\n", 200)), 0o644); err != nil {
+		return "", err
+	}
+	for _, p := range []string{dir, home, filepath.Join(home, "hello.txt")} {
+		if err := os.Chown(p, 65534, 65534); err != nil {
+			return "", err
+		}
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return "", err
+	}
+	pw := filepath.Join(filepath.Dir(filepath.Dir(bin)), "bin", "pure-pw")
+	db := filepath.Join(dir, "users.pdb")
+	cmd := exec.Command(pw, "useradd", User, "-u", "65534", "-g", "65534", "-d", home,
+		"-f", filepath.Join(dir, "users.passwd"), "-m", "-F", db)
+	cmd.Stdin = strings.NewReader(Password + "\n" + Password + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("%s: %w: %s", pw, err, out)
+	}
+	return db, nil
+}

@@ -1,0 +1,236 @@
+package lab
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"ftpdiag/report"
+)
+
+var tableFile = flag.String("table", "", "write the side-by-side table (markdown) to `FILE`")
+
+// expect is what the probe must say about a scenario with one server.
+type expect struct {
+	codes   []string
+	verdict report.Verdict
+}
+
+// scenario is one broken (or healthy) network. ref is what the probe must
+// say with ftpdiag's reference server, pure with pure-ftpd; nil where the
+// server does not apply.
+type scenario struct {
+	name     string
+	topo     Topology
+	pasvAddr string // the address the server is told to advertise
+	sampling bool   // the probe samples a partly blocked range: 3 timeouts
+	active   bool   // the scenario is about active mode: curl -P - too
+	blocked  [2]int // passive ports the firewall blocks, for data.passive.partial
+	ref      *expect
+	pure     *expect
+}
+
+func want(v report.Verdict, codes ...string) *expect { return &expect{codes: codes, verdict: v} }
+
+// fromClient matches what arrives at the router from the client's side.
+const fromClient = `iifname "rc" `
+
+var scenarios = []scenario{
+	{name: "healthy",
+		ref: want(report.OK), pure: want(report.OK)},
+	{name: "passive range dropped",
+		topo: Topology{RouterRules: []string{fromClient + "tcp dport " + PasvRange + " drop"}},
+		ref:  want(report.VCritical, "data.passive.timeout"), pure: want(report.VCritical, "data.passive.timeout")},
+	{name: "passive range rejected",
+		topo: Topology{RouterRules: []string{fromClient + "tcp dport " + PasvRange + " reject with tcp reset"}},
+		ref:  want(report.VCritical, "data.passive.refused"), pure: want(report.VCritical, "data.passive.refused")},
+	{name: "part of the passive range dropped", sampling: true, blocked: [2]int{3005, 3009},
+		topo: Topology{RouterRules: []string{fromClient + "tcp dport 3005-3009 drop"}},
+		ref:  want(report.VCritical, "data.passive.partial"), pure: want(report.VCritical, "data.passive.partial")},
+	{name: "server behind NAT advertises its private address, data forwarded",
+		topo: Topology{ServerNAT: true, Forward: []string{"21", PasvRange}},
+		ref:  want(report.VWarning, "pasv.private-address"), pure: want(report.VWarning, "pasv.private-address")},
+	{name: "server behind NAT advertises its private address, data not forwarded",
+		topo: Topology{ServerNAT: true, Forward: []string{"21"}},
+		ref:  want(report.VCritical, "data.passive.refused", "pasv.private-address"),
+		pure: want(report.VCritical, "data.passive.refused", "pasv.private-address")},
+	{name: "server behind NAT configured with its public address", pasvAddr: ServerPublic,
+		topo: Topology{ServerNAT: true, Forward: []string{"21", PasvRange}},
+		ref:  want(report.OK), pure: want(report.OK)},
+	{name: "control port dropped",
+		topo: Topology{RouterRules: []string{fromClient + "tcp dport 21 drop"}},
+		ref:  want(report.VCritical, "control.timeout"), pure: want(report.VCritical, "control.timeout")},
+	{name: "control port rejected",
+		topo: Topology{RouterRules: []string{fromClient + "tcp dport 21 reject with tcp reset"}},
+		ref:  want(report.VCritical, "control.refused"), pure: want(report.VCritical, "control.refused")},
+	{name: "client firewall blocks active mode", active: true,
+		topo: Topology{ClientRules: []string{`iifname != "lo" ct state new drop`}},
+		ref:  want(report.VWarning, "active.no-callback"), pure: want(report.VWarning, "active.no-callback")},
+	{name: "client behind NAT, no FTP helper", active: true,
+		topo: Topology{ClientNAT: true},
+		// The reference server tells the probe the address it sees (SITE
+		// WHOAMI); pure-ftpd refuses PORT to an address it does not see.
+		ref:  want(report.VWarning, "active.client-nat", "active.no-callback"),
+		pure: want(report.VWarning, "active.port-refused")},
+	{name: "client behind NAT, router's FTP helper rewrites PORT", active: true,
+		topo: Topology{ClientNAT: true, ALG: true},
+		ref:  want(report.OK, "active.alg-rewrite", "active.client-nat"),
+		pure: want(report.OK)},
+}
+
+// row is one line of the side-by-side table.
+type row struct {
+	order    int
+	scenario string
+	server   string
+	curl     []CurlRun
+	probe    ProbeRun
+	probeErr error
+}
+
+var (
+	rowsMu sync.Mutex
+	rows   []row
+)
+
+func record(r row) {
+	rowsMu.Lock()
+	defer rowsMu.Unlock()
+	rows = append(rows, r)
+}
+
+// TestSideBySide runs every scenario with every server that applies,
+// asserts the probe's exact finding codes, verdict, exit status and time to
+// verdict, runs curl on the same network, and prints what each told.
+func TestSideBySide(t *testing.T) {
+	Require(t)
+	t.Run("scenarios", func(t *testing.T) {
+		for i, sc := range scenarios {
+			for _, srv := range []struct {
+				name string
+				want *expect
+			}{{"ftpdiag serve", sc.ref}, {"pure-ftpd", sc.pure}} {
+				if srv.want == nil {
+					continue
+				}
+				t.Run(slug(sc.name)+"/"+slug(srv.name), func(t *testing.T) {
+					t.Parallel()
+					runScenario(t, i, sc, srv.name, *srv.want)
+				})
+			}
+		}
+	})
+	table := sideBySide(rows)
+	if testing.Verbose() {
+		fmt.Print("\n" + table)
+	}
+	if *tableFile != "" {
+		if err := os.WriteFile(*tableFile, []byte(table), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// runScenario builds the network, starts the server, runs the probe and
+// curl, records what they told and checks the probe against want.
+func runScenario(t *testing.T, order int, sc scenario, server string, want expect) {
+	n := New(t, sc.topo)
+	opt := ServerOptions{PasvAddress: sc.pasvAddr}
+	if server == "pure-ftpd" {
+		n.StartPureFTPd(t, pureFTPdBinary(t), opt)
+	} else {
+		n.StartReference(t, ftpdiagBinary(t), opt)
+	}
+	r := row{order: order, scenario: sc.name, server: server}
+	r.probe, r.probeErr = n.Probe(ftpdiagBinary(t))
+	modes := []bool{false}
+	if sc.active {
+		modes = append(modes, true)
+	}
+	for _, active := range modes {
+		c, err := n.Curl(active)
+		if err != nil {
+			t.Errorf("curl: %v", err)
+		}
+		r.curl = append(r.curl, c)
+	}
+	record(r)
+	if r.probeErr != nil {
+		t.Fatalf("probe: %v", r.probeErr)
+	}
+	checkProbe(t, sc, want, r.probe)
+}
+
+// checkProbe compares the probe's result with the scenario's contract and
+// shows the whole JSON result when they differ, for the probe's owner.
+func checkProbe(t *testing.T, sc scenario, want expect, run ProbeRun) {
+	t.Helper()
+	res := run.Result
+	got := codes(res.Findings)
+	wantCodes := slices.Sorted(slices.Values(want.codes))
+	ok := true
+	if !slices.Equal(got, wantCodes) {
+		t.Errorf("codes: got %q, want %q", got, wantCodes)
+		ok = false
+	}
+	if res.Verdict != want.verdict {
+		t.Errorf("verdict: got %q, want %q", res.Verdict, want.verdict)
+		ok = false
+	}
+	if run.Exit != want.verdict.ExitStatus() {
+		t.Errorf("exit status: got %d, want %d (verdict %s)", run.Exit, want.verdict.ExitStatus(), want.verdict)
+		ok = false
+	}
+	reply := ServerReplyTime(res.Transcript)
+	bound := Bound(ProbeTimeout, sc.sampling, reply)
+	if run.Elapsed > bound+StartupAllowance {
+		t.Errorf("time to verdict: %v, over the contract's %v (timeout %v, server replies %v) plus %v start-up",
+			run.Elapsed.Round(time.Millisecond), bound, ProbeTimeout, reply.Round(time.Millisecond), StartupAllowance)
+		ok = false
+	}
+	ok = checkPorts(t, sc, res.Findings) && ok
+	if !ok {
+		t.Logf("probe exit %d after %v; stderr:\n%s\nJSON:\n%s", run.Exit, run.Elapsed, run.Stderr, run.Stdout)
+	}
+}
+
+// checkPorts: data.passive.partial must name blocked ports, and only those.
+func checkPorts(t *testing.T, sc scenario, fs []report.Finding) bool {
+	t.Helper()
+	for _, f := range fs {
+		if f.Code != "data.passive.partial" {
+			continue
+		}
+		if len(f.Ports) == 0 {
+			t.Errorf("data.passive.partial names no ports")
+			return false
+		}
+		for _, p := range f.Ports {
+			if p < sc.blocked[0] || p > sc.blocked[1] {
+				t.Errorf("data.passive.partial names port %d, outside the blocked %d-%d", p, sc.blocked[0], sc.blocked[1])
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func codes(fs []report.Finding) []string {
+	out := make([]string, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, f.Code)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// slug makes a subtest name without spaces or commas.
+func slug(s string) string {
+	s = strings.NewReplacer(",", "", "'", "", " ", "-").Replace(strings.ToLower(s))
+	return s
+}
