@@ -1,0 +1,158 @@
+package lab
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"ftpdiag/report"
+	"ftpdiag/transcript"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// golden compares got with testdata/NAME, or rewrites it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (run with -update to accept):\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+func TestRulesets(t *testing.T) {
+	tests := []struct {
+		name string
+		got  string
+	}{
+		{"router-public.nft", RouterRuleset(Topology{})},
+		{"router-filter.nft", RouterRuleset(Topology{RouterRules: []string{fromClient + "tcp dport 3000-3009 drop"}})},
+		{"router-client-nat-alg.nft", RouterRuleset(Topology{ClientNAT: true, ALG: true})},
+		{"router-server-nat.nft", RouterRuleset(Topology{ServerNAT: true, Forward: []string{"21", PasvRange}})},
+		{"client-firewall.nft", ClientRuleset([]string{`iifname != "lo" ct state new drop`})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { golden(t, filepath.Join("rulesets", tt.name), tt.got) })
+	}
+}
+
+func TestBound(t *testing.T) {
+	tests := []struct {
+		name     string
+		sampling bool
+		reply    time.Duration
+		want     time.Duration
+	}{
+		{"one thing broken", false, 0, 3 * time.Second},
+		{"one thing broken, slow login", false, 3500 * time.Millisecond, 6500 * time.Millisecond},
+		{"sampling a range", true, 0, 6 * time.Second},
+		{"sampling, slow login", true, time.Second, 7 * time.Second},
+	}
+	for _, tt := range tests {
+		if got := Bound(2*time.Second, tt.sampling, tt.reply); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// ms is a transcript time.
+func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+
+func TestServerReplyTime(t *testing.T) {
+	connected := func(t time.Duration, s int) transcript.Entry {
+		return transcript.Entry{T: t, Session: s, Kind: transcript.Event,
+			Event: &transcript.EventInfo{Op: transcript.OpConnect, Outcome: transcript.Connected}}
+	}
+	cmd := func(t time.Duration, s int, text string) transcript.Entry {
+		return transcript.Entry{T: t, Session: s, Kind: transcript.Command, Text: text}
+	}
+	reply := func(t time.Duration, s int) transcript.Entry {
+		return transcript.Entry{T: t, Session: s, Kind: transcript.Reply, Code: 200}
+	}
+	tests := []struct {
+		name    string
+		entries []transcript.Entry
+		want    time.Duration
+	}{
+		{"nothing", nil, 0},
+		{"greeting and login", []transcript.Entry{
+			connected(0, 1), reply(ms(100), 1), cmd(ms(100), 1, "USER john"), reply(ms(110), 1),
+			cmd(ms(110), 1, "PASS xxxxxxxx"), reply(ms(3610), 1),
+		}, ms(3610)},
+		{"other commands do not count", []transcript.Entry{
+			connected(0, 1), reply(0, 1), cmd(0, 1, "LIST"), reply(ms(2000), 1),
+		}, 0},
+		{"overlapping logins count once", []transcript.Entry{
+			cmd(0, 1, "PASS xxxxxxxx"), cmd(ms(500), 2, "PASS xxxxxxxx"),
+			reply(ms(3500), 1), reply(ms(4000), 2),
+		}, ms(4000)},
+		{"logins one after the other add up", []transcript.Entry{
+			cmd(0, 1, "PASS xxxxxxxx"), reply(ms(3500), 1), cmd(ms(5000), 2, "pass xxxxxxxx"), reply(ms(8500), 2),
+		}, ms(7000)},
+	}
+	for _, tt := range tests {
+		if got := ServerReplyTime(tt.entries); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestCurlError(t *testing.T) {
+	tests := []struct{ name, stderr, want string }{
+		{"success", "* Connected\n< 226 Done\n", ""},
+		{"timeout", "* Trying 198.18.1.2:3004...\ncurl: (28) Connection timed out after 30001 milliseconds\n",
+			"curl: (28) Connection timed out after 30001 milliseconds"},
+		{"last of two", "curl: (7) first\n* more\ncurl: (56) second\n", "curl: (56) second"},
+	}
+	for _, tt := range tests {
+		if got := CurlError(tt.stderr); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestOwnerPid(t *testing.T) {
+	tests := []struct {
+		name string
+		pid  int
+		ok   bool
+	}{
+		{NamePrefix + "1234-7-c", 1234, true},
+		{NamePrefix + "1234-probe", 1234, true},
+		{"other-1234-7-c", 0, false},
+		{NamePrefix + "x-7-c", 0, false},
+	}
+	for _, tt := range tests {
+		pid, ok := ownerPid(tt.name)
+		if pid != tt.pid || ok != tt.ok {
+			t.Errorf("%s: got %d %v, want %d %v", tt.name, pid, ok, tt.pid, tt.ok)
+		}
+	}
+}
+
+func TestSideBySideTable(t *testing.T) {
+	rs := []row{
+		{order: 1, scenario: "passive range dropped", server: "pure-ftpd",
+			curl: []CurlRun{{Exit: 28, Error: "curl: (28) Connection timed out after 30001 milliseconds", Elapsed: 30 * time.Second}},
+			probe: ProbeRun{Exit: 2, Elapsed: 6200 * time.Millisecond, Result: report.Result{Verdict: report.VCritical,
+				Findings: []report.Finding{{Code: "data.passive.timeout"}}}}},
+		{order: 0, scenario: "healthy", server: "ftpdiag serve",
+			curl:  []CurlRun{{Elapsed: 40 * time.Millisecond}, {Active: true, Exit: 30, Error: "curl: (30) a|b", Elapsed: time.Second}},
+			probe: ProbeRun{Elapsed: 300 * time.Millisecond, Result: report.Result{Verdict: report.OK}}},
+	}
+	golden(t, "side-by-side.md", sideBySide(rs))
+}
