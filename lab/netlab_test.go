@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -146,5 +147,36 @@ func TestNetworks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRemoveLeftovers: a namespace left by a run whose process is gone is
+// deleted; one of a live process (this one) is kept.
+func TestRemoveLeftovers(t *testing.T) {
+	Require(t)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	stale := fmt.Sprintf("%s%d-1-c", NamePrefix, dead.Process.Pid)
+	live := fmt.Sprintf("%s%d-leftover-test", NamePrefix, os.Getpid())
+	for _, ns := range []string{stale, live} {
+		if out, err := command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
+			t.Fatalf("ip netns add %s: %v: %s", ns, err, out)
+		}
+		t.Cleanup(func() { command("ip", "netns", "del", ns).Run() })
+	}
+	RemoveLeftovers(t)
+	out, err := command("ip", "netns", "list").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		name, _, _ := strings.Cut(line, " ")
+		got[name] = true
+	}
+	if got[stale] || !got[live] {
+		t.Errorf("after RemoveLeftovers: stale %s present %v (want false), live %s present %v (want true)", stale, got[stale], live, got[live])
 	}
 }

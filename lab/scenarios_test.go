@@ -158,6 +158,9 @@ func runScenario(t *testing.T, order int, sc scenario, server string, want expec
 			t.Errorf("curl: %v", err)
 		}
 		r.curl = append(r.curl, c)
+		if os.Getenv("LABDEBUG") != "" {
+			t.Logf("curl active=%v:\n%s", active, c.Verbose)
+		}
 	}
 	record(r)
 	if r.probeErr != nil {
