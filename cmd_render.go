@@ -1,19 +1,17 @@
 package main
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"ftpdiag/report"
-	"ftpdiag/transcript"
 )
-
-// formats ftpdiag can render a result in.
-var formats = []string{"text", "markdown", "json", "email"}
 
 // outputFlags are shared by every command that renders a result.
 func outputFlags() []cli.Flag {
@@ -23,33 +21,47 @@ func outputFlags() []cli.Flag {
 	}
 }
 
-// writeResult renders res as --format asks, to -o or stdout.
+// checkFormat rejects an unknown --format before any work is done, so a
+// probe does not run for seconds only to fail at the end.
+func checkFormat(c *cli.Context) error {
+	if f := c.String("format"); !slices.Contains(report.Formats, f) {
+		return usageErrorf("unknown format %q", f).
+			withHint("use one of %s", strings.Join(report.Formats, ", "))
+	}
+	return nil
+}
+
+// writeResult renders res as --format asks, to -o FILE or stdout. Colour is
+// decided here, once: only text on a terminal, never into a file. A file
+// is written whole or not at all, so a failed render leaves no half report.
 func writeResult(c *cli.Context, res *report.Result) error {
-	format := c.String("format")
-	var w io.Writer = c.App.Writer
-	color := false
-	if path := c.String("output"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return usageErrorf("cannot write the result: %v", err)
-		}
-		defer f.Close()
-		w = f
-	} else {
-		color = useColor(c, c.App.Writer)
+	if err := checkFormat(c); err != nil {
+		return err
 	}
-	switch format {
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
-	case "text", "markdown", "email":
-		_ = color
-		fmt.Fprintf(w, "verdict: %s\n", res.Verdict)
-		for _, f := range res.Findings {
-			fmt.Fprintf(w, "[%s] %s: %s\n  %s\n", f.Severity, f.Code, f.Title, f.Detail)
-		}
-		return transcript.Render(w, res.Transcript, transcript.RenderOptions{Headings: true})
+	clearStatus(c)
+	path := c.String("output")
+	if path == "" {
+		opt := report.RenderOptions{Color: useColor(c, c.App.Writer)}
+		return renderTo(c.App.Writer, res, c.String("format"), opt)
 	}
-	return usageErrorf("unknown format %q", format).withHint("use one of text, markdown, json, email")
+	var b strings.Builder
+	if err := renderTo(&b, res, c.String("format"), report.RenderOptions{}); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return usageErrorf("cannot write the result: %v", err).
+			withHint("check that the directory of %s exists and is writable", path)
+	}
+	return nil
+}
+
+func renderTo(w io.Writer, res *report.Result, format string, opt report.RenderOptions) error {
+	err := report.Render(w, res, format, opt)
+	if errors.Is(err, report.ErrUnknownFormat) {
+		return usageErrorf("%v", err).withHint("use one of %s", strings.Join(report.Formats, ", "))
+	}
+	if err != nil {
+		return fmt.Errorf("writing the result: %w", err)
+	}
+	return nil
 }

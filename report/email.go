@@ -1,0 +1,156 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// EmailWidth is the longest line of an e-mail body: under the 78 columns of
+// RFC 5322's advice, with room for the "> " of a reply quoting it twice.
+const EmailWidth = 72
+
+// emailFoldIndent stands before the pieces of a folded transcript line,
+// deeper than a note's "^" so a fold never reads as a new line.
+const emailFoldIndent = "        "
+
+// renderEmail writes a support message ready to send: a Subject header, a
+// short body with the verdict and findings, the network details support
+// always asks for, and the whole transcript, redacted.
+func renderEmail(w io.Writer, res *Result) error {
+	var b strings.Builder
+	b.WriteString(emailSubject(res) + "\n\n")
+	emailIntro(&b, res)
+	emailFindings(&b, res.Findings)
+	emailNetwork(&b, res)
+	emailTranscript(&b, res)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// emailSubject names the server and the main problem, folded as RFC 5322
+// allows, and MIME-encoded when it holds anything but ASCII.
+func emailSubject(res *Result) string {
+	server := res.Target.Host
+	if server != "" {
+		server = net.JoinHostPort(server, strconv.Itoa(res.Target.Port))
+	} else {
+		server = res.Target.URL
+	}
+	s := fmt.Sprintf("FTP check of %s: %s", server, res.Verdict)
+	if len(res.Findings) > 0 && res.Verdict != OK {
+		s = fmt.Sprintf("FTP problem with %s: %s", server, res.Findings[0].Title)
+		if n := len(res.Findings) - 1; n > 0 {
+			s += fmt.Sprintf(" (and %d more)", n)
+		}
+	}
+	s = mime.QEncoding.Encode("utf-8", s)
+	return strings.Join(wrapWords(s, 78, "Subject: ", " "), "\n")
+}
+
+func emailIntro(b *strings.Builder, res *Result) {
+	para := func(s string) {
+		writeLines(b, wrapWords(s, EmailWidth, "", ""))
+		b.WriteString("\n")
+	}
+	b.WriteString("Hello,\n\n")
+	para(fmt.Sprintf("%s %s checked the FTP server %s. Its verdict: %s: %s.",
+		res.Tool.Name, res.Tool.Version, res.Target.URL, strings.ToUpper(string(res.Verdict)), verdictMeaning(res.Verdict)))
+	works, fails, skipped := checkGroups(res.Checks)
+	emailChecks(b, "What works:", works)
+	emailChecks(b, "What does not work:", fails)
+	emailChecks(b, "Not checked:", skipped)
+}
+
+func emailChecks(b *strings.Builder, heading string, cs []Check) {
+	if len(cs) == 0 {
+		return
+	}
+	b.WriteString(heading + "\n")
+	for _, c := range cs {
+		writeLines(b, wrapWords(checkLine(c), EmailWidth, "- ", "  "))
+	}
+	b.WriteString("\n")
+}
+
+func emailFindings(b *strings.Builder, fs []Finding) {
+	if len(fs) == 0 {
+		b.WriteString("Findings: none, nothing to fix.\n\n")
+		return
+	}
+	b.WriteString("Findings\n\n")
+	for k, f := range fs {
+		head := fmt.Sprintf("%d. %s (%s, %s)", k+1, f.Title, f.Severity, f.Code)
+		writeLines(b, wrapWords(head, EmailWidth, "", "   "))
+		writeLines(b, wrapWords(f.Detail, EmailWidth, "   ", "   "))
+		if len(f.Ports) > 0 {
+			writeLines(b, wrapWords("Ports: "+joinPorts(f.Ports), EmailWidth, "   ", "   "))
+		}
+		emailHints(b, "For the server's administrator:", f.Hints)
+		emailHints(b, "For the client's user:", f.ClientHints)
+		b.WriteString("\n")
+	}
+}
+
+func emailHints(b *strings.Builder, heading string, hints []string) {
+	if len(hints) == 0 {
+		return
+	}
+	b.WriteString("   " + heading + "\n")
+	for _, h := range hints {
+		for i, line := range hintLines(h) {
+			switch {
+			case isVerbatim(line):
+				writeLines(b, foldLine("       "+strings.TrimLeft(line, " \t"), EmailWidth, "         "))
+			case i == 0:
+				writeLines(b, wrapWords(line, EmailWidth, "   - ", "     "))
+			default:
+				writeLines(b, wrapWords(line, EmailWidth, "     ", "     "))
+			}
+		}
+	}
+}
+
+// emailNetwork lists the details support asks for before anything else.
+func emailNetwork(b *strings.Builder, res *Result) {
+	known := func(s string) string {
+		if s == "" {
+			return "not known"
+		}
+		return s
+	}
+	n := Network{}
+	if res.Network != nil {
+		n = *res.Network
+	}
+	modes := strings.Join(n.Modes, ", ")
+	rows := [][2]string{
+		{"Tool", res.Tool.Name + " " + res.Tool.Version},
+		{"Time", startedLine(res)},
+		{"Target", targetLine(res.Target)},
+		{"Client address", known(n.LocalAddr)},
+		{"Seen by server", known(n.SeenAddr)},
+		{"Modes tried", known(modes)},
+	}
+	b.WriteString("Network details\n\n")
+	for _, r := range rows {
+		writeLines(b, wrapWords(r[1], EmailWidth, fmt.Sprintf("  %-15s ", r[0]+":"), strings.Repeat(" ", 18)))
+	}
+	b.WriteString("\n")
+}
+
+func emailTranscript(b *strings.Builder, res *Result) {
+	lines := annotatedTranscript(res)
+	if len(lines) == 0 {
+		return
+	}
+	b.WriteString("Transcript (passwords removed)\n\n")
+	for _, l := range lines {
+		for _, piece := range wrapNote(l, EmailWidth) {
+			writeLines(b, foldLine(piece, EmailWidth, emailFoldIndent))
+		}
+	}
+}

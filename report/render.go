@@ -1,0 +1,137 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"ftpdiag/transcript"
+)
+
+// Formats a result can be rendered in, in the order the CLI lists them.
+var Formats = []string{"text", "markdown", "json", "email"}
+
+// ErrUnknownFormat is wrapped by Render when asked for a format not in Formats.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// RenderOptions carry what the caller decided about the output.
+type RenderOptions struct {
+	// Color switches on ANSI colour in the text format. The CLI decides it
+	// once (TTY, NO_COLOR, --no-color); the other formats never colour.
+	Color bool
+}
+
+// Render writes res in format. Whatever res holds, the output is redacted
+// again first, so no format can leak a password a hand-edited result carries.
+func Render(w io.Writer, res *Result, format string, opt RenderOptions) error {
+	res = Redacted(res)
+	switch format {
+	case "text":
+		return renderText(w, res, opt.Color)
+	case "markdown":
+		return renderMarkdown(w, res)
+	case "json":
+		return renderJSON(w, res)
+	case "email":
+		return renderEmail(w, res)
+	}
+	return fmt.Errorf("%w %q (use one of %s)", ErrUnknownFormat, format, strings.Join(Formats, ", "))
+}
+
+// renderJSON writes the contract's document, indented as the CLI always has.
+func renderJSON(w io.Writer, res *Result) error {
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding the result: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// verdictMeaning says in words what a verdict means for the person reading,
+// in the words of the contract's exit status table.
+func verdictMeaning(v Verdict) string {
+	switch v {
+	case OK:
+		return "login, listing and download work in the default (passive) mode; nothing to fix"
+	case VWarning:
+		return "transfers work, but something is wrong or fragile"
+	case VCritical:
+		return "a client with default settings cannot log in, list or download"
+	}
+	return "the probe itself could not run to the end"
+}
+
+// checkGroups sorts the checks into what works, what does not and what was
+// not checked, the three lists of the summary block. Warnings count as not
+// working: they are why the verdict is not ok.
+func checkGroups(checks []Check) (works, fails, skipped []Check) {
+	for _, c := range checks {
+		switch c.Status {
+		case Pass:
+			works = append(works, c)
+		case Fail, Warn:
+			fails = append(fails, c)
+		default:
+			skipped = append(skipped, c)
+		}
+	}
+	return works, fails, skipped
+}
+
+// checkLine is one check as the summary lists it: name, time, detail.
+func checkLine(c Check) string {
+	s := c.Name
+	if c.Status == Warn {
+		s += " (warning)"
+	}
+	if c.DurationMs > 0 {
+		s += ", " + humanMs(c.DurationMs)
+	}
+	if c.Detail != "" {
+		s += ": " + c.Detail
+	}
+	return s
+}
+
+// targetLine names the target the way support reads it: URL (never with a
+// password), then host, port and user spelled out.
+func targetLine(t Target) string {
+	s := t.URL
+	if t.Host != "" {
+		s += fmt.Sprintf(" (host %s, port %d", t.Host, t.Port)
+		if t.User != "" {
+			s += ", user " + t.User
+		}
+		s += ")"
+	}
+	return s
+}
+
+// startedLine is when the probe ran and how long it took, in UTC so that a
+// reader in another time zone sees the same time as the server's logs.
+func startedLine(res *Result) string {
+	if res.Started.IsZero() {
+		return "not recorded"
+	}
+	s := res.Started.UTC().Format("2006-01-02 15:04:05 UTC")
+	if res.DurationMs > 0 {
+		s += ", took " + humanMs(res.DurationMs)
+	}
+	return s
+}
+
+// hintLines splits a hint into its lines. A line that starts with white
+// space is a command or rule to paste and is kept as it is; the rest is prose.
+func hintLines(h string) []string {
+	return strings.Split(strings.TrimRight(h, "\n"), "\n")
+}
+
+func isVerbatim(line string) bool {
+	return strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")
+}
+
+func humanMs(ms int64) string { return transcript.Human(time.Duration(ms) * time.Millisecond) }
