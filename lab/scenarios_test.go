@@ -13,7 +13,10 @@ import (
 	"ftpdiag/report"
 )
 
-var tableFile = flag.String("table", "", "write the side-by-side table (markdown) to `FILE`")
+var (
+	tableFile   = flag.String("table", "", "write the side-by-side table (markdown) to `FILE`")
+	curlVerbose = flag.Bool("curl.verbose", false, "log everything curl -v says in each scenario")
+)
 
 // expect is what the probe must say about a scenario with one server.
 type expect struct {
@@ -158,8 +161,8 @@ func runScenario(t *testing.T, order int, sc scenario, server string, want expec
 			t.Errorf("curl: %v", err)
 		}
 		r.curl = append(r.curl, c)
-		if os.Getenv("LABDEBUG") != "" {
-			t.Logf("curl active=%v:\n%s", active, c.Verbose)
+		if *curlVerbose {
+			t.Logf("curl (active %v) said:\n%s", active, c.Verbose)
 		}
 	}
 	record(r)
