@@ -70,7 +70,7 @@ func Load(r io.Reader) (*Result, error) {
 	}
 	var res Result
 	if err := strictDecode(data, &res); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNotResult, err)
+		return nil, err
 	}
 	if err := validate(&res); err != nil {
 		return nil, err
@@ -78,26 +78,28 @@ func Load(r io.Reader) (*Result, error) {
 	return Redacted(&res), nil
 }
 
-// strictDecode decodes one JSON value and insists nothing follows it.
+// strictDecode decodes one JSON document. encoding/json checks the whole
+// input before decoding, so text that merely starts like JSON ("220: ...")
+// or a document followed by more data is a syntax error, not a result.
 func strictDecode(data []byte, v any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return fmt.Errorf("%w: the file is empty", ErrNotJSON)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field == "" {
-			return fmt.Errorf("%w: the document is a JSON %s, not an object", ErrNotResult, te.Value)
-		}
-		if errors.As(err, &te) {
-			return fmt.Errorf("%w: field %q holds a JSON %s", ErrNotResult, te.Field, te.Value)
-		}
-		return fmt.Errorf("%w: %w", ErrNotJSON, err)
+	err := json.Unmarshal(data, v)
+	var syn *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &syn):
+		line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
+		return fmt.Errorf("%w: line %d: %w", ErrNotJSON, line, err)
+	case errors.As(err, &te) && te.Field == "":
+		return fmt.Errorf("%w: the document is a JSON %s, not an object", ErrNotResult, te.Value)
+	case errors.As(err, &te):
+		return fmt.Errorf("%w: field %q holds a JSON %s", ErrNotResult, te.Field, te.Value)
 	}
-	if dec.More() {
-		return fmt.Errorf("%w: more data after the JSON document", ErrNotJSON)
-	}
-	return nil
+	return fmt.Errorf("%w: %w", ErrNotResult, err)
 }
 
 // newerSchema tells whether s is ftpdiag/probe/vN with N above ours.
