@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Regenerates the real-tool sample logs (curl -v, lftp debug) in this
+# directory by running Debian's vsftpd and the real clients in broken set-ups.
+# Everything runs inside a network namespace of its own, holding only a
+# loopback interface, so nothing can reach another host whatever a reply says.
+# Needs root (ip netns, nft). Usage: bash testdata/logs/lab.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+peers=$here/../peers
+bash "$peers/fetch.sh"
+ns=ftpdiag-explain-lab-$$
+work=$(mktemp -d)
+cleanup() {
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+ip netns add "$ns"
+inns() { ip netns exec "$ns" "$@"; }
+inns ip link set lo up
+
+mkdir -p "$work/pub" "$work/empty"
+echo hello >"$work/pub/hello.txt"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+
+# vsftpd on 127.0.0.1:2121, passive range 3000-3005; extra lines come from $1.
+start_vsftpd() {
+	cat >"$work/vsftpd.conf" <<EOF
+listen=YES
+listen_address=127.0.0.1
+listen_port=2121
+anonymous_enable=YES
+no_anon_password=YES
+anon_root=$work/pub
+ftp_username=daemon
+local_enable=YES
+pam_service_name=ftpdiag-lab-none
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+background=NO
+secure_chroot_dir=$work/empty
+pasv_min_port=3000
+pasv_max_port=3005
+rsa_cert_file=$work/cert.pem
+rsa_private_key_file=$work/key.pem
+$1
+EOF
+	inns "$peers/root/usr/sbin/vsftpd" "$work/vsftpd.conf" 2>/dev/null &
+	vs_pid=$!
+	for _ in $(seq 50); do
+		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null && return
+		sleep 0.1
+	done
+	echo "lab.sh: vsftpd did not start" >&2
+	exit 1
+}
+# vsftpd forks a process per session: stop them all, then wait for the port.
+stop_vsftpd() {
+	ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
+	{ wait "$vs_pid"; } 2>/dev/null || true
+	for _ in $(seq 50); do
+		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null || return 0
+		sleep 0.1
+	done
+}
+
+# firewall ACTION: reject or drop the passive range inside the namespace.
+firewall() {
+	inns nft flush ruleset
+	[ "$1" = none ] && return
+	inns nft add table inet lab
+	inns nft add chain inet lab input '{ type filter hook input priority 0; }'
+	if [ "$1" = reject ]; then
+		inns nft add rule inet lab input tcp dport 3000-3005 reject with tcp reset
+	else
+		inns nft add rule inet lab input tcp dport 3000-3005 drop
+	fi
+}
+
+# curl -v, bounded; its exit status is the point, so it is ignored.
+curlv() { inns timeout 20 curl -v --connect-timeout 3 --max-time 15 "$@" 2>&1 >/dev/null || true; }
+# lftp with debug output, bounded, without its minutes of retries.
+lftpd() {
+	inns timeout 25 lftp -c "debug -t 10; set net:timeout 3; set net:max-retries 2; \
+set net:reconnect-interval-base 1; set net:reconnect-interval-max 1; $1" 2>&1 || true
+}
+
+start_vsftpd ""
+firewall none
+curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$here/curl-login-rejected.log"
+firewall reject
+curlv --disable-epsv ftp://127.0.0.1:2121/ >"$here/curl-pasv-refused.log"
+lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$here/lftp-pasv-refused.log"
+firewall drop
+curlv --disable-epsv ftp://127.0.0.1:2121/ >"$here/curl-pasv-timeout.log"
+lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$here/lftp-pasv-timeout.log"
+firewall none
+curlv --ftp-port 127.0.0.2 ftp://127.0.0.1:2121/ >"$here/curl-port-illegal.log"
+lftpd 'set net:timeout 8; set ftp:passive-mode off; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$here/lftp-login-rejected.log"
+stop_vsftpd
+
+start_vsftpd "ssl_enable=YES
+force_local_logins_ssl=YES
+force_local_data_ssl=YES
+require_ssl_reuse=YES
+allow_anon_ssl=YES"
+curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$here/curl-tls-required.log"
+lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$here/lftp-tls-ok.log"
+stop_vsftpd
+echo "lab.sh: logs written to $here"

@@ -1,0 +1,391 @@
+package foreign
+
+import (
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"ftpdiag/transcript"
+)
+
+// lineReader reads one line of a log (without its line end) into b.
+type lineReader func(b *builder, line string)
+
+var lineReaders = map[Format]lineReader{
+	FileZilla: fileZillaLine,
+	WinSCP:    winSCPLine,
+	Curl:      curlLine,
+	Lftp:      lftpLine,
+	Seed:      seedLine,
+}
+
+func readLines(data []byte, read lineReader) *Log {
+	b := newBuilder()
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		read(b, line)
+	}
+	return b.finish()
+}
+
+// builder turns what a reader understood into transcript entries. It keeps
+// what the diagnosis needs to be told and a log only implies: where the
+// control connection went, which data address a 227 handed out, which dial
+// a later error belongs to.
+type builder struct {
+	entries  []transcript.Entry
+	secrets  []string
+	start    time.Time
+	t        time.Duration
+	sessions int
+	target   Target
+	streams  map[string]*stream
+	cur      *stream
+	ws       *winSCPState
+	seed     *seedReplyState
+}
+
+// stream is one control connection's state; FileZilla interleaves several
+// (its engine number tells them apart), the other formats have one at a time.
+type stream struct {
+	session   int
+	connected bool
+	ctrl      string // host:port of the control connection
+	dial      *dial  // a connection attempt whose outcome is not known yet
+	pasv      string // host:port the last 227/229 reply handed out
+	dataUp    bool   // a data connection opened since that reply
+	verb      string // the last command's verb
+	code      int    // the open multi-line reply's code, 0 when none
+	reply     []string
+}
+
+type dial struct {
+	addr string
+	data bool
+	t    time.Duration
+}
+
+func newBuilder() *builder {
+	b := &builder{streams: map[string]*stream{}}
+	b.use("")
+	return b
+}
+
+// use switches to the control connection a log line belongs to.
+func (b *builder) use(key string) {
+	s, ok := b.streams[key]
+	if !ok {
+		s = &stream{}
+		b.streams[key] = s
+	}
+	b.cur = s
+}
+
+// at moves the clock to a timestamp read from the log.
+func (b *builder) at(ts time.Time) {
+	if b.start.IsZero() {
+		b.start = ts
+	}
+	if d := ts.Sub(b.start); d >= 0 {
+		b.t = d
+	}
+}
+
+func (b *builder) add(e transcript.Entry) {
+	e.T = b.t
+	e.Session = b.cur.session
+	b.entries = append(b.entries, e)
+}
+
+// open makes sure there is a session to write to.
+func (b *builder) open() {
+	if b.cur.session == 0 {
+		b.sessions++
+		b.cur.session = b.sessions
+	}
+}
+
+// restart begins a new session on the current stream: a reconnection.
+func (b *builder) restart() {
+	b.flushReply()
+	b.sessions++
+	*b.cur = stream{session: b.sessions}
+}
+
+func (b *builder) note(text string) {
+	b.flushReply()
+	b.open()
+	b.add(transcript.Entry{Kind: transcript.Note, Text: strings.TrimSpace(text)})
+}
+
+func (b *builder) event(ev transcript.EventInfo) {
+	b.flushReply()
+	b.open()
+	b.add(transcript.Entry{Kind: transcript.Event, Text: transcript.Describe(ev), Event: &ev})
+}
+
+func (b *builder) command(line string) {
+	b.flushReply()
+	b.open()
+	line = strings.TrimSpace(line)
+	verb, arg, _ := strings.Cut(line, " ")
+	b.cur.verb = strings.ToUpper(verb)
+	switch b.cur.verb {
+	case "PASS":
+		b.secret(arg)
+	case "USER":
+		if b.target.User == "" {
+			b.target.User = strings.TrimSpace(arg)
+		}
+	case "PASV", "EPSV", "PORT", "EPRT":
+		b.cur.pasv, b.cur.dataUp = "", false
+	}
+	b.add(transcript.Entry{Kind: transcript.Command, Text: line})
+}
+
+// secret keeps a password seen in clear; masks that clients print instead
+// of the password ("********", "xxxxxxxx") are not secrets.
+func (b *builder) secret(s string) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.Trim(s, "*x") == "" {
+		return
+	}
+	b.secrets = append(b.secrets, s)
+}
+
+// urlPassword finds "scheme://user:password@" anywhere in a line.
+var urlPassword = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://[^:/@\s]*:([^@\s/]+)@`)
+
+// scanSecrets keeps passwords that appear in URLs in any line of the log.
+func (b *builder) scanSecrets(line string) {
+	for _, m := range urlPassword.FindAllStringSubmatch(line, -1) {
+		b.secret(m[1])
+	}
+}
+
+// replyLine takes one line of a reply, following RFC 959's multi-line rule.
+// It reports false when the line is neither a reply nor the continuation of
+// an open one.
+func (b *builder) replyLine(line string) bool {
+	code := transcript.ReplyCode(line)
+	sep := byte(' ')
+	if code != 0 && len(line) > 3 {
+		sep = line[3]
+	}
+	s := b.cur
+	if s.code != 0 {
+		s.reply = append(s.reply, line)
+		if code == s.code && sep == ' ' {
+			b.flushReply()
+		}
+		return true
+	}
+	if code == 0 {
+		return false
+	}
+	b.open()
+	s.code, s.reply = code, []string{line}
+	if sep != '-' {
+		b.flushReply()
+	}
+	return true
+}
+
+// flushReply records the open reply, complete or not (a log may end, or
+// interleave a note, in the middle of one).
+func (b *builder) flushReply() {
+	s := b.cur
+	if s.code == 0 {
+		return
+	}
+	code, text := s.code, strings.Join(s.reply, "\n")
+	s.code, s.reply = 0, nil
+	if !s.connected && s.dial != nil && !s.dial.data {
+		// A reply proves the control connection was made; logs that say
+		// so only by showing the greeting get their connect event here.
+		b.dialed(transcript.Connected, 0, "")
+	}
+	s.connected = true
+	b.add(transcript.Entry{Kind: transcript.Reply, Code: code, Text: text})
+	switch code {
+	case 227:
+		s.pasv = pasvAddr(text)
+	case 229:
+		s.pasv = epsvAddr(text, s.ctrl)
+	}
+}
+
+// pasvAddr reads "(h1,h2,h3,h4,p1,p2)" from a 227 reply; "" when it cannot.
+func pasvAddr(text string) string {
+	m := pasvNumbers.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	var n [6]int
+	for i := range n {
+		v, err := strconv.Atoi(m[i+1])
+		if err != nil || v > 255 {
+			return ""
+		}
+		n[i] = v
+	}
+	host := strconv.Itoa(n[0]) + "." + strconv.Itoa(n[1]) + "." + strconv.Itoa(n[2]) + "." + strconv.Itoa(n[3])
+	return net.JoinHostPort(host, strconv.Itoa(n[4]*256+n[5]))
+}
+
+var pasvNumbers = regexp.MustCompile(`(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)`)
+
+// epsvAddr reads "(|||port|)" from a 229 reply: the port on the control host.
+func epsvAddr(text, ctrl string) string {
+	m := epsvPort.FindStringSubmatch(text)
+	host, _, err := net.SplitHostPort(ctrl)
+	if m == nil || err != nil {
+		return ""
+	}
+	return net.JoinHostPort(host, m[1])
+}
+
+var epsvPort = regexp.MustCompile(`\(\|\|\|(\d+)\|\)`)
+
+// useControlHost records that the client dials the control connection's
+// host instead of the address in the 227 reply (FileZilla, WinSCP and curl
+// do when that address is unroutable, curl always).
+func (b *builder) useControlHost() {
+	s := b.cur
+	host, _, err1 := net.SplitHostPort(s.ctrl)
+	_, port, err2 := net.SplitHostPort(s.pasv)
+	if err1 == nil && err2 == nil {
+		s.pasv = net.JoinHostPort(host, port)
+	}
+}
+
+// dialControl starts a control connection attempt to addr (host:port). A
+// second attempt on a stream that already had one is a new session.
+func (b *builder) dialControl(addr string) {
+	b.flushReply()
+	if b.cur.session != 0 && (b.cur.connected || b.cur.dial != nil || b.cur.ctrl != "") {
+		b.restart()
+	}
+	b.open()
+	b.cur.ctrl = addr
+	b.cur.dial = &dial{addr: addr, t: b.t}
+	if b.target.Host == "" {
+		host, port, _ := net.SplitHostPort(addr)
+		b.target.Host = host
+		b.target.Port, _ = strconv.Atoi(port)
+	}
+}
+
+// dialData starts a data connection attempt; addr "" means the address of
+// the last 227/229 reply.
+func (b *builder) dialData(addr string) {
+	b.flushReply()
+	if addr == "" {
+		addr = b.cur.pasv
+	}
+	b.cur.dial = &dial{addr: addr, data: true, t: b.t}
+}
+
+// dialed records the outcome of the attempt in progress. dur 0 means: as
+// long as the log's timestamps say.
+func (b *builder) dialed(out transcript.Outcome, dur time.Duration, why string) {
+	s := b.cur
+	d := s.dial
+	if d == nil {
+		return
+	}
+	s.dial = nil
+	if dur == 0 {
+		dur = b.t - d.t
+	}
+	op := transcript.OpConnect
+	if d.data {
+		op = transcript.OpDataConnect
+		s.dataUp = out == transcript.Connected
+	} else if out == transcript.Connected {
+		s.connected = true
+	}
+	b.event(transcript.EventInfo{Op: op, Addr: d.addr, Outcome: out, Dur: dur, Err: why})
+}
+
+// failed records a failure a log reports without naming the connection:
+// it belongs to the attempt in progress, else to the data connection a
+// 227/229 announced (when none opened since), else to the control
+// connection when it was never made. It reports false when it fits none.
+func (b *builder) failed(out transcript.Outcome, dur time.Duration, why string) bool {
+	s := b.cur
+	switch {
+	case s.dial != nil:
+	case s.connected && s.pasv != "" && !s.dataUp:
+		b.dialData("")
+		s.dial.t = b.t - dur
+	case !s.connected && s.ctrl != "":
+		s.dial = &dial{addr: s.ctrl, t: b.t - dur}
+	default:
+		return false
+	}
+	b.dialed(out, dur, why)
+	return true
+}
+
+// closed records the end of the control connection.
+func (b *builder) closed(by string, out transcript.Outcome, dur time.Duration, why string) {
+	b.flushReply()
+	b.cur.connected = false
+	b.cur.dial = nil
+	b.event(transcript.EventInfo{Op: transcript.OpClose, By: by, Outcome: out, Dur: dur, Err: why})
+}
+
+// dataVerb tells whether the last command needs a data connection.
+func (b *builder) dataVerb() bool {
+	switch b.cur.verb {
+	case "LIST", "NLST", "MLSD", "RETR", "STOR", "APPE", "STOU":
+		return true
+	}
+	return false
+}
+
+func (b *builder) finish() *Log {
+	seedFlush(b)
+	for _, s := range b.streams {
+		b.cur = s
+		b.flushReply()
+	}
+	l := &Log{Entries: b.entries, Secrets: b.secrets, Target: b.target}
+	if !b.start.IsZero() {
+		l.Started = b.start
+	}
+	return l
+}
+
+// errnoOutcome maps the errno names and phrases that clients print
+// (FileZilla's "ECONNREFUSED - Connection refused by server", curl's and
+// lftp's strerror text) onto an outcome. A foreign log is text, so text is
+// all there is to read here.
+func errnoOutcome(text string) (transcript.Outcome, bool) {
+	t := strings.ToLower(text)
+	switch {
+	case strings.Contains(t, "econnrefused"), strings.Contains(t, "connection refused"):
+		return transcript.Refused, true
+	case strings.Contains(t, "etimedout"), strings.Contains(t, "timed out"), strings.Contains(t, "timeout"):
+		return transcript.Timeout, true
+	case strings.Contains(t, "ehostunreach"), strings.Contains(t, "enetunreach"),
+		strings.Contains(t, "no route to host"), strings.Contains(t, "network is unreachable"):
+		return transcript.Unreachable, true
+	case strings.Contains(t, "econnreset"), strings.Contains(t, "connection reset"),
+		strings.Contains(t, "econnaborted"):
+		return transcript.Reset, true
+	}
+	return "", false
+}
+
+// parseTime reads a log timestamp in one of the layouts clients use.
+func parseTime(layout, s string) (time.Time, bool) {
+	t, err := time.Parse(layout, s)
+	return t, err == nil
+}

@@ -1,0 +1,63 @@
+package foreign
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// detectLines is how many lines detection reads: enough to pass a WinSCP
+// settings block or a long FEAT reply, few enough to stay quick.
+const detectLines = 400
+
+// Patterns of lines that only one format writes. Detection counts them and
+// picks the format with most; lines shared by several formats ("< 220")
+// count for none.
+var (
+	detectWinSCP = regexp.MustCompile(`^[.<>!*] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} `)
+	detectLftp   = regexp.MustCompile(`^(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d )?(?:---> |<--- |---- |\*\*\*\* )`)
+	detectCurl   = regexp.MustCompile(`(?:^|\d)(?:\* |< \d{3}[ -]|> [A-Z]{3,4}\b)`)
+	detectSeed   = regexp.MustCompile(`^(?:\[\s*\d+\.\d+s\] )?(?:Cmd: |\d{3}: |\d{3}:$|--> )`)
+)
+
+// Detect names the format of a log from its content.
+func Detect(data []byte) (Format, error) {
+	if err := plausibleText(data); err != nil {
+		return "", err
+	}
+	trimmed := bytes.TrimSpace(data)
+	if trimmed[0] == '{' || trimmed[0] == '[' {
+		if json.Valid(trimmed) {
+			return JSON, nil
+		}
+	}
+	score := map[Format]int{}
+	lines := strings.SplitN(string(data), "\n", detectLines+1)
+	for _, line := range lines[:min(len(lines), detectLines)] {
+		line = strings.TrimRight(line, "\r")
+		switch {
+		case detectWinSCP.MatchString(line):
+			score[WinSCP]++
+		case fileZillaRe.MatchString(line):
+			score[FileZilla]++
+		case detectLftp.MatchString(line):
+			score[Lftp]++
+		case detectSeed.MatchString(line):
+			score[Seed]++
+		case detectCurl.MatchString(line):
+			score[Curl]++
+		}
+	}
+	best, most := Format(""), 0
+	for _, f := range Formats {
+		if score[f] > most {
+			best, most = f, score[f]
+		}
+	}
+	if best == "" {
+		return "", fmt.Errorf("%w (%s)", ErrUnknown, formatList())
+	}
+	return best, nil
+}

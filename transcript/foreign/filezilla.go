@@ -1,0 +1,133 @@
+package foreign
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"ftpdiag/transcript"
+)
+
+// fileZillaRe matches a line of FileZilla's message log: as copied from the
+// message pane ("Status:\tConnecting to ...") or as its log file writes it,
+// after a timestamp, the process id and the engine's session number
+// ("2026-11-23 21:54:30 1234 1 Status: Connecting to ...").
+var fileZillaRe = regexp.MustCompile(`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\d+\s+(\d+)\s+)?(Status|Command|Response|Error|Trace|Listing):(?:\t| ?)(.*)$`)
+
+// fileZillaInactivity is FileZilla's default timeout: its "Connection timed
+// out after N seconds of inactivity" message names the value in use.
+var fileZillaInactivity = regexp.MustCompile(`timed out after (\d+) seconds? of inactivity`)
+
+var fileZillaConnecting = regexp.MustCompile(`^Connecting to (\S+?)\.\.\.`)
+
+func fileZillaLine(b *builder, line string) {
+	b.scanSecrets(line)
+	m := fileZillaRe.FindStringSubmatch(line)
+	if m == nil {
+		if !b.cur.connected || !b.replyLine(line) {
+			b.note(line)
+		}
+		return
+	}
+	if m[1] != "" {
+		if ts, ok := parseTime("2006-01-02 15:04:05", m[1]); ok {
+			b.at(ts)
+		}
+	}
+	b.use(m[2])
+	text := m[4]
+	switch m[3] {
+	case "Command":
+		b.command(text)
+	case "Response":
+		if !b.replyLine(text) {
+			b.note(text)
+		}
+	case "Status":
+		fileZillaStatus(b, text)
+	case "Error":
+		fileZillaError(b, text)
+	default: // Trace and Listing lines explain, they do not change anything
+		b.note(m[3] + ": " + text)
+	}
+}
+
+func fileZillaStatus(b *builder, text string) {
+	switch {
+	case fileZillaConnecting.MatchString(text):
+		b.dialControl(fileZillaConnecting.FindStringSubmatch(text)[1])
+	case strings.HasPrefix(text, "Connection established"):
+		b.dialed(transcript.Connected, 0, "")
+	case strings.HasPrefix(text, "Connection attempt failed"):
+		fileZillaFailure(b, text)
+		return
+	case strings.Contains(text, "passive reply with unroutable address"):
+		b.useControlHost()
+		b.note("Status: " + text)
+	case strings.HasPrefix(text, "TLS connection established"):
+		b.event(transcript.EventInfo{Op: transcript.OpTLS, Outcome: transcript.Connected})
+	case strings.HasPrefix(text, "Disconnected from server"):
+		b.closed("client", "", 0, "")
+	default:
+		b.note("Status: " + text)
+	}
+}
+
+func fileZillaError(b *builder, text string) {
+	switch {
+	case strings.HasPrefix(text, "Connection closed by server"):
+		b.closed("server", transcript.Closed, 0, "")
+	case fileZillaInactivity.MatchString(text):
+		fileZillaTimeout(b, text)
+	case strings.Contains(text, "data connection could not be established"),
+		strings.HasPrefix(text, "Connection attempt failed"):
+		fileZillaFailure(b, text)
+	default:
+		b.note("Error: " + text)
+	}
+}
+
+// fileZillaFailure reads "... failed with \"ECONNREFUSED - Connection
+// refused by server\"" and the like into the outcome of the attempt.
+func fileZillaFailure(b *builder, text string) {
+	out, ok := errnoOutcome(text)
+	if !ok {
+		out = transcript.Failed
+	}
+	if !b.failed(out, 0, errText(text)) {
+		b.note(text)
+	}
+}
+
+// errText is the error FileZilla quotes, or the text after the last colon.
+func errText(text string) string {
+	if i := strings.Index(text, `"`); i >= 0 {
+		if j := strings.LastIndex(text, `"`); j > i {
+			return text[i+1 : j]
+		}
+	}
+	if i := strings.LastIndex(text, ": "); i >= 0 {
+		return strings.TrimSpace(text[i+2:])
+	}
+	return strings.TrimSpace(text)
+}
+
+// fileZillaTimeout reads FileZilla's inactivity timeout. FileZilla logs
+// nothing when it dials a data connection; after PASV and a listing or
+// transfer command, this message is all a user sees of a data connection
+// that never opened.
+func fileZillaTimeout(b *builder, text string) {
+	secs := fileZillaInactivity.FindStringSubmatch(text)[1]
+	dur, _ := time.ParseDuration(secs + "s")
+	s := b.cur
+	switch {
+	case s.dial != nil || !s.connected:
+		b.failed(transcript.Timeout, dur, "")
+	case s.pasv != "" && !s.dataUp && b.dataVerb():
+		b.failed(transcript.Timeout, dur, "")
+		b.note("FileZilla logs no data connection attempt: its inactivity timeout after " +
+			s.verb + " means the data connection to " + s.pasv + " did not open")
+	default:
+		b.closed("client", transcript.Timeout, dur, "no reply in "+secs+" seconds")
+	}
+}

@@ -1,0 +1,181 @@
+// Package foreign reads the logs that FTP clients already write (FileZilla's
+// message log, WinSCP's session log, curl -v, lftp's debug output, a server
+// manual's sample transcript, ftpdiag's own JSON result) into transcript
+// entries, so that `ftpdiag explain` diagnoses them exactly as a live probe.
+//
+// Every line a reader does not understand is kept as a note, never dropped.
+// The one exception is curl's progress meter, which carries nothing about
+// the session and is cut out of the lines it is mixed into.
+package foreign
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"ftpdiag/transcript"
+)
+
+// Format names a kind of log, as --from spells it.
+type Format string
+
+const (
+	FileZilla Format = "filezilla"
+	WinSCP    Format = "winscp"
+	Curl      Format = "curl"
+	Lftp      Format = "lftp"
+	Seed      Format = "seed" // "Cmd:" and "NNN:" lines, as server manuals print them
+	JSON      Format = "json" // ftpdiag's own result, or a bare transcript
+)
+
+// Formats lists every format in the order detection prefers them.
+var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed}
+
+// MaxLog is the most of a log read; a client log worth explaining is far
+// smaller, and a bound keeps a wrong file (a disk image) from eating memory.
+const MaxLog = 32 << 20
+
+// Errors that tell why a file cannot be explained; callers classify them
+// with errors.Is.
+var (
+	ErrEmpty      = errors.New("the log is empty")
+	ErrBinary     = errors.New("the file is binary, not a text log")
+	ErrHTML       = errors.New("the file is an HTML page, not a client log")
+	ErrUnknown    = errors.New("no FTP client log format recognised")
+	ErrBadFormat  = errors.New("unknown log format name")
+	ErrTooLarge   = errors.New("the log is too large")
+	ErrNoProtocol = errors.New("the log holds no FTP command or reply")
+)
+
+// Target is what the log says about the server it talked to.
+type Target struct {
+	Host string // as dialled: an address where the log gives one
+	Port int
+	User string
+}
+
+// Log is a client log read into transcript entries.
+type Log struct {
+	Format  Format
+	Entries []transcript.Entry
+	// Secrets are passwords the log held in clear (PASS lines, URLs): the
+	// caller hands them to transcript.WithSecrets so that they are masked
+	// wherever else they appear.
+	Secrets []string
+	Started time.Time // the first timestamp of the log; zero when it has none
+	Target  Target
+}
+
+// Read reads a whole log from r. from names the format; empty means detect
+// it from the content.
+func Read(r io.Reader, from Format) (*Log, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxLog+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the log: %w", err)
+	}
+	if len(data) > MaxLog {
+		return nil, fmt.Errorf("%w: more than %d MiB", ErrTooLarge, MaxLog>>20)
+	}
+	return Parse(data, from)
+}
+
+// Parse reads a log held in memory; see Read.
+func Parse(data []byte, from Format) (*Log, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM from Windows editors
+	if err := plausibleText(data); err != nil {
+		return nil, err
+	}
+	if from == "" {
+		f, err := Detect(data)
+		if err != nil {
+			return nil, err
+		}
+		from = f
+	}
+	var (
+		l   *Log
+		err error
+	)
+	switch from {
+	case JSON:
+		l, err = readJSON(data)
+	case FileZilla, WinSCP, Curl, Lftp, Seed:
+		l = readLines(data, lineReaders[from])
+	default:
+		return nil, fmt.Errorf("%w %q (use one of %s)", ErrBadFormat, from, formatList())
+	}
+	if err != nil {
+		return nil, err
+	}
+	l.Format = from
+	if !hasProtocol(l.Entries) {
+		return nil, fmt.Errorf("%w (read as %s)", ErrNoProtocol, from)
+	}
+	return l, nil
+}
+
+// ParseFormat checks a --from value.
+func ParseFormat(name string) (Format, error) {
+	for _, f := range Formats {
+		if string(f) == strings.ToLower(name) {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("%w %q (use one of %s)", ErrBadFormat, name, formatList())
+}
+
+func formatList() string {
+	var names []string
+	for _, f := range Formats {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
+}
+
+// plausibleText turns away what is plainly not a log before any reader
+// tries: nothing at all, binary data, a web page saved instead of its text.
+func plausibleText(data []byte) error {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return ErrEmpty
+	}
+	head := trimmed[:min(len(trimmed), 4096)]
+	if bytes.IndexByte(head, 0) >= 0 || !mostlyUTF8(head) {
+		return ErrBinary
+	}
+	lower := strings.ToLower(string(head[:min(len(head), 512)]))
+	if strings.HasPrefix(lower, "<!doctype html") || strings.HasPrefix(lower, "<html") ||
+		strings.Contains(lower, "<head>") || strings.Contains(lower, "<body") {
+		return ErrHTML
+	}
+	return nil
+}
+
+// mostlyUTF8 accepts text with a few stray Latin-1 bytes (Windows logs of
+// non-ASCII file names) but not arbitrary binary data.
+func mostlyUTF8(b []byte) bool {
+	bad := 0
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			bad++
+		} else if r < 0x20 && r != '\n' && r != '\r' && r != '\t' && r != 0x1b {
+			bad++
+		}
+		b = b[n:]
+	}
+	return bad <= 8
+}
+
+func hasProtocol(entries []transcript.Entry) bool {
+	for _, e := range entries {
+		if e.Kind == transcript.Command || e.Kind == transcript.Reply {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,67 @@
+package foreign
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"ftpdiag/transcript"
+)
+
+// result is the part of ftpdiag's JSON result (schema ftpdiag/probe/v1)
+// that explain reads back: what was probed, when, and the transcript.
+type result struct {
+	Schema string `json:"schema"`
+	Target struct {
+		Host string `json:"host"`
+		Port int    `json:"port"`
+		User string `json:"user"`
+	} `json:"target"`
+	Started    time.Time          `json:"started"`
+	Transcript []transcript.Entry `json:"transcript"`
+}
+
+// readJSON reads a result document, or a bare array of transcript entries.
+func readJSON(data []byte) (*Log, error) {
+	data = bytes.TrimSpace(data)
+	l := &Log{}
+	if len(data) > 0 && data[0] == '[' {
+		if err := json.Unmarshal(data, &l.Entries); err != nil {
+			return nil, fmt.Errorf("%w: not a transcript: %v", ErrUnknown, err)
+		}
+		l.Target = targetOf(l.Entries)
+		return l, nil
+	}
+	var r result
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("%w: not an ftpdiag result: %v", ErrUnknown, err)
+	}
+	if r.Transcript == nil {
+		return nil, fmt.Errorf("%w: JSON without a transcript (schema %q)", ErrUnknown, r.Schema)
+	}
+	l.Entries, l.Started = r.Transcript, r.Started
+	l.Target = Target{Host: r.Target.Host, Port: r.Target.Port, User: r.Target.User}
+	if l.Target.Host == "" {
+		l.Target = targetOf(l.Entries)
+	}
+	return l, nil
+}
+
+// targetOf finds the first control connection of a bare transcript.
+func targetOf(entries []transcript.Entry) Target {
+	for _, e := range entries {
+		if e.Event == nil || e.Event.Op != transcript.OpConnect {
+			continue
+		}
+		host, port, err := net.SplitHostPort(e.Event.Addr)
+		if err != nil {
+			continue
+		}
+		n, _ := strconv.Atoi(port)
+		return Target{Host: host, Port: n}
+	}
+	return Target{}
+}

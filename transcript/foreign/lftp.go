@@ -1,0 +1,102 @@
+package foreign
+
+import (
+	"net"
+	"regexp"
+	"strings"
+
+	"ftpdiag/transcript"
+)
+
+// lftp's debug output marks what it sends "---> ", what it receives
+// "<--- ", its own steps "---- " and failures "**** "; `debug -t` puts a
+// timestamp before each line.
+var (
+	lftpStamp       = regexp.MustCompile(`^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (.*)$`)
+	lftpConnecting  = regexp.MustCompile(`^Connecting to \S+ \((\S+)\) port (\d+)`)
+	lftpDataConnect = regexp.MustCompile(`^Connecting data socket to \((\S+)\) port (\d+)`)
+	lftpAccepted    = regexp.MustCompile(`^Accepted data connection from \((\S+)\) port (\d+)`)
+)
+
+func lftpLine(b *builder, line string) {
+	b.scanSecrets(line)
+	if m := lftpStamp.FindStringSubmatch(line); m != nil {
+		if ts, ok := parseTime("2006-01-02 15:04:05", m[1]); ok {
+			b.at(ts)
+		}
+		line = m[2]
+	}
+	switch {
+	case strings.HasPrefix(line, "---> "):
+		b.command(line[5:])
+	case strings.HasPrefix(line, "<--- "):
+		if !b.replyLine(line[5:]) {
+			b.note(line)
+		}
+	case strings.HasPrefix(line, "---- "):
+		lftpStep(b, line[5:])
+	case strings.HasPrefix(line, "**** "):
+		lftpFailure(b, line[5:])
+	default:
+		b.note(line)
+	}
+}
+
+func lftpStep(b *builder, text string) {
+	switch {
+	case lftpConnecting.MatchString(text):
+		m := lftpConnecting.FindStringSubmatch(text)
+		b.dialControl(net.JoinHostPort(m[1], m[2]))
+	case lftpDataConnect.MatchString(text):
+		m := lftpDataConnect.FindStringSubmatch(text)
+		b.dialData(net.JoinHostPort(m[1], m[2]))
+	case strings.HasPrefix(text, "Data connection established"):
+		b.dialed(transcript.Connected, 0, "")
+	case lftpAccepted.MatchString(text):
+		m := lftpAccepted.FindStringSubmatch(text)
+		b.cur.dataUp = true
+		b.event(transcript.EventInfo{Op: transcript.OpDataAccept, Addr: net.JoinHostPort(m[1], m[2]), Outcome: transcript.Connected})
+	case strings.HasPrefix(text, "Closing control socket"):
+		if b.cur.connected {
+			b.closed("client", "", 0, "")
+			return
+		}
+		b.note("---- " + text)
+	default:
+		b.note("---- " + text)
+	}
+}
+
+// lftpFailure reads "**** Data socket error (Connection refused) -
+// reconnecting", "**** Timeout - reconnecting", "**** Peer closed
+// connection" and the like.
+func lftpFailure(b *builder, text string) {
+	switch {
+	case strings.HasPrefix(text, "Peer closed connection"):
+		b.closed("server", transcript.Closed, 0, "")
+		return
+	case strings.Contains(text, "control-socket") || strings.Contains(text, "Connection reset by peer") && b.cur.dial == nil:
+		b.closed("server", transcript.Reset, 0, strings.TrimSpace(text))
+		return
+	}
+	out, ok := errnoOutcome(text)
+	if !ok {
+		b.note("**** " + text)
+		return
+	}
+	why := ""
+	if i, j := strings.Index(text, "("), strings.Index(text, ")"); i >= 0 && j > i {
+		why = text[i+1 : j]
+	}
+	if b.cur.dial != nil {
+		b.dialed(out, 0, why)
+		return
+	}
+	if out == transcript.Timeout && b.cur.connected {
+		b.closed("client", transcript.Timeout, b.t-b.lastCommandT(), "no reply before lftp's net:timeout")
+		return
+	}
+	if !b.failed(out, 0, why) {
+		b.note("**** " + text)
+	}
+}
