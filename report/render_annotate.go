@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"time"
 	"net"
 	"net/netip"
 	"regexp"
@@ -34,6 +35,14 @@ var replyMeaning = map[int]string{
 	553: "553: the file name is not allowed",
 }
 
+// notFTP explains a line from the server that is no FTP reply at all.
+const notFTP = "not an FTP reply: every FTP reply starts with a three-digit code"
+
+// slowReply is how long a reply may take before its note says so: well
+// above a network's round trip, and below pure-ftpd's deliberate 3.5s login
+// delay, which a reader should see explained.
+const slowReply = 2 * time.Second
+
 // annotation is a note the renderer adds under a transcript entry. key is the
 // fact it carries, so a note the probe already wrote is not said twice.
 type annotation struct {
@@ -49,7 +58,12 @@ func annotateEntry(entries []transcript.Entry, i int) []annotation {
 	var out []annotation
 	switch e.Kind {
 	case transcript.Reply:
+		out = append(out, annotateSlow(entries, i)...)
 		switch e.Code {
+		case 0:
+			out = append(out, annotation{text: notFTP, key: notFTP})
+		case 213:
+			out = append(out, annotateSize(entries, i)...)
 		case 227:
 			out = append(out, annotatePASV(entries, i)...)
 		case 229:
@@ -251,4 +265,61 @@ func annotateEvent(e transcript.Entry) []annotation {
 		return nil
 	}
 	return []annotation{{text: t, key: t}}
+}
+
+// annotateSlow notes a reply that came slowly after its command (or after
+// the connection, for a greeting). Replies to transfers are left alone: a
+// long download is not a slow server.
+func annotateSlow(entries []transcript.Entry, i int) []annotation {
+	for j := i - 1; j >= 0; j-- {
+		prev := entries[j]
+		if prev.Session != entries[i].Session {
+			continue
+		}
+		isConnect := prev.Kind == transcript.Event && prev.Event != nil && prev.Event.Op == transcript.OpConnect
+		if prev.Kind == transcript.Reply || (prev.Kind != transcript.Command && !isConnect) {
+			return nil
+		}
+		if prev.Kind == transcript.Command && transferVerb(prev.Text) {
+			return nil
+		}
+		d := entries[i].T - prev.T
+		if d < slowReply {
+			return nil
+		}
+		t := "the server took " + transcript.Human(d) + " to answer"
+		return []annotation{{text: t, key: "took " + transcript.Human(d)}}
+	}
+	return nil
+}
+
+func transferVerb(line string) bool {
+	verb, _, _ := strings.Cut(line, " ")
+	switch strings.ToUpper(verb) {
+	case "LIST", "NLST", "MLSD", "RETR", "STOR", "APPE", "STOU":
+		return true
+	}
+	return false
+}
+
+// annotateSize reads the 213 reply to SIZE, which a reader compares with
+// the bytes the data connection then carried.
+func annotateSize(entries []transcript.Entry, i int) []annotation {
+	for j := i - 1; j >= 0; j-- {
+		prev := entries[j]
+		if prev.Session != entries[i].Session {
+			continue
+		}
+		verb, file, _ := strings.Cut(prev.Text, " ")
+		if prev.Kind != transcript.Command || !strings.EqualFold(verb, "SIZE") {
+			return nil
+		}
+		f := strings.Fields(strings.TrimPrefix(entries[i].Text, "213"))
+		if len(f) != 1 {
+			return nil
+		}
+		t := fmt.Sprintf("the server announces %s bytes for %s", f[0], file)
+		return []annotation{{text: t, key: f[0] + " bytes"}}
+	}
+	return nil
 }

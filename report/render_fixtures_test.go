@@ -14,6 +14,7 @@ const testPassword = "s3cr3t-pw"
 // fx builds a result the way the probe does: through a transcript that
 // knows the password, with a pinned clock so goldens are stable.
 type fx struct {
+	now      *time.Time
 	log      *transcript.Log
 	findings []Finding
 	checks   []Check
@@ -26,8 +27,11 @@ func newFx() *fx {
 		t = t.Add(3 * time.Millisecond)
 		return t
 	}
-	return &fx{log: transcript.New(transcript.WithClock(clock), transcript.WithSecrets(testPassword))}
+	return &fx{now: &t, log: transcript.New(transcript.WithClock(clock), transcript.WithSecrets(testPassword))}
 }
+
+// wait lets time pass before the next entry, as a slow server does.
+func (f *fx) wait(d time.Duration) { *f.now = f.now.Add(d) }
 
 // last is the transcript index of the entry just added, for Finding.Lines.
 func (f *fx) last() int { return len(f.log.Entries()) - 1 }
@@ -335,6 +339,7 @@ var codeScenarios = map[string]func(f *fx){
 		s.Command("USER john")
 		s.Reply(331, "331 Password required")
 		s.Command("PASS " + testPassword)
+		f.wait(3500 * time.Millisecond)
 		s.Reply(230, "230 User logged in")
 		f.find(CodeReplySlow, "The server took 3.5s to answer PASS.", []string{"This is pure-ftpd's deliberate login delay; nothing to fix."}, nil, nil, f.last())
 	},
