@@ -2,12 +2,12 @@ package report
 
 import (
 	"fmt"
-	"time"
 	"net"
 	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"ftpdiag/transcript"
 )
