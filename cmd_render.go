@@ -32,8 +32,8 @@ func checkFormat(c *cli.Context) error {
 }
 
 // writeResult renders res as --format asks, to -o FILE or stdout. Colour is
-// decided here, once: only text on a terminal, never into a file. A file
-// is written whole or not at all, so a failed render leaves no half report.
+// decided here, once: only text on a terminal, never into a file. A file is
+// rendered in memory first, so a failed rendering leaves no half report.
 func writeResult(c *cli.Context, res *report.Result) error {
 	if err := checkFormat(c); err != nil {
 		return err
