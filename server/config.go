@@ -4,6 +4,8 @@
 package server
 
 import (
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -75,3 +77,53 @@ type Faults struct {
 	// NoCallback accepts PORT/EPRT but never connects back.
 	NoCallback bool
 }
+
+// Defaults for the zero values of Config, as documented on its fields.
+const (
+	DefaultListen      = ":21"
+	DefaultPasvMin     = 3000 // as Rumpus: the range starts at 3000...
+	DefaultMaxConns    = 24   // ...and ends at 3000 + the connection limit
+	DefaultMaxPerAddr  = 8
+	DefaultIdleTimeout = 5 * time.Minute
+	DefaultDataTimeout = 30 * time.Second
+	DefaultLoginDelay  = time.Second
+	DefaultGreeting    = "ftpdiag reference server ready"
+)
+
+// withDefaults fills in the zero values and checks what cannot be filled.
+func (c Config) withDefaults() (Config, error) {
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = DefaultMaxConns
+	}
+	if c.MaxPerAddr <= 0 {
+		c.MaxPerAddr = DefaultMaxPerAddr
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.DataTimeout <= 0 {
+		c.DataTimeout = DefaultDataTimeout
+	}
+	if c.LoginDelay == 0 {
+		c.LoginDelay = DefaultLoginDelay
+	}
+	if c.Greeting == "" {
+		c.Greeting = DefaultGreeting
+	}
+	if c.PasvMin == 0 && c.PasvMax == 0 {
+		c.PasvMin, c.PasvMax = DefaultPasvMin, DefaultPasvMin+c.MaxConns
+	}
+	if c.PasvMin > 0 && c.PasvMax == 0 {
+		c.PasvMax = c.PasvMin + c.MaxConns
+	}
+	if c.PasvMin != -1 && (c.PasvMin < 1 || c.PasvMax > 65535 || c.PasvMin > c.PasvMax) {
+		return c, fmt.Errorf("%w: passive range %d-%d (want 1 <= min <= max <= 65535)", ErrConfig, c.PasvMin, c.PasvMax)
+	}
+	return c, nil
+}
+
+// ErrConfig is wrapped by every error about a bad Config.
+var ErrConfig = errors.New("bad server configuration")

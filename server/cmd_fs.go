@@ -1,0 +1,104 @@
+package server
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+)
+
+func (s *session) cmdPWD(string) {
+	s.reply(257, "%s is the current directory", quotePath(s.cwd))
+}
+
+// quotePath writes a path as 257 replies do: in double quotes, inner
+// quotes doubled (RFC 959 appendix II).
+func quotePath(p string) string {
+	return `"` + strings.ReplaceAll(p, `"`, `""`) + `"`
+}
+
+func (s *session) cmdCWD(arg string) {
+	virt, name, err := resolve(s.cwd, arg)
+	if err != nil {
+		s.replyFSError(arg, err)
+		return
+	}
+	fi, err := s.srv.files.root.Stat(name)
+	if err != nil {
+		s.replyFSError(virt, err)
+		return
+	}
+	if !fi.IsDir() {
+		s.reply(550, "%s: not a directory", virt)
+		return
+	}
+	s.cwd = virt
+	s.reply(250, "Directory changed to %s", virt)
+}
+
+func (s *session) cmdCDUP(string) { s.cmdCWD("..") }
+
+// statFile resolves arg and stats it, answering the error itself.
+func (s *session) statFile(arg string) (string, fs.FileInfo, bool) {
+	virt, name, err := resolve(s.cwd, arg)
+	if err != nil {
+		s.replyFSError(arg, err)
+		return "", nil, false
+	}
+	fi, err := s.srv.files.root.Stat(name)
+	if err != nil {
+		s.replyFSError(virt, err)
+		return "", nil, false
+	}
+	return virt, fi, true
+}
+
+func (s *session) cmdSIZE(arg string) {
+	virt, fi, ok := s.statFile(arg)
+	if !ok {
+		return
+	}
+	if !fi.Mode().IsRegular() {
+		s.reply(550, "%s: not a regular file", virt)
+		return
+	}
+	s.reply(213, "%d", fi.Size()+s.srv.cfg.Faults.SizeLie)
+}
+
+func (s *session) cmdMDTM(arg string) {
+	virt, fi, ok := s.statFile(arg)
+	if !ok {
+		return
+	}
+	if !fi.Mode().IsRegular() {
+		s.reply(550, "%s: not a regular file", virt)
+		return
+	}
+	s.reply(213, "%s", fi.ModTime().UTC().Format(mdtmLayout))
+}
+
+func (s *session) cmdMLST(arg string) {
+	if strings.TrimSpace(arg) == "" {
+		arg = s.cwd
+	}
+	virt, fi, ok := s.statFile(arg)
+	if !ok {
+		return
+	}
+	s.replyMulti(250, "Listing "+virt, []string{" " + mlsxFacts(fi) + " " + virt}, "End")
+}
+
+// replyFSError answers a failed file operation. Paths that try to leave the
+// root fail inside os.Root and get the same 550 as a missing file's
+// neighbour: the reply tells nothing about what lies outside.
+func (s *session) replyFSError(virt string, err error) {
+	switch {
+	case errors.Is(err, ErrBadPath):
+		s.reply(501, "Bad path: %v", err)
+	case errors.Is(err, fs.ErrNotExist):
+		s.reply(550, "%s: no such file or directory", virt)
+	case errors.Is(err, fs.ErrExist):
+		s.reply(550, "%s: already exists", virt)
+	default:
+		s.reply(550, "%s: permission denied", virt)
+	}
+}

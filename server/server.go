@@ -1,0 +1,265 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// ErrServerClosed is returned by Serve after Shutdown or Close, as net/http does.
+var ErrServerClosed = errors.New("server closed")
+
+// ErrPrivilegedPort is wrapped when the control port is below 1024 and the
+// process may not bind it.
+var ErrPrivilegedPort = errors.New("binding a port below 1024 needs privilege")
+
+// refusalWriteTimeout bounds writing the one-line 421 to a connection refused
+// for a limit: a client that does not read must not hold the accept loop.
+const refusalWriteTimeout = 2 * time.Second
+
+// acceptBackoff is the pause after a temporary accept error (EMFILE and the
+// like), so a full file table does not spin the loop.
+const acceptBackoff = 50 * time.Millisecond
+
+// Server is the reference FTP server. Create it with New.
+type Server struct {
+	cfg     Config
+	files   *files
+	from20  bool   // active connections may come from port 20
+	note20  string // why not, for the summary
+	sweepMu sync.Mutex
+
+	mu       sync.Mutex
+	ln       net.Listener
+	addr     net.Addr
+	sessions map[*session]struct{}
+	perAddr  map[string]int
+	closing  bool
+	nextPasv int
+	nextID   int
+	wg       sync.WaitGroup
+}
+
+// New checks cfg, fills in its defaults and opens the file tree.
+func New(cfg Config) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	fs, err := openFiles(cfg.Root)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, files: fs, sessions: map[*session]struct{}{}, perAddr: map[string]int{}}
+	s.from20, s.note20 = canBindPort20(cfg.ActiveFrom20)
+	return s, nil
+}
+
+// Config is the configuration in use, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// PasvRange is the passive port range; (-1, -1) when any free port is used.
+func (s *Server) PasvRange() (min, max int) {
+	if s.cfg.PasvMin == -1 {
+		return -1, -1
+	}
+	return s.cfg.PasvMin, s.cfg.PasvMax
+}
+
+// Addr is the control address once listening, nil before.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addr
+}
+
+// Listen opens the control port, with an error naming the fix when the
+// port needs privilege.
+func (s *Server) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) {
+		return nil, fmt.Errorf("listen on %s: %w: %w", s.cfg.Listen, ErrPrivilegedPort, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", s.cfg.Listen, err)
+	}
+	s.mu.Lock()
+	s.addr = ln.Addr()
+	s.mu.Unlock()
+	return ln, nil
+}
+
+// ListenAndServe listens on cfg.Listen and serves until closed.
+func (s *Server) ListenAndServe() error {
+	ln, err := s.Listen()
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
+// Serve accepts control connections on ln until Shutdown or Close.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		ln.Close()
+		return ErrServerClosed
+	}
+	s.ln, s.addr = ln, ln.Addr()
+	s.mu.Unlock()
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if s.isClosing() {
+				return ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+				time.Sleep(acceptBackoff)
+				continue
+			}
+			return fmt.Errorf("accept: %w", err)
+		}
+		s.admit(c)
+	}
+}
+
+// admit starts a session for c, or refuses it with 421 when a limit is reached.
+func (s *Server) admit(c net.Conn) {
+	ip := hostOf(c.RemoteAddr())
+	s.mu.Lock()
+	var refusal string
+	switch {
+	case s.closing:
+		refusal = "421 Server shutting down"
+	case len(s.sessions) >= s.cfg.MaxConns:
+		refusal = fmt.Sprintf("421 Too many connections (server limit %d), try again later", s.cfg.MaxConns)
+	case s.perAddr[ip] >= s.cfg.MaxPerAddr:
+		refusal = fmt.Sprintf("421 Too many connections from %s (limit %d per address)", ip, s.cfg.MaxPerAddr)
+	}
+	if refusal != "" {
+		s.mu.Unlock()
+		go refuse(c, refusal)
+		return
+	}
+	s.nextID++
+	sess := newSession(s, c, s.nextID)
+	s.sessions[sess] = struct{}{}
+	s.perAddr[ip]++
+	s.wg.Add(1)
+	s.mu.Unlock()
+	go s.run(sess, ip)
+}
+
+func (s *Server) run(sess *session, ip string) {
+	defer s.wg.Done()
+	sess.serve()
+	s.mu.Lock()
+	delete(s.sessions, sess)
+	if s.perAddr[ip]--; s.perAddr[ip] <= 0 {
+		delete(s.perAddr, ip)
+	}
+	s.mu.Unlock()
+}
+
+func refuse(c net.Conn, line string) {
+	c.SetWriteDeadline(time.Now().Add(refusalWriteTimeout))
+	c.Write([]byte(line + "\r\n"))
+	c.Close()
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
+// beginClose stops accepting and returns the sessions still open.
+func (s *Server) beginClose() []*session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closing = true
+	if s.ln != nil {
+		s.ln.Close()
+	}
+	out := make([]*session, 0, len(s.sessions))
+	for sess := range s.sessions {
+		out = append(out, sess)
+	}
+	return out
+}
+
+// Shutdown stops accepting, lets running transfers finish, tells idle
+// sessions "421" and waits for all sessions to end or ctx to expire (then
+// it closes what is left).
+func (s *Server) Shutdown(ctx context.Context) error {
+	for _, sess := range s.beginClose() {
+		sess.interrupt()
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return s.files.close()
+	case <-ctx.Done():
+		s.Close()
+		return ctx.Err()
+	}
+}
+
+// Close closes the listener and every session at once.
+func (s *Server) Close() error {
+	for _, sess := range s.beginClose() {
+		sess.kill()
+	}
+	s.wg.Wait()
+	return s.files.close()
+}
+
+// hostOf is the IP of a TCP address as a string, "" for other addresses.
+func hostOf(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		return ta.IP.String()
+	}
+	return ""
+}
+
+// canBindPort20 tells whether active connections may come from port 20.
+func canBindPort20(want bool) (bool, string) {
+	if !want {
+		return false, "active connections come from any port (--active-from-20=false)"
+	}
+	lc := net.ListenConfig{Control: reuseAddr}
+	ln, err := lc.Listen(context.Background(), "tcp", ":20")
+	if err != nil {
+		return false, fmt.Sprintf("active connections come from any port: cannot bind port 20 (%v)", errors.Unwrap(err))
+	}
+	ln.Close()
+	return true, "active connections come from port 20"
+}
+
+// reuseAddr sets SO_REUSEADDR and SO_REUSEPORT, so many active-mode
+// connections can share source port 20 (to different clients) and a port
+// in TIME_WAIT can be bound again.
+func reuseAddr(network, address string, c syscall.RawConn) error {
+	var serr error
+	err := c.Control(func(fd uintptr) {
+		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
+		if serr == nil {
+			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, soReusePort, 1)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return os.NewSyscallError("setsockopt", serr)
+}
+
+// soReusePort is SO_REUSEPORT on Linux, which package syscall does not name.
+const soReusePort = 0xf

@@ -1,0 +1,252 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"ftpdiag/transcript"
+)
+
+// controlWriteTimeout bounds writing one reply: a client that has not read
+// its replies for this long is gone, and its session must not hang.
+const controlWriteTimeout = 30 * time.Second
+
+// MaxLine is the longest command line accepted, CRLF included (4 KiB, as
+// vsftpd). Longer lines are answered 500 and thrown away.
+const MaxLine = 4096
+
+var (
+	errLineTooLong = errors.New("command line too long")
+	errIdle        = errors.New("idle timeout")
+	errShutdown    = errors.New("server shutting down")
+)
+
+// session is one control connection.
+type session struct {
+	srv           *Server
+	raw           net.Conn // the TCP connection itself (deadlines, close)
+	conn          net.Conn // raw, or raw wrapped by the transcript recorder
+	r             *bufio.Reader
+	remote, local *net.TCPAddr
+	id            int
+	ctx           context.Context
+	cancel        context.CancelFunc
+	tr            *sessionTranscript // nil without --transcript-dir
+
+	wmu sync.Mutex // replies come from the loop and from transfers
+
+	// Read and written only by the session's own loop.
+	pending     []byte
+	tooLong     bool
+	quit        bool
+	user        string
+	loggedIn    bool
+	anon        bool
+	failures    int
+	cwd         string
+	ascii       bool
+	rest        int64
+	renameFrom  string
+	lastVerb    string
+	epsvAll     bool
+	data        *dataPlan
+	check       portCheck
+	sweepCancel context.CancelFunc
+
+	xmu  sync.Mutex
+	xfer *transfer
+}
+
+func newSession(srv *Server, c net.Conn, id int) *session {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &session{srv: srv, raw: c, conn: c, id: id, ctx: ctx, cancel: cancel, cwd: "/"}
+	s.remote, _ = c.RemoteAddr().(*net.TCPAddr)
+	s.local, _ = c.LocalAddr().(*net.TCPAddr)
+	if s.remote == nil || s.local == nil { // not TCP (tests over net.Pipe): still usable
+		s.remote = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}
+		s.local = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}
+	}
+	if srv.cfg.TranscriptDir != "" {
+		if tr, err := openTranscript(srv.cfg.TranscriptDir, id, s.remote, s.local); err == nil {
+			s.tr = tr
+			s.conn = transcript.Record(c, tr.sess, transcript.ServerSide)
+		}
+	}
+	s.r = bufio.NewReaderSize(s.conn, MaxLine)
+	return s
+}
+
+// serve runs the session until the client quits, times out or is closed.
+func (s *session) serve() {
+	defer s.finish()
+	if !s.reply(220, "%s", s.srv.cfg.Greeting) {
+		return
+	}
+	for !s.quit {
+		line, err := s.readLine()
+		switch {
+		case errors.Is(err, errLineTooLong):
+			s.reply(500, "Command line too long (limit %d bytes)", MaxLine)
+		case errors.Is(err, errIdle):
+			s.reply(421, "Idle timeout (%s), closing control connection", s.srv.cfg.IdleTimeout)
+			return
+		case errors.Is(err, errShutdown):
+			s.reply(421, "Server shutting down, closing control connection")
+			return
+		case err != nil:
+			return
+		default:
+			if !s.handle(line) {
+				return
+			}
+		}
+	}
+}
+
+// readLine reads one command line. The idle deadline counts from the start
+// of the line, so a client that trickles a line and never ends it is closed
+// too; it is re-armed while a transfer runs, since the client then waits.
+func (s *session) readLine() (string, error) {
+	for {
+		s.raw.SetReadDeadline(time.Now().Add(s.srv.cfg.IdleTimeout))
+		if s.srv.isClosing() {
+			s.waitTransfer()
+			return "", errShutdown
+		}
+		line, err := s.readBounded()
+		if err == nil || !isTimeout(err) {
+			return line, err
+		}
+		if s.srv.isClosing() {
+			s.waitTransfer()
+			return "", errShutdown
+		}
+		if !s.transferRunning() {
+			return "", errIdle
+		}
+	}
+}
+
+// readBounded reads up to '\n', keeping a partial line across a timeout, and
+// throwing away (not buffering) the rest of an oversize one.
+func (s *session) readBounded() (string, error) {
+	for {
+		chunk, err := s.r.ReadSlice('\n')
+		if len(s.pending)+len(chunk) > MaxLine {
+			s.pending, s.tooLong = s.pending[:0], true
+		} else {
+			s.pending = append(s.pending, chunk...)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		line := string(s.pending)
+		s.pending = s.pending[:0]
+		if s.tooLong {
+			s.tooLong = false
+			return "", errLineTooLong
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// handle runs one command line; false ends the session.
+func (s *session) handle(line string) bool {
+	verb, arg, err := ParseCommand(line)
+	if err != nil {
+		return s.reply(500, "Syntax error, command unrecognized")
+	}
+	cmd := commands[verb]
+	if cmd == nil || !cmd.DuringTransfer {
+		s.waitTransfer() // RFC 959: commands after a transfer are taken in order
+	}
+	if f := s.srv.cfg.Faults.CloseAfter; f != "" && strings.EqualFold(f, verb) {
+		return false
+	}
+	defer func() { s.lastVerb = verb }()
+	switch {
+	case cmd == nil:
+		return s.reply(502, "Command %s not implemented", verb)
+	case cmd.NeedsLogin && !s.loggedIn:
+		return s.reply(530, "Please log in with USER and PASS first")
+	case cmd.NeedsArg && strings.TrimSpace(arg) == "":
+		return s.reply(501, "%s needs an argument", verb)
+	case cmd.Writes && !s.canWrite():
+		return s.reply(550, "Permission denied: %s", s.readOnlyReason())
+	}
+	cmd.Fn(s, arg)
+	return true
+}
+
+// reply writes one single-line reply; false when the client is gone.
+func (s *session) reply(code int, format string, args ...any) bool {
+	return s.writeLines(fmt.Sprintf("%d %s", code, oneLine(fmt.Sprintf(format, args...))))
+}
+
+// replyMulti writes a multi-line reply: "code-first", the middle lines as
+// given (each should start with a space), and "code last".
+func (s *session) replyMulti(code int, first string, middle []string, last string) bool {
+	lines := make([]string, 0, len(middle)+2)
+	lines = append(lines, fmt.Sprintf("%d-%s", code, oneLine(first)))
+	for _, m := range middle {
+		lines = append(lines, oneLine(m))
+	}
+	lines = append(lines, fmt.Sprintf("%d %s", code, oneLine(last)))
+	return s.writeLines(lines...)
+}
+
+func (s *session) writeLines(lines ...string) bool {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.raw.SetWriteDeadline(time.Now().Add(controlWriteTimeout))
+	_, err := s.conn.Write([]byte(strings.Join(lines, "\r\n") + "\r\n"))
+	if err != nil {
+		s.raw.Close() // the client is gone: the loop's next read ends the session
+		return false
+	}
+	return true
+}
+
+// oneLine keeps a file name with CR or LF from forging reply lines.
+func oneLine(s string) string {
+	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+}
+
+// interrupt wakes the loop so it notices a shutdown (graceful: a running
+// transfer finishes first).
+func (s *session) interrupt() { s.raw.SetReadDeadline(time.Now()) }
+
+// kill ends the session at once.
+func (s *session) kill() {
+	s.cancel()
+	s.raw.Close()
+}
+
+func (s *session) finish() {
+	s.cancel()
+	s.waitTransfer()
+	if s.data != nil {
+		s.data.discard()
+	}
+	if s.sweepCancel != nil {
+		s.sweepCancel()
+	}
+	s.raw.Close()
+	if s.tr != nil {
+		s.tr.close(s.conn)
+	}
+}

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// WriteSummary writes what an admin needs after start-up: where the server
+// listens, what it serves, and the ports a firewall must let through, with
+// rules ready to paste (what Rumpus's "Get Connected" window tells).
+func (s *Server) WriteSummary(w io.Writer) {
+	ctl := s.controlPort()
+	fmt.Fprintf(w, "ftpdiag reference FTP server\n")
+	for _, l := range s.summaryFacts(ctl) {
+		fmt.Fprintf(w, "  %-14s %s\n", l[0], l[1])
+	}
+	fmt.Fprintf(w, "\nFirewall: let these through\n")
+	fmt.Fprintf(w, "  TCP %-11s inbound   control connection\n", strconv.Itoa(ctl))
+	lo, hi := s.PasvRange()
+	if lo == -1 {
+		fmt.Fprintf(w, "  (passive connections use any free port: set --pasv-ports to open a fixed range)\n")
+	} else {
+		fmt.Fprintf(w, "  TCP %-11s inbound   passive data connections\n", fmt.Sprintf("%d-%d", lo, hi))
+	}
+	fmt.Fprintf(w, "  TCP %-11s outbound  active data connections (source port %s)\n", "any", s.activeSource())
+	fmt.Fprintln(w)
+	for _, r := range firewallRules(ctl, lo, hi) {
+		fmt.Fprintf(w, "%s\n", r)
+	}
+	fmt.Fprintf(w, "\nCheck it from outside your network: ftpdiag probe ftp://USER@<public address>:%d/\n", ctl)
+}
+
+func (s *Server) controlPort() int {
+	if ta, ok := s.Addr().(*net.TCPAddr); ok {
+		return ta.Port
+	}
+	_, p, _ := net.SplitHostPort(s.cfg.Listen)
+	n, _ := strconv.Atoi(p)
+	return n
+}
+
+func (s *Server) activeSource() string {
+	if s.from20 {
+		return "20"
+	}
+	return "any"
+}
+
+// summaryFacts are the label/value lines at the top of the summary.
+func (s *Server) summaryFacts(ctl int) [][2]string {
+	listen := s.cfg.Listen
+	if a := s.Addr(); a != nil {
+		listen = a.String()
+	}
+	facts := [][2]string{{"listening on", listen}}
+	if host, _, _ := net.SplitHostPort(listen); host == "" || net.ParseIP(host).IsUnspecified() {
+		facts = append(facts, [2]string{"addresses", strings.Join(localAddresses(), ", ")})
+	}
+	lo, hi := s.PasvRange()
+	pasv := fmt.Sprintf("%d-%d", lo, hi)
+	if lo == -1 {
+		pasv = "any free port"
+	}
+	adv := "the address each client connected to"
+	if s.cfg.PasvAddress != "" {
+		adv = s.cfg.PasvAddress
+	}
+	facts = append(facts,
+		[2]string{"passive ports", pasv + " (PASV replies name " + adv + ")"},
+		[2]string{"active mode", s.note20},
+		[2]string{"files", s.filesFact()},
+		[2]string{"users", s.usersFact()},
+		[2]string{"limits", fmt.Sprintf("%d connections, %d per address; idle timeout %s, data timeout %s",
+			s.cfg.MaxConns, s.cfg.MaxPerAddr, s.cfg.IdleTimeout, s.cfg.DataTimeout)},
+	)
+	if s.cfg.TranscriptDir != "" {
+		facts = append(facts, [2]string{"transcripts", s.cfg.TranscriptDir})
+	}
+	return facts
+}
+
+func (s *Server) filesFact() string {
+	mode := "read-only"
+	if s.cfg.Writable {
+		mode = "writable, uploads are atomic"
+	}
+	if s.cfg.Root == "" {
+		return fmt.Sprintf("built-in demo tree (README.txt, test of %d bytes, pub/), %s", DemoTestSize, mode)
+	}
+	return s.cfg.Root + ", " + mode
+}
+
+func (s *Server) usersFact() string {
+	names := make([]string, 0, len(s.cfg.Users))
+	for n := range s.cfg.Users {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if s.cfg.Anonymous {
+		names = append(names, "anonymous (read-only)")
+	}
+	if len(names) == 0 {
+		return "none: nobody can log in (use --user NAME:PASSWORD or --anonymous)"
+	}
+	return strings.Join(names, ", ")
+}
+
+// localAddresses lists this machine's unicast addresses, for a server that
+// listens on all of them.
+func localAddresses() []string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return []string{"(cannot list: " + err.Error() + ")"}
+	}
+	var out []string
+	for _, a := range addrs {
+		if ipn, ok := a.(*net.IPNet); ok && !ipn.IP.IsLinkLocalUnicast() {
+			out = append(out, ipn.IP.String())
+		}
+	}
+	return out
+}
+
+// firewallRules are ready-to-paste rules for the four common front ends.
+func firewallRules(ctl, lo, hi int) []string {
+	nftPorts, iptRange, ufwRange, fwdRange := strconv.Itoa(ctl), "", "", ""
+	if lo != -1 {
+		nftPorts += fmt.Sprintf(", %d-%d", lo, hi)
+		iptRange, ufwRange, fwdRange = fmt.Sprintf("%d:%d", lo, hi), fmt.Sprintf("%d:%d/tcp", lo, hi), fmt.Sprintf(" --add-port=%d-%d/tcp", lo, hi)
+	}
+	rules := []string{
+		"nftables (table inet filter, chain input):",
+		fmt.Sprintf("  nft add rule inet filter input tcp dport { %s } accept", nftPorts),
+		"iptables:",
+		fmt.Sprintf("  iptables -A INPUT -p tcp --dport %d -j ACCEPT", ctl),
+	}
+	if iptRange != "" {
+		rules = append(rules, fmt.Sprintf("  iptables -A INPUT -p tcp --dport %s -j ACCEPT", iptRange))
+	}
+	rules = append(rules, "ufw:", fmt.Sprintf("  ufw allow %d/tcp", ctl))
+	if ufwRange != "" {
+		rules = append(rules, "  ufw allow "+ufwRange)
+	}
+	rules = append(rules, "firewalld:",
+		fmt.Sprintf("  firewall-cmd --permanent --add-port=%d/tcp%s && firewall-cmd --reload", ctl, fwdRange))
+	return rules
+}

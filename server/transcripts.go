@@ -1,0 +1,61 @@
+package server
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"ftpdiag/transcript"
+)
+
+// sessionTranscript writes one session's transcript to a file as it
+// happens, so a session that hangs or crashes still leaves its record.
+type sessionTranscript struct {
+	mu   sync.Mutex // entries come from the reader, the writer and transfers
+	f    *os.File
+	sess *transcript.Session
+}
+
+// openTranscript creates DIR/<time>-<session>-<client>.txt.
+func openTranscript(dir string, id int, remote, local *net.TCPAddr) (*sessionTranscript, error) {
+	client := strings.NewReplacer(":", "_", "%", "_").Replace(remote.IP.String())
+	name := fmt.Sprintf("%s-%04d-%s.txt", time.Now().UTC().Format("20060102T150405Z"), id, client)
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("transcript: %w", err)
+	}
+	st := &sessionTranscript{f: f}
+	log := transcript.New(transcript.Follow(st.write))
+	st.sess = log.Session(fmt.Sprintf("control connection from %s to %s", remote, local))
+	return st, nil
+}
+
+func (st *sessionTranscript) write(e transcript.Entry) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, l := range transcript.RenderEntry(e) {
+		fmt.Fprintln(st.f, l)
+	}
+}
+
+// close records what is left of a half-sent line, then the close itself.
+func (st *sessionTranscript) close(c net.Conn) {
+	if rc, ok := c.(*transcript.Conn); ok {
+		rc.Flush()
+	}
+	st.sess.Event(transcript.EventInfo{Op: transcript.OpClose, Outcome: transcript.Closed}, "")
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.f.Close()
+}
+
+// event records a data-connection event when transcripts are on.
+func (s *session) event(ev transcript.EventInfo) {
+	if s.tr != nil {
+		s.tr.sess.Event(ev, "")
+	}
+}

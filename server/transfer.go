@@ -1,0 +1,244 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"ftpdiag/transcript"
+)
+
+// retrChunk is how much of a file is sent per write deadline: the deadline
+// catches a stalled client, and each chunk still goes through sendfile.
+const retrChunk = 4 << 20
+
+var (
+	errAborted = errors.New("transfer aborted by ABOR")
+	errStalled = errors.New("transfer stalled (fault injected)")
+)
+
+// transfer is a data transfer running beside the control connection's loop,
+// so ABOR can reach it.
+type transfer struct {
+	cancel  context.CancelFunc
+	done    chan struct{}
+	aborted atomic.Bool
+}
+
+// job is what a transfer does once its data connection is open.
+type job struct {
+	opening string                                         // the 150 reply's text
+	run     func(context.Context, net.Conn) (int64, error) // moves the data
+	// after commits or cleans up before the last reply, so a 226 means the
+	// result is in place; its error turns 226 into 451. May be nil.
+	after func(error) error
+}
+
+func (j job) finish(err error) error {
+	if j.after == nil {
+		return nil
+	}
+	return j.after(err)
+}
+
+// errNoPlan: a transfer command came without PASV, EPSV, PORT or EPRT.
+var errNoPlan = errors.New("no data connection planned")
+
+// startTransfer opens the planned data connection and runs j beside the
+// loop. Replies: 150 once connected, then 226, or 425/426/451 on failure.
+func (s *session) startTransfer(j job) {
+	plan := s.data
+	s.data = nil
+	if plan == nil {
+		j.finish(errNoPlan)
+		s.reply(425, "Use PASV, EPSV, PORT or EPRT first")
+		return
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	x := &transfer{cancel: cancel, done: make(chan struct{})}
+	s.xmu.Lock()
+	s.xfer = x
+	s.xmu.Unlock()
+	go func() {
+		defer close(x.done)
+		defer cancel()
+		s.runTransfer(ctx, x, plan, j)
+	}()
+}
+
+func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, j job) {
+	dc, err := s.dataConn(ctx, plan)
+	if err == nil && s.srv.cfg.Faults.Reply425 {
+		dc.Close()
+		err = errors.New("425 fault injected")
+	}
+	if err != nil {
+		j.finish(err)
+		s.reply(425, "Cannot open data connection: %v", err)
+		return
+	}
+	stop := context.AfterFunc(ctx, func() { dc.Close() }) // ABOR or session end
+	defer stop()
+	s.reply(150, "%s", j.opening)
+	start := time.Now()
+	n, err := j.run(ctx, dc)
+	if cerr := dc.Close(); err == nil {
+		err = cerr
+	}
+	if x.aborted.Load() {
+		err = errAborted
+	}
+	ferr := j.finish(err)
+	s.event(closeEvent(dc, n, time.Since(start), err))
+	switch {
+	case errors.Is(err, errAborted):
+		s.reply(426, "Transfer aborted (%d bytes moved)", n)
+	case err != nil:
+		s.reply(426, "Data connection failed, transfer aborted: %v", err)
+	case ferr != nil:
+		s.reply(451, "Transfer received but not stored: %v", ferr)
+	default:
+		s.reply(226, "Transfer complete (%d bytes)", n)
+	}
+}
+
+func closeEvent(dc net.Conn, n int64, d time.Duration, err error) transcript.EventInfo {
+	ev := transcript.EventInfo{Op: transcript.OpDataClose, Addr: dc.RemoteAddr().String(), Bytes: n, Dur: d, By: "server", Outcome: transcript.Complete}
+	switch {
+	case errors.Is(err, errAborted):
+		ev.Outcome, ev.Err = transcript.Closed, err.Error()
+	case errors.Is(err, errStalled):
+		ev.Outcome, ev.Err = transcript.Stalled, err.Error()
+	case err != nil:
+		ev.Outcome, ev.Err = transcript.Classify(err), err.Error()
+	}
+	return ev
+}
+
+func (s *session) transferRunning() bool {
+	s.xmu.Lock()
+	x := s.xfer
+	s.xmu.Unlock()
+	if x == nil {
+		return false
+	}
+	select {
+	case <-x.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// waitTransfer waits for a running transfer to end; each transfer is
+// bounded by the data timeout, so this wait is too.
+func (s *session) waitTransfer() {
+	s.xmu.Lock()
+	x := s.xfer
+	s.xmu.Unlock()
+	if x != nil {
+		<-x.done
+	}
+}
+
+// cmdABOR stops a running transfer (it answers 426), then answers 226;
+// without one, 225 as RFC 959 allows. A passive listener is closed either way.
+func (s *session) cmdABOR(string) {
+	s.dropData()
+	if !s.transferRunning() {
+		s.reply(225, "No transfer to abort")
+		return
+	}
+	s.xmu.Lock()
+	x := s.xfer
+	s.xmu.Unlock()
+	x.aborted.Store(true)
+	x.cancel()
+	<-x.done
+	s.reply(226, "ABOR successful")
+}
+
+// sendFile copies f to the data connection: through sendfile in binary
+// mode, with a write deadline per chunk so a stalled client is noticed.
+func (s *session) sendFile(ctx context.Context, dc net.Conn, f *os.File) (int64, error) {
+	if stall := s.srv.cfg.Faults.StallAfter; stall > 0 {
+		return s.sendThenStall(ctx, dc, f, stall)
+	}
+	if s.ascii {
+		w := &asciiWriter{w: deadlineWriter{dc, s.srv.cfg.DataTimeout}}
+		n, err := io.Copy(w, f)
+		return n, err
+	}
+	var total int64
+	for {
+		dc.SetWriteDeadline(time.Now().Add(s.srv.cfg.DataTimeout))
+		n, err := io.CopyN(dc, f, retrChunk)
+		total += n
+		if errors.Is(err, io.EOF) {
+			return total, nil
+		}
+		if err != nil {
+			return total, fmt.Errorf("sending: %w", err)
+		}
+	}
+}
+
+// sendThenStall is the StallAfter fault: send some bytes, then nothing,
+// with the connection open, until the client gives up or the data timeout.
+func (s *session) sendThenStall(ctx context.Context, dc net.Conn, f *os.File, stall int64) (int64, error) {
+	dc.SetWriteDeadline(time.Now().Add(s.srv.cfg.DataTimeout))
+	n, err := io.CopyN(dc, f, stall)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return n, err
+	}
+	gone := make(chan struct{})
+	go func() { io.Copy(io.Discard, dc); close(gone) }()
+	t := time.NewTimer(s.srv.cfg.DataTimeout)
+	defer t.Stop()
+	select {
+	case <-gone:
+	case <-ctx.Done():
+	case <-t.C:
+	}
+	return n, errStalled
+}
+
+// receive copies the data connection into w, with a read deadline per read.
+func (s *session) receive(dc net.Conn, w io.Writer) (int64, error) {
+	var r io.Reader = deadlineReader{dc, s.srv.cfg.DataTimeout}
+	if s.ascii {
+		r = &asciiReader{r: r}
+	}
+	n, err := io.Copy(w, r)
+	if err != nil {
+		return n, fmt.Errorf("receiving: %w", err)
+	}
+	return n, nil
+}
+
+// deadlineWriter and deadlineReader give every write or read its own
+// deadline: a transfer may take long, but must never stop moving for long.
+type deadlineWriter struct {
+	c net.Conn
+	d time.Duration
+}
+
+func (w deadlineWriter) Write(p []byte) (int, error) {
+	w.c.SetWriteDeadline(time.Now().Add(w.d))
+	return w.c.Write(p)
+}
+
+type deadlineReader struct {
+	c net.Conn
+	d time.Duration
+}
+
+func (r deadlineReader) Read(p []byte) (int, error) {
+	r.c.SetReadDeadline(time.Now().Add(r.d))
+	return r.c.Read(p)
+}
