@@ -41,9 +41,10 @@ func foldLine(line string, width int, indent string) []string {
 	for runeCols(prefix)+runeCols(line) > width {
 		room := width - runeCols(prefix)
 		head, tail := splitAtCol(line, room)
-		if sp := strings.LastIndexByte(head, ' '); sp > len(head)/2 {
+		if sp := strings.LastIndexByte(head, ' '); sp > len(head)/2 && !strings.HasPrefix(tail, " ") {
 			head, tail = line[:sp+1], line[sp+1:]
 		}
+		tail = strings.TrimLeft(tail, " ")
 		out = append(out, strings.TrimRight(prefix+head, " "))
 		prefix, line = indent, tail
 	}
