@@ -1,0 +1,184 @@
+package probe
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+
+	"ftpdiag/report"
+	"ftpdiag/transcript"
+)
+
+// whoami asks an ftpdiag server which address it sees us coming from.
+func (r *sessRun) whoami() result {
+	if !r.p.ext("WHOAMI") {
+		return result{status: report.NotChecked, detail: "the server does not offer SITE WHOAMI"}
+	}
+	code, text, ok := r.c.cmd("SITE WHOAMI")
+	f := strings.Fields(firstLine(text))
+	if !ok || code != 200 || len(f) < 2 {
+		return result{status: report.Warn, detail: "SITE WHOAMI: " + firstLine(text)}
+	}
+	seen := net.JoinHostPort(f[0], f[1])
+	r.p.mu.Lock()
+	r.p.network.SeenAddr = seen
+	r.p.mu.Unlock()
+	if ip, err := netip.ParseAddr(f[0]); err == nil && ip.Unmap() != r.c.local.Addr() {
+		return result{status: report.Warn, detail: "the server sees " + seen + ", the client is " + r.c.local.String() + ": NAT"}
+	}
+	return result{status: report.Pass, detail: "the server sees " + seen}
+}
+
+// portArg writes an address as PORT's h1,h2,h3,h4,p1,p2.
+func portArg(ap netip.AddrPort) string {
+	a := ap.Addr().As4()
+	return fmt.Sprintf("%d,%d,%d,%d,%d,%d", a[0], a[1], a[2], a[3], ap.Port()>>8, ap.Port()&255)
+}
+
+// spell writes digits as letters (0 -> a ... 9 -> j), the form no router's
+// FTP helper recognises, for SITE PORTCHECK.
+func spell(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return 'a' + (r - '0')
+		}
+		return r
+	}, s)
+}
+
+// portcheckArm is a step only in name: arming needs the PORT argument, so
+// PORT+LIST arms it; this step says whether it will.
+func (r *sessRun) portcheckArm() result {
+	if !r.p.ext("PORTCHECK") || r.c.local.Addr().Is6() {
+		return result{status: report.NotChecked, detail: "the server does not offer SITE PORTCHECK"}
+	}
+	r.portSent = "armed"
+	return result{}
+}
+
+func (r *sessRun) portList() result {
+	if r.c.local.Addr().Is6() {
+		return result{status: report.NotChecked, detail: "PORT speaks IPv4 only; see EPRT"}
+	}
+	return r.activeList("PORT", func(ap netip.AddrPort) string { return portArg(ap) })
+}
+
+func (r *sessRun) eprtList() result {
+	return r.activeList("EPRT", func(ap netip.AddrPort) string {
+		proto := 1
+		if ap.Addr().Is6() {
+			proto = 2
+		}
+		return fmt.Sprintf("|%d|%s|%d|", proto, ap.Addr(), ap.Port())
+	})
+}
+
+// activeList runs one active-mode listing: listen, PORT or EPRT, LIST,
+// then wait for the server to connect back.
+func (r *sessRun) activeList(verb string, arg func(netip.AddrPort) string) result {
+	ln, ok := r.c.listen(r.ctx)
+	if !ok {
+		return result{status: report.NotChecked, detail: "the probe cannot listen for the server's connection"}
+	}
+	defer ln.Close()
+	a := arg(netip.MustParseAddrPort(ln.Addr().String()))
+	armed := r.portSent == "armed" && verb == "PORT"
+	if armed {
+		if code, _, ok := r.c.cmd("SITE PORTCHECK %s", spell(a)); !ok || code != 200 {
+			armed = false
+		}
+	}
+	code, text, ok := r.c.cmd("%s %s", verb, a)
+	if !ok {
+		return result{status: report.Fail, detail: "no reply to " + verb, stop: true}
+	}
+	if code >= 300 {
+		return result{status: report.Warn, detail: verb + " refused: " + firstLine(text)}
+	}
+	res := r.activeTransfer(ln)
+	if armed && !r.c.dead {
+		res.detail += "; " + r.portcheckResult()
+	}
+	return res
+}
+
+// portcheckResult asks whether the PORT line arrived as sent.
+func (r *sessRun) portcheckResult() string {
+	code, text, ok := r.c.cmd("SITE PORTCHECK")
+	f := strings.Fields(firstLine(text))
+	switch {
+	case !ok || code != 200 || len(f) < 3:
+		return "PORTCHECK: no answer"
+	case f[1] == "rewritten" && len(f) >= 4:
+		return "a router rewrote PORT " + f[2] + " into " + f[3]
+	}
+	return "PORT arrived as sent"
+}
+
+// activeTransfer sends LIST and waits, side by side, for the server's
+// connection and its reply: vsftpd connects before it answers 150,
+// pure-ftpd after.
+func (r *sessRun) activeTransfer(ln net.Listener) result {
+	got := r.c.acceptFrom(ln)
+	replies := r.c.sendAsync(r.listCmd())
+	var first *asyncReply
+	select {
+	case a := <-got:
+		return r.accepted(a, replies, nil)
+	case rep := <-replies:
+		first = &rep
+	}
+	if first.err != nil || first.code >= 400 {
+		ln.Close()
+		<-got
+		if first.err != nil {
+			r.c.fail(first.err, "the reply to LIST")
+			return result{status: report.Fail, detail: "no reply to LIST", stop: true}
+		}
+		return result{status: report.Fail, detail: "the server answered " + firstLine(first.text)}
+	}
+	return r.accepted(<-got, replies, first)
+}
+
+// accepted goes on once the server's connection arrived or did not.
+func (r *sessRun) accepted(a accepted, replies <-chan asyncReply, first *asyncReply) result {
+	if a.err != nil {
+		r.sess.Event(transcript.EventInfo{Op: transcript.OpDataAccept, Outcome: transcript.Classify(a.err), Dur: a.dur}, "")
+		r.c.hangUp("waiting longer would only wait for the server's own timeout")
+		if first == nil {
+			<-replies
+		}
+		return result{status: report.Fail, detail: "the server never connected back", stop: true}
+	}
+	from := a.conn.RemoteAddr().String()
+	r.sess.Event(transcript.EventInfo{Op: transcript.OpDataAccept, Addr: from, Outcome: transcript.Connected, Dur: a.dur}, "")
+	fromNote := "the server connected from port 20, as RFC 959 says"
+	if ap, _ := netip.ParseAddrPort(from); ap.Port() != 20 {
+		fromNote = fmt.Sprintf("the server connected from port %d, not 20 (a client firewall allowing only port 20 would block it)", ap.Port())
+	}
+	r.sess.Note(fromNote)
+	if first == nil {
+		rep := <-replies
+		if rep.err != nil || rep.code >= 400 {
+			a.conn.Close()
+			if rep.err != nil {
+				r.c.fail(rep.err, "the reply to LIST")
+				return result{status: report.Fail, detail: "no reply to LIST", stop: true}
+			}
+			return result{status: report.Fail, detail: firstLine(rep.text)}
+		}
+		first = &rep
+	}
+	t := r.c.drain(a.conn)
+	if t.outcome != transcript.Complete {
+		r.c.hangUp("the data transfer did not end normally")
+		return result{status: report.Fail, detail: fmt.Sprintf("the transfer ended %s after %d bytes", t.outcome, t.bytes), stop: true}
+	}
+	if first.code < 200 {
+		if code, text, ok := r.c.reply(); !ok || code >= 400 {
+			return result{status: report.Fail, detail: "after the data: " + firstLine(text), stop: !ok}
+		}
+	}
+	return result{status: report.Pass, detail: fmt.Sprintf("%d bytes; %s", t.bytes, fromNote)}
+}

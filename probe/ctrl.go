@@ -1,0 +1,255 @@
+package probe
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"ftpdiag/transcript"
+)
+
+// Limits on what the probe reads of one reply, so a hostile server cannot
+// make it read without end: far above any real reply (a long FEAT or HELP
+// is a few KiB), far below what would cost memory.
+const (
+	maxLineBytes  = 8 << 10
+	maxReplyBytes = 64 << 10
+	// notFTPGrace is how long the probe keeps reading after a first byte
+	// that cannot start an FTP reply, to show what the port speaks: banners
+	// come in one packet.
+	notFTPGrace = 300 * time.Millisecond
+)
+
+// errTooLong ends a reply that breaks the limits above.
+var errTooLong = errors.New("reply too long")
+
+// ctrl is one control connection of the probe, recorded into its session.
+type ctrl struct {
+	p     *prober
+	sess  *transcript.Session
+	conn  net.Conn
+	rc    *transcript.Conn
+	guard *guard
+	br    *bufio.Reader
+	tp    *textproto.Reader
+	local netip.AddrPort
+	dead  bool
+	verb  string // the last command, for messages
+}
+
+// dialControl opens a control connection within the connection timeout.
+func (p *prober) dialControl(ctx context.Context, sess *transcript.Session) (*ctrl, bool) {
+	addr := p.addr()
+	p.opts.Status("connecting to " + addr)
+	d := net.Dialer{Timeout: p.opts.Timeout}
+	start := time.Now()
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	ev := transcript.EventInfo{Op: transcript.OpConnect, Addr: addr, Outcome: transcript.Classify(err), Dur: time.Since(start)}
+	if err != nil {
+		ev.Err = errText(err)
+		sess.Event(ev, "")
+		return nil, false
+	}
+	ev.Local = conn.LocalAddr().String()
+	sess.Event(ev, "")
+	c := &ctrl{p: p, sess: sess, conn: conn}
+	c.rc = transcript.Record(conn, sess, transcript.ClientSide)
+	c.guard = &guard{r: c.rc}
+	c.br = bufio.NewReader(c.guard)
+	c.tp = textproto.NewReader(c.br)
+	c.local, _ = netip.ParseAddrPort(ev.Local)
+	c.local = netip.AddrPortFrom(c.local.Addr().Unmap(), c.local.Port())
+	context.AfterFunc(ctx, func() { conn.Close() })
+	return c, true
+}
+
+// greeting waits for the 220, telling another protocol from a slow FTP
+// server by the first byte: every FTP reply starts with a digit.
+func (c *ctrl) greeting() (int, string, bool) {
+	c.p.opts.Status("waiting for the greeting from " + c.p.addr())
+	c.conn.SetReadDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
+	first, err := c.br.Peek(1)
+	if err != nil {
+		c.fail(err, "the greeting")
+		return 0, "", false
+	}
+	if first[0] < '0' || first[0] > '9' {
+		c.notFTP()
+		return 0, "", false
+	}
+	for {
+		code, text, ok := c.reply()
+		if !ok || code >= 200 {
+			return code, text, ok
+		}
+		// 120 "ready in n minutes": the 220 is still to come.
+	}
+}
+
+// notFTP reads what the other protocol says, so the transcript shows it,
+// and hangs up.
+func (c *ctrl) notFTP() {
+	c.conn.SetReadDeadline(time.Now().Add(notFTPGrace))
+	buf := make([]byte, 512)
+	for n := 0; n < 2048; {
+		m, err := c.br.Read(buf)
+		n += m
+		if err != nil {
+			break
+		}
+	}
+	c.rc.Flush()
+	c.hangUp("the port does not speak FTP; the probe hangs up")
+}
+
+// cmd sends one command and reads its reply.
+func (c *ctrl) cmd(format string, args ...any) (int, string, bool) {
+	if c.dead {
+		return 0, "", false
+	}
+	line := fmt.Sprintf(format, args...)
+	c.verb, _, _ = strings.Cut(line, " ")
+	c.conn.SetWriteDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
+	if _, err := c.rc.Write([]byte(line + "\r\n")); err != nil {
+		c.fail(err, line)
+		return 0, "", false
+	}
+	c.p.opts.Status("waiting for the reply to " + c.verb)
+	return c.reply()
+}
+
+// reply reads one whole reply within the reply timeout.
+func (c *ctrl) reply() (int, string, bool) {
+	code, text, err := c.readRaw(c.p.opts.ReplyTimeout)
+	if err != nil {
+		c.fail(err, "the reply to "+c.verbOr("the greeting"))
+		return 0, "", false
+	}
+	return code, text, true
+}
+
+// readRaw reads a reply without judging errors, for callers that wait on
+// something else at the same time.
+func (c *ctrl) readRaw(wait time.Duration) (int, string, error) {
+	c.guard.reset()
+	c.conn.SetReadDeadline(time.Now().Add(wait))
+	code, msg, err := c.tp.ReadResponse(0)
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		err = nil // a code other than expected is no error here
+	}
+	return code, msg, err
+}
+
+func (c *ctrl) verbOr(s string) string {
+	if c.verb == "" {
+		return s
+	}
+	return c.verb
+}
+
+// fail records why the control connection ended and closes it.
+func (c *ctrl) fail(err error, waiting string) {
+	c.rc.Flush()
+	ev := transcript.EventInfo{Op: transcript.OpClose, Err: errText(err)}
+	var pe textproto.ProtocolError
+	switch out := transcript.Classify(err); {
+	case errors.Is(err, errTooLong):
+		ev.By, ev.Outcome, ev.Err = "client", transcript.Failed, fmt.Sprintf("%s is longer than %d KiB", waiting, maxReplyBytes>>10)
+	case errors.As(err, &pe):
+		ev.By, ev.Outcome, ev.Err = "client", transcript.Failed, waiting+" is not an FTP reply"
+	case out == transcript.Timeout:
+		ev.By, ev.Outcome, ev.Dur = "client", transcript.Timeout, c.p.opts.ReplyTimeout
+		ev.Err = "no reply to " + waiting
+	default:
+		ev.By, ev.Outcome = "server", out
+		if out == transcript.Closed {
+			ev.Err = ""
+		}
+	}
+	c.sess.Event(ev, "")
+	c.conn.Close()
+	c.dead = true
+}
+
+// hangUp ends the session on the probe's own decision.
+func (c *ctrl) hangUp(why string) {
+	if c.dead {
+		return
+	}
+	c.sess.Event(transcript.EventInfo{Op: transcript.OpClose, By: "client", Outcome: transcript.Closed}, "control connection closed by the client: "+why)
+	c.conn.Close()
+	c.dead = true
+}
+
+// quit ends the session politely.
+func (c *ctrl) quit() {
+	if c.dead {
+		return
+	}
+	c.cmd("QUIT")
+	c.conn.Close()
+	c.dead = true
+}
+
+// guard cuts replies whose lines, or whole, exceed the limits.
+type guard struct {
+	r          io.Reader
+	line, body int
+}
+
+func (g *guard) reset() { g.body = 0 }
+
+func (g *guard) Read(p []byte) (int, error) {
+	if g.line > maxLineBytes || g.body > maxReplyBytes {
+		return 0, errTooLong
+	}
+	n, err := g.r.Read(p)
+	for _, b := range p[:n] {
+		g.line++
+		if b == '\n' {
+			g.line = 0
+		}
+	}
+	g.body += n
+	return n, err
+}
+
+// errText is an error's text for the transcript's error field.
+func errText(err error) string {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err.Error()
+	}
+	return err.Error()
+}
+
+// asyncReply is a reply read beside another wait.
+type asyncReply struct {
+	code int
+	text string
+	err  error
+}
+
+// sendAsync sends a command and reads its first reply in the background.
+func (c *ctrl) sendAsync(line string) <-chan asyncReply {
+	ch := make(chan asyncReply, 1)
+	c.verb, _, _ = strings.Cut(line, " ")
+	c.conn.SetWriteDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
+	if _, err := c.rc.Write([]byte(line + "\r\n")); err != nil {
+		ch <- asyncReply{err: err}
+		return ch
+	}
+	go func() {
+		code, text, err := c.readRaw(c.p.opts.ReplyTimeout)
+		ch <- asyncReply{code, text, err}
+	}()
+	return ch
+}

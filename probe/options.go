@@ -1,0 +1,72 @@
+package probe
+
+import "time"
+
+// Defaults of the command line, as ../shared/DIAGNOSES.md states them.
+const (
+	// DefaultTimeout bounds a connection attempt: the smallest time in which
+	// a firewall that drops packets can be told apart from a slow network
+	// (TCP's first SYN retransmission comes after 1 s, the second after 3 s).
+	DefaultTimeout = 5 * time.Second
+	// DefaultReplyTimeout bounds waiting for a reply, as FileZilla's 20 s:
+	// pure-ftpd delays logins by 3 to 10 s on purpose.
+	DefaultReplyTimeout = 20 * time.Second
+	// DefaultStallTimeout is how long a data connection may move nothing
+	// before the transfer counts as stalled: TCP's retransmission backoff
+	// can pause a healthy transfer for several seconds, rarely for ten.
+	DefaultStallTimeout = 10 * time.Second
+	// DefaultTransferTime bounds one whole transfer, so a server dripping a
+	// never-ending listing a byte at a time cannot hold the probe.
+	DefaultTransferTime = 60 * time.Second
+	// DefaultMaxBytes is where a listing or download is cut: enough for
+	// any listing and a sample of a file, small enough to stay quick.
+	DefaultMaxBytes = 16 << 20
+	// DefaultSamples is how many PASV replies the range sampling asks for:
+	// enough to catch a blocked quarter of a range more often than not.
+	DefaultSamples = 8
+)
+
+// Options tune a probe. The zero value of a field means its default.
+type Options struct {
+	Timeout      time.Duration // connection attempts
+	ReplyTimeout time.Duration // replies on the control connection
+	StallTimeout time.Duration // a data connection moving nothing
+	TransferTime time.Duration // one whole transfer
+	MaxBytes     int64         // bytes read from one data connection
+	Samples      int           // PASV replies asked for by the range sampling
+
+	PassiveOnly, ActiveOnly bool
+	// File is the file to download; "" picks the first regular file of
+	// the listing.
+	File string
+	// TrustPasvAddress dials the address a 227 reply names even when it is
+	// not the control connection's.
+	TrustPasvAddress bool
+	// Sweep asks an ftpdiag server to open its whole passive range (SITE
+	// SWEEP) and dials every port of it.
+	Sweep bool
+	// Status, when set, is told what the probe is waiting for.
+	Status func(string)
+}
+
+func (o Options) withDefaults() Options {
+	set := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	set(&o.Timeout, DefaultTimeout)
+	set(&o.ReplyTimeout, DefaultReplyTimeout)
+	set(&o.StallTimeout, DefaultStallTimeout)
+	set(&o.TransferTime, DefaultTransferTime)
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.Samples <= 0 {
+		o.Samples = DefaultSamples
+	}
+	if o.Status == nil {
+		o.Status = func(string) {}
+	}
+	return o
+}

@@ -1,0 +1,159 @@
+package probe
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"path"
+	"strings"
+
+	"ftpdiag/report"
+	"ftpdiag/transcript"
+)
+
+// openPassive asks for a passive data port (PASV or EPSV) and dials it.
+func (r *sessRun) openPassive(verb string) (net.Conn, result) {
+	code, text, ok := r.c.cmd("%s", verb)
+	if !ok {
+		return nil, result{status: report.Fail, detail: "no reply to " + verb, stop: true}
+	}
+	if code >= 400 {
+		return nil, result{status: report.Warn, detail: verb + " refused: " + firstLine(text)}
+	}
+	ap, err := r.passivePort(verb, text)
+	if err != nil {
+		return nil, result{status: report.Fail, detail: err.Error()}
+	}
+	dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(ap))
+	if !ok {
+		return nil, result{status: report.Fail, detail: "the data port " + ap.String() + " does not answer", stop: true}
+	}
+	return dc, result{}
+}
+
+// passivePort reads the port of a 227 or 229 reply; EPSV's port is on the
+// control connection's address, as RFC 2428 says.
+func (r *sessRun) passivePort(verb, text string) (netip.AddrPort, error) {
+	if verb == "EPSV" {
+		port, err := report.ParseEPSV(text)
+		return netip.AddrPortFrom(r.p.ip, uint16(port)), err
+	}
+	return report.ParsePASV(text)
+}
+
+// transferCmd sends LIST or RETR over an open data connection and reads
+// the data and the replies around it.
+func (r *sessRun) transferCmd(dc net.Conn, line string) (transfer, result) {
+	code, text, ok := r.c.cmd("%s", line)
+	if !ok {
+		dc.Close()
+		return transfer{}, result{status: report.Fail, detail: "no reply to " + line, stop: true}
+	}
+	if code >= 400 {
+		dc.Close()
+		return transfer{}, result{status: report.Fail, detail: firstLine(text), stop: true}
+	}
+	t := r.c.drain(dc)
+	if t.outcome != transcript.Complete {
+		r.c.hangUp("the data transfer did not end normally; the server may not answer until it does")
+		return t, result{status: report.Fail, detail: fmt.Sprintf("the transfer ended %s after %d bytes", t.outcome, t.bytes), stop: true}
+	}
+	if code < 200 {
+		if code, text, ok = r.c.reply(); !ok || code >= 400 {
+			return t, result{status: report.Fail, detail: "after the data: " + firstLine(text), stop: true}
+		}
+	}
+	return t, result{status: report.Pass, detail: fmt.Sprintf("%d bytes", t.bytes)}
+}
+
+func (r *sessRun) listCmd() string {
+	if p := r.p.target.Path; p != "" && p != "/" {
+		return "LIST " + p
+	}
+	return "LIST"
+}
+
+func (r *sessRun) pasvList() result {
+	dc, res := r.openPassive("PASV")
+	if dc == nil {
+		if res.status == report.Warn {
+			r.passive = "EPSV"
+		}
+		return res
+	}
+	t, res := r.transferCmd(dc, r.listCmd())
+	if res.status == report.Pass {
+		r.file = r.pickFile(t.head)
+		res.detail = "listing of " + res.detail
+	}
+	return res
+}
+
+func (r *sessRun) epsvList() result {
+	dc, res := r.openPassive("EPSV")
+	if dc == nil {
+		res.stop = res.stop && r.passive == "EPSV" // PASV still works
+		return res
+	}
+	_, res = r.transferCmd(dc, r.listCmd())
+	return res
+}
+
+// pickFile chooses the file to download: --file, or the first regular
+// file of the listing.
+func (r *sessRun) pickFile(listing []byte) string {
+	if f := r.p.opts.File; f != "" {
+		return f
+	}
+	for _, l := range strings.Split(string(listing), "\n") {
+		if name := regularFile(strings.TrimRight(l, "\r")); name != "" {
+			if p := r.p.target.Path; p != "" && p != "/" {
+				return path.Join(p, name)
+			}
+			return name
+		}
+	}
+	return ""
+}
+
+// regularFile reads a Unix "ls -l" or a DOS listing line, and returns the
+// name when the line is a regular file.
+func regularFile(l string) string {
+	f := strings.Fields(l)
+	switch {
+	case len(f) >= 9 && strings.HasPrefix(f[0], "-"):
+		return strings.Join(f[8:], " ")
+	case len(f) >= 4 && strings.Contains(f[1], ":") && f[2] != "<DIR>":
+		return strings.Join(f[3:], " ")
+	}
+	return ""
+}
+
+func (r *sessRun) size() result {
+	if r.file == "" {
+		return result{status: report.NotChecked, detail: "no regular file in the listing (use --file)"}
+	}
+	code, text, ok := r.c.cmd("SIZE %s", r.file)
+	switch {
+	case !ok:
+		return result{status: report.Fail, detail: "no reply", stop: true}
+	case code != 213:
+		return result{status: report.Warn, detail: "SIZE not answered: " + firstLine(text)}
+	}
+	return result{status: report.Pass, detail: r.file + ": " + strings.TrimPrefix(firstLine(text), "213 ") + " bytes"}
+}
+
+func (r *sessRun) retr() result {
+	if r.file == "" {
+		return result{status: report.NotChecked, detail: "no regular file in the listing (use --file)"}
+	}
+	dc, res := r.openPassive(r.passive)
+	if dc == nil {
+		return res
+	}
+	t, res := r.transferCmd(dc, "RETR "+r.file)
+	if res.status == report.Pass {
+		res.detail = fmt.Sprintf("%s: %d bytes", r.file, t.bytes)
+	}
+	return res
+}

@@ -1,0 +1,179 @@
+package probe
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"ftpdiag/report"
+	"ftpdiag/transcript"
+)
+
+// Outcome is everything one probe found out. It holds no judgement:
+// report.Diagnose reads the transcript for that.
+type Outcome struct {
+	Target   Target
+	Plan     Plan
+	Log      *transcript.Log
+	Checks   []report.Check
+	Network  report.Network
+	Started  time.Time
+	Duration time.Duration
+}
+
+// prober is the state shared by the sessions of one probe.
+type prober struct {
+	opts   Options
+	target Target
+	log    *transcript.Log
+	plan   Plan
+	ip     netip.Addr // the server's address, resolved once
+
+	mu       sync.Mutex
+	checks   map[int]report.Check // by plan position, for a stable order
+	network  report.Network
+	site     map[string]bool // SITE FTPDIAG extensions FEAT advertised
+	loggedIn bool
+}
+
+// Run probes the target as the plan says, within the options' deadlines,
+// and returns what happened. It never prints.
+func Run(ctx context.Context, t Target, opts Options) *Outcome {
+	o := opts.withDefaults()
+	var secrets []string
+	if t.Password != AnonymousPassword {
+		secrets = append(secrets, t.Password)
+	}
+	p := &prober{opts: o, target: t, plan: NewPlan(o), checks: map[int]report.Check{}, site: map[string]bool{},
+		log: transcript.New(transcript.WithSecrets(secrets...))}
+	start := time.Now()
+	p.run(ctx)
+	out := &Outcome{Target: t, Plan: p.plan, Log: p.log, Network: p.network, Started: p.log.Start(), Duration: time.Since(start)}
+	keys := make([]int, 0, len(p.checks))
+	for k := range p.checks {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		out.Checks = append(out.Checks, p.checks[k])
+	}
+	return out
+}
+
+// run resolves the name, runs the first session up to its FEAT, then the
+// others beside it.
+func (p *prober) run(ctx context.Context) {
+	first := p.log.Session(p.plan[0].Name)
+	if !p.resolve(ctx, first) {
+		return
+	}
+	ready := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		p.session(ctx, 0, first, ready)
+	}()
+	<-ready
+	if p.isLoggedIn() {
+		for i := 1; i < len(p.plan); i++ {
+			sess := p.log.Session(p.plan[i].Name)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p.session(ctx, i, sess, nil)
+			}()
+		}
+	}
+	wg.Wait()
+}
+
+// resolve looks the host name up once, so every session dials the same
+// address; an address literal needs no lookup.
+func (p *prober) resolve(ctx context.Context, sess *transcript.Session) bool {
+	if ip, err := netip.ParseAddr(p.target.Host); err == nil {
+		p.ip = ip.Unmap()
+		return true
+	}
+	p.opts.Status("resolving " + p.target.Host)
+	ctx, cancel := context.WithTimeout(ctx, p.opts.Timeout)
+	defer cancel()
+	start := time.Now()
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", p.target.Host)
+	ev := transcript.EventInfo{Op: transcript.OpResolve, Addr: p.target.Host, Dur: time.Since(start)}
+	if err != nil || len(ips) == 0 {
+		ev.Outcome = transcript.Failed
+		if err != nil {
+			ev.Err = errText(err)
+		}
+		sess.Event(ev, "")
+		p.check(0, -1, report.Check{Name: "dns", Status: report.Fail, Detail: ev.Err})
+		return false
+	}
+	p.ip = pickAddr(ips)
+	ev.Outcome, ev.Local = transcript.Resolved, p.ip.String()
+	sess.Event(ev, "")
+	return true
+}
+
+// pickAddr prefers IPv4, which every FTP server's passive mode speaks.
+func pickAddr(ips []netip.Addr) netip.Addr {
+	for _, ip := range ips {
+		if ip.Unmap().Is4() {
+			return ip.Unmap()
+		}
+	}
+	return ips[0]
+}
+
+func (p *prober) addr() string {
+	return net.JoinHostPort(p.ip.String(), strconv.Itoa(p.target.Port))
+}
+
+// check records one check's result at its place in the plan.
+func (p *prober) check(sessIdx, stepIdx int, c report.Check) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.checks[sessIdx*100+stepIdx] = c
+}
+
+func (p *prober) isLoggedIn() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.loggedIn
+}
+
+func (p *prober) ext(name string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.site[name]
+}
+
+// Result assembles the contract's JSON document from the outcome: the
+// target without its password, the findings of report.Diagnose, the
+// verdict and the transcript.
+func (o *Outcome) Result(tool report.Tool) *report.Result {
+	entries := o.Log.Entries()
+	findings := report.Diagnose(entries)
+	user := o.Target.User
+	if o.Target.Anonymous() {
+		user = ""
+	}
+	network := o.Network
+	return &report.Result{
+		Schema:     report.Schema,
+		Tool:       tool,
+		Target:     report.Target{URL: o.Target.URL(), Host: o.Target.Host, Port: o.Target.Port, User: user},
+		Started:    o.Started.UTC(),
+		DurationMs: o.Duration.Milliseconds(),
+		Verdict:    report.VerdictOf(findings),
+		Findings:   findings,
+		Checks:     o.Checks,
+		Network:    &network,
+		Transcript: entries,
+	}
+}

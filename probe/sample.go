@@ -1,0 +1,102 @@
+package probe
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+	"sync"
+	"time"
+
+	"ftpdiag/report"
+)
+
+// minGrace is the least time the sampling waits for one data connection
+// to open before asking for the next port: many servers (vsftpd) close
+// the previous passive listener on the next PASV, so a connection still
+// on its way would be refused for no fault of the firewall.
+const minGrace = 20 * time.Millisecond
+
+// sample asks for several passive ports in a row and dials each: a range
+// blocked in part shows as some ports answering and some not. Dials that
+// get no answer within a few round trips go on in the background, so a
+// blocked range costs one connection timeout, not one per port.
+func (r *sessRun) sample() result {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	open, closed := []int{}, []int{}
+	for range r.p.opts.Samples {
+		start := time.Now()
+		code, text, ok := r.c.cmd("PASV")
+		if !ok {
+			return result{status: report.Fail, detail: "no reply to PASV", stop: true}
+		}
+		ap, err := report.ParsePASV(text)
+		if code != 227 || err != nil {
+			return result{status: report.Warn, detail: "no usable PASV reply: " + firstLine(text)}
+		}
+		grace := max(3*time.Since(start), minGrace)
+		done := make(chan struct{})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(done)
+			dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(ap))
+			mu.Lock()
+			defer mu.Unlock()
+			if ok {
+				open = append(open, int(ap.Port()))
+				dc.Close()
+				return
+			}
+			closed = append(closed, int(ap.Port()))
+		}()
+		select {
+		case <-done:
+		case <-time.After(grace):
+		}
+	}
+	wg.Wait()
+	return sampleResult(open, closed)
+}
+
+func sampleResult(open, closed []int) result {
+	all := append(append([]int{}, open...), closed...)
+	detail := fmt.Sprintf("%d passive ports seen (%d-%d): %s answered", len(all), slices.Min(all), slices.Max(all), ranges(open))
+	if len(closed) == 0 {
+		return result{status: report.Pass, detail: detail}
+	}
+	return result{status: report.Fail, detail: detail + "; " + ranges(closed) + " did not"}
+}
+
+// ranges writes ports as runs: "3000-3012, 3020".
+func ranges(ports []int) string {
+	if len(ports) == 0 {
+		return "none"
+	}
+	ps := slices.Clone(ports)
+	slices.Sort(ps)
+	ps = slices.Compact(ps)
+	out := ""
+	for i := 0; i < len(ps); {
+		j := i
+		for j+1 < len(ps) && ps[j+1] == ps[j]+1 {
+			j++
+		}
+		if out != "" {
+			out += ", "
+		}
+		out += fmt.Sprint(ps[i])
+		if j > i {
+			out += fmt.Sprintf("-%d", ps[j])
+		}
+		i = j + 1
+	}
+	return out
+}
+
+// dialPort dials one port of the server's address, for the sweep.
+func (p *prober) dialPort(port int) (net.Conn, error) {
+	d := net.Dialer{Timeout: p.opts.Timeout}
+	return d.Dial("tcp", netip.AddrPortFrom(p.ip, uint16(port)).String())
+}

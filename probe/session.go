@@ -1,0 +1,197 @@
+package probe
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"ftpdiag/report"
+	"ftpdiag/transcript"
+)
+
+// sessRun is one session of the plan while it runs.
+type sessRun struct {
+	p      *prober
+	ctx    context.Context
+	idx    int
+	sess   *transcript.Session
+	c      *ctrl
+	client *typical // the typical client's session only
+
+	file     string // the file to download
+	passive  string // PASV, or EPSV when PASV is refused
+	portSent string // the PORT argument that SITE PORTCHECK was armed with
+}
+
+// result is what a step says about itself; stop ends the session's
+// remaining steps (they are "not checked": their root cause is known).
+type result struct {
+	status, detail string
+	stop           bool
+}
+
+type stepFunc func(r *sessRun) result
+
+// steps maps the plan's step names to what they do.
+var steps map[string]stepFunc
+
+func init() {
+	steps = map[string]stepFunc{
+		"connect": (*sessRun).connect, "greeting": (*sessRun).greeting, "login": (*sessRun).login,
+		"SYST": simple("SYST"), "PWD": simple("PWD"), "FEAT": (*sessRun).feat,
+		"SITE WHOAMI": (*sessRun).whoami,
+		"PASV+LIST":   (*sessRun).pasvList, "EPSV+LIST": (*sessRun).epsvList,
+		"TYPE I": simple("TYPE I"), "SIZE": (*sessRun).size, "PASV+RETR": (*sessRun).retr,
+		"PASV sample": (*sessRun).sample, "SITE SWEEP": (*sessRun).sweep,
+		"SITE PORTCHECK": (*sessRun).portcheckArm, "PORT+LIST": (*sessRun).portList, "EPRT+LIST": (*sessRun).eprtList,
+		"QUIT":         (*sessRun).quit,
+		"client login": (*sessRun).clientLogin, "client LIST": (*sessRun).clientList, "client RETR": (*sessRun).clientRetr,
+	}
+}
+
+// session runs one session's steps in order. ready, when set, is closed
+// once FEAT has run (or the session ended before it), so that the other
+// sessions start only when the login is known to work.
+func (p *prober) session(ctx context.Context, idx int, sess *transcript.Session, ready chan struct{}) {
+	r := &sessRun{p: p, ctx: ctx, idx: idx, sess: sess, passive: "PASV"}
+	signal := func() {
+		if ready != nil {
+			close(ready)
+			ready = nil
+		}
+	}
+	defer signal()
+	defer r.close()
+	stopped := false
+	for i, name := range p.plan[idx].Steps {
+		if stopped && name != "QUIT" {
+			r.record(i, name, result{status: report.NotChecked, detail: "not reached: an earlier step failed"})
+			continue
+		}
+		start := time.Now()
+		res := steps[name](r)
+		res.detail = strings.TrimSpace(res.detail)
+		r.recordTimed(i, name, res, time.Since(start))
+		stopped = stopped || res.stop
+		if name == "FEAT" {
+			signal()
+		}
+	}
+}
+
+func (r *sessRun) record(i int, name string, res result) { r.recordTimed(i, name, res, 0) }
+
+// recordTimed keeps a step's check. The steps every session repeats
+// (connect, greeting, login, QUIT) count once, in the first session.
+func (r *sessRun) recordTimed(i int, name string, res result, d time.Duration) {
+	if res.status == "" || r.idx > 0 && (name == "connect" || name == "greeting" || name == "login" || name == "QUIT") {
+		return
+	}
+	r.p.check(r.idx, i, report.Check{Name: checkName(r.idx, name), Status: res.status, DurationMs: d.Milliseconds(), Detail: res.detail})
+}
+
+// checkName prefixes the typical client's checks so they read apart.
+func checkName(idx int, step string) string {
+	if strings.HasPrefix(step, "client ") {
+		return "typical client: " + strings.TrimPrefix(step, "client ")
+	}
+	return step
+}
+
+func (r *sessRun) close() {
+	if r.c != nil && !r.c.dead {
+		r.c.conn.Close()
+	}
+	if r.client != nil {
+		r.client.close()
+	}
+}
+
+func (r *sessRun) connect() result {
+	c, ok := r.p.dialControl(r.ctx, r.sess)
+	if !ok {
+		return result{status: report.Fail, detail: "no control connection to " + r.p.addr(), stop: true}
+	}
+	r.c = c
+	r.p.mu.Lock()
+	r.p.network.LocalAddr = c.local.String()
+	r.p.mu.Unlock()
+	return result{status: report.Pass, detail: "connected to " + r.p.addr() + " from " + c.local.String()}
+}
+
+func (r *sessRun) greeting() result {
+	code, text, ok := r.c.greeting()
+	if !ok || code != 220 {
+		return result{status: report.Fail, detail: "no 220 greeting", stop: true}
+	}
+	return result{status: report.Pass, detail: firstLine(text)}
+}
+
+func (r *sessRun) login() result {
+	t := r.p.target
+	code, text, ok := r.c.cmd("USER %s", t.User)
+	if ok && code == 331 || ok && code == 332 {
+		code, text, ok = r.c.cmd("PASS %s", t.Password)
+	}
+	if !ok || code < 200 || code >= 300 {
+		return result{status: report.Fail, detail: "login refused: " + firstLine(text), stop: true}
+	}
+	r.p.mu.Lock()
+	r.p.loggedIn = true
+	r.p.mu.Unlock()
+	return result{status: report.Pass, detail: "logged in as " + t.User}
+}
+
+// simple sends a command whose only interest is its reply.
+func simple(line string) stepFunc {
+	return func(r *sessRun) result {
+		code, text, ok := r.c.cmd("%s", line)
+		switch {
+		case !ok:
+			return result{status: report.Fail, detail: "no reply", stop: true}
+		case code >= 400:
+			return result{status: report.Warn, detail: firstLine(text)}
+		}
+		return result{status: report.Pass, detail: firstLine(text)}
+	}
+}
+
+// feat reads the server's extensions, ftpdiag's own SITE ones among them.
+func (r *sessRun) feat() result {
+	code, text, ok := r.c.cmd("FEAT")
+	if !ok {
+		return result{status: report.Fail, detail: "no reply", stop: true}
+	}
+	if code != 211 {
+		return result{status: report.Warn, detail: "FEAT not supported: " + firstLine(text)}
+	}
+	var ext []string
+	for _, l := range strings.Split(text, "\n") {
+		f := strings.Fields(l)
+		if len(f) == 3 && strings.EqualFold(f[0], "SITE") && strings.EqualFold(f[1], "FTPDIAG") {
+			ext = strings.Split(strings.ToUpper(f[2]), ";")
+		}
+	}
+	r.p.mu.Lock()
+	for _, e := range ext {
+		r.p.site[e] = true
+	}
+	r.p.mu.Unlock()
+	detail := "the server lists its extensions"
+	if len(ext) > 0 {
+		detail += "; ftpdiag extensions: " + strings.Join(ext, ", ")
+	}
+	return result{status: report.Pass, detail: detail}
+}
+
+func (r *sessRun) quit() result {
+	if r.c != nil {
+		r.c.quit()
+	}
+	return result{}
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return strings.TrimSpace(l)
+}

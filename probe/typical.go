@@ -1,0 +1,187 @@
+package probe
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/jlaffaye/ftp"
+
+	"ftpdiag/report"
+	"ftpdiag/transcript"
+)
+
+// maxTypicalControl bounds what the typical client may read on its control
+// connection in all: the library itself reads replies without limit.
+const maxTypicalControl = 1 << 20
+
+// typical is the session of a standard client library with its defaults
+// (EPSV falling back to PASV), every connection it makes recorded.
+type typical struct {
+	r       *sessRun
+	conn    *ftp.ServerConn
+	ctrl    net.Conn
+	entries []*ftp.Entry
+	mu      sync.Mutex
+}
+
+func (r *sessRun) clientLogin() result {
+	t := &typical{r: r}
+	r.client = t
+	conn, err := ftp.Dial(r.p.addr(), ftp.DialWithDialFunc(t.dial), ftp.DialWithContext(r.ctx))
+	if err != nil {
+		return result{status: report.Fail, detail: "could not connect: " + clientErr(err), stop: true}
+	}
+	t.conn = conn
+	if err := conn.Login(r.p.target.User, r.p.target.Password); err != nil {
+		return result{status: report.Fail, detail: "login: " + clientErr(err), stop: true}
+	}
+	return result{status: report.Pass, detail: "logged in"}
+}
+
+func (r *sessRun) clientList() result {
+	path := r.p.target.Path
+	if path == "" {
+		path = "/"
+	}
+	entries, err := r.client.conn.List(path)
+	if err != nil {
+		return result{status: report.Fail, detail: "a standard client cannot list: " + clientErr(err), stop: true}
+	}
+	r.client.entries = entries
+	return result{status: report.Pass, detail: fmt.Sprintf("a standard client lists %d entries", len(entries))}
+}
+
+func (r *sessRun) clientRetr() result {
+	name := r.p.opts.File
+	for _, e := range r.client.entries {
+		if name == "" && e.Type == ftp.EntryTypeFile {
+			name = e.Name
+		}
+	}
+	if name == "" {
+		return result{status: report.NotChecked, detail: "no regular file in the listing (use --file)"}
+	}
+	resp, err := r.client.conn.Retr(name)
+	if err != nil {
+		return result{status: report.Fail, detail: "a standard client cannot download " + name + ": " + clientErr(err)}
+	}
+	n, err := io.Copy(io.Discard, resp)
+	cerr := resp.Close()
+	if err = errors.Join(err, cerr); err != nil {
+		return result{status: report.Fail, detail: fmt.Sprintf("a standard client's download of %s failed after %d bytes: %s", name, n, clientErr(err))}
+	}
+	r.client.conn.Quit()
+	return result{status: report.Pass, detail: fmt.Sprintf("a standard client downloads %s: %d bytes", name, n)}
+}
+
+// clientErr names a library error without its wrapping.
+func clientErr(err error) string {
+	return errText(err)
+}
+
+// dial is the library's dial function: the first call is the control
+// connection, every later one a data connection, each recorded and bounded.
+func (t *typical) dial(network, address string) (net.Conn, error) {
+	t.mu.Lock()
+	first := t.ctrl == nil
+	t.mu.Unlock()
+	r := t.r
+	if first {
+		c, ok := r.p.dialControl(r.ctx, r.sess)
+		if !ok {
+			return nil, fmt.Errorf("control connection to %s failed", r.p.addr())
+		}
+		r.c = c
+		t.mu.Lock()
+		t.ctrl = c.conn
+		t.mu.Unlock()
+		return &boundConn{Conn: c.rc, wait: r.p.opts.ReplyTimeout, limit: maxTypicalControl}, nil
+	}
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return nil, fmt.Errorf("the library asked for %q: %w", address, err)
+	}
+	dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())))
+	if !ok {
+		return nil, fmt.Errorf("data connection to %s failed", address)
+	}
+	return &dataConn{Conn: dc, r: r, start: time.Now()}, nil
+}
+
+func (t *typical) close() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ctrl != nil {
+		t.ctrl.Close()
+	}
+}
+
+// boundConn gives every read a deadline and the whole connection a byte
+// limit, which the library does not.
+type boundConn struct {
+	net.Conn
+	wait  time.Duration
+	limit int
+	read  int
+}
+
+func (b *boundConn) Read(p []byte) (int, error) {
+	if b.read > b.limit {
+		return 0, errTooLong
+	}
+	b.Conn.SetReadDeadline(time.Now().Add(b.wait))
+	n, err := b.Conn.Read(p)
+	b.read += n
+	return n, err
+}
+
+// dataConn counts a data connection's bytes, cuts it at the limits the
+// probe's own transfers have, and records how it ended.
+type dataConn struct {
+	net.Conn
+	r     *sessRun
+	start time.Time
+	bytes int64
+	ended bool
+}
+
+func (d *dataConn) Read(p []byte) (int, error) {
+	o := d.r.p.opts
+	if d.bytes >= o.MaxBytes || time.Since(d.start) > o.TransferTime {
+		d.end(transcript.Truncated, "client")
+		return 0, fmt.Errorf("the probe cut the transfer at %d bytes", d.bytes)
+	}
+	d.Conn.SetReadDeadline(time.Now().Add(o.StallTimeout))
+	n, err := d.Conn.Read(p)
+	d.bytes += int64(n)
+	switch out := transferEnd(err); {
+	case err == nil:
+	case out == transcript.Stalled:
+		d.end(out, "client")
+	default:
+		d.end(out, "server")
+	}
+	return n, err
+}
+
+func (d *dataConn) Close() error {
+	d.end(transcript.Complete, "client")
+	return d.Conn.Close()
+}
+
+func (d *dataConn) end(out transcript.Outcome, by string) {
+	if d.ended {
+		return
+	}
+	d.ended = true
+	ev := transcript.EventInfo{Op: transcript.OpDataClose, Outcome: out, Bytes: d.bytes, By: by, Dur: time.Since(d.start)}
+	if out == transcript.Stalled {
+		ev.Dur = d.r.p.opts.StallTimeout
+	}
+	d.r.sess.Event(ev, "")
+}
