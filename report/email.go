@@ -41,14 +41,30 @@ func emailSubject(res *Result) string {
 		server = res.Target.URL
 	}
 	s := fmt.Sprintf("FTP check of %s: %s", server, res.Verdict)
-	if len(res.Findings) > 0 && res.Verdict != OK {
-		s = fmt.Sprintf("FTP problem with %s: %s", server, res.Findings[0].Title)
+	if f, ok := worstFinding(res.Findings); ok && res.Verdict != OK {
+		s = fmt.Sprintf("FTP problem with %s: %s", server, f.Title)
 		if n := len(res.Findings) - 1; n > 0 {
 			s += fmt.Sprintf(" (and %d more)", n)
 		}
 	}
 	s = mime.QEncoding.Encode("utf-8", s)
 	return strings.Join(wrapWords(s, 78, "Subject: ", " "), "\n")
+}
+
+// worstFinding is the first finding of the highest severity: the one a
+// subject line names.
+func worstFinding(fs []Finding) (Finding, bool) {
+	rank := map[Severity]int{Info: 1, Warning: 2, Critical: 3}
+	best := -1
+	for i, f := range fs {
+		if best < 0 || rank[f.Severity] > rank[fs[best].Severity] {
+			best = i
+		}
+	}
+	if best < 0 {
+		return Finding{}, false
+	}
+	return fs[best], true
 }
 
 func emailIntro(b *strings.Builder, res *Result) {

@@ -34,21 +34,23 @@ func Redacted(res *Result, extra ...string) *Result {
 		out.Network = &n
 	}
 	out.Transcript = transcript.FromEntries(res.Transcript, transcript.WithSecrets(secrets...)).Entries()
-	if res.Transcript == nil {
-		out.Transcript = nil
+	if out.Transcript == nil {
+		// The contract's lists are arrays, never null, so that a script's
+		// `.transcript | length` works on any result.
+		out.Transcript = []transcript.Entry{}
 	}
 	return &out
 }
 
 func redactFindings(fs []Finding, red *transcript.Redactor) []Finding {
-	if fs == nil {
-		return nil
-	}
 	out := make([]Finding, len(fs))
 	for i, f := range fs {
 		f.Title = red.Redact(f.Title)
 		f.Detail = red.Redact(f.Detail)
 		f.Hints = redactAll(f.Hints, red)
+		if f.Hints == nil {
+			f.Hints = []string{}
+		}
 		f.ClientHints = redactAll(f.ClientHints, red)
 		f.Ports = append([]int(nil), f.Ports...)
 		f.Lines = append([]int(nil), f.Lines...)
