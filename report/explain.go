@@ -58,8 +58,8 @@ func logHints(code string, t Target) []string {
 			"Run the probe from another network, for example from the server itself; if it passes there, the client's side blocks the data ports:\n%s",
 			probe("--passive-only"))}
 	case CodePasvPrivate:
-		return []string{"A log shows what the client made of the address, not whether the server's NAT forwards the passive ports. " +
-			"The probe dials both and says which works:\n" + probe("--passive-only")}
+		return []string{"A log shows what this client made of the address; older clients dial it as it is and fail. " +
+			"The probe reports the advertised address and whether the passive ports answer at the control address:\n" + probe("--passive-only")}
 	case CodePortRefused, CodeNoCallback:
 		return []string{"A log cannot tell a server that refuses active mode outright from one that refuses only the address " +
 			"the client sent (a private address behind NAT). The probe compares its own address with the one the server sees:\n" +

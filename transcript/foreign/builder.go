@@ -48,6 +48,10 @@ type builder struct {
 	cur      *stream
 	ws       *winSCPState
 	seed     *seedReplyState
+	// quietData is set for clients that never log their data connections
+	// (FileZilla, WinSCP, manual transcripts): a 125/150 reply is then the
+	// only sign that one opened.
+	quietData bool
 }
 
 // stream is one control connection's state; FileZilla interleaves several
@@ -213,11 +217,26 @@ func (b *builder) flushReply() {
 	s.connected = true
 	b.add(transcript.Entry{Kind: transcript.Reply, Code: code, Text: text})
 	switch code {
+	case 125, 150:
+		b.impliedData()
 	case 227:
 		s.pasv = pasvAddr(text)
 	case 229:
 		s.pasv = epsvAddr(text, s.ctrl)
 	}
+}
+
+// impliedData records the passive data connection that a 125/150 reply to
+// a transfer proves open, for clients that do not log it themselves.
+func (b *builder) impliedData() {
+	s := b.cur
+	if !b.quietData || s.pasv == "" || s.dataUp || s.dial != nil || !b.dataVerb() {
+		return
+	}
+	s.dataUp = true
+	ev := transcript.EventInfo{Op: transcript.OpDataConnect, Addr: s.pasv, Outcome: transcript.Connected}
+	b.add(transcript.Entry{Kind: transcript.Event, Event: &ev,
+		Text: "data connection to " + s.pasv + ": connected (not in the log; the server's reply shows it opened)"})
 }
 
 // pasvAddr reads "(h1,h2,h3,h4,p1,p2)" from a 227 reply; "" when it cannot.

@@ -20,7 +20,7 @@ var (
 	curlConnecting  = regexp.MustCompile(`^Connecting to \S+ \((\S+)\) port (\d+)`)
 	curlDataUp      = regexp.MustCompile(`^Connected 2nd connection to (\S+) port (\d+)`)
 	curlConnFailed  = regexp.MustCompile(`^connect to (\S+) port (\d+) failed: (.*)$`)
-	curlAfterMs     = regexp.MustCompile(`after (\d+) ?ms`)
+	curlAfterMs     = regexp.MustCompile(`after (\d+) ?(?:ms|milliseconds)`)
 	curlFailedTo    = regexp.MustCompile(`^Failed to connect to \S+ port \d+ after (\d+) ms: (.*)$`)
 )
 

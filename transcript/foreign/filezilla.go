@@ -21,6 +21,7 @@ var fileZillaInactivity = regexp.MustCompile(`timed out after (\d+) seconds? of 
 var fileZillaConnecting = regexp.MustCompile(`^Connecting to (\S+?)\.\.\.`)
 
 func fileZillaLine(b *builder, line string) {
+	b.quietData = true
 	b.scanSecrets(line)
 	m := fileZillaRe.FindStringSubmatch(line)
 	if m == nil {

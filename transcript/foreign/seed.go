@@ -32,6 +32,7 @@ type seedReplyState struct {
 }
 
 func seedLine(b *builder, line string) {
+	b.quietData = true
 	b.scanSecrets(line)
 	line = strings.TrimRight(line, " \t")
 	if m := seedTime.FindStringSubmatch(line); m != nil {

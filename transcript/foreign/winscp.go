@@ -26,6 +26,7 @@ var (
 type winSCPState struct{ port string }
 
 func winSCPLine(b *builder, line string) {
+	b.quietData = true
 	b.scanSecrets(line)
 	m := winSCPRe.FindStringSubmatch(line)
 	if m == nil {

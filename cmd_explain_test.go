@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ftpdiag/report"
+)
+
+// explainUpdate is the -update flag. It is registered in init, after every
+// package-level variable, so that another test file of this package may
+// declare its own -update flag and both read the same one.
+var explainUpdate func() bool
+
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files under testdata/")
+	}
+	explainUpdate = func() bool { return flag.Lookup("update").Value.String() == "true" }
+}
+
+// logs holds the sample client logs and the explain goldens.
+var logs = filepath.Join("testdata", "logs")
+
+// explainCases are the sample logs, one per format and cause, with the
+// verdict's exit status and the findings explain must draw from each.
+var explainCases = []struct {
+	file   string
+	status int
+	codes  []string
+}{
+	{"curl-login-rejected.log", exitCritical, []string{"login.rejected"}},
+	{"curl-pasv-refused.log", exitCritical, []string{"data.passive.refused"}},
+	{"curl-pasv-timeout.log", exitCritical, []string{"data.passive.timeout"}},
+	{"curl-port-illegal.log", exitWarning, []string{"active.port-refused"}},
+	{"curl-tls-required.log", exitCritical, []string{"login.tls-required"}},
+	{"filezilla-bad-ip.log", exitCritical, []string{"data.rejected", "tls.unsupported"}},
+	{"filezilla-login-rejected.log", exitCritical, []string{"login.rejected"}},
+	{"filezilla-pasv-private-timeout.log", exitCritical, []string{"pasv.private-address", "data.passive.timeout", "tls.unsupported"}},
+	{"filezilla-pasv-refused.log", exitCritical, []string{"data.passive.refused"}},
+	{"filezilla-tls-required.log", exitCritical, []string{"login.tls-required"}},
+	{"filezilla-tls-reuse.log", exitCritical, []string{"tls.session-reuse-required"}},
+	{"json-pasv-private-timeout.json", exitCritical, []string{"pasv.private-address", "data.passive.timeout"}},
+	{"lftp-login-rejected.log", exitCritical, []string{"login.rejected", "reply.slow"}},
+	{"lftp-pasv-refused.log", exitCritical, []string{"data.passive.refused", "tls.unsupported"}},
+	{"lftp-pasv-timeout.log", exitCritical, []string{"data.passive.timeout", "tls.unsupported"}},
+	{"lftp-tls-ok.log", exitOK, nil},
+	{"seed-illegal-port.log", exitWarning, []string{"active.port-refused"}},
+	{"seed-rumpus.log", exitOK, nil},
+	{"winscp-pasv-private-timeout.log", exitCritical, []string{"pasv.private-address", "data.passive.timeout"}},
+	{"winscp-port-refused.log", exitWarning, []string{"active.port-refused", "reply.slow"}},
+}
+
+func explainGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join(logs, name)
+	if explainUpdate() {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestExplain -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file:\ngot:\n%s\nwant:\n%s", name, got, want)
+	}
+}
+
+// TestExplainSamples runs every sample through the whole command, checks
+// the findings and the exit status, and compares the text report.
+func TestExplainSamples(t *testing.T) {
+	for _, tc := range explainCases {
+		t.Run(tc.file, func(t *testing.T) {
+			path := filepath.Join(logs, tc.file)
+			status, out, errOut := runCLI(t, "explain", "--format", "json", path)
+			if status != tc.status || errOut != "" {
+				t.Errorf("exit status %d (stderr %q), want %d", status, errOut, tc.status)
+			}
+			var res report.Result
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatalf("output is not a result: %v\n%s", err, out)
+			}
+			var codes []string
+			for _, f := range res.Findings {
+				codes = append(codes, f.Code)
+			}
+			if strings.Join(codes, " ") != strings.Join(tc.codes, " ") {
+				t.Errorf("findings %q, want %q", codes, tc.codes)
+			}
+			_, text, _ := runCLI(t, "explain", path)
+			explainGolden(t, strings.TrimSuffix(tc.file, filepath.Ext(tc.file))+".golden", []byte(text))
+		})
+	}
+}
+
+func TestExplainEveryFormatOneGolden(t *testing.T) {
+	for _, format := range []string{"markdown", "email", "json"} {
+		t.Run(format, func(t *testing.T) {
+			status, out, errOut := runCLI(t, "explain", "-f", format, filepath.Join(logs, "filezilla-pasv-private-timeout.log"))
+			if status != exitCritical || errOut != "" {
+				t.Errorf("exit status %d, stderr %q", status, errOut)
+			}
+			explainGolden(t, "filezilla-pasv-private-timeout."+format+".golden", []byte(out))
+		})
+	}
+}
+
+// TestExplainNeverShowsAPassword: the samples hold passwords in clear in
+// PASS lines and elsewhere; no format may print them.
+func TestExplainNeverShowsAPassword(t *testing.T) {
+	secrets := map[string]string{
+		"curl-login-rejected.log": "Tr0ub4dor&3",
+		"lftp-login-rejected.log": "Tr0ub4dor&3",
+		"filezilla-bad-ip.log":    "hunter2hunter2",
+		"seed-illegal-port.log":   "correct-horse",
+		"stdin-url-password.log":  "pa55word",
+	}
+	stdinLog := "Status:\tConnecting to 192.0.2.1:21...\nCommand:\tUSER bob\nCommand:\tPASS pa55word\n" +
+		"Response:\t530 Login incorrect.\nError:\tCould not log in to ftp://bob:pa55word@192.0.2.1/ (pa55word)\n"
+	for file, secret := range secrets {
+		for _, format := range []string{"text", "markdown", "email", "json"} {
+			t.Run(file+"/"+format, func(t *testing.T) {
+				var out, errOut bytes.Buffer
+				args := []string{"ftpdiag", "explain", "-f", format, filepath.Join(logs, file)}
+				if file == "stdin-url-password.log" {
+					args[len(args)-1] = "-"
+				}
+				run(args, strings.NewReader(stdinLog), &out, &errOut)
+				if out.Len() == 0 {
+					t.Fatalf("no output; stderr %q", errOut.String())
+				}
+				if strings.Contains(out.String()+errOut.String(), secret) {
+					t.Errorf("the password %q appears in the %s output", secret, format)
+				}
+			})
+		}
+	}
+}
+
+func TestExplainRejectsWhatIsNotALog(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	cases := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"binary file", []string{write("a.out", "\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x03\x00>\x00")}, "binary"},
+		{"empty file", []string{write("empty.log", "")}, "empty"},
+		{"html page", []string{write("page.html", "<!DOCTYPE html>\n<html><body><p>Status: Connecting</p></body></html>\n")}, "HTML page"},
+		{"missing file", []string{filepath.Join(dir, "nope.log")}, "no such file"},
+		{"a directory", []string{dir}, "cannot"},
+		{"prose", []string{write("mail.txt", "Hello,\nthe upload fails.\nRegards\n")}, "no FTP client log format recognised"},
+		{"unknown --from", []string{"--from", "cuteftp", write("x.log", "Cmd: USER a\n")}, `unknown log format name "cuteftp"`},
+		{"no argument", nil, "exactly one log file"},
+		{"two arguments", []string{"a.log", "b.log"}, "exactly one log file"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, out, errOut := runCLI(t, append([]string{"explain"}, tc.args...)...)
+			if status != exitUnknown {
+				t.Errorf("exit status %d, want %d", status, exitUnknown)
+			}
+			lines := strings.Split(strings.TrimSpace(errOut), "\n")
+			if len(lines) != 2 || !strings.HasPrefix(lines[0], "ftpdiag: error: ") || !strings.HasPrefix(lines[1], "ftpdiag: hint: ") {
+				t.Errorf("stderr is not one error line and one hint line:\n%s", errOut)
+			}
+			if !strings.Contains(lines[0], tc.wantErr) {
+				t.Errorf("error line %q does not say %q", lines[0], tc.wantErr)
+			}
+			if out != "" {
+				t.Errorf("printed a result for bad input:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestExplainFromOverridesDetection: a seed-style log read as curl has no
+// "> " or "< " line, so it holds no command and is refused; read as seed
+// it is explained.
+func TestExplainFromOverridesDetection(t *testing.T) {
+	path := filepath.Join(logs, "seed-illegal-port.log")
+	if status, _, _ := runCLI(t, "explain", "--from", "curl", path); status != exitUnknown {
+		t.Errorf("--from curl: exit status %d, want %d", status, exitUnknown)
+	}
+	if status, _, errOut := runCLI(t, "explain", "--from", "seed", path); status != exitWarning {
+		t.Errorf("--from seed: exit status %d, want %d (%s)", status, exitWarning, errOut)
+	}
+}
+
+// TestExplainJSONRoundTrip: explaining ftpdiag's own JSON result gives the
+// same findings as the log it was made from.
+func TestExplainJSONRoundTrip(t *testing.T) {
+	for _, tc := range explainCases {
+		if filepath.Ext(tc.file) == ".json" {
+			continue
+		}
+		t.Run(tc.file, func(t *testing.T) {
+			_, first, _ := runCLI(t, "explain", "-f", "json", filepath.Join(logs, tc.file))
+			var out, errOut bytes.Buffer
+			status := run([]string{"ftpdiag", "explain", "-f", "json", "-"}, strings.NewReader(first), &out, &errOut)
+			if status != tc.status {
+				t.Errorf("exit status %d, want %d (%s)", status, tc.status, errOut.String())
+			}
+			var a, b report.Result
+			if err := json.Unmarshal([]byte(first), &a); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(out.Bytes(), &b); err != nil {
+				t.Fatal(err)
+			}
+			if codes(a.Findings) != codes(b.Findings) || len(a.Transcript) != len(b.Transcript) {
+				t.Errorf("round trip changed the findings %q -> %q or the transcript (%d -> %d entries)",
+					codes(a.Findings), codes(b.Findings), len(a.Transcript), len(b.Transcript))
+			}
+		})
+	}
+}
+
+func codes(fs []report.Finding) string {
+	var s []string
+	for _, f := range fs {
+		s = append(s, f.Code)
+	}
+	return strings.Join(s, " ")
+}
