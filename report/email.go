@@ -24,7 +24,7 @@ func renderEmail(w io.Writer, res *Result) error {
 	var b strings.Builder
 	b.WriteString(emailSubject(res) + "\n\n")
 	emailIntro(&b, res)
-	emailFindings(&b, res.Findings)
+	emailFindings(&b, res.Findings, res.Verdict)
 	emailNetwork(&b, res)
 	emailTranscript(&b, res)
 	_, err := io.WriteString(w, b.String())
@@ -92,9 +92,10 @@ func emailChecks(b *strings.Builder, heading string, cs []Check) {
 	b.WriteString("\n")
 }
 
-func emailFindings(b *strings.Builder, fs []Finding) {
+func emailFindings(b *strings.Builder, fs []Finding, v Verdict) {
 	if len(fs) == 0 {
-		b.WriteString("Findings: none, nothing to fix.\n\n")
+		writeLines(b, wrapWords("Findings: "+noFindings(v)+".", EmailWidth, "", ""))
+		b.WriteString("\n")
 		return
 	}
 	b.WriteString("Findings\n\n")

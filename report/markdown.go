@@ -16,7 +16,7 @@ func renderMarkdown(w io.Writer, res *Result) error {
 	fmt.Fprintf(&b, "- Target: %s\n", mdInline(targetLine(res.Target)))
 	fmt.Fprintf(&b, "- Checked: %s, by %s %s\n", startedLine(res), res.Tool.Name, res.Tool.Version)
 	mdChecks(&b, res.Checks)
-	mdFindings(&b, res.Findings)
+	mdFindings(&b, res.Findings, res.Verdict)
 	mdTranscript(&b, res)
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -49,10 +49,10 @@ func mdStatus(s string) string {
 	return mdInline(s)
 }
 
-func mdFindings(b *strings.Builder, fs []Finding) {
+func mdFindings(b *strings.Builder, fs []Finding, v Verdict) {
 	b.WriteString("\n## Findings\n")
 	if len(fs) == 0 {
-		b.WriteString("\nNo findings: nothing to fix.\n")
+		b.WriteString("\nNone" + strings.TrimPrefix(noFindings(v), "none") + ".\n")
 	}
 	for k, f := range fs {
 		fmt.Fprintf(b, "\n### %d. %s\n\n", k+1, mdInline(f.Title))

@@ -65,6 +65,15 @@ func verdictMeaning(v Verdict) string {
 	return "the probe itself could not run to the end"
 }
 
+// noFindings is what a report says where the findings would be: nothing to
+// fix, unless the probe stopped before it could find anything.
+func noFindings(v Verdict) string {
+	if v == Unknown {
+		return "none: the probe stopped before it could find anything"
+	}
+	return "none, nothing to fix"
+}
+
 // checkGroups sorts the checks into what works, what does not and what was
 // not checked, the three lists of the summary block. Warnings count as not
 // working: they are why the verdict is not ok.

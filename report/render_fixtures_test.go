@@ -146,6 +146,17 @@ func okScenario() *Result {
 	return f.result()
 }
 
+// unknownScenario is a probe that could not run to the end: no findings,
+// no transcript, nothing known about the network.
+func unknownScenario() *Result {
+	return &Result{
+		Schema: Schema, Tool: Tool{Name: "ftpdiag", Version: "0.1.0"},
+		Target:  Target{URL: "ftp://ftp.example.net/", Host: "ftp.example.net", Port: 21},
+		Started: time.Date(2026, 11, 23, 21, 54, 30, 0, time.UTC), Verdict: Unknown,
+		Checks: []Check{{Name: "control connection", Status: NotChecked, Detail: "the probe stopped: cannot create a socket"}},
+	}
+}
+
 // codeScenarios builds one result per finding code of the contract, each
 // with a transcript that shows it and a finding pointing at its lines.
 var codeScenarios = map[string]func(f *fx){

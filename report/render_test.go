@@ -52,6 +52,7 @@ func TestRenderGoldenScenarios(t *testing.T) {
 	}{
 		{"seed", seedScenario()},
 		{"ok", okScenario()},
+		{"unknown", unknownScenario()},
 	}
 	for _, sc := range scenarios {
 		for _, format := range Formats {

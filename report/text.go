@@ -104,7 +104,7 @@ func textChecks(b *strings.Builder, heading, sign string, cs []Check, c *color.C
 
 func textFindings(b *strings.Builder, res *Result, st textStyle) {
 	if len(res.Findings) == 0 {
-		b.WriteString("\nNo findings: nothing to fix.\n")
+		b.WriteString("\nFindings: " + noFindings(res.Verdict) + ".\n")
 		return
 	}
 	b.WriteString("\n" + st.bold.Sprint("Findings") + "\n")
