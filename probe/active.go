@@ -94,7 +94,11 @@ func (r *sessRun) activeList(verb string, arg func(netip.AddrPort) string) resul
 		return result{status: report.Fail, detail: "no reply to " + verb, stop: true}
 	}
 	if code >= 300 {
-		return result{status: report.Warn, detail: verb + " refused: " + firstLine(text)}
+		res := result{status: report.Warn, detail: verb + " refused: " + firstLine(text)}
+		if armed {
+			res.detail += "; " + r.portcheckResult()
+		}
+		return res
 	}
 	res := r.activeTransfer(ln)
 	if armed && !r.c.dead {
@@ -133,7 +137,7 @@ func (r *sessRun) activeTransfer(ln net.Listener) result {
 		ln.Close()
 		<-got
 		if first.err != nil {
-			r.c.fail(first.err, "the reply to LIST")
+			r.c.fail(first.err, r.c.awaited())
 			return result{status: report.Fail, detail: "no reply to LIST", stop: true}
 		}
 		return result{status: report.Fail, detail: "the server answered " + firstLine(first.text)}
@@ -163,7 +167,7 @@ func (r *sessRun) accepted(a accepted, replies <-chan asyncReply, first *asyncRe
 		if rep.err != nil || rep.code >= 400 {
 			a.conn.Close()
 			if rep.err != nil {
-				r.c.fail(rep.err, "the reply to LIST")
+				r.c.fail(rep.err, r.c.awaited())
 				return result{status: report.Fail, detail: "no reply to LIST", stop: true}
 			}
 			return result{status: report.Fail, detail: firstLine(rep.text)}

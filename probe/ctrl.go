@@ -77,7 +77,7 @@ func (c *ctrl) greeting() (int, string, bool) {
 	c.conn.SetReadDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
 	first, err := c.br.Peek(1)
 	if err != nil {
-		c.fail(err, "the greeting")
+		c.fail(err, c.awaited())
 		return 0, "", false
 	}
 	if first[0] < '0' || first[0] > '9' {
@@ -118,7 +118,7 @@ func (c *ctrl) cmd(format string, args ...any) (int, string, bool) {
 	c.verb, _, _ = strings.Cut(line, " ")
 	c.conn.SetWriteDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
 	if _, err := c.rc.Write([]byte(line + "\r\n")); err != nil {
-		c.fail(err, line)
+		c.fail(err, "sending "+c.verb)
 		return 0, "", false
 	}
 	c.p.opts.Status("waiting for the reply to " + c.verb)
@@ -129,7 +129,7 @@ func (c *ctrl) cmd(format string, args ...any) (int, string, bool) {
 func (c *ctrl) reply() (int, string, bool) {
 	code, text, err := c.readRaw(c.p.opts.ReplyTimeout)
 	if err != nil {
-		c.fail(err, "the reply to "+c.verbOr("the greeting"))
+		c.fail(err, c.awaited())
 		return 0, "", false
 	}
 	return code, text, true
@@ -148,11 +148,12 @@ func (c *ctrl) readRaw(wait time.Duration) (int, string, error) {
 	return code, msg, err
 }
 
-func (c *ctrl) verbOr(s string) string {
+// awaited names what the probe waits for: "the greeting", "the reply to PASV".
+func (c *ctrl) awaited() string {
 	if c.verb == "" {
-		return s
+		return "the greeting"
 	}
-	return c.verb
+	return "the reply to " + c.verb
 }
 
 // fail records why the control connection ended and closes it.
@@ -167,7 +168,7 @@ func (c *ctrl) fail(err error, waiting string) {
 		ev.By, ev.Outcome, ev.Err = "client", transcript.Failed, waiting+" is not an FTP reply"
 	case out == transcript.Timeout:
 		ev.By, ev.Outcome, ev.Dur = "client", transcript.Timeout, c.p.opts.ReplyTimeout
-		ev.Err = "no reply to " + waiting
+		ev.Err = "nothing came: " + waiting
 	default:
 		ev.By, ev.Outcome = "server", out
 		if out == transcript.Closed {

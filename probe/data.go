@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"syscall"
 	"time"
 
 	"ftpdiag/report"
@@ -31,9 +32,16 @@ func (c *ctrl) dataTarget(ap netip.AddrPort) netip.AddrPort {
 }
 
 // dialData opens a passive data connection, recording the attempt.
-func (c *ctrl) dialData(ctx context.Context, ap netip.AddrPort) (net.Conn, bool) {
+// onStart, when set, is called as the connection attempt leaves.
+func (c *ctrl) dialData(ctx context.Context, ap netip.AddrPort, onStart func()) (net.Conn, bool) {
 	c.p.opts.Status("connecting to the data port " + ap.String())
 	d := net.Dialer{Timeout: c.p.opts.Timeout}
+	if onStart != nil {
+		d.ControlContext = func(context.Context, string, string, syscall.RawConn) error {
+			onStart()
+			return nil
+		}
+	}
 	start := time.Now()
 	dc, err := d.DialContext(ctx, "tcp", ap.String())
 	ev := transcript.EventInfo{Op: transcript.OpDataConnect, Addr: ap.String(), Outcome: transcript.Classify(err), Dur: time.Since(start)}

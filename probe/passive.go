@@ -24,7 +24,7 @@ func (r *sessRun) openPassive(verb string) (net.Conn, result) {
 	if err != nil {
 		return nil, result{status: report.Fail, detail: err.Error()}
 	}
-	dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(ap))
+	dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(ap), nil)
 	if !ok {
 		return nil, result{status: report.Fail, detail: "the data port " + ap.String() + " does not answer", stop: true}
 	}

@@ -79,17 +79,27 @@ func (p *prober) run(ctx context.Context) {
 		p.session(ctx, 0, first, ready)
 	}()
 	<-ready
-	if p.isLoggedIn() {
-		for i := 1; i < len(p.plan); i++ {
-			sess := p.log.Session(p.plan[i].Name)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				p.session(ctx, i, sess, nil)
-			}()
+	if !p.isLoggedIn() {
+		wg.Wait()
+		return
+	}
+	sweep := -1
+	for i := 1; i < len(p.plan); i++ {
+		if p.opts.Sweep && p.plan[i].Name == sessRange {
+			sweep = i // it holds the whole passive range: it runs alone
+			continue
 		}
+		sess := p.log.Session(p.plan[i].Name)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.session(ctx, i, sess, nil)
+		}()
 	}
 	wg.Wait()
+	if sweep > 0 {
+		p.session(ctx, sweep, p.log.Session(p.plan[sweep].Name), nil)
+	}
 }
 
 // resolve looks the host name up once, so every session dials the same

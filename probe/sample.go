@@ -12,7 +12,7 @@ import (
 )
 
 // minGrace is the least time the sampling waits for one data connection
-// to open before asking for the next port: many servers (vsftpd) close
+// attempt, once it has left, to open before asking for the next port: many servers (vsftpd) close
 // the previous passive listener on the next PASV, so a connection still
 // on its way would be refused for no fault of the firewall.
 const minGrace = 20 * time.Millisecond
@@ -36,12 +36,15 @@ func (r *sessRun) sample() result {
 			return result{status: report.Warn, detail: "no usable PASV reply: " + firstLine(text)}
 		}
 		grace := max(3*time.Since(start), minGrace)
-		done := make(chan struct{})
+		to := r.c.dataTarget(ap)
+		done, started := make(chan struct{}), make(chan struct{})
+		var once sync.Once
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer close(done)
-			dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(ap))
+			defer once.Do(func() { close(started) })
+			dc, ok := r.c.dialData(r.ctx, to, func() { once.Do(func() { close(started) }) })
 			mu.Lock()
 			defer mu.Unlock()
 			if ok {
@@ -51,6 +54,7 @@ func (r *sessRun) sample() result {
 			}
 			closed = append(closed, int(ap.Port()))
 		}()
+		<-started // the grace counts from the attempt, not from a busy scheduler
 		select {
 		case <-done:
 		case <-time.After(grace):

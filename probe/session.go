@@ -124,6 +124,10 @@ func (r *sessRun) greeting() result {
 	if !ok || code != 220 {
 		return result{status: report.Fail, detail: "no 220 greeting", stop: true}
 	}
+	if strings.Contains(strings.ToUpper(firstLine(text)), "SMTP") {
+		r.c.hangUp("a mail server (SMTP) answers here, not FTP")
+		return result{status: report.Fail, detail: "a mail server answers: " + firstLine(text), stop: true}
+	}
 	return result{status: report.Pass, detail: firstLine(text)}
 }
 

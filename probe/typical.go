@@ -106,7 +106,7 @@ func (t *typical) dial(network, address string) (net.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the library asked for %q: %w", address, err)
 	}
-	dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())))
+	dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())), nil)
 	if !ok {
 		return nil, fmt.Errorf("data connection to %s failed", address)
 	}

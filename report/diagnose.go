@@ -26,10 +26,10 @@ import (
 //	login.rejected              530 (or another 5xx) after USER or PASS
 //	login.tls-required          534 after USER/PASS/greeting, or 530/550/421 there whose
 //	                            text names TLS, SSL, encryption or cleartext
-//	pasv.unsupported            4xx/5xx after PASV
+//	pasv.unsupported            5xx after PASV (a 4xx is a passing shortage, not a refusal)
 //	pasv.bad-reply              227 that ParsePASV refuses (garbage, port 0, 0.0.0.0, >255)
-//	pasv.private-address        227 address Private() while the session's connect event
-//	                            reached another address; without a connect event, only
+//	pasv.private-address        227 address Private() and not the address the session's
+//	                            connect event reached; without a connect event, only
 //	                            when a data-connect to that address then failed
 //	pasv.foreign-address        227 public address other than the connect event's
 //	data.passive.timeout        event data-connect, outcome timeout or unreachable
@@ -39,7 +39,7 @@ import (
 //	                            had opened (data-connect or data-accept connected), or
 //	                            in passive mode when no data event is there at all
 //	                            (foreign logs: "425 Security: Bad IP connecting")
-//	epsv.unsupported            4xx/5xx after EPSV
+//	epsv.unsupported            5xx after EPSV
 //	active.port-refused         4xx/5xx after PORT, or after EPRT when no PORT succeeded
 //	active.no-callback          after an accepted PORT/EPRT: event data-accept, outcome
 //	                            timeout, or a 425 with no data-accept event

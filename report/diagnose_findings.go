@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"ftpdiag/transcript"
 )
@@ -63,6 +64,13 @@ func (d *diagnosis) findings() []Finding {
 	}
 	if _, ok := d.found[CodeLoginTLSRequired]; ok {
 		delete(d.found, CodeLoginRejected)
+	}
+	for code := range d.found {
+		if gate[code] && !strings.HasPrefix(code, "login.") {
+			// No FTP server answered: a login refusal is an echo of that.
+			delete(d.found, CodeLoginRejected)
+			delete(d.found, CodeLoginTLSRequired)
+		}
 	}
 	if _, ok := d.found[CodePassivePartial]; ok {
 		delete(d.found, CodePassiveTimeout)

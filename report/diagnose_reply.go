@@ -94,7 +94,7 @@ func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
 }
 
 func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
-	if e.Code >= 400 {
+	if e.Code >= 500 {
 		d.pasvUnsupported(i, e)
 		return
 	}
@@ -110,15 +110,15 @@ func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
 	d.ports = append(d.ports, int(ap.Port()))
 	switch {
 	case !s.ctrl.IsValid() || ap.Addr() == s.ctrl:
-	case Private(ap.Addr()) && !Private(s.ctrl):
+	case Private(ap.Addr()):
 		d.pasvPrivate(s, i, ap)
-	case !Private(ap.Addr()):
+	default:
 		d.pasvForeign(s, i, ap)
 	}
 }
 
 func (d *diagnosis) epsvReply(s *session, i int, e transcript.Entry) {
-	if e.Code >= 400 {
+	if e.Code >= 500 {
 		d.epsvUnsupported(i, e)
 		return
 	}

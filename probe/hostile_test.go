@@ -1,0 +1,190 @@
+package probe
+
+import (
+	"io"
+	"net"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"ftpdiag/report"
+	"ftpdiag/transcript"
+)
+
+// hold keeps a connection open, saying nothing, until the probe hangs up.
+func hold(c *fconn) bool {
+	c.r.ReadString('\n')
+	return false
+}
+
+// flood writes without end until the probe hangs up.
+func flood(c *fconn, chunk string) {
+	for {
+		if _, err := c.Write([]byte(chunk)); err != nil {
+			return
+		}
+	}
+}
+
+func TestHostileServers(t *testing.T) {
+	cases := []struct {
+		name    string
+		script  func(s *scripted)
+		opts    func(o *Options)
+		want    []string
+		maxTime time.Duration
+	}{
+		{name: "healthy", script: func(*scripted) {}, want: []string{}},
+		{name: "SSH banner", script: func(s *scripted) {
+			s.greet = func(c *fconn) bool { c.say("SSH-2.0-OpenSSH_9.2p1 Debian-2"); return hold(c) }
+		}, want: []string{report.CodeControlNotFTP}},
+		{name: "HTTP answer", script: func(s *scripted) {
+			s.greet = func(c *fconn) bool { c.say("HTTP/1.1 400 Bad Request", "Content-Length: 0", ""); return hold(c) }
+		}, want: []string{report.CodeControlNotFTP}},
+		{name: "SMTP banner", script: func(s *scripted) {
+			s.greet = func(c *fconn) bool { c.say("220 mail.example.com ESMTP Postfix"); return true }
+			s.handlers["USER"] = func(c *fconn, _ string) { c.say("502 5.5.2 Error: command not recognized") }
+		}, want: []string{report.CodeControlNotFTP}},
+		{name: "TLS handshake", script: func(s *scripted) {
+			s.greet = func(c *fconn) bool { c.Write([]byte{0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28}); return hold(c) }
+		}, want: []string{report.CodeControlNotFTP}},
+		{name: "421 at the greeting", script: func(s *scripted) {
+			s.greet = func(c *fconn) bool { c.say("421 Too many connections (8) from this IP"); return false }
+		}, want: []string{report.CodeControlBusy}},
+		{name: "silent", script: func(s *scripted) { s.greet = hold },
+			want: []string{report.CodeControlNoGreeting}},
+		{name: "closes at once", script: func(s *scripted) { s.greet = func(*fconn) bool { return false } },
+			want: []string{report.CodeControlNoGreeting}},
+		{name: "greeting one byte at a time", script: func(s *scripted) {
+			s.greet = func(c *fconn) bool {
+				for _, b := range []byte("220 slow but ready, eventually\r\n") {
+					c.Write([]byte{b})
+					time.Sleep(70 * time.Millisecond)
+				}
+				return true
+			}
+		}, opts: func(o *Options) { o.ReplyTimeout = 5 * time.Second },
+			want: []string{report.CodeReplySlow}, maxTime: 6 * time.Second},
+		{name: "unbounded reply line", script: func(s *scripted) {
+			s.greet = func(c *fconn) bool { c.Write([]byte("220 ")); flood(c, strings.Repeat("a", 4096)); return false }
+		}, want: []string{report.CodeControlNotFTP}},
+		{name: "endless multi-line reply", script: func(s *scripted) {
+			s.greet = func(c *fconn) bool { flood(c, "220-and there is more\r\n"); return false }
+		}, want: []string{report.CodeControlNotFTP}},
+		{name: "227 garbage", script: func(s *scripted) { pasvSays(s, "227 Entering Passive Mode (banana)") },
+			want: []string{report.CodePasvBadReply}},
+		{name: "227 port 0", script: func(s *scripted) { pasvSays(s, "227 Entering Passive Mode (127,0,0,1,0,0)") },
+			want: []string{report.CodePasvBadReply}},
+		{name: "227 port 65536", script: func(s *scripted) { pasvSays(s, "227 Entering Passive Mode (127,0,0,1,256,0)") },
+			want: []string{report.CodePasvBadReply}},
+		{name: "closes half-way", script: func(s *scripted) {
+			s.handlers["PASV"] = func(c *fconn, _ string) { c.Close() }
+		}, want: []string{report.CodeControlClosed}},
+		{name: "never-ending listing", script: func(s *scripted) {
+			s.handlers["LIST"] = func(c *fconn, _ string) {
+				c.say("150 Here it comes")
+				if dc := c.dataConn(); dc != nil {
+					flood(&fconn{Conn: dc}, strings.Repeat("-rw-r--r-- 1 ftp ftp 5 Jan 01 00:00 x\r\n", 100))
+				}
+			}
+		}, opts: func(o *Options) { o.MaxBytes = 1 << 20 }, want: []string{}},
+		{name: "stalled data", script: func(s *scripted) {
+			s.handlers["RETR"] = func(c *fconn, _ string) {
+				c.say("150 Here it comes")
+				if dc := c.dataConn(); dc != nil {
+					dc.Write(make([]byte, 1000))
+					io.Copy(io.Discard, dc) // holds it open until the probe hangs up
+				}
+			}
+		}, want: []string{report.CodeTransferStalled}},
+		{name: "login refused", script: func(s *scripted) {
+			s.handlers["PASS"] = func(c *fconn, _ string) { c.say("530 Login incorrect.") }
+		}, want: []string{report.CodeLoginRejected}},
+		{name: "TLS demanded", script: func(s *scripted) {
+			s.handlers["USER"] = func(c *fconn, _ string) { c.say("530 Non-anonymous sessions must use encryption.") }
+		}, want: []string{report.CodeLoginTLSRequired}},
+		{name: "passive range blocked in part", script: func(s *scripted) {
+			n := 0
+			s.handlers["PASV"] = func(c *fconn, _ string) {
+				if n++; n%3 != 0 {
+					c.passive("")
+					return
+				}
+				c.say("227 Entering Passive Mode (127,0,0,1," + itoa(closedPort(t)>>8) + "," + itoa(closedPort(t)&255) + ").")
+			}
+		}, want: []string{report.CodePassivePartial}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newScripted(t)
+			tc.script(s)
+			o := quick()
+			o.PassiveOnly = true
+			if tc.opts != nil {
+				tc.opts(&o)
+			}
+			start := time.Now()
+			out := probeAddr(t, "ftp://"+s.addr()+"/", o)
+			took := time.Since(start)
+			res := out.Result(report.Tool{Name: "ftpdiag", Version: "test"})
+			if got := codes(res.Findings); !slices.Equal(got, tc.want) {
+				t.Errorf("codes = %v, want %v\n%s", got, tc.want, render(res.Transcript))
+			}
+			if limit := cmp(tc.maxTime, 3*time.Second); took > limit {
+				t.Errorf("took %s, more than %s", took, limit)
+			}
+		})
+	}
+}
+
+func cmp(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
+
+// pasvSays makes PASV answer line, and EPSV too (as refused), so that
+// only the broken reply is there to diagnose.
+func pasvSays(s *scripted, line string) {
+	s.handlers["PASV"] = func(c *fconn, _ string) { c.say(line) }
+}
+
+// closedPort is a loopback port nothing listens on (a listener opened and
+// closed again); the kernel answers a connection to it with a reset.
+func closedPort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return p
+}
+
+func codes(fs []report.Finding) []string {
+	out := []string{}
+	for _, f := range fs {
+		out = append(out, f.Code)
+	}
+	return out
+}
+
+func render(es []transcript.Entry) string {
+	var b strings.Builder
+	transcript.Render(&b, es, transcript.RenderOptions{Headings: true})
+	return b.String()
+}
+
+func TestControlRefused(t *testing.T) {
+	out := probeAddr(t, "ftp://127.0.0.1:"+itoa(closedPort(t))+"/", quick())
+	res := out.Result(report.Tool{})
+	if got := codes(res.Findings); !slices.Equal(got, []string{report.CodeControlRefused}) {
+		t.Errorf("codes = %v, want [control.refused]", got)
+	}
+	if res.Verdict.ExitStatus() != 2 {
+		t.Errorf("exit status %d, want 2", res.Verdict.ExitStatus())
+	}
+}
