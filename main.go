@@ -79,6 +79,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	}
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = onUsageError
+		// --no-color is accepted after the command too, where people type it.
+		cmd.Flags = append(cmd.Flags, &cli.BoolFlag{Name: "no-color", Usage: "never colour the output (NO_COLOR does the same)", EnvVars: []string{"FTPDIAG_NO_COLOR"}})
 	}
 	return app
 }

@@ -1,0 +1,155 @@
+package selftest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"ftpdiag/probe"
+	"ftpdiag/report"
+	"ftpdiag/server"
+)
+
+// Codes of the self-test's own findings about this machine. They extend the
+// contract's catalogue (../shared/DIAGNOSES.md) with what only a local test
+// can see.
+const (
+	CodeUnprivileged   = "local.unprivileged"
+	CodePortInUse      = "local.port-in-use"
+	CodeFirewallBlocks = "local.firewall-blocks"
+)
+
+// shutdownTimeout bounds stopping the self-test's server; the probe has
+// finished by then, so nothing needs to drain.
+const shutdownTimeout = 2 * time.Second
+
+// Config is what the self-test is told.
+type Config struct {
+	Address     string // local address to listen on and probe; "" is 127.0.0.1
+	MaxSessions int    // sizes the passive range, as the server's --max-connections
+	Probe       probe.Options
+	Tool        report.Tool
+}
+
+// Outcome is the probe's result with the local findings added, and what the
+// self-test learned about this machine.
+type Outcome struct {
+	Result   *report.Result
+	Plan     Plan
+	Firewall []Blocker
+	FwSource string // which firewall tool was read, or why none
+	Outside  string // the probe command to run from outside
+}
+
+// Run plans the ports, reads the local firewall, starts the reference server
+// on the planned ports and probes it, passive and active.
+func Run(ctx context.Context, cfg Config) (*Outcome, error) {
+	addr := cfg.Address
+	if addr == "" {
+		addr = "127.0.0.1"
+	}
+	if net.ParseIP(addr) == nil {
+		return nil, fmt.Errorf("--address %q is not an IP address of this machine", addr)
+	}
+	pl := MakePlan(cfg.MaxSessions)
+	o := &Outcome{Plan: pl}
+	o.Firewall, o.FwSource = ReadFirewall(ctx, pl.firewallPorts())
+
+	user, pass := "selftest", randomPassword()
+	srv, ln, err := startServer(addr, pl, user, pass, cfg.MaxSessions)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	t := probe.Target{Host: addr, Port: port, User: user, Password: pass, HasPass: true, Path: "/"}
+	opts := cfg.Probe
+	opts.Sweep = true
+	out := probe.Run(ctx, t, opts)
+	o.Result = out.Result(cfg.Tool)
+	o.Result.Findings = append(o.Result.Findings, o.localFindings()...)
+	o.Result.Verdict = report.VerdictOf(o.Result.Findings)
+	o.Outside = outsideCommand(pl)
+	return o, nil
+}
+
+func startServer(addr string, pl Plan, user, pass string, maxSessions int) (*server.Server, net.Listener, error) {
+	if maxSessions <= 0 {
+		maxSessions = DefaultMaxSessions
+	}
+	srv, err := server.New(server.Config{
+		Listen:       net.JoinHostPort(addr, strconv.Itoa(pl.ControlPort)),
+		PasvMin:      pl.PasvMin,
+		PasvMax:      pl.PasvMax,
+		ActiveFrom20: pl.ActiveFrom20,
+		Users:        map[string]string{user: pass},
+		MaxConns:     maxSessions,
+		LoginDelay:   time.Second,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(pl.ControlPort)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot listen on %s:%d: %w", addr, pl.ControlPort, err)
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, server.ErrServerClosed) {
+			ln.Close()
+		}
+	}()
+	return srv, ln, nil
+}
+
+// randomPassword makes the throw-away password of the self-test's user.
+func randomPassword() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (pl Plan) firewallPorts() []int {
+	ports := []int{pl.ControlPort}
+	if pl.ControlPort != ControlPort {
+		ports = append(ports, ControlPort)
+	}
+	for p := pl.PasvMin; p <= pl.PasvMax; p++ {
+		ports = append(ports, p)
+	}
+	return ports
+}
+
+// outsideCommand is the one command to run from another network once the
+// server runs for real, since a machine reaching its own address goes through
+// loopback and never meets the firewall in front of it.
+func outsideCommand(pl Plan) string {
+	host := "PUBLIC-ADDRESS"
+	if a := firstGlobalAddress(); a != "" {
+		host = a
+	}
+	return fmt.Sprintf("ftpdiag probe --sweep ftp://USER@%s:%d/", host, pl.ControlPort)
+}
+
+// firstGlobalAddress is this machine's first global unicast address, to put
+// in the outside command; it is printed, never dialled.
+func firstGlobalAddress() string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return ""
+	}
+	for _, a := range addrs {
+		if ipn, ok := a.(*net.IPNet); ok && ipn.IP.IsGlobalUnicast() && ipn.IP.To4() != nil {
+			return ipn.IP.String()
+		}
+	}
+	return ""
+}
