@@ -121,6 +121,7 @@ func (s *session) store(arg string, keep int64) {
 	s.startTransfer(job{
 		opening: fmt.Sprintf("Opening %s mode data connection to receive %s", s.modeName(), virt),
 		run:     func(_ context.Context, dc net.Conn) (int64, error) { return s.receive(dc, up.f) },
+		upload:  true,
 		after: func(err error) error {
 			if err != nil {
 				up.abort()

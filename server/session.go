@@ -45,6 +45,7 @@ type session struct {
 	pending     []byte
 	tooLong     bool
 	quit        bool
+	closedBy    string // "server" or "client", for the transcript
 	user        string
 	loggedIn    bool
 	anon        bool
@@ -84,6 +85,7 @@ func newSession(srv *Server, c net.Conn, id int) *session {
 
 // serve runs the session until the client quits, times out or is closed.
 func (s *session) serve() {
+	s.closedBy = "server"
 	defer s.finish()
 	if !s.reply(220, "%s", s.srv.cfg.Greeting) {
 		return
@@ -100,6 +102,7 @@ func (s *session) serve() {
 			s.reply(421, "Server shutting down, closing control connection")
 			return
 		case err != nil:
+			s.closedBy = "client"
 			return
 		default:
 			if !s.handle(line) {
@@ -247,6 +250,6 @@ func (s *session) finish() {
 	}
 	s.raw.Close()
 	if s.tr != nil {
-		s.tr.close(s.conn)
+		s.tr.close(s.conn, s.closedBy)
 	}
 }

@@ -43,11 +43,11 @@ func (st *sessionTranscript) write(e transcript.Entry) {
 }
 
 // close records what is left of a half-sent line, then the close itself.
-func (st *sessionTranscript) close(c net.Conn) {
+func (st *sessionTranscript) close(c net.Conn, by string) {
 	if rc, ok := c.(*transcript.Conn); ok {
 		rc.Flush()
 	}
-	st.sess.Event(transcript.EventInfo{Op: transcript.OpClose, Outcome: transcript.Closed}, "")
+	st.sess.Event(transcript.EventInfo{Op: transcript.OpClose, Outcome: transcript.Closed, By: by}, "")
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.f.Close()

@@ -37,6 +37,8 @@ type job struct {
 	// after commits or cleans up before the last reply, so a 226 means the
 	// result is in place; its error turns 226 into 451. May be nil.
 	after func(error) error
+	// upload: the client ends the data by closing the connection.
+	upload bool
 }
 
 func (j job) finish(err error) error {
@@ -94,7 +96,11 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 		err = errAborted
 	}
 	ferr := j.finish(err)
-	s.event(closeEvent(dc, n, time.Since(start), err))
+	by := "server"
+	if j.upload && err == nil {
+		by = "client"
+	}
+	s.event(closeEvent(dc, by, n, time.Since(start), err))
 	switch {
 	case errors.Is(err, errAborted):
 		s.reply(426, "Transfer aborted (%d bytes moved)", n)
@@ -107,8 +113,8 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 	}
 }
 
-func closeEvent(dc net.Conn, n int64, d time.Duration, err error) transcript.EventInfo {
-	ev := transcript.EventInfo{Op: transcript.OpDataClose, Addr: dc.RemoteAddr().String(), Bytes: n, Dur: d, By: "server", Outcome: transcript.Complete}
+func closeEvent(dc net.Conn, by string, n int64, d time.Duration, err error) transcript.EventInfo {
+	ev := transcript.EventInfo{Op: transcript.OpDataClose, Addr: dc.RemoteAddr().String(), Bytes: n, Dur: d, By: by, Outcome: transcript.Complete}
 	switch {
 	case errors.Is(err, errAborted):
 		ev.Outcome, ev.Err = transcript.Closed, err.Error()
