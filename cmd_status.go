@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mattn/go-isatty"
@@ -22,8 +24,9 @@ const statusKey = "ftpdiag.status"
 const defaultColumns = 80
 
 // statusReporter returns a function that shows, on an interactive terminal,
-// what a long step is waiting for ("waiting for 198.18.1.2:3003 (no answer
-// yet, 3s of 5s)"), as one line on stderr rewritten in place. An empty
+// what a long step is waiting for ("connecting to the data port
+// 198.18.1.2:3003 (3s)"), as one line on stderr rewritten in place, its
+// elapsed time counted once a second. An empty
 // message clears the line; so does writeResult. It does nothing when stderr
 // is not a TTY, or the terminal cannot erase a line (TERM=dumb).
 func statusReporter(c *cli.Context) func(msg string) {
@@ -33,7 +36,7 @@ func statusReporter(c *cli.Context) func(msg string) {
 	if s, ok := c.App.Metadata[statusKey].(*statusLine); ok {
 		return s.show
 	}
-	s := &statusLine{w: c.App.ErrWriter, width: terminalColumns()}
+	s := newStatusLine(c.App.ErrWriter, terminalColumns(), time.Now)
 	if c.App.Metadata == nil {
 		c.App.Metadata = map[string]any{}
 	}
@@ -63,30 +66,87 @@ func terminalColumns() int {
 	return defaultColumns
 }
 
-// statusLine is one rewritable line. Checks run side by side, so show is
-// called from several goroutines; the latest message wins.
+// statusTick is how often the line's elapsed time is redrawn: once a
+// second is what a person reads, and no more writes than that are needed.
+const statusTick = time.Second
+
+// statusLine is one rewritable line, with the time spent on its message.
+// Checks run side by side, so show is called from several goroutines; the
+// latest message wins.
 type statusLine struct {
 	mu    sync.Mutex
 	w     io.Writer
 	width int
-	shown bool
+	now   func() time.Time
+	msg   string
+	since time.Time
+	stop  chan struct{} // closed to end the ticking goroutine; nil when idle
 }
 
-// show replaces the line by msg, cut to the terminal's width; "" erases it.
+func newStatusLine(w io.Writer, width int, now func() time.Time) *statusLine {
+	return &statusLine{w: w, width: width, now: now}
+}
+
+// show replaces the line by msg ("waiting for the greeting (3s)" once a
+// second has passed); "" erases it and stops the ticking.
 func (s *statusLine) show(msg string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	msg = strings.Join(strings.Fields(msg), " ")
-	if msg == "" && !s.shown {
+	if msg == "" {
+		if s.stop != nil {
+			close(s.stop)
+			s.stop, s.msg = nil, ""
+			s.write("")
+		}
 		return
+	}
+	s.msg, s.since = msg, s.now()
+	s.draw()
+	if s.stop == nil {
+		s.stop = make(chan struct{})
+		go s.tick(s.stop)
+	}
+}
+
+func (s *statusLine) tick(stop chan struct{}) {
+	t := time.NewTicker(statusTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			s.refresh()
+		}
+	}
+}
+
+// refresh redraws the current message with its elapsed time.
+func (s *statusLine) refresh() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.msg != "" {
+		s.draw()
+	}
+}
+
+func (s *statusLine) draw() {
+	line := s.msg
+	if d := s.now().Sub(s.since); d >= time.Second {
+		line += fmt.Sprintf(" (%ds)", int(d/time.Second))
 	}
 	// One column stays free: a line that fills the last column makes some
 	// terminals wrap, and "\r" would then rewrite only the second row.
-	if room := s.width - 1; utf8.RuneCountInString(msg) > room {
-		msg = string([]rune(msg)[:room-1]) + "…"
+	if room := s.width - 1; utf8.RuneCountInString(line) > room {
+		line = string([]rune(line)[:room-1]) + "…"
 	}
-	// "\r" returns to the start of the line, "\x1b[K" erases to its end. A
-	// failed write to stderr is not worth failing a probe for.
-	_, _ = io.WriteString(s.w, "\r"+msg+"\x1b[K")
-	s.shown = msg != ""
+	s.write(line)
+}
+
+// write puts line on the terminal: "\r" returns to the start of the line,
+// "\x1b[K" erases what an older, longer line left. A failed write to stderr
+// is not worth failing a probe for.
+func (s *statusLine) write(line string) {
+	_, _ = io.WriteString(s.w, "\r"+line+"\x1b[K")
 }

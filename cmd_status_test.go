@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urfave/cli/v2"
 )
@@ -27,7 +28,8 @@ func TestStatusLine(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			s := &statusLine{w: &b, width: tc.width}
+			s := newStatusLine(&b, tc.width, fixedClock(time.Now()))
+			t.Cleanup(func() { s.show("") })
 			for _, m := range tc.msgs {
 				s.show(m)
 			}
@@ -35,6 +37,23 @@ func TestStatusLine(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// fixedClock stands still, so no elapsed time is shown unless a test moves it.
+func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+func TestStatusCountsTheWait(t *testing.T) {
+	var b bytes.Buffer
+	now := time.Date(2026, 11, 23, 21, 54, 30, 0, time.UTC)
+	s := newStatusLine(&b, 80, func() time.Time { return now })
+	t.Cleanup(func() { s.show("") })
+	s.show("connecting to the data port 198.18.1.2:3003")
+	now = now.Add(3200 * time.Millisecond)
+	s.refresh()
+	want := "\rconnecting to the data port 198.18.1.2:3003\x1b[K\rconnecting to the data port 198.18.1.2:3003 (3s)\x1b[K"
+	if got := b.String(); got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
 
