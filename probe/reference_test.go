@@ -1,0 +1,103 @@
+package probe
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"ftpdiag/report"
+	"ftpdiag/server"
+	"ftpdiag/server/servertest"
+)
+
+// bigRoot is a served tree with one file large enough to stall part-way.
+func bigRoot(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "big.bin"), make([]byte, 256<<10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestReferenceServerFaults runs the whole probe, both modes, against the
+// reference server with one failure injected at a time.
+func TestReferenceServerFaults(t *testing.T) {
+	cases := []struct {
+		name   string
+		faults server.Faults
+		root   bool
+		want   []string
+	}{
+		{"healthy", server.Faults{}, false, []string{}},
+		{"private PASV address", server.Faults{AdvertiseAddress: "10.0.0.5"}, false, []string{report.CodePasvPrivate}},
+		{"foreign PASV address", server.Faults{AdvertiseAddress: "198.18.7.7"}, false, []string{report.CodePasvForeign}},
+		{"passive port closed", server.Faults{AdvertisePortOffset: -2000}, false, []string{report.CodePassiveRefused}},
+		{"425 after the data connection", server.Faults{Reply425: true}, false, []string{report.CodeDataRejected}},
+		{"stalled download", server.Faults{StallAfter: 20000}, true, []string{report.CodeTransferStalled}},
+		{"size lie", server.Faults{SizeLie: 7}, false, []string{report.CodeSizeMismatch}},
+		{"TLS required", server.Faults{RequireTLS: true}, false, []string{report.CodeLoginTLSRequired}},
+		{"closes on PASV", server.Faults{CloseAfter: "PASV"}, false, []string{report.CodeControlClosed}},
+		{"EPSV refused", server.Faults{RefuseEPSV: true}, false, []string{report.CodeEPSVUnsupported}},
+		{"PASV refused", server.Faults{RefusePASV: true}, false, []string{report.CodePasvUnsupported}},
+		{"PORT refused", server.Faults{RefusePORT: true}, false, []string{report.CodePortRefused}},
+		{"no callback", server.Faults{NoCallback: true}, false, []string{report.CodeNoCallback}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := server.Config{Faults: tc.faults, DataTimeout: 2 * time.Second}
+			if tc.root {
+				cfg.Root = bigRoot(t)
+			}
+			s := servertest.Start(t, cfg)
+			o := quick()
+			if tc.root {
+				o.File = "big.bin"
+			}
+			res := probeAddr(t, servertest.URL(s), o).Result(report.Tool{})
+			if got := codes(res.Findings); !slices.Equal(got, tc.want) {
+				t.Errorf("codes = %v, want %v\n%s", got, tc.want, render(res.Transcript))
+			}
+			for _, e := range res.Transcript {
+				if strings.Contains(e.Text, servertest.Password) {
+					t.Errorf("the password shows in %q", e.Text)
+				}
+			}
+		})
+	}
+}
+
+// TestSweep opens the reference server's whole range with SITE SWEEP.
+func TestSweep(t *testing.T) {
+	lo := closedPort(t)
+	s := servertest.Start(t, server.Config{PasvMin: lo, PasvMax: lo + 9})
+	o := quick()
+	o.Sweep, o.PassiveOnly = true, true
+	out := probeAddr(t, servertest.URL(s), o)
+	var sweep report.Check
+	for _, c := range out.Checks {
+		if c.Name == "SITE SWEEP" {
+			sweep = c
+		}
+	}
+	want := itoa(lo) + "-" + itoa(lo+9) + " open"
+	if sweep.Status != report.Pass || sweep.Detail != want {
+		t.Errorf("sweep check = %+v, want pass %q", sweep, want)
+	}
+}
+
+// TestSweepFallsBack samples the range where SITE SWEEP is not offered.
+func TestSweepFallsBack(t *testing.T) {
+	s := newScripted(t)
+	o := quick()
+	o.Sweep, o.PassiveOnly = true, true
+	out := probeAddr(t, "ftp://"+s.addr()+"/", o)
+	for _, c := range out.Checks {
+		if c.Name == "SITE SWEEP" && (c.Status != report.Pass || !strings.HasPrefix(c.Detail, "no SITE SWEEP here, sampled: 8 passive ports seen")) {
+			t.Errorf("sweep check = %+v, want a passing sample of 8 ports", c)
+		}
+	}
+}
