@@ -7,6 +7,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"ftpdiag/transcript"
 )
 
 // EmailWidth is the longest line of an e-mail body: under the 78 columns of
@@ -144,6 +146,9 @@ func emailNetwork(b *strings.Builder, res *Result) {
 		n = *res.Network
 	}
 	modes := strings.Join(n.Modes, ", ")
+	if modes == "" {
+		modes = modesSeen(res.Transcript)
+	}
 	rows := [][2]string{
 		{"Tool", res.Tool.Name + " " + res.Tool.Version},
 		{"Time", startedLine(res)},
@@ -170,4 +175,27 @@ func emailTranscript(b *strings.Builder, res *Result) {
 			writeLines(b, foldLine(piece, EmailWidth, emailFoldIndent))
 		}
 	}
+}
+
+// modesSeen reads the data-connection modes from the commands sent, for
+// results that do not list them (a client's log read by explain).
+func modesSeen(entries []transcript.Entry) string {
+	var passive, active bool
+	for _, e := range entries {
+		if e.Kind != transcript.Command {
+			continue
+		}
+		verb, _, _ := strings.Cut(strings.ToUpper(e.Text), " ")
+		passive = passive || verb == "PASV" || verb == "EPSV"
+		active = active || verb == "PORT" || verb == "EPRT"
+	}
+	switch {
+	case passive && active:
+		return "passive, active (from the commands sent)"
+	case passive:
+		return "passive (from the commands sent)"
+	case active:
+		return "active (from the commands sent)"
+	}
+	return ""
 }
