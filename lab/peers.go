@@ -82,17 +82,26 @@ func (n *Net) StartPureFTPd(t testing.TB, bin string, opt ServerOptions) *Proc {
 	return p
 }
 
+// passwordHash is Password hashed with SHA-512 crypt (openssl passwd -6
+// -salt ftpdlab secret). pure-pw would hash it with argon2id, which costs
+// seconds of CPU per login on a shared two-core machine and more when logins
+// overlap: the scenarios would then measure the CPU, not the network.
+// pure-ftpd accepts any crypt(3) hash in its database.
+const passwordHash = "$6$ftpdlab$htLr3ExcQjG8MjgQfCs9GM9UAi8/n1gO0/vjeiu/ed1l6ytOSiiP73HhT83RdoSQAmVAQNSlIbH0o/9QV.KHY1"
+
 // pureUsers makes a home directory with a file to download and a puredb
 // database holding User, owned by nobody (65534), and returns the database.
+// pure-pw (next to pure-ftpd, in usr/bin) compiles the database.
 func pureUsers(bin, dir string) (string, error) {
 	home := filepath.Join(dir, "home")
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(filepath.Join(home, "hello.txt"), []byte(strings.Repeat("hello from the lab\n", 200)), 0o644); err != nil {
+	file := filepath.Join(home, "hello.txt")
+	if err := os.WriteFile(file, []byte(strings.Repeat("hello from the lab\n", 200)), 0o644); err != nil {
 		return "", err
 	}
-	for _, p := range []string{dir, home, filepath.Join(home, "hello.txt")} {
+	for _, p := range []string{dir, home, file} {
 		if err := os.Chown(p, 65534, 65534); err != nil {
 			return "", err
 		}
@@ -100,13 +109,17 @@ func pureUsers(bin, dir string) (string, error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return "", err
 	}
+	// name:hash:uid:gid:gecos:home/./ and twelve limits left empty; "/./"
+	// chroots the user to home.
+	passwd := filepath.Join(dir, "users.passwd")
+	line := fmt.Sprintf("%s:%s:65534:65534::%s/./::::::::::::\n", User, passwordHash, home)
+	if err := os.WriteFile(passwd, []byte(line), 0o600); err != nil {
+		return "", err
+	}
 	pw := filepath.Join(filepath.Dir(filepath.Dir(bin)), "bin", "pure-pw")
 	db := filepath.Join(dir, "users.pdb")
-	cmd := exec.Command(pw, "useradd", User, "-u", "65534", "-g", "65534", "-d", home,
-		"-f", filepath.Join(dir, "users.passwd"), "-m", "-F", db)
-	cmd.Stdin = strings.NewReader(Password + "\n" + Password + "\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("%s: %w: %s", pw, err, out)
+	if out, err := exec.Command(pw, "mkdb", db, "-f", passwd).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("%s mkdb: %w: %s", pw, err, out)
 	}
 	return db, nil
 }
