@@ -86,7 +86,8 @@ func dialledInstead(entries []transcript.Entry, i int, host string, port int) []
 			return nil
 		}
 		t := fmt.Sprintf("so the client dialled %s instead (the control connection's address), as common clients do", e.Event.Addr)
-		return []annotation{{text: t, key: "dialled " + e.Event.Addr}}
+		// A note naming the dialled address (the probe's own) says it already.
+		return []annotation{{text: t, key: e.Event.Addr}}
 	}
 	t := fmt.Sprintf("the client did not dial %s:%d", host, port)
 	return []annotation{{text: t, key: "did not dial"}}

@@ -66,6 +66,12 @@ func TestAnnotateEntry(t *testing.T) {
 			s.Note("port 3003 (11*256+187 = 3003)")
 			dialled(s, "198.18.1.2:3003", transcript.Connected)
 		}, 1, nil},
+		{"probe already said what it dialled", func(s *transcript.Session) {
+			connected(s, "198.18.1.2:21")
+			s.Reply(227, "227 Entering Passive Mode (192,168,1,175,11,187)")
+			s.Note("192.168.1.175 is a private address; the probe connects to 198.18.1.2:3003 instead")
+			dialled(s, "198.18.1.2:3003", transcript.Connected)
+		}, 2, []string{"the server listens on 192.168.1.175 port 11*256+187 = 3003"}},
 		{"EPSV", func(s *transcript.Session) { s.Reply(229, "229 Entering Extended Passive Mode (|||3003|)") }, 1,
 			[]string{"the server listens on port 3003, at the address of the control connection"}},
 		{"PORT", func(s *transcript.Session) { s.Command("PORT 10,0,0,2,156,65") }, 1,
@@ -117,5 +123,24 @@ func TestAnnotateSlow(t *testing.T) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestFindingPointersFollowTheProbesNotes checks the order under a line:
+// the line, the probe's own notes about it, then the finding it proves.
+func TestFindingPointersFollowTheProbesNotes(t *testing.T) {
+	l := transcript.New()
+	a := l.Session("a")
+	b := l.Session("b")
+	a.Reply(227, "227 Entering Passive Mode (198,18,1,2,11,187)") // 2
+	b.Command("NOOP")                                             // 3: another session between
+	a.Note("first note")                                          // 4
+	a.Note("second note")                                         // 5
+	a.Command("LIST")                                             // 6
+	entries := l.Entries()
+	got := afterNotes(entries, map[int][]int{2: {1}, 6: {2}})
+	want := map[int][]int{5: {1}, 6: {2}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }

@@ -26,6 +26,7 @@ type tline struct {
 func annotatedTranscript(res *Result) []tline {
 	entries := res.Transcript
 	marks := findingMarks(res.Findings, len(entries))
+	pointers := afterNotes(entries, marks)
 	var out []tline
 	for si, id := range transcript.SessionOrder(entries) {
 		if si > 0 {
@@ -45,13 +46,34 @@ func annotatedTranscript(res *Result) []tline {
 					out = append(out, addedNote(e, a.text))
 				}
 			}
-			for _, k := range marks[i] {
+			for _, k := range pointers[i] {
 				f := res.Findings[k-1]
 				n := addedNote(e, fmt.Sprintf("finding %d (%s): %s", k, f.Severity, f.Title))
 				n.pointer = true
 				out = append(out, n)
 			}
 		}
+	}
+	return out
+}
+
+// afterNotes moves each entry's finding pointers below the notes the
+// probe attached to that entry, so that the entry, what explains it and the
+// finding it proves read in that order.
+func afterNotes(entries []transcript.Entry, marks map[int][]int) map[int][]int {
+	out := map[int][]int{}
+	for i, ks := range marks {
+		at := i
+		for j := i + 1; j < len(entries); j++ {
+			if entries[j].Session != entries[i].Session {
+				continue
+			}
+			if entries[j].Kind != transcript.Note {
+				break
+			}
+			at = j
+		}
+		out[at] = append(out[at], ks...)
 	}
 	return out
 }
