@@ -35,9 +35,11 @@ var explainCases = []struct {
 	codes  []string
 }{
 	{"curl-login-rejected.log", exitCritical, []string{"login.rejected"}},
+	{"curl-pasv-private-timeout.log", exitCritical, []string{"pasv.private-address", "data.passive.timeout"}},
 	{"curl-pasv-refused.log", exitCritical, []string{"data.passive.refused"}},
 	{"curl-pasv-timeout.log", exitCritical, []string{"data.passive.timeout"}},
 	{"curl-port-illegal.log", exitWarning, []string{"active.port-refused"}},
+	{"curl-port-wont-open.log", exitWarning, []string{"active.port-refused"}},
 	{"curl-tls-required.log", exitCritical, []string{"login.tls-required"}},
 	{"filezilla-bad-ip.log", exitCritical, []string{"data.rejected", "tls.unsupported"}},
 	{"filezilla-login-rejected.log", exitCritical, []string{"login.rejected"}},

@@ -57,7 +57,8 @@ EOF
 	echo "lab.sh: vsftpd did not start" >&2
 	exit 1
 }
-# vsftpd forks a process per session: stop them all, then wait for the port.
+# vsftpd and pure-ftpd fork a process per session: stop them all, then wait
+# for the port.
 stop_vsftpd() {
 	ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
 	{ wait "$vs_pid"; } 2>/dev/null || true
@@ -81,7 +82,9 @@ firewall() {
 }
 
 # curl -v, bounded; its exit status is the point, so it is ignored.
-curlv() { inns timeout 20 curl -v --connect-timeout 3 --max-time 15 "$@" 2>&1 >/dev/null || true; }
+# --connect-timeout covers FTP's login too: it must outlast the servers'
+# delays on a login (vsftpd 1 s to 3 s on a failure, pure-ftpd 3.5 s always).
+curlv() { inns timeout 20 curl -v --connect-timeout 8 --max-time 15 "$@" 2>&1 >/dev/null || true; }
 # lftp with debug output, bounded, without its minutes of retries.
 lftpd() {
 	inns timeout 25 lftp -c "debug -t 10; set net:timeout 3; set net:max-retries 2; \
@@ -95,7 +98,7 @@ firewall reject
 curlv --disable-epsv ftp://127.0.0.1:2121/ >"$here/curl-pasv-refused.log"
 lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$here/lftp-pasv-refused.log"
 firewall drop
-curlv --disable-epsv ftp://127.0.0.1:2121/ >"$here/curl-pasv-timeout.log"
+curlv --connect-timeout 3 --disable-epsv ftp://127.0.0.1:2121/ >"$here/curl-pasv-timeout.log"
 lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$here/lftp-pasv-timeout.log"
 firewall none
 curlv --ftp-port 127.0.0.2 ftp://127.0.0.1:2121/ >"$here/curl-port-illegal.log"
@@ -109,5 +112,37 @@ require_ssl_reuse=YES
 allow_anon_ssl=YES"
 curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$here/curl-tls-required.log"
 lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$here/lftp-tls-ok.log"
+stop_vsftpd
+# pure-ftpd with one virtual user (pure-pw, mapped to the system user
+# daemon), on the same address and ports; $1 adds options.
+start_pureftpd() {
+	if [ ! -s "$work/pdb" ]; then
+		printf 'Tr0ub4dor&3\nTr0ub4dor&3\n' | "$peers/root/usr/bin/pure-pw" useradd john -u daemon -g daemon \
+			-d "$work/pub" -f "$work/passwd" >/dev/null
+		"$peers/root/usr/bin/pure-pw" mkdb "$work/pdb" -f "$work/passwd"
+	fi
+	# shellcheck disable=SC2086
+	inns "$peers/root/usr/sbin/pure-ftpd" -l "puredb:$work/pdb" -S 127.0.0.1,2121 -p 3000:3005 \
+		-H -E -A -u 1 $1 2>/dev/null &
+	vs_pid=$!
+	for _ in $(seq 50); do
+		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null && return
+		sleep 0.1
+	done
+	echo "lab.sh: pure-ftpd did not start" >&2
+	exit 1
+}
+
+start_pureftpd ""
+firewall none
+curlv -u 'john:Tr0ub4dor&3' --ftp-port 127.0.0.2 ftp://127.0.0.1:2121/ >"$here/curl-port-wont-open.log"
+stop_vsftpd
+# Behind NAT without its public address: the server advertises a private
+# one (10.0.0.5, which exists nowhere: curl ignores it and dials the control
+# address), and its passive ports are dropped.
+start_pureftpd "-P 10.0.0.5"
+firewall drop
+curlv -u 'john:Tr0ub4dor&3' --disable-epsv ftp://127.0.0.1:2121/ >"$here/curl-pasv-private-timeout.log"
+firewall none
 stop_vsftpd
 echo "lab.sh: logs written to $here"

@@ -127,7 +127,14 @@ func curlFailure(b *builder, text string) {
 			out = transcript.Failed
 		}
 		b.dialed(out, dur, m[2])
-	case strings.HasPrefix(text, "Closing connection"):
+	case strings.HasPrefix(text, "Operation timed out after") && b.cur.connected && b.cur.dial == nil:
+		// curl's whole budget ran out while it waited for a reply.
+		var dur time.Duration
+		if m := curlAfterMs.FindStringSubmatch(text); m != nil {
+			dur, _ = time.ParseDuration(m[1] + "ms")
+		}
+		b.closed("client", transcript.Timeout, dur, strings.TrimSpace(text))
+	case strings.HasPrefix(text, "Closing connection") && b.cur.connected:
 		b.closed("client", "", 0, "")
 	default:
 		b.note("* " + text)
