@@ -25,18 +25,19 @@ type RenderOptions struct {
 }
 
 // Render writes res in format. Whatever res holds, the output is redacted
-// again first, so no format can leak a password a hand-edited result carries.
+// again first, so no format can leak a password a hand-edited result carries,
+// and what a server sent is shown, never obeyed, by a terminal (printable).
 func Render(w io.Writer, res *Result, format string, opt RenderOptions) error {
 	res = Redacted(res)
 	switch format {
 	case "text":
-		return renderText(w, res, opt.Color)
+		return renderText(w, printable(res), opt.Color)
 	case "markdown":
-		return renderMarkdown(w, res)
+		return renderMarkdown(w, printable(res))
 	case "json":
 		return renderJSON(w, res)
 	case "email":
-		return renderEmail(w, res)
+		return renderEmail(w, printable(res))
 	}
 	return fmt.Errorf("%w %q (use one of %s)", ErrUnknownFormat, format, strings.Join(Formats, ", "))
 }

@@ -194,3 +194,53 @@ func TestJSONIsTheContract(t *testing.T) {
 		t.Errorf("json format differs from json.MarshalIndent(res):\ngot:\n%s\nwant:\n%s", out, want)
 	}
 }
+
+// TestHostileServerTextIsShownNotObeyed feeds replies carrying terminal
+// escape sequences and a bidirectional override through every format.
+func TestHostileServerTextIsShownNotObeyed(t *testing.T) {
+	f := newFx()
+	s := f.connect("control connection")
+	s.Reply(220, "220-\x1b]0;pwned\x07Welcome\n220 \x1b[2Jready \u202eexe.txt")
+	s.Reply(0, "\x1b[31mSSH-2.0\xff")
+	f.find(CodeControlNotFTP, "The server said \x1b[2J.", []string{"Look at \x1b]8;;http://evil\x07 this"}, nil, nil, f.last())
+	res := f.result()
+	for _, format := range []string{"text", "markdown", "email"} {
+		t.Run(format, func(t *testing.T) {
+			out := render(t, res, format, RenderOptions{})
+			for _, bad := range []string{"\x1b", "\x07", "\u202e", "\xff"} {
+				if bytes.Contains(out, []byte(bad)) {
+					t.Errorf("output holds %q:\n%s", bad, out)
+				}
+			}
+			for _, shown := range []string{`\x1b]0;pwned\x07Welcome`, `\x1b[2Jready \u202eexe.txt`, `\xff`} {
+				if !bytes.Contains(out, []byte(shown)) {
+					t.Errorf("output does not show %q:\n%s", shown, out)
+				}
+			}
+		})
+	}
+}
+
+func TestVisible(t *testing.T) {
+	cases := []struct {
+		name, in, want string
+		keep           bool
+	}{
+		{"plain", "227 Entering Passive Mode", "227 Entering Passive Mode", false},
+		{"tab kept", "a\tb", "a\tb", false},
+		{"newline kept", "a\nb", "a\nb", true},
+		{"newline spelled", "a\nb", `a\x0ab`, false},
+		{"escape", "\x1b[2J", `\x1b[2J`, false},
+		{"C1 control", "a\u009bb", `a\x9bb`, false},
+		{"bidi override", "\u202etxt", `\u202etxt`, false},
+		{"not UTF-8", "caf\xe9", `caf\xe9`, false},
+		{"UTF-8 kept", "café ✓", "café ✓", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := visible(tc.in, tc.keep); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
