@@ -14,6 +14,9 @@ func renderMarkdown(w io.Writer, res *Result) error {
 	fmt.Fprintf(&b, "# FTP check of %s: %s\n\n", mdInline(res.Target.URL), res.Verdict)
 	fmt.Fprintf(&b, "**Verdict: %s**: %s.\n\n", res.Verdict, verdictMeaning(res.Verdict))
 	fmt.Fprintf(&b, "- Target: %s\n", mdInline(targetLine(res.Target)))
+	if cl := clientLine(res.Network); cl != "" {
+		fmt.Fprintf(&b, "- Client: %s\n", mdInline(cl))
+	}
 	fmt.Fprintf(&b, "- Checked: %s, by %s %s\n", startedLine(res), res.Tool.Name, res.Tool.Version)
 	mdChecks(&b, res.Checks)
 	mdFindings(&b, res.Findings, res.Verdict)

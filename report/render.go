@@ -121,6 +121,23 @@ func targetLine(t Target) string {
 	return s
 }
 
+// clientLine is the client's address and the one the server saw, where
+// known: the first thing to compare when NAT is suspected. "" if unknown.
+func clientLine(n *Network) string {
+	if n == nil || n.LocalAddr == "" {
+		return ""
+	}
+	s := n.LocalAddr
+	switch n.SeenAddr {
+	case "":
+	case n.LocalAddr:
+		s += " (the server sees the same)"
+	default:
+		s += " (the server sees " + n.SeenAddr + ")"
+	}
+	return s
+}
+
 // startedLine is when the probe ran and how long it took, in UTC so that a
 // reader in another time zone sees the same time as the server's logs.
 func startedLine(res *Result) string {

@@ -81,6 +81,9 @@ func (st textStyle) severity(s Severity) *color.Color {
 
 func textSummary(b *strings.Builder, res *Result, st textStyle) {
 	fmt.Fprintf(b, "%s %s\n", st.bold.Sprint("Target: "), targetLine(res.Target))
+	if cl := clientLine(res.Network); cl != "" {
+		fmt.Fprintf(b, "%s %s\n", st.bold.Sprint("Client: "), cl)
+	}
 	fmt.Fprintf(b, "%s %s\n", st.bold.Sprint("Checked:"), startedLine(res))
 	word := strings.ToUpper(string(res.Verdict))
 	plain := "Verdict: " + word + ": "
