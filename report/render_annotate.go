@@ -58,6 +58,8 @@ func annotateEntry(entries []transcript.Entry, i int) []annotation {
 		switch e.Code {
 		case 0:
 			out = append(out, annotation{text: notFTP, key: notFTP})
+		case 200:
+			out = append(out, annotateSITEReply(entries, i)...)
 		case 213:
 			out = append(out, annotateSize(entries, i)...)
 		case 227:
@@ -70,6 +72,7 @@ func annotateEntry(entries []transcript.Entry, i int) []annotation {
 		}
 	case transcript.Command:
 		out = append(out, annotatePORT(e.Text)...)
+		out = append(out, annotateSITE(e.Text)...)
 	case transcript.Event:
 		out = append(out, annotateEvent(e)...)
 	}

@@ -79,6 +79,24 @@ func TestAnnotateEntry(t *testing.T) {
 		{"EPRT IPv6", func(s *transcript.Session) { s.Command("EPRT |2|fd00::2|40001|") }, 1,
 			[]string{"asks the server to connect to fd00::2 port 40001"}},
 		{"EPRT empty", func(s *transcript.Session) { s.Command("EPRT") }, 1, nil},
+		{"SITE PORTCHECK spelled", func(s *transcript.Session) { s.Command("SITE PORTCHECK ba,a,a,c,hi,dc") }, 1,
+			[]string{"announces the next PORT/EPRT argument, 10,0,0,2,78,32, spelled in letters so that no router rewrites it"}},
+		{"SITE PORTCHECK rewritten", func(s *transcript.Session) {
+			s.Command("SITE PORTCHECK")
+			s.Reply(200, "200 PORTCHECK rewritten 10,0,0,2,78,32 198,18,0,1,195,80")
+		}, 2, []string{"a router on the way rewrote PORT: the client sent 10.0.0.2:20000, the server received 198.18.0.1:50000"}},
+		{"SITE PORTCHECK same", func(s *transcript.Session) {
+			s.Command("SITE PORTCHECK")
+			s.Reply(200, "200 PORTCHECK same |1|10.0.0.2|20000|")
+		}, 2, []string{"PORT arrived as sent: no router on the way rewrote it"}},
+		{"SITE WHOAMI", func(s *transcript.Session) {
+			s.Command("SITE WHOAMI")
+			s.Reply(200, "200 198.18.0.1 51234")
+		}, 2, []string{"the server sees the client as 198.18.0.1 port 51234"}},
+		{"200 to another command", func(s *transcript.Session) {
+			s.Command("TYPE I")
+			s.Reply(200, "200 198.18.0.1 51234")
+		}, 2, nil},
 		{"530", func(s *transcript.Session) { s.Reply(530, "530 Login incorrect.") }, 1,
 			[]string{"530: not logged in: the user name or password is refused, or login needs TLS first"}},
 		{"226 says it all", func(s *transcript.Session) { s.Reply(226, "226 Transfer complete") }, 1, nil},
