@@ -78,7 +78,10 @@ func emailIntro(b *strings.Builder, res *Result) {
 	para(fmt.Sprintf("%s %s checked the FTP server %s. Its verdict: %s: %s.",
 		res.Tool.Name, res.Tool.Version, res.Target.URL, strings.ToUpper(string(res.Verdict)), verdictMeaning(res.Verdict)))
 	works, fails, skipped := checkGroups(res.Checks)
-	emailChecks(b, "What works:", works)
+	if len(works) > 0 {
+		writeLines(b, wrapWords(checkNames(works)+".", EmailWidth, "What works: ", "  "))
+		b.WriteString("\n")
+	}
 	emailChecks(b, "What does not work:", fails)
 	emailChecks(b, "Not checked:", skipped)
 }

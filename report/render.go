@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"time"
 
@@ -92,6 +93,17 @@ func checkGroups(checks []Check) (works, fails, skipped []Check) {
 	return works, fails, skipped
 }
 
+// checkNames lists the checks that work by name only: their details (the
+// greeting's text, bytes listed) matter less than what fails, and a summary
+// that a person reads first must stay short.
+func checkNames(cs []Check) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
+}
+
 // checkLine is one check as the summary lists it: name, time, detail.
 func checkLine(c Check) string {
 	s := c.Name
@@ -128,14 +140,22 @@ func clientLine(n *Network) string {
 		return ""
 	}
 	s := n.LocalAddr
-	switch n.SeenAddr {
-	case "":
-	case n.LocalAddr:
-		s += " (the server sees the same)"
+	switch {
+	case n.SeenAddr == "":
+	case hostOf(n.SeenAddr) == hostOf(n.LocalAddr):
+		// Ports may differ between sessions; the address is what tells NAT.
+		s += " (the server sees the same address)"
 	default:
 		s += " (the server sees " + n.SeenAddr + ")"
 	}
 	return s
+}
+
+func hostOf(addr string) string {
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		return h
+	}
+	return addr
 }
 
 // startedLine is when the probe ran and how long it took, in UTC so that a

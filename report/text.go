@@ -90,7 +90,10 @@ func textSummary(b *strings.Builder, res *Result, st textStyle) {
 	styled := st.bold.Sprint("Verdict:") + " " + st.verdict(res.Verdict).Sprint(word) + ": "
 	writeLines(b, wrapStyled(verdictMeaning(res.Verdict), plain, styled, "         "))
 	works, fails, skipped := checkGroups(res.Checks)
-	textChecks(b, "What works", "+", works, st.good)
+	if len(works) > 0 {
+		b.WriteString("\n")
+		writeLines(b, wrapStyled(checkNames(works)+".", "What works: ", st.good.Sprint("What works:")+" ", "  "))
+	}
 	textChecks(b, "What does not work", "x", fails, st.bad)
 	textChecks(b, "Not checked", "-", skipped, st.faint)
 }
