@@ -56,22 +56,28 @@ func (n *Net) Probe(bin string, extra ...string) (ProbeRun, error) {
 // CurlRun is what curl told about one scenario.
 type CurlRun struct {
 	Active  bool
+	Got     string // what was asked for: "listing" or "file NAME"
 	Exit    int
 	Error   string // curl's "curl: (N) ..." line; "" when it succeeded
 	Elapsed time.Duration
 	Verbose string // everything curl -v wrote on stderr
 }
 
-// Curl lists the server's root directory as a user would, in passive mode
-// (EPSV off, so the server's PASV reply is used) or active mode (-P -).
-func (n *Net) Curl(active bool) (CurlRun, error) {
+// Curl lists the server's root directory as a user would, or downloads
+// file when it is not "", in passive mode (EPSV off, so the server's PASV
+// reply is used) or active mode (-P -).
+func (n *Net) Curl(active bool, file string) (CurlRun, error) {
 	args := []string{"-v", "-sS", "--max-time", fmt.Sprint(int(CurlMaxTime.Seconds())), "--disable-epsv", "-o", "/dev/null"}
 	if active {
 		args = append(args, "-P", "-")
 	}
-	args = append(args, URL())
+	args = append(args, URL()+file)
 	out, err := n.runBounded(curlWait, "curl", args...)
-	return CurlRun{Active: active, Exit: out.exit, Error: CurlError(out.stderr), Elapsed: out.elapsed, Verbose: out.stderr}, err
+	got := "listing"
+	if file != "" {
+		got = "file " + file
+	}
+	return CurlRun{Active: active, Got: got, Exit: out.exit, Error: CurlError(out.stderr), Elapsed: out.elapsed, Verbose: out.stderr}, err
 }
 
 // CurlError is the error line curl printed last, or "" when there is none.

@@ -89,16 +89,33 @@ func (n *Net) StartPureFTPd(t testing.TB, bin string, opt ServerOptions) *Proc {
 // pure-ftpd accepts any crypt(3) hash in its database.
 const passwordHash = "$6$ftpdlab$htLr3ExcQjG8MjgQfCs9GM9UAi8/n1gO0/vjeiu/ed1l6ytOSiiP73HhT83RdoSQAmVAQNSlIbH0o/9QV.KHY1"
 
-// pureUsers makes a home directory with a file to download and a puredb
-// database holding User, owned by nobody (65534), and returns the database.
+// TestFile is the file every lab server has at its root, named and sized as
+// the reference server's demo file: big enough (43182 bytes) that a
+// firewall can cut a transfer in its middle.
+const (
+	TestFile     = "test"
+	TestFileSize = 43182
+)
+
+// testContent is TestFileSize bytes of numbered lines.
+func testContent() []byte {
+	var b strings.Builder
+	for i := 1; b.Len() < TestFileSize; i++ {
+		fmt.Fprintf(&b, "line %d of the lab's test file\n", i)
+	}
+	return []byte(b.String()[:TestFileSize])
+}
+
+// pureUsers makes a home directory with TestFile and a puredb database
+// holding User, owned by nobody (65534), and returns the database.
 // pure-pw (next to pure-ftpd, in usr/bin) compiles the database.
 func pureUsers(bin, dir string) (string, error) {
 	home := filepath.Join(dir, "home")
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return "", err
 	}
-	file := filepath.Join(home, "hello.txt")
-	if err := os.WriteFile(file, []byte(strings.Repeat("hello from the lab\n", 200)), 0o644); err != nil {
+	file := filepath.Join(home, TestFile)
+	if err := os.WriteFile(file, testContent(), 0o644); err != nil {
 		return "", err
 	}
 	for _, p := range []string{dir, home, file} {

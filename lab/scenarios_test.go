@@ -30,15 +30,25 @@ type expect struct {
 type scenario struct {
 	name     string
 	topo     Topology
-	pasvAddr string // the address the server is told to advertise
-	sampling bool   // the probe samples a partly blocked range: 3 timeouts
-	active   bool   // the scenario is about active mode: curl -P - too
-	blocked  [2]int // passive ports the firewall blocks, for data.passive.partial
-	ref      *expect
-	pure     *expect
+	pasvAddr string   // the address the server is told to advertise
+	sampling bool     // the probe samples a partly blocked range: 3 timeouts
+	active   bool     // the scenario is about active mode: curl -P - too
+	blocked  [2]int   // passive ports the firewall blocks, for data.passive.partial
+	allPorts bool     // data.passive.partial must name every blocked port
+	args     []string // extra probe flags
+	curlFile string   // what curl downloads; "" lists the root directory
+	// slack is added to the contract's bound where the scenario waits for
+	// something the bound does not count (a stalled transfer).
+	slack time.Duration
+	ref   *expect
+	pure  *expect
 }
 
 func want(v report.Verdict, codes ...string) *expect { return &expect{codes: codes, verdict: v} }
+
+// stallTimeout is the probe's default wait on a data connection that moves
+// nothing (probe.DefaultStallTimeout), before it calls a transfer stalled.
+const stallTimeout = 10 * time.Second
 
 // fromClient matches what arrives at the router from the client's side.
 const fromClient = `iifname "rc" `
@@ -55,6 +65,11 @@ var scenarios = []scenario{
 	{name: "part of the passive range dropped", sampling: true, blocked: [2]int{3005, 3009},
 		topo: Topology{RouterRules: []string{fromClient + "tcp dport 3005-3009 drop"}},
 		ref:  want(report.VCritical, "data.passive.partial"), pure: want(report.VCritical, "data.passive.partial")},
+	{name: "part of the passive range dropped, probe --sweep", sampling: true, blocked: [2]int{3005, 3009}, allPorts: true,
+		args: []string{"--sweep"},
+		topo: Topology{RouterRules: []string{fromClient + "tcp dport 3005-3009 drop"}},
+		// SITE SWEEP is the reference server's extension; pure-ftpd has none.
+		ref: want(report.VCritical, "data.passive.partial")},
 	{name: "server behind NAT advertises its private address, data forwarded",
 		topo: Topology{ServerNAT: true, Forward: []string{"21", PasvRange}},
 		ref:  want(report.VWarning, "pasv.private-address"), pure: want(report.VWarning, "pasv.private-address")},
@@ -65,6 +80,11 @@ var scenarios = []scenario{
 	{name: "server behind NAT configured with its public address", pasvAddr: ServerPublic,
 		topo: Topology{ServerNAT: true, Forward: []string{"21", PasvRange}},
 		ref:  want(report.OK), pure: want(report.OK)},
+	{name: "passive transfer stalls after 20 kB", args: []string{"--file", TestFile}, curlFile: TestFile, slack: stallTimeout,
+		// Passive data flows in the connection's reply direction; once
+		// 20000 bytes have passed, every further packet is dropped.
+		topo: Topology{RouterRules: []string{"meta l4proto tcp ct original proto-dst " + PasvRange + " ct reply bytes > 20000 drop"}},
+		ref:  want(report.VCritical, "transfer.stalled"), pure: want(report.VCritical, "transfer.stalled")},
 	{name: "control port dropped",
 		topo: Topology{RouterRules: []string{fromClient + "tcp dport 21 drop"}},
 		ref:  want(report.VCritical, "control.timeout"), pure: want(report.VCritical, "control.timeout")},
@@ -151,13 +171,13 @@ func runScenario(t *testing.T, order int, sc scenario, server string, want expec
 		n.StartReference(t, ftpdiagBinary(t), opt)
 	}
 	r := row{order: order, scenario: sc.name, server: server}
-	r.probe, r.probeErr = n.Probe(ftpdiagBinary(t))
+	r.probe, r.probeErr = n.Probe(ftpdiagBinary(t), sc.args...)
 	modes := []bool{false}
 	if sc.active {
 		modes = append(modes, true)
 	}
 	for _, active := range modes {
-		c, err := n.Curl(active)
+		c, err := n.Curl(active, sc.curlFile)
 		if err != nil {
 			t.Errorf("curl: %v", err)
 		}
@@ -194,7 +214,7 @@ func checkProbe(t *testing.T, sc scenario, want expect, run ProbeRun) {
 		ok = false
 	}
 	reply := ServerReplyTime(res.Transcript)
-	bound := Bound(ProbeTimeout, sc.sampling, reply)
+	bound := Bound(ProbeTimeout, sc.sampling, reply) + sc.slack
 	if run.Elapsed > bound+StartupAllowance {
 		t.Errorf("time to verdict: %v, over the contract's %v (timeout %v, server replies %v) plus %v start-up",
 			run.Elapsed.Round(time.Millisecond), bound, ProbeTimeout, reply.Round(time.Millisecond), StartupAllowance)
@@ -223,6 +243,10 @@ func checkPorts(t *testing.T, sc scenario, fs []report.Finding) bool {
 				return false
 			}
 		}
+		if sc.allPorts && len(f.Ports) != sc.blocked[1]-sc.blocked[0]+1 {
+			t.Errorf("data.passive.partial names ports %v, want all of %d-%d", f.Ports, sc.blocked[0], sc.blocked[1])
+			return false
+		}
 	}
 	return true
 }
@@ -239,5 +263,8 @@ func codes(fs []report.Finding) []string {
 // slug makes a subtest name without spaces or commas.
 func slug(s string) string {
 	s = strings.NewReplacer(",", "", "'", "", " ", "-").Replace(strings.ToLower(s))
+	for strings.Contains(s, "--") {
+		s = strings.ReplaceAll(s, "--", "-")
+	}
 	return s
 }

@@ -37,7 +37,7 @@ func curlSays(c CurlRun) string {
 		mode = "active"
 	}
 	if c.Exit == 0 {
-		return mode + ": listing received (exit 0)"
+		return mode + ": " + c.Got + " received (exit 0)"
 	}
 	msg := c.Error
 	if msg == "" {

@@ -151,7 +151,7 @@ func TestSideBySideTable(t *testing.T) {
 			probe: ProbeRun{Exit: 2, Elapsed: 6200 * time.Millisecond, Result: report.Result{Verdict: report.VCritical,
 				Findings: []report.Finding{{Code: "data.passive.timeout"}}}}},
 		{order: 0, scenario: "healthy", server: "ftpdiag serve",
-			curl:  []CurlRun{{Elapsed: 40 * time.Millisecond}, {Active: true, Exit: 30, Error: "curl: (30) a|b", Elapsed: time.Second}},
+			curl:  []CurlRun{{Got: "listing", Elapsed: 40 * time.Millisecond}, {Active: true, Exit: 30, Error: "curl: (30) a|b", Elapsed: time.Second}},
 			probe: ProbeRun{Elapsed: 300 * time.Millisecond, Result: report.Result{Verdict: report.OK}}},
 	}
 	golden(t, "side-by-side.md", sideBySide(rs))
