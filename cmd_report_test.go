@@ -122,6 +122,7 @@ func TestReportRejects(t *testing.T) {
 		{"no file", nil, "report takes one FILE, got 0", "ftpdiag report result.json"},
 		{"two files", []string{okResult, okResult}, "report takes one FILE, got 2", "ftpdiag report result.json"},
 		{"unknown format", []string{"--format", "pdf", okResult}, `unknown format "pdf"`, "text, markdown, json, email"},
+		{"unwritable output", []string{"-o", filepath.Join(dir, "no", "such", "dir", "r.txt"), okResult}, "cannot write the result", "is writable"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
