@@ -35,10 +35,10 @@ func checkFormat(c *cli.Context) error {
 // decided here, once: only text on a terminal, never into a file. A file is
 // rendered in memory first, so a failed rendering leaves no half report.
 func writeResult(c *cli.Context, res *report.Result) error {
+	clearStatus(c) // before anything else reaches the terminal, errors included
 	if err := checkFormat(c); err != nil {
 		return err
 	}
-	clearStatus(c)
 	path := c.String("output")
 	if path == "" {
 		opt := report.RenderOptions{Color: useColor(c, c.App.Writer)}
