@@ -121,6 +121,28 @@ func (n *Net) ServerAddr() string {
 
 // build wires the namespaces together and loads the rulesets.
 func (n *Net) build() error {
+	for _, args := range n.wiring() {
+		if out, err := command("ip", args...).CombinedOutput(); err != nil {
+			return fmt.Errorf("ip %s: %w: %s", strings.Join(args, " "), err, out)
+		}
+	}
+	if out, err := n.Command(n.Router, "sysctl", "-qw", "net.ipv4.ip_forward=1").CombinedOutput(); err != nil {
+		return fmt.Errorf("router ip_forward: %w: %s", err, out)
+	}
+	if err := n.loadRules(n.Router, RouterRuleset(n.Topology)); err != nil {
+		return fmt.Errorf("router ruleset: %w", err)
+	}
+	if len(n.ClientRules) > 0 {
+		if err := n.loadRules(n.Client, ClientRuleset(n.ClientRules)); err != nil {
+			return fmt.Errorf("client ruleset: %w", err)
+		}
+	}
+	return nil
+}
+
+// wiring is the ip commands that make the network: two veth pairs created
+// straight into their namespaces, addresses, links up, default routes.
+func (n *Net) wiring() [][]string {
 	clientGW, serverGW := RouterClient, RouterServer
 	routerClientAddr, routerServerAddr := RouterClient+"/24", RouterServer+"/24"
 	if n.ClientNAT {
@@ -145,7 +167,7 @@ func (n *Net) build() error {
 	for _, ns := range []string{n.Client, n.Router, n.Server} {
 		steps = append(steps, []string{"-n", ns, "link", "set", "lo", "up"})
 	}
-	steps = append(steps,
+	return append(steps,
 		[]string{"-n", n.Client, "link", "set", hostIf, "up"},
 		[]string{"-n", n.Server, "link", "set", hostIf, "up"},
 		[]string{"-n", n.Router, "link", "set", routerClientIf, "up"},
@@ -153,23 +175,6 @@ func (n *Net) build() error {
 		[]string{"-n", n.Client, "route", "add", "default", "via", clientGW},
 		[]string{"-n", n.Server, "route", "add", "default", "via", serverGW},
 	)
-	for _, args := range steps {
-		if out, err := command("ip", args...).CombinedOutput(); err != nil {
-			return fmt.Errorf("ip %s: %w: %s", strings.Join(args, " "), err, out)
-		}
-	}
-	if out, err := n.Command(n.Router, "sysctl", "-qw", "net.ipv4.ip_forward=1").CombinedOutput(); err != nil {
-		return fmt.Errorf("router ip_forward: %w: %s", err, out)
-	}
-	if err := n.loadRules(n.Router, RouterRuleset(n.Topology)); err != nil {
-		return fmt.Errorf("router ruleset: %w", err)
-	}
-	if len(n.ClientRules) > 0 {
-		if err := n.loadRules(n.Client, ClientRuleset(n.ClientRules)); err != nil {
-			return fmt.Errorf("client ruleset: %w", err)
-		}
-	}
-	return nil
 }
 
 // loadRules feeds a ruleset to nft inside namespace ns.
