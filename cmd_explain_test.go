@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ftpdiag/report"
 )
@@ -238,4 +241,73 @@ func codes(fs []report.Finding) string {
 		s = append(s, f.Code)
 	}
 	return strings.Join(s, " ")
+}
+
+// labTimeout bounds the whole lab run: each client call in lab.sh has its
+// own limit (curl 30 s, lftp 25 s), so a run takes about a minute and
+// never more than the sum of those limits.
+const labTimeout = 8 * time.Minute
+
+// TestExplainLiveLab makes the curl and lftp samples afresh, with the real
+// clients against vsftpd and pure-ftpd in a network namespace of its own
+// (testdata/logs/lab.sh), and checks that explain finds in the fresh logs
+// what it finds in the committed ones.
+func TestExplainLiveLab(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the lab takes about a minute; skipped with -short")
+	}
+	requireLab(t)
+	out := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), labTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(logs, "lab.sh"), out)
+	cmd.WaitDelay = 10 * time.Second
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("lab.sh: %v\n%s", err, b)
+	}
+	made := 0
+	for _, tc := range explainCases {
+		path := filepath.Join(out, tc.file)
+		if _, err := os.Stat(path); err != nil {
+			continue // written by hand, not by the lab
+		}
+		made++
+		t.Run(tc.file, func(t *testing.T) {
+			status, js, errOut := runCLI(t, "explain", "-f", "json", path)
+			var res report.Result
+			if err := json.Unmarshal([]byte(js), &res); err != nil {
+				t.Fatalf("exit status %d, %s: %v", status, errOut, err)
+			}
+			if got, want := codes(res.Findings), strings.Join(tc.codes, " "); got != want || status != tc.status {
+				log, _ := os.ReadFile(path)
+				t.Errorf("findings %q, exit status %d; want %q, %d; the log:\n%s", got, status, want, tc.status, log)
+			}
+		})
+	}
+	if made < 10 {
+		t.Errorf("the lab made %d of the sample logs, want at least 10", made)
+	}
+}
+
+// requireLab skips when this machine cannot run the lab (not root, no
+// network namespaces, no curl or lftp), unless CI is set: there a missing
+// peer is a failure.
+func requireLab(t *testing.T) {
+	t.Helper()
+	var missing []string
+	if os.Geteuid() != 0 {
+		missing = append(missing, "root")
+	}
+	for _, bin := range []string{"ip", "nft", "curl", "lftp", "openssl"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			missing = append(missing, bin)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("the lab needs %s", strings.Join(missing, ", "))
+	}
+	t.Skipf("the lab needs %s", strings.Join(missing, ", "))
 }

@@ -3,9 +3,11 @@
 # directory by running Debian's vsftpd and the real clients in broken set-ups.
 # Everything runs inside a network namespace of its own, holding only a
 # loopback interface, so nothing can reach another host whatever a reply says.
-# Needs root (ip netns, nft). Usage: bash testdata/logs/lab.sh
+# Needs root (ip netns, nft). Usage: bash testdata/logs/lab.sh [OUTDIR]
+# (OUTDIR defaults to this directory; the tests pass a temporary one).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+out=$(cd "${1:-$here}" && pwd)
 peers=$here/../peers
 bash "$peers/fetch.sh"
 ns=ftpdiag-explain-lab-$$
@@ -83,8 +85,9 @@ firewall() {
 
 # curl -v, bounded; its exit status is the point, so it is ignored.
 # --connect-timeout covers FTP's login too: it must outlast the servers'
-# delays on a login (vsftpd 1 s to 3 s on a failure, pure-ftpd 3.5 s always).
-curlv() { inns timeout 20 curl -v --connect-timeout 8 --max-time 15 "$@" 2>&1 >/dev/null || true; }
+# delays on a login (vsftpd 1 s to 3 s on a failure, pure-ftpd 3.5 s and up
+# to 10 s when it is busy).
+curlv() { inns timeout 30 curl -v --connect-timeout 12 --max-time 25 "$@" 2>&1 >/dev/null || true; }
 # lftp with debug output, bounded, without its minutes of retries.
 lftpd() {
 	inns timeout 25 lftp -c "debug -t 10; set net:timeout 3; set net:max-retries 2; \
@@ -93,16 +96,16 @@ set net:reconnect-interval-base 1; set net:reconnect-interval-max 1; $1" 2>&1 ||
 
 start_vsftpd ""
 firewall none
-curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$here/curl-login-rejected.log"
+curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$out/curl-login-rejected.log"
 firewall reject
-curlv --disable-epsv ftp://127.0.0.1:2121/ >"$here/curl-pasv-refused.log"
-lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$here/lftp-pasv-refused.log"
+curlv --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-pasv-refused.log"
+lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-pasv-refused.log"
 firewall drop
-curlv --connect-timeout 3 --disable-epsv ftp://127.0.0.1:2121/ >"$here/curl-pasv-timeout.log"
-lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$here/lftp-pasv-timeout.log"
+curlv --connect-timeout 3 --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-pasv-timeout.log"
+lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-pasv-timeout.log"
 firewall none
-curlv --ftp-port 127.0.0.2 ftp://127.0.0.1:2121/ >"$here/curl-port-illegal.log"
-lftpd 'set net:timeout 8; set ftp:passive-mode off; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$here/lftp-login-rejected.log"
+curlv --ftp-port 127.0.0.2 ftp://127.0.0.1:2121/ >"$out/curl-port-illegal.log"
+lftpd 'set net:timeout 8; set ftp:passive-mode off; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-login-rejected.log"
 stop_vsftpd
 
 start_vsftpd "ssl_enable=YES
@@ -110,8 +113,8 @@ force_local_logins_ssl=YES
 force_local_data_ssl=YES
 require_ssl_reuse=YES
 allow_anon_ssl=YES"
-curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$here/curl-tls-required.log"
-lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$here/lftp-tls-ok.log"
+curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$out/curl-tls-required.log"
+lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-tls-ok.log"
 stop_vsftpd
 # pure-ftpd with one virtual user (pure-pw, mapped to the system user
 # daemon), on the same address and ports; $1 adds options.
@@ -135,14 +138,14 @@ start_pureftpd() {
 
 start_pureftpd ""
 firewall none
-curlv -u 'john:Tr0ub4dor&3' --ftp-port 127.0.0.2 ftp://127.0.0.1:2121/ >"$here/curl-port-wont-open.log"
+curlv -u 'john:Tr0ub4dor&3' --ftp-port 127.0.0.2 ftp://127.0.0.1:2121/ >"$out/curl-port-wont-open.log"
 stop_vsftpd
 # Behind NAT without its public address: the server advertises a private
 # one (10.0.0.5, which exists nowhere: curl ignores it and dials the control
 # address), and its passive ports are dropped.
 start_pureftpd "-P 10.0.0.5"
 firewall drop
-curlv -u 'john:Tr0ub4dor&3' --disable-epsv ftp://127.0.0.1:2121/ >"$here/curl-pasv-private-timeout.log"
+curlv -u 'john:Tr0ub4dor&3' --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-pasv-private-timeout.log"
 firewall none
 stop_vsftpd
-echo "lab.sh: logs written to $here"
+echo "lab.sh: logs written to $out"
