@@ -105,7 +105,7 @@ func exchange(tp *textproto.Conn, cmd string, want int) error {
 		}
 	}
 	if _, _, err := tp.ReadResponse(want); err != nil {
-		return fmt.Errorf("%s: %w", strings.Fields(cmd+" greeting")[0], err)
+		return fmt.Errorf("%s: %w", strings.Fields(cmd + " greeting")[0], err)
 	}
 	return nil
 }
