@@ -30,6 +30,13 @@ func (s *session) cmdPASS(arg string) {
 		s.reply(503, "Login with USER first")
 		return
 	}
+	ip := s.remote.IP.String()
+	if wait := s.srv.locks.remaining(ip, time.Now()); wait > 0 {
+		s.sleep(s.srv.cfg.LoginDelay)
+		s.reply(421, "Too many failed logins from %s; try again in %s", ip, wait.Round(time.Second))
+		s.quit = true
+		return
+	}
 	if s.checkPassword(s.user, arg) {
 		s.loggedIn, s.anon = true, s.isAnonymousName(s.user)
 		s.cwd = "/"
@@ -37,6 +44,7 @@ func (s *session) cmdPASS(arg string) {
 		return
 	}
 	s.failures++
+	s.srv.locks.fail(ip, time.Now())
 	s.sleep(s.srv.cfg.LoginDelay) // every failure costs time, as in vsftpd and pure-ftpd
 	if s.failures >= maxLoginFailures {
 		s.reply(421, "Too many failed logins, closing control connection")

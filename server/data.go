@@ -65,6 +65,9 @@ func (srv *Server) listenPassive(ip net.IP) (*net.TCPListener, error) {
 			return nil, err
 		}
 	}
+	if srv.sweeping.Load() {
+		return nil, fmt.Errorf("%w (%d-%d): a SITE SWEEP holds it for a few seconds", ErrRangeBusy, srv.cfg.PasvMin, srv.cfg.PasvMax)
+	}
 	return nil, fmt.Errorf("%w (%d-%d)", ErrRangeBusy, srv.cfg.PasvMin, srv.cfg.PasvMax)
 }
 

@@ -236,3 +236,27 @@ func TestNotLoggedIn(t *testing.T) {
 		t.Errorf("NOOP: empty reply text")
 	}
 }
+
+// TestLoginLockout: failures count per address across connections; after
+// ten, even the right password is refused.
+func TestLoginLockout(t *testing.T) {
+	s := servertest.Start(t, server.Config{MaxPerAddr: 20, LoginDelay: time.Millisecond})
+	failures := 0
+	for failures < 10 {
+		c := dialCtl(t, s)
+		for i := 0; i < 3 && failures < 10; i++ {
+			c.do(331, "USER john")
+			failures++
+			want := 530
+			if i == 2 {
+				want = 421
+			}
+			c.do(want, "PASS wrong")
+		}
+	}
+	c := dialCtl(t, s)
+	c.do(331, "USER john")
+	c.do(421, "PASS %s", servertest.Password)
+	other := dialCtlFrom(t, s, localAddr("127.0.0.2"))
+	other.login() // another address is not locked out
+}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -28,11 +29,13 @@ const acceptBackoff = 50 * time.Millisecond
 
 // Server is the reference FTP server. Create it with New.
 type Server struct {
-	cfg     Config
-	files   *files
-	from20  bool   // active connections may come from port 20
-	note20  string // why not, for the summary
-	sweepMu sync.Mutex
+	cfg      Config
+	files    *files
+	from20   bool        // active connections may come from port 20
+	note20   string      // why not, for the summary
+	sweepMu  sync.Mutex  // one SITE SWEEP at a time
+	sweeping atomic.Bool // a sweep holds the passive range now
+	locks    lockout
 
 	mu       sync.Mutex
 	ln       net.Listener

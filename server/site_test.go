@@ -142,6 +142,11 @@ func TestSiteSweep(t *testing.T) {
 	c.do(200, "NOOP") // the control connection stays usable
 	other := dialCtl(t, s).login()
 	other.do(450, "SITE SWEEP 1")
+	if len(r.busy) == 0 {
+		if got := other.do(425, "EPSV"); !strings.Contains(got, "SITE SWEEP") {
+			t.Errorf("EPSV during a sweep: got %q, want it to name the sweep", got)
+		}
+	}
 	c.do(501, "SITE SWEEP 11")
 }
 

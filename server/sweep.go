@@ -43,8 +43,10 @@ func (s *session) siteSweep(arg string) {
 	lns, busy := listenRange(s.local.IP, lo, hi)
 	ctx, cancel := context.WithTimeout(s.ctx, time.Duration(secs)*time.Second)
 	s.sweepCancel = cancel
+	s.srv.sweeping.Store(true)
 	go func() {
 		defer s.srv.sweepMu.Unlock()
+		defer s.srv.sweeping.Store(false)
 		defer cancel()
 		s.runSweep(ctx, lns, token)
 	}()
