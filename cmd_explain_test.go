@@ -52,6 +52,7 @@ var explainCases = []struct {
 	{"filezilla-tls-reuse.log", exitCritical, []string{"tls.session-reuse-required"}},
 	{"json-pasv-private-timeout.json", exitCritical, []string{"pasv.private-address", "data.passive.timeout"}},
 	{"lftp-login-rejected.log", exitCritical, []string{"login.rejected", "reply.slow"}},
+	{"lftp-pasv-fixed.log", exitWarning, []string{"pasv.private-address"}},
 	{"lftp-pasv-refused.log", exitCritical, []string{"data.passive.refused", "tls.unsupported"}},
 	{"lftp-pasv-timeout.log", exitCritical, []string{"data.passive.timeout", "tls.unsupported"}},
 	{"lftp-tls-ok.log", exitOK, nil},

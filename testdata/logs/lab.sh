@@ -148,4 +148,20 @@ firewall drop
 curlv -u 'john:Tr0ub4dor&3' --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-pasv-private-timeout.log"
 firewall none
 stop_vsftpd
+# ftpdiag's own reference server, advertising 127.0.0.9 in its PASV
+# replies while it is reached at 127.0.0.1: lftp corrects the address (it
+# does so even with ftp:fix-pasv-address off), and the listing works.
+if (cd "$here/../.." && go build -o "$work/ftpdiag" .); then
+	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 \
+		--pasv-address 127.0.0.9 --anonymous >/dev/null 2>&1 &
+	vs_pid=$!
+	for _ in $(seq 50); do
+		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null && break
+		sleep 0.1
+	done
+	lftpd 'set ftp:prefer-epsv no; open ftp://127.0.0.1:2121; ls' >"$out/lftp-pasv-fixed.log"
+	stop_vsftpd
+else
+	echo "lab.sh: ftpdiag does not build; its samples are not made" >&2
+fi
 echo "lab.sh: logs written to $out"

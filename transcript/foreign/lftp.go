@@ -50,6 +50,9 @@ func lftpStep(b *builder, text string) {
 	case lftpDataConnect.MatchString(text):
 		m := lftpDataConnect.FindStringSubmatch(text)
 		b.dialData(net.JoinHostPort(m[1], m[2]))
+	case strings.HasPrefix(text, "Address returned by PASV seemed to be incorrect"):
+		b.useControlHost() // ftp:fix-pasv-address
+		b.note("---- " + text)
 	case strings.HasPrefix(text, "Data connection established"):
 		b.dialed(transcript.Connected, 0, "")
 	case lftpAccepted.MatchString(text):
