@@ -312,3 +312,43 @@ func requireLab(t *testing.T) {
 	}
 	t.Skipf("the lab needs %s", strings.Join(missing, ", "))
 }
+
+// TestExplainShortLogs: logs as users paste them, often only the lines
+// around the failure, each with the finding it must give.
+func TestExplainShortLogs(t *testing.T) {
+	cases := []struct {
+		name  string
+		log   string
+		codes string
+	}{
+		{"filezilla control refused", "Status:\tConnecting to 192.0.2.1:21...\n" +
+			"Error:\tConnection attempt failed with \"ECONNREFUSED - Connection refused by server\".\n" +
+			"Error:\tCould not connect to server\n", "control.refused"},
+		{"filezilla control timeout", "Status:\tConnecting to 192.0.2.1:21...\n" +
+			"Error:\tConnection timed out after 20 seconds of inactivity\nError:\tCould not connect to server\n", "control.timeout"},
+		{"filezilla closed before the greeting", "Status:\tConnecting to 192.0.2.1:21...\n" +
+			"Status:\tConnection established, waiting for welcome message...\nError:\tConnection closed by server\n", "control.no-greeting"},
+		{"curl control refused", "*   Trying 192.0.2.1:21...\n* connect to 192.0.2.1 port 21 failed: Connection refused\n" +
+			"* Failed to connect to 192.0.2.1 port 21 after 0 ms: Couldn't connect to server\n", "control.refused"},
+		{"lftp server closed mid-session", "---- Connecting to h (192.0.2.5) port 21\n<--- 220 Hi\n---> USER a\n" +
+			"<--- 331 Password\n---> PASS b\n<--- 230 In\n---> PASV\n**** Peer closed connection\n", "control.closed"},
+		{"winscp data refused", ". 2026-11-23 10:00:00.000 Connecting to 198.51.100.4 ...\n" +
+			"< 2026-11-23 10:00:00.200 220 Hi\n> 2026-11-23 10:00:00.300 USER a\n< 2026-11-23 10:00:00.350 230 In\n" +
+			"> 2026-11-23 10:00:00.400 PASV\n< 2026-11-23 10:00:00.450 227 Entering Passive Mode (198,51,100,4,11,185).\n" +
+			"> 2026-11-23 10:00:00.500 LIST -a\n* 2026-11-23 10:00:00.510 Connection refused\n", "data.passive.refused"},
+		{"seed control refused", "--> control connection to 192.0.2.7:21: refused (connection reset)\n", "control.refused"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			run([]string{"ftpdiag", "explain", "-f", "json", "-"}, strings.NewReader(tc.log), &out, &errOut)
+			var res report.Result
+			if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+				t.Fatalf("no result (%v); stderr %q", err, errOut.String())
+			}
+			if got := codes(res.Findings); got != tc.codes {
+				t.Errorf("findings %q, want %q", got, tc.codes)
+			}
+		})
+	}
+}

@@ -48,7 +48,7 @@ var (
 	ErrUnknown    = errors.New("no FTP client log format recognised")
 	ErrBadFormat  = errors.New("unknown log format name")
 	ErrTooLarge   = errors.New("the log is too large")
-	ErrNoProtocol = errors.New("the log holds no FTP command or reply")
+	ErrNoProtocol = errors.New("the log holds no FTP command, reply or connection attempt")
 )
 
 // Target is what the log says about the server it talked to.
@@ -171,9 +171,15 @@ func mostlyUTF8(b []byte) bool {
 	return bad <= 8
 }
 
+// hasProtocol tells a log of an FTP session, even one that never got a
+// reply (a control connection refused or timed out), from text that only
+// happens to match a few patterns.
 func hasProtocol(entries []transcript.Entry) bool {
 	for _, e := range entries {
-		if e.Kind == transcript.Command || e.Kind == transcript.Reply {
+		switch {
+		case e.Kind == transcript.Command, e.Kind == transcript.Reply:
+			return true
+		case e.Event != nil && e.Event.Op == transcript.OpConnect:
 			return true
 		}
 	}

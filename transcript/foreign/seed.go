@@ -148,6 +148,9 @@ func seedOutcome(text string) (transcript.Outcome, time.Duration) {
 	if strings.HasPrefix(text, "connected") {
 		return transcript.Connected, 0
 	}
+	if strings.HasPrefix(text, "refused") {
+		return transcript.Refused, 0
+	}
 	if out, ok := errnoOutcome(text); ok {
 		return out, 0
 	}
