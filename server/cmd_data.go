@@ -28,6 +28,7 @@ func (s *session) cmdPASV(string) {
 	}
 	port := p.port + s.srv.cfg.Faults.AdvertisePortOffset
 	s.reply(227, "Entering Passive Mode (%s).", FormatPORT(ip, port))
+	p.begin(s)
 }
 
 // advertisedIP is the IPv4 address put in 227 replies: the fault's, else
@@ -61,6 +62,7 @@ func (s *session) cmdEPSV(arg string) {
 		return
 	}
 	s.reply(229, "Entering Extended Passive Mode (|||%d|)", p.port+s.srv.cfg.Faults.AdvertisePortOffset)
+	p.begin(s)
 }
 
 // protoNumber is RFC 2428's number for the control connection's family.

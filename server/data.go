@@ -75,8 +75,7 @@ func listenTCP(ip net.IP, port int) (*net.TCPListener, error) {
 	return net.ListenTCP("tcp", &net.TCPAddr{IP: ip, Port: port})
 }
 
-// openPassive replaces any earlier data plan with a new passive listener
-// that starts accepting at once.
+// openPassive replaces any earlier data plan with a new passive listener.
 func (s *session) openPassive() (*passive, error) {
 	s.dropData()
 	ln, err := s.srv.listenPassive(s.local.IP)
@@ -85,9 +84,13 @@ func (s *session) openPassive() (*passive, error) {
 	}
 	p := &passive{ln: ln, port: ln.Addr().(*net.TCPAddr).Port, done: make(chan struct{})}
 	s.data = &dataPlan{pasv: p}
-	go p.accept(s)
 	return p, nil
 }
+
+// begin starts accepting. It is called after the 227/229 reply is written,
+// so the transcript shows the reply before the connection it announced
+// (an early connection waits in the listen backlog meanwhile).
+func (p *passive) begin(s *session) { go p.accept(s) }
 
 // accept takes one connection within the data timeout. A connection from a
 // foreign address is closed and fails the transfer (as vsftpd does), so

@@ -234,17 +234,24 @@ func hostOf(a net.Addr) string {
 }
 
 // canBindPort20 tells whether active connections may come from port 20.
+// It binds a socket without listening, with SO_REUSEADDR as the real dials
+// do, so the check never makes port 20 look taken to anyone else.
 func canBindPort20(want bool) (bool, string) {
 	if !want {
-		return false, "active connections come from any port (--active-from-20=false)"
+		return false, "connections come from any port (--active-from-20=false)"
 	}
-	lc := net.ListenConfig{Control: reuseAddr}
-	ln, err := lc.Listen(context.Background(), "tcp", ":20")
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err == nil {
+		defer syscall.Close(fd)
+		err = syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
+	}
+	if err == nil {
+		err = syscall.Bind(fd, &syscall.SockaddrInet4{Port: 20})
+	}
 	if err != nil {
-		return false, fmt.Sprintf("active connections come from any port: cannot bind port 20 (%v)", errors.Unwrap(err))
+		return false, fmt.Sprintf("connections come from any port: cannot bind port 20 (%v)", err)
 	}
-	ln.Close()
-	return true, "active connections come from port 20"
+	return true, "connections come from port 20"
 }
 
 // reuseAddr sets SO_REUSEADDR and SO_REUSEPORT, so many active-mode
