@@ -155,20 +155,21 @@ func plausibleText(data []byte) error {
 	return nil
 }
 
-// mostlyUTF8 accepts text with a few stray Latin-1 bytes (Windows logs of
-// non-ASCII file names) but not arbitrary binary data.
+// mostlyUTF8 accepts text with some stray Latin-1 bytes (Windows logs of
+// non-ASCII file names: under 10% of the bytes) but not binary data, where
+// about half the bytes are not UTF-8.
 func mostlyUTF8(b []byte) bool {
-	bad := 0
+	n, bad := len(b), 0
 	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if r == utf8.RuneError && n == 1 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
 			bad++
 		} else if r < 0x20 && r != '\n' && r != '\r' && r != '\t' && r != 0x1b {
 			bad++
 		}
-		b = b[n:]
+		b = b[size:]
 	}
-	return bad <= 8
+	return bad <= 8 || bad*10 < n
 }
 
 // hasProtocol tells a log of an FTP session, even one that never got a

@@ -296,3 +296,23 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Errorf("got format %s, %d entries, target %+v", l.Format, len(l.Entries), l.Target)
 	}
 }
+
+func TestJSONSecrets(t *testing.T) {
+	doc := `[{"t_ms":0,"session":1,"kind":"command","text":"PASS open-sesame"},
+{"t_ms":1,"session":1,"kind":"note","text":"tried ftp://a:letmein@192.0.2.1/ and open-sesame"}]`
+	l, err := Parse([]byte(doc), JSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(l.Secrets, " "); got != "open-sesame letmein" {
+		t.Errorf("secrets %q, want %q", got, "open-sesame letmein")
+	}
+}
+
+func TestLatin1FileNamesAreText(t *testing.T) {
+	log := "Command:\tRETR r\xe9sum\xe9.txt\nResponse:\t150 Opening r\xe9sum\xe9.txt\n"
+	log = strings.Repeat(log, 6)
+	if _, err := Parse([]byte(log), ""); err != nil {
+		t.Errorf("a log with Latin-1 file names was refused: %v", err)
+	}
+}

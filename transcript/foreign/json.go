@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"ftpdiag/transcript"
@@ -33,6 +34,7 @@ func readJSON(data []byte) (*Log, error) {
 			return nil, fmt.Errorf("%w: not a transcript: %v", ErrUnknown, err)
 		}
 		l.Target = targetOf(l.Entries)
+		l.Secrets = secretsOf(l.Entries)
 		return l, nil
 	}
 	var r result
@@ -43,6 +45,7 @@ func readJSON(data []byte) (*Log, error) {
 		return nil, fmt.Errorf("%w: JSON without a transcript (schema %q)", ErrUnknown, r.Schema)
 	}
 	l.Entries, l.Started = r.Transcript, r.Started
+	l.Secrets = secretsOf(l.Entries)
 	l.Target = Target{Host: r.Target.Host, Port: r.Target.Port, User: r.Target.User}
 	if l.Target.Host == "" {
 		l.Target = targetOf(l.Entries)
@@ -64,4 +67,17 @@ func targetOf(entries []transcript.Entry) Target {
 		return Target{Host: host, Port: n}
 	}
 	return Target{}
+}
+
+// secretsOf finds passwords a hand-edited transcript holds in clear, as the
+// line readers do: after PASS, and in URLs.
+func secretsOf(entries []transcript.Entry) []string {
+	b := newBuilder()
+	for _, e := range entries {
+		b.scanSecrets(e.Text)
+		if verb, arg, ok := strings.Cut(e.Text, " "); ok && e.Kind == transcript.Command && strings.EqualFold(verb, "PASS") {
+			b.secret(arg)
+		}
+	}
+	return b.secrets
 }
