@@ -213,17 +213,40 @@ func checkProbe(t *testing.T, sc scenario, want expect, run ProbeRun) {
 		t.Errorf("exit status: got %d, want %d (verdict %s)", run.Exit, want.verdict.ExitStatus(), want.verdict)
 		ok = false
 	}
-	reply := ServerReplyTime(res.Transcript)
-	bound := Bound(ProbeTimeout, sc.sampling, reply) + sc.slack
-	if run.Elapsed > bound+StartupAllowance {
-		t.Errorf("time to verdict: %v, over the contract's %v (timeout %v, server replies %v) plus %v start-up",
-			run.Elapsed.Round(time.Millisecond), bound, ProbeTimeout, reply.Round(time.Millisecond), StartupAllowance)
-		ok = false
-	}
+	ok = checkTime(t, sc, run) && ok
 	ok = checkPorts(t, sc, res.Findings) && ok
 	if !ok {
 		t.Logf("probe exit %d after %v; stderr:\n%s\nJSON:\n%s", run.Exit, run.Elapsed, run.Stderr, run.Stdout)
 	}
+}
+
+// checkTime holds the probe to the contract's time to verdict.
+func checkTime(t *testing.T, sc scenario, run ProbeRun) bool {
+	t.Helper()
+	if msg := timeProblem(sc, run); msg != "" {
+		t.Error(msg)
+		return false
+	}
+	return true
+}
+
+// timeProblem says how a run broke the contract's time to verdict, by the
+// probe's own clock (duration_ms) and, more loosely, by the wall clock
+// around its process; "" when it kept it.
+func timeProblem(sc scenario, run ProbeRun) string {
+	reply := ServerReplyTime(run.Result.Transcript)
+	bound := Bound(ProbeTimeout, sc.sampling, reply) + sc.slack
+	took := time.Duration(run.Result.DurationMs) * time.Millisecond
+	why := fmt.Sprintf("the contract's %v (timeout %v, server replies %v)", bound.Round(time.Millisecond), ProbeTimeout, reply.Round(time.Millisecond))
+	switch {
+	case took > bound+ClockAllowance:
+		return fmt.Sprintf("time to verdict (duration_ms): %v, over %s plus %v", took, why, ClockAllowance)
+	case run.Elapsed > bound+StartupAllowance:
+		return fmt.Sprintf("time to verdict (wall clock): %v, over %s plus %v to start the process", run.Elapsed.Round(time.Millisecond), why, StartupAllowance)
+	case took <= 0 || took > run.Elapsed:
+		return fmt.Sprintf("duration_ms %d is not a measurement: the process ran %v", run.Result.DurationMs, run.Elapsed.Round(time.Millisecond))
+	}
+	return ""
 }
 
 // checkPorts: data.passive.partial must name blocked ports, and only those.

@@ -8,11 +8,18 @@ import (
 	"ftpdiag/transcript"
 )
 
-// StartupAllowance is added to the contract's bound when it is compared
-// with wall time measured around a process: starting the probe through
-// `ip netns exec` and printing its result take tens of milliseconds, a few
-// hundred on two cores shared with other builds.
-const StartupAllowance = 500 * time.Millisecond
+const (
+	// ClockAllowance is added to the contract's bound when it is compared
+	// with the probe's own duration_ms: goroutines woken late on two cores
+	// shared with other builds.
+	ClockAllowance = 250 * time.Millisecond
+	// StartupAllowance is added when the bound is compared with the wall
+	// time around the probe's process: starting a Go binary through
+	// `ip netns exec` takes tens of milliseconds on an idle machine, and was
+	// measured at up to 3.4 s while four other engineers built and tested on
+	// the same two cores.
+	StartupAllowance = 4 * time.Second
+)
 
 // Bound is the contract's limit on the time to verdict (DIAGNOSES.md): 1.5
 // connection timeouts plus the server's own reply time where one thing is

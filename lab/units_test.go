@@ -156,3 +156,33 @@ func TestSideBySideTable(t *testing.T) {
 	}
 	golden(t, "side-by-side.md", sideBySide(rs))
 }
+
+func TestTimeProblem(t *testing.T) {
+	login := []transcript.Entry{
+		{T: 0, Session: 1, Kind: transcript.Command, Text: "PASS xxxxxxxx"},
+		{T: 3 * time.Second, Session: 1, Kind: transcript.Reply, Code: 230},
+	}
+	run := func(durMs int64, wall time.Duration, tr []transcript.Entry) ProbeRun {
+		return ProbeRun{Elapsed: wall, Result: report.Result{DurationMs: durMs, Transcript: tr}}
+	}
+	tests := []struct {
+		name   string
+		sc     scenario
+		run    ProbeRun
+		broken bool
+	}{
+		{"within 1.5 timeouts", scenario{}, run(2900, 3100*time.Millisecond, nil), false},
+		{"over 1.5 timeouts", scenario{}, run(3400, 3500*time.Millisecond, nil), true},
+		{"slow login counts", scenario{}, run(5900, 6000*time.Millisecond, login), false},
+		{"sampling gets 3 timeouts", scenario{sampling: true}, run(5900, 6000*time.Millisecond, nil), false},
+		{"slack for a stall", scenario{slack: 10 * time.Second}, run(12900, 13*time.Second, nil), false},
+		{"process far slower than its clock", scenario{}, run(2900, 8*time.Second, nil), true},
+		{"no duration_ms", scenario{}, run(0, time.Second, nil), true},
+		{"duration_ms longer than the process", scenario{}, run(2000, time.Second, nil), true},
+	}
+	for _, tt := range tests {
+		if got := timeProblem(tt.sc, tt.run); (got != "") != tt.broken {
+			t.Errorf("%s: got %q, want broken %v", tt.name, got, tt.broken)
+		}
+	}
+}
