@@ -82,18 +82,20 @@ func logHints(code string, t Target) []string {
 // probe's checks: a log that never tried active mode leaves it "not checked".
 func LogChecks(entries []transcript.Entry, fs []Finding) []Check {
 	seen := logSeen(entries)
-	failed := map[string]bool{}
+	worst := map[string]Severity{}
 	for _, f := range fs {
-		if f.Severity != Info {
-			failed[checkOf(f.Code)] = true
+		if name := checkOf(f.Code); worst[name] != Critical {
+			worst[name] = f.Severity
 		}
 	}
 	var checks []Check
 	for _, name := range []string{"control connection", "login", "passive data connection", "active data connection"} {
 		status := NotChecked
 		switch {
-		case failed[name]:
+		case worst[name] == Critical:
 			status = Fail
+		case worst[name] == Warning:
+			status = Warn
 		case seen[name]:
 			status = Pass
 		}
