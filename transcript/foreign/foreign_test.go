@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -314,5 +315,44 @@ func TestLatin1FileNamesAreText(t *testing.T) {
 	log = strings.Repeat(log, 6)
 	if _, err := Parse([]byte(log), ""); err != nil {
 		t.Errorf("a log with Latin-1 file names was refused: %v", err)
+	}
+}
+
+// TestFileZillaEngines: FileZilla's log file interleaves its connections,
+// told apart by the engine number after the process id; each becomes its
+// own session, with its own passive address.
+func TestFileZillaEngines(t *testing.T) {
+	log := "2026-11-23 10:00:00 900 1 Status: Connecting to 192.0.2.1:21...\n" +
+		"2026-11-23 10:00:00 900 1 Status: Connection established, waiting for welcome message...\n" +
+		"2026-11-23 10:00:00 900 1 Response: 220 Hi\n" +
+		"2026-11-23 10:00:01 900 2 Status: Connecting to 192.0.2.1:21...\n" +
+		"2026-11-23 10:00:01 900 1 Command: PASV\n" +
+		"2026-11-23 10:00:01 900 2 Status: Connection established, waiting for welcome message...\n" +
+		"2026-11-23 10:00:01 900 1 Response: 227 Entering Passive Mode (192,0,2,1,11,184)\n" +
+		"2026-11-23 10:00:01 900 2 Response: 220 Hi\n" +
+		"2026-11-23 10:00:01 900 2 Command: PASV\n" +
+		"2026-11-23 10:00:01 900 2 Response: 227 Entering Passive Mode (192,0,2,1,11,185)\n" +
+		"2026-11-23 10:00:01 900 2 Command: RETR a.zip\n" +
+		"2026-11-23 10:00:02 900 2 Error: The data connection could not be established: ETIMEDOUT - Connection attempt timed out\n" +
+		"2026-11-23 10:00:02 900 1 Command: MLSD\n" +
+		"2026-11-23 10:00:02 900 1 Response: 150 Opening data channel\n"
+	l, err := Parse([]byte(log), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range l.Entries {
+		if e.Kind == transcript.Event {
+			got = append(got, strconv.Itoa(e.Session)+" "+string(e.Event.Op)+" "+e.Event.Addr+" "+string(e.Event.Outcome))
+		}
+	}
+	want := []string{
+		"1 connect 192.0.2.1:21 connected",
+		"2 connect 192.0.2.1:21 connected",
+		"2 data-connect 192.0.2.1:3001 timeout",
+		"1 data-connect 192.0.2.1:3000 connected",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
