@@ -72,8 +72,13 @@ func serveAction(c *cli.Context) error {
 		srv.Close()
 		return listenError(cfg.Listen, err)
 	}
+	// Signals are caught before the summary appears, so whoever waits for
+	// the summary (a script, a test) may stop the server at once.
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sig)
 	srv.WriteSummary(c.App.Writer)
-	return serveUntilSignal(c, srv, ln)
+	return serveUntilSignal(c, srv, ln, sig)
 }
 
 // listenError explains a control port that cannot be bound, naming the fix.
@@ -92,10 +97,7 @@ func listenError(addr string, err error) error {
 
 // serveUntilSignal serves until SIGINT or SIGTERM, then shuts down
 // gracefully; a second signal closes everything at once.
-func serveUntilSignal(c *cli.Context, srv *server.Server, ln net.Listener) error {
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sig)
+func serveUntilSignal(c *cli.Context, srv *server.Server, ln net.Listener, sig <-chan os.Signal) error {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

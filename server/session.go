@@ -30,8 +30,8 @@ var (
 // session is one control connection.
 type session struct {
 	srv           *Server
-	raw           net.Conn // the TCP connection itself (deadlines, close)
-	conn          net.Conn // raw, or raw wrapped by the transcript recorder
+	raw           net.Conn // the TCP connection itself: replies, deadlines, close
+	conn          net.Conn // what commands are read from: raw, or raw wrapped by the transcript recorder
 	r             *bufio.Reader
 	remote, local *net.TCPAddr
 	id            int
@@ -212,11 +212,17 @@ func (s *session) replyMulti(code int, first string, middle []string, last strin
 	return s.writeLines(lines...)
 }
 
+// writeLines writes a reply. It is recorded before it is sent, straight to
+// the socket: recorded after, the client's next command (read by the loop)
+// could land in the transcript before the reply that prompted it.
 func (s *session) writeLines(lines ...string) bool {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if s.tr != nil {
+		s.tr.sess.Reply(transcript.ReplyCode(lines[0]), strings.Join(lines, "\n"))
+	}
 	s.raw.SetWriteDeadline(time.Now().Add(controlWriteTimeout))
-	_, err := s.conn.Write([]byte(strings.Join(lines, "\r\n") + "\r\n"))
+	_, err := s.raw.Write([]byte(strings.Join(lines, "\r\n") + "\r\n"))
 	if err != nil {
 		s.raw.Close() // the client is gone: the loop's next read ends the session
 		return false

@@ -26,7 +26,11 @@ func (s *Server) WriteSummary(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "  TCP %-11s inbound   passive data connections\n", fmt.Sprintf("%d-%d", lo, hi))
 	}
-	fmt.Fprintf(w, "  TCP %-11s outbound  active data connections (source port %s)\n", "any", s.activeSource())
+	if s.from20 {
+		fmt.Fprintf(w, "  TCP %-11s outbound  active data connections (from port 20 to the port each client names)\n", "20")
+	} else {
+		fmt.Fprintf(w, "  TCP %-11s outbound  active data connections (from any port to the port each client names)\n", "any")
+	}
 	fmt.Fprintln(w)
 	for _, r := range firewallRules(ctl, lo, hi) {
 		fmt.Fprintf(w, "%s\n", r)
@@ -41,13 +45,6 @@ func (s *Server) controlPort() int {
 	_, p, _ := net.SplitHostPort(s.cfg.Listen)
 	n, _ := strconv.Atoi(p)
 	return n
-}
-
-func (s *Server) activeSource() string {
-	if s.from20 {
-		return "20"
-	}
-	return "any"
 }
 
 // summaryFacts are the label/value lines at the top of the summary.

@@ -2,16 +2,21 @@ package server
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 )
 
+// ErrBadUser: a user is not written NAME:PASSWORD. The message never
+// repeats the input, which may be a password.
+var ErrBadUser = errors.New("a user must be given as NAME:PASSWORD")
+
 // ParseUser reads "NAME:PASSWORD" (the password may itself hold colons).
 func ParseUser(s string) (name, password string, err error) {
 	name, password, ok := strings.Cut(s, ":")
 	if !ok || name == "" || password == "" || strings.ContainsAny(name, " \t") {
-		return "", "", fmt.Errorf("%w: a user must be given as NAME:PASSWORD", ErrConfig)
+		return "", "", ErrBadUser
 	}
 	return name, password, nil
 }
