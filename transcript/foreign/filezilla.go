@@ -11,8 +11,10 @@ import (
 // fileZillaRe matches a line of FileZilla's message log: as copied from the
 // message pane ("Status:\tConnecting to ...") or as its log file writes it,
 // after a timestamp, the process id and the engine's session number
-// ("2026-11-23 21:54:30 1234 1 Status: Connecting to ...").
-var fileZillaRe = regexp.MustCompile(`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\d+\s+(\d+)\s+)?(Status|Command|Response|Error|Trace|Listing):(?:\t| ?)(.*)$`)
+// ("2026-11-23 21:54:30 1234 1 Status: Connecting to ..."). Copies from
+// the pane pad the label with spaces before the tab ("Status:      \t...");
+// only that separator goes, so a reply's continuation keeps its indent.
+var fileZillaRe = regexp.MustCompile(`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\d+\s+(\d+)\s+)?(Status|Command|Response|Error|Trace|Listing):(?: *\t| ?)(.*)$`)
 
 // fileZillaInactivity is FileZilla's default timeout: its "Connection timed
 // out after N seconds of inactivity" message names the value in use.

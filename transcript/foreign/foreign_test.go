@@ -160,6 +160,9 @@ func TestEvents(t *testing.T) {
 			"Error:\tConnection timed out after 30 seconds of inactivity\n",
 			[]ev{{transcript.OpConnect, "192.0.2.1:21", transcript.Connected, 0, ""},
 				{transcript.OpClose, "", transcript.Timeout, 30 * time.Second, "client"}}},
+		{"filezilla pane copy padded with spaces", "Status:      \tConnecting to 127.0.0.1:2122...\n" +
+			"Status:      \tConnection established, waiting for welcome message...\nResponse:    \t220 Hi\n",
+			[]ev{{transcript.OpConnect, "127.0.0.1:2122", transcript.Connected, 0, ""}}},
 		{"filezilla control connection refused", "Status:\tConnecting to 192.0.2.1:21...\n" +
 			"Error:\tConnection attempt failed with \"ECONNREFUSED - Connection refused by server\".\nCommand:\tQUIT\n",
 			[]ev{{transcript.OpConnect, "192.0.2.1:21", transcript.Refused, 0, ""}}},
