@@ -2,8 +2,10 @@ package server_test
 
 import (
 	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -170,4 +172,53 @@ func TestASCIIMode(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(root, "dos.txt")); string(got) != "x\ny\n" {
 		t.Errorf("STOR in TYPE A stored %q, want %q", got, "x\ny\n")
 	}
+}
+
+// TestEPSVAll: after EPSV ALL only EPSV may set up data connections.
+func TestEPSVAll(t *testing.T) {
+	s := servertest.Start(t, server.Config{})
+	c := dialCtl(t, s).login()
+	c.do(200, "EPSV ALL")
+	c.do(503, "PASV")
+	c.do(503, "PORT 127,0,0,1,78,32")
+	c.do(503, "EPRT |1|127.0.0.1|20000|")
+	if got := len(c.retr("test")); got != server.DemoTestSize {
+		t.Errorf("RETR over EPSV after EPSV ALL: %d bytes", got)
+	}
+}
+
+// TestIPv6: EPSV and EPRT over an IPv6 control connection; PASV, which
+// cannot carry an IPv6 address, is refused with a pointer to EPSV.
+func TestIPv6(t *testing.T) {
+	s, err := server.New(server.Config{Listen: "[::1]:0", PasvMin: -1, Users: map[string]string{servertest.User: servertest.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := s.Listen() // sets s.Addr() before Serve runs
+	if err != nil {
+		s.Close()
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	go s.Serve(ln)
+	t.Cleanup(func() { s.Close() })
+	c := dialCtl(t, s).login()
+	if got := c.do(200, "SITE WHOAMI"); !strings.HasPrefix(got, "::1 ") {
+		t.Errorf("SITE WHOAMI over IPv6: got %q, want ::1 first", got)
+	}
+	c.do(425, "PASV")
+	c.do(522, "EPSV 1")
+	port := c.epsvPort()
+	d := net.Dialer{Timeout: testTimeout}
+	dc, err := d.Dial("tcp", net.JoinHostPort("::1", strconv.Itoa(port)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dc.Close()
+	c.do(150, "RETR test")
+	if n, _ := io.Copy(io.Discard, dc); n != server.DemoTestSize {
+		t.Errorf("RETR over IPv6: %d bytes", n)
+	}
+	c.expect(226)
+	c.do(500, "EPRT |2|::2|20000|")
+	c.do(200, "EPRT |2|::1|20000|")
 }
