@@ -79,6 +79,11 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 		dc.Close()
 		err = errors.New("425 fault injected")
 	}
+	if err != nil && x.aborted.Load() {
+		j.finish(errAborted)
+		s.reply(426, "Transfer aborted before the data connection opened")
+		return
+	}
 	if err != nil {
 		j.finish(err)
 		s.reply(425, "Cannot open data connection: %v", err)

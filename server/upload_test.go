@@ -135,3 +135,15 @@ func TestActiveFromPort20(t *testing.T) {
 		t.Errorf("active connection from port %d, want 20", got)
 	}
 }
+
+// TestAbortWhileWaiting: ABOR before the client ever connects the data
+// port ends the waiting transfer with 426, then 226.
+func TestAbortWhileWaiting(t *testing.T) {
+	s := servertest.Start(t, server.Config{})
+	c := dialCtl(t, s).login()
+	c.epsvPort()
+	c.tp.PrintfLine("RETR test") // RETR starts the transfer before ABOR is read
+	c.do(426, "ABOR")
+	c.expect(226)
+	c.do(200, "NOOP")
+}
