@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"ftpdiag/probe"
 	"ftpdiag/report"
 )
 
@@ -46,10 +47,6 @@ type scenario struct {
 
 func want(v report.Verdict, codes ...string) *expect { return &expect{codes: codes, verdict: v} }
 
-// stallTimeout is the probe's default wait on a data connection that moves
-// nothing (probe.DefaultStallTimeout), before it calls a transfer stalled.
-const stallTimeout = 10 * time.Second
-
 // fromClient matches what arrives at the router from the client's side.
 const fromClient = `iifname "rc" `
 
@@ -80,7 +77,7 @@ var scenarios = []scenario{
 	{name: "server behind NAT configured with its public address", pasvAddr: ServerPublic,
 		topo: Topology{ServerNAT: true, Forward: []string{"21", PasvRange}},
 		ref:  want(report.OK), pure: want(report.OK)},
-	{name: "passive transfer stalls after 20 kB", args: []string{"--file", TestFile}, curlFile: TestFile, slack: stallTimeout,
+	{name: "passive transfer stalls after 20 kB", args: []string{"--file", TestFile}, curlFile: TestFile, slack: probe.DefaultStallTimeout,
 		// Passive data flows in the connection's reply direction; once
 		// 20000 bytes have passed, every further packet is dropped.
 		topo: Topology{RouterRules: []string{"meta l4proto tcp ct original proto-dst " + PasvRange + " ct reply bytes > 20000 drop"}},
