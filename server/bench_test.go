@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,4 +110,51 @@ func BenchmarkSessions500(b *testing.B) {
 	}
 	b.ReportMetric(total.PerSecond(), "sessions/s")
 	b.ReportMetric(float64(total.Failures), "failures")
+}
+
+// BenchmarkSweep1000 measures SITE SWEEP over a 1000-port range: the reply
+// (every port listening) and one connection to each port, all at once.
+func BenchmarkSweep1000(b *testing.B) {
+	lo, hi := freeRange(b, 1000)
+	s := servertest.Start(b, server.Config{PasvMin: lo, PasvMax: hi})
+	c := dialCtl(b, s).login()
+	var open, all time.Duration
+	b.ResetTimer()
+	for range b.N {
+		c.conn.SetDeadline(time.Now().Add(testTimeout))
+		msg, start := startSweep(b, c)
+		r := parseSweep(b, msg)
+		open += time.Since(start)
+		var wg sync.WaitGroup
+		for p := lo; p <= hi; p++ {
+			if !r.busy[p] {
+				wg.Add(1)
+				go func() { defer wg.Done(); sweepLine(p, nil) }()
+			}
+		}
+		wg.Wait()
+		all += time.Since(start)
+	}
+	b.ReportMetric(float64(open.Microseconds())/1e3/float64(b.N), "open-ms")
+	b.ReportMetric(float64(all.Microseconds())/1e3/float64(b.N), "swept-ms")
+}
+
+// startSweep starts a one-second sweep, retrying while the previous one
+// ends (450). It returns the reply and when the request that got it was sent.
+func startSweep(b *testing.B, c *ctl) (string, time.Time) {
+	deadline := time.Now().Add(testTimeout)
+	for time.Now().Before(deadline) {
+		sent := time.Now()
+		c.tp.PrintfLine("SITE SWEEP 1")
+		code, msg, err := c.tp.ReadResponse(0)
+		if code == 200 && err == nil {
+			return msg, sent
+		}
+		if code != 450 {
+			b.Fatalf("SITE SWEEP: %d %s %v", code, msg, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b.Fatal("the previous sweep did not end")
+	return "", time.Time{}
 }
