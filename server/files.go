@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 )
 
 // ErrBadPath is wrapped when a client's path cannot be used at all (a NUL
@@ -22,8 +23,10 @@ const uploadPrefix = ".ftpdiag-upload-"
 
 // files is the served tree: a directory confined by os.Root.
 type files struct {
-	root    *os.Root
-	tempDir string // the demo tree's directory, removed on close; "" for --root
+	root      *os.Root
+	tempDir   string // the demo tree's directory, removed on close; "" for --root
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // openFiles opens dir, or writes the built-in demo tree to a temporary
@@ -46,15 +49,17 @@ func openFiles(dir string) (*files, error) {
 	return f, nil
 }
 
+// close may be called more than once (Shutdown, then Close).
 func (f *files) close() error {
-	var err error
-	if f.root != nil {
-		err = f.root.Close()
-	}
-	if f.tempDir != "" {
-		os.RemoveAll(f.tempDir)
-	}
-	return err
+	f.closeOnce.Do(func() {
+		if f.root != nil {
+			f.closeErr = f.root.Close()
+		}
+		if f.tempDir != "" {
+			os.RemoveAll(f.tempDir)
+		}
+	})
+	return f.closeErr
 }
 
 // resolve joins a client path to the working directory and returns the

@@ -163,3 +163,35 @@ func FuzzParseEPRT(f *testing.F) {
 		}
 	})
 }
+
+func TestParseUsers(t *testing.T) {
+	tests := []struct {
+		name, file string
+		want       map[string]string
+		wantErr    bool
+	}{
+		{"users and comments", "# ftp users\njohn:secret\n\n  ann:pa:ss  \n", map[string]string{"john": "secret", "ann": "pa:ss"}, false},
+		{"no colon", "john\n", nil, true},
+		{"empty password", "john:\n", nil, true},
+		{"space in name", "jo hn:x\n", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseUsers(strings.NewReader(tt.file))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error %v, want error %v", err, tt.wantErr)
+			}
+			if err != nil && !errors.Is(err, ErrBadUser) {
+				t.Errorf("error %v does not wrap ErrBadUser", err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for k, v := range tt.want {
+				if got[k] != v {
+					t.Errorf("user %s: got %q, want %q", k, got[k], v)
+				}
+			}
+		})
+	}
+}
