@@ -33,6 +33,11 @@ type prober struct {
 	plan   Plan
 	ip     netip.Addr // the server's address, resolved once
 
+	// logins take turns: servers such as pure-ftpd delay every login on
+	// purpose, and several at once from one address far longer (3.5 s
+	// alone, 9 to 20 s and more together).
+	logins sync.Mutex
+
 	mu       sync.Mutex
 	checks   map[int]report.Check // by plan position, for a stable order
 	network  report.Network

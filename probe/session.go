@@ -133,6 +133,8 @@ func (r *sessRun) greeting() result {
 
 func (r *sessRun) login() result {
 	t := r.p.target
+	r.p.logins.Lock()
+	defer r.p.logins.Unlock()
 	code, text, ok := r.c.cmd("USER %s", t.User)
 	if ok && code == 331 || ok && code == 332 {
 		code, text, ok = r.c.cmd("PASS %s", t.Password)

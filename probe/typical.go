@@ -37,7 +37,10 @@ func (r *sessRun) clientLogin() result {
 		return result{status: report.Fail, detail: "could not connect: " + clientErr(err), stop: true}
 	}
 	t.conn = conn
-	if err := conn.Login(r.p.target.User, r.p.target.Password); err != nil {
+	r.p.logins.Lock()
+	err = conn.Login(r.p.target.User, r.p.target.Password)
+	r.p.logins.Unlock()
+	if err != nil {
 		return result{status: report.Fail, detail: "login: " + clientErr(err), stop: true}
 	}
 	return result{status: report.Pass, detail: "logged in"}
@@ -45,8 +48,14 @@ func (r *sessRun) clientLogin() result {
 
 func (r *sessRun) clientList() result {
 	path := r.p.target.Path
-	if path == "" {
-		path = "/"
+	if path == "" || path == "/" {
+		// The login directory, as a client shows first; "/" may be
+		// elsewhere on a server without chroot.
+		cwd, err := r.client.conn.CurrentDir()
+		if err != nil {
+			return result{status: report.Fail, detail: "PWD: " + clientErr(err)}
+		}
+		path = cwd
 	}
 	entries, err := r.client.conn.List(path)
 	if err != nil {

@@ -22,7 +22,8 @@ import (
 //	control.busy                first reply 421, or any other 4xx/5xx instead of 220
 //	control.closed              after the greeting and before QUIT: event close by the
 //	                            server, event close by the client with outcome timeout
-//	                            (a command went unanswered), or a 421 reply
+//	                            (a command went unanswered; see data.rejected for the
+//	                            exception), or a 421 reply
 //	login.rejected              530 (or another 5xx) after USER or PASS
 //	login.tls-required          534 after USER/PASS/greeting, or 530/550/421 there whose
 //	                            text names TLS, SSL, encryption or cleartext
@@ -38,7 +39,10 @@ import (
 //	data.rejected               425/426 after LIST/NLST/MLSD/RETR when the data connection
 //	                            had opened (data-connect or data-accept connected), or
 //	                            in passive mode when no data event is there at all
-//	                            (foreign logs: "425 Security: Bad IP connecting")
+//	                            (foreign logs: "425 Security: Bad IP connecting"); or
+//	                            event close by the client, outcome timeout, while waiting
+//	                            for the reply to such a command after its data connection
+//	                            opened (the server ignored it in silence)
 //	epsv.unsupported            5xx after EPSV
 //	active.port-refused         4xx/5xx after PORT, or after EPRT when no PORT succeeded
 //	active.no-callback          after an accepted PORT/EPRT: event data-accept, outcome

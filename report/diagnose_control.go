@@ -143,6 +143,15 @@ func (d *diagnosis) dataRejected(s *session, i int, e transcript.Entry) {
 		[]string{"Make control and data connections leave from the same address (one VPN, one proxy)."}, nil, i)
 }
 
+// dataIgnored is data.rejected without a word: the data connection opened,
+// and the server never answered the transfer command (pure-ftpd waits in
+// silence for a data connection from the control connection's address).
+func (d *diagnosis) dataIgnored(s *session, i int, ev *transcript.EventInfo) {
+	d.add(CodeDataRejected, fmt.Sprintf("The data connection to %s opened, but the server never answered %s (nothing in %s): it ignores data connections it does not expect, typically from another address than the control connection's.", s.data.addr, s.verb, transcript.Human(ev.Dur)),
+		[]string{"If clients come through NAT or a proxy with several addresses, relax the server's data-connection address check."},
+		[]string{"Make control and data connections leave from the same address (one VPN, one proxy, no load-balancing NAT)."}, nil, s.data.line, i)
+}
+
 func paren(s string) string {
 	if s == "" {
 		return ""

@@ -47,6 +47,7 @@ func TestDiagnoseGolden(t *testing.T) {
 		"data-passive-partial":       {CodePassivePartial},
 		"data-rejected":              {CodeDataRejected},
 		"data-rejected-foreign-log":  {CodeDataRejected},
+		"data-rejected-silent":       {CodeDataRejected},
 		"epsv-unsupported":           {CodeEPSVUnsupported},
 		"active-port-refused":        {CodePortRefused},
 		"active-eprt-only-refused":   {},

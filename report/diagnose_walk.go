@@ -188,6 +188,9 @@ func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
 		d.noGreeting(i, ev)
 	case s.greeted && byServer:
 		d.controlClosed(s, i, "closed the control connection")
+	case s.greeted && ev.Outcome == transcript.Timeout && dataVerb(s.verb) && s.data != nil &&
+		s.data.outcome == transcript.Connected && s.data.closed == "":
+		d.dataIgnored(s, i, ev)
 	case s.greeted && ev.Outcome == transcript.Timeout:
 		d.controlClosed(s, i, "stopped answering (no reply in "+transcript.Human(ev.Dur)+")")
 	}
