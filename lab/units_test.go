@@ -177,7 +177,8 @@ func TestTimeProblem(t *testing.T) {
 		{"sampling gets 3 timeouts", scenario{sampling: true}, run(5900, 6000*time.Millisecond, nil), false},
 		{"slack for a stall", scenario{slack: 10 * time.Second}, run(12900, 13*time.Second, nil), false},
 		{"process far slower than its clock", scenario{}, run(2900, 8*time.Second, nil), true},
-		{"no duration_ms", scenario{}, run(0, time.Second, nil), true},
+		{"refused at once: duration_ms 0", scenario{}, run(0, 200*time.Millisecond, nil), false},
+		{"negative duration_ms", scenario{}, run(-5, time.Second, nil), true},
 		{"duration_ms longer than the process", scenario{}, run(2000, time.Second, nil), true},
 	}
 	for _, tt := range tests {
