@@ -55,6 +55,9 @@ func runProbe(c *cli.Context) error {
 // probeArgs reads the URL and flags; every problem is a usage error.
 func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	var opts probe.Options
+	if err := checkFormat(c); err != nil {
+		return probe.Target{}, opts, err
+	}
 	if c.NArg() != 1 {
 		return probe.Target{}, opts, usageErrorf("probe needs exactly one URL, got %d arguments", c.NArg()).
 			withHint("ftpdiag probe ftp://user@host:21/")

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+
+	"ftpdiag/report"
+	"ftpdiag/server"
+	"ftpdiag/server/servertest"
+)
+
+func TestProbeBadUsage(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"no URL", []string{"probe"}, "exactly one URL"},
+		{"empty host", []string{"probe", "ftp://"}, "no host"},
+		{"other scheme", []string{"probe", "http://x"}, `scheme "http" is not ftp`},
+		{"port out of range", []string{"probe", "ftp://host:99999"}, `port "99999"`},
+		{"both modes excluded", []string{"probe", "--passive-only", "--active-only", "ftp://127.0.0.1/"}, "exclude each other"},
+		{"zero timeout", []string{"probe", "--timeout", "0s", "ftp://127.0.0.1/"}, "--timeout 0s is out of range"},
+		{"zero max bytes", []string{"probe", "--max-bytes", "0", "ftp://127.0.0.1/"}, "--max-bytes must be at least 1"},
+		{"unknown format", []string{"probe", "--format", "yaml", "ftp://127.0.0.1/"}, `unknown format "yaml"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, out, errOut := runCLI(t, tc.args...)
+			lines := strings.Split(strings.TrimSpace(errOut), "\n")
+			if status != exitUnknown || out != "" {
+				t.Errorf("status %d, stdout %q; want %d and nothing", status, out, exitUnknown)
+			}
+			if len(lines) != 2 || !strings.Contains(lines[0], tc.wantErr) || !strings.HasPrefix(lines[1], "ftpdiag: hint: ") {
+				t.Errorf("stderr %q, want an error saying %q and a hint", errOut, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestProbePasswordNeverShown gives the password in each accepted way and
+// looks for it in every format.
+func TestProbePasswordNeverShown(t *testing.T) {
+	const pw = "s3cr3t-Pa55"
+	s := servertest.Start(t, server.Config{Users: map[string]string{"john": pw}})
+	addr := s.Addr().String()
+	cases := []struct {
+		name  string
+		url   string
+		stdin string
+		env   bool
+		flags []string
+	}{
+		{"in the URL", "ftp://john:" + pw + "@" + addr + "/", "", false, nil},
+		{"from stdin", "ftp://john@" + addr + "/", pw + "\n", false, []string{"--password-stdin"}},
+		{"from the environment", "ftp://john@" + addr + "/", "", true, nil},
+	}
+	for _, tc := range cases {
+		for _, format := range report.Formats {
+			t.Run(tc.name+"/"+format, func(t *testing.T) {
+				if tc.env {
+					t.Setenv("FTPDIAG_PASSWORD", pw)
+				}
+				var out, errOut bytes.Buffer
+				args := append([]string{"ftpdiag", "probe", "--format", format, "--timeout", "2s"}, tc.flags...)
+				status := run(append(args, tc.url), strings.NewReader(tc.stdin), &out, &errOut)
+				if status != exitOK {
+					t.Errorf("exit status %d, want 0\n%s%s", status, out.String(), errOut.String())
+				}
+				if strings.Contains(out.String()+errOut.String(), pw) {
+					t.Errorf("the password shows in the %s output", format)
+				}
+			})
+		}
+	}
+}
+
+func TestProbeExitStatus(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	status, out, _ := runCLI(t, "probe", "--format", "json", "ftp://127.0.0.1:"+strconv.Itoa(port)+"/")
+	var res report.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if status != exitCritical || res.Verdict != report.VCritical || res.Schema != report.Schema {
+		t.Errorf("status %d, verdict %s, schema %s; want 2, critical, %s", status, res.Verdict, res.Schema, report.Schema)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Code != report.CodeControlRefused {
+		t.Errorf("findings %+v, want control.refused alone", res.Findings)
+	}
+}
