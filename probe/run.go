@@ -55,6 +55,12 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	}
 	p := &prober{opts: o, target: t, plan: NewPlan(o), checks: map[int]report.Check{}, site: map[string]bool{},
 		log: transcript.New(transcript.WithSecrets(secrets...))}
+	if !o.ActiveOnly {
+		p.network.Modes = append(p.network.Modes, "passive")
+	}
+	if !o.PassiveOnly {
+		p.network.Modes = append(p.network.Modes, "active")
+	}
 	start := time.Now()
 	p.run(ctx)
 	out := &Outcome{Target: t, Plan: p.plan, Log: p.log, Network: p.network, Started: p.log.Start(), Duration: time.Since(start)}

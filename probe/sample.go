@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/netip"
@@ -100,7 +101,7 @@ func ranges(ports []int) string {
 }
 
 // dialPort dials one port of the server's address, for the sweep.
-func (p *prober) dialPort(port int) (net.Conn, error) {
+func (p *prober) dialPort(ctx context.Context, port int) (net.Conn, error) {
 	d := net.Dialer{Timeout: p.opts.Timeout}
-	return d.Dial("tcp", netip.AddrPortFrom(p.ip, uint16(port)).String())
+	return d.DialContext(ctx, "tcp", netip.AddrPortFrom(p.ip, uint16(port)).String())
 }

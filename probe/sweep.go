@@ -128,7 +128,7 @@ func (r *sessRun) sweepDial(sp sweepPlan) result {
 func (r *sessRun) sweepOne(port int, token string) swept {
 	start := time.Now()
 	addr := netip.AddrPortFrom(r.p.ip, uint16(port)).String()
-	conn, err := r.p.dialPort(port)
+	conn, err := r.p.dialPort(r.ctx, port)
 	ev := transcript.EventInfo{Op: transcript.OpDataConnect, Addr: addr, Outcome: transcript.Classify(err), Dur: time.Since(start)}
 	if err != nil {
 		ev.Err = errText(err)
