@@ -220,7 +220,7 @@ func checkProbe(t *testing.T, sc scenario, want expect, run ProbeRun) {
 // checkTime holds the probe to the contract's time to verdict.
 func checkTime(t *testing.T, sc scenario, run ProbeRun) bool {
 	t.Helper()
-	if msg := timeProblem(sc, run); msg != "" {
+	if msg := timeProblem(sc, run, LoadFactor()); msg != "" {
 		t.Error(msg)
 		return false
 	}
@@ -229,17 +229,20 @@ func checkTime(t *testing.T, sc scenario, run ProbeRun) bool {
 
 // timeProblem says how a run broke the contract's time to verdict, by the
 // probe's own clock (duration_ms) and, more loosely, by the wall clock
-// around its process; "" when it kept it.
-func timeProblem(sc scenario, run ProbeRun) string {
+// around its process; "" when it kept it. The allowances for a busy
+// machine grow with load, the machine's load factor.
+func timeProblem(sc scenario, run ProbeRun, load float64) string {
 	reply := ServerReplyTime(run.Result.Transcript)
 	bound := Bound(ProbeTimeout, sc.sampling, reply) + sc.slack
 	took := time.Duration(run.Result.DurationMs) * time.Millisecond
+	clock, startup := scale(ClockAllowance, load), scale(StartupAllowance, load)
 	why := fmt.Sprintf("the contract's %v (timeout %v, server replies %v)", bound.Round(time.Millisecond), ProbeTimeout, reply.Round(time.Millisecond))
 	switch {
-	case took > bound+ClockAllowance:
-		return fmt.Sprintf("time to verdict (duration_ms): %v, over %s plus %v", took, why, ClockAllowance)
-	case run.Elapsed > bound+StartupAllowance:
-		return fmt.Sprintf("time to verdict (wall clock): %v, over %s plus %v to start the process", run.Elapsed.Round(time.Millisecond), why, StartupAllowance)
+	case took > bound+clock:
+		return fmt.Sprintf("time to verdict (duration_ms): %v, over %s plus %v (load factor %.1f)", took, why, clock, load)
+	case run.Elapsed > bound+startup:
+		return fmt.Sprintf("time to verdict (wall clock): %v, over %s plus %v to start the process (load factor %.1f)",
+			run.Elapsed.Round(time.Millisecond), why, startup, load)
 	case took < 0 || took > run.Elapsed:
 		return fmt.Sprintf("duration_ms %d is not a measurement: the process ran %v", run.Result.DurationMs, run.Elapsed.Round(time.Millisecond))
 	}

@@ -93,9 +93,12 @@ func TestServerReplyTime(t *testing.T) {
 			connected(0, 1), reply(ms(100), 1), cmd(ms(100), 1, "USER john"), reply(ms(110), 1),
 			cmd(ms(110), 1, "PASS xxxxxxxx"), reply(ms(3610), 1),
 		}, ms(3610)},
-		{"other commands do not count", []transcript.Entry{
-			connected(0, 1), reply(0, 1), cmd(0, 1, "LIST"), reply(ms(2000), 1),
+		{"transfers do not count", []transcript.Entry{
+			connected(0, 1), reply(0, 1), cmd(0, 1, "LIST"), reply(ms(2000), 1), cmd(ms(2000), 1, "retr test"), reply(ms(4000), 1),
 		}, 0},
+		{"other commands count", []transcript.Entry{
+			connected(0, 1), reply(0, 1), cmd(0, 1, "PORT 198,18,0,2,4,1"), reply(ms(2120), 1),
+		}, ms(2120)},
 		{"overlapping logins count once", []transcript.Entry{
 			cmd(0, 1, "PASS xxxxxxxx"), cmd(ms(500), 2, "PASS xxxxxxxx"),
 			reply(ms(3500), 1), reply(ms(4000), 2),
@@ -169,20 +172,23 @@ func TestTimeProblem(t *testing.T) {
 		name   string
 		sc     scenario
 		run    ProbeRun
+		load   float64
 		broken bool
 	}{
-		{"within 1.5 timeouts", scenario{}, run(2900, 3100*time.Millisecond, nil), false},
-		{"over 1.5 timeouts", scenario{}, run(3400, 3500*time.Millisecond, nil), true},
-		{"slow login counts", scenario{}, run(5900, 6000*time.Millisecond, login), false},
-		{"sampling gets 3 timeouts", scenario{sampling: true}, run(5900, 6000*time.Millisecond, nil), false},
-		{"slack for a stall", scenario{slack: 10 * time.Second}, run(12900, 13*time.Second, nil), false},
-		{"process far slower than its clock", scenario{}, run(2900, 8*time.Second, nil), true},
-		{"refused at once: duration_ms 0", scenario{}, run(0, 200*time.Millisecond, nil), false},
-		{"negative duration_ms", scenario{}, run(-5, time.Second, nil), true},
-		{"duration_ms longer than the process", scenario{}, run(2000, time.Second, nil), true},
+		{"within 1.5 timeouts", scenario{}, run(2900, 3100*time.Millisecond, nil), 1, false},
+		{"over 1.5 timeouts", scenario{}, run(3400, 3500*time.Millisecond, nil), 1, true},
+		{"slow login counts", scenario{}, run(5900, 6000*time.Millisecond, login), 1, false},
+		{"sampling gets 3 timeouts", scenario{sampling: true}, run(5900, 6000*time.Millisecond, nil), 1, false},
+		{"slack for a stall", scenario{slack: 10 * time.Second}, run(12900, 13*time.Second, nil), 1, false},
+		{"process far slower than its clock", scenario{}, run(2900, 8*time.Second, nil), 1, true},
+		{"slow start on a busy machine", scenario{}, run(2900, 8*time.Second, nil), 6, false},
+		{"busy machine, probe far over", scenario{}, run(6000, 8*time.Second, nil), 6, true},
+		{"refused at once: duration_ms 0", scenario{}, run(0, 200*time.Millisecond, nil), 1, false},
+		{"negative duration_ms", scenario{}, run(-5, time.Second, nil), 1, true},
+		{"duration_ms longer than the process", scenario{}, run(2000, time.Second, nil), 1, true},
 	}
 	for _, tt := range tests {
-		if got := timeProblem(tt.sc, tt.run); (got != "") != tt.broken {
+		if got := timeProblem(tt.sc, tt.run, tt.load); (got != "") != tt.broken {
 			t.Errorf("%s: got %q, want broken %v", tt.name, got, tt.broken)
 		}
 	}
