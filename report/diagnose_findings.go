@@ -13,7 +13,9 @@ import (
 // already there: one finding per code, its detail from the first sighting.
 func (d *diagnosis) add(code, detail string, hints, client []string, ports []int, lines ...int) *Finding {
 	if f, ok := d.found[code]; ok {
-		f.Lines = mergeInts(f.Lines, lines)
+		if len(f.Lines) < maxLines || code == CodePassivePartial {
+			f.Lines = mergeInts(f.Lines, lines)
+		}
 		f.Ports = mergeInts(f.Ports, ports)
 		return f
 	}
@@ -27,6 +29,11 @@ func (d *diagnosis) add(code, detail string, hints, client []string, ports []int
 	d.order = append(d.order, code)
 	return f
 }
+
+// maxLines is how many transcript lines a finding cites: the same fact
+// seen in every session says no more the eighth time than the fourth.
+// A partly blocked range cites every blocked port's attempt.
+const maxLines = 4
 
 func mergeInts(a, b []int) []int {
 	for _, n := range b {
