@@ -1,0 +1,100 @@
+package probe
+
+import (
+	"net"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"ftpdiag/report"
+)
+
+// blackhole is a loopback port that drops connection attempts, as a
+// firewall's DROP does, without a firewall: a listener that never accepts,
+// with a backlog of zero, filled up. Linux drops the SYNs that find its
+// accept queue full, so a dial there times out. Skips where that does not
+// hold.
+func blackhole(t *testing.T) int {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := syscall.Getsockname(fd)
+	port := sa.(*syscall.SockaddrInet4).Port
+	addr := "127.0.0.1:" + itoa(port)
+	for range 3 {
+		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
+			t.Cleanup(func() { c.Close() })
+		}
+	}
+	if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+		c.Close()
+		t.Skip("this kernel accepts connections beyond a full backlog; no blackhole without a firewall")
+	}
+	return port
+}
+
+// TestTimeBounds checks the contract's time bounds where a port drops
+// connection attempts: one thing broken, a verdict within 1.5 connection
+// timeouts; a range sampled with part of it dropped, within 3.
+func TestTimeBounds(t *testing.T) {
+	const timeout = 500 * time.Millisecond
+	cases := []struct {
+		name   string
+		script func(s *scripted, hole int)
+		target func(s *scripted, hole int) string
+		want   []string
+		bound  time.Duration
+	}{
+		{"control port dropped", func(*scripted, int) {},
+			func(_ *scripted, hole int) string { return "127.0.0.1:" + itoa(hole) },
+			[]string{report.CodeControlTimeout}, 3 * timeout / 2},
+		{"passive port dropped", func(s *scripted, hole int) {
+			s.handlers["PASV"] = func(c *fconn, _ string) { c.say(pasvTo(hole)) }
+			s.handlers["EPSV"] = func(c *fconn, _ string) { c.say("229 Entering Extended Passive Mode (|||" + itoa(hole) + "|)") }
+		}, (*scripted).target, []string{report.CodePassiveTimeout}, 3 * timeout / 2},
+		{"part of the range dropped", func(s *scripted, hole int) {
+			n := 0
+			s.handlers["PASV"] = func(c *fconn, _ string) {
+				if n++; n%2 == 0 {
+					c.say(pasvTo(hole))
+					return
+				}
+				c.passive("")
+			}
+		}, (*scripted).target, []string{report.CodePassivePartial}, 3 * timeout},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			hole := blackhole(t)
+			s := newScripted(t)
+			tc.script(s, hole)
+			o := quick()
+			o.Timeout, o.PassiveOnly = timeout, true
+			start := time.Now()
+			res := probeAddr(t, "ftp://"+tc.target(s, hole)+"/", o).Result(report.Tool{})
+			took := time.Since(start)
+			if got := codes(res.Findings); !slices.Equal(got, tc.want) {
+				t.Errorf("codes = %v, want %v\n%s", got, tc.want, render(res.Transcript))
+			}
+			if took > tc.bound {
+				t.Errorf("verdict after %s, more than %s (%.1f connection timeouts)", took, tc.bound, float64(tc.bound)/float64(timeout))
+			}
+		})
+	}
+}
+
+func (s *scripted) target(int) string { return s.addr() }
+
+func pasvTo(port int) string {
+	return "227 Entering Passive Mode (127,0,0,1," + itoa(port>>8) + "," + itoa(port&255) + ")."
+}
