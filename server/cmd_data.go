@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"strings"
 )
@@ -105,6 +104,6 @@ func (s *session) setActive(verb, arg string, parse func(string) (*net.TCPAddr, 
 	default:
 		s.dropData()
 		s.data = &dataPlan{active: addr}
-		s.reply(200, "%s command successful; next transfer connects to %s", verb, fmt.Sprint(addr))
+		s.reply(200, "%s command successful; next transfer connects to %s", verb, addr)
 	}
 }
