@@ -5,6 +5,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -105,9 +106,14 @@ func TestHostileServers(t *testing.T) {
 			s.handlers["USER"] = func(c *fconn, _ string) { c.say("530 Non-anonymous sessions must use encryption.") }
 		}, want: []string{report.CodeLoginTLSRequired}},
 		{name: "passive range blocked in part", script: func(s *scripted) {
+			var mu sync.Mutex
 			n := 0
 			s.handlers["PASV"] = func(c *fconn, _ string) {
-				if n++; n%3 != 0 {
+				mu.Lock()
+				n++
+				k := n
+				mu.Unlock()
+				if k%3 != 0 {
 					c.passive("")
 					return
 				}

@@ -19,6 +19,8 @@ type scripted struct {
 	greet    func(c *fconn) bool // false: the session ends here
 	handlers map[string]func(c *fconn, arg string)
 	listing  string
+	ready    chan struct{}
+	once     sync.Once
 }
 
 // fconn is one control connection of the scripted server.
@@ -64,8 +66,10 @@ func newScripted(t *testing.T) *scripted {
 		"QUIT": func(c *fconn, _ string) { c.say("221 Bye"); c.Close() },
 	}
 	var wg sync.WaitGroup
+	s.ready = make(chan struct{})
 	t.Cleanup(func() { ln.Close(); wg.Wait() })
 	go func() {
+		<-s.ready // the test has set the script
 		for {
 			conn, err := ln.Accept()
 			if err != nil {
@@ -81,7 +85,12 @@ func newScripted(t *testing.T) *scripted {
 	return s
 }
 
-func (s *scripted) addr() string { return s.ln.Addr().String() }
+// addr is where the server listens; asking for it means the script is
+// set, so the server starts answering.
+func (s *scripted) addr() string {
+	s.once.Do(func() { close(s.ready) })
+	return s.ln.Addr().String()
+}
 
 func (s *scripted) serve(conn net.Conn) {
 	defer conn.Close()

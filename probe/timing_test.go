@@ -3,6 +3,7 @@ package probe
 import (
 	"net"
 	"slices"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -63,9 +64,14 @@ func TestTimeBounds(t *testing.T) {
 			s.handlers["EPSV"] = func(c *fconn, _ string) { c.say("229 Entering Extended Passive Mode (|||" + itoa(hole) + "|)") }
 		}, (*scripted).target, []string{report.CodePassiveTimeout}, 3 * timeout / 2},
 		{"part of the range dropped", func(s *scripted, hole int) {
+			var mu sync.Mutex
 			n := 0
 			s.handlers["PASV"] = func(c *fconn, _ string) {
-				if n++; n%2 == 0 {
+				mu.Lock()
+				n++
+				k := n
+				mu.Unlock()
+				if k%2 == 0 {
 					c.say(pasvTo(hole))
 					return
 				}
