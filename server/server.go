@@ -248,7 +248,11 @@ func canBindPort20(want bool) (bool, string) {
 	if err == nil {
 		err = syscall.Bind(fd, &syscall.SockaddrInet4{Port: 20})
 	}
-	if err != nil {
+	// EADDRINUSE comes after the kernel's privilege check: port 20 is
+	// ours to use. (Sockets of earlier active connections in TIME_WAIT
+	// make a wildcard bind fail even with SO_REUSEADDR; each dial binds
+	// one address, and falls back to any port should that fail.)
+	if err != nil && !errors.Is(err, syscall.EADDRINUSE) {
 		return false, fmt.Sprintf("connections come from any port: cannot bind port 20 (%v)", err)
 	}
 	return true, "connections come from port 20"
