@@ -30,6 +30,16 @@ func dialCtl(t testing.TB, s *server.Server) *ctl {
 	return dialCtlFrom(t, s, nil)
 }
 
+// dialCtlAt connects to addr (a proxy in front of the server).
+func dialCtlAt(t testing.TB, addr string) *ctl {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, testTimeout)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	return newCtl(t, c)
+}
+
 // dialCtlFrom connects from a chosen local address (127.0.0.2 for a
 // "foreign" client); nil for any.
 func dialCtlFrom(t testing.TB, s *server.Server, local net.Addr) *ctl {
@@ -39,6 +49,12 @@ func dialCtlFrom(t testing.TB, s *server.Server, local net.Addr) *ctl {
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
+	return newCtl(t, c)
+}
+
+// newCtl wraps a fresh control connection and reads the greeting.
+func newCtl(t testing.TB, c net.Conn) *ctl {
+	t.Helper()
 	c.SetDeadline(time.Now().Add(testTimeout))
 	cc := &ctl{t: t, conn: c, tp: textproto.NewConn(c)}
 	t.Cleanup(func() { c.Close() })

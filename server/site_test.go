@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"strconv"
@@ -210,4 +211,55 @@ func TestSiteSweep1000(t *testing.T) {
 	if opened > time.Second {
 		t.Errorf("opening 1000 ports took %s, want under 1s", opened)
 	}
+}
+
+// TestSitePortcheckThroughALG: a proxy on the way rewrites PORT commands as
+// a router's FTP helper does; the spelled copy passes it untouched, and the
+// server reports the rewrite.
+func TestSitePortcheckThroughALG(t *testing.T) {
+	s := servertest.Start(t, server.Config{})
+	alg := startRewriter(t, s.Addr().String(), func(line string) string {
+		if strings.HasPrefix(line, "PORT ") {
+			return "PORT 127,0,0,1,195,80" // what a NAT helper would put: its own mapping
+		}
+		return line
+	})
+	c := dialCtlAt(t, alg).login()
+	c.do(200, "SITE PORTCHECK bch,a,a,b,hi,dc")
+	c.do(200, "PORT 127,0,0,1,78,32")
+	if got, want := c.do(200, "SITE PORTCHECK"), "PORTCHECK rewritten 127,0,0,1,78,32 127,0,0,1,195,80"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// startRewriter is a one-connection proxy that passes replies through and
+// rewrites each command line with rewrite.
+func startRewriter(t *testing.T, target string, rewrite func(string) string) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		client, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer client.Close()
+		srv, err := net.DialTimeout("tcp", target, testTimeout)
+		if err != nil {
+			return
+		}
+		defer srv.Close()
+		go io.Copy(client, srv)
+		r := bufio.NewReader(client)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			fmt.Fprintf(srv, "%s\r\n", rewrite(strings.TrimRight(line, "\r\n")))
+		}
+	}()
+	return ln.Addr().String()
 }
