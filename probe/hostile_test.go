@@ -1,6 +1,8 @@
 package probe
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net"
 	"slices"
@@ -192,5 +194,18 @@ func TestControlRefused(t *testing.T) {
 	}
 	if res.Verdict.ExitStatus() != 2 {
 		t.Errorf("exit status %d, want 2", res.Verdict.ExitStatus())
+	}
+}
+
+// TestDNSFailed resolves through a resolver whose DNS server refuses every
+// query, so the lookup fails without leaving the machine.
+func TestDNSFailed(t *testing.T) {
+	o := quick()
+	o.Resolver = &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
+		return nil, errors.New("no DNS server in this test")
+	}}
+	res := probeAddr(t, "ftp://ftp.example.invalid/", o).Result(report.Tool{})
+	if got := codes(res.Findings); !slices.Equal(got, []string{report.CodeDNSFailed}) {
+		t.Errorf("codes = %v, want [dns.failed]\n%s", got, render(res.Transcript))
 	}
 }

@@ -1,6 +1,9 @@
 package probe
 
-import "time"
+import (
+	"net"
+	"time"
+)
 
 // Defaults of the command line, as ../shared/DIAGNOSES.md states them.
 const (
@@ -47,6 +50,9 @@ type Options struct {
 	Sweep bool
 	// Status, when set, is told what the probe is waiting for.
 	Status func(string)
+	// Resolver looks host names up (default net.DefaultResolver); tests
+	// give one that never leaves the machine.
+	Resolver *net.Resolver
 }
 
 func (o Options) withDefaults() Options {
@@ -67,6 +73,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Status == nil {
 		o.Status = func(string) {}
+	}
+	if o.Resolver == nil {
+		o.Resolver = net.DefaultResolver
 	}
 	return o
 }

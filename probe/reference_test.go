@@ -101,3 +101,29 @@ func TestSweepFallsBack(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustPasvAddress follows a 227 address only when told to. The
+// server advertises 127.0.0.2, where nothing listens (it listens on
+// 127.0.0.1): ignored, the probe connects to 127.0.0.1 and works; trusted,
+// the connection to 127.0.0.2 is refused.
+func TestTrustPasvAddress(t *testing.T) {
+	cases := []struct {
+		name  string
+		trust bool
+		want  []string
+	}{
+		{"ignored", false, []string{report.CodePasvPrivate}},
+		{"trusted", true, []string{report.CodePasvPrivate, report.CodePassiveRefused}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := servertest.Start(t, server.Config{Faults: server.Faults{AdvertiseAddress: "127.0.0.2"}})
+			o := quick()
+			o.TrustPasvAddress, o.PassiveOnly = tc.trust, true
+			res := probeAddr(t, servertest.URL(s), o).Result(report.Tool{})
+			if got := codes(res.Findings); !slices.Equal(got, tc.want) {
+				t.Errorf("codes = %v, want %v\n%s", got, tc.want, render(res.Transcript))
+			}
+		})
+	}
+}

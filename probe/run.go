@@ -124,7 +124,7 @@ func (p *prober) resolve(ctx context.Context, sess *transcript.Session) bool {
 	ctx, cancel := context.WithTimeout(ctx, p.opts.Timeout)
 	defer cancel()
 	start := time.Now()
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", p.target.Host)
+	ips, err := p.opts.Resolver.LookupNetIP(ctx, "ip", p.target.Host)
 	ev := transcript.EventInfo{Op: transcript.OpResolve, Addr: p.target.Host, Dur: time.Since(start)}
 	if err != nil || len(ips) == 0 {
 		ev.Outcome = transcript.Failed

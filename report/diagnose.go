@@ -35,7 +35,9 @@ import (
 //	pasv.foreign-address        227 public address other than the connect event's
 //	data.passive.timeout        event data-connect, outcome timeout or unreachable
 //	data.passive.refused        event data-connect, outcome refused or reset
-//	data.passive.partial        events data-connect, some connected and some not
+//	data.passive.partial        events data-connect to one address, some connected and
+//	                            some not (another address that never answers, such as
+//	                            a trusted PASV address, is a timeout or refusal of its own)
 //	data.rejected               425/426 after LIST/NLST/MLSD/RETR when the data connection
 //	                            had opened (data-connect or data-accept connected), or
 //	                            in passive mode when no data event is there at all

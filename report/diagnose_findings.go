@@ -113,11 +113,19 @@ func (d *diagnosis) passiveDials() {
 			d.pasvPrivateFollowed(f)
 		}
 	}
-	if len(ok) > 0 {
-		d.passivePartial(ok, bad)
-		return
+	// A range is blocked in part when ports of one address answer and
+	// others of the same address do not; a second address that never
+	// answers (a trusted PASV address) is a failure of its own.
+	okHosts := map[string]bool{}
+	for _, f := range ok {
+		okHosts[dialHost(f.addr)] = true
 	}
+	var partial []*dataFact
 	for _, f := range bad {
+		if okHosts[dialHost(f.addr)] {
+			partial = append(partial, f)
+			continue
+		}
 		switch f.outcome {
 		case transcript.Refused, transcript.Reset:
 			d.passiveRefused(f)
@@ -125,6 +133,14 @@ func (d *diagnosis) passiveDials() {
 			d.passiveFailed(f)
 		}
 	}
+	if len(partial) > 0 {
+		d.passivePartial(ok, partial)
+	}
+}
+
+func dialHost(addr string) string {
+	ip, _, _ := hostPort(addr)
+	return ip.String()
 }
 
 // rangeText says which ports the server handed out: "3000-3024", "3003".
@@ -212,12 +228,12 @@ var pasvAddressHints = []string{
 }
 
 func (d *diagnosis) pasvPrivate(s *session, i int, ap netip.AddrPort) {
-	d.add(CodePasvPrivate, fmt.Sprintf("The server's passive reply names %s, a private address, while the control connection reached %s: the server is behind NAT without its public address configured. The probe connected to %s instead, as common clients do; older clients fail.", ap, s.ctrl, s.ctrl),
+	d.add(CodePasvPrivate, fmt.Sprintf("The server's passive reply names %s, a private address, while the control connection reached %s: the server is behind NAT without its public address configured. Common clients (FileZilla, curl 7.74 or later, lftp, and ftpdiag) connect to %s instead; clients that follow the reply fail.", ap, s.ctrl, s.ctrl),
 		pasvAddressHints, []string{"Use a client that ignores the PASV address (FileZilla, curl 7.74 or later, lftp) or EPSV."}, []int{int(ap.Port())}, i)
 }
 
 func (d *diagnosis) pasvForeign(s *session, i int, ap netip.AddrPort) {
-	d.add(CodePasvForeign, fmt.Sprintf("The server's passive reply names %s, a public address other than %s that the control connection reached. The probe did not dial it (--trust-pasv-address would).", ap, s.ctrl),
+	d.add(CodePasvForeign, fmt.Sprintf("The server's passive reply names %s, a public address other than %s that the control connection reached. Common clients connect to %s instead; only a client told to trust the reply (ftpdiag --trust-pasv-address) follows it.", ap, s.ctrl, s.ctrl),
 		append([]string{"If this address is right (a load balancer, a second interface), clients must be told to trust it; otherwise fix the advertised address."}, pasvAddressHints...),
 		[]string{"If you trust this server, let the client follow the PASV address (curl --ftp-skip-pasv-ip off; ftpdiag --trust-pasv-address)."}, []int{int(ap.Port())}, i)
 }
