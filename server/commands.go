@@ -33,7 +33,7 @@ func init() {
 		"FEAT": {Fn: (*session).cmdFEAT, Help: "FEAT"},
 		"OPTS": {Fn: (*session).cmdOPTS, NeedsArg: true, Help: "OPTS UTF8 ON"},
 		"HELP": {Fn: (*session).cmdHELP, Help: "HELP [command]"},
-		"STAT": {Fn: (*session).cmdSTAT, NeedsLogin: true, Help: "STAT [path]"},
+		"STAT": {Fn: (*session).cmdSTAT, NeedsLogin: true, DuringTransfer: true, Help: "STAT [path]"}, // RFC 959: status during a transfer
 		"TYPE": {Fn: (*session).cmdTYPE, NeedsLogin: true, NeedsArg: true, Help: "TYPE A|I"},
 		"MODE": {Fn: (*session).cmdMODE, NeedsLogin: true, NeedsArg: true, Help: "MODE S"},
 		"STRU": {Fn: (*session).cmdSTRU, NeedsLogin: true, NeedsArg: true, Help: "STRU F"},

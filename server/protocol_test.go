@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
@@ -221,4 +222,17 @@ func TestIPv6(t *testing.T) {
 	c.expect(226)
 	c.do(500, "EPRT |2|::2|20000|")
 	c.do(200, "EPRT |2|::1|20000|")
+}
+
+// TestSTATDuringTransfer: STAT answers while a transfer runs (RFC 959).
+func TestSTATDuringTransfer(t *testing.T) {
+	s := servertest.Start(t, server.Config{Faults: server.Faults{StallAfter: 100}, DataTimeout: 2 * time.Second})
+	c := dialCtl(t, s).login()
+	dc := c.epsv()
+	c.do(150, "RETR test")
+	if got := c.do(211, "STAT"); !strings.Contains(got, "A transfer is in progress") {
+		t.Errorf("STAT during a transfer: got %q", got)
+	}
+	dc.Close()
+	c.expect(426)
 }
