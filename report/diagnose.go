@@ -65,8 +65,8 @@ import (
 //
 // Replies are read by code; text is read only where the contract names it
 // (TLS demands, session reuse, SMTP greetings, the PORTCHECK/WHOAMI fields).
-// Root causes only: when the control connection or the login fails, only
-// those findings (and reply.slow) are returned; replies that merely echo a
+// Root causes only: when the control connection or the login fails (and
+// no session logged in), only those findings (and reply.slow) are returned; replies that merely echo a
 // failed data connection (425 after a timeout, 426 after a stall) are not
 // findings of their own.
 func Diagnose(entries []transcript.Entry) []Finding {

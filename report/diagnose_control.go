@@ -55,7 +55,11 @@ func (d *diagnosis) notFTP(i int, what string) {
 }
 
 func (d *diagnosis) busy(i int, e transcript.Entry) {
-	d.add(CodeControlBusy, fmt.Sprintf("The server refused the session at the greeting: %q.", firstLine(e.Text)),
+	detail := fmt.Sprintf("The server refused the session at the greeting: %q.", firstLine(e.Text))
+	if d.loggedIn {
+		detail = fmt.Sprintf("The server refused one connection while another from the same client was logged in: %q. Clients that open several connections at once (FileZilla opens up to three) fail at random.", firstLine(e.Text))
+	}
+	d.add(CodeControlBusy, detail,
 		[]string{"Raise the server's connection limits (vsftpd max_clients/max_per_ip, pure-ftpd -c/-C) or start the service it says is down."},
 		[]string{"Close other sessions to this server (clients open several), then try again later."}, nil, i)
 }

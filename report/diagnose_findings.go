@@ -65,15 +65,17 @@ func (d *diagnosis) findings() []Finding {
 			[]string{"If this is reverse DNS on the server, turn it off (pure-ftpd -H, vsftpd reverse_lookup_enable=NO, ProFTPD UseReverseDNS off).",
 				"Deliberate login delays (pure-ftpd) are normal; nothing to do unless users complain."}, nil, nil, d.slowLine)
 	}
+	// A session that logged in tested what comes after: a refusal of one
+	// connection among several (a per-address limit) blocks nothing.
 	blocked := false
 	for code := range d.found {
-		blocked = blocked || gate[code]
+		blocked = blocked || gate[code] && !d.loggedIn
 	}
 	if _, ok := d.found[CodeLoginTLSRequired]; ok {
 		delete(d.found, CodeLoginRejected)
 	}
 	for code := range d.found {
-		if gate[code] && !strings.HasPrefix(code, "login.") {
+		if gate[code] && !strings.HasPrefix(code, "login.") && !d.loggedIn {
 			// No FTP server answered: a login refusal is an echo of that.
 			delete(d.found, CodeLoginRejected)
 			delete(d.found, CodeLoginTLSRequired)

@@ -84,6 +84,8 @@ func protocolName(text string) string {
 
 func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
 	switch {
+	case e.Code == 230:
+		d.loggedIn = true
 	case e.Code < 400:
 		return
 	case e.Code == 534 || tlsText(e.Text):

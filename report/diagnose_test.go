@@ -32,6 +32,7 @@ func TestDiagnoseGolden(t *testing.T) {
 		"control-not-ftp-smtp":         {CodeControlNotFTP},
 		"control-not-ftp-too-long":     {CodeControlNotFTP},
 		"control-busy":                 {CodeControlBusy},
+		"control-busy-per-address":     {CodeControlBusy},
 		"control-closed":               {CodeControlClosed},
 		"login-rejected":               {CodeLoginRejected, CodeReplySlow},
 		"login-tls-required":           {CodeLoginTLSRequired},

@@ -59,6 +59,7 @@ type diagnosis struct {
 	eprtBad  *Finding
 	portBad  bool // some PORT was refused
 	anyPort  bool // some PORT was accepted
+	loggedIn bool // some session logged in
 	slowest  time.Duration
 	slowLine int
 	slowWhat string
