@@ -47,13 +47,13 @@ func spell(s string) string {
 	}, s)
 }
 
-// portcheckArm is a step only in name: arming needs the PORT argument, so
-// PORT+LIST arms it; this step says whether it will.
+// portcheckArm decides whether PORT+LIST arms SITE PORTCHECK first (arming
+// needs the PORT argument); its result shows in PORT+LIST's check.
 func (r *sessRun) portcheckArm() result {
 	if !r.p.ext("PORTCHECK") || r.c.local.Addr().Is6() {
 		return result{status: report.NotChecked, detail: "the server does not offer SITE PORTCHECK"}
 	}
-	r.portSent = "armed"
+	r.portcheck = true
 	return result{}
 }
 
@@ -83,7 +83,7 @@ func (r *sessRun) activeList(verb string, arg func(netip.AddrPort) string) resul
 	}
 	defer ln.Close()
 	a := arg(netip.MustParseAddrPort(ln.Addr().String()))
-	armed := r.portSent == "armed" && verb == "PORT"
+	armed := r.portcheck && verb == "PORT"
 	if armed {
 		if code, _, ok := r.c.cmd("SITE PORTCHECK %s", spell(a)); !ok || code != 200 {
 			armed = false

@@ -18,9 +18,9 @@ type sessRun struct {
 	c      *ctrl
 	client *typical // the typical client's session only
 
-	file     string // the file to download
-	passive  string // PASV, or EPSV when PASV is refused
-	portSent string // the PORT argument that SITE PORTCHECK was armed with
+	file      string // the file to download
+	passive   string // PASV, or EPSV when PASV is refused
+	portcheck bool   // SITE PORTCHECK is offered: arm it before PORT
 }
 
 // result is what a step says about itself; stop ends the session's
