@@ -135,7 +135,12 @@ func (r *sessRun) activeTransfer(ln net.Listener) result {
 	}
 	if first.err != nil || first.code >= 400 {
 		ln.Close()
-		<-got
+		if a := <-got; a.conn != nil {
+			// It connected, then refused: the connection belongs in the
+			// transcript, or the refusal would read as no callback.
+			r.sess.Event(transcript.EventInfo{Op: transcript.OpDataAccept, Addr: a.conn.RemoteAddr().String(), Outcome: transcript.Connected, Dur: a.dur}, "")
+			a.conn.Close()
+		}
 		if first.err != nil {
 			r.c.fail(first.err, r.c.awaited())
 			return result{status: report.Fail, detail: "no reply to LIST", stop: true}
