@@ -43,3 +43,29 @@ func BenchmarkHealthy(b *testing.B) {
 func BenchmarkPassiveRefused(b *testing.B) {
 	benchProbe(b, server.Faults{AdvertisePortOffset: -2000}, []string{report.CodePassiveRefused})
 }
+
+// BenchmarkSweep1000 sweeps a 1000-port passive range of the reference
+// server on loopback (all open: dropped ports need the lab's firewall) and
+// reports the median time of the sweep step alone.
+func BenchmarkSweep1000(b *testing.B) {
+	lo := 40000 + int(time.Now().UnixNano()%20)*500 // a range few tests use; busy ports are skipped
+	s := servertest.Start(b, server.Config{PasvMin: lo, PasvMax: lo + 999})
+	target, err := ParseTarget(servertest.URL(s))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var times []time.Duration
+	for b.Loop() {
+		// The server ends a sweep shortly after its control connection;
+		// one sweep at a time. The figure is the sweep step's own time.
+		time.Sleep(300 * time.Millisecond)
+		out := Run(context.Background(), target, Options{Sweep: true, PassiveOnly: true})
+		i := slices.IndexFunc(out.Checks, func(c report.Check) bool { return c.Name == "SITE SWEEP" })
+		if i < 0 || out.Checks[i].Status != report.Pass {
+			b.Fatalf("sweep check: %+v", out.Checks)
+		}
+		times = append(times, time.Duration(out.Checks[i].DurationMs)*time.Millisecond)
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Milliseconds()), "sweep-median-ms")
+}
