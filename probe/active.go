@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"time"
 
 	"ftpdiag/report"
 	"ftpdiag/transcript"
@@ -134,8 +135,8 @@ func (r *sessRun) activeTransfer(ln net.Listener) result {
 		first = &rep
 	}
 	if first.err != nil || first.code >= 400 {
-		ln.Close()
-		if a := <-got; a.conn != nil {
+		a := r.lateAccept(ln, got)
+		if a.conn != nil {
 			// It connected, then refused: the connection belongs in the
 			// transcript, or the refusal would read as no callback.
 			r.sess.Event(transcript.EventInfo{Op: transcript.OpDataAccept, Addr: a.conn.RemoteAddr().String(), Outcome: transcript.Connected, Dur: a.dur}, "")
@@ -148,6 +149,24 @@ func (r *sessRun) activeTransfer(ln net.Listener) result {
 		return result{status: report.Fail, detail: "the server answered " + firstLine(first.text)}
 	}
 	return r.accepted(<-got, replies, first)
+}
+
+// lateAcceptWait is how long a refusal may have overtaken the server's
+// connection inside the probe: both were sent in order, but are read by
+// two goroutines. Far longer than a scheduler's delay, far below a timeout.
+const lateAcceptWait = 100 * time.Millisecond
+
+// lateAccept gives a connection the server made before refusing the
+// transfer the chance to show, then closes the listener.
+func (r *sessRun) lateAccept(ln net.Listener, got <-chan accepted) accepted {
+	select {
+	case a := <-got:
+		ln.Close()
+		return a
+	case <-time.After(lateAcceptWait):
+	}
+	ln.Close()
+	return <-got
 }
 
 // accepted goes on once the server's connection arrived or did not.

@@ -48,7 +48,9 @@ import (
 //	epsv.unsupported            5xx after EPSV
 //	active.port-refused         4xx/5xx after PORT, or after EPRT when no PORT succeeded
 //	active.no-callback          after an accepted PORT/EPRT: event data-accept, outcome
-//	                            timeout, or a 425 with no data-accept event
+//	                            timeout, or a 425/426 with no data-accept connected event
+//	                            before the next command (one after the 425 makes it
+//	                            data.rejected: replies and connections are read side by side)
 //	active.client-nat           "200 ADDR PORT" after SITE WHOAMI naming another address
 //	                            than the connect event's local address
 //	active.alg-rewrite          "200 PORTCHECK rewritten SENT RECEIVED" after SITE PORTCHECK

@@ -56,6 +56,14 @@ var gate = map[string]bool{
 // findings settles what needed the whole transcript, then keeps root
 // causes only, in the catalogue's order.
 func (d *diagnosis) findings() []Finding {
+	ids := make([]int, 0, len(d.sessions))
+	for id := range d.sessions {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		d.settleRefusal(d.sessions[id])
+	}
 	d.passiveDials()
 	if d.eprtBad != nil && d.anyPort && !d.portBad {
 		delete(d.found, CodePortRefused) // EPRT unknown, PORT works: nothing to fix

@@ -158,7 +158,7 @@ func (d *diagnosis) transferReply(s *session, i int, e transcript.Entry) {
 	active := s.mode == "PORT" || s.mode == "EPRT"
 	switch {
 	case s.data == nil && active && s.modeOK:
-		d.noCallback(s, i, nil)
+		s.refusedAt, s.refusedI = &e, i
 	case s.data == nil && !active:
 		d.dataRejected(s, i, e)
 	case s.data != nil && s.data.outcome == transcript.Connected && s.data.closed != transcript.Stalled &&

@@ -54,6 +54,8 @@ func TestDiagnoseGolden(t *testing.T) {
 		"active-port-refused":          {CodePortRefused},
 		"active-eprt-only-refused":     {},
 		"active-no-callback":           {CodeNoCallback},
+		"active-no-callback-425":       {CodeNoCallback},
+		"data-rejected-active":         {CodeDataRejected},
 		"active-client-nat":            {CodeClientNAT},
 		"active-alg-rewrite":           {CodeALGRewrite},
 		"transfer-stalled":             {CodeTransferStalled},

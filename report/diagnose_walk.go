@@ -33,6 +33,12 @@ type session struct {
 	sizes        map[string]int64
 	announced    int64 // from the 150 reply to RETR, -1 when not said
 	portAccepted bool
+	// refusedAt is a 425/426 in active mode with no connection seen yet:
+	// the server's connection may still show up in the lines after it (the
+	// probe reads replies and connections side by side), so it is judged
+	// at the next command or at the end.
+	refusedAt *transcript.Entry
+	refusedI  int
 }
 
 // dataFact is one data connection attempt seen in the transcript.
@@ -96,6 +102,7 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 }
 
 func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
+	d.settleRefusal(s)
 	verb, arg, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
 	s.verb, s.arg = strings.ToUpper(verb), strings.TrimSpace(arg)
 	if s.verb == "SITE" {
@@ -209,6 +216,10 @@ func (d *diagnosis) dataOpen(s *session, i int, ev *transcript.EventInfo) {
 		if ev.Outcome == transcript.Timeout && s.modeOK {
 			d.noCallback(s, i, ev)
 		}
+		if ev.Outcome == transcript.Connected && s.refusedAt != nil {
+			d.dataRejected(s, s.refusedI, *s.refusedAt)
+			s.refusedAt = nil
+		}
 		return
 	}
 	f.private = s.pasvAddr.IsValid() && ip == s.pasvAddr.Addr() && Private(ip)
@@ -234,5 +245,13 @@ func (d *diagnosis) dataClose(s *session, i int, ev *transcript.EventInfo) {
 		if ok && want != ev.Bytes {
 			d.sizeMismatch(s, i, ev.Bytes, want)
 		}
+	}
+}
+
+// settleRefusal judges an active-mode refusal that no connection followed.
+func (d *diagnosis) settleRefusal(s *session) {
+	if s.refusedAt != nil {
+		d.noCallback(s, s.refusedI, nil)
+		s.refusedAt = nil
 	}
 }
