@@ -59,8 +59,13 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 		return probe.Target{}, opts, err
 	}
 	if c.NArg() != 1 {
-		return probe.Target{}, opts, usageErrorf("probe needs exactly one URL, got %d arguments", c.NArg()).
-			withHint("ftpdiag probe ftp://user@host:21/")
+		err := usageErrorf("probe needs exactly one URL, got %d arguments", c.NArg())
+		for _, a := range c.Args().Tail() {
+			if strings.HasPrefix(a, "-") {
+				return probe.Target{}, opts, err.withHint("flags go before the URL: ftpdiag probe %s URL", a)
+			}
+		}
+		return probe.Target{}, opts, err.withHint("ftpdiag probe ftp://user@host:21/")
 	}
 	t, err := probe.ParseTarget(c.Args().First())
 	if err != nil {

@@ -20,6 +20,7 @@ func TestProbeBadUsage(t *testing.T) {
 		wantErr string
 	}{
 		{"no URL", []string{"probe"}, "exactly one URL"},
+		{"flag after the URL", []string{"probe", "ftp://127.0.0.1/", "--format", "json"}, "exactly one URL, got 3"},
 		{"empty host", []string{"probe", "ftp://"}, "no host"},
 		{"other scheme", []string{"probe", "http://x"}, `scheme "http" is not ftp`},
 		{"port out of range", []string{"probe", "ftp://host:99999"}, `port "99999"`},

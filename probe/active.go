@@ -51,8 +51,11 @@ func spell(s string) string {
 // portcheckArm decides whether PORT+LIST arms SITE PORTCHECK first (arming
 // needs the PORT argument); its result shows in PORT+LIST's check.
 func (r *sessRun) portcheckArm() result {
-	if !r.p.ext("PORTCHECK") || r.c.local.Addr().Is6() {
+	switch {
+	case !r.p.ext("PORTCHECK"):
 		return result{status: report.NotChecked, detail: "the server does not offer SITE PORTCHECK"}
+	case r.c.local.Addr().Is6():
+		return result{status: report.NotChecked, detail: "PORT speaks IPv4 only, and routers rewrite it only there"}
 	}
 	r.portcheck = true
 	return result{}

@@ -95,7 +95,10 @@ func (r *sessRun) epsvList() result {
 		res.stop = res.stop && r.passive == "EPSV" // PASV still works
 		return res
 	}
-	_, res = r.transferCmd(dc, r.listCmd())
+	t, res := r.transferCmd(dc, r.listCmd())
+	if res.status == report.Pass && r.file == "" {
+		r.file = r.pickFile(t.head) // PASV could not list (IPv6, or refused)
+	}
 	return res
 }
 
