@@ -56,6 +56,21 @@ var gate = map[string]bool{
 // findings settles what needed the whole transcript, then keeps root
 // causes only, in the catalogue's order.
 func (d *diagnosis) findings() []Finding {
+	d.settle()
+	blocked := d.dropEchoes()
+	out := []Finding{}
+	for _, c := range Catalogue {
+		f, ok := d.found[c.Code]
+		if !ok || blocked && !gate[c.Code] && c.Code != CodeReplySlow {
+			continue
+		}
+		out = append(out, *f)
+	}
+	return out
+}
+
+// settle makes the findings that needed the whole transcript.
+func (d *diagnosis) settle() {
 	ids := make([]int, 0, len(d.sessions))
 	for id := range d.sessions {
 		ids = append(ids, id)
@@ -73,8 +88,13 @@ func (d *diagnosis) findings() []Finding {
 			[]string{"If this is reverse DNS on the server, turn it off (pure-ftpd -H, vsftpd reverse_lookup_enable=NO, ProFTPD UseReverseDNS off).",
 				"Deliberate login delays (pure-ftpd) are normal; nothing to do unless users complain."}, nil, nil, d.slowLine)
 	}
-	// A session that logged in tested what comes after: a refusal of one
-	// connection among several (a per-address limit) blocks nothing.
+}
+
+// dropEchoes removes findings another one explains, and tells whether a
+// gate failure blocked everything downstream. A session that logged in
+// tested what comes after: a refusal of one connection among several (a
+// per-address limit) blocks nothing.
+func (d *diagnosis) dropEchoes() bool {
 	blocked := false
 	for code := range d.found {
 		blocked = blocked || gate[code] && !d.loggedIn
@@ -93,15 +113,7 @@ func (d *diagnosis) findings() []Finding {
 		delete(d.found, CodePassiveTimeout)
 		delete(d.found, CodePassiveRefused)
 	}
-	out := []Finding{}
-	for _, c := range Catalogue {
-		f, ok := d.found[c.Code]
-		if !ok || blocked && !gate[c.Code] && c.Code != CodeReplySlow {
-			continue
-		}
-		out = append(out, *f)
-	}
-	return out
+	return blocked
 }
 
 // passiveDials turns every passive data-connect into the one finding that
