@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"path"
 	"sync"
 	"time"
 
@@ -26,6 +27,7 @@ type typical struct {
 	conn    *ftp.ServerConn
 	ctrl    net.Conn
 	entries []*ftp.Entry
+	dir     string // the directory listed
 	mu      sync.Mutex
 }
 
@@ -47,17 +49,18 @@ func (r *sessRun) clientLogin() result {
 }
 
 func (r *sessRun) clientList() result {
-	path := r.p.target.Path
-	if path == "" || path == "/" {
+	dir := r.p.target.Path
+	if dir == "" || dir == "/" {
 		// The login directory, as a client shows first; "/" may be
 		// elsewhere on a server without chroot.
 		cwd, err := r.client.conn.CurrentDir()
 		if err != nil {
 			return result{status: report.Fail, detail: "PWD: " + clientErr(err)}
 		}
-		path = cwd
+		dir = cwd
 	}
-	entries, err := r.client.conn.List(path)
+	entries, err := r.client.conn.List(dir)
+	r.client.dir = dir
 	if err != nil {
 		return result{status: report.Fail, detail: "a standard client cannot list: " + clientErr(err), stop: true}
 	}
@@ -69,7 +72,7 @@ func (r *sessRun) clientRetr() result {
 	name := r.p.opts.File
 	for _, e := range r.client.entries {
 		if name == "" && e.Type == ftp.EntryTypeFile {
-			name = e.Name
+			name = path.Join(r.client.dir, e.Name)
 		}
 	}
 	if name == "" {
