@@ -186,9 +186,13 @@ func (d *diagnosis) firewallHints() []string {
 	if lo == 0 {
 		return []string{"Open the server's passive port range (vsftpd pasv_min_port/pasv_max_port, pure-ftpd -p) for inbound TCP on every firewall in front of it, and forward it on the router."}
 	}
+	nft, ipt := fmt.Sprintf("%d-%d", lo, hi), fmt.Sprintf("%d:%d", lo, hi)
+	if lo == hi {
+		nft, ipt = fmt.Sprint(lo), fmt.Sprint(lo)
+	}
 	return []string{
-		fmt.Sprintf("Allow inbound TCP %d-%d on the server's firewall: nft add rule inet filter input tcp dport %d-%d accept (or iptables -A INPUT -p tcp --dport %d:%d -j ACCEPT).", lo, hi, lo, hi, lo, hi),
-		fmt.Sprintf("If the server is behind a router or cloud security group, forward/allow TCP %d-%d to it as well, and make the FTP server's passive range match exactly.", lo, hi),
+		fmt.Sprintf("Allow inbound TCP %s on the server's firewall: nft add rule inet filter input tcp dport %s accept (or iptables -A INPUT -p tcp --dport %s -j ACCEPT).", nft, nft, ipt),
+		fmt.Sprintf("If the server is behind a router or cloud security group, forward/allow TCP %s to it as well, and make the FTP server's passive range match exactly.", nft),
 	}
 }
 
