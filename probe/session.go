@@ -113,9 +113,11 @@ func (r *sessRun) connect() result {
 		return result{status: report.Fail, detail: "no control connection to " + r.p.addr(), stop: true}
 	}
 	r.c = c
-	r.p.mu.Lock()
-	r.p.network.LocalAddr = c.local.String()
-	r.p.mu.Unlock()
+	if r.idx == 0 { // the session SITE WHOAMI asks about
+		r.p.mu.Lock()
+		r.p.network.LocalAddr = c.local.String()
+		r.p.mu.Unlock()
+	}
 	return result{status: report.Pass, detail: "connected to " + r.p.addr() + " from " + c.local.String()}
 }
 
