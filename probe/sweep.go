@@ -46,6 +46,13 @@ func (r *sessRun) sweep() result {
 		return result{status: report.Warn, detail: "SITE SWEEP: " + firstLine(text)}
 	}
 	res := r.sweepDial(sp)
+	if len(sp.busy) > 0 {
+		busy := make([]int, 0, len(sp.busy))
+		for p := range sp.busy {
+			busy = append(busy, p)
+		}
+		res.detail += "; " + ranges(busy) + " busy on the server (not tested)"
+	}
 	r.sess.Note("sweep: " + res.detail)
 	return res
 }
