@@ -27,6 +27,8 @@ type ServerOptions struct {
 	// PasvAddress is the address advertised in 227 replies; "" lets the
 	// server advertise the address it holds (its private one behind NAT).
 	PasvAddress string
+	// PasvPorts replaces the passive range ("3000-3999"); reference server only.
+	PasvPorts string
 }
 
 // URL is the probe's and curl's target: the server's public address.
@@ -38,9 +40,13 @@ func URL() string {
 // namespace and waits until it listens.
 func (n *Net) StartReference(t testing.TB, bin string, opt ServerOptions) *Proc {
 	t.Helper()
+	ports := PasvRange
+	if opt.PasvPorts != "" {
+		ports = opt.PasvPorts
+	}
 	args := []string{"serve",
 		"--listen", fmt.Sprintf("%s:%d", n.ServerAddr(), FTPPort),
-		"--pasv-ports", PasvRange,
+		"--pasv-ports", ports,
 		"--user", User + ":" + Password,
 	}
 	if opt.PasvAddress != "" {
