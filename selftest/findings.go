@@ -45,14 +45,18 @@ func (o *Outcome) localFindings() []report.Finding {
 }
 
 func inUse(c PortCheck) report.Finding {
-	return report.Finding{
+	f := report.Finding{
 		Code: CodePortInUse, Severity: report.Info,
 		Title:  fmt.Sprintf("Port %d is taken by another program", c.Port),
 		Detail: fmt.Sprintf("Port %d (%s) %s; the self-test used another port.", c.Port, c.Purpose, why(c)),
-		Hints: []string{fmt.Sprintf("If another FTP server runs here, probe it directly: ftpdiag probe ftp://USER@localhost:%d/", c.Port),
-			"Otherwise stop the program that holds the port before running ftpdiag serve on it."},
-		Ports: []int{c.Port},
+		Hints:  []string{"Stop the program that holds the port before running ftpdiag serve on it."},
+		Ports:  []int{c.Port},
 	}
+	if c.Port == ControlPort {
+		f.Hints = append([]string{"If it is another FTP server, probe that one directly:",
+			"    ftpdiag probe ftp://USER@localhost:21/"}, f.Hints...)
+	}
+	return f
 }
 
 func passiveInUse(cs []PortCheck) []int {

@@ -42,9 +42,21 @@ func CheckBind(ports []int, purpose func(int) string) []PortCheck {
 	out := make([]PortCheck, 0, len(ports))
 	for _, p := range ports {
 		pc := PortCheck{Port: p, Purpose: purpose(p), Status: BindOK}
-		ln, err := net.Listen("tcp", ":"+strconv.Itoa(p))
-		if err == nil {
-			ln.Close()
+		var err error
+		if pc.Purpose == "active data source" {
+			err = bindSource(p)
+			// Sockets of earlier active connections from this port linger
+			// in TIME_WAIT and make a wildcard bind fail even with
+			// SO_REUSEADDR; each real dial binds one address and succeeds.
+			// What matters is that the privilege check passed.
+			if errors.Is(err, syscall.EADDRINUSE) {
+				err = nil
+			}
+		} else {
+			var ln net.Listener
+			if ln, err = net.Listen("tcp", ":"+strconv.Itoa(p)); err == nil {
+				ln.Close()
+			}
 		}
 		switch {
 		case err == nil:
@@ -59,6 +71,23 @@ func CheckBind(ports []int, purpose func(int) string) []PortCheck {
 		out = append(out, pc)
 	}
 	return out
+}
+
+// bindSource binds port as the source of an outgoing connection, with
+// SO_REUSEADDR as FTP servers do, without listening on it.
+func bindSource(port int) error {
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("socket: %w", err)
+	}
+	defer syscall.Close(fd)
+	if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1); err != nil {
+		return fmt.Errorf("setsockopt: %w", err)
+	}
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Port: port}); err != nil {
+		return fmt.Errorf("bind port %d: %w", port, err)
+	}
+	return nil
 }
 
 // Holder names the process listening on TCP port, from /proc/net/tcp{,6} and
