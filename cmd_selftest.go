@@ -73,9 +73,10 @@ func machineChecks(o *selftest.Outcome) []report.Check {
 	if len(pl.Notes) > 0 {
 		cs[0].Status, cs[0].Detail = report.Warn, cs[0].Detail+"; "+strings.Join(pl.Notes, "; ")
 	}
+	// FwSource names the tool read, or says why none could be read.
 	fw := report.Check{Name: "local firewall", Status: report.Pass, Detail: o.FwSource + ": nothing drops or rejects these ports"}
 	switch {
-	case !strings.HasPrefix(o.FwSource, "nftables") && !strings.HasPrefix(o.FwSource, "iptables"):
+	case o.FwSource != "nftables" && o.FwSource != "iptables":
 		fw.Status, fw.Detail = report.NotChecked, o.FwSource
 	case len(o.Firewall) > 0:
 		fw.Status, fw.Detail = report.Fail, fmt.Sprintf("%s: %d rule(s) block FTP ports", o.FwSource, len(o.Firewall))
