@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"ftpdiag/internal/golden"
 	"ftpdiag/report"
 )
 
@@ -64,19 +65,7 @@ var explainCases = []struct {
 
 func explainGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(logs, name)
-	if explainUpdate() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestExplain -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\ngot:\n%s\nwant:\n%s", name, got, want)
-	}
+	golden.Check(t, filepath.Join(logs, name), got, explainUpdate())
 }
 
 // TestExplainSamples runs every sample through the whole command, checks

@@ -2,37 +2,16 @@ package lab
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"ftpdiag/internal/golden"
 	"ftpdiag/report"
 	"ftpdiag/transcript"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares got with testdata/NAME, or rewrites it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run with -update to accept):\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
-}
 
 func TestRulesets(t *testing.T) {
 	tests := []struct {
@@ -46,7 +25,9 @@ func TestRulesets(t *testing.T) {
 		{"client-firewall.nft", ClientRuleset([]string{`iifname != "lo" ct state new drop`})},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { golden(t, filepath.Join("rulesets", tt.name), tt.got) })
+		t.Run(tt.name, func(t *testing.T) {
+			golden.Check(t, filepath.Join("testdata", "rulesets", tt.name), []byte(tt.got), *update)
+		})
 	}
 }
 
@@ -157,7 +138,7 @@ func TestSideBySideTable(t *testing.T) {
 			curl:  []CurlRun{{Got: "listing", Elapsed: 40 * time.Millisecond}, {Active: true, Exit: 30, Error: "curl: (30) a|b", Elapsed: time.Second}},
 			probe: ProbeRun{Elapsed: 300 * time.Millisecond, Result: report.Result{Verdict: report.OK}}},
 	}
-	golden(t, "side-by-side.md", sideBySide(rs))
+	golden.Check(t, filepath.Join("testdata", "side-by-side.md"), []byte(sideBySide(rs)), *update)
 }
 
 func TestTimeProblem(t *testing.T) {

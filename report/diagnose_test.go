@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"ftpdiag/internal/golden"
 	"ftpdiag/transcript"
 )
 
@@ -84,7 +84,7 @@ func TestDiagnoseGolden(t *testing.T) {
 				t.Errorf("codes = %v, want %v", gc, codes)
 			}
 			checkLines(t, got, path)
-			golden(t, strings.TrimSuffix(path, ".json")+".findings.json", got)
+			goldenJSON(t, strings.TrimSuffix(path, ".json")+".findings.json", got)
 		})
 	}
 	if seen != len(want) {
@@ -155,24 +155,12 @@ func checkLines(t *testing.T, fs []Finding, path string) {
 	}
 }
 
-func golden(t *testing.T, path string, v any) {
+// goldenJSON compares v, as indented JSON, with the file at path.
+func goldenJSON(t *testing.T, path string, v any) {
 	t.Helper()
 	got, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n got: %s\nwant: %s", path, got, want)
-	}
+	golden.Check(t, path, append(got, '\n'), *update)
 }

@@ -4,36 +4,18 @@ import (
 	"bytes"
 	"flag"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"ftpdiag/internal/golden"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 func TestSummaryGolden(t *testing.T) {
 	tests := []struct {
@@ -54,7 +36,7 @@ func TestSummaryGolden(t *testing.T) {
 			defer s.Close()
 			var b bytes.Buffer
 			s.WriteSummary(&b)
-			golden(t, tt.name, b.Bytes())
+			golden.Check(t, filepath.Join("testdata", tt.name), b.Bytes(), *update)
 		})
 	}
 }
@@ -99,5 +81,5 @@ func TestTranscriptGolden(t *testing.T) {
 	if strings.Contains(got, servertest.Password) {
 		t.Fatalf("password in transcript")
 	}
-	golden(t, "transcript-session.golden", []byte(got))
+	golden.Check(t, filepath.Join("testdata", "transcript-session.golden"), []byte(got), *update)
 }

@@ -7,12 +7,13 @@ import (
 	"flag"
 	"net"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"ftpdiag/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -50,23 +51,6 @@ func sample() *Log {
 	return l
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\ngot:\n%s\nwant:\n%s", name, got, want)
-	}
-}
-
 func TestRenderGolden(t *testing.T) {
 	cases := []struct {
 		name string
@@ -82,7 +66,7 @@ func TestRenderGolden(t *testing.T) {
 			if err := Render(&b, sample().Entries(), tc.opt); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tc.name, b.Bytes())
+			golden.Check(t, filepath.Join("testdata", tc.name), b.Bytes(), *update)
 		})
 	}
 }
@@ -93,7 +77,7 @@ func TestJSONGoldenAndRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "sample.json", append(got, '\n'))
+	golden.Check(t, filepath.Join("testdata", "sample.json"), append(got, '\n'), *update)
 
 	var back []Entry
 	if err := json.Unmarshal(got, &back); err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"ftpdiag/internal/golden"
 	"ftpdiag/transcript"
 )
 
@@ -73,25 +74,8 @@ func TestGoldenTranscripts(t *testing.T) {
 			if err := transcript.Render(&b, l.Entries, opt); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, strings.TrimSuffix(name, filepath.Ext(name))+".transcript", b.Bytes())
+			golden.Check(t, filepath.Join(logsDir, strings.TrimSuffix(name, filepath.Ext(name))+".transcript"), b.Bytes(), *update)
 		})
-	}
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join(logsDir, name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\ngot:\n%s\nwant:\n%s", name, got, want)
 	}
 }
 
