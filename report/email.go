@@ -111,29 +111,17 @@ func emailFindings(b *strings.Builder, fs []Finding, v Verdict) {
 		if len(f.Ports) > 0 {
 			writeLines(b, wrapWords("Ports: "+joinPorts(f.Ports), EmailWidth, "   ", "   "))
 		}
-		emailHints(b, "For the server's administrator:", f.Hints)
-		emailHints(b, "For the client's user:", f.ClientHints)
+		for _, a := range audiences(f) {
+			writeHints(b, a, EmailWidth, emailVerbatim)
+		}
 		b.WriteString("\n")
 	}
 }
 
-func emailHints(b *strings.Builder, heading string, hints []string) {
-	if len(hints) == 0 {
-		return
-	}
-	b.WriteString("   " + heading + "\n")
-	for _, h := range hints {
-		for i, line := range hintLines(h) {
-			switch {
-			case isVerbatim(line):
-				writeLines(b, foldLine("       "+strings.TrimLeft(line, " \t"), EmailWidth, "         "))
-			case i == 0:
-				writeLines(b, wrapWords(line, EmailWidth, "   - ", "     "))
-			default:
-				writeLines(b, wrapWords(line, EmailWidth, "     ", "     "))
-			}
-		}
-	}
+// emailVerbatim folds a hint's command or rule at EmailWidth: mail
+// programs break long lines themselves, and less predictably.
+func emailVerbatim(line string) []string {
+	return foldLine("       "+strings.TrimLeft(line, " \t"), EmailWidth, "         ")
 }
 
 // emailNetwork lists the details support asks for before anything else.

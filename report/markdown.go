@@ -63,17 +63,18 @@ func mdFindings(b *strings.Builder, fs []Finding, v Verdict) {
 		if len(f.Ports) > 0 {
 			fmt.Fprintf(b, "\nPorts: %s\n", joinPorts(f.Ports))
 		}
-		mdHints(b, "For the server's administrator", f.Hints)
-		mdHints(b, "For the client's user", f.ClientHints)
+		for _, a := range audiences(f) {
+			mdHints(b, a)
+		}
 	}
 }
 
-func mdHints(b *strings.Builder, heading string, hints []string) {
-	if len(hints) == 0 {
+func mdHints(b *strings.Builder, a audience) {
+	if len(a.hints) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\n**%s:**\n\n", heading)
-	for _, h := range hints {
+	fmt.Fprintf(b, "\n**%s:**\n\n", a.who)
+	for _, h := range a.hints {
 		var prose, code []string
 		for _, l := range hintLines(h) {
 			if isVerbatim(l) {

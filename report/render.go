@@ -181,4 +181,38 @@ func isVerbatim(line string) bool {
 	return strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")
 }
 
+// audience is one group of a finding's hints and who can act on them: the
+// server's admin and the client's user are often different people.
+type audience struct {
+	who   string
+	hints []string
+}
+
+func audiences(f Finding) []audience {
+	return []audience{{"For the server's administrator", f.Hints}, {"For the client's user", f.ClientHints}}
+}
+
+// writeHints lays out one audience's hints as the plain-text formats show
+// them: a dash before each hint, its prose wrapped to width under it, and its
+// verbatim lines as verbatim returns them (each format keeps them whole in
+// its own way).
+func writeHints(b *strings.Builder, a audience, width int, verbatim func(line string) []string) {
+	if len(a.hints) == 0 {
+		return
+	}
+	b.WriteString("   " + a.who + ":\n")
+	for _, h := range a.hints {
+		for i, line := range hintLines(h) {
+			switch {
+			case isVerbatim(line):
+				writeLines(b, verbatim(line))
+			case i == 0:
+				writeLines(b, wrapWords(line, width, "   - ", "     "))
+			default:
+				writeLines(b, wrapWords(line, width, "     ", "     "))
+			}
+		}
+	}
+}
+
 func humanMs(ms int64) string { return transcript.Human(time.Duration(ms) * time.Millisecond) }

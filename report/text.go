@@ -123,29 +123,15 @@ func textFindings(b *strings.Builder, res *Result, st textStyle) {
 		if len(f.Ports) > 0 {
 			fmt.Fprintf(b, "   Ports: %s\n", joinPorts(f.Ports))
 		}
-		textHints(b, "For the server's administrator:", f.Hints)
-		textHints(b, "For the client's user:", f.ClientHints)
-	}
-}
-
-func textHints(b *strings.Builder, heading string, hints []string) {
-	if len(hints) == 0 {
-		return
-	}
-	b.WriteString("   " + heading + "\n")
-	for _, h := range hints {
-		for i, line := range hintLines(h) {
-			switch {
-			case isVerbatim(line):
-				b.WriteString("       " + line + "\n")
-			case i == 0:
-				writeLines(b, wrapWords(line, textWidth, "   - ", "     "))
-			default:
-				writeLines(b, wrapWords(line, textWidth, "     ", "     "))
-			}
+		for _, a := range audiences(f) {
+			writeHints(b, a, textWidth, textVerbatim)
 		}
 	}
 }
+
+// textVerbatim keeps a hint's command or rule on one line, whatever its
+// length, so it can be pasted from a terminal as it is.
+func textVerbatim(line string) []string { return []string{"       " + line} }
 
 // wrapStyled wraps text behind a prefix that is coloured: the wrapping
 // counts the plain prefix, so colour never moves a line break.
