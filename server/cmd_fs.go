@@ -17,14 +17,8 @@ func quotePath(p string) string {
 }
 
 func (s *session) cmdCWD(arg string) {
-	virt, name, err := resolve(s.cwd, arg)
-	if err != nil {
-		s.replyFSError(arg, err)
-		return
-	}
-	fi, err := s.srv.files.root.Stat(name)
-	if err != nil {
-		s.replyFSError(virt, err)
+	virt, fi, ok := s.statFile(arg)
+	if !ok {
 		return
 	}
 	if !fi.IsDir() {
@@ -52,28 +46,27 @@ func (s *session) statFile(arg string) (string, fs.FileInfo, bool) {
 	return virt, fi, true
 }
 
-func (s *session) cmdSIZE(arg string) {
+// statRegular is statFile for the commands that only mean something for a
+// file (SIZE, MDTM): a directory or a device gets 550 as well.
+func (s *session) statRegular(arg string) (fs.FileInfo, bool) {
 	virt, fi, ok := s.statFile(arg)
-	if !ok {
-		return
-	}
-	if !fi.Mode().IsRegular() {
+	if ok && !fi.Mode().IsRegular() {
 		s.reply(550, "%s: not a regular file", virt)
-		return
+		return nil, false
 	}
-	s.reply(213, "%d", fi.Size()+s.srv.cfg.Faults.SizeLie)
+	return fi, ok
+}
+
+func (s *session) cmdSIZE(arg string) {
+	if fi, ok := s.statRegular(arg); ok {
+		s.reply(213, "%d", fi.Size()+s.srv.cfg.Faults.SizeLie)
+	}
 }
 
 func (s *session) cmdMDTM(arg string) {
-	virt, fi, ok := s.statFile(arg)
-	if !ok {
-		return
+	if fi, ok := s.statRegular(arg); ok {
+		s.reply(213, "%s", fi.ModTime().UTC().Format(mdtmLayout))
 	}
-	if !fi.Mode().IsRegular() {
-		s.reply(550, "%s: not a regular file", virt)
-		return
-	}
-	s.reply(213, "%s", fi.ModTime().UTC().Format(mdtmLayout))
 }
 
 func (s *session) cmdMLST(arg string) {

@@ -30,7 +30,7 @@ func (s *session) sendListing(arg string, format func(fs.FileInfo) string) {
 	s.startTransfer(job{
 		opening: "Opening ASCII mode data connection for file list of " + virt,
 		run: func(_ context.Context, dc net.Conn) (int64, error) {
-			n, err := io.Copy(deadlineWriter{dc, s.srv.cfg.DataTimeout}, strings.NewReader(text))
+			n, err := io.Copy(deadlineConn{dc, s.srv.cfg.DataTimeout}, strings.NewReader(text))
 			return n, err
 		},
 	})

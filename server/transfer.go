@@ -181,7 +181,7 @@ func (s *session) sendFile(ctx context.Context, dc net.Conn, f *os.File) (int64,
 		return s.sendThenStall(ctx, dc, f, stall)
 	}
 	if s.ascii {
-		w := &asciiWriter{w: deadlineWriter{dc, s.srv.cfg.DataTimeout}}
+		w := &asciiWriter{w: deadlineConn{dc, s.srv.cfg.DataTimeout}}
 		n, err := io.Copy(w, f)
 		return n, err
 	}
@@ -221,7 +221,7 @@ func (s *session) sendThenStall(ctx context.Context, dc net.Conn, f *os.File, st
 
 // receive copies the data connection into w, with a read deadline per read.
 func (s *session) receive(dc net.Conn, w io.Writer) (int64, error) {
-	var r io.Reader = deadlineReader{dc, s.srv.cfg.DataTimeout}
+	var r io.Reader = deadlineConn{dc, s.srv.cfg.DataTimeout}
 	if s.ascii {
 		r = &asciiReader{r: r}
 	}
@@ -232,24 +232,19 @@ func (s *session) receive(dc net.Conn, w io.Writer) (int64, error) {
 	return n, nil
 }
 
-// deadlineWriter and deadlineReader give every write or read its own
-// deadline: a transfer may take long, but must never stop moving for long.
-type deadlineWriter struct {
+// deadlineConn gives every write or read its own deadline: a transfer may
+// take long, but must never stop moving for long.
+type deadlineConn struct {
 	c net.Conn
 	d time.Duration
 }
 
-func (w deadlineWriter) Write(p []byte) (int, error) {
-	w.c.SetWriteDeadline(time.Now().Add(w.d))
-	return w.c.Write(p)
+func (dc deadlineConn) Write(p []byte) (int, error) {
+	dc.c.SetWriteDeadline(time.Now().Add(dc.d))
+	return dc.c.Write(p)
 }
 
-type deadlineReader struct {
-	c net.Conn
-	d time.Duration
-}
-
-func (r deadlineReader) Read(p []byte) (int, error) {
-	r.c.SetReadDeadline(time.Now().Add(r.d))
-	return r.c.Read(p)
+func (dc deadlineConn) Read(p []byte) (int, error) {
+	dc.c.SetReadDeadline(time.Now().Add(dc.d))
+	return dc.c.Read(p)
 }
