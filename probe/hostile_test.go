@@ -7,7 +7,6 @@ import (
 	"net"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -108,19 +107,9 @@ func TestHostileServers(t *testing.T) {
 			s.handlers["USER"] = func(c *fconn, _ string) { c.say("530 Non-anonymous sessions must use encryption.") }
 		}, want: []string{report.CodeLoginTLSRequired}},
 		{name: "passive range blocked in part", script: func(s *scripted) {
-			var mu sync.Mutex
-			n := 0
-			s.handlers["PASV"] = func(c *fconn, _ string) {
-				mu.Lock()
-				n++
-				k := n
-				mu.Unlock()
-				if k%3 != 0 {
-					c.passive("")
-					return
-				}
+			s.handlers["PASV"] = pasvEvery(3, func(c *fconn) {
 				c.say("227 Entering Passive Mode (127,0,0,1," + itoa(closedPort(t)>>8) + "," + itoa(closedPort(t)&255) + ").")
-			}
+			})
 		}, want: []string{report.CodePassivePartial}},
 	}
 	for _, tc := range cases {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -123,6 +124,20 @@ func (c *fconn) passive(string) {
 	if c.open() {
 		p := c.pasv.Addr().(*net.TCPAddr).Port
 		c.say("227 Entering Passive Mode (127,0,0,1," + itoa(p>>8) + "," + itoa(p&255) + ").")
+	}
+}
+
+// pasvEvery answers every nth PASV with bad (a port that is dropped or
+// closed) and the others with a working passive port: a passive range
+// that is blocked only in part.
+func pasvEvery(n int64, bad func(c *fconn)) func(c *fconn, arg string) {
+	var calls atomic.Int64
+	return func(c *fconn, _ string) {
+		if calls.Add(1)%n != 0 {
+			c.passive("")
+			return
+		}
+		bad(c)
 	}
 }
 

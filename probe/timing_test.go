@@ -3,7 +3,6 @@ package probe
 import (
 	"net"
 	"slices"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -64,19 +63,7 @@ func TestTimeBounds(t *testing.T) {
 			s.handlers["EPSV"] = func(c *fconn, _ string) { c.say("229 Entering Extended Passive Mode (|||" + itoa(hole) + "|)") }
 		}, (*scripted).target, []string{report.CodePassiveTimeout}, 3 * timeout / 2},
 		{"part of the range dropped", func(s *scripted, hole int) {
-			var mu sync.Mutex
-			n := 0
-			s.handlers["PASV"] = func(c *fconn, _ string) {
-				mu.Lock()
-				n++
-				k := n
-				mu.Unlock()
-				if k%2 == 0 {
-					c.say(pasvTo(hole))
-					return
-				}
-				c.passive("")
-			}
+			s.handlers["PASV"] = pasvEvery(2, func(c *fconn) { c.say(pasvTo(hole)) })
 		}, (*scripted).target, []string{report.CodePassivePartial}, 3 * timeout},
 	}
 	for _, tc := range cases {
