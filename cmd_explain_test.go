@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -122,16 +121,15 @@ func TestExplainNeverShowsAPassword(t *testing.T) {
 	for file, secret := range secrets {
 		for _, format := range []string{"text", "markdown", "email", "json"} {
 			t.Run(file+"/"+format, func(t *testing.T) {
-				var out, errOut bytes.Buffer
-				args := []string{"ftpdiag", "explain", "-f", format, filepath.Join(logs, file)}
+				args := []string{"explain", "-f", format, filepath.Join(logs, file)}
 				if file == "stdin-url-password.log" {
 					args[len(args)-1] = "-"
 				}
-				run(args, strings.NewReader(stdinLog), &out, &errOut)
-				if out.Len() == 0 {
-					t.Fatalf("no output; stderr %q", errOut.String())
+				_, out, errOut := runCLIStdin(t, stdinLog, args...)
+				if out == "" {
+					t.Fatalf("no output; stderr %q", errOut)
 				}
-				if strings.Contains(out.String()+errOut.String(), secret) {
+				if strings.Contains(out+errOut, secret) {
 					t.Errorf("the password %q appears in the %s output", secret, format)
 				}
 			})
@@ -166,16 +164,7 @@ func TestExplainRejectsWhatIsNotALog(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			status, out, errOut := runCLI(t, append([]string{"explain"}, tc.args...)...)
-			if status != exitUnknown {
-				t.Errorf("exit status %d, want %d", status, exitUnknown)
-			}
-			lines := strings.Split(strings.TrimSpace(errOut), "\n")
-			if len(lines) != 2 || !strings.HasPrefix(lines[0], "ftpdiag: error: ") || !strings.HasPrefix(lines[1], "ftpdiag: hint: ") {
-				t.Errorf("stderr is not one error line and one hint line:\n%s", errOut)
-			}
-			if !strings.Contains(lines[0], tc.wantErr) {
-				t.Errorf("error line %q does not say %q", lines[0], tc.wantErr)
-			}
+			wantUsageError(t, status, errOut, tc.wantErr)
 			if out != "" {
 				t.Errorf("printed a result for bad input:\n%s", out)
 			}
@@ -205,16 +194,15 @@ func TestExplainJSONRoundTrip(t *testing.T) {
 		}
 		t.Run(tc.file, func(t *testing.T) {
 			_, first, _ := runCLI(t, "explain", "-f", "json", filepath.Join(logs, tc.file))
-			var out, errOut bytes.Buffer
-			status := run([]string{"ftpdiag", "explain", "-f", "json", "-"}, strings.NewReader(first), &out, &errOut)
+			status, out, errOut := runCLIStdin(t, first, "explain", "-f", "json", "-")
 			if status != tc.status {
-				t.Errorf("exit status %d, want %d (%s)", status, tc.status, errOut.String())
+				t.Errorf("exit status %d, want %d (%s)", status, tc.status, errOut)
 			}
 			var a, b report.Result
 			if err := json.Unmarshal([]byte(first), &a); err != nil {
 				t.Fatal(err)
 			}
-			if err := json.Unmarshal(out.Bytes(), &b); err != nil {
+			if err := json.Unmarshal([]byte(out), &b); err != nil {
 				t.Fatal(err)
 			}
 			if codes(a.Findings) != codes(b.Findings) || len(a.Transcript) != len(b.Transcript) {
@@ -329,11 +317,10 @@ func TestExplainShortLogs(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			run([]string{"ftpdiag", "explain", "-f", "json", "-"}, strings.NewReader(tc.log), &out, &errOut)
+			_, out, errOut := runCLIStdin(t, tc.log, "explain", "-f", "json", "-")
 			var res report.Result
-			if err := json.Unmarshal(out.Bytes(), &res); err != nil {
-				t.Fatalf("no result (%v); stderr %q", err, errOut.String())
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatalf("no result (%v); stderr %q", err, errOut)
 			}
 			if got := codes(res.Findings); got != tc.codes {
 				t.Errorf("findings %q, want %q", got, tc.codes)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"net"
 	"strconv"
@@ -66,13 +65,12 @@ func TestProbePasswordNeverShown(t *testing.T) {
 				if tc.env {
 					t.Setenv("FTPDIAG_PASSWORD", pw)
 				}
-				var out, errOut bytes.Buffer
-				args := append([]string{"ftpdiag", "probe", "--format", format, "--timeout", "2s"}, tc.flags...)
-				status := run(append(args, tc.url), strings.NewReader(tc.stdin), &out, &errOut)
+				args := append([]string{"probe", "--format", format, "--timeout", "2s"}, tc.flags...)
+				status, out, errOut := runCLIStdin(t, tc.stdin, append(args, tc.url)...)
 				if status != exitOK {
-					t.Errorf("exit status %d, want 0\n%s%s", status, out.String(), errOut.String())
+					t.Errorf("exit status %d, want 0\n%s%s", status, out, errOut)
 				}
-				if strings.Contains(out.String()+errOut.String(), pw) {
+				if strings.Contains(out+errOut, pw) {
 					t.Errorf("the password shows in the %s output", format)
 				}
 			})

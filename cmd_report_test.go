@@ -95,10 +95,9 @@ func TestReportReadsStdin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out, errOut bytes.Buffer
-	status := run([]string{"ftpdiag", "report", "-"}, bytes.NewReader(data), &out, &errOut)
-	if status != exitOK || !strings.Contains(out.String(), "Verdict: OK") {
-		t.Errorf("exit status %d, output:\n%s\nstderr: %s", status, out.String(), errOut.String())
+	status, out, errOut := runCLIStdin(t, string(data), "report", "-")
+	if status != exitOK || !strings.Contains(out, "Verdict: OK") {
+		t.Errorf("exit status %d, output:\n%s\nstderr: %s", status, out, errOut)
 	}
 }
 
