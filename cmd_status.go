@@ -12,6 +12,8 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v2"
+
+	"ftpdiag/transcript"
 )
 
 // statusKey is where the app keeps its status line, so that writeResult can
@@ -24,14 +26,15 @@ const statusKey = "ftpdiag.status"
 const defaultColumns = 80
 
 // statusReporter returns a function that shows, on an interactive terminal,
-// what a long step is waiting for ("connecting to the data port
-// 198.18.1.2:3003 (3s)"), as one line on stderr rewritten in place, its
-// elapsed time counted once a second. An empty
-// message clears the line; so does writeResult. It does nothing when stderr
-// is not a TTY, or the terminal cannot erase a line (TERM=dumb).
-func statusReporter(c *cli.Context) func(msg string) {
+// what a long step is waiting for and how long it will wait at most
+// ("connecting to the data port 198.18.1.2:3003 (no answer yet, 3s of 5s)"),
+// as one line on stderr rewritten in place, its elapsed time counted once a
+// second; limit 0 shows the elapsed time alone. An empty message clears the
+// line; so does writeResult. It does nothing when stderr is not a TTY, or the
+// terminal cannot erase a line (TERM=dumb).
+func statusReporter(c *cli.Context) func(msg string, limit time.Duration) {
 	if !statusTerminal(c.App.ErrWriter) {
-		return func(string) {}
+		return func(string, time.Duration) {}
 	}
 	if s, ok := c.App.Metadata[statusKey].(*statusLine); ok {
 		return s.show
@@ -47,7 +50,7 @@ func statusReporter(c *cli.Context) func(msg string) {
 // clearStatus erases a status line left on the terminal, if there is one.
 func clearStatus(c *cli.Context) {
 	if s, ok := c.App.Metadata[statusKey].(*statusLine); ok {
-		s.show("")
+		s.show("", 0)
 	}
 }
 
@@ -79,6 +82,7 @@ type statusLine struct {
 	width int
 	now   func() time.Time
 	msg   string
+	limit time.Duration // the wait's deadline, 0 when unknown
 	since time.Time
 	stop  chan struct{} // closed to end the ticking goroutine; nil when idle
 }
@@ -87,9 +91,9 @@ func newStatusLine(w io.Writer, width int, now func() time.Time) *statusLine {
 	return &statusLine{w: w, width: width, now: now}
 }
 
-// show replaces the line by msg ("waiting for the greeting (3s)" once a
-// second has passed); "" erases it and stops the ticking.
-func (s *statusLine) show(msg string) {
+// show replaces the line by msg ("waiting for the greeting (no answer yet,
+// 3s of 20s)" once a second has passed); "" erases it and stops the ticking.
+func (s *statusLine) show(msg string, limit time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	msg = strings.Join(strings.Fields(msg), " ")
@@ -101,7 +105,7 @@ func (s *statusLine) show(msg string) {
 		}
 		return
 	}
-	s.msg, s.since = msg, s.now()
+	s.msg, s.limit, s.since = msg, limit, s.now()
 	s.draw()
 	if s.stop == nil {
 		s.stop = make(chan struct{})
@@ -133,7 +137,10 @@ func (s *statusLine) refresh() {
 
 func (s *statusLine) draw() {
 	line := s.msg
-	if d := s.now().Sub(s.since); d >= time.Second {
+	switch d := s.now().Sub(s.since); {
+	case d >= time.Second && s.limit > 0:
+		line += fmt.Sprintf(" (no answer yet, %ds of %s)", int(d/time.Second), transcript.Human(s.limit))
+	case d >= time.Second:
 		line += fmt.Sprintf(" (%ds)", int(d/time.Second))
 	}
 	// One column stays free: a line that fills the last column makes some

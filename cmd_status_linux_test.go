@@ -54,9 +54,9 @@ func TestStatusShowsOnATerminal(t *testing.T) {
 	app := newApp(strings.NewReader(""), &bytes.Buffer{}, tty)
 	c := cli.NewContext(app, nil, nil)
 	status := statusReporter(c)
-	status("waiting for 198.18.1.2:3003 (no answer yet, 3s of 5s)")
+	status("waiting for 198.18.1.2:3003", 5*time.Second)
 	clearStatus(c)
-	want := "\rwaiting for 198.18.1.2:3003 (no answer yet, 3s of 5s)\x1b[K\r\x1b[K"
+	want := "\rwaiting for 198.18.1.2:3003\x1b[K\r\x1b[K"
 	if got := readPTY(t, master, len(want)); got != want {
 		t.Errorf("terminal got %q, want %q", got, want)
 	}

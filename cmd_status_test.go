@@ -29,9 +29,9 @@ func TestStatusLine(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
 			s := newStatusLine(&b, tc.width, fixedClock(time.Now()))
-			t.Cleanup(func() { s.show("") })
+			t.Cleanup(func() { s.show("", 0) })
 			for _, m := range tc.msgs {
-				s.show(m)
+				s.show(m, 0)
 			}
 			if got := b.String(); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
@@ -47,11 +47,17 @@ func TestStatusCountsTheWait(t *testing.T) {
 	var b bytes.Buffer
 	now := time.Date(2026, 11, 23, 21, 54, 30, 0, time.UTC)
 	s := newStatusLine(&b, 80, func() time.Time { return now })
-	t.Cleanup(func() { s.show("") })
-	s.show("connecting to the data port 198.18.1.2:3003")
+	t.Cleanup(func() { s.show("", 0) })
+	s.show("connecting to the data port 198.18.1.2:3003", 5*time.Second)
 	now = now.Add(3200 * time.Millisecond)
 	s.refresh()
-	want := "\rconnecting to the data port 198.18.1.2:3003\x1b[K\rconnecting to the data port 198.18.1.2:3003 (3s)\x1b[K"
+	s.show("receiving data from 198.18.1.2:3003", 0)
+	now = now.Add(2 * time.Second)
+	s.refresh()
+	want := "\rconnecting to the data port 198.18.1.2:3003\x1b[K" +
+		"\rconnecting to the data port 198.18.1.2:3003 (no answer yet, 3s of 5s)\x1b[K" +
+		"\rreceiving data from 198.18.1.2:3003\x1b[K" +
+		"\rreceiving data from 198.18.1.2:3003 (2s)\x1b[K"
 	if got := b.String(); got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -71,7 +77,7 @@ func TestStatusSilentWithoutTerminal(t *testing.T) {
 			app := newApp(strings.NewReader(""), &bytes.Buffer{}, w)
 			c := cli.NewContext(app, nil, nil)
 			status := statusReporter(c)
-			status("waiting for 198.18.1.2:3003")
+			status("waiting for 198.18.1.2:3003", 5*time.Second)
 			clearStatus(c)
 		})
 	}

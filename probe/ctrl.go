@@ -47,7 +47,7 @@ type ctrl struct {
 // dialControl opens a control connection within the connection timeout.
 func (p *prober) dialControl(ctx context.Context, sess *transcript.Session) (*ctrl, bool) {
 	addr := p.addr()
-	p.opts.Status("connecting to " + addr)
+	p.opts.Status("connecting to "+addr, p.opts.Timeout)
 	d := net.Dialer{Timeout: p.opts.Timeout}
 	start := time.Now()
 	conn, err := d.DialContext(ctx, "tcp", addr)
@@ -73,7 +73,7 @@ func (p *prober) dialControl(ctx context.Context, sess *transcript.Session) (*ct
 // greeting waits for the 220, telling another protocol from a slow FTP
 // server by the first byte: every FTP reply starts with a digit.
 func (c *ctrl) greeting() (int, string, bool) {
-	c.p.opts.Status("waiting for the greeting from " + c.p.addr())
+	c.p.opts.Status("waiting for the greeting from "+c.p.addr(), c.p.opts.ReplyTimeout)
 	c.conn.SetReadDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
 	first, err := c.br.Peek(1)
 	if err != nil {
@@ -121,7 +121,7 @@ func (c *ctrl) cmd(format string, args ...any) (int, string, bool) {
 		c.fail(err, "sending "+c.verb)
 		return 0, "", false
 	}
-	c.p.opts.Status("waiting for the reply to " + c.verb)
+	c.p.opts.Status("waiting for the reply to "+c.verb, c.p.opts.ReplyTimeout)
 	return c.reply()
 }
 

@@ -34,7 +34,7 @@ func (c *ctrl) dataTarget(ap netip.AddrPort) netip.AddrPort {
 // dialData opens a passive data connection, recording the attempt.
 // onStart, when set, is called as the connection attempt leaves.
 func (c *ctrl) dialData(ctx context.Context, ap netip.AddrPort, onStart func()) (net.Conn, bool) {
-	c.p.opts.Status("connecting to the data port " + ap.String())
+	c.p.opts.Status("connecting to the data port "+ap.String(), c.p.opts.Timeout)
 	d := net.Dialer{Timeout: c.p.opts.Timeout}
 	if onStart != nil {
 		d.ControlContext = func(context.Context, string, string, syscall.RawConn) error {
@@ -69,7 +69,7 @@ const maxHead = 64 << 10
 func (c *ctrl) drain(dc net.Conn) transfer {
 	defer dc.Close()
 	o := c.p.opts
-	c.p.opts.Status("receiving data from " + dc.RemoteAddr().String())
+	c.p.opts.Status("receiving data from "+dc.RemoteAddr().String(), 0)
 	start := time.Now()
 	end := start.Add(o.TransferTime)
 	var t transfer

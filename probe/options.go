@@ -48,8 +48,9 @@ type Options struct {
 	// Sweep asks an ftpdiag server to open its whole passive range (SITE
 	// SWEEP) and dials every port of it.
 	Sweep bool
-	// Status, when set, is told what the probe is waiting for.
-	Status func(string)
+	// Status, when set, is told what the probe is waiting for, and how long
+	// it will wait at most (0 when no single deadline applies). "" clears it.
+	Status func(msg string, limit time.Duration)
 	// Resolver looks host names up (default net.DefaultResolver); tests
 	// give one that never leaves the machine.
 	Resolver *net.Resolver
@@ -72,7 +73,7 @@ func (o Options) withDefaults() Options {
 		o.Samples = DefaultSamples
 	}
 	if o.Status == nil {
-		o.Status = func(string) {}
+		o.Status = func(string, time.Duration) {}
 	}
 	if o.Resolver == nil {
 		o.Resolver = net.DefaultResolver

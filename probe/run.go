@@ -120,7 +120,7 @@ func (p *prober) resolve(ctx context.Context, sess *transcript.Session) bool {
 		p.ip = ip.Unmap()
 		return true
 	}
-	p.opts.Status("resolving " + p.target.Host)
+	p.opts.Status("resolving "+p.target.Host, p.opts.Timeout)
 	ctx, cancel := context.WithTimeout(ctx, p.opts.Timeout)
 	defer cancel()
 	start := time.Now()

@@ -108,7 +108,7 @@ type swept struct {
 // sweepDial dials every free port of the range, checks the token and port
 // each answers with, and records the attempts in port order.
 func (r *sessRun) sweepDial(sp sweepPlan) result {
-	r.p.opts.Status(fmt.Sprintf("sweeping ports %d-%d", sp.lo, sp.hi))
+	r.p.opts.Status(fmt.Sprintf("sweeping ports %d-%d", sp.lo, sp.hi), r.p.opts.Timeout)
 	results := make([]swept, 0, sp.hi-sp.lo+1)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
