@@ -70,6 +70,28 @@ func TestReferenceServerFaults(t *testing.T) {
 	}
 }
 
+// TestDenied: a listing or download the server refuses with 550 (no such
+// path, no permission) is a finding of its own, never the verdict ok.
+func TestDenied(t *testing.T) {
+	s := servertest.Start(t, server.Config{})
+	cases := []struct {
+		name, path, file string
+	}{
+		{"missing directory", "nodir/", ""},
+		{"missing file", "", "nosuch.bin"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := quick()
+			o.PassiveOnly, o.File = true, tc.file
+			res := probeAddr(t, servertest.URL(s)+tc.path, o).Result(report.Tool{})
+			if got := codes(res.Findings); !slices.Equal(got, []string{report.CodeTransferDenied}) || res.Verdict != report.VCritical {
+				t.Errorf("codes = %v, verdict %s; want [%s], critical\n%s", got, res.Verdict, report.CodeTransferDenied, render(res.Transcript))
+			}
+		})
+	}
+}
+
 // TestSweep opens the reference server's whole range with SITE SWEEP.
 func TestSweep(t *testing.T) {
 	lo := closedPort(t)

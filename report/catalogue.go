@@ -36,6 +36,7 @@ const (
 	CodeALGRewrite         = "active.alg-rewrite"
 	CodeTransferStalled    = "transfer.stalled"
 	CodeSizeMismatch       = "transfer.size-mismatch"
+	CodeTransferDenied     = "transfer.denied"
 	CodeTLSUnsupported     = "tls.unsupported"
 	CodeTLSSessionReuse    = "tls.session-reuse-required"
 	CodeReplySlow          = "reply.slow"
@@ -68,10 +69,17 @@ var Catalogue = []CatalogueEntry{
 	{CodeALGRewrite, Info, "A router rewrote the PORT command"},
 	{CodeTransferStalled, Critical, "A transfer stopped moving"},
 	{CodeSizeMismatch, Critical, "The bytes received differ from the size announced"},
+	{CodeTransferDenied, Critical, "The server refuses to list or send"},
 	{CodeTLSUnsupported, Warning, "TLS (AUTH TLS) is not offered"},
 	{CodeTLSSessionReuse, Critical, "TLS data connections must resume the control session"},
 	{CodeReplySlow, Info, "The server answers slowly"},
 }
+
+// Additions are the codes ftpdiag adds to the contract's table, proposed
+// for it in the issue notes: without transfer.denied, a login that works and
+// a listing refused with 550 ("no such file", "permission denied", the other
+// common cause the seed document names) would get the verdict ok.
+var Additions = map[string]bool{CodeTransferDenied: true}
 
 // Lookup finds a code in the catalogue.
 func Lookup(code string) (CatalogueEntry, bool) {

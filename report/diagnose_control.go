@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"ftpdiag/transcript"
 )
@@ -135,6 +136,20 @@ func (d *diagnosis) sizeMismatch(s *session, i int, got, want int64) {
 	d.add(CodeSizeMismatch, fmt.Sprintf("RETR %s delivered %d bytes, but the server announced %d.", s.arg, got, want),
 		[]string{"Check the file on the server (being written right now?) and any proxy or ALG on the way; ASCII mode transfers change sizes, TYPE I does not."},
 		[]string{"Transfer in binary mode (TYPE I) and compare checksums with the administrator."}, nil, i)
+}
+
+// denied: the server refused the listing or the download itself (450, 550,
+// 553), before any data moved: the path does not exist, or the account may
+// not read it. The seed document names it the other common cause of "I can
+// log in, but I can't list or download".
+func (d *diagnosis) denied(s *session, i int, e transcript.Entry) {
+	what := "the current directory"
+	if s.arg != "" && !strings.HasPrefix(s.arg, "-") {
+		what = s.arg
+	}
+	d.add(CodeTransferDenied, fmt.Sprintf("Login works, but the server answered %s %s with %q: %s does not exist there, or this account may not read it.", s.verb, what, firstLine(e.Text), what),
+		[]string{fmt.Sprintf("Check that %s exists in the account's home and that the account has list and download (read) permission on it: Rumpus User Accounts, vsftpd local_root and file modes, pure-ftpd and ProFTPD directory permissions, IIS FTP Authorization Rules.", what)},
+		[]string{"Check the path, and ask the server's administrator to grant your account list and download permission on it."}, nil, s.cmdLine, i)
 }
 
 func (d *diagnosis) dataRejected(s *session, i int, e transcript.Entry) {

@@ -152,6 +152,10 @@ func (d *diagnosis) transferReply(s *session, i int, e transcript.Entry) {
 			s.announced, _ = strconv.ParseInt(m[1], 10, 64)
 		}
 	}
+	if e.Code == 450 || e.Code == 550 || e.Code == 553 {
+		d.denied(s, i, e)
+		return
+	}
 	if e.Code != 425 && e.Code != 426 {
 		return
 	}

@@ -60,6 +60,7 @@ func TestDiagnoseGolden(t *testing.T) {
 		"active-alg-rewrite":           {CodeALGRewrite},
 		"transfer-stalled":             {CodeTransferStalled},
 		"transfer-size-mismatch":       {CodeSizeMismatch},
+		"transfer-denied":              {CodeTransferDenied},
 		"transfer-truncated":           {},
 		"tls-unsupported":              {CodeTLSUnsupported},
 		"tls-session-reuse-required":   {CodeTLSSessionReuse},

@@ -329,6 +329,13 @@ var codeScenarios = map[string]func(f *fx){
 		s.Reply(226, "226 Transfer complete")
 		f.find(CodeSizeMismatch, "43182 bytes announced, 40000 received.", []string{"Check the file on the server."}, nil, nil, f.last()-1)
 	},
+	CodeTransferDenied: func(f *fx) {
+		s := f.login("listing")
+		f.pasv(s, "198.18.1.2:3003", transcript.Connected, time.Millisecond)
+		s.Command("LIST /incoming")
+		s.Reply(550, "550 /incoming: Permission denied")
+		f.find(CodeTransferDenied, "The server answered LIST /incoming with 550.", []string{"Grant the account read permission on /incoming."}, []string{"Check the path."}, nil, f.last())
+	},
 	CodeTLSUnsupported: func(f *fx) {
 		s := f.connect("TLS")
 		s.Reply(220, "220 ready")
