@@ -314,6 +314,10 @@ func TestExplainShortLogs(t *testing.T) {
 			"> 2026-11-23 10:00:00.400 PASV\n< 2026-11-23 10:00:00.450 227 Entering Passive Mode (198,51,100,4,11,185).\n" +
 			"> 2026-11-23 10:00:00.500 LIST -a\n* 2026-11-23 10:00:00.510 Connection refused\n", "data.passive.refused"},
 		{"seed control refused", "--> control connection to 192.0.2.7:21: refused (connection reset)\n", "control.refused"},
+		{"filezilla listing denied", "Status:\tConnecting to 192.0.2.1:21...\nResponse:\t220 Hi\nCommand:\tUSER a\n" +
+			"Response:\t331 Password\nCommand:\tPASS b\nResponse:\t230 In\nCommand:\tPASV\n" +
+			"Response:\t227 Entering Passive Mode (192,0,2,1,11,185)\nCommand:\tMLSD /incoming\n" +
+			"Response:\t550 Permission denied.\nError:\tFailed to retrieve directory listing\n", "transfer.denied"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
