@@ -27,6 +27,17 @@ echo hello >"$work/pub/hello.txt"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 	-keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 
+# wait_listen NAME waits up to 5 s for a server on 127.0.0.1:2121 in the
+# namespace, and gives up on the whole run if it never listens.
+wait_listen() {
+	for _ in $(seq 50); do
+		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null && return
+		sleep 0.1
+	done
+	echo "lab.sh: $1 did not start" >&2
+	exit 1
+}
+
 # vsftpd on 127.0.0.1:2121, passive range 3000-3005; extra lines come from $1.
 start_vsftpd() {
 	cat >"$work/vsftpd.conf" <<EOF
@@ -52,12 +63,7 @@ $1
 EOF
 	inns "$peers/root/usr/sbin/vsftpd" "$work/vsftpd.conf" 2>/dev/null &
 	vs_pid=$!
-	for _ in $(seq 50); do
-		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null && return
-		sleep 0.1
-	done
-	echo "lab.sh: vsftpd did not start" >&2
-	exit 1
+	wait_listen vsftpd
 }
 # vsftpd and pure-ftpd fork a process per session: stop them all, then wait
 # for the port.
@@ -131,12 +137,7 @@ start_pureftpd() {
 	inns "$peers/root/usr/sbin/pure-ftpd" -l "puredb:$work/pdb" -S 127.0.0.1,2121 -p 3000:3005 \
 		-H -E -A -u 1 $1 2>/dev/null &
 	vs_pid=$!
-	for _ in $(seq 50); do
-		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null && return
-		sleep 0.1
-	done
-	echo "lab.sh: pure-ftpd did not start" >&2
-	exit 1
+	wait_listen pure-ftpd
 }
 
 start_pureftpd ""
@@ -158,10 +159,7 @@ if (cd "$here/../.." && go build -o "$work/ftpdiag" .); then
 	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 \
 		--pasv-address 127.0.0.9 --anonymous >/dev/null 2>&1 &
 	vs_pid=$!
-	for _ in $(seq 50); do
-		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_listen "ftpdiag serve"
 	lftpd 'set ftp:prefer-epsv no; open ftp://127.0.0.1:2121; ls' >"$out/lftp-pasv-fixed.log"
 	stop_vsftpd
 else
