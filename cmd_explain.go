@@ -11,7 +11,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"ftpdiag/report"
+	"ftpdiag/diagnose"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 	"ftpdiag/transcript/foreign"
 )
@@ -109,31 +110,17 @@ func logError(name string, err error) error {
 // explainResult diagnoses a log into the same result a probe makes.
 // FromEntries redacts every entry again with the passwords the log showed
 // in clear, so they are masked wherever else they appear.
-func explainResult(log *foreign.Log) *report.Result {
+func explainResult(log *foreign.Log) *result.Result {
 	entries := transcript.FromEntries(log.Entries, transcript.WithSecrets(log.Secrets...)).Entries()
-	target := explainTarget(log.Target)
-	findings := report.FromLog(report.Diagnose(entries), target)
-	res := &report.Result{
-		Schema:     report.Schema,
-		Tool:       report.Tool{Name: "ftpdiag", Version: version},
-		Target:     target,
-		Started:    log.Started,
-		Verdict:    report.VerdictOf(findings),
-		Findings:   findings,
-		Checks:     report.LogChecks(entries, findings),
-		Transcript: entries,
-	}
-	if n := len(entries); n > 0 {
-		res.DurationMs = entries[n-1].T.Milliseconds()
-	}
-	return res
+	rec := result.Record{Target: explainTarget(log.Target), Started: log.Started, Entries: entries}
+	return diagnose.NewResult(diagnose.Input{Tool: tool(), Record: rec, FromLog: true})
 }
 
 // explainTarget names the server the log talked to; the URL never holds a
 // password (the log's own may).
-func explainTarget(t foreign.Target) report.Target {
+func explainTarget(t foreign.Target) result.Target {
 	if t.Host == "" {
-		return report.Target{URL: "(not in the log)", User: t.User}
+		return result.Target{URL: "(not in the log)", User: t.User}
 	}
 	host := t.Host
 	if t.Port != 0 {
@@ -143,5 +130,5 @@ func explainTarget(t foreign.Target) report.Target {
 	if t.User != "" {
 		user = t.User + "@"
 	}
-	return report.Target{URL: fmt.Sprintf("ftp://%s%s/", user, host), Host: t.Host, Port: t.Port, User: t.User}
+	return result.Target{URL: fmt.Sprintf("ftp://%s%s/", user, host), Host: t.Host, Port: t.Port, User: t.User}
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"ftpdiag/internal/golden"
-	"ftpdiag/report"
+	"ftpdiag/result"
 )
 
 // explainUpdate is the -update flag. It is registered in init, after every
@@ -68,7 +68,7 @@ func explainGolden(t *testing.T, name string, got []byte) {
 }
 
 // TestExplainSamples runs every sample through the whole command, checks
-// the findings and the exit status, and compares the text report.
+// the findings and the exit status, and compares the text render.
 func TestExplainSamples(t *testing.T) {
 	for _, tc := range explainCases {
 		t.Run(tc.file, func(t *testing.T) {
@@ -77,7 +77,7 @@ func TestExplainSamples(t *testing.T) {
 			if status != tc.status || errOut != "" {
 				t.Errorf("exit status %d (stderr %q), want %d", status, errOut, tc.status)
 			}
-			var res report.Result
+			var res result.Result
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatalf("output is not a result: %v\n%s", err, out)
 			}
@@ -198,7 +198,7 @@ func TestExplainJSONRoundTrip(t *testing.T) {
 			if status != tc.status {
 				t.Errorf("exit status %d, want %d (%s)", status, tc.status, errOut)
 			}
-			var a, b report.Result
+			var a, b result.Result
 			if err := json.Unmarshal([]byte(first), &a); err != nil {
 				t.Fatal(err)
 			}
@@ -213,7 +213,7 @@ func TestExplainJSONRoundTrip(t *testing.T) {
 	}
 }
 
-func codes(fs []report.Finding) string {
+func codes(fs []result.Finding) string {
 	var s []string
 	for _, f := range fs {
 		s = append(s, f.Code)
@@ -252,7 +252,7 @@ func TestExplainLiveLab(t *testing.T) {
 		made++
 		t.Run(tc.file, func(t *testing.T) {
 			status, js, errOut := runCLI(t, "explain", "-f", "json", path)
-			var res report.Result
+			var res result.Result
 			if err := json.Unmarshal([]byte(js), &res); err != nil {
 				t.Fatalf("exit status %d, %s: %v", status, errOut, err)
 			}
@@ -322,7 +322,7 @@ func TestExplainShortLogs(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, out, errOut := runCLIStdin(t, tc.log, "explain", "-f", "json", "-")
-			var res report.Result
+			var res result.Result
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatalf("no result (%v); stderr %q", err, errOut)
 			}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"ftpdiag/diagnose"
 	"ftpdiag/probe"
-	"ftpdiag/report"
 )
 
 func probeCommand() *cli.Command {
@@ -42,7 +42,7 @@ func runProbe(c *cli.Context) error {
 		return err
 	}
 	out := probe.Run(c.Context, target, opts)
-	res := out.Result(report.Tool{Name: "ftpdiag", Version: version})
+	res := diagnose.NewResult(diagnose.Input{Tool: tool(), Record: out.Record()})
 	if err := writeResult(c, res); err != nil {
 		return err
 	}

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"ftpdiag/report"
+	"ftpdiag/diagnose"
+	"ftpdiag/render"
+	"ftpdiag/result"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
 )
@@ -60,7 +62,7 @@ func TestProbePasswordNeverShown(t *testing.T) {
 		{"from the environment", "ftp://john@" + addr + "/", "", true, nil},
 	}
 	for _, tc := range cases {
-		for _, format := range report.Formats {
+		for _, format := range render.Formats {
 			t.Run(tc.name+"/"+format, func(t *testing.T) {
 				if tc.env {
 					t.Setenv("FTPDIAG_PASSWORD", pw)
@@ -86,14 +88,14 @@ func TestProbeExitStatus(t *testing.T) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	status, out, _ := runCLI(t, "probe", "--format", "json", "ftp://127.0.0.1:"+strconv.Itoa(port)+"/")
-	var res report.Result
+	var res result.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	if status != exitCritical || res.Verdict != report.VCritical || res.Schema != report.Schema {
-		t.Errorf("status %d, verdict %s, schema %s; want 2, critical, %s", status, res.Verdict, res.Schema, report.Schema)
+	if status != exitCritical || res.Verdict != result.VerdictCritical || res.Schema != result.Schema {
+		t.Errorf("status %d, verdict %s, schema %s; want 2, critical, %s", status, res.Verdict, res.Schema, result.Schema)
 	}
-	if len(res.Findings) != 1 || res.Findings[0].Code != report.CodeControlRefused {
+	if len(res.Findings) != 1 || res.Findings[0].Code != diagnose.CodeControlRefused {
 		t.Errorf("findings %+v, want control.refused alone", res.Findings)
 	}
 }

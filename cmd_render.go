@@ -10,7 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"ftpdiag/report"
+	"ftpdiag/render"
+	"ftpdiag/result"
 )
 
 // outputFlags are shared by every command that renders a result.
@@ -24,28 +25,28 @@ func outputFlags() []cli.Flag {
 // checkFormat rejects an unknown --format before any work is done, so a
 // probe does not run for seconds only to fail at the end.
 func checkFormat(c *cli.Context) error {
-	if f := c.String("format"); !slices.Contains(report.Formats, f) {
+	if f := c.String("format"); !slices.Contains(render.Formats, f) {
 		return usageErrorf("unknown format %q", f).
-			withHint("use one of %s", strings.Join(report.Formats, ", "))
+			withHint("use one of %s", strings.Join(render.Formats, ", "))
 	}
 	return nil
 }
 
 // writeResult renders res as --format asks, to -o FILE or stdout. Colour is
 // decided here, once: only text on a terminal, never into a file. A file is
-// rendered in memory first, so a failed rendering leaves no half report.
-func writeResult(c *cli.Context, res *report.Result) error {
+// rendered in memory first, so a failed rendering leaves no half render.
+func writeResult(c *cli.Context, res *result.Result) error {
 	clearStatus(c) // before anything else reaches the terminal, errors included
 	if err := checkFormat(c); err != nil {
 		return err
 	}
 	path := c.String("output")
 	if path == "" {
-		opt := report.RenderOptions{Color: useColor(c, c.App.Writer)}
+		opt := render.RenderOptions{Color: useColor(c, c.App.Writer)}
 		return renderTo(c.App.Writer, res, c.String("format"), opt)
 	}
 	var b strings.Builder
-	if err := renderTo(&b, res, c.String("format"), report.RenderOptions{}); err != nil {
+	if err := renderTo(&b, res, c.String("format"), render.RenderOptions{}); err != nil {
 		return err
 	}
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
@@ -55,10 +56,10 @@ func writeResult(c *cli.Context, res *report.Result) error {
 	return nil
 }
 
-func renderTo(w io.Writer, res *report.Result, format string, opt report.RenderOptions) error {
-	err := report.Render(w, res, format, opt)
-	if errors.Is(err, report.ErrUnknownFormat) {
-		return usageErrorf("%v", err).withHint("use one of %s", strings.Join(report.Formats, ", "))
+func renderTo(w io.Writer, res *result.Result, format string, opt render.RenderOptions) error {
+	err := render.Render(w, res, format, opt)
+	if errors.Is(err, render.ErrUnknownFormat) {
+		return usageErrorf("%v", err).withHint("use one of %s", strings.Join(render.Formats, ", "))
 	}
 	if err != nil {
 		return fmt.Errorf("writing the result: %w", err)

@@ -7,7 +7,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"ftpdiag/report"
+	"ftpdiag/render"
+	"ftpdiag/result"
 )
 
 func reportCommand() *cli.Command {
@@ -50,7 +51,7 @@ func reportAction(c *cli.Context) error {
 
 // loadResult reads a saved result from path ("-": stdin) and turns every
 // way it can fail into one error line and one hint.
-func loadResult(path string, stdin io.Reader) (*report.Result, error) {
+func loadResult(path string, stdin io.Reader) (*result.Result, error) {
 	r := stdin
 	if path != "-" {
 		f, err := os.Open(path)
@@ -61,21 +62,21 @@ func loadResult(path string, stdin io.Reader) (*report.Result, error) {
 		defer f.Close()
 		r = f
 	}
-	res, err := report.Load(r)
+	res, err := render.Load(r)
 	if err == nil {
 		return res, nil
 	}
-	var se *report.SchemaError
+	var se *render.SchemaError
 	switch {
 	case errors.As(err, &se) && se.Newer:
 		return nil, usageErrorf("%s was written by a newer ftpdiag: %v", path, err).
 			withHint("render it with the ftpdiag that wrote it, or install a newer one")
-	case errors.Is(err, report.ErrNotJSON):
+	case errors.Is(err, render.ErrNotJSON):
 		return nil, usageErrorf("%s is not a result: %v", path, err).
 			withHint("report reads JSON results; to diagnose a client's log, use 'ftpdiag explain %s'", path)
-	case errors.Is(err, report.ErrNotResult), errors.Is(err, report.ErrTooLarge):
+	case errors.Is(err, render.ErrNotResult), errors.Is(err, render.ErrTooLarge):
 		return nil, usageErrorf("%s is not an ftpdiag result: %v", path, err).
-			withHint("report reads results saved with 'ftpdiag probe --format json -o FILE' (schema %s)", report.Schema)
+			withHint("report reads results saved with 'ftpdiag probe --format json -o FILE' (schema %s)", result.Schema)
 	}
 	return nil, usageErrorf("cannot read %s: %v", path, err).
 		withHint("give the path of a result saved with 'ftpdiag probe --format json -o FILE'")

@@ -11,8 +11,8 @@ import (
 // Saved results from the renderer's goldens: a critical one (the seed's
 // story) and an ok one.
 var (
-	criticalResult = filepath.Join("report", "testdata", "render", "seed.json")
-	okResult       = filepath.Join("report", "testdata", "render", "ok.json")
+	criticalResult = filepath.Join("render", "testdata", "render", "seed.json")
+	okResult       = filepath.Join("render", "testdata", "render", "ok.json")
 )
 
 // writeTemp writes content to a file in a fresh directory and returns its path.

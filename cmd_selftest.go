@@ -8,7 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"ftpdiag/probe"
-	"ftpdiag/report"
+	"ftpdiag/result"
 	"ftpdiag/selftest"
 )
 
@@ -45,7 +45,7 @@ func runSelftest(c *cli.Context) error {
 		Address:     c.String("address"),
 		MaxSessions: c.Int("max-connections"),
 		Probe:       probe.Options{Timeout: c.Duration("timeout"), Status: statusReporter(c)},
-		Tool:        report.Tool{Name: "ftpdiag", Version: version},
+		Tool:        tool(),
 	})
 	if err != nil {
 		return usageErrorf("the self-test could not start: %v", err).
@@ -66,22 +66,22 @@ func runSelftest(c *cli.Context) error {
 
 // machineChecks records in the result what the self-test learned about this
 // machine, so the JSON form carries it too.
-func machineChecks(o *selftest.Outcome) []report.Check {
+func machineChecks(o *selftest.Outcome) []result.Check {
 	pl := o.Plan
-	cs := []report.Check{{Name: "local ports", Status: report.Pass,
+	cs := []result.Check{{Name: "local ports", Status: result.Pass,
 		Detail: fmt.Sprintf("control %d, passive %d-%d, active from %s", pl.ControlPort, pl.PasvMin, pl.PasvMax, activeFrom(pl))}}
 	if len(pl.Notes) > 0 {
-		cs[0].Status, cs[0].Detail = report.Warn, cs[0].Detail+"; "+strings.Join(pl.Notes, "; ")
+		cs[0].Status, cs[0].Detail = result.Warn, cs[0].Detail+"; "+strings.Join(pl.Notes, "; ")
 	}
 	// FwSource names the tool read, or says why none could be read.
-	fw := report.Check{Name: "local firewall", Status: report.Pass, Detail: o.FwSource + ": nothing drops or rejects these ports"}
+	fw := result.Check{Name: "local firewall", Status: result.Pass, Detail: o.FwSource + ": nothing drops or rejects these ports"}
 	switch {
 	case o.FwSource != "nftables" && o.FwSource != "iptables":
-		fw.Status, fw.Detail = report.NotChecked, o.FwSource
+		fw.Status, fw.Detail = result.NotChecked, o.FwSource
 	case len(o.Firewall) > 0:
-		fw.Status, fw.Detail = report.Fail, fmt.Sprintf("%s: %d rule(s) block FTP ports", o.FwSource, len(o.Firewall))
+		fw.Status, fw.Detail = result.Fail, fmt.Sprintf("%s: %d rule(s) block FTP ports", o.FwSource, len(o.Firewall))
 	}
-	outside := report.Check{Name: "from outside", Status: report.NotChecked,
+	outside := result.Check{Name: "from outside", Status: result.NotChecked,
 		Detail: "only a second machine meets the firewall in front of this one: run " + o.Outside}
 	return append(cs, fw, outside)
 }

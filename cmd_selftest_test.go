@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"ftpdiag/report"
+	"ftpdiag/result"
 	"ftpdiag/selftest"
 )
 
@@ -14,14 +14,14 @@ func TestSelftestJSON(t *testing.T) {
 	if status != exitOK {
 		t.Fatalf("exit status %d; stderr:\n%s\nstdout:\n%s", status, errOut, out)
 	}
-	var res report.Result
+	var res result.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("not a JSON result: %v", err)
 	}
-	if res.Schema != report.Schema || res.Verdict != report.OK {
+	if res.Schema != result.Schema || res.Verdict != result.VerdictOK {
 		t.Errorf("schema %q verdict %q", res.Schema, res.Verdict)
 	}
-	names := map[string]string{}
+	names := map[string]result.Status{}
 	for _, c := range res.Checks {
 		names[c.Name] = c.Status
 	}
@@ -30,8 +30,8 @@ func TestSelftestJSON(t *testing.T) {
 			t.Errorf("no %q check in %v", want, names)
 		}
 	}
-	if names["from outside"] != report.NotChecked {
-		t.Errorf("from outside: %q, want %q", names["from outside"], report.NotChecked)
+	if names["from outside"] != result.NotChecked {
+		t.Errorf("from outside: %q, want %q", names["from outside"], result.NotChecked)
 	}
 	if strings.Contains(out, "This machine") {
 		t.Errorf("the text epilogue leaked into the JSON output")
@@ -40,13 +40,14 @@ func TestSelftestJSON(t *testing.T) {
 
 func TestMachineChecksFirewallUnread(t *testing.T) {
 	cases := []struct {
-		name, source, want string
-		blockers           []selftest.Blocker
+		name, source string
+		want         result.Status
+		blockers     []selftest.Blocker
 	}{
-		{"read, nothing blocks", "nftables", report.Pass, nil},
-		{"read, a rule blocks", "iptables", report.Fail, []selftest.Blocker{{Ports: []int{21}, Verdict: selftest.FwDrop}}},
-		{"not readable", "nftables could not be read (Operation not permitted; run as root)", report.NotChecked, nil},
-		{"no tool", "neither nft nor iptables-save is installed; local firewall rules not checked", report.NotChecked, nil},
+		{"read, nothing blocks", "nftables", result.Pass, nil},
+		{"read, a rule blocks", "iptables", result.Fail, []selftest.Blocker{{Ports: []int{21}, Verdict: selftest.FwDrop}}},
+		{"not readable", "nftables could not be read (Operation not permitted; run as root)", result.NotChecked, nil},
+		{"no tool", "neither nft nor iptables-save is installed; local firewall rules not checked", result.NotChecked, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"ftpdiag/result"
 	"io"
 	"os"
 	"strings"
@@ -19,6 +20,9 @@ import (
 
 // version is the tool's version, as written in every result.
 const version = "0.1.0"
+
+// tool names this program in every result it makes.
+func tool() result.Tool { return result.Tool{Name: "ftpdiag", Version: version} }
 
 // Exit statuses, in the monitoring-plugin convention of ../shared/DIAGNOSES.md.
 const (

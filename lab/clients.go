@@ -6,11 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"ftpdiag/result"
 	"os/exec"
 	"strings"
 	"time"
-
-	"ftpdiag/report"
 )
 
 const (
@@ -30,7 +29,7 @@ const (
 // ProbeRun is one run of `ftpdiag probe --format json` in the client
 // namespace.
 type ProbeRun struct {
-	Result  report.Result
+	Result  result.Result
 	Exit    int
 	Elapsed time.Duration // wall time from start to exit
 	Stdout  string

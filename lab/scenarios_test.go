@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"ftpdiag/diagnose"
 	"ftpdiag/probe"
-	"ftpdiag/report"
+	"ftpdiag/result"
 )
 
 var (
@@ -22,7 +23,7 @@ var (
 // expect is what the probe must say about a scenario with one server.
 type expect struct {
 	codes   []string
-	verdict report.Verdict
+	verdict result.Verdict
 }
 
 // scenario is one broken (or healthy) network. ref is what the probe must
@@ -45,66 +46,66 @@ type scenario struct {
 	pure  *expect
 }
 
-func want(v report.Verdict, codes ...string) *expect { return &expect{codes: codes, verdict: v} }
+func want(v result.Verdict, codes ...string) *expect { return &expect{codes: codes, verdict: v} }
 
 // fromClient matches what arrives at the router from the client's side.
 const fromClient = `iifname "rc" `
 
 var scenarios = []scenario{
 	{name: "healthy",
-		ref: want(report.OK), pure: want(report.OK)},
+		ref: want(result.VerdictOK), pure: want(result.VerdictOK)},
 	{name: "passive range dropped",
 		topo: Topology{RouterRules: []string{fromClient + "tcp dport " + PasvRange + " drop"}},
-		ref:  want(report.VCritical, "data.passive.timeout"), pure: want(report.VCritical, "data.passive.timeout")},
+		ref:  want(result.VerdictCritical, "data.passive.timeout"), pure: want(result.VerdictCritical, "data.passive.timeout")},
 	{name: "passive range rejected",
 		topo: Topology{RouterRules: []string{fromClient + "tcp dport " + PasvRange + " reject with tcp reset"}},
-		ref:  want(report.VCritical, "data.passive.refused"), pure: want(report.VCritical, "data.passive.refused")},
+		ref:  want(result.VerdictCritical, "data.passive.refused"), pure: want(result.VerdictCritical, "data.passive.refused")},
 	{name: "part of the passive range dropped", sampling: true, blocked: [2]int{3005, 3009},
 		topo: Topology{RouterRules: []string{fromClient + "tcp dport 3005-3009 drop"}},
-		ref:  want(report.VCritical, "data.passive.partial"), pure: want(report.VCritical, "data.passive.partial")},
+		ref:  want(result.VerdictCritical, "data.passive.partial"), pure: want(result.VerdictCritical, "data.passive.partial")},
 	{name: "part of the passive range dropped, probe --sweep", sampling: true, blocked: [2]int{3005, 3009}, allPorts: true,
 		args: []string{"--sweep"},
 		topo: Topology{RouterRules: []string{fromClient + "tcp dport 3005-3009 drop"}},
 		// SITE SWEEP is the reference server's extension; pure-ftpd has none.
-		ref: want(report.VCritical, "data.passive.partial")},
+		ref: want(result.VerdictCritical, "data.passive.partial")},
 	{name: "server behind NAT advertises its private address, data forwarded",
 		topo: Topology{ServerNAT: true, Forward: []string{"21", PasvRange}},
-		ref:  want(report.VWarning, "pasv.private-address"), pure: want(report.VWarning, "pasv.private-address")},
+		ref:  want(result.VerdictWarning, "pasv.private-address"), pure: want(result.VerdictWarning, "pasv.private-address")},
 	{name: "server behind NAT advertises its private address, data not forwarded",
 		topo: Topology{ServerNAT: true, Forward: []string{"21"}},
-		ref:  want(report.VCritical, "data.passive.refused", "pasv.private-address"),
-		pure: want(report.VCritical, "data.passive.refused", "pasv.private-address")},
+		ref:  want(result.VerdictCritical, "data.passive.refused", "pasv.private-address"),
+		pure: want(result.VerdictCritical, "data.passive.refused", "pasv.private-address")},
 	{name: "server behind NAT configured with its public address", pasvAddr: ServerPublic,
 		topo: Topology{ServerNAT: true, Forward: []string{"21", PasvRange}},
-		ref:  want(report.OK), pure: want(report.OK)},
+		ref:  want(result.VerdictOK), pure: want(result.VerdictOK)},
 	{name: "passive transfer stalls after 20 kB", args: []string{"--file", TestFile}, curlFile: TestFile, slack: probe.DefaultStallTimeout,
 		// Passive data flows in the connection's reply direction; once
 		// 20000 bytes have passed, every further packet is dropped.
 		topo: Topology{RouterRules: []string{"meta l4proto tcp ct original proto-dst " + PasvRange + " ct reply bytes > 20000 drop"}},
-		ref:  want(report.VCritical, "transfer.stalled"), pure: want(report.VCritical, "transfer.stalled")},
+		ref:  want(result.VerdictCritical, "transfer.stalled"), pure: want(result.VerdictCritical, "transfer.stalled")},
 	{name: "control port dropped",
 		topo: Topology{RouterRules: []string{fromClient + "tcp dport 21 drop"}},
-		ref:  want(report.VCritical, "control.timeout"), pure: want(report.VCritical, "control.timeout")},
+		ref:  want(result.VerdictCritical, "control.timeout"), pure: want(result.VerdictCritical, "control.timeout")},
 	{name: "control port rejected",
 		topo: Topology{RouterRules: []string{fromClient + "tcp dport 21 reject with tcp reset"}},
-		ref:  want(report.VCritical, "control.refused"), pure: want(report.VCritical, "control.refused")},
+		ref:  want(result.VerdictCritical, "control.refused"), pure: want(result.VerdictCritical, "control.refused")},
 	{name: "router answers the control port with host unreachable",
 		topo: Topology{RouterRules: []string{fromClient + "tcp dport 21 reject with icmp type host-unreachable"}},
-		ref:  want(report.VCritical, "control.unreachable"), pure: want(report.VCritical, "control.unreachable")},
+		ref:  want(result.VerdictCritical, "control.unreachable"), pure: want(result.VerdictCritical, "control.unreachable")},
 	{name: "client firewall blocks active mode", active: true,
 		topo: Topology{ClientRules: []string{`iifname != "lo" ct state new drop`}},
-		ref:  want(report.VWarning, "active.no-callback"), pure: want(report.VWarning, "active.no-callback")},
+		ref:  want(result.VerdictWarning, "active.no-callback"), pure: want(result.VerdictWarning, "active.no-callback")},
 	{name: "client behind NAT, no FTP helper", active: true,
 		topo: Topology{ClientNAT: true},
 		// Both servers refuse PORT to an address other than the one they
 		// see (no FTP bounce); the reference server also tells the probe the
 		// address it sees (SITE WHOAMI).
-		ref:  want(report.VWarning, "active.client-nat", "active.port-refused"),
-		pure: want(report.VWarning, "active.port-refused")},
+		ref:  want(result.VerdictWarning, "active.client-nat", "active.port-refused"),
+		pure: want(result.VerdictWarning, "active.port-refused")},
 	{name: "client behind NAT, router's FTP helper rewrites PORT", active: true,
 		topo: Topology{ClientNAT: true, ALG: true},
-		ref:  want(report.OK, "active.alg-rewrite", "active.client-nat"),
-		pure: want(report.OK)},
+		ref:  want(result.VerdictOK, "active.alg-rewrite", "active.client-nat"),
+		pure: want(result.VerdictOK)},
 }
 
 // row is one line of the side-by-side table.
@@ -263,7 +264,7 @@ func timeProblem(sc scenario, run ProbeRun, load float64) string {
 }
 
 // checkPorts: data.passive.partial must name blocked ports, and only those.
-func checkPorts(t *testing.T, sc scenario, fs []report.Finding) bool {
+func checkPorts(t *testing.T, sc scenario, fs []result.Finding) bool {
 	t.Helper()
 	for _, f := range fs {
 		if f.Code != "data.passive.partial" {
@@ -293,11 +294,11 @@ func checkPorts(t *testing.T, sc scenario, fs []report.Finding) bool {
 // over the probe's 2 s threshold, in a scenario that is about the network.
 // It is info, so the verdict and exit status still hold the probe to the
 // contract.
-func tolerate(t *testing.T, fs []report.Finding, want []string) []string {
+func tolerate(t *testing.T, fs []result.Finding, want []string) []string {
 	t.Helper()
-	var kept []report.Finding
+	var kept []result.Finding
 	for _, f := range fs {
-		if f.Code == report.CodeReplySlow && !slices.Contains(want, f.Code) {
+		if f.Code == diagnose.CodeReplySlow && !slices.Contains(want, f.Code) {
 			t.Logf("tolerated, the machine is busy: %s: %s", f.Code, f.Detail)
 			continue
 		}
@@ -306,7 +307,7 @@ func tolerate(t *testing.T, fs []report.Finding, want []string) []string {
 	return codes(kept)
 }
 
-func codes(fs []report.Finding) []string {
+func codes(fs []result.Finding) []string {
 	out := make([]string, 0, len(fs))
 	for _, f := range fs {
 		out = append(out, f.Code)

@@ -1,22 +1,21 @@
 package lab
 
 import (
+	"ftpdiag/result"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"ftpdiag/report"
 )
 
 // sweepCheck finds the SITE SWEEP check of a result.
-func sweepCheck(res report.Result) (report.Check, bool) {
+func sweepCheck(res result.Result) (result.Check, bool) {
 	for _, c := range res.Checks {
 		if strings.Contains(c.Name, "SWEEP") {
 			return c, true
 		}
 	}
-	return report.Check{}, false
+	return result.Check{}, false
 }
 
 // TestSweepFindsBlockedPortsExactly: the router drops two ports of the range
@@ -40,7 +39,7 @@ func TestSweepFindsBlockedPortsExactly(t *testing.T) {
 	if want := "3000-3002, 3005-3006, 3009 open; 3003-3004 no answer; 3007-3008 refused"; c.Detail != want {
 		t.Errorf("sweep detail %q, want %q", c.Detail, want)
 	}
-	var partial *report.Finding
+	var partial *result.Finding
 	for i, f := range run.Result.Findings {
 		if f.Code == "data.passive.partial" {
 			partial = &run.Result.Findings[i]

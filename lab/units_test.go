@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"ftpdiag/internal/golden"
-	"ftpdiag/report"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -132,11 +132,11 @@ func TestSideBySideTable(t *testing.T) {
 	rs := []row{
 		{order: 1, scenario: "passive range dropped", server: "pure-ftpd",
 			curl: []CurlRun{{Exit: 28, Error: "curl: (28) Connection timed out after 30001 milliseconds", Elapsed: 30 * time.Second}},
-			probe: ProbeRun{Exit: 2, Elapsed: 6200 * time.Millisecond, Result: report.Result{Verdict: report.VCritical,
-				Findings: []report.Finding{{Code: "data.passive.timeout"}}}}},
+			probe: ProbeRun{Exit: 2, Elapsed: 6200 * time.Millisecond, Result: result.Result{Verdict: result.VerdictCritical,
+				Findings: []result.Finding{{Code: "data.passive.timeout"}}}}},
 		{order: 0, scenario: "healthy", server: "ftpdiag serve",
 			curl:  []CurlRun{{Got: "listing", Elapsed: 40 * time.Millisecond}, {Active: true, Exit: 30, Error: "curl: (30) a|b", Elapsed: time.Second}},
-			probe: ProbeRun{Elapsed: 300 * time.Millisecond, Result: report.Result{Verdict: report.OK}}},
+			probe: ProbeRun{Elapsed: 300 * time.Millisecond, Result: result.Result{Verdict: result.VerdictOK}}},
 	}
 	golden.Check(t, filepath.Join("testdata", "side-by-side.md"), []byte(sideBySide(rs)), *update)
 }
@@ -147,7 +147,7 @@ func TestTimeProblem(t *testing.T) {
 		{T: 3 * time.Second, Session: 1, Kind: transcript.Reply, Code: 230},
 	}
 	run := func(durMs int64, wall time.Duration, tr []transcript.Entry) ProbeRun {
-		return ProbeRun{Elapsed: wall, Result: report.Result{DurationMs: durMs, Transcript: tr}}
+		return ProbeRun{Elapsed: wall, Result: result.Result{DurationMs: durMs, Transcript: tr}}
 	}
 	tests := []struct {
 		name   string

@@ -7,28 +7,28 @@ import (
 	"strings"
 	"time"
 
-	"ftpdiag/report"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
 // whoami asks an ftpdiag server which address it sees us coming from.
-func (r *sessRun) whoami() result {
+func (r *sessRun) whoami() stepResult {
 	if !r.p.ext("WHOAMI") {
-		return result{status: report.NotChecked, detail: "the server does not offer SITE WHOAMI"}
+		return stepResult{status: result.NotChecked, detail: "the server does not offer SITE WHOAMI"}
 	}
 	code, text, ok := r.c.cmd("SITE WHOAMI")
 	f := strings.Fields(firstLine(text))
 	if !ok || code != 200 || len(f) < 2 {
-		return result{status: report.Warn, detail: "SITE WHOAMI: " + firstLine(text)}
+		return stepResult{status: result.Warn, detail: "SITE WHOAMI: " + firstLine(text)}
 	}
 	seen := net.JoinHostPort(f[0], f[1])
 	r.p.mu.Lock()
 	r.p.network.SeenAddr = seen
 	r.p.mu.Unlock()
 	if ip, err := netip.ParseAddr(f[0]); err == nil && ip.Unmap() != r.c.local.Addr() {
-		return result{status: report.Warn, detail: "the server sees " + seen + ", the client is " + r.c.local.String() + ": NAT"}
+		return stepResult{status: result.Warn, detail: "the server sees " + seen + ", the client is " + r.c.local.String() + ": NAT"}
 	}
-	return result{status: report.Pass, detail: "the server sees " + seen}
+	return stepResult{status: result.Pass, detail: "the server sees " + seen}
 }
 
 // portArg writes an address as PORT's h1,h2,h3,h4,p1,p2.
@@ -50,25 +50,25 @@ func spell(s string) string {
 
 // portcheckArm decides whether PORT+LIST arms SITE PORTCHECK first (arming
 // needs the PORT argument); its result shows in PORT+LIST's check.
-func (r *sessRun) portcheckArm() result {
+func (r *sessRun) portcheckArm() stepResult {
 	switch {
 	case !r.p.ext("PORTCHECK"):
-		return result{status: report.NotChecked, detail: "the server does not offer SITE PORTCHECK"}
+		return stepResult{status: result.NotChecked, detail: "the server does not offer SITE PORTCHECK"}
 	case r.c.local.Addr().Is6():
-		return result{status: report.NotChecked, detail: "PORT speaks IPv4 only, and routers rewrite it only there"}
+		return stepResult{status: result.NotChecked, detail: "PORT speaks IPv4 only, and routers rewrite it only there"}
 	}
 	r.portcheck = true
-	return result{}
+	return stepResult{}
 }
 
-func (r *sessRun) portList() result {
+func (r *sessRun) portList() stepResult {
 	if r.c.local.Addr().Is6() {
-		return result{status: report.NotChecked, detail: "PORT speaks IPv4 only; see EPRT"}
+		return stepResult{status: result.NotChecked, detail: "PORT speaks IPv4 only; see EPRT"}
 	}
 	return r.activeList("PORT", func(ap netip.AddrPort) string { return portArg(ap) })
 }
 
-func (r *sessRun) eprtList() result {
+func (r *sessRun) eprtList() stepResult {
 	return r.activeList("EPRT", func(ap netip.AddrPort) string {
 		proto := 1
 		if ap.Addr().Is6() {
@@ -80,10 +80,10 @@ func (r *sessRun) eprtList() result {
 
 // activeList runs one active-mode listing: listen, PORT or EPRT, LIST,
 // then wait for the server to connect back.
-func (r *sessRun) activeList(verb string, arg func(netip.AddrPort) string) result {
+func (r *sessRun) activeList(verb string, arg func(netip.AddrPort) string) stepResult {
 	ln, ok := r.c.listen(r.ctx)
 	if !ok {
-		return result{status: report.NotChecked, detail: "the probe cannot listen for the server's connection"}
+		return stepResult{status: result.NotChecked, detail: "the probe cannot listen for the server's connection"}
 	}
 	defer ln.Close()
 	a := arg(netip.MustParseAddrPort(ln.Addr().String()))
@@ -95,10 +95,10 @@ func (r *sessRun) activeList(verb string, arg func(netip.AddrPort) string) resul
 	}
 	code, text, ok := r.c.cmd("%s %s", verb, a)
 	if !ok {
-		return result{status: report.Fail, detail: "no reply to " + verb, stop: true}
+		return stepResult{status: result.Fail, detail: "no reply to " + verb, stop: true}
 	}
 	if code >= 300 {
-		res := result{status: report.Warn, detail: verb + " refused: " + firstLine(text)}
+		res := stepResult{status: result.Warn, detail: verb + " refused: " + firstLine(text)}
 		if armed {
 			res.detail += "; " + r.portcheckResult()
 		}
@@ -127,7 +127,7 @@ func (r *sessRun) portcheckResult() string {
 // activeTransfer sends LIST and waits, side by side, for the server's
 // connection and its reply: vsftpd connects before it answers 150,
 // pure-ftpd after.
-func (r *sessRun) activeTransfer(ln net.Listener) result {
+func (r *sessRun) activeTransfer(ln net.Listener) stepResult {
 	got := r.c.acceptFrom(ln)
 	replies := r.c.sendAsync(r.listCmd())
 	var first *asyncReply
@@ -147,9 +147,9 @@ func (r *sessRun) activeTransfer(ln net.Listener) result {
 		}
 		if first.err != nil {
 			r.c.fail(first.err, r.c.awaited())
-			return result{status: report.Fail, detail: "no reply to LIST", stop: true}
+			return stepResult{status: result.Fail, detail: "no reply to LIST", stop: true}
 		}
-		return result{status: report.Fail, detail: "the server answered " + firstLine(first.text)}
+		return stepResult{status: result.Fail, detail: "the server answered " + firstLine(first.text)}
 	}
 	return r.accepted(<-got, replies, first)
 }
@@ -173,14 +173,14 @@ func (r *sessRun) lateAccept(ln net.Listener, got <-chan accepted) accepted {
 }
 
 // accepted goes on once the server's connection arrived or did not.
-func (r *sessRun) accepted(a accepted, replies <-chan asyncReply, first *asyncReply) result {
+func (r *sessRun) accepted(a accepted, replies <-chan asyncReply, first *asyncReply) stepResult {
 	if a.err != nil {
 		r.sess.Event(transcript.EventInfo{Op: transcript.OpDataAccept, Outcome: transcript.Classify(a.err), Dur: a.dur}, "")
 		r.c.hangUp("waiting longer would only wait for the server's own timeout")
 		if first == nil {
 			<-replies
 		}
-		return result{status: report.Fail, detail: "the server never connected back", stop: true}
+		return stepResult{status: result.Fail, detail: "the server never connected back", stop: true}
 	}
 	from := a.conn.RemoteAddr().String()
 	r.sess.Event(transcript.EventInfo{Op: transcript.OpDataAccept, Addr: from, Outcome: transcript.Connected, Dur: a.dur}, "")
@@ -195,21 +195,21 @@ func (r *sessRun) accepted(a accepted, replies <-chan asyncReply, first *asyncRe
 			a.conn.Close()
 			if rep.err != nil {
 				r.c.fail(rep.err, r.c.awaited())
-				return result{status: report.Fail, detail: "no reply to LIST", stop: true}
+				return stepResult{status: result.Fail, detail: "no reply to LIST", stop: true}
 			}
-			return result{status: report.Fail, detail: firstLine(rep.text)}
+			return stepResult{status: result.Fail, detail: firstLine(rep.text)}
 		}
 		first = &rep
 	}
 	t := r.c.drain(a.conn)
 	if t.outcome != transcript.Complete {
 		r.c.hangUp("the data transfer did not end normally")
-		return result{status: report.Fail, detail: fmt.Sprintf("the transfer ended %s after %d bytes", t.outcome, t.bytes), stop: true}
+		return stepResult{status: result.Fail, detail: fmt.Sprintf("the transfer ended %s after %d bytes", t.outcome, t.bytes), stop: true}
 	}
 	if first.code < 200 {
 		if code, text, ok := r.c.reply(); !ok || code >= 400 {
-			return result{status: report.Fail, detail: "after the data: " + firstLine(text), stop: !ok}
+			return stepResult{status: result.Fail, detail: "after the data: " + firstLine(text), stop: !ok}
 		}
 	}
-	return result{status: report.Pass, detail: fmt.Sprintf("%d bytes; %s", t.bytes, fromNote)}
+	return stepResult{status: result.Pass, detail: fmt.Sprintf("%d bytes; %s", t.bytes, fromNote)}
 }

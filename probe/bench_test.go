@@ -6,7 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"ftpdiag/report"
+	"ftpdiag/diagnose"
+	"ftpdiag/result"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
 )
@@ -26,7 +27,7 @@ func benchProbe(b *testing.B, faults server.Faults, want []string) {
 		start := time.Now()
 		out := Run(context.Background(), target, Options{})
 		times = append(times, time.Since(start))
-		if got := codes(out.Result(report.Tool{}).Findings); !slices.Equal(got, want) {
+		if got := codes(diagnosed(out, result.Tool{}).Findings); !slices.Equal(got, want) {
 			b.Fatalf("codes = %v, want %v", got, want)
 		}
 	}
@@ -41,7 +42,7 @@ func BenchmarkHealthy(b *testing.B) {
 
 // BenchmarkPassiveRefused probes a server whose passive port is closed.
 func BenchmarkPassiveRefused(b *testing.B) {
-	benchProbe(b, server.Faults{AdvertisePortOffset: -2000}, []string{report.CodePassiveRefused})
+	benchProbe(b, server.Faults{AdvertisePortOffset: -2000}, []string{diagnose.CodePassiveRefused})
 }
 
 // BenchmarkSweep1000 sweeps a 1000-port passive range of the reference
@@ -60,8 +61,8 @@ func BenchmarkSweep1000(b *testing.B) {
 		// one sweep at a time. The figure is the sweep step's own time.
 		time.Sleep(300 * time.Millisecond)
 		out := Run(context.Background(), target, Options{Sweep: true, PassiveOnly: true})
-		i := slices.IndexFunc(out.Checks, func(c report.Check) bool { return c.Name == "SITE SWEEP" })
-		if i < 0 || out.Checks[i].Status != report.Pass {
+		i := slices.IndexFunc(out.Checks, func(c result.Check) bool { return c.Name == "SITE SWEEP" })
+		if i < 0 || out.Checks[i].Status != result.Pass {
 			b.Fatalf("sweep check: %+v", out.Checks)
 		}
 		times = append(times, time.Duration(out.Checks[i].DurationMs)*time.Millisecond)

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"ftpdiag/report"
+	"ftpdiag/diagnose"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -40,24 +41,24 @@ func TestHostileServers(t *testing.T) {
 		{name: "healthy", script: func(*scripted) {}, want: []string{}},
 		{name: "SSH banner", script: func(s *scripted) {
 			s.greet = func(c *fconn) bool { c.say("SSH-2.0-OpenSSH_9.2p1 Debian-2"); return hold(c) }
-		}, want: []string{report.CodeControlNotFTP}},
+		}, want: []string{diagnose.CodeControlNotFTP}},
 		{name: "HTTP answer", script: func(s *scripted) {
 			s.greet = func(c *fconn) bool { c.say("HTTP/1.1 400 Bad Request", "Content-Length: 0", ""); return hold(c) }
-		}, want: []string{report.CodeControlNotFTP}},
+		}, want: []string{diagnose.CodeControlNotFTP}},
 		{name: "SMTP banner", script: func(s *scripted) {
 			s.greet = func(c *fconn) bool { c.say("220 mail.example.com ESMTP Postfix"); return true }
 			s.handlers["USER"] = func(c *fconn, _ string) { c.say("502 5.5.2 Error: command not recognized") }
-		}, want: []string{report.CodeControlNotFTP}},
+		}, want: []string{diagnose.CodeControlNotFTP}},
 		{name: "TLS handshake", script: func(s *scripted) {
 			s.greet = func(c *fconn) bool { c.Write([]byte{0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28}); return hold(c) }
-		}, want: []string{report.CodeControlNotFTP}},
+		}, want: []string{diagnose.CodeControlNotFTP}},
 		{name: "421 at the greeting", script: func(s *scripted) {
 			s.greet = func(c *fconn) bool { c.say("421 Too many connections (8) from this IP"); return false }
-		}, want: []string{report.CodeControlBusy}},
+		}, want: []string{diagnose.CodeControlBusy}},
 		{name: "silent", script: func(s *scripted) { s.greet = hold },
-			want: []string{report.CodeControlNoGreeting}},
+			want: []string{diagnose.CodeControlNoGreeting}},
 		{name: "closes at once", script: func(s *scripted) { s.greet = func(*fconn) bool { return false } },
-			want: []string{report.CodeControlNoGreeting}},
+			want: []string{diagnose.CodeControlNoGreeting}},
 		{name: "greeting one byte at a time", script: func(s *scripted) {
 			s.greet = func(c *fconn) bool {
 				for _, b := range []byte("220 slow but ready, eventually\r\n") {
@@ -67,22 +68,22 @@ func TestHostileServers(t *testing.T) {
 				return true
 			}
 		}, opts: func(o *Options) { o.ReplyTimeout = 5 * time.Second },
-			want: []string{report.CodeReplySlow}, maxTime: 6 * time.Second},
+			want: []string{diagnose.CodeReplySlow}, maxTime: 6 * time.Second},
 		{name: "unbounded reply line", script: func(s *scripted) {
 			s.greet = func(c *fconn) bool { c.Write([]byte("220 ")); flood(c, strings.Repeat("a", 4096)); return false }
-		}, want: []string{report.CodeControlNotFTP}},
+		}, want: []string{diagnose.CodeControlNotFTP}},
 		{name: "endless multi-line reply", script: func(s *scripted) {
 			s.greet = func(c *fconn) bool { flood(c, "220-and there is more\r\n"); return false }
-		}, want: []string{report.CodeControlNotFTP}},
+		}, want: []string{diagnose.CodeControlNotFTP}},
 		{name: "227 garbage", script: func(s *scripted) { pasvSays(s, "227 Entering Passive Mode (banana)") },
-			want: []string{report.CodePasvBadReply}},
+			want: []string{diagnose.CodePasvBadReply}},
 		{name: "227 port 0", script: func(s *scripted) { pasvSays(s, "227 Entering Passive Mode (127,0,0,1,0,0)") },
-			want: []string{report.CodePasvBadReply}},
+			want: []string{diagnose.CodePasvBadReply}},
 		{name: "227 port 65536", script: func(s *scripted) { pasvSays(s, "227 Entering Passive Mode (127,0,0,1,256,0)") },
-			want: []string{report.CodePasvBadReply}},
+			want: []string{diagnose.CodePasvBadReply}},
 		{name: "closes half-way", script: func(s *scripted) {
 			s.handlers["PASV"] = func(c *fconn, _ string) { c.Close() }
-		}, want: []string{report.CodeControlClosed}},
+		}, want: []string{diagnose.CodeControlClosed}},
 		{name: "never-ending listing", script: func(s *scripted) {
 			s.handlers["LIST"] = func(c *fconn, _ string) {
 				c.say("150 Here it comes")
@@ -99,18 +100,18 @@ func TestHostileServers(t *testing.T) {
 					io.Copy(io.Discard, dc) // holds it open until the probe hangs up
 				}
 			}
-		}, want: []string{report.CodeTransferStalled}},
+		}, want: []string{diagnose.CodeTransferStalled}},
 		{name: "login refused", script: func(s *scripted) {
 			s.handlers["PASS"] = func(c *fconn, _ string) { c.say("530 Login incorrect.") }
-		}, want: []string{report.CodeLoginRejected}},
+		}, want: []string{diagnose.CodeLoginRejected}},
 		{name: "TLS demanded", script: func(s *scripted) {
 			s.handlers["USER"] = func(c *fconn, _ string) { c.say("530 Non-anonymous sessions must use encryption.") }
-		}, want: []string{report.CodeLoginTLSRequired}},
+		}, want: []string{diagnose.CodeLoginTLSRequired}},
 		{name: "passive range blocked in part", script: func(s *scripted) {
 			s.handlers["PASV"] = pasvEvery(3, func(c *fconn) {
 				c.say("227 Entering Passive Mode (127,0,0,1," + itoa(closedPort(t)>>8) + "," + itoa(closedPort(t)&255) + ").")
 			})
-		}, want: []string{report.CodePassivePartial}},
+		}, want: []string{diagnose.CodePassivePartial}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,7 +126,7 @@ func TestHostileServers(t *testing.T) {
 			start := time.Now()
 			out := probeAddr(t, "ftp://"+s.addr()+"/", o)
 			took := time.Since(start)
-			res := out.Result(report.Tool{Name: "ftpdiag", Version: "test"})
+			res := diagnosed(out, result.Tool{Name: "ftpdiag", Version: "test"})
 			if got := codes(res.Findings); !slices.Equal(got, tc.want) {
 				t.Errorf("codes = %v, want %v\n%s", got, tc.want, render(res.Transcript))
 			}
@@ -161,7 +162,7 @@ func closedPort(t *testing.T) int {
 	return p
 }
 
-func codes(fs []report.Finding) []string {
+func codes(fs []result.Finding) []string {
 	out := []string{}
 	for _, f := range fs {
 		out = append(out, f.Code)
@@ -177,8 +178,8 @@ func render(es []transcript.Entry) string {
 
 func TestControlRefused(t *testing.T) {
 	out := probeAddr(t, "ftp://127.0.0.1:"+itoa(closedPort(t))+"/", quick())
-	res := out.Result(report.Tool{})
-	if got := codes(res.Findings); !slices.Equal(got, []string{report.CodeControlRefused}) {
+	res := diagnosed(out, result.Tool{})
+	if got := codes(res.Findings); !slices.Equal(got, []string{diagnose.CodeControlRefused}) {
 		t.Errorf("codes = %v, want [control.refused]", got)
 	}
 	if res.Verdict.ExitStatus() != 2 {
@@ -193,8 +194,8 @@ func TestDNSFailed(t *testing.T) {
 	o.Resolver = &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
 		return nil, errors.New("no DNS server in this test")
 	}}
-	res := probeAddr(t, "ftp://ftp.example.invalid/", o).Result(report.Tool{})
-	if got := codes(res.Findings); !slices.Equal(got, []string{report.CodeDNSFailed}) {
+	res := diagnosed(probeAddr(t, "ftp://ftp.example.invalid/", o), result.Tool{})
+	if got := codes(res.Findings); !slices.Equal(got, []string{diagnose.CodeDNSFailed}) {
 		t.Errorf("codes = %v, want [dns.failed]\n%s", got, render(res.Transcript))
 	}
 }

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"ftpdiag/report"
+	"ftpdiag/diagnose"
+	"ftpdiag/result"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
 )
@@ -71,9 +72,9 @@ func relay(c net.Conn, server string, alg bool) {
 func TestNATAndALG(t *testing.T) {
 	s := servertest.Start(t, server.Config{})
 	addr := natProxy(t, s.Addr().String(), true)
-	res := probeAddr(t, "ftp://"+servertest.User+":"+servertest.Password+"@"+addr+"/", quick()).Result(report.Tool{})
+	res := diagnosed(probeAddr(t, "ftp://"+servertest.User+":"+servertest.Password+"@"+addr+"/", quick()), result.Tool{})
 	got := codes(res.Findings)
-	for _, want := range []string{report.CodeClientNAT, report.CodeALGRewrite} {
+	for _, want := range []string{diagnose.CodeClientNAT, diagnose.CodeALGRewrite} {
 		if !slices.Contains(got, want) {
 			t.Errorf("codes = %v, want %s among them\n%s", got, want, render(res.Transcript))
 		}

@@ -7,63 +7,64 @@ import (
 	"path"
 	"strings"
 
-	"ftpdiag/report"
+	"ftpdiag/diagnose"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
 // openPassive asks for a passive data port (PASV or EPSV) and dials it.
-func (r *sessRun) openPassive(verb string) (net.Conn, result) {
+func (r *sessRun) openPassive(verb string) (net.Conn, stepResult) {
 	code, text, ok := r.c.cmd("%s", verb)
 	if !ok {
-		return nil, result{status: report.Fail, detail: "no reply to " + verb, stop: true}
+		return nil, stepResult{status: result.Fail, detail: "no reply to " + verb, stop: true}
 	}
 	if code >= 400 {
-		return nil, result{status: report.Warn, detail: verb + " refused: " + firstLine(text)}
+		return nil, stepResult{status: result.Warn, detail: verb + " refused: " + firstLine(text)}
 	}
 	ap, err := r.passivePort(verb, text)
 	if err != nil {
-		return nil, result{status: report.Fail, detail: err.Error()}
+		return nil, stepResult{status: result.Fail, detail: err.Error()}
 	}
 	dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(ap), nil)
 	if !ok {
-		return nil, result{status: report.Fail, detail: "the data port " + ap.String() + " does not answer", stop: true}
+		return nil, stepResult{status: result.Fail, detail: "the data port " + ap.String() + " does not answer", stop: true}
 	}
-	return dc, result{}
+	return dc, stepResult{}
 }
 
 // passivePort reads the port of a 227 or 229 reply; EPSV's port is on the
 // control connection's address, as RFC 2428 says.
 func (r *sessRun) passivePort(verb, text string) (netip.AddrPort, error) {
 	if verb == "EPSV" {
-		port, err := report.ParseEPSV(text)
+		port, err := diagnose.ParseEPSV(text)
 		return netip.AddrPortFrom(r.p.ip, uint16(port)), err
 	}
-	return report.ParsePASV(text)
+	return diagnose.ParsePASV(text)
 }
 
 // transferCmd sends LIST or RETR over an open data connection and reads
 // the data and the replies around it.
-func (r *sessRun) transferCmd(dc net.Conn, line string) (transfer, result) {
+func (r *sessRun) transferCmd(dc net.Conn, line string) (transfer, stepResult) {
 	code, text, ok := r.c.cmd("%s", line)
 	if !ok {
 		dc.Close()
-		return transfer{}, result{status: report.Fail, detail: "no reply to " + line, stop: true}
+		return transfer{}, stepResult{status: result.Fail, detail: "no reply to " + line, stop: true}
 	}
 	if code >= 400 {
 		dc.Close()
-		return transfer{}, result{status: report.Fail, detail: firstLine(text), stop: true}
+		return transfer{}, stepResult{status: result.Fail, detail: firstLine(text), stop: true}
 	}
 	t := r.c.drain(dc)
 	if t.outcome != transcript.Complete {
 		r.c.hangUp("the data transfer did not end normally; the server may not answer until it does")
-		return t, result{status: report.Fail, detail: fmt.Sprintf("the transfer ended %s after %d bytes", t.outcome, t.bytes), stop: true}
+		return t, stepResult{status: result.Fail, detail: fmt.Sprintf("the transfer ended %s after %d bytes", t.outcome, t.bytes), stop: true}
 	}
 	if code < 200 {
 		if code, text, ok = r.c.reply(); !ok || code >= 400 {
-			return t, result{status: report.Fail, detail: "after the data: " + firstLine(text), stop: true}
+			return t, stepResult{status: result.Fail, detail: "after the data: " + firstLine(text), stop: true}
 		}
 	}
-	return t, result{status: report.Pass, detail: fmt.Sprintf("%d bytes", t.bytes)}
+	return t, stepResult{status: result.Pass, detail: fmt.Sprintf("%d bytes", t.bytes)}
 }
 
 func (r *sessRun) listCmd() string {
@@ -73,30 +74,30 @@ func (r *sessRun) listCmd() string {
 	return "LIST"
 }
 
-func (r *sessRun) pasvList() result {
+func (r *sessRun) pasvList() stepResult {
 	dc, res := r.openPassive("PASV")
 	if dc == nil {
-		if res.status == report.Warn {
+		if res.status == result.Warn {
 			r.passive = "EPSV"
 		}
 		return res
 	}
 	t, res := r.transferCmd(dc, r.listCmd())
-	if res.status == report.Pass {
+	if res.status == result.Pass {
 		r.file = r.pickFile(t.head)
 		res.detail = "listing of " + res.detail
 	}
 	return res
 }
 
-func (r *sessRun) epsvList() result {
+func (r *sessRun) epsvList() stepResult {
 	dc, res := r.openPassive("EPSV")
 	if dc == nil {
 		res.stop = res.stop && r.passive == "EPSV" // PASV still works
 		return res
 	}
 	t, res := r.transferCmd(dc, r.listCmd())
-	if res.status == report.Pass && r.file == "" {
+	if res.status == result.Pass && r.file == "" {
 		r.file = r.pickFile(t.head) // PASV could not list (IPv6, or refused)
 	}
 	return res
@@ -132,30 +133,30 @@ func regularFile(l string) string {
 	return ""
 }
 
-func (r *sessRun) size() result {
+func (r *sessRun) size() stepResult {
 	if r.file == "" {
-		return result{status: report.NotChecked, detail: "no regular file in the listing (use --file)"}
+		return stepResult{status: result.NotChecked, detail: "no regular file in the listing (use --file)"}
 	}
 	code, text, ok := r.c.cmd("SIZE %s", r.file)
 	switch {
 	case !ok:
-		return result{status: report.Fail, detail: "no reply", stop: true}
+		return stepResult{status: result.Fail, detail: "no reply", stop: true}
 	case code != 213:
-		return result{status: report.Warn, detail: "SIZE not answered: " + firstLine(text)}
+		return stepResult{status: result.Warn, detail: "SIZE not answered: " + firstLine(text)}
 	}
-	return result{status: report.Pass, detail: r.file + ": " + strings.TrimPrefix(firstLine(text), "213 ") + " bytes"}
+	return stepResult{status: result.Pass, detail: r.file + ": " + strings.TrimPrefix(firstLine(text), "213 ") + " bytes"}
 }
 
-func (r *sessRun) retr() result {
+func (r *sessRun) retr() stepResult {
 	if r.file == "" {
-		return result{status: report.NotChecked, detail: "no regular file in the listing (use --file)"}
+		return stepResult{status: result.NotChecked, detail: "no regular file in the listing (use --file)"}
 	}
 	dc, res := r.openPassive(r.passive)
 	if dc == nil {
 		return res
 	}
 	t, res := r.transferCmd(dc, "RETR "+r.file)
-	if res.status == report.Pass {
+	if res.status == result.Pass {
 		res.detail = fmt.Sprintf("%s: %d bytes", r.file, t.bytes)
 	}
 	return res

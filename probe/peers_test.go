@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"ftpdiag/diagnose"
+	"ftpdiag/result"
 	"net"
 	"os"
 	"os/exec"
@@ -13,8 +15,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"ftpdiag/report"
 )
 
 // peerStart bounds how long a real server may take to start listening.
@@ -130,8 +130,8 @@ func TestVsftpd(t *testing.T) {
 		want  []string
 	}{
 		{"default passive and active", nil, "", []string{}},
-		{"behind NAT without pasv_address", []string{"pasv_address=10.0.0.5"}, "", []string{report.CodePasvPrivate}},
-		{"anonymous only", nil, "john:secret@", []string{report.CodeLoginRejected}},
+		{"behind NAT without pasv_address", []string{"pasv_address=10.0.0.5"}, "", []string{diagnose.CodePasvPrivate}},
+		{"anonymous only", nil, "john:secret@", []string{diagnose.CodeLoginRejected}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -147,7 +147,7 @@ func TestVsftpd(t *testing.T) {
 func wantPeerCodes(t *testing.T, url string, want []string, activePort string) {
 	t.Helper()
 	out := probeAddr(t, url, peerOptions())
-	res := out.Result(report.Tool{})
+	res := diagnosed(out, result.Tool{})
 	if got := codes(res.Findings); !slices.Equal(got, want) {
 		t.Errorf("codes = %v, want %v\n%s", got, want, render(res.Transcript))
 	}
@@ -161,11 +161,11 @@ func wantPeerCodes(t *testing.T, url string, want []string, activePort string) {
 
 // wantChecks asserts that the named checks passed, with details that
 // contain the given text.
-func wantChecks(t *testing.T, checks []report.Check, want map[string]string) {
+func wantChecks(t *testing.T, checks []result.Check, want map[string]string) {
 	t.Helper()
 	for name, detail := range want {
-		i := slices.IndexFunc(checks, func(c report.Check) bool { return c.Name == name })
-		if i < 0 || checks[i].Status != report.Pass || !strings.Contains(checks[i].Detail, detail) {
+		i := slices.IndexFunc(checks, func(c result.Check) bool { return c.Name == name })
+		if i < 0 || checks[i].Status != result.Pass || !strings.Contains(checks[i].Detail, detail) {
 			t.Errorf("check %s: %+v, want pass with %q", name, checks[min(max(i, 0), len(checks)-1)], detail)
 		}
 	}
@@ -216,8 +216,8 @@ func TestPureFTPd(t *testing.T) {
 		want  []string
 	}{
 		{"default passive and active", nil, false, []string{}},
-		{"forced private passive address", []string{"-P", "10.0.0.5"}, false, []string{report.CodePasvPrivate}},
-		{"client behind NAT", nil, true, []string{report.CodeDataRejected, report.CodePortRefused}},
+		{"forced private passive address", []string{"-P", "10.0.0.5"}, false, []string{diagnose.CodePasvPrivate}},
+		{"client behind NAT", nil, true, []string{diagnose.CodeDataRejected, diagnose.CodePortRefused}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

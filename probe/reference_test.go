@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"ftpdiag/report"
+	"ftpdiag/diagnose"
+	"ftpdiag/result"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
 )
@@ -32,18 +33,18 @@ func TestReferenceServerFaults(t *testing.T) {
 		want   []string
 	}{
 		{"healthy", server.Faults{}, false, []string{}},
-		{"private PASV address", server.Faults{AdvertiseAddress: "10.0.0.5"}, false, []string{report.CodePasvPrivate}},
-		{"foreign PASV address", server.Faults{AdvertiseAddress: "198.18.7.7"}, false, []string{report.CodePasvForeign}},
-		{"passive port closed", server.Faults{AdvertisePortOffset: -2000}, false, []string{report.CodePassiveRefused}},
-		{"425 after the data connection", server.Faults{Reply425: true}, false, []string{report.CodeDataRejected}},
-		{"stalled download", server.Faults{StallAfter: 20000}, true, []string{report.CodeTransferStalled}},
-		{"size lie", server.Faults{SizeLie: 7}, false, []string{report.CodeSizeMismatch}},
-		{"TLS required", server.Faults{RequireTLS: true}, false, []string{report.CodeLoginTLSRequired}},
-		{"closes on PASV", server.Faults{CloseAfter: "PASV"}, false, []string{report.CodeControlClosed}},
-		{"EPSV refused", server.Faults{RefuseEPSV: true}, false, []string{report.CodeEPSVUnsupported}},
-		{"PASV refused", server.Faults{RefusePASV: true}, false, []string{report.CodePasvUnsupported}},
-		{"PORT refused", server.Faults{RefusePORT: true}, false, []string{report.CodePortRefused}},
-		{"no callback", server.Faults{NoCallback: true}, false, []string{report.CodeNoCallback}},
+		{"private PASV address", server.Faults{AdvertiseAddress: "10.0.0.5"}, false, []string{diagnose.CodePasvPrivate}},
+		{"foreign PASV address", server.Faults{AdvertiseAddress: "198.18.7.7"}, false, []string{diagnose.CodePasvForeign}},
+		{"passive port closed", server.Faults{AdvertisePortOffset: -2000}, false, []string{diagnose.CodePassiveRefused}},
+		{"425 after the data connection", server.Faults{Reply425: true}, false, []string{diagnose.CodeDataRejected}},
+		{"stalled download", server.Faults{StallAfter: 20000}, true, []string{diagnose.CodeTransferStalled}},
+		{"size lie", server.Faults{SizeLie: 7}, false, []string{diagnose.CodeSizeMismatch}},
+		{"TLS required", server.Faults{RequireTLS: true}, false, []string{diagnose.CodeLoginTLSRequired}},
+		{"closes on PASV", server.Faults{CloseAfter: "PASV"}, false, []string{diagnose.CodeControlClosed}},
+		{"EPSV refused", server.Faults{RefuseEPSV: true}, false, []string{diagnose.CodeEPSVUnsupported}},
+		{"PASV refused", server.Faults{RefusePASV: true}, false, []string{diagnose.CodePasvUnsupported}},
+		{"PORT refused", server.Faults{RefusePORT: true}, false, []string{diagnose.CodePortRefused}},
+		{"no callback", server.Faults{NoCallback: true}, false, []string{diagnose.CodeNoCallback}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -57,7 +58,7 @@ func TestReferenceServerFaults(t *testing.T) {
 			if tc.root {
 				o.File = "big.bin"
 			}
-			res := probeAddr(t, servertest.URL(s), o).Result(report.Tool{})
+			res := diagnosed(probeAddr(t, servertest.URL(s), o), result.Tool{})
 			if got := codes(res.Findings); !slices.Equal(got, tc.want) {
 				t.Errorf("codes = %v, want %v\n%s", got, tc.want, render(res.Transcript))
 			}
@@ -84,9 +85,9 @@ func TestDenied(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			o := quick()
 			o.PassiveOnly, o.File = true, tc.file
-			res := probeAddr(t, servertest.URL(s)+tc.path, o).Result(report.Tool{})
-			if got := codes(res.Findings); !slices.Equal(got, []string{report.CodeTransferDenied}) || res.Verdict != report.VCritical {
-				t.Errorf("codes = %v, verdict %s; want [%s], critical\n%s", got, res.Verdict, report.CodeTransferDenied, render(res.Transcript))
+			res := diagnosed(probeAddr(t, servertest.URL(s)+tc.path, o), result.Tool{})
+			if got := codes(res.Findings); !slices.Equal(got, []string{diagnose.CodeTransferDenied}) || res.Verdict != result.VerdictCritical {
+				t.Errorf("codes = %v, verdict %s; want [%s], critical\n%s", got, res.Verdict, diagnose.CodeTransferDenied, render(res.Transcript))
 			}
 		})
 	}
@@ -99,7 +100,7 @@ func TestSweep(t *testing.T) {
 	o := quick()
 	o.Sweep, o.PassiveOnly = true, true
 	out := probeAddr(t, servertest.URL(s), o)
-	var sweep report.Check
+	var sweep result.Check
 	for _, c := range out.Checks {
 		if c.Name == "SITE SWEEP" {
 			sweep = c
@@ -108,7 +109,7 @@ func TestSweep(t *testing.T) {
 	// Ports another program holds at that moment are "busy" and skipped;
 	// every other port of the range must be open.
 	want := itoa(lo) + "-" + itoa(lo+9) + " open"
-	if sweep.Status != report.Pass || sweep.Detail != want && !strings.Contains(sweep.Detail, "busy on the server") {
+	if sweep.Status != result.Pass || sweep.Detail != want && !strings.Contains(sweep.Detail, "busy on the server") {
 		t.Errorf("sweep check = %+v, want pass %q", sweep, want)
 	}
 }
@@ -120,7 +121,7 @@ func TestSweepFallsBack(t *testing.T) {
 	o.Sweep, o.PassiveOnly = true, true
 	out := probeAddr(t, "ftp://"+s.addr()+"/", o)
 	for _, c := range out.Checks {
-		if c.Name == "SITE SWEEP" && (c.Status != report.Pass || !strings.HasPrefix(c.Detail, "no SITE SWEEP here, sampled: 8 passive ports seen")) {
+		if c.Name == "SITE SWEEP" && (c.Status != result.Pass || !strings.HasPrefix(c.Detail, "no SITE SWEEP here, sampled: 8 passive ports seen")) {
 			t.Errorf("sweep check = %+v, want a passing sample of 8 ports", c)
 		}
 	}
@@ -136,18 +137,23 @@ func TestTrustPasvAddress(t *testing.T) {
 		trust bool
 		want  []string
 	}{
-		{"ignored", false, []string{report.CodePasvPrivate}},
-		{"trusted", true, []string{report.CodePasvPrivate, report.CodePassiveRefused}},
+		{"ignored", false, []string{diagnose.CodePasvPrivate}},
+		{"trusted", true, []string{diagnose.CodePasvPrivate, diagnose.CodePassiveRefused}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := servertest.Start(t, server.Config{Faults: server.Faults{AdvertiseAddress: "127.0.0.2"}})
 			o := quick()
 			o.TrustPasvAddress, o.PassiveOnly = tc.trust, true
-			res := probeAddr(t, servertest.URL(s), o).Result(report.Tool{})
+			res := diagnosed(probeAddr(t, servertest.URL(s), o), result.Tool{})
 			if got := codes(res.Findings); !slices.Equal(got, tc.want) {
 				t.Errorf("codes = %v, want %v\n%s", got, tc.want, render(res.Transcript))
 			}
 		})
 	}
+}
+
+// diagnosed makes the result the CLI makes of an outcome.
+func diagnosed(o *Outcome, tool result.Tool) *result.Result {
+	return diagnose.NewResult(diagnose.Input{Tool: tool, Record: o.Record()})
 }

@@ -9,18 +9,18 @@ import (
 	"sync"
 	"time"
 
-	"ftpdiag/report"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
-// Outcome is everything one probe found out. It holds no judgement:
-// report.Diagnose reads the transcript for that.
+// Outcome is everything one probe found out. It holds no judgement: the
+// diagnosis reads its Record for that.
 type Outcome struct {
 	Target   Target
 	Plan     Plan
 	Log      *transcript.Log
-	Checks   []report.Check
-	Network  report.Network
+	Checks   []result.Check
+	Network  result.Network
 	Started  time.Time
 	Duration time.Duration
 }
@@ -39,8 +39,8 @@ type prober struct {
 	logins sync.Mutex
 
 	mu       sync.Mutex
-	checks   map[int]report.Check // by plan position, for a stable order
-	network  report.Network
+	checks   map[int]result.Check // by plan position, for a stable order
+	network  result.Network
 	site     map[string]bool // SITE FTPDIAG extensions FEAT advertised
 	loggedIn bool
 }
@@ -53,7 +53,7 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	if t.Password != AnonymousPassword {
 		secrets = append(secrets, t.Password)
 	}
-	p := &prober{opts: o, target: t, plan: NewPlan(o), checks: map[int]report.Check{}, site: map[string]bool{},
+	p := &prober{opts: o, target: t, plan: NewPlan(o), checks: map[int]result.Check{}, site: map[string]bool{},
 		log: transcript.New(transcript.WithSecrets(secrets...))}
 	if !o.ActiveOnly {
 		p.network.Modes = append(p.network.Modes, "passive")
@@ -132,7 +132,7 @@ func (p *prober) resolve(ctx context.Context, sess *transcript.Session) bool {
 			ev.Err = errText(err)
 		}
 		sess.Event(ev, "")
-		p.check(0, -1, report.Check{Name: "dns", Status: report.Fail, Detail: ev.Err})
+		p.check(0, -1, result.Check{Name: "dns", Status: result.Fail, Detail: ev.Err})
 		return false
 	}
 	p.ip = pickAddr(ips)
@@ -156,7 +156,7 @@ func (p *prober) addr() string {
 }
 
 // check records one check's result at its place in the plan.
-func (p *prober) check(sessIdx, stepIdx int, c report.Check) {
+func (p *prober) check(sessIdx, stepIdx int, c result.Check) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.checks[sessIdx*100+stepIdx] = c
@@ -174,27 +174,20 @@ func (p *prober) ext(name string) bool {
 	return p.site[name]
 }
 
-// Result assembles the contract's JSON document from the outcome: the
-// target without its password, the findings of report.Diagnose, the
-// verdict and the transcript.
-func (o *Outcome) Result(tool report.Tool) *report.Result {
-	entries := o.Log.Entries()
-	findings := report.Diagnose(entries)
+// Record is what the probe saw, for diagnose.NewResult: the target
+// without its password, the checks, the network and the transcript.
+func (o *Outcome) Record() result.Record {
 	user := o.Target.User
 	if o.Target.Anonymous() {
 		user = ""
 	}
 	network := o.Network
-	return &report.Result{
-		Schema:     report.Schema,
-		Tool:       tool,
-		Target:     report.Target{URL: o.Target.URL(), Host: o.Target.Host, Port: o.Target.Port, User: user},
-		Started:    o.Started.UTC(),
-		DurationMs: o.Duration.Milliseconds(),
-		Verdict:    report.VerdictOf(findings),
-		Findings:   findings,
-		Checks:     o.Checks,
-		Network:    &network,
-		Transcript: entries,
+	return result.Record{
+		Target:   result.Target{URL: o.Target.URL(), Host: o.Target.Host, Port: o.Target.Port, User: user},
+		Started:  o.Started.UTC(),
+		Duration: o.Duration,
+		Entries:  o.Log.Entries(),
+		Checks:   o.Checks,
+		Network:  &network,
 	}
 }

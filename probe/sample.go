@@ -3,13 +3,13 @@ package probe
 import (
 	"context"
 	"fmt"
+	"ftpdiag/diagnose"
+	"ftpdiag/result"
 	"net"
 	"net/netip"
 	"slices"
 	"sync"
 	"time"
-
-	"ftpdiag/report"
 )
 
 // minGrace is the least time the sampling waits for one data connection
@@ -22,7 +22,7 @@ const minGrace = 20 * time.Millisecond
 // blocked in part shows as some ports answering and some not. Dials that
 // get no answer within a few round trips go on in the background, so a
 // blocked range costs one connection timeout, not one per port.
-func (r *sessRun) sample() result {
+func (r *sessRun) sample() stepResult {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	open, closed := []int{}, []int{}
@@ -30,11 +30,11 @@ func (r *sessRun) sample() result {
 		start := time.Now()
 		code, text, ok := r.c.cmd("PASV")
 		if !ok {
-			return result{status: report.Fail, detail: "no reply to PASV", stop: true}
+			return stepResult{status: result.Fail, detail: "no reply to PASV", stop: true}
 		}
-		ap, err := report.ParsePASV(text)
+		ap, err := diagnose.ParsePASV(text)
 		if code != 227 || err != nil {
-			return result{status: report.Warn, detail: "no usable PASV reply: " + firstLine(text)}
+			return stepResult{status: result.Warn, detail: "no usable PASV reply: " + firstLine(text)}
 		}
 		grace := max(3*time.Since(start), minGrace)
 		to := r.c.dataTarget(ap)
@@ -65,13 +65,13 @@ func (r *sessRun) sample() result {
 	return sampleResult(open, closed)
 }
 
-func sampleResult(open, closed []int) result {
+func sampleResult(open, closed []int) stepResult {
 	all := append(append([]int{}, open...), closed...)
 	detail := fmt.Sprintf("%d passive ports seen (%d-%d): %s answered", len(all), slices.Min(all), slices.Max(all), ranges(open))
 	if len(closed) == 0 {
-		return result{status: report.Pass, detail: detail}
+		return stepResult{status: result.Pass, detail: detail}
 	}
-	return result{status: report.Fail, detail: detail + "; " + ranges(closed) + " did not"}
+	return stepResult{status: result.Fail, detail: detail + "; " + ranges(closed) + " did not"}
 }
 
 // ranges writes ports as runs: "3000-3012, 3020".

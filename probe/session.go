@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"ftpdiag/report"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -23,14 +23,15 @@ type sessRun struct {
 	portcheck bool   // SITE PORTCHECK is offered: arm it before PORT
 }
 
-// result is what a step says about itself; stop ends the session's
+// stepResult is what a step says about itself; stop ends the session's
 // remaining steps (they are "not checked": their root cause is known).
-type result struct {
-	status, detail string
-	stop           bool
+type stepResult struct {
+	status result.Status
+	detail string
+	stop   bool
 }
 
-type stepFunc func(r *sessRun) result
+type stepFunc func(r *sessRun) stepResult
 
 // steps maps the plan's step names to what they do.
 var steps map[string]stepFunc
@@ -65,7 +66,7 @@ func (p *prober) session(ctx context.Context, idx int, sess *transcript.Session,
 	stopped := false
 	for i, name := range p.plan[idx].Steps {
 		if stopped && name != "QUIT" {
-			r.record(i, name, result{status: report.NotChecked, detail: "not reached: an earlier step failed"})
+			r.record(i, name, stepResult{status: result.NotChecked, detail: "not reached: an earlier step failed"})
 			continue
 		}
 		start := time.Now()
@@ -79,15 +80,15 @@ func (p *prober) session(ctx context.Context, idx int, sess *transcript.Session,
 	}
 }
 
-func (r *sessRun) record(i int, name string, res result) { r.recordTimed(i, name, res, 0) }
+func (r *sessRun) record(i int, name string, res stepResult) { r.recordTimed(i, name, res, 0) }
 
 // recordTimed keeps a step's check. The steps every session repeats
 // (connect, greeting, login, QUIT) count once, in the first session.
-func (r *sessRun) recordTimed(i int, name string, res result, d time.Duration) {
+func (r *sessRun) recordTimed(i int, name string, res stepResult, d time.Duration) {
 	if res.status == "" || r.idx > 0 && (name == "connect" || name == "greeting" || name == "login" || name == "QUIT") {
 		return
 	}
-	r.p.check(r.idx, i, report.Check{Name: checkName(r.idx, name), Status: res.status, DurationMs: d.Milliseconds(), Detail: res.detail})
+	r.p.check(r.idx, i, result.Check{Name: checkName(r.idx, name), Status: res.status, DurationMs: d.Milliseconds(), Detail: res.detail})
 }
 
 // checkName prefixes the typical client's checks so they read apart.
@@ -107,10 +108,10 @@ func (r *sessRun) close() {
 	}
 }
 
-func (r *sessRun) connect() result {
+func (r *sessRun) connect() stepResult {
 	c, ok := r.p.dialControl(r.ctx, r.sess)
 	if !ok {
-		return result{status: report.Fail, detail: "no control connection to " + r.p.addr(), stop: true}
+		return stepResult{status: result.Fail, detail: "no control connection to " + r.p.addr(), stop: true}
 	}
 	r.c = c
 	if r.idx == 0 { // the session SITE WHOAMI asks about
@@ -118,22 +119,22 @@ func (r *sessRun) connect() result {
 		r.p.network.LocalAddr = c.local.String()
 		r.p.mu.Unlock()
 	}
-	return result{status: report.Pass, detail: "connected to " + r.p.addr() + " from " + c.local.String()}
+	return stepResult{status: result.Pass, detail: "connected to " + r.p.addr() + " from " + c.local.String()}
 }
 
-func (r *sessRun) greeting() result {
+func (r *sessRun) greeting() stepResult {
 	code, text, ok := r.c.greeting()
 	if !ok || code != 220 {
-		return result{status: report.Fail, detail: "no 220 greeting", stop: true}
+		return stepResult{status: result.Fail, detail: "no 220 greeting", stop: true}
 	}
 	if strings.Contains(strings.ToUpper(firstLine(text)), "SMTP") {
 		r.c.hangUp("a mail server (SMTP) answers here, not FTP")
-		return result{status: report.Fail, detail: "a mail server answers: " + firstLine(text), stop: true}
+		return stepResult{status: result.Fail, detail: "a mail server answers: " + firstLine(text), stop: true}
 	}
-	return result{status: report.Pass, detail: firstLine(text)}
+	return stepResult{status: result.Pass, detail: firstLine(text)}
 }
 
-func (r *sessRun) login() result {
+func (r *sessRun) login() stepResult {
 	t := r.p.target
 	r.p.logins.Lock()
 	defer r.p.logins.Unlock()
@@ -142,36 +143,36 @@ func (r *sessRun) login() result {
 		code, text, ok = r.c.cmd("PASS %s", t.Password)
 	}
 	if !ok || code < 200 || code >= 300 {
-		return result{status: report.Fail, detail: "login refused: " + firstLine(text), stop: true}
+		return stepResult{status: result.Fail, detail: "login refused: " + firstLine(text), stop: true}
 	}
 	r.p.mu.Lock()
 	r.p.loggedIn = true
 	r.p.mu.Unlock()
-	return result{status: report.Pass, detail: "logged in as " + t.User}
+	return stepResult{status: result.Pass, detail: "logged in as " + t.User}
 }
 
 // simple sends a command whose only interest is its reply.
 func simple(line string) stepFunc {
-	return func(r *sessRun) result {
+	return func(r *sessRun) stepResult {
 		code, text, ok := r.c.cmd("%s", line)
 		switch {
 		case !ok:
-			return result{status: report.Fail, detail: "no reply", stop: true}
+			return stepResult{status: result.Fail, detail: "no reply", stop: true}
 		case code >= 400:
-			return result{status: report.Warn, detail: firstLine(text)}
+			return stepResult{status: result.Warn, detail: firstLine(text)}
 		}
-		return result{status: report.Pass, detail: firstLine(text)}
+		return stepResult{status: result.Pass, detail: firstLine(text)}
 	}
 }
 
 // feat reads the server's extensions, ftpdiag's own SITE ones among them.
-func (r *sessRun) feat() result {
+func (r *sessRun) feat() stepResult {
 	code, text, ok := r.c.cmd("FEAT")
 	if !ok {
-		return result{status: report.Fail, detail: "no reply", stop: true}
+		return stepResult{status: result.Fail, detail: "no reply", stop: true}
 	}
 	if code != 211 {
-		return result{status: report.Warn, detail: "FEAT not supported: " + firstLine(text)}
+		return stepResult{status: result.Warn, detail: "FEAT not supported: " + firstLine(text)}
 	}
 	var ext []string
 	for _, l := range strings.Split(text, "\n") {
@@ -189,14 +190,14 @@ func (r *sessRun) feat() result {
 	if len(ext) > 0 {
 		detail += "; ftpdiag extensions: " + strings.Join(ext, ", ")
 	}
-	return result{status: report.Pass, detail: detail}
+	return stepResult{status: result.Pass, detail: detail}
 }
 
-func (r *sessRun) quit() result {
+func (r *sessRun) quit() stepResult {
 	if r.c != nil {
 		r.c.quit()
 	}
-	return result{}
+	return stepResult{}
 }
 
 func firstLine(s string) string {

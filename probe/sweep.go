@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"ftpdiag/report"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -29,7 +29,7 @@ type sweepPlan struct {
 
 // sweep asks an ftpdiag server to open its whole passive range and dials
 // every port of it at once; other servers get the sampling instead.
-func (r *sessRun) sweep() result {
+func (r *sessRun) sweep() stepResult {
 	if !r.p.ext("SWEEP") {
 		r.sess.Note("the server does not offer SITE SWEEP; the probe samples the range with PASV instead")
 		res := r.sample()
@@ -39,11 +39,11 @@ func (r *sessRun) sweep() result {
 	secs := min(max(int(math.Ceil(r.p.opts.Timeout.Seconds()))+1, 1), 10)
 	code, text, ok := r.c.cmd("SITE SWEEP %d", secs)
 	if !ok {
-		return result{status: report.Fail, detail: "no reply to SITE SWEEP", stop: true}
+		return stepResult{status: result.Fail, detail: "no reply to SITE SWEEP", stop: true}
 	}
 	sp, err := parseSweep(text)
 	if code != 200 || err != nil {
-		return result{status: report.Warn, detail: "SITE SWEEP: " + firstLine(text)}
+		return stepResult{status: result.Warn, detail: "SITE SWEEP: " + firstLine(text)}
 	}
 	res := r.sweepDial(sp)
 	if len(sp.busy) > 0 {
@@ -107,7 +107,7 @@ type swept struct {
 
 // sweepDial dials every free port of the range, checks the token and port
 // each answers with, and records the attempts in port order.
-func (r *sessRun) sweepDial(sp sweepPlan) result {
+func (r *sessRun) sweepDial(sp sweepPlan) stepResult {
 	r.p.opts.Status(fmt.Sprintf("sweeping ports %d-%d", sp.lo, sp.hi), r.p.opts.Timeout)
 	results := make([]swept, 0, sp.hi-sp.lo+1)
 	var mu sync.Mutex
@@ -153,7 +153,7 @@ func (r *sessRun) sweepOne(port int, token string) swept {
 
 // sweepRecord writes the attempts in port order and sums them up as
 // ranges: "3000-3012 open, 3013-3024 no answer".
-func (r *sessRun) sweepRecord(results []swept) result {
+func (r *sessRun) sweepRecord(results []swept) stepResult {
 	slices.SortFunc(results, func(a, b swept) int { return a.port - b.port })
 	by := map[transcript.Outcome][]int{}
 	for _, s := range results {
@@ -175,9 +175,9 @@ func (r *sessRun) sweepRecord(results []swept) result {
 			}
 		}
 	}
-	status := report.Pass
+	status := result.Pass
 	if bad > 0 {
-		status = report.Fail
+		status = result.Fail
 	}
-	return result{status: status, detail: strings.Join(parts, "; ")}
+	return stepResult{status: status, detail: strings.Join(parts, "; ")}
 }

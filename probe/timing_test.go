@@ -1,13 +1,13 @@
 package probe
 
 import (
+	"ftpdiag/diagnose"
+	"ftpdiag/result"
 	"net"
 	"slices"
 	"syscall"
 	"testing"
 	"time"
-
-	"ftpdiag/report"
 )
 
 // blackhole is a loopback port that drops connection attempts, as a
@@ -57,14 +57,14 @@ func TestTimeBounds(t *testing.T) {
 	}{
 		{"control port dropped", func(*scripted, int) {},
 			func(_ *scripted, hole int) string { return "127.0.0.1:" + itoa(hole) },
-			[]string{report.CodeControlTimeout}, 3 * timeout / 2},
+			[]string{diagnose.CodeControlTimeout}, 3 * timeout / 2},
 		{"passive port dropped", func(s *scripted, hole int) {
 			s.handlers["PASV"] = func(c *fconn, _ string) { c.say(pasvTo(hole)) }
 			s.handlers["EPSV"] = func(c *fconn, _ string) { c.say("229 Entering Extended Passive Mode (|||" + itoa(hole) + "|)") }
-		}, (*scripted).target, []string{report.CodePassiveTimeout}, 3 * timeout / 2},
+		}, (*scripted).target, []string{diagnose.CodePassiveTimeout}, 3 * timeout / 2},
 		{"part of the range dropped", func(s *scripted, hole int) {
 			s.handlers["PASV"] = pasvEvery(2, func(c *fconn) { c.say(pasvTo(hole)) })
-		}, (*scripted).target, []string{report.CodePassivePartial}, 3 * timeout},
+		}, (*scripted).target, []string{diagnose.CodePassivePartial}, 3 * timeout},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,7 +74,7 @@ func TestTimeBounds(t *testing.T) {
 			o := quick()
 			o.Timeout, o.PassiveOnly = timeout, true
 			start := time.Now()
-			res := probeAddr(t, "ftp://"+tc.target(s, hole)+"/", o).Result(report.Tool{})
+			res := diagnosed(probeAddr(t, "ftp://"+tc.target(s, hole)+"/", o), result.Tool{})
 			took := time.Since(start)
 			if got := codes(res.Findings); !slices.Equal(got, tc.want) {
 				t.Errorf("codes = %v, want %v\n%s", got, tc.want, render(res.Transcript))

@@ -12,7 +12,7 @@ import (
 
 	"github.com/jlaffaye/ftp"
 
-	"ftpdiag/report"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -31,44 +31,44 @@ type typical struct {
 	mu      sync.Mutex
 }
 
-func (r *sessRun) clientLogin() result {
+func (r *sessRun) clientLogin() stepResult {
 	t := &typical{r: r}
 	r.client = t
 	conn, err := ftp.Dial(r.p.addr(), ftp.DialWithDialFunc(t.dial), ftp.DialWithContext(r.ctx))
 	if err != nil {
-		return result{status: report.Fail, detail: "could not connect: " + clientErr(err), stop: true}
+		return stepResult{status: result.Fail, detail: "could not connect: " + clientErr(err), stop: true}
 	}
 	t.conn = conn
 	r.p.logins.Lock()
 	err = conn.Login(r.p.target.User, r.p.target.Password)
 	r.p.logins.Unlock()
 	if err != nil {
-		return result{status: report.Fail, detail: "login: " + clientErr(err), stop: true}
+		return stepResult{status: result.Fail, detail: "login: " + clientErr(err), stop: true}
 	}
-	return result{status: report.Pass, detail: "logged in"}
+	return stepResult{status: result.Pass, detail: "logged in"}
 }
 
-func (r *sessRun) clientList() result {
+func (r *sessRun) clientList() stepResult {
 	dir := r.p.target.Path
 	if dir == "" || dir == "/" {
 		// The login directory, as a client shows first; "/" may be
 		// elsewhere on a server without chroot.
 		cwd, err := r.client.conn.CurrentDir()
 		if err != nil {
-			return result{status: report.Fail, detail: "PWD: " + clientErr(err)}
+			return stepResult{status: result.Fail, detail: "PWD: " + clientErr(err)}
 		}
 		dir = cwd
 	}
 	entries, err := r.client.conn.List(dir)
 	r.client.dir = dir
 	if err != nil {
-		return result{status: report.Fail, detail: "a standard client cannot list: " + clientErr(err), stop: true}
+		return stepResult{status: result.Fail, detail: "a standard client cannot list: " + clientErr(err), stop: true}
 	}
 	r.client.entries = entries
-	return result{status: report.Pass, detail: fmt.Sprintf("a standard client lists %d entries", len(entries))}
+	return stepResult{status: result.Pass, detail: fmt.Sprintf("a standard client lists %d entries", len(entries))}
 }
 
-func (r *sessRun) clientRetr() result {
+func (r *sessRun) clientRetr() stepResult {
 	name := r.p.opts.File
 	for _, e := range r.client.entries {
 		if name == "" && e.Type == ftp.EntryTypeFile {
@@ -76,19 +76,19 @@ func (r *sessRun) clientRetr() result {
 		}
 	}
 	if name == "" {
-		return result{status: report.NotChecked, detail: "no regular file in the listing (use --file)"}
+		return stepResult{status: result.NotChecked, detail: "no regular file in the listing (use --file)"}
 	}
 	resp, err := r.client.conn.Retr(name)
 	if err != nil {
-		return result{status: report.Fail, detail: "a standard client cannot download " + name + ": " + clientErr(err)}
+		return stepResult{status: result.Fail, detail: "a standard client cannot download " + name + ": " + clientErr(err)}
 	}
 	n, err := io.Copy(io.Discard, resp)
 	cerr := resp.Close()
 	if err = errors.Join(err, cerr); err != nil {
-		return result{status: report.Fail, detail: fmt.Sprintf("a standard client's download of %s failed after %d bytes: %s", name, n, clientErr(err))}
+		return stepResult{status: result.Fail, detail: fmt.Sprintf("a standard client's download of %s failed after %d bytes: %s", name, n, clientErr(err))}
 	}
 	r.client.conn.Quit()
-	return result{status: report.Pass, detail: fmt.Sprintf("a standard client downloads %s: %d bytes", name, n)}
+	return stepResult{status: result.Pass, detail: fmt.Sprintf("a standard client downloads %s: %d bytes", name, n)}
 }
 
 // clientErr names a library error without its wrapping.

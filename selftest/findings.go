@@ -2,23 +2,22 @@ package selftest
 
 import (
 	"fmt"
+	"ftpdiag/result"
 	"strings"
-
-	"ftpdiag/report"
 )
 
 // localFindings turns the plan's notes and the firewall's blockers into
 // findings a person can act on.
-func (o *Outcome) localFindings() []report.Finding {
-	var fs []report.Finding
+func (o *Outcome) localFindings() []result.Finding {
+	var fs []result.Finding
 	for _, c := range o.Plan.Checks {
 		if c.Status == BindInUse && c.Purpose != "passive" {
 			fs = append(fs, inUse(c))
 		}
 	}
 	if pb := passiveInUse(o.Plan.Checks); len(pb) > 0 {
-		fs = append(fs, report.Finding{
-			Code: CodePortInUse, Severity: report.Warning,
+		fs = append(fs, result.Finding{
+			Code: CodePortInUse, Severity: result.Warning,
 			Title:  "Part of the standard passive range is taken by another program",
 			Detail: fmt.Sprintf("Passive ports %s cannot be bound: %s.", PortRanges(pb), passiveWhy(o.Plan.Checks)),
 			Hints: []string{"Give ftpdiag serve a free range (--pasv-ports A-B) and open that range on the firewall instead,",
@@ -28,8 +27,8 @@ func (o *Outcome) localFindings() []report.Finding {
 	}
 	for _, c := range o.Plan.Checks {
 		if c.Status == BindDenied {
-			fs = append(fs, report.Finding{
-				Code: CodeUnprivileged, Severity: report.Info,
+			fs = append(fs, result.Finding{
+				Code: CodeUnprivileged, Severity: result.Info,
 				Title:  fmt.Sprintf("Port %d needs privilege here; the self-test used another", c.Port),
 				Detail: fmt.Sprintf("Port %d (%s) %s.", c.Port, c.Purpose, why(c)),
 				Hints: []string{"Run ftpdiag serve as root, or allow it low ports: setcap cap_net_bind_service=+ep $(which ftpdiag);",
@@ -44,9 +43,9 @@ func (o *Outcome) localFindings() []report.Finding {
 	return fs
 }
 
-func inUse(c PortCheck) report.Finding {
-	f := report.Finding{
-		Code: CodePortInUse, Severity: report.Info,
+func inUse(c PortCheck) result.Finding {
+	f := result.Finding{
+		Code: CodePortInUse, Severity: result.Info,
 		Title:  fmt.Sprintf("Port %d is taken by another program", c.Port),
 		Detail: fmt.Sprintf("Port %d (%s) %s; the self-test used another port.", c.Port, c.Purpose, why(c)),
 		Hints:  []string{"Stop the program that holds the port before running ftpdiag serve on it."},
@@ -71,13 +70,13 @@ func passiveInUse(cs []PortCheck) []int {
 
 // blockerFinding: a rule that drops or rejects the control port or the
 // passive range stops real clients, even though the loopback test passed.
-func blockerFinding(b Blocker, pl Plan) report.Finding {
-	sev, who := report.Critical, "every client"
+func blockerFinding(b Blocker, pl Plan) result.Finding {
+	sev, who := result.Critical, "every client"
 	if b.Conditional {
-		sev, who = report.Warning, "some clients (the rule also matches on source or interface)"
+		sev, who = result.Warning, "some clients (the rule also matches on source or interface)"
 	}
 	action := map[FirewallVerdict]string{FwDrop: "drops", FwReject: "rejects"}[b.Verdict]
-	return report.Finding{
+	return result.Finding{
 		Code: CodeFirewallBlocks, Severity: sev,
 		Title: fmt.Sprintf("The local firewall %s new connections to port %s", action, PortRanges(b.Ports)),
 		Detail: fmt.Sprintf("%s: `%s` %s inbound TCP %s for %s. The self-test went through loopback, "+

@@ -10,8 +10,9 @@ import (
 	"strconv"
 	"time"
 
+	"ftpdiag/diagnose"
 	"ftpdiag/probe"
-	"ftpdiag/report"
+	"ftpdiag/result"
 	"ftpdiag/server"
 )
 
@@ -33,13 +34,13 @@ type Config struct {
 	Address     string // local address to listen on and probe; "" is 127.0.0.1
 	MaxSessions int    // sizes the passive range, as the server's --max-connections
 	Probe       probe.Options
-	Tool        report.Tool
+	Tool        result.Tool
 }
 
 // Outcome is the probe's result with the local findings added, and what the
 // self-test learned about this machine.
 type Outcome struct {
-	Result   *report.Result
+	Result   *result.Result
 	Plan     Plan
 	Firewall []Blocker
 	FwSource string // which firewall tool was read, or why none
@@ -75,9 +76,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	opts := cfg.Probe
 	opts.Sweep = true
 	out := probe.Run(ctx, t, opts)
-	o.Result = out.Result(cfg.Tool)
-	o.Result.Findings = append(o.Result.Findings, o.localFindings()...)
-	o.Result.Verdict = report.VerdictOf(o.Result.Findings)
+	o.Result = diagnose.NewResult(diagnose.Input{Tool: cfg.Tool, Record: out.Record(), Local: o.localFindings()})
 	o.Outside = outsideCommand(pl)
 	return o, nil
 }

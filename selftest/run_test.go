@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"ftpdiag/probe"
-	"ftpdiag/report"
+	"ftpdiag/result"
 )
 
-func codes(fs []report.Finding) []string {
+func codes(fs []result.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		out = append(out, f.Code)
@@ -21,20 +21,20 @@ func codes(fs []report.Finding) []string {
 }
 
 func TestRunHealthyLoopback(t *testing.T) {
-	o, err := Run(context.Background(), Config{Probe: probe.Options{Timeout: 2 * time.Second}, Tool: report.Tool{Name: "ftpdiag", Version: "test"}})
+	o, err := Run(context.Background(), Config{Probe: probe.Options{Timeout: 2 * time.Second}, Tool: result.Tool{Name: "ftpdiag", Version: "test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Result.Verdict != report.OK {
+	if o.Result.Verdict != result.VerdictOK {
 		t.Errorf("verdict %s, findings %v", o.Result.Verdict, codes(o.Result.Findings))
 	}
-	var sweep *report.Check
+	var sweep *result.Check
 	for i, c := range o.Result.Checks {
 		if strings.Contains(c.Name, "SWEEP") {
 			sweep = &o.Result.Checks[i]
 		}
 	}
-	if sweep == nil || sweep.Status != report.Pass {
+	if sweep == nil || sweep.Status != result.Pass {
 		t.Errorf("the self-test did not sweep its passive range: %+v", o.Result.Checks)
 	}
 	if !strings.HasPrefix(o.Outside, "ftpdiag probe --sweep ftp://USER@") {
@@ -60,7 +60,7 @@ func TestRunReportsLocalFirewall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Result.Verdict != report.VCritical || !slices.Contains(codes(o.Result.Findings), CodeFirewallBlocks) {
+	if o.Result.Verdict != result.VerdictCritical || !slices.Contains(codes(o.Result.Findings), CodeFirewallBlocks) {
 		t.Fatalf("verdict %s, findings %v; want critical with %s", o.Result.Verdict, codes(o.Result.Findings), CodeFirewallBlocks)
 	}
 	if o.Plan.PasvMin == PasvBase {

@@ -58,8 +58,29 @@ func (r *Redactor) Redact(s string) string {
 	return s
 }
 
-// userinfo matches the user:password@ part of a URL anywhere in a text.
-var userinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s/]*@`)
+// userinfo matches the user:password@ part of a URL anywhere in a text;
+// the one pattern both for masking URLs and for learning their passwords.
+var userinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]*):([^@\s/]*)@`)
+
+// URLPasswords finds the passwords of the URLs written in s, each also in
+// its percent-decoded form where that differs (ftp://john:S3cr3t%50W@ is
+// typed S3cr3tPW elsewhere), so a redactor can mask both.
+func URLPasswords(s string) []string {
+	if !strings.Contains(s, "://") {
+		return nil
+	}
+	var found []string
+	for _, m := range userinfo.FindAllStringSubmatch(s, -1) {
+		if m[2] == "" {
+			continue
+		}
+		found = append(found, m[2])
+		if dec, err := url.PathUnescape(m[2]); err == nil && dec != m[2] {
+			found = append(found, dec)
+		}
+	}
+	return found
+}
 
 // RedactURLs removes the password from every URL in s, keeping the user:
 // "ftp://john:secret@host/" becomes "ftp://john@host/".

@@ -162,13 +162,10 @@ func (b *builder) secret(s string) {
 	b.secrets = append(b.secrets, s)
 }
 
-// urlPassword finds "scheme://user:password@" anywhere in a line.
-var urlPassword = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://[^:/@\s]*:([^@\s/]+)@`)
-
 // scanSecrets keeps passwords that appear in URLs in any line of the log.
 func (b *builder) scanSecrets(line string) {
-	for _, m := range urlPassword.FindAllStringSubmatch(line, -1) {
-		b.secret(m[1])
+	for _, pw := range transcript.URLPasswords(line) {
+		b.secret(pw)
 	}
 }
 

@@ -1,0 +1,230 @@
+package diagnose
+
+import (
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"ftpdiag/transcript"
+)
+
+// reply reads one reply by its code, in the light of the command before it.
+func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
+	if s.replies == 1 && !s.greeted {
+		d.greeting(s, i, e)
+		return
+	}
+	c := e.Code
+	switch {
+	case c == 522 && containsFold(e.Text, "session reuse"),
+		c == 425 && containsFold(e.Text, "not resumed"):
+		d.sessionReuse(i, e)
+		return
+	case c == 421 && !s.quit && s.verb != "USER" && s.verb != "PASS":
+		d.controlClosed(s, i, "ended the session with "+firstLine(e.Text))
+		return
+	}
+	switch s.verb {
+	case "USER", "PASS":
+		d.login(s, i, e)
+	case "AUTH":
+		if c >= 400 {
+			d.tlsUnsupported(i, e)
+		}
+	case "PASV":
+		d.pasvReply(s, i, e)
+	case "EPSV":
+		d.epsvReply(s, i, e)
+	case "PORT", "EPRT":
+		d.portReply(s, i, e)
+	case "SIZE":
+		if n, ok := sizeOf(e); ok {
+			s.sizes[s.arg] = n
+		}
+	case "LIST", "NLST", "MLSD", "RETR":
+		d.transferReply(s, i, e)
+	case "SITE WHOAMI":
+		d.whoami(s, i, e)
+	case "SITE PORTCHECK":
+		d.portcheck(i, e)
+	}
+}
+
+// greeting reads the first thing the server says.
+func (d *diagnosis) greeting(s *session, i int, e transcript.Entry) {
+	switch {
+	case e.Code == 0:
+		d.notFTP(i, "it answers "+protocolName(e.Text))
+	case e.Code == 220 && containsFold(e.Text, "smtp"):
+		d.notFTP(i, "it answers as a mail server (SMTP): "+firstLine(e.Text))
+	case e.Code == 220:
+		s.greeted = true
+	case e.Code < 200:
+		s.replies = 0 // 120 "ready in n minutes": the 220 is still to come
+	case e.Code == 534 || tlsText(e.Text):
+		d.tlsRequired(i, e)
+	default:
+		d.busy(i, e)
+	}
+}
+
+// protocolName names the protocol whose first words are in text.
+func protocolName(text string) string {
+	switch {
+	case strings.HasPrefix(text, "SSH-"):
+		return "SSH (" + firstLine(text) + "): this is an SSH/SFTP port"
+	case strings.HasPrefix(text, "HTTP/"):
+		return "HTTP (" + firstLine(text) + "): this is a web server"
+	case len(text) > 1 && (text[0] == 0x16 || text[0] == 0x15) && text[1] == 0x03:
+		return "with a TLS record: this port expects TLS first (implicit FTPS, port 990) or is HTTPS"
+	}
+	return "with something that is not an FTP reply: " + strconv.QuoteToASCII(truncate(firstLine(text), 60))
+}
+
+func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
+	switch {
+	case e.Code == 230:
+		d.loggedIn = true
+	case e.Code < 400:
+		return
+	case e.Code == 534 || tlsText(e.Text):
+		d.tlsRequired(i, e)
+	case e.Code >= 500 || e.Code == 421:
+		d.loginRejected(s, i, e)
+	}
+}
+
+func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
+	if e.Code >= 500 {
+		d.pasvUnsupported(i, e)
+		return
+	}
+	if e.Code != 227 {
+		return
+	}
+	ap, err := ParsePASV(e.Text)
+	if err != nil {
+		d.pasvBad(i, e, err)
+		return
+	}
+	s.modeOK, s.pasvAddr, s.pasvLine = true, ap, i
+	d.ports = append(d.ports, int(ap.Port()))
+	switch {
+	case !s.ctrl.IsValid() || ap.Addr() == s.ctrl:
+	case Private(ap.Addr()):
+		d.pasvPrivate(s, i, ap)
+	default:
+		d.pasvForeign(s, i, ap)
+	}
+}
+
+func (d *diagnosis) epsvReply(s *session, i int, e transcript.Entry) {
+	if e.Code >= 500 {
+		d.epsvUnsupported(i, e)
+		return
+	}
+	if port, err := ParseEPSV(e.Text); e.Code == 229 && err == nil {
+		s.modeOK, s.pasvAddr, s.pasvLine = true, netip.AddrPort{}, i
+		d.ports = append(d.ports, port)
+	}
+}
+
+func (d *diagnosis) portReply(s *session, i int, e transcript.Entry) {
+	if e.Code < 400 {
+		s.modeOK = e.Code < 300
+		s.portAccepted = s.modeOK
+		d.anyPort = d.anyPort || s.modeOK
+		return
+	}
+	f := d.portRefused(s, i, e)
+	if s.verb == "EPRT" {
+		d.eprtBad = f // only a finding if no PORT works either; see findings
+	} else {
+		d.portBad = true
+	}
+}
+
+// transferReply reads the replies to a command that moves data.
+func (d *diagnosis) transferReply(s *session, i int, e transcript.Entry) {
+	if e.Code == 150 && s.verb == "RETR" {
+		if m := announcedBytes.FindStringSubmatch(e.Text); m != nil {
+			s.announced, _ = strconv.ParseInt(m[1], 10, 64)
+		}
+	}
+	if e.Code == 450 || e.Code == 550 || e.Code == 553 {
+		d.denied(s, i, e)
+		return
+	}
+	if e.Code != 425 && e.Code != 426 {
+		return
+	}
+	active := s.mode == "PORT" || s.mode == "EPRT"
+	switch {
+	case s.data == nil && active && s.modeOK:
+		s.refusedAt, s.refusedI = &e, i
+	case s.data == nil && !active:
+		d.dataRejected(s, i, e)
+	case s.data != nil && s.data.outcome == transcript.Connected && s.data.closed != transcript.Stalled &&
+		s.data.closed != transcript.Truncated:
+		d.dataRejected(s, i, e)
+	}
+}
+
+// announcedBytes finds the size a 150 reply announces: "(43182 bytes)".
+var announcedBytes = regexp.MustCompile(`\((\d+) bytes?\)`)
+
+func (d *diagnosis) whoami(s *session, i int, e transcript.Entry) {
+	f := strings.Fields(firstLine(e.Text))
+	if e.Code != 200 || len(f) < 3 || !s.local.IsValid() {
+		return
+	}
+	seen, err := netip.ParseAddr(f[1])
+	if err == nil && seen.Unmap() != s.local {
+		d.clientNAT(s, i, seen, f[2])
+	}
+}
+
+func (d *diagnosis) portcheck(i int, e transcript.Entry) {
+	f := strings.Fields(firstLine(e.Text))
+	if e.Code == 200 && len(f) >= 5 && strings.EqualFold(f[1], "PORTCHECK") && f[2] == "rewritten" {
+		d.algRewrite(i, f[3], f[4])
+	}
+}
+
+// tlsText tells whether a refusal at login talks about encryption: the
+// words vsftpd, pure-ftpd, ProFTPD and FileZilla Server use for it.
+func tlsText(text string) bool {
+	for _, w := range []string{"tls", "ssl", "encrypt", "cleartext", "clear text"} {
+		if containsFold(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), sub)
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return strings.TrimRight(l, "\r")
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// sizeOf reads "213 43182", the answer to SIZE.
+func sizeOf(e transcript.Entry) (int64, bool) {
+	f := strings.Fields(firstLine(e.Text))
+	if e.Code != 213 || len(f) != 2 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(f[1], 10, 64)
+	return n, err == nil && n >= 0
+}

@@ -1,0 +1,162 @@
+package diagnose
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"ftpdiag/internal/golden"
+	"ftpdiag/result"
+	"ftpdiag/transcript"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// TestDiagnoseGolden reads each transcript under testdata/diagnose, checks
+// the codes found against the table below and the whole findings against
+// NAME.findings.json.
+func TestDiagnoseGolden(t *testing.T) {
+	want := map[string][]string{
+		"healthy":                      {},
+		"dns-failed":                   {CodeDNSFailed},
+		"control-refused":              {CodeControlRefused},
+		"control-timeout":              {CodeControlTimeout},
+		"control-unreachable":          {CodeControlUnreachable},
+		"control-no-greeting":          {CodeControlNoGreeting},
+		"control-not-ftp-ssh":          {CodeControlNotFTP},
+		"control-not-ftp-http":         {CodeControlNotFTP},
+		"control-not-ftp-tls":          {CodeControlNotFTP},
+		"control-not-ftp-smtp":         {CodeControlNotFTP},
+		"control-not-ftp-too-long":     {CodeControlNotFTP},
+		"control-busy":                 {CodeControlBusy},
+		"control-busy-per-address":     {CodeControlBusy},
+		"control-closed":               {CodeControlClosed},
+		"login-rejected":               {CodeLoginRejected, CodeReplySlow},
+		"login-tls-required":           {CodeLoginTLSRequired},
+		"pasv-unsupported":             {CodePasvUnsupported},
+		"pasv-bad-reply-port0":         {CodePasvBadReply},
+		"pasv-bad-reply-garbage":       {CodePasvBadReply},
+		"pasv-private-address":         {CodePasvPrivate},
+		"pasv-private-followed":        {CodePasvPrivate, CodePassiveTimeout},
+		"pasv-foreign-address":         {CodePasvForeign},
+		"pasv-trusted-address-refused": {CodePasvForeign, CodePassiveRefused},
+		"data-passive-timeout":         {CodePassiveTimeout},
+		"data-passive-timeout-echo":    {CodePassiveTimeout},
+		"data-passive-refused":         {CodePassiveRefused},
+		"data-passive-partial":         {CodePassivePartial},
+		"data-rejected":                {CodeDataRejected},
+		"data-rejected-foreign-log":    {CodeDataRejected},
+		"data-rejected-silent":         {CodeDataRejected},
+		"epsv-unsupported":             {CodeEPSVUnsupported},
+		"active-port-refused":          {CodePortRefused},
+		"active-eprt-only-refused":     {},
+		"active-no-callback":           {CodeNoCallback},
+		"active-no-callback-425":       {CodeNoCallback},
+		"data-rejected-active":         {CodeDataRejected},
+		"active-client-nat":            {CodeClientNAT},
+		"active-alg-rewrite":           {CodeALGRewrite},
+		"transfer-stalled":             {CodeTransferStalled},
+		"transfer-size-mismatch":       {CodeSizeMismatch},
+		"transfer-denied":              {CodeTransferDenied},
+		"transfer-truncated":           {},
+		"tls-unsupported":              {CodeTLSUnsupported},
+		"tls-session-reuse-required":   {CodeTLSSessionReuse},
+		"reply-slow":                   {CodeReplySlow},
+		"root-cause-only":              {CodeLoginRejected},
+	}
+	files, _ := filepath.Glob("testdata/diagnose/*.json")
+	seen := 0
+	for _, path := range files {
+		if strings.HasSuffix(path, ".findings.json") {
+			continue
+		}
+		name := strings.TrimSuffix(filepath.Base(path), ".json")
+		seen++
+		t.Run(name, func(t *testing.T) {
+			codes, ok := want[name]
+			if !ok {
+				t.Fatalf("no expected codes for %s in the table", name)
+			}
+			got := Diagnose(readEntries(t, path))
+			if gc := codesOf(got); !slices.Equal(gc, codes) {
+				t.Errorf("codes = %v, want %v", gc, codes)
+			}
+			checkLines(t, got, path)
+			goldenJSON(t, strings.TrimSuffix(path, ".json")+".findings.json", got)
+		})
+	}
+	if seen != len(want) {
+		t.Errorf("%d transcripts under testdata/diagnose, %d in the table", seen, len(want))
+	}
+}
+
+// TestEveryCodeHasAGolden keeps the goldens complete as codes are added.
+func TestEveryCodeHasAGolden(t *testing.T) {
+	found := map[string]bool{}
+	files, _ := filepath.Glob("testdata/diagnose/*.findings.json")
+	for _, path := range files {
+		var fs []result.Finding
+		b, err := os.ReadFile(path)
+		if err != nil || json.Unmarshal(b, &fs) != nil {
+			t.Fatalf("reading %s: %v", path, err)
+		}
+		for _, f := range fs {
+			found[f.Code] = true
+		}
+	}
+	for _, c := range Catalogue {
+		if !found[c.Code] {
+			t.Errorf("no golden transcript shows %s", c.Code)
+		}
+	}
+}
+
+func readEntries(t *testing.T, path string) []transcript.Entry {
+	t.Helper()
+	var es []transcript.Entry
+	golden.ReadJSON(t, path, &es)
+	return es
+}
+
+func codesOf(fs []result.Finding) []string {
+	out := []string{}
+	for _, f := range fs {
+		out = append(out, f.Code)
+	}
+	return out
+}
+
+// checkLines makes sure every finding points at lines that exist, and
+// that its severity and title are the catalogue's.
+func checkLines(t *testing.T, fs []result.Finding, path string) {
+	t.Helper()
+	n := len(readEntries(t, path))
+	for _, f := range fs {
+		c, ok := Lookup(f.Code)
+		if !ok || c.Severity != f.Severity || c.Title != f.Title {
+			t.Errorf("%s: severity/title %q/%q differ from the catalogue", f.Code, f.Severity, f.Title)
+		}
+		if len(f.Lines) == 0 {
+			t.Errorf("%s: no transcript line shows it", f.Code)
+		}
+		for _, l := range f.Lines {
+			if l < 0 || l >= n {
+				t.Errorf("%s: line %d outside the transcript (%d entries)", f.Code, l, n)
+			}
+		}
+	}
+}
+
+// goldenJSON compares v, as indented JSON, with the file at path.
+func goldenJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, path, append(got, '\n'), *update)
+}

@@ -1,0 +1,253 @@
+package diagnose
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+
+	"ftpdiag/result"
+	"ftpdiag/transcript"
+)
+
+// session is what the walk knows about one control connection so far.
+type session struct {
+	ctrl, local  netip.Addr // the server's and the client's address, from the connect event
+	connectT     time.Duration
+	connected    bool
+	replies      int
+	greeted      bool
+	quit         bool
+	verb, arg    string // the last command
+	cmdT         time.Duration
+	cmdLine      int
+	awaiting     bool // no reply yet to the last command
+	mode         string
+	modeOK       bool // the last PASV/EPSV/PORT/EPRT was accepted
+	pasvAddr     netip.AddrPort
+	pasvLine     int
+	data         *dataFact // the data connection since the last PASV/EPSV/PORT/EPRT
+	sizes        map[string]int64
+	announced    int64 // from the 150 reply to RETR, -1 when not said
+	portAccepted bool
+	// refusedAt is a 425/426 in active mode with no connection seen yet:
+	// the server's connection may still show up in the lines after it (the
+	// probe reads replies and connections side by side), so it is judged
+	// at the next command or at the end.
+	refusedAt *transcript.Entry
+	refusedI  int
+}
+
+// dataFact is one data connection attempt seen in the transcript.
+type dataFact struct {
+	op       transcript.Op
+	addr     string
+	port     int
+	outcome  transcript.Outcome
+	dur      time.Duration
+	line     int
+	closed   transcript.Outcome // outcome of its data-close, if seen
+	pasvLine int                // the 227/229 it followed, -1 if none
+	private  bool               // it went to a private 227 address as advertised
+}
+
+// diagnosis collects facts while walking the transcript, then findings.
+type diagnosis struct {
+	entries  []transcript.Entry
+	sessions map[int]*session
+	found    map[string]*result.Finding
+	order    []string
+	dials    []*dataFact // every passive data-connect, in order
+	ports    []int       // every port a 227/229 reply handed out
+	eprtBad  *result.Finding
+	portBad  bool // some PORT was refused
+	anyPort  bool // some PORT was accepted
+	loggedIn bool // some session logged in
+	slowest  time.Duration
+	slowLine int
+	slowWhat string
+}
+
+func newDiagnosis(entries []transcript.Entry) *diagnosis {
+	return &diagnosis{entries: entries, sessions: map[int]*session{}, found: map[string]*result.Finding{}}
+}
+
+func (d *diagnosis) sess(id int) *session {
+	s, ok := d.sessions[id]
+	if !ok {
+		s = &session{sizes: map[string]int64{}, announced: -1, pasvLine: -1}
+		d.sessions[id] = s
+	}
+	return s
+}
+
+func (d *diagnosis) entry(i int, e transcript.Entry) {
+	s := d.sess(e.Session)
+	switch e.Kind {
+	case transcript.Command:
+		d.command(s, i, e)
+	case transcript.Reply:
+		d.slow(s, i, e)
+		s.replies++
+		s.awaiting = false
+		d.reply(s, i, e)
+	case transcript.Event:
+		if e.Event != nil {
+			d.event(s, i, e)
+		}
+	}
+}
+
+func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
+	d.settleRefusal(s)
+	verb, arg, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
+	s.verb, s.arg = strings.ToUpper(verb), strings.TrimSpace(arg)
+	if s.verb == "SITE" {
+		sub, rest, _ := strings.Cut(s.arg, " ")
+		s.verb, s.arg = "SITE "+strings.ToUpper(sub), rest
+	}
+	s.cmdT, s.cmdLine, s.awaiting = e.T, i, true
+	switch s.verb {
+	case "QUIT":
+		s.quit = true
+	case "PASV", "EPSV", "PORT", "EPRT":
+		s.mode, s.modeOK, s.data = s.verb, false, nil
+	case "RETR":
+		s.announced = -1
+	}
+}
+
+// slow remembers the slowest answer; the greeting counts from the connect.
+func (d *diagnosis) slow(s *session, i int, e transcript.Entry) {
+	var took time.Duration
+	what := ""
+	switch {
+	case s.replies == 0 && s.connected:
+		took, what = e.T-s.connectT, "greet"
+	case s.awaiting && !dataVerb(s.verb):
+		took, what = e.T-s.cmdT, "answer "+s.verb
+	default:
+		return
+	}
+	if took >= transcript.SlowReply && took > d.slowest {
+		d.slowest, d.slowLine, d.slowWhat = took, i, what
+	}
+}
+
+func dataVerb(v string) bool {
+	switch v {
+	case "LIST", "NLST", "MLSD", "RETR", "STOR", "APPE":
+		return true
+	}
+	return false
+}
+
+func (d *diagnosis) event(s *session, i int, e transcript.Entry) {
+	ev := e.Event
+	switch ev.Op {
+	case transcript.OpResolve:
+		if ev.Outcome != transcript.Resolved {
+			d.dnsFailed(i, ev)
+		}
+	case transcript.OpConnect:
+		d.connect(s, i, e)
+	case transcript.OpClose:
+		d.closed(s, i, ev)
+	case transcript.OpDataConnect, transcript.OpDataAccept:
+		d.dataOpen(s, i, ev)
+	case transcript.OpDataClose:
+		d.dataClose(s, i, ev)
+	}
+}
+
+func (d *diagnosis) connect(s *session, i int, e transcript.Entry) {
+	ev := e.Event
+	if ip, _, ok := hostPort(ev.Addr); ok {
+		s.ctrl = ip
+	}
+	if ip, _, ok := hostPort(ev.Local); ok {
+		s.local = ip
+	}
+	switch ev.Outcome {
+	case transcript.Connected:
+		s.connected, s.connectT = true, e.T
+	case transcript.Refused, transcript.Reset:
+		d.controlRefused(i, ev)
+	case transcript.Timeout:
+		d.controlTimeout(i, ev)
+	default:
+		d.controlUnreachable(i, ev)
+	}
+}
+
+// closed tells a session that ended early from one that ended normally.
+func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
+	if s.quit {
+		return
+	}
+	byServer := ev.By == "server"
+	switch {
+	case ev.By == "client" && ev.Outcome == transcript.Failed:
+		d.notFTP(i, "its replies break FTP's format ("+ev.Err+")")
+	case s.replies == 0 && (byServer || ev.Outcome == transcript.Timeout):
+		d.noGreeting(i, ev)
+	case s.greeted && byServer:
+		d.controlClosed(s, i, "closed the control connection")
+	case s.greeted && ev.Outcome == transcript.Timeout && dataVerb(s.verb) && s.data != nil &&
+		s.data.outcome == transcript.Connected && s.data.closed == "":
+		d.dataIgnored(s, i, ev)
+	case s.greeted && ev.Outcome == transcript.Timeout:
+		d.controlClosed(s, i, "stopped answering (no reply in "+transcript.Human(ev.Dur)+")")
+	}
+}
+
+func (d *diagnosis) dataOpen(s *session, i int, ev *transcript.EventInfo) {
+	f := &dataFact{op: ev.Op, addr: ev.Addr, outcome: ev.Outcome, dur: ev.Dur, line: i, pasvLine: s.pasvLine}
+	ip, port, _ := hostPort(ev.Addr)
+	f.port = port
+	if ev.Op == transcript.OpDataAccept {
+		if ev.Outcome == transcript.Rejected {
+			return // a stranger knocked; the probe keeps waiting for the server
+		}
+		s.data = f
+		if ev.Outcome == transcript.Timeout && s.modeOK {
+			d.noCallback(s, i, ev)
+		}
+		if ev.Outcome == transcript.Connected && s.refusedAt != nil {
+			d.dataRejected(s, s.refusedI, *s.refusedAt)
+			s.refusedAt = nil
+		}
+		return
+	}
+	f.private = s.pasvAddr.IsValid() && ip == s.pasvAddr.Addr() && Private(ip)
+	s.data = f
+	d.dials = append(d.dials, f)
+}
+
+func (d *diagnosis) dataClose(s *session, i int, ev *transcript.EventInfo) {
+	if s.data != nil {
+		s.data.closed = ev.Outcome
+	}
+	switch ev.Outcome {
+	case transcript.Stalled:
+		d.stalled(s, i, ev)
+	case transcript.Complete:
+		if s.verb != "RETR" {
+			return
+		}
+		want, ok := s.sizes[s.arg]
+		if s.announced >= 0 {
+			want, ok = s.announced, true
+		}
+		if ok && want != ev.Bytes {
+			d.sizeMismatch(s, i, ev.Bytes, want)
+		}
+	}
+}
+
+// settleRefusal judges an active-mode refusal that no connection followed.
+func (d *diagnosis) settleRefusal(s *session) {
+	if s.refusedAt != nil {
+		d.noCallback(s, s.refusedI, nil)
+		s.refusedAt = nil
+	}
+}

@@ -1,0 +1,181 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"ftpdiag/transcript"
+)
+
+// replyMeaning explains the reply codes whose text alone does not tell a
+// reader what went wrong or who should act. Codes whose text says it all
+// (200, 226, 230 ...) are left alone.
+var replyMeaning = map[int]string{
+	421: "421: the server refuses or ends the session (too many users, shutting down, idle too long)",
+	425: "425: the server could not open or use the data connection",
+	426: "426: the data connection was opened, then closed or aborted before the transfer ended",
+	450: "450: the file is busy or unavailable for now; trying again later may work",
+	451: "451: the server hit a local error while acting on the command",
+	500: "500: the server does not know this command, or will not accept its argument",
+	501: "501: the server does not accept the command's argument",
+	502: "502: the server knows this command but does not implement it",
+	503: "503: commands in the wrong order (for example PASS without USER)",
+	504: "504: the server does not support this command with this argument",
+	522: "522: the server does not support this network protocol in EPRT/EPSV, or demands TLS session reuse",
+	530: "530: not logged in: the user name or password is refused, or login needs TLS first",
+	532: "532: the server wants an account (ACCT) for this",
+	534: "534: the server refuses this for security policy (often: it requires TLS)",
+	550: "550: the file or directory does not exist, or this user may not access it",
+	552: "552: the user's storage quota is used up",
+	553: "553: the file name is not allowed",
+}
+
+// notFTP explains a line from the server that is no FTP reply at all.
+const notFTP = "not an FTP reply: every FTP reply starts with a three-digit code"
+
+// annotation is a note the renderer adds under a transcript entry. key is the
+// fact it carries, so a note the probe already wrote is not said twice.
+type annotation struct {
+	text string
+	key  string
+}
+
+// annotateEntry explains entry i of entries: decoded PASV/EPSV/PORT arguments,
+// private addresses and what was dialled instead, unusual reply codes, and
+// what a data connection's outcome usually means.
+func annotateEntry(entries []transcript.Entry, i int) []annotation {
+	e := entries[i]
+	var out []annotation
+	switch e.Kind {
+	case transcript.Reply:
+		out = append(out, annotateSlow(entries, i)...)
+		switch e.Code {
+		case 0:
+			out = append(out, annotation{text: notFTP, key: notFTP})
+		case 200:
+			out = append(out, annotateSITEReply(entries, i)...)
+		case 213:
+			out = append(out, annotateSize(entries, i)...)
+		case 227:
+			out = append(out, annotatePASV(entries, i)...)
+		case 229:
+			out = append(out, annotateEPSV(entries, i)...)
+		}
+		if m, ok := replyMeaning[e.Code]; ok {
+			out = append(out, annotation{text: m, key: m})
+		}
+	case transcript.Command:
+		out = append(out, annotatePORT(e.Text)...)
+		out = append(out, annotateSITE(e.Text)...)
+	case transcript.Event:
+		out = append(out, annotateEvent(e)...)
+	}
+	return dropKnown(entries, i, out)
+}
+
+// dropKnown removes annotations whose fact a note following entry i
+// already states.
+func dropKnown(entries []transcript.Entry, i int, as []annotation) []annotation {
+	var known []string
+	for j := i + 1; j < len(entries); j++ {
+		if entries[j].Session != entries[i].Session {
+			continue
+		}
+		if entries[j].Kind != transcript.Note {
+			break
+		}
+		known = append(known, entries[j].Text)
+	}
+	var out []annotation
+	for _, a := range as {
+		said := false
+		for _, k := range known {
+			said = said || strings.Contains(k, a.key)
+		}
+		if !said {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// annotateEvent says what a failed data connection usually means; the event
+// line itself already gives the address and the time.
+func annotateEvent(e transcript.Entry) []annotation {
+	if e.Event == nil {
+		return nil
+	}
+	var t string
+	switch {
+	case e.Event.Op == transcript.OpDataConnect && e.Event.Outcome == transcript.Timeout:
+		t = "no answer at all: a firewall on the way silently drops connections to this port"
+	case e.Event.Op == transcript.OpDataConnect && e.Event.Outcome == transcript.Refused:
+		t = "answered with a reset: nothing listens on this port, or a firewall rejects it"
+	case e.Event.Op == transcript.OpDataAccept && e.Event.Outcome == transcript.Timeout:
+		t = "the server never connected back: something between it and the client blocks inbound connections"
+	case e.Event.Op == transcript.OpConnect && e.Event.Outcome == transcript.Timeout:
+		t = "no answer at all: a firewall drops the connection, or the address is wrong or down"
+	case e.Event.Op == transcript.OpConnect && e.Event.Outcome == transcript.Refused:
+		t = "answered with a reset: nothing listens on this port, or a firewall rejects it"
+	default:
+		return nil
+	}
+	return []annotation{{text: t, key: t}}
+}
+
+// annotateSlow notes a reply that came slowly after its command (or after
+// the connection, for a greeting). Replies to transfers are left alone: a
+// long download is not a slow server.
+func annotateSlow(entries []transcript.Entry, i int) []annotation {
+	for j := i - 1; j >= 0; j-- {
+		prev := entries[j]
+		if prev.Session != entries[i].Session {
+			continue
+		}
+		isConnect := prev.Kind == transcript.Event && prev.Event != nil && prev.Event.Op == transcript.OpConnect
+		if prev.Kind == transcript.Reply || (prev.Kind != transcript.Command && !isConnect) {
+			return nil
+		}
+		if prev.Kind == transcript.Command && transferVerb(prev.Text) {
+			return nil
+		}
+		d := entries[i].T - prev.T
+		if d < transcript.SlowReply {
+			return nil
+		}
+		t := "the server took " + transcript.Human(d) + " to answer"
+		return []annotation{{text: t, key: "took " + transcript.Human(d)}}
+	}
+	return nil
+}
+
+func transferVerb(line string) bool {
+	verb, _, _ := strings.Cut(line, " ")
+	switch strings.ToUpper(verb) {
+	case "LIST", "NLST", "MLSD", "RETR", "STOR", "APPE", "STOU":
+		return true
+	}
+	return false
+}
+
+// annotateSize reads the 213 reply to SIZE, which a reader compares with
+// the bytes the data connection then carried.
+func annotateSize(entries []transcript.Entry, i int) []annotation {
+	for j := i - 1; j >= 0; j-- {
+		prev := entries[j]
+		if prev.Session != entries[i].Session {
+			continue
+		}
+		verb, file, _ := strings.Cut(prev.Text, " ")
+		if prev.Kind != transcript.Command || !strings.EqualFold(verb, "SIZE") {
+			return nil
+		}
+		f := strings.Fields(strings.TrimPrefix(entries[i].Text, "213"))
+		if len(f) != 1 {
+			return nil
+		}
+		t := fmt.Sprintf("the server announces %s bytes for %s", f[0], file)
+		return []annotation{{text: t, key: f[0] + " bytes"}}
+	}
+	return nil
+}

@@ -1,0 +1,69 @@
+package render
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"ftpdiag/transcript"
+)
+
+// Notes for ftpdiag's own SITE commands (docs/EXTENSIONS.md), which no
+// reader knows from other FTP transcripts.
+
+// annotateSITE explains SITE PORTCHECK's spelled-out argument.
+func annotateSITE(line string) []annotation {
+	f := strings.Fields(line)
+	if len(f) != 3 || !strings.EqualFold(f[0], "SITE") || !strings.EqualFold(f[1], "PORTCHECK") {
+		return nil
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'j' {
+			return '0' + (r - 'a')
+		}
+		return r
+	}, f[2])
+	t := fmt.Sprintf("announces the next PORT/EPRT argument, %s, spelled in letters so that no router rewrites it", digits)
+	return []annotation{{text: t, key: "spelled in letters"}}
+}
+
+// annotateSITEReply explains the answers to SITE WHOAMI and SITE PORTCHECK.
+func annotateSITEReply(entries []transcript.Entry, i int) []annotation {
+	f := strings.Fields(strings.TrimPrefix(entries[i].Text, "200"))
+	cmd := strings.ToUpper(strings.Join(strings.Fields(commandBefore(entries, i)), " "))
+	var t string
+	switch {
+	case cmd == "SITE WHOAMI" && len(f) == 2:
+		t = fmt.Sprintf("the server sees the client as %s port %s", f[0], f[1])
+	case cmd == "SITE PORTCHECK" && len(f) == 3 && f[1] == "same":
+		t = "PORT arrived as sent: no router on the way rewrote it"
+	case cmd == "SITE PORTCHECK" && len(f) == 4 && f[1] == "rewritten":
+		t = fmt.Sprintf("a router on the way rewrote PORT: the client sent %s, the server received %s", portArg(f[2]), portArg(f[3]))
+	default:
+		return nil
+	}
+	return []annotation{{text: t, key: t}}
+}
+
+// commandBefore is the command a reply answers: the session's last command
+// before entry i, or "".
+func commandBefore(entries []transcript.Entry, i int) string {
+	for j := i - 1; j >= 0; j-- {
+		if entries[j].Session == entries[i].Session && entries[j].Kind == transcript.Command {
+			return entries[j].Text
+		}
+	}
+	return ""
+}
+
+// portArg writes a PORT argument (h1,h2,h3,h4,p1,p2) as address:port, and
+// anything else (an EPRT argument) as it is.
+func portArg(arg string) string {
+	m := pasvArgs.FindStringSubmatch(arg)
+	if m == nil || m[0] != arg {
+		return arg
+	}
+	hi, _ := strconv.Atoi(m[5]) // the pattern allows digits only
+	lo, _ := strconv.Atoi(m[6])
+	return fmt.Sprintf("%s:%d", strings.Join(m[1:5], "."), hi*256+lo)
+}
