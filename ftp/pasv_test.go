@@ -108,6 +108,8 @@ func TestParseEPSV(t *testing.T) {
 		{"only the first line counts", "229-Entering (|||3003|)\n229 (|||3004|)", 3003, ""},
 		{"mixed delimiters", "229 Entering Extended Passive Mode (|!|3003|)", 0,
 			`unusable EPSV reply: no (|||port|) in "229 Entering Extended Passive Mode (|!|3003|)"`},
+		{"third delimiter differs", "229 Entering Extended Passive Mode (||!3003|)", 0,
+			`unusable EPSV reply: no (|||port|) in "229 Entering Extended Passive Mode (||!3003|)"`},
 		{"last delimiter differs", "229 Entering Extended Passive Mode (|||3003!)", 0,
 			`unusable EPSV reply: no (|||port|) in "229 Entering Extended Passive Mode (|||3003!)"`},
 		{"digit delimiter", "229 Entering Extended Passive Mode (11130031)", 0,
