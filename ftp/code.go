@@ -35,10 +35,10 @@ const (
 	EnteringLongPassive  Code = 228 // entering long passive mode (LPSV, RFC 1639)
 	EnteringExtPassive   Code = 229 // entering extended passive mode (|||port|) (RFC 2428)
 	LoggedIn             Code = 230 // user logged in, proceed
-	LoggedOut            Code = 231 // user logged out; service terminated (RFC 2228 REIN)
-	LogoutNoted          Code = 232 // logout noted, will complete when transfer done (RFC 2228)
-	AuthOK               Code = 234 // AUTH accepted, no security data needed (RFC 2228; AUTH TLS, RFC 4217)
-	SecurityDataOK       Code = 235 // security data exchange complete (RFC 2228 ADAT)
+	LoggedOut            Code = 231 // user logged out; service terminated (pre-959 lists; some servers answer REIN so)
+	LoggedInBySecurity   Code = 232 // user logged in, authorized by security data exchange (RFC 2228)
+	AuthOK               Code = 234 // security data exchange complete (RFC 2228): the answer to AUTH TLS (RFC 4217)
+	SecurityDataOK       Code = 235 // ADAT accepted, exchange complete (RFC 2228)
 	FileActionOK         Code = 250 // requested file action okay, completed
 	PathCreated          Code = 257 // "PATHNAME" created (also PWD's answer)
 	NeedPassword         Code = 331 // user name okay, need password

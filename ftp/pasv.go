@@ -114,21 +114,20 @@ func FormatPASV(ap netip.AddrPort) string {
 // connection's address, which the reply does not repeat.
 func ParseEPSV(text string) (int, error) {
 	first := FirstLine(text)
-	for i := strings.IndexByte(first, '('); i >= 0; {
-		if port, ok := epsvGroup(first[i+1:]); ok {
+	for rest := first; ; {
+		i := strings.IndexByte(rest, '(')
+		if i < 0 {
+			return 0, fmt.Errorf("%w: no (|||port|) in %q", ErrBadEPSV, first)
+		}
+		rest = rest[i+1:]
+		if port, ok := epsvGroup(rest); ok {
 			n, err := strconv.ParseUint(port, 10, 16)
 			if err != nil || n == 0 {
 				return 0, fmt.Errorf("%w: port %q", ErrBadEPSV, port)
 			}
 			return int(n), nil
 		}
-		next := strings.IndexByte(first[i+1:], '(')
-		if next < 0 {
-			break
-		}
-		i += 1 + next
 	}
-	return 0, fmt.Errorf("%w: no (|||port|) in %q", ErrBadEPSV, first)
 }
 
 // epsvGroup reads "<d><d><d>port<d>)" at the start of s and returns the
