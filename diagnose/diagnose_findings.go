@@ -10,25 +10,21 @@ import (
 	"ftpdiag/transcript"
 )
 
-// add records a finding of code, or merges lines and ports into the one
-// already there: one finding per code, its detail from the first sighting.
-func (d *diagnosis) add(code, detail string, hints, client []string, ports []int, lines ...int) *result.Finding {
-	if f, ok := d.found[code]; ok {
-		if len(f.Lines) < maxLines || code == CodePassivePartial {
-			f.Lines = mergeInts(f.Lines, lines)
+// add records a finding, or merges lines and ports into the one already
+// there: one finding per code, its detail and hints from the first sighting.
+func (d *diagnosis) add(fact Fact) *result.Finding {
+	if f, ok := d.found[fact.Code]; ok {
+		if len(f.Lines) < maxLines || fact.Code == CodePassivePartial {
+			f.Lines = mergeInts(f.Lines, fact.Lines)
 		}
-		f.Ports = mergeInts(f.Ports, ports)
+		f.Ports = mergeInts(f.Ports, fact.Ports)
 		return f
 	}
-	c, _ := Lookup(code)
-	f := &result.Finding{Code: code, Severity: c.Severity, Title: c.Title, Detail: detail,
-		Hints: hints, ClientHints: client, Ports: mergeInts(nil, ports), Lines: mergeInts(nil, lines)}
-	if f.Hints == nil {
-		f.Hints = []string{}
-	}
-	d.found[code] = f
-	d.order = append(d.order, code)
-	return f
+	fact.Ports, fact.Lines = mergeInts(nil, fact.Ports), mergeInts(nil, fact.Lines)
+	f := Make(fact)
+	d.found[fact.Code] = &f
+	d.order = append(d.order, fact.Code)
+	return &f
 }
 
 // maxLines is how many transcript lines a finding cites: the same fact
@@ -85,9 +81,8 @@ func (d *diagnosis) settle() {
 		delete(d.found, CodePortRefused) // EPRT unknown, PORT works: nothing to fix
 	}
 	if d.slowest > 0 {
-		d.add(CodeReplySlow, fmt.Sprintf("The server took %s to %s (a client's default patience is 20 to 30 s).", transcript.Human(d.slowest), d.slowWhat),
-			[]string{"If this is reverse DNS on the server, turn it off (pure-ftpd -H, vsftpd reverse_lookup_enable=NO, ProFTPD UseReverseDNS off).",
-				"Deliberate login delays (pure-ftpd) are normal; nothing to do unless users complain."}, nil, nil, d.slowLine)
+		d.add(Fact{Code: CodeReplySlow, Lines: []int{d.slowLine},
+			Detail: fmt.Sprintf("The server took %s to %s (a client's default patience is 20 to 30 s).", transcript.Human(d.slowest), d.slowWhat)})
 	}
 }
 
@@ -178,28 +173,12 @@ func (d *diagnosis) rangeText() string {
 	return fmt.Sprintf("ports %d-%d (as seen in its passive replies)", lo, hi)
 }
 
-// firewallHints are the rules an admin pastes to open the passive ports.
-func (d *diagnosis) firewallHints() []string {
-	lo, hi := 0, 0
-	if len(d.ports) > 0 {
-		lo, hi = slices.Min(d.ports), slices.Max(d.ports)
+// passiveArgs are the passive ports seen, for the firewall rules in hints.
+func (d *diagnosis) passiveArgs() Args {
+	if len(d.ports) == 0 {
+		return Args{}
 	}
-	if lo == 0 {
-		return []string{"Open the server's passive port range (vsftpd pasv_min_port/pasv_max_port, pure-ftpd -p) for inbound TCP on every firewall in front of it, and forward it on the router."}
-	}
-	nft, ipt := fmt.Sprintf("%d-%d", lo, hi), fmt.Sprintf("%d:%d", lo, hi)
-	if lo == hi {
-		nft, ipt = fmt.Sprint(lo), fmt.Sprint(lo)
-	}
-	return []string{
-		fmt.Sprintf("Allow inbound TCP %s on the server's firewall: nft add rule inet filter input tcp dport %s accept (or iptables -A INPUT -p tcp --dport %s -j ACCEPT).", nft, nft, ipt),
-		fmt.Sprintf("If the server is behind a router or cloud security group, forward/allow TCP %s to it as well, and make the FTP server's passive range match exactly.", nft),
-	}
-}
-
-var passiveClientHints = []string{
-	"Nothing on your side can open these ports; send this report to the server's administrator.",
-	"Until it is fixed, try active mode (FileZilla: Site Manager > Transfer Settings > Active; curl -P -; lftp: set ftp:passive-mode off) if your own network lets the server connect back.",
+	return Args{Lo: slices.Min(d.ports), Hi: slices.Max(d.ports)}
 }
 
 func addrPorts(fs []*dataFact) ([]int, []int) {
@@ -211,23 +190,21 @@ func addrPorts(fs []*dataFact) ([]int, []int) {
 }
 
 func (d *diagnosis) passiveFailed(f *dataFact) {
-	d.add(CodePassiveTimeout, fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) got no answer in %s: a firewall drops the passive port range.", f.addr, transcript.Human(f.dur)),
-		d.firewallHints(), passiveClientHints, []int{f.port}, f.line)
+	d.add(Fact{Code: CodePassiveTimeout, Args: d.passiveArgs(), Ports: []int{f.port}, Lines: []int{f.line},
+		Detail: fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) got no answer in %s: a firewall drops the passive port range.", f.addr, transcript.Human(f.dur))})
 }
 
 func (d *diagnosis) passiveRefused(f *dataFact) {
-	d.add(CodePassiveRefused, fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) was refused: a firewall rejects the port, or the router does not forward it, or nothing listens there.", f.addr),
-		append(d.firewallHints(), "Check that the address and ports the server advertises (vsftpd pasv_address, pure-ftpd -P) are the ones forwarded to it."),
-		passiveClientHints, []int{f.port}, f.line)
+	d.add(Fact{Code: CodePassiveRefused, Args: d.passiveArgs(), Ports: []int{f.port}, Lines: []int{f.line},
+		Detail: fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) was refused: a firewall rejects the port, or the router does not forward it, or nothing listens there.", f.addr)})
 }
 
 func (d *diagnosis) passivePartial(ok, bad []*dataFact) {
 	okPorts, _ := addrPorts(ok)
 	badPorts, lines := addrPorts(bad)
-	d.add(CodePassivePartial, fmt.Sprintf("Of the passive ports tried, %s answered and %s did not: only part of %s gets through, so transfers fail at random.",
-		portList(okPorts), portList(badPorts), d.rangeText()),
-		append([]string{"Make the firewall's or router's open range exactly the FTP server's passive range (vsftpd pasv_min_port/pasv_max_port, pure-ftpd -p)."}, d.firewallHints()...),
-		[]string{"Retrying may work when the server happens to pick an open port; the fix is on the server's side."}, badPorts, lines...)
+	d.add(Fact{Code: CodePassivePartial, Args: d.passiveArgs(), Ports: badPorts, Lines: lines,
+		Detail: fmt.Sprintf("Of the passive ports tried, %s answered and %s did not: only part of %s gets through, so transfers fail at random.",
+			portList(okPorts), portList(badPorts), d.rangeText())})
 }
 
 func portList(ports []int) string {
@@ -246,40 +223,33 @@ func portList(ports []int) string {
 }
 
 func (d *diagnosis) pasvPrivateFollowed(f *dataFact) {
-	d.add(CodePasvPrivate, fmt.Sprintf("The server's passive reply names the private address %s, and the client's connection to it failed: the server is behind NAT without its public address configured.", f.addr),
-		pasvAddressHints, []string{"Use a client that ignores the PASV address (FileZilla, curl 7.74 or later, lftp), or EPSV."}, []int{f.port}, f.pasvLine, f.line)
-}
-
-var pasvAddressHints = []string{
-	"Configure the server to advertise its public address in PASV replies (vsftpd pasv_address=..., pure-ftpd -P ..., ProFTPD MasqueradeAddress, IIS: FTP Firewall Support > External IP).",
+	d.add(Fact{Code: CodePasvPrivate, Args: Args{Followed: true}, Ports: []int{f.port}, Lines: []int{f.pasvLine, f.line},
+		Detail: fmt.Sprintf("The server's passive reply names the private address %s, and the client's connection to it failed: the server is behind NAT without its public address configured.", f.addr)})
 }
 
 func (d *diagnosis) pasvPrivate(s *session, i int, ap netip.AddrPort) {
-	d.add(CodePasvPrivate, fmt.Sprintf("The server's passive reply names %s, a private address, while the control connection reached %s: the server is behind NAT without its public address configured. Common clients (FileZilla, curl 7.74 or later, lftp, and ftpdiag) connect to %s instead; clients that follow the reply fail.", ap, s.ctrl, s.ctrl),
-		pasvAddressHints, []string{"Use a client that ignores the PASV address (FileZilla, curl 7.74 or later, lftp) or EPSV."}, []int{int(ap.Port())}, i)
+	d.add(Fact{Code: CodePasvPrivate, Ports: []int{int(ap.Port())}, Lines: []int{i},
+		Detail: fmt.Sprintf("The server's passive reply names %s, a private address, while the control connection reached %s: the server is behind NAT without its public address configured. Common clients (FileZilla, curl 7.74 or later, lftp, and ftpdiag) connect to %s instead; clients that follow the reply fail.", ap, s.ctrl, s.ctrl)})
 }
 
 func (d *diagnosis) pasvForeign(s *session, i int, ap netip.AddrPort) {
-	d.add(CodePasvForeign, fmt.Sprintf("The server's passive reply names %s, a public address other than %s that the control connection reached. Common clients connect to %s instead; only a client told to trust the reply (ftpdiag --trust-pasv-address) follows it.", ap, s.ctrl, s.ctrl),
-		append([]string{"If this address is right (a load balancer, a second interface), clients must be told to trust it; otherwise fix the advertised address."}, pasvAddressHints...),
-		[]string{"If you trust this server, let the client follow the PASV address (curl --ftp-skip-pasv-ip off; ftpdiag --trust-pasv-address)."}, []int{int(ap.Port())}, i)
+	d.add(Fact{Code: CodePasvForeign, Ports: []int{int(ap.Port())}, Lines: []int{i},
+		Detail: fmt.Sprintf("The server's passive reply names %s, a public address other than %s that the control connection reached. Common clients connect to %s instead; only a client told to trust the reply (ftpdiag --trust-pasv-address) follows it.", ap, s.ctrl, s.ctrl)})
 }
 
 func (d *diagnosis) pasvBad(i int, e transcript.Entry, err error) {
-	d.add(CodePasvBadReply, fmt.Sprintf("The reply %q to PASV cannot be used: %v.", firstLine(e.Text), unwrapText(err)),
-		[]string{"The server (or a router's FTP ALG rewriting it) sends a broken 227 reply; check the server's passive address and port settings, and turn off the router's FTP helper."},
-		[]string{"Try EPSV (most clients do first) or active mode."}, nil, i)
+	d.add(Fact{Code: CodePasvBadReply, Lines: []int{i},
+		Detail: fmt.Sprintf("The reply %q to PASV cannot be used: %v.", firstLine(e.Text), unwrapText(err))})
 }
 
 func (d *diagnosis) pasvUnsupported(i int, e transcript.Entry) {
-	d.add(CodePasvUnsupported, fmt.Sprintf("The server answered PASV with %q.", firstLine(e.Text)),
-		[]string{"Enable passive mode (vsftpd pasv_enable=YES); most clients and every browser need it."},
-		[]string{"Use EPSV or active mode if your network allows it."}, nil, i)
+	d.add(Fact{Code: CodePasvUnsupported, Lines: []int{i},
+		Detail: fmt.Sprintf("The server answered PASV with %q.", firstLine(e.Text))})
 }
 
 func (d *diagnosis) epsvUnsupported(i int, e transcript.Entry) {
-	d.add(CodeEPSVUnsupported, fmt.Sprintf("The server answered EPSV with %q; clients fall back to PASV, which needs the right address behind NAT.", firstLine(e.Text)),
-		[]string{"Nothing is broken; servers that support EPSV (RFC 2428) work better through NAT and with IPv6."}, nil, nil, i)
+	d.add(Fact{Code: CodeEPSVUnsupported, Lines: []int{i},
+		Detail: fmt.Sprintf("The server answered EPSV with %q; clients fall back to PASV, which needs the right address behind NAT.", firstLine(e.Text))})
 }
 
 func unwrapText(err error) string {

@@ -2,60 +2,37 @@ package selftest
 
 import (
 	"fmt"
+	"ftpdiag/diagnose"
 	"ftpdiag/result"
 	"strings"
 )
 
 // localFindings turns the plan's notes and the firewall's blockers into
-// findings a person can act on.
+// findings a person can act on; their titles and hints are the catalogue's.
 func (o *Outcome) localFindings() []result.Finding {
 	var fs []result.Finding
 	for _, c := range o.Plan.Checks {
 		if c.Status == BindInUse && c.Purpose != "passive" {
-			fs = append(fs, inUse(c))
+			fs = append(fs, diagnose.Make(diagnose.Fact{Code: diagnose.CodePortInUse, Args: diagnose.Args{Port: c.Port}, Ports: []int{c.Port},
+				Detail: fmt.Sprintf("Port %d (%s) %s; the self-test used another port.", c.Port, c.Purpose, why(c))}))
 		}
 	}
 	if pb := passiveInUse(o.Plan.Checks); len(pb) > 0 {
-		fs = append(fs, result.Finding{
-			Code: CodePortInUse, Severity: result.Warning,
-			Title:  "Part of the standard passive range is taken by another program",
-			Detail: fmt.Sprintf("Passive ports %s cannot be bound: %s.", PortRanges(pb), passiveWhy(o.Plan.Checks)),
-			Hints: []string{"Give ftpdiag serve a free range (--pasv-ports A-B) and open that range on the firewall instead,",
-				"or stop the program that holds the ports."},
-			Ports: pb,
-		})
+		f := diagnose.Make(diagnose.Fact{Code: diagnose.CodePortInUse, Args: diagnose.Args{Range: true}, Ports: pb,
+			Detail: fmt.Sprintf("Passive ports %s cannot be bound: %s.", PortRanges(pb), passiveWhy(o.Plan.Checks))})
+		f.Severity = result.Warning
+		fs = append(fs, f)
 	}
 	for _, c := range o.Plan.Checks {
 		if c.Status == BindDenied {
-			fs = append(fs, result.Finding{
-				Code: CodeUnprivileged, Severity: result.Info,
-				Title:  fmt.Sprintf("Port %d needs privilege here; the self-test used another", c.Port),
-				Detail: fmt.Sprintf("Port %d (%s) %s.", c.Port, c.Purpose, why(c)),
-				Hints: []string{"Run ftpdiag serve as root, or allow it low ports: setcap cap_net_bind_service=+ep $(which ftpdiag);",
-					"or serve on --listen :2121 and tell users the port."},
-				Ports: []int{c.Port},
-			})
+			fs = append(fs, diagnose.Make(diagnose.Fact{Code: diagnose.CodeUnprivileged, Args: diagnose.Args{Port: c.Port}, Ports: []int{c.Port},
+				Detail: fmt.Sprintf("Port %d (%s) %s.", c.Port, c.Purpose, why(c))}))
 		}
 	}
 	for _, b := range o.Firewall {
 		fs = append(fs, blockerFinding(b, o.Plan))
 	}
 	return fs
-}
-
-func inUse(c PortCheck) result.Finding {
-	f := result.Finding{
-		Code: CodePortInUse, Severity: result.Info,
-		Title:  fmt.Sprintf("Port %d is taken by another program", c.Port),
-		Detail: fmt.Sprintf("Port %d (%s) %s; the self-test used another port.", c.Port, c.Purpose, why(c)),
-		Hints:  []string{"Stop the program that holds the port before running ftpdiag serve on it."},
-		Ports:  []int{c.Port},
-	}
-	if c.Port == ControlPort {
-		f.Hints = append([]string{"If it is another FTP server, probe that one directly:",
-			"    ftpdiag probe ftp://USER@localhost:21/"}, f.Hints...)
-	}
-	return f
 }
 
 func passiveInUse(cs []PortCheck) []int {
@@ -76,19 +53,13 @@ func blockerFinding(b Blocker, pl Plan) result.Finding {
 		sev, who = result.Warning, "some clients (the rule also matches on source or interface)"
 	}
 	action := map[FirewallVerdict]string{FwDrop: "drops", FwReject: "rejects"}[b.Verdict]
-	return result.Finding{
-		Code: CodeFirewallBlocks, Severity: sev,
-		Title: fmt.Sprintf("The local firewall %s new connections to port %s", action, PortRanges(b.Ports)),
+	f := diagnose.Make(diagnose.Fact{Code: diagnose.CodeFirewallBlocks, Ports: b.Ports,
+		Args: diagnose.Args{Verb: action, Ports: PortRanges(b.Ports), Chain: nftChainRef(b.Where),
+			Control: pl.ControlPort, PasvMin: pl.PasvMin, PasvMax: pl.PasvMax},
 		Detail: fmt.Sprintf("%s: `%s` %s inbound TCP %s for %s. The self-test went through loopback, "+
-			"so it passed anyway; clients on other machines will not.", b.Where, b.Rule, action, PortRanges(b.Ports), who),
-		Hints: []string{
-			fmt.Sprintf("Accept the FTP ports before that rule: nft insert rule %s tcp dport { %d, %d-%d } accept",
-				nftChainRef(b.Where), pl.ControlPort, pl.PasvMin, pl.PasvMax),
-			fmt.Sprintf("or with iptables: iptables -I INPUT -p tcp -m multiport --dports %d,%d:%d -j ACCEPT",
-				pl.ControlPort, pl.PasvMin, pl.PasvMax),
-		},
-		Ports: b.Ports,
-	}
+			"so it passed anyway; clients on other machines will not.", b.Where, b.Rule, action, PortRanges(b.Ports), who)})
+	f.Severity = sev
+	return f
 }
 
 // nftChainRef turns "nftables table inet filter chain input" into

@@ -16,15 +16,6 @@ import (
 	"ftpdiag/server"
 )
 
-// Codes of the self-test's own findings about this machine. They extend the
-// contract's catalogue (../shared/DIAGNOSES.md) with what only a local test
-// can see.
-const (
-	CodeUnprivileged   = "local.unprivileged"
-	CodePortInUse      = "local.port-in-use"
-	CodeFirewallBlocks = "local.firewall-blocks"
-)
-
 // shutdownTimeout bounds stopping the self-test's server; the probe has
 // finished by then, so nothing needs to drain.
 const shutdownTimeout = 2 * time.Second

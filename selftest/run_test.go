@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"ftpdiag/diagnose"
 	"ftpdiag/probe"
 	"ftpdiag/result"
 )
@@ -60,12 +61,12 @@ func TestRunReportsLocalFirewall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Result.Verdict != result.VerdictCritical || !slices.Contains(codes(o.Result.Findings), CodeFirewallBlocks) {
-		t.Fatalf("verdict %s, findings %v; want critical with %s", o.Result.Verdict, codes(o.Result.Findings), CodeFirewallBlocks)
+	if o.Result.Verdict != result.VerdictCritical || !slices.Contains(codes(o.Result.Findings), diagnose.CodeFirewallBlocks) {
+		t.Fatalf("verdict %s, findings %v; want critical with %s", o.Result.Verdict, codes(o.Result.Findings), diagnose.CodeFirewallBlocks)
 	}
 	if o.Plan.PasvMin == PasvBase {
 		for _, f := range o.Result.Findings {
-			if f.Code == CodeFirewallBlocks && PortRanges(f.Ports) != "3010-3014" {
+			if f.Code == diagnose.CodeFirewallBlocks && PortRanges(f.Ports) != "3010-3014" {
 				t.Errorf("blocked ports %s, want 3010-3014", PortRanges(f.Ports))
 			}
 		}
