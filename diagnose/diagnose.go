@@ -29,8 +29,8 @@ import (
 //	login.tls-required          534 after USER/PASS/greeting, or 530/550/421 there whose
 //	                            text names TLS, SSL, encryption or cleartext
 //	pasv.unsupported            5xx after PASV (a 4xx is a passing shortage, not a refusal)
-//	pasv.bad-reply              227 that ParsePASV refuses (garbage, port 0, 0.0.0.0, >255)
-//	pasv.private-address        227 address Private() and not the address the session's
+//	pasv.bad-reply              227 that ftp.ParsePASV refuses (garbage, port 0, 0.0.0.0, >255)
+//	pasv.private-address        227 address ftp.NonPublic and not the address the session's
 //	                            connect event reached; without a connect event, only
 //	                            when a data-connect to that address then failed
 //	pasv.foreign-address        227 public address other than the connect event's

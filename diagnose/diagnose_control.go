@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -44,9 +45,9 @@ func (d *diagnosis) notFTP(i int, what string) {
 }
 
 func (d *diagnosis) busy(i int, e transcript.Entry) {
-	detail := fmt.Sprintf("The server refused the session at the greeting: %q.", firstLine(e.Text))
+	detail := fmt.Sprintf("The server refused the session at the greeting: %q.", ftp.FirstLine(e.Text))
 	if d.loggedIn {
-		detail = fmt.Sprintf("The server refused one connection while another from the same client was logged in: %q. Clients that open several connections at once (FileZilla opens up to three) fail at random.", firstLine(e.Text))
+		detail = fmt.Sprintf("The server refused one connection while another from the same client was logged in: %q. Clients that open several connections at once (FileZilla opens up to three) fail at random.", ftp.FirstLine(e.Text))
 	}
 	d.add(Fact{Code: CodeControlBusy, Detail: detail, Lines: []int{i}})
 }
@@ -62,27 +63,27 @@ func (d *diagnosis) controlClosed(s *session, i int, what string) {
 
 func (d *diagnosis) loginRejected(s *session, i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeLoginRejected, Lines: []int{i},
-		Detail: fmt.Sprintf("The server refused the login after %s: %q.", s.verb, firstLine(e.Text))})
+		Detail: fmt.Sprintf("The server refused the login after %s: %q.", s.verb, ftp.FirstLine(e.Text))})
 }
 
 func (d *diagnosis) tlsRequired(i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeLoginTLSRequired, Lines: []int{i},
-		Detail: fmt.Sprintf("The server refuses a plain-text login and asks for TLS: %q.", firstLine(e.Text))})
+		Detail: fmt.Sprintf("The server refuses a plain-text login and asks for TLS: %q.", ftp.FirstLine(e.Text))})
 }
 
 func (d *diagnosis) tlsUnsupported(i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeTLSUnsupported, Lines: []int{i},
-		Detail: fmt.Sprintf("The server answered AUTH TLS with %q: passwords and files travel in clear text.", firstLine(e.Text))})
+		Detail: fmt.Sprintf("The server answered AUTH TLS with %q: passwords and files travel in clear text.", ftp.FirstLine(e.Text))})
 }
 
 func (d *diagnosis) sessionReuse(i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeTLSSessionReuse, Lines: []int{i},
-		Detail: fmt.Sprintf("The server refused a TLS data connection that does not resume the control connection's TLS session: %q.", firstLine(e.Text))})
+		Detail: fmt.Sprintf("The server refused a TLS data connection that does not resume the control connection's TLS session: %q.", ftp.FirstLine(e.Text))})
 }
 
 func (d *diagnosis) portRefused(s *session, i int, e transcript.Entry) *result.Finding {
 	return d.add(Fact{Code: CodePortRefused, Lines: []int{s.cmdLine, i},
-		Detail: fmt.Sprintf("The server refused %s %s: %q. Servers refuse addresses that are private or differ from the one they see.", s.verb, s.arg, firstLine(e.Text))})
+		Detail: fmt.Sprintf("The server refused %s %s: %q. Servers refuse addresses that are private or differ from the one they see.", s.verb, s.arg, ftp.FirstLine(e.Text))})
 }
 
 func (d *diagnosis) noCallback(s *session, i int, ev *transcript.EventInfo) {
@@ -124,7 +125,7 @@ func (d *diagnosis) denied(s *session, i int, e transcript.Entry) {
 		what = s.arg
 	}
 	d.add(Fact{Code: CodeTransferDenied, Args: Args{Path: what}, Lines: []int{s.cmdLine, i},
-		Detail: fmt.Sprintf("Login works, but the server answered %s %s with %q: %s does not exist there, or this account may not read it.", s.verb, what, firstLine(e.Text), what)})
+		Detail: fmt.Sprintf("Login works, but the server answered %s %s with %q: %s does not exist there, or this account may not read it.", s.verb, what, ftp.FirstLine(e.Text), what)})
 }
 
 func (d *diagnosis) dataRejected(s *session, i int, e transcript.Entry) {
@@ -133,7 +134,7 @@ func (d *diagnosis) dataRejected(s *session, i int, e transcript.Entry) {
 		where = "no data connection was made"
 	}
 	d.add(Fact{Code: CodeDataRejected, Lines: []int{i},
-		Detail: fmt.Sprintf("After %s, the server answered %s with %q: it refused the data connection, often because it came from another address than the control connection.", where, s.verb, firstLine(e.Text))})
+		Detail: fmt.Sprintf("After %s, the server answered %s with %q: it refused the data connection, often because it came from another address than the control connection.", where, s.verb, ftp.FirstLine(e.Text))})
 }
 
 // dataIgnored is data.rejected without a word: the data connection opened,

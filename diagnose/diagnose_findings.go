@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -239,22 +240,22 @@ func (d *diagnosis) pasvForeign(s *session, i int, ap netip.AddrPort) {
 
 func (d *diagnosis) pasvBad(i int, e transcript.Entry, err error) {
 	d.add(Fact{Code: CodePasvBadReply, Lines: []int{i},
-		Detail: fmt.Sprintf("The reply %q to PASV cannot be used: %v.", firstLine(e.Text), unwrapText(err))})
+		Detail: fmt.Sprintf("The reply %q to PASV cannot be used: %v.", ftp.FirstLine(e.Text), unwrapText(err))})
 }
 
 func (d *diagnosis) pasvUnsupported(i int, e transcript.Entry) {
 	d.add(Fact{Code: CodePasvUnsupported, Lines: []int{i},
-		Detail: fmt.Sprintf("The server answered PASV with %q.", firstLine(e.Text))})
+		Detail: fmt.Sprintf("The server answered PASV with %q.", ftp.FirstLine(e.Text))})
 }
 
 func (d *diagnosis) epsvUnsupported(i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeEPSVUnsupported, Lines: []int{i},
-		Detail: fmt.Sprintf("The server answered EPSV with %q; clients fall back to PASV, which needs the right address behind NAT.", firstLine(e.Text))})
+		Detail: fmt.Sprintf("The server answered EPSV with %q; clients fall back to PASV, which needs the right address behind NAT.", ftp.FirstLine(e.Text))})
 }
 
 func unwrapText(err error) string {
 	s := err.Error()
-	if p := ErrBadPASV.Error() + ": "; len(s) > len(p) && s[:len(p)] == p {
+	if p := ftp.ErrBadPASV.Error() + ": "; len(s) > len(p) && s[:len(p)] == p {
 		return s[len(p):]
 	}
 	return s

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -17,12 +18,12 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 	}
 	c := e.Code
 	switch {
-	case c == 522 && containsFold(e.Text, "session reuse"),
-		c == 425 && containsFold(e.Text, "not resumed"):
+	case c == ftp.BadNetProtocol && containsFold(e.Text, "session reuse"),
+		c == ftp.CantOpenData && containsFold(e.Text, "not resumed"):
 		d.sessionReuse(i, e)
 		return
-	case c == 421 && !s.quit && s.verb != "USER" && s.verb != "PASS":
-		d.controlClosed(s, i, "ended the session with "+firstLine(e.Text))
+	case c == ftp.ServiceNotAvailable && !s.quit && s.verb != "USER" && s.verb != "PASS":
+		d.controlClosed(s, i, "ended the session with "+ftp.FirstLine(e.Text))
 		return
 	}
 	switch s.verb {
@@ -56,13 +57,13 @@ func (d *diagnosis) greeting(s *session, i int, e transcript.Entry) {
 	switch {
 	case e.Code == 0:
 		d.notFTP(i, "it answers "+protocolName(e.Text))
-	case e.Code == 220 && containsFold(e.Text, "smtp"):
-		d.notFTP(i, "it answers as a mail server (SMTP): "+firstLine(e.Text))
-	case e.Code == 220:
+	case e.Code == ftp.ServiceReady && containsFold(e.Text, "smtp"):
+		d.notFTP(i, "it answers as a mail server (SMTP): "+ftp.FirstLine(e.Text))
+	case e.Code == ftp.ServiceReady:
 		s.greeted = true
 	case e.Code < 200:
 		s.replies = 0 // 120 "ready in n minutes": the 220 is still to come
-	case e.Code == 534 || tlsText(e.Text):
+	case e.Code == ftp.PolicyDenied || tlsText(e.Text):
 		d.tlsRequired(i, e)
 	default:
 		d.busy(i, e)
@@ -73,24 +74,24 @@ func (d *diagnosis) greeting(s *session, i int, e transcript.Entry) {
 func protocolName(text string) string {
 	switch {
 	case strings.HasPrefix(text, "SSH-"):
-		return "SSH (" + firstLine(text) + "): this is an SSH/SFTP port"
+		return "SSH (" + ftp.FirstLine(text) + "): this is an SSH/SFTP port"
 	case strings.HasPrefix(text, "HTTP/"):
-		return "HTTP (" + firstLine(text) + "): this is a web server"
+		return "HTTP (" + ftp.FirstLine(text) + "): this is a web server"
 	case len(text) > 1 && (text[0] == 0x16 || text[0] == 0x15) && text[1] == 0x03:
 		return "with a TLS record: this port expects TLS first (implicit FTPS, port 990) or is HTTPS"
 	}
-	return "with something that is not an FTP reply: " + strconv.QuoteToASCII(truncate(firstLine(text), 60))
+	return "with something that is not an FTP reply: " + strconv.QuoteToASCII(truncate(ftp.FirstLine(text), 60))
 }
 
 func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
 	switch {
-	case e.Code == 230:
+	case e.Code == ftp.LoggedIn:
 		d.loggedIn = true
 	case e.Code < 400:
 		return
-	case e.Code == 534 || tlsText(e.Text):
+	case e.Code == ftp.PolicyDenied || tlsText(e.Text):
 		d.tlsRequired(i, e)
-	case e.Code >= 500 || e.Code == 421:
+	case e.Code >= 500 || e.Code == ftp.ServiceNotAvailable:
 		d.loginRejected(s, i, e)
 	}
 }
@@ -100,10 +101,10 @@ func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
 		d.pasvUnsupported(i, e)
 		return
 	}
-	if e.Code != 227 {
+	if e.Code != ftp.EnteringPassive {
 		return
 	}
-	ap, err := ParsePASV(e.Text)
+	ap, err := ftp.ParsePASV(e.Text)
 	if err != nil {
 		d.pasvBad(i, e, err)
 		return
@@ -112,7 +113,7 @@ func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
 	d.ports = append(d.ports, int(ap.Port()))
 	switch {
 	case !s.ctrl.IsValid() || ap.Addr() == s.ctrl:
-	case Private(ap.Addr()):
+	case ftp.NonPublic(ap.Addr()):
 		d.pasvPrivate(s, i, ap)
 	default:
 		d.pasvForeign(s, i, ap)
@@ -124,7 +125,7 @@ func (d *diagnosis) epsvReply(s *session, i int, e transcript.Entry) {
 		d.epsvUnsupported(i, e)
 		return
 	}
-	if port, err := ParseEPSV(e.Text); e.Code == 229 && err == nil {
+	if port, err := ftp.ParseEPSV(e.Text); e.Code == ftp.EnteringExtPassive && err == nil {
 		s.modeOK, s.pasvAddr, s.pasvLine = true, netip.AddrPort{}, i
 		d.ports = append(d.ports, port)
 	}
@@ -147,16 +148,16 @@ func (d *diagnosis) portReply(s *session, i int, e transcript.Entry) {
 
 // transferReply reads the replies to a command that moves data.
 func (d *diagnosis) transferReply(s *session, i int, e transcript.Entry) {
-	if e.Code == 150 && s.verb == "RETR" {
+	if e.Code == ftp.FileStatusOK && s.verb == "RETR" {
 		if m := announcedBytes.FindStringSubmatch(e.Text); m != nil {
 			s.announced, _ = strconv.ParseInt(m[1], 10, 64)
 		}
 	}
-	if e.Code == 450 || e.Code == 550 || e.Code == 553 {
+	if e.Code == ftp.FileBusy || e.Code == ftp.FileUnavailable || e.Code == ftp.BadFileName {
 		d.denied(s, i, e)
 		return
 	}
-	if e.Code != 425 && e.Code != 426 {
+	if e.Code != ftp.CantOpenData && e.Code != ftp.TransferAborted {
 		return
 	}
 	active := s.mode == "PORT" || s.mode == "EPRT"
@@ -175,8 +176,8 @@ func (d *diagnosis) transferReply(s *session, i int, e transcript.Entry) {
 var announcedBytes = regexp.MustCompile(`\((\d+) bytes?\)`)
 
 func (d *diagnosis) whoami(s *session, i int, e transcript.Entry) {
-	f := strings.Fields(firstLine(e.Text))
-	if e.Code != 200 || len(f) < 3 || !s.local.IsValid() {
+	f := strings.Fields(ftp.FirstLine(e.Text))
+	if e.Code != ftp.CommandOK || len(f) < 3 || !s.local.IsValid() {
 		return
 	}
 	seen, err := netip.ParseAddr(f[1])
@@ -186,8 +187,8 @@ func (d *diagnosis) whoami(s *session, i int, e transcript.Entry) {
 }
 
 func (d *diagnosis) portcheck(i int, e transcript.Entry) {
-	f := strings.Fields(firstLine(e.Text))
-	if e.Code == 200 && len(f) >= 5 && strings.EqualFold(f[1], "PORTCHECK") && f[2] == "rewritten" {
+	f := strings.Fields(ftp.FirstLine(e.Text))
+	if e.Code == ftp.CommandOK && len(f) >= 5 && strings.EqualFold(f[1], "PORTCHECK") && f[2] == "rewritten" {
 		d.algRewrite(i, f[3], f[4])
 	}
 }
@@ -207,11 +208,6 @@ func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), sub)
 }
 
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return strings.TrimRight(l, "\r")
-}
-
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -221,8 +217,8 @@ func truncate(s string, n int) string {
 
 // sizeOf reads "213 43182", the answer to SIZE.
 func sizeOf(e transcript.Entry) (int64, bool) {
-	f := strings.Fields(firstLine(e.Text))
-	if e.Code != 213 || len(f) != 2 {
+	f := strings.Fields(ftp.FirstLine(e.Text))
+	if e.Code != ftp.FileStatus || len(f) != 2 {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(f[1], 10, 64)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -123,7 +124,7 @@ func (d *diagnosis) slow(s *session, i int, e transcript.Entry) {
 	switch {
 	case s.replies == 0 && s.connected:
 		took, what = e.T-s.connectT, "greet"
-	case s.awaiting && !dataVerb(s.verb):
+	case s.awaiting && !ftp.IsTransfer(s.verb):
 		took, what = e.T-s.cmdT, "answer "+s.verb
 	default:
 		return
@@ -131,14 +132,6 @@ func (d *diagnosis) slow(s *session, i int, e transcript.Entry) {
 	if took >= transcript.SlowReply && took > d.slowest {
 		d.slowest, d.slowLine, d.slowWhat = took, i, what
 	}
-}
-
-func dataVerb(v string) bool {
-	switch v {
-	case "LIST", "NLST", "MLSD", "RETR", "STOR", "APPE":
-		return true
-	}
-	return false
 }
 
 func (d *diagnosis) event(s *session, i int, e transcript.Entry) {
@@ -192,7 +185,7 @@ func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
 		d.noGreeting(i, ev)
 	case s.greeted && byServer:
 		d.controlClosed(s, i, "closed the control connection")
-	case s.greeted && ev.Outcome == transcript.Timeout && dataVerb(s.verb) && s.data != nil &&
+	case s.greeted && ev.Outcome == transcript.Timeout && ftp.IsTransfer(s.verb) && s.data != nil &&
 		s.data.outcome == transcript.Connected && s.data.closed == "":
 		d.dataIgnored(s, i, ev)
 	case s.greeted && ev.Outcome == transcript.Timeout:
@@ -218,7 +211,7 @@ func (d *diagnosis) dataOpen(s *session, i int, ev *transcript.EventInfo) {
 		}
 		return
 	}
-	f.private = s.pasvAddr.IsValid() && ip == s.pasvAddr.Addr() && Private(ip)
+	f.private = s.pasvAddr.IsValid() && ip == s.pasvAddr.Addr() && ftp.NonPublic(ip)
 	s.data = f
 	d.dials = append(d.dials, f)
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"strconv"
 
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -110,9 +111,9 @@ func logSeen(entries []transcript.Entry) map[string]bool {
 	seen := map[string]bool{}
 	for _, e := range entries {
 		switch {
-		case e.Kind == transcript.Reply && e.Code == 220:
+		case e.Kind == transcript.Reply && e.Code == ftp.ServiceReady:
 			seen["control connection"] = true
-		case e.Kind == transcript.Reply && e.Code == 230:
+		case e.Kind == transcript.Reply && e.Code == ftp.LoggedIn:
 			seen["login"] = true
 		case e.Event == nil || e.Event.Outcome != transcript.Connected:
 		case e.Event.Op == transcript.OpConnect:

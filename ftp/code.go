@@ -8,9 +8,11 @@
 // sharing anything else, and cannot disagree about what a 227 reply says.
 package ftp
 
-// Code is a reply code (RFC 959 section 4.2). A named type, so a handler
-// says ftp.ClosingData rather than 226 and a reader need not know the table.
-type Code int
+// Code is a reply code (RFC 959 section 4.2): a handler says
+// ftp.ClosingData rather than 226, so a reader need not know the table. It
+// is an int, as transcript entries and every reply reader hold codes, so a
+// named code compares with them without conversions.
+type Code = int
 
 // The codes the project sends or compares. RFC 959 unless marked; the
 // comment is the RFC's own wording, shortened, because that is what a
@@ -79,32 +81,32 @@ const (
 // what to do next (RFC 959 4.2.1): 1 preliminary, 2 completion,
 // 3 intermediate, 4 transient failure, 5 permanent failure. A code outside
 // 100..599 gives a number outside 1..5, for which every predicate is false.
-func (c Code) Class() int { return int(c) / 100 }
+func Class(c Code) int { return c / 100 }
 
 // Preliminary: 1yz, the command was accepted and another reply follows
 // (150 before a transfer), so a client must keep reading.
-func (c Code) Preliminary() bool { return c.Class() == 1 }
+func Preliminary(c Code) bool { return Class(c) == 1 }
 
 // Completion: 2yz, the command succeeded.
-func (c Code) Completion() bool { return c.Class() == 2 }
+func Completion(c Code) bool { return Class(c) == 2 }
 
 // Intermediate: 3yz, the command was accepted but needs another (PASS after
 // 331, RNTO after 350).
-func (c Code) Intermediate() bool { return c.Class() == 3 }
+func Intermediate(c Code) bool { return Class(c) == 3 }
 
 // Positive: 1yz to 3yz, the three classes RFC 959 calls positive: nothing
 // went wrong so far.
-func (c Code) Positive() bool { return c.Class() >= 1 && c.Class() <= 3 }
+func Positive(c Code) bool { return Class(c) >= 1 && Class(c) <= 3 }
 
 // TransientNegative: 4yz, the same command may work later (a busy file, a
 // data connection that could not be opened).
-func (c Code) TransientNegative() bool { return c.Class() == 4 }
+func TransientNegative(c Code) bool { return Class(c) == 4 }
 
 // PermanentNegative: 5yz, repeating the command unchanged will fail again.
-func (c Code) PermanentNegative() bool { return c.Class() == 5 }
+func PermanentNegative(c Code) bool { return Class(c) == 5 }
 
 // Negative: 4yz or 5yz, the command failed.
-func (c Code) Negative() bool { return c.TransientNegative() || c.PermanentNegative() }
+func Negative(c Code) bool { return TransientNegative(c) || PermanentNegative(c) }
 
 // meanings explains the codes whose text alone does not tell a reader what
 // went wrong or who should act. Codes whose text says it all (200, 226,

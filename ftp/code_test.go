@@ -20,15 +20,15 @@ func TestCodeClass(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := [5]bool{tc.code.Preliminary(), tc.code.Completion(), tc.code.Intermediate(),
-				tc.code.TransientNegative(), tc.code.PermanentNegative()}
-			if tc.code.Class() != tc.class || got != tc.want {
-				t.Errorf("%d: class %d, predicates %v; want %d, %v", tc.code, tc.code.Class(), got, tc.class, tc.want)
+			got := [5]bool{Preliminary(tc.code), Completion(tc.code), Intermediate(tc.code),
+				TransientNegative(tc.code), PermanentNegative(tc.code)}
+			if Class(tc.code) != tc.class || got != tc.want {
+				t.Errorf("%d: class %d, predicates %v; want %d, %v", tc.code, Class(tc.code), got, tc.class, tc.want)
 			}
 			pos := tc.want[0] || tc.want[1] || tc.want[2]
 			neg := tc.want[3] || tc.want[4]
-			if tc.code.Positive() != pos || tc.code.Negative() != neg {
-				t.Errorf("%d: Positive %v Negative %v; want %v %v", tc.code, tc.code.Positive(), tc.code.Negative(), pos, neg)
+			if Positive(tc.code) != pos || Negative(tc.code) != neg {
+				t.Errorf("%d: Positive %v Negative %v; want %v %v", tc.code, Positive(tc.code), Negative(tc.code), pos, neg)
 			}
 		})
 	}

@@ -17,7 +17,7 @@ import (
 // goldens: the replies and commands real servers and clients exchanged,
 // which make the fuzzers start from what the parsers actually meet. A
 // directory that is gone is skipped; finding no seed at all fails.
-var seedDirs = []string{"../testdata/logs", "../diagnose/testdata", "../render/testdata", "../transcript", "../lab/testdata", "../server/testdata"}
+var seedDirs = []string{"../testdata/logs", "../diagnose/testdata", "../render/testdata", "../transcript", "../internal/lab/testdata", "../server/testdata"}
 
 // seedKinds: what marks a line as holding each parser's input, and whether
 // the input starts at the marker (a reply, code included) or after it (a

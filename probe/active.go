@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -18,7 +19,7 @@ func (r *sessRun) whoami() stepResult {
 	}
 	code, text, ok := r.c.cmd("SITE WHOAMI")
 	f := strings.Fields(firstLine(text))
-	if !ok || code != 200 || len(f) < 2 {
+	if !ok || code != ftp.CommandOK || len(f) < 2 {
 		return stepResult{status: result.Warn, detail: "SITE WHOAMI: " + firstLine(text)}
 	}
 	seen := net.JoinHostPort(f[0], f[1])
@@ -29,23 +30,6 @@ func (r *sessRun) whoami() stepResult {
 		return stepResult{status: result.Warn, detail: "the server sees " + seen + ", the client is " + r.c.local.String() + ": NAT"}
 	}
 	return stepResult{status: result.Pass, detail: "the server sees " + seen}
-}
-
-// portArg writes an address as PORT's h1,h2,h3,h4,p1,p2.
-func portArg(ap netip.AddrPort) string {
-	a := ap.Addr().As4()
-	return fmt.Sprintf("%d,%d,%d,%d,%d,%d", a[0], a[1], a[2], a[3], ap.Port()>>8, ap.Port()&255)
-}
-
-// spell writes digits as letters (0 -> a ... 9 -> j), the form no router's
-// FTP helper recognises, for SITE PORTCHECK.
-func spell(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return 'a' + (r - '0')
-		}
-		return r
-	}, s)
 }
 
 // portcheckArm decides whether PORT+LIST arms SITE PORTCHECK first (arming
@@ -65,17 +49,11 @@ func (r *sessRun) portList() stepResult {
 	if r.c.local.Addr().Is6() {
 		return stepResult{status: result.NotChecked, detail: "PORT speaks IPv4 only; see EPRT"}
 	}
-	return r.activeList("PORT", func(ap netip.AddrPort) string { return portArg(ap) })
+	return r.activeList("PORT", ftp.FormatPORT)
 }
 
 func (r *sessRun) eprtList() stepResult {
-	return r.activeList("EPRT", func(ap netip.AddrPort) string {
-		proto := 1
-		if ap.Addr().Is6() {
-			proto = 2
-		}
-		return fmt.Sprintf("|%d|%s|%d|", proto, ap.Addr(), ap.Port())
-	})
+	return r.activeList("EPRT", ftp.FormatEPRT)
 }
 
 // activeList runs one active-mode listing: listen, PORT or EPRT, LIST,
@@ -89,7 +67,7 @@ func (r *sessRun) activeList(verb string, arg func(netip.AddrPort) string) stepR
 	a := arg(netip.MustParseAddrPort(ln.Addr().String()))
 	armed := r.portcheck && verb == "PORT"
 	if armed {
-		if code, _, ok := r.c.cmd("SITE PORTCHECK %s", spell(a)); !ok || code != 200 {
+		if code, _, ok := r.c.cmd("SITE PORTCHECK %s", ftp.Spell(a)); !ok || code != ftp.CommandOK {
 			armed = false
 		}
 	}
@@ -116,7 +94,7 @@ func (r *sessRun) portcheckResult() string {
 	code, text, ok := r.c.cmd("SITE PORTCHECK")
 	f := strings.Fields(firstLine(text))
 	switch {
-	case !ok || code != 200 || len(f) < 3:
+	case !ok || code != ftp.CommandOK || len(f) < 3:
 		return "PORTCHECK: no answer"
 	case f[1] == "rewritten" && len(f) >= 4:
 		return "a router rewrote PORT " + f[2] + " into " + f[3]

@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"ftpdiag/diagnose"
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -24,7 +24,7 @@ func (c *ctrl) dataTarget(ap netip.AddrPort) netip.AddrPort {
 	}
 	to := netip.AddrPortFrom(ctrlIP, ap.Port())
 	why := "a foreign address"
-	if diagnose.Private(ap.Addr()) {
+	if ftp.NonPublic(ap.Addr()) {
 		why = "a private address"
 	}
 	c.sess.Note(fmt.Sprintf("%s is %s; the probe connects to %s instead, as common clients do", ap.Addr(), why, to))

@@ -7,7 +7,7 @@ import (
 	"path"
 	"strings"
 
-	"ftpdiag/diagnose"
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -36,10 +36,10 @@ func (r *sessRun) openPassive(verb string) (net.Conn, stepResult) {
 // control connection's address, as RFC 2428 says.
 func (r *sessRun) passivePort(verb, text string) (netip.AddrPort, error) {
 	if verb == "EPSV" {
-		port, err := diagnose.ParseEPSV(text)
+		port, err := ftp.ParseEPSV(text)
 		return netip.AddrPortFrom(r.p.ip, uint16(port)), err
 	}
-	return diagnose.ParsePASV(text)
+	return ftp.ParsePASV(text)
 }
 
 // transferCmd sends LIST or RETR over an open data connection and reads
@@ -141,7 +141,7 @@ func (r *sessRun) size() stepResult {
 	switch {
 	case !ok:
 		return stepResult{status: result.Fail, detail: "no reply", stop: true}
-	case code != 213:
+	case code != ftp.FileStatus:
 		return stepResult{status: result.Warn, detail: "SIZE not answered: " + firstLine(text)}
 	}
 	return stepResult{status: result.Pass, detail: r.file + ": " + strings.TrimPrefix(firstLine(text), "213 ") + " bytes"}

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"ftpdiag/ftp"
 	"testing"
 )
 
@@ -80,10 +81,10 @@ func TestRegularFile(t *testing.T) {
 }
 
 func TestSpell(t *testing.T) {
-	if got, want := spell("10,0,0,2,78,32"), "ba,a,a,c,hi,dc"; got != want {
+	if got, want := ftp.Spell("10,0,0,2,78,32"), "ba,a,a,c,hi,dc"; got != want {
 		t.Errorf("spell = %q, want %q (the example of docs/EXTENSIONS.md)", got, want)
 	}
-	if got, want := spell("|1|10.0.0.2|20000|"), "|b|ba.a.a.c|caaaa|"; got != want {
+	if got, want := ftp.Spell("|1|10.0.0.2|20000|"), "|b|ba.a.a.c|caaaa|"; got != want {
 		t.Errorf("spell = %q, want %q", got, want)
 	}
 }

@@ -3,7 +3,7 @@ package probe
 import (
 	"context"
 	"fmt"
-	"ftpdiag/diagnose"
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 	"net"
 	"net/netip"
@@ -32,8 +32,8 @@ func (r *sessRun) sample() stepResult {
 		if !ok {
 			return stepResult{status: result.Fail, detail: "no reply to PASV", stop: true}
 		}
-		ap, err := diagnose.ParsePASV(text)
-		if code != 227 || err != nil {
+		ap, err := ftp.ParsePASV(text)
+		if code != ftp.EnteringPassive || err != nil {
 			return stepResult{status: result.Warn, detail: "no usable PASV reply: " + firstLine(text)}
 		}
 		grace := max(3*time.Since(start), minGrace)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -124,7 +125,7 @@ func (r *sessRun) connect() stepResult {
 
 func (r *sessRun) greeting() stepResult {
 	code, text, ok := r.c.greeting()
-	if !ok || code != 220 {
+	if !ok || code != ftp.ServiceReady {
 		return stepResult{status: result.Fail, detail: "no 220 greeting", stop: true}
 	}
 	if strings.Contains(strings.ToUpper(firstLine(text)), "SMTP") {
@@ -139,7 +140,7 @@ func (r *sessRun) login() stepResult {
 	r.p.logins.Lock()
 	defer r.p.logins.Unlock()
 	code, text, ok := r.c.cmd("USER %s", t.User)
-	if ok && code == 331 || ok && code == 332 {
+	if ok && code == ftp.NeedPassword || ok && code == ftp.NeedAccount {
 		code, text, ok = r.c.cmd("PASS %s", t.Password)
 	}
 	if !ok || code < 200 || code >= 300 {
@@ -171,7 +172,7 @@ func (r *sessRun) feat() stepResult {
 	if !ok {
 		return stepResult{status: result.Fail, detail: "no reply", stop: true}
 	}
-	if code != 211 {
+	if code != ftp.SystemStatus {
 		return stepResult{status: result.Warn, detail: "FEAT not supported: " + firstLine(text)}
 	}
 	var ext []string
@@ -200,7 +201,4 @@ func (r *sessRun) quit() stepResult {
 	return stepResult{}
 }
 
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return strings.TrimSpace(l)
-}
+func firstLine(s string) string { return strings.TrimSpace(ftp.FirstLine(s)) }

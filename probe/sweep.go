@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -42,7 +43,7 @@ func (r *sessRun) sweep() stepResult {
 		return stepResult{status: result.Fail, detail: "no reply to SITE SWEEP", stop: true}
 	}
 	sp, err := parseSweep(text)
-	if code != 200 || err != nil {
+	if code != ftp.CommandOK || err != nil {
 		return stepResult{status: result.Warn, detail: "SITE SWEEP: " + firstLine(text)}
 	}
 	res := r.sweepDial(sp)

@@ -4,31 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
-
-// replyMeaning explains the reply codes whose text alone does not tell a
-// reader what went wrong or who should act. Codes whose text says it all
-// (200, 226, 230 ...) are left alone.
-var replyMeaning = map[int]string{
-	421: "421: the server refuses or ends the session (too many users, shutting down, idle too long)",
-	425: "425: the server could not open or use the data connection",
-	426: "426: the data connection was opened, then closed or aborted before the transfer ended",
-	450: "450: the file is busy or unavailable for now; trying again later may work",
-	451: "451: the server hit a local error while acting on the command",
-	500: "500: the server does not know this command, or will not accept its argument",
-	501: "501: the server does not accept the command's argument",
-	502: "502: the server knows this command but does not implement it",
-	503: "503: commands in the wrong order (for example PASS without USER)",
-	504: "504: the server does not support this command with this argument",
-	522: "522: the server does not support this network protocol in EPRT/EPSV, or demands TLS session reuse",
-	530: "530: not logged in: the user name or password is refused, or login needs TLS first",
-	532: "532: the server wants an account (ACCT) for this",
-	534: "534: the server refuses this for security policy (often: it requires TLS)",
-	550: "550: the file or directory does not exist, or this user may not access it",
-	552: "552: the user's storage quota is used up",
-	553: "553: the file name is not allowed",
-}
 
 // notFTP explains a line from the server that is no FTP reply at all.
 const notFTP = "not an FTP reply: every FTP reply starts with a three-digit code"
@@ -52,16 +30,16 @@ func annotateEntry(entries []transcript.Entry, i int) []annotation {
 		switch e.Code {
 		case 0:
 			out = append(out, annotation{text: notFTP, key: notFTP})
-		case 200:
+		case ftp.CommandOK:
 			out = append(out, annotateSITEReply(entries, i)...)
-		case 213:
+		case ftp.FileStatus:
 			out = append(out, annotateSize(entries, i)...)
-		case 227:
+		case ftp.EnteringPassive:
 			out = append(out, annotatePASV(entries, i)...)
-		case 229:
+		case ftp.EnteringExtPassive:
 			out = append(out, annotateEPSV(entries, i)...)
 		}
-		if m, ok := replyMeaning[e.Code]; ok {
+		if m := ftp.Meaning(e.Code); m != "" {
 			out = append(out, annotation{text: m, key: m})
 		}
 	case transcript.Command:
@@ -136,7 +114,7 @@ func annotateSlow(entries []transcript.Entry, i int) []annotation {
 		if prev.Kind == transcript.Reply || (prev.Kind != transcript.Command && !isConnect) {
 			return nil
 		}
-		if prev.Kind == transcript.Command && transferVerb(prev.Text) {
+		if prev.Kind == transcript.Command && ftp.IsTransfer(prev.Text) {
 			return nil
 		}
 		d := entries[i].T - prev.T
@@ -147,15 +125,6 @@ func annotateSlow(entries []transcript.Entry, i int) []annotation {
 		return []annotation{{text: t, key: "took " + transcript.Human(d)}}
 	}
 	return nil
-}
-
-func transferVerb(line string) bool {
-	verb, _, _ := strings.Cut(line, " ")
-	switch strings.ToUpper(verb) {
-	case "LIST", "NLST", "MLSD", "RETR", "STOR", "APPE", "STOU":
-		return true
-	}
-	return false
 }
 
 // annotateSize reads the 213 reply to SIZE, which a reader compares with

@@ -4,38 +4,27 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"regexp"
-	"strconv"
-	"strings"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
 // Notes that decode the addresses of PASV, EPSV, PORT and EPRT, the lines a
 // reader of an FTP transcript most often has to work out by hand.
 
-// pasvArgs finds the six numbers of a 227 reply, wherever the server put
-// them (RFC 959 does not fix the text around them; some omit the parentheses).
-var pasvArgs = regexp.MustCompile(`(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})`)
-
 func annotatePASV(entries []transcript.Entry, i int) []annotation {
-	m := pasvArgs.FindStringSubmatch(entries[i].Text)
-	if m == nil {
+	ap, err := ftp.ScanPASV(entries[i].Text)
+	if err != nil {
 		return []annotation{{text: "this 227 reply holds no address and port that a client can use", key: "no address"}}
 	}
-	n := make([]int, 6)
-	for k := range n {
-		n[k], _ = strconv.Atoi(m[k+1])
-	}
-	host := fmt.Sprintf("%d.%d.%d.%d", n[0], n[1], n[2], n[3])
-	port := n[4]*256 + n[5]
+	host, port := ap.Addr().String(), int(ap.Port())
 	decoded := fmt.Sprintf("= %d", port)
 	out := []annotation{{
-		text: fmt.Sprintf("the server listens on %s port %d*256+%d = %d", host, n[4], n[5], port),
+		text: fmt.Sprintf("the server listens on %s port %d*256+%d = %d", host, port>>8, port&0xff, port),
 		key:  decoded,
 	}}
-	if kind := nonPublicKind(host); kind != "" && controlHost(entries, i) != host {
-		t := fmt.Sprintf("%s is a %s address: a client outside the server's network cannot reach it", host, kind)
+	if class := ftp.ClassOf(ap.Addr()); class != ftp.Public && controlHost(entries, i) != host {
+		t := fmt.Sprintf("%s is a %s address: a client outside the server's network cannot reach it", host, class)
 		out = append(out, annotation{text: t, key: host + " is a"})
 	}
 	return append(out, dialledInstead(entries, i, host, port)...)
@@ -54,16 +43,13 @@ func controlHost(entries []transcript.Entry, i int) string {
 	return ""
 }
 
-// epsvPort finds the port of a 229 reply: "(|||3003|)", any delimiter.
-var epsvPort = regexp.MustCompile(`\((.)(.)(.)(\d{1,5})(.)\)`)
-
 func annotateEPSV(entries []transcript.Entry, i int) []annotation {
-	m := epsvPort.FindStringSubmatch(entries[i].Text)
-	if m == nil {
+	port, err := ftp.ParseEPSV(entries[i].Text)
+	if err != nil {
 		return []annotation{{text: "this 229 reply holds no port that a client can use", key: "no port"}}
 	}
-	t := fmt.Sprintf("the server listens on port %s, at the address of the control connection", m[4])
-	return []annotation{{text: t, key: "port " + m[4]}}
+	t := fmt.Sprintf("the server listens on port %d, at the address of the control connection", port)
+	return []annotation{{text: t, key: fmt.Sprintf("port %d", port)}}
 }
 
 // dialledInstead reports where the client dialled after a 227 reply, when
@@ -75,7 +61,7 @@ func dialledInstead(entries []transcript.Entry, i int, host string, port int) []
 		if e.Session != entries[i].Session {
 			continue
 		}
-		if e.Kind == transcript.Reply && (e.Code == 227 || e.Code == 229) {
+		if e.Kind == transcript.Reply && (e.Code == ftp.EnteringPassive || e.Code == ftp.EnteringExtPassive) {
 			break
 		}
 		if e.Kind != transcript.Event || e.Event == nil || e.Event.Op != transcript.OpDataConnect {
@@ -93,61 +79,26 @@ func dialledInstead(entries []transcript.Entry, i int, host string, port int) []
 	return []annotation{{text: t, key: "did not dial"}}
 }
 
-// nonPublicKind names the kind of a non-public address, or "" for a public one,
-// with the contract's classes (pasv.private-address).
-func nonPublicKind(host string) string {
-	a, err := netip.ParseAddr(host)
-	if err != nil {
-		return ""
-	}
-	a = a.Unmap()
-	switch {
-	case a.IsPrivate():
-		return "private"
-	case a.IsLoopback():
-		return "loopback"
-	case a.IsLinkLocalUnicast():
-		return "link-local"
-	case sharedNAT.Contains(a):
-		return "shared (carrier-grade NAT)"
-	case thisNetwork.Contains(a):
-		return "non-routable (0.0.0.0/8)"
-	}
-	return ""
-}
-
-var (
-	sharedNAT   = netip.MustParsePrefix("100.64.0.0/10")
-	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")
-)
-
 // annotatePORT decodes the address a PORT or EPRT command asks the server
 // to connect back to.
 func annotatePORT(line string) []annotation {
-	verb, arg, _ := strings.Cut(line, " ")
-	var host string
-	var port int
-	switch strings.ToUpper(verb) {
+	verb, arg := ftp.Verb(line)
+	var ap netip.AddrPort
+	var err error
+	switch verb {
 	case "PORT":
-		m := pasvArgs.FindStringSubmatch(arg)
-		if m == nil {
+		if ap, err = ftp.ParsePORT(arg); err != nil {
 			return nil
 		}
-		hi, _ := strconv.Atoi(m[5])
-		lo, _ := strconv.Atoi(m[6])
-		host, port = strings.Join(m[1:5], "."), hi*256+lo
-		t := fmt.Sprintf("asks the server to connect to %s port %d*256+%d = %d", host, hi, lo, port)
+		port := int(ap.Port())
+		t := fmt.Sprintf("asks the server to connect to %s port %d*256+%d = %d", ap.Addr(), port>>8, port&0xff, port)
 		return []annotation{{text: t, key: fmt.Sprintf("= %d", port)}}
 	case "EPRT":
-		if arg == "" {
+		if ap, err = ftp.ParseEPRT(arg); err != nil {
 			return nil
 		}
-		f := strings.Split(arg, arg[:1])
-		if len(f) < 5 {
-			return nil
-		}
-		t := fmt.Sprintf("asks the server to connect to %s port %s", f[2], f[3])
-		return []annotation{{text: t, key: "port " + f[3]}}
+		t := fmt.Sprintf("asks the server to connect to %s port %d", ap.Addr(), ap.Port())
+		return []annotation{{text: t, key: fmt.Sprintf("port %d", ap.Port())}}
 	}
 	return nil
 }

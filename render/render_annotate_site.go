@@ -2,9 +2,9 @@ package render
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -17,12 +17,7 @@ func annotateSITE(line string) []annotation {
 	if len(f) != 3 || !strings.EqualFold(f[0], "SITE") || !strings.EqualFold(f[1], "PORTCHECK") {
 		return nil
 	}
-	digits := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'j' {
-			return '0' + (r - 'a')
-		}
-		return r
-	}, f[2])
+	digits := ftp.Unspell(f[2])
 	t := fmt.Sprintf("announces the next PORT/EPRT argument, %s, spelled in letters so that no router rewrites it", digits)
 	return []annotation{{text: t, key: "spelled in letters"}}
 }
@@ -59,11 +54,9 @@ func commandBefore(entries []transcript.Entry, i int) string {
 // portArg writes a PORT argument (h1,h2,h3,h4,p1,p2) as address:port, and
 // anything else (an EPRT argument) as it is.
 func portArg(arg string) string {
-	m := pasvArgs.FindStringSubmatch(arg)
-	if m == nil || m[0] != arg {
+	ap, err := ftp.ParsePORT(arg)
+	if err != nil || strings.TrimSpace(arg) != arg {
 		return arg
 	}
-	hi, _ := strconv.Atoi(m[5]) // the pattern allows digits only
-	lo, _ := strconv.Atoi(m[6])
-	return fmt.Sprintf("%s:%d", strings.Join(m[1:5], "."), hi*256+lo)
+	return ap.String()
 }

@@ -374,7 +374,7 @@ var localScenarios = map[string]diagnose.Fact{
 	diagnose.CodePortInUse: {Code: diagnose.CodePortInUse, Args: diagnose.Args{Port: 21}, Ports: []int{21},
 		Detail: "Port 21 (control) is held by vsftpd (pid 812); the self-test used another port."},
 	diagnose.CodeFirewallBlocks: {Code: diagnose.CodeFirewallBlocks, Ports: []int{3000, 3001},
-		Args: diagnose.Args{Verb: "drops", Ports: "3000-3001", Chain: "inet filter input", Control: 21, PasvMin: 3000, PasvMax: 3024},
+		Args:   diagnose.Args{Verb: "drops", Ports: "3000-3001", Chain: "inet filter input", Control: 21, PasvMin: 3000, PasvMax: 3024},
 		Detail: "nftables table inet filter chain input: `tcp dport 3000-3001 drop` drops inbound TCP 3000-3001 for every client."},
 }
 

@@ -2,11 +2,11 @@ package foreign
 
 import (
 	"net"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -214,11 +214,11 @@ func (b *builder) flushReply() {
 	s.connected = true
 	b.add(transcript.Entry{Kind: transcript.Reply, Code: code, Text: text})
 	switch code {
-	case 125, 150:
+	case ftp.DataAlreadyOpen, ftp.FileStatusOK:
 		b.impliedData()
-	case 227:
+	case ftp.EnteringPassive:
 		s.pasv = pasvAddr(text)
-	case 229:
+	case ftp.EnteringExtPassive:
 		s.pasv = epsvAddr(text, s.ctrl)
 	}
 }
@@ -238,35 +238,22 @@ func (b *builder) impliedData() {
 
 // pasvAddr reads "(h1,h2,h3,h4,p1,p2)" from a 227 reply; "" when it cannot.
 func pasvAddr(text string) string {
-	m := pasvNumbers.FindStringSubmatch(text)
-	if m == nil {
+	ap, err := ftp.ScanPASV(text)
+	if err != nil {
 		return ""
 	}
-	var n [6]int
-	for i := range n {
-		v, err := strconv.Atoi(m[i+1])
-		if err != nil || v > 255 {
-			return ""
-		}
-		n[i] = v
-	}
-	host := strconv.Itoa(n[0]) + "." + strconv.Itoa(n[1]) + "." + strconv.Itoa(n[2]) + "." + strconv.Itoa(n[3])
-	return net.JoinHostPort(host, strconv.Itoa(n[4]*256+n[5]))
+	return ap.String()
 }
 
-var pasvNumbers = regexp.MustCompile(`(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)`)
-
-// epsvAddr reads "(|||port|)" from a 229 reply: the port on the control host.
+// epsvAddr reads the port of a 229 reply: the port on the control host.
 func epsvAddr(text, ctrl string) string {
-	m := epsvPort.FindStringSubmatch(text)
-	host, _, err := net.SplitHostPort(ctrl)
-	if m == nil || err != nil {
+	port, err := ftp.ParseEPSV(text)
+	host, _, herr := net.SplitHostPort(ctrl)
+	if err != nil || herr != nil {
 		return ""
 	}
-	return net.JoinHostPort(host, m[1])
+	return net.JoinHostPort(host, strconv.Itoa(port))
 }
-
-var epsvPort = regexp.MustCompile(`\(\|\|\|(\d+)\|\)`)
 
 // useControlHost records that the client dials the control connection's
 // host instead of the address in the 227 reply (FileZilla, WinSCP and curl
@@ -358,13 +345,7 @@ func (b *builder) closed(by string, out transcript.Outcome, dur time.Duration, w
 }
 
 // dataVerb tells whether the last command needs a data connection.
-func (b *builder) dataVerb() bool {
-	switch b.cur.verb {
-	case "LIST", "NLST", "MLSD", "RETR", "STOR", "APPE", "STOU":
-		return true
-	}
-	return false
-}
+func (b *builder) dataVerb() bool { return ftp.IsTransfer(b.cur.verb) }
 
 func (b *builder) finish() *Log {
 	seedFlush(b)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -74,7 +75,7 @@ func ServerReplyTime(entries []transcript.Entry) time.Duration {
 		case e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpConnect &&
 			e.Event.Outcome == transcript.Connected:
 			pending[e.Session] = e.T
-		case e.Kind == transcript.Command && !isTransfer(e.Text):
+		case e.Kind == transcript.Command && !ftp.IsTransfer(e.Text):
 			pending[e.Session] = e.T
 		case e.Kind == transcript.Command:
 			delete(pending, e.Session)
@@ -86,16 +87,6 @@ func ServerReplyTime(entries []transcript.Entry) time.Duration {
 		}
 	}
 	return union(waits)
-}
-
-// isTransfer tells the commands whose reply waits on a data connection.
-func isTransfer(cmd string) bool {
-	verb, _, _ := strings.Cut(cmd, " ")
-	switch strings.ToUpper(verb) {
-	case "LIST", "NLST", "MLSD", "RETR", "STOR", "STOU", "APPE":
-		return true
-	}
-	return false
 }
 
 // union is the total length covered by the intervals.

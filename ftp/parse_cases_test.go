@@ -1,4 +1,4 @@
-package diagnose
+package ftp
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestParsePASV(t *testing.T) {
+func TestParsePASVCases(t *testing.T) {
 	cases := []struct {
 		name, text string
 		want       string // "" when the reply must be refused
@@ -34,7 +34,7 @@ func TestParsePASV(t *testing.T) {
 	}
 }
 
-func TestParseEPSV(t *testing.T) {
+func TestParseEPSVCases(t *testing.T) {
 	cases := []struct {
 		name, text string
 		want       int
@@ -53,7 +53,7 @@ func TestParseEPSV(t *testing.T) {
 	}
 }
 
-func TestPrivate(t *testing.T) {
+func TestNonPublicCases(t *testing.T) {
 	cases := []struct {
 		addr string
 		want bool
@@ -64,8 +64,8 @@ func TestPrivate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.addr, func(t *testing.T) {
-			if got := Private(netip.MustParseAddr(tc.addr)); got != tc.want {
-				t.Errorf("Private(%s) = %v, want %v", tc.addr, got, tc.want)
+			if got := NonPublic(netip.MustParseAddr(tc.addr)); got != tc.want {
+				t.Errorf("NonPublic(%s) = %v, want %v", tc.addr, got, tc.want)
 			}
 		})
 	}
