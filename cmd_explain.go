@@ -2,16 +2,14 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"os"
-	"strconv"
 
 	"github.com/urfave/cli/v2"
 
 	"ftpdiag/diagnose"
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 	"ftpdiag/transcript/foreign"
@@ -122,13 +120,5 @@ func explainTarget(t foreign.Target) result.Target {
 	if t.Host == "" {
 		return result.Target{URL: "(not in the log)", User: t.User}
 	}
-	host := t.Host
-	if t.Port != 0 {
-		host = net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
-	}
-	user := ""
-	if t.User != "" {
-		user = t.User + "@"
-	}
-	return result.Target{URL: fmt.Sprintf("ftp://%s%s/", user, host), Host: t.Host, Port: t.Port, User: t.User}
+	return result.Target{URL: ftp.URL("ftp", t.User, t.Host, t.Port, "/"), Host: t.Host, Port: t.Port, User: t.User}
 }

@@ -2,8 +2,6 @@ package diagnose
 
 import (
 	"fmt"
-	"net"
-	"strconv"
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
@@ -37,16 +35,14 @@ func probeURL(t result.Target) string {
 	if t.Host == "" {
 		return "ftp://HOST/"
 	}
-	host := t.Host
-	if t.Port != 0 && t.Port != 21 {
-		host = net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
-	} else if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
-		host = "[" + host + "]"
+	port, user := t.Port, t.User
+	if port == 21 {
+		port = 0
 	}
-	if t.User != "" && t.User != "anonymous" && t.User != "ftp" {
-		return "ftp://" + t.User + "@" + host + "/"
+	if user == "anonymous" || user == "ftp" {
+		user = ""
 	}
-	return "ftp://" + host + "/"
+	return ftp.URL("ftp", user, t.Host, port, "/")
 }
 
 // logHints are what a log cannot settle, per finding code. A hint line that

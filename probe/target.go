@@ -6,6 +6,7 @@ package probe
 import (
 	"errors"
 	"fmt"
+	"ftpdiag/ftp"
 	"net"
 	"net/url"
 	"strconv"
@@ -82,14 +83,14 @@ func (t Target) Anonymous() bool {
 
 // URL is the target as a URL without its password.
 func (t Target) URL() string {
-	u := url.URL{Scheme: "ftp", Host: t.Addr(), Path: t.Path}
-	if t.Path == "" {
-		u.Path = "/"
+	path, user := t.Path, t.User
+	if path == "" {
+		path = "/"
 	}
-	if t.User != "" && !t.Anonymous() {
-		u.User = url.User(t.User)
+	if t.Anonymous() {
+		user = ""
 	}
-	return u.String()
+	return ftp.URL("ftp", user, t.Host, t.Port, path)
 }
 
 // Redact removes a password from a raw URL string.
