@@ -1,0 +1,46 @@
+package server_test
+
+import (
+	"crypto/tls"
+	"encoding/pem"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"ftpdiag/server"
+	"ftpdiag/server/servertest"
+)
+
+// tlsServer starts a server with a fresh self-signed certificate and, when
+// implicit, an implicit-FTPS listener; it returns the server, the implicit
+// address ("" without) and a PEM file of the certificate for --cacert.
+func tlsServer(t *testing.T, cfg server.Config, implicit bool) (*server.Server, string, string) {
+	t.Helper()
+	cert, err := server.SelfSigned("127.0.0.1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.TLS = &cert
+	if implicit {
+		cfg.ImplicitTLS = "127.0.0.1:0"
+	}
+	s := servertest.Start(t, cfg)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !implicit {
+		return s, "", ca
+	}
+	ln, err := s.ListenImplicit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.ServeImplicit(ln)
+	return s, ln.Addr().String(), ca
+}
+
+var _ = tls.VersionTLS12
+var _ net.Addr
