@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"strconv"
 	"time"
 
 	"ftpdiag/transcript"
@@ -307,4 +308,45 @@ func (s *session) refuseProtected(j job, err error) {
 		return
 	}
 	s.reply(425, "Cannot open data connection: %v", err)
+}
+
+// tlsFacts are the summary's TLS lines: the modes offered, what is
+// enforced, and the certificate a client will be asked to trust.
+func (srv *Server) tlsFacts(ctl int) [][2]string {
+	if srv.tlsBase == nil {
+		return [][2]string{{"TLS", "off: plain FTP only (--tls-cert and --tls-key, or --tls-self-signed, turn it on)"}}
+	}
+	modes := fmt.Sprintf("explicit (AUTH TLS) on port %d", ctl)
+	if p := srv.implicitPort(); p != 0 {
+		modes += fmt.Sprintf(", implicit (ftps://) on port %d, data protected by default", p)
+	}
+	policy := "optional: plain-text logins and transfers allowed"
+	if srv.cfg.RequireTLS {
+		policy = "required: plain-text logins get 530, transfers without PROT P 521"
+	}
+	reuse := "data connections must resume the control connection's TLS session (522 otherwise)"
+	if srv.cfg.TLSReuseOptional {
+		reuse = "data connections may resume the control connection's TLS session or not (--tls-reuse optional)"
+	}
+	leaf := srv.cfg.TLS.Leaf
+	return [][2]string{
+		{"TLS", modes},
+		{"", policy},
+		{"", reuse},
+		{"certificate", fmt.Sprintf("%s, valid until %s", leaf.Subject, leaf.NotAfter.UTC().Format("2006-01-02 15:04 MST"))},
+		{"", "SHA-256 " + transcript.Fingerprint(leaf.Raw)},
+	}
+}
+
+// implicitPort is the implicit-FTPS port, 0 without one.
+func (srv *Server) implicitPort() int {
+	if a, ok := srv.ImplicitAddr().(*net.TCPAddr); ok {
+		return a.Port
+	}
+	if srv.cfg.ImplicitTLS == "" {
+		return 0
+	}
+	_, p, _ := net.SplitHostPort(srv.cfg.ImplicitTLS)
+	n, _ := strconv.Atoi(p)
+	return n
 }

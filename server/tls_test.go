@@ -44,3 +44,14 @@ func tlsServer(t *testing.T, cfg server.Config, implicit bool) (*server.Server, 
 
 var _ = tls.VersionTLS12
 var _ net.Addr
+
+// testCert is the committed certificate of testdata/ (ftp.example.net,
+// localhost, 127.0.0.1, ::1; valid until 2036), for goldens that print it.
+func testCert(t *testing.T) *tls.Certificate {
+	t.Helper()
+	c, err := tls.LoadX509KeyPair(filepath.Join("testdata", "tls-cert.pem"), filepath.Join("testdata", "tls-key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &c
+}
