@@ -50,7 +50,9 @@ func TestTLSClients(t *testing.T) {
 		version  string // the TLS version the transcript must show (1.2: the server's maximum)
 	}{
 		{"curl explicit EPSV", "curl", func(tg tlsTarget, o string) []string { return curlTLS(tg, o, tg.explicit, "--ssl-reqd") }, "EPSV", "TLS 1.3"},
-		{"curl explicit PASV", "curl", func(tg tlsTarget, o string) []string { return curlTLS(tg, o, tg.explicit, "--ssl-reqd", "--disable-epsv") }, "PASV", "TLS 1.3"},
+		{"curl explicit PASV", "curl", func(tg tlsTarget, o string) []string {
+			return curlTLS(tg, o, tg.explicit, "--ssl-reqd", "--disable-epsv")
+		}, "PASV", "TLS 1.3"},
 		{"curl implicit ftps", "curl", func(tg tlsTarget, o string) []string { return curlTLS(tg, o, tg.implicit) }, "EPSV", "TLS 1.3"},
 		{"lftp passive", "lftp", func(tg tlsTarget, o string) []string { return lftpTLS(tg, o, "on", "") }, "EPSV", "TLS 1.3"},
 		{"lftp active TLS 1.2", "lftp", func(tg tlsTarget, o string) []string { return lftpTLS(tg, o, "off", "NORMAL:-VERS-TLS1.3") }, "PORT", "TLS 1.2"},
