@@ -37,7 +37,7 @@ func serveCommand() *cli.Command {
 
 func serveFlags() []cli.Flag {
 	env := func(n string) []string { return []string{"FTPDIAG_" + n} }
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "listen", Value: server.DefaultListen, Usage: "control `ADDRESS` ([host]:port)", EnvVars: env("LISTEN")},
 		&cli.StringFlag{Name: "pasv-ports", Usage: "passive port range `A-B` (default 3000 to 3000+max-connections)", EnvVars: env("PASV_PORTS")},
 		&cli.StringFlag{Name: "pasv-address", Usage: "`IP` to advertise in PASV replies (the public address behind NAT)", EnvVars: env("PASV_ADDRESS")},
@@ -52,7 +52,7 @@ func serveFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "idle-timeout", Value: server.DefaultIdleTimeout, Usage: "close a control connection idle this long", EnvVars: env("IDLE_TIMEOUT")},
 		&cli.DurationFlag{Name: "data-timeout", Value: server.DefaultDataTimeout, Usage: "give up on a data connection silent this long", EnvVars: env("DATA_TIMEOUT")},
 		&cli.BoolFlag{Name: "active-from-20", Value: true, Usage: "make active connections from port 20 when allowed", EnvVars: env("ACTIVE_FROM_20")},
-	}
+	}, serveTLSFlags()...)
 }
 
 func serveAction(c *cli.Context) error {
@@ -72,12 +72,19 @@ func serveAction(c *cli.Context) error {
 		srv.Close()
 		return listenError(cfg.Listen, err)
 	}
+	iln, err := listenImplicit(srv)
+	if err != nil {
+		ln.Close()
+		srv.Close()
+		return err
+	}
 	// Signals are caught before the summary appears, so whoever waits for
 	// the summary (a script, a test) may stop the server at once.
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sig)
 	srv.WriteSummary(c.App.Writer)
+	serveImplicit(c, srv, iln)
 	return serveUntilSignal(c, srv, ln, sig)
 }
 
@@ -147,6 +154,9 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 			return cfg, usageErrorf("--pasv-ports %q: %v", r, err).withHint("give a range such as --pasv-ports 3000-3024")
 		}
 		cfg.PasvMin, cfg.PasvMax = lo, hi
+	}
+	if err := serveTLSConfig(c, &cfg); err != nil {
+		return cfg, err
 	}
 	if err := checkDir(cfg.Root, "--root"); err != nil {
 		return cfg, err

@@ -12,8 +12,11 @@ import (
 const maxLoginFailures = 3
 
 func (s *session) cmdUSER(arg string) {
-	if s.srv.cfg.Faults.RequireTLS {
+	if s.srv.cfg.Faults.RequireTLS && s.srv.tlsBase == nil {
 		s.reply(530, "Plain-text login refused: use AUTH TLS first")
+		return
+	}
+	if s.tlsRequiredForLogin() {
 		return
 	}
 	s.user, s.loggedIn, s.anon = strings.TrimSpace(arg), false, false
@@ -94,14 +97,4 @@ func (s *session) readOnlyReason() string {
 func (s *session) cmdQUIT(string) {
 	s.reply(221, "Goodbye")
 	s.quit = true
-}
-
-// cmdAUTH: this server speaks plain FTP only. The RequireTLS fault plays a
-// server that insists on TLS but cannot do it here.
-func (s *session) cmdAUTH(arg string) {
-	if s.srv.cfg.Faults.RequireTLS {
-		s.reply(504, "AUTH %s not available", strings.TrimSpace(arg))
-		return
-	}
-	s.reply(502, "AUTH not supported: this server speaks plain FTP only")
 }

@@ -24,7 +24,11 @@ func (s *session) cmdNOOP(string) { s.reply(200, "NOOP ok") }
 func (s *session) cmdSYST(string) { s.reply(215, "UNIX Type: L8") }
 
 func (s *session) cmdFEAT(string) {
-	s.replyMulti(211, "Extensions supported:", featLines, "End")
+	lines := featLines
+	if s.srv.tlsBase != nil {
+		lines = append(append([]string(nil), tlsFeatLines...), featLines...)
+	}
+	s.replyMulti(211, "Extensions supported:", lines, "End")
 }
 
 func (s *session) cmdOPTS(arg string) {

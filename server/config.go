@@ -4,6 +4,7 @@
 package server
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"time"
@@ -44,6 +45,22 @@ type Config struct {
 	TranscriptDir string
 	// Greeting is the text of the 220 reply (default "ftpdiag reference server ready").
 	Greeting string
+	// TLS, when set, offers AUTH TLS (RFC 4217) with this certificate
+	// (Leaf is filled in by New where it is nil); nil: plain FTP only.
+	TLS *tls.Certificate
+	// RequireTLS refuses plain-text logins (530) and transfers without
+	// PROT P (521). Needs TLS.
+	RequireTLS bool
+	// TLSReuseOptional accepts protected data connections that do not
+	// resume the control connection's TLS session; by default they are
+	// refused with 522, as vsftpd's require_ssl_reuse does. Needs TLS.
+	TLSReuseOptional bool
+	// ImplicitTLS, when set, is the address of an implicit-FTPS listener
+	// (TLS from the first byte, usually ":990"), served by ServeImplicit.
+	ImplicitTLS string
+	// TLSMinVersion and TLSMaxVersion bound the TLS versions offered
+	// (tls.VersionTLS12...; 0: crypto/tls's defaults, TLS 1.2 to 1.3).
+	TLSMinVersion, TLSMaxVersion uint16
 	// Faults injects failures, so the probe can be tested against this server
 	// misbehaving on purpose. Never set by the command line.
 	Faults Faults
@@ -118,6 +135,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.PasvMin > 0 && c.PasvMax == 0 {
 		c.PasvMax = c.PasvMin + c.MaxConns
+	}
+	if err := c.checkTLS(); err != nil {
+		return c, err
 	}
 	if c.PasvMin != -1 && (c.PasvMin < 1 || c.PasvMax > 65535 || c.PasvMin > c.PasvMax) {
 		return c, fmt.Errorf("%w: passive range %d-%d (want 1 <= min <= max <= 65535)", ErrConfig, c.PasvMin, c.PasvMax)

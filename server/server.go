@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -36,16 +37,20 @@ type Server struct {
 	sweepMu  sync.Mutex  // one SITE SWEEP at a time
 	sweeping atomic.Bool // a sweep holds the passive range now
 	locks    lockout
+	tlsBase  *tls.Config // nil without a certificate (tls.go)
 
-	mu       sync.Mutex
-	ln       net.Listener
-	addr     net.Addr
-	sessions map[*session]struct{}
-	perAddr  map[string]int
-	closing  bool
-	nextPasv int
-	nextID   int
-	wg       sync.WaitGroup
+	mu   sync.Mutex
+	ln   net.Listener
+	addr net.Addr
+	// implicitLn, implicitAddr: the implicit-FTPS listener (tls.go).
+	implicitLn   net.Listener
+	implicitAddr net.Addr
+	sessions     map[*session]struct{}
+	perAddr      map[string]int
+	closing      bool
+	nextPasv     int
+	nextID       int
+	wg           sync.WaitGroup
 }
 
 // New checks cfg, fills in its defaults and opens the file tree.
@@ -60,6 +65,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, files: fs, sessions: map[*session]struct{}{}, perAddr: map[string]int{}}
 	s.from20, s.note20 = canBindPort20(cfg.ActiveFrom20)
+	if cfg.TLS != nil {
+		s.tlsBase = newTLSBase(cfg)
+	}
 	return s, nil
 }
 
@@ -84,16 +92,24 @@ func (s *Server) Addr() net.Addr {
 // Listen opens the control port, with an error naming the fix when the
 // port needs privilege.
 func (s *Server) Listen() (net.Listener, error) {
-	ln, err := net.Listen("tcp", s.cfg.Listen)
-	if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) {
-		return nil, fmt.Errorf("listen on %s: %w: %w", s.cfg.Listen, ErrPrivilegedPort, err)
-	}
+	ln, err := listenControl(s.cfg.Listen)
 	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", s.cfg.Listen, err)
+		return nil, err
 	}
 	s.mu.Lock()
 	s.addr = ln.Addr()
 	s.mu.Unlock()
+	return ln, nil
+}
+
+func listenControl(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) {
+		return nil, fmt.Errorf("listen on %s: %w: %w", addr, ErrPrivilegedPort, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
 	return ln, nil
 }
 
@@ -116,6 +132,12 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 	s.ln, s.addr = ln, ln.Addr()
 	s.mu.Unlock()
+	return s.acceptLoop(ln, nil)
+}
+
+// acceptLoop admits connections from ln; mark, when set, tags each one
+// (implicit TLS) before it is admitted.
+func (s *Server) acceptLoop(ln net.Listener, mark func(net.Conn) net.Conn) error {
 	for {
 		c, err := ln.Accept()
 		if err != nil {
@@ -128,6 +150,9 @@ func (s *Server) Serve(ln net.Listener) error {
 				continue
 			}
 			return fmt.Errorf("accept: %w", err)
+		}
+		if mark != nil {
+			c = mark(c)
 		}
 		s.admit(c)
 	}
@@ -152,7 +177,12 @@ func (s *Server) admit(c net.Conn) {
 		return
 	}
 	s.nextID++
+	ic, implicit := c.(implicitConn)
+	if implicit {
+		c = ic.Conn
+	}
 	sess := newSession(s, c, s.nextID)
+	sess.tls.implicit = implicit
 	s.sessions[sess] = struct{}{}
 	s.perAddr[ip]++
 	s.wg.Add(1)
@@ -190,6 +220,9 @@ func (s *Server) beginClose() []*session {
 	s.closing = true
 	if s.ln != nil {
 		s.ln.Close()
+	}
+	if s.implicitLn != nil {
+		s.implicitLn.Close()
 	}
 	out := make([]*session, 0, len(s.sessions))
 	for sess := range s.sessions {

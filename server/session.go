@@ -30,7 +30,8 @@ var (
 // session is one control connection.
 type session struct {
 	srv           *Server
-	raw           net.Conn // the TCP connection itself: replies, deadlines, close
+	tcp           net.Conn // the TCP connection: never replaced, so other goroutines may close it
+	raw           net.Conn // what replies go to: tcp, or tcp wrapped in TLS (swapped under wmu)
 	conn          net.Conn // what commands are read from: raw, or raw wrapped by the transcript recorder
 	r             *bufio.Reader
 	remote, local *net.TCPAddr
@@ -59,6 +60,7 @@ type session struct {
 	data        *dataPlan
 	check       portCheck
 	sweepCancel context.CancelFunc
+	tls         sessionTLS // tls.go
 
 	xmu  sync.Mutex
 	xfer *transfer
@@ -66,7 +68,7 @@ type session struct {
 
 func newSession(srv *Server, c net.Conn, id int) *session {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &session{srv: srv, raw: c, conn: c, id: id, ctx: ctx, cancel: cancel, cwd: "/"}
+	s := &session{srv: srv, tcp: c, raw: c, conn: c, id: id, ctx: ctx, cancel: cancel, cwd: "/"}
 	s.remote, _ = c.RemoteAddr().(*net.TCPAddr)
 	s.local, _ = c.LocalAddr().(*net.TCPAddr)
 	if s.remote == nil || s.local == nil { // not TCP (tests over net.Pipe): still usable
@@ -87,6 +89,9 @@ func newSession(srv *Server, c net.Conn, id int) *session {
 func (s *session) serve() {
 	s.closedBy = "server"
 	defer s.finish()
+	if s.tls.implicit && !s.startImplicit() {
+		return
+	}
 	if !s.reply(220, "%s", s.srv.cfg.Greeting) {
 		return
 	}
@@ -237,12 +242,12 @@ func oneLine(s string) string {
 
 // interrupt wakes the loop so it notices a shutdown (graceful: a running
 // transfer finishes first).
-func (s *session) interrupt() { s.raw.SetReadDeadline(time.Now()) }
+func (s *session) interrupt() { s.tcp.SetReadDeadline(time.Now()) }
 
 // kill ends the session at once.
 func (s *session) kill() {
 	s.cancel()
-	s.raw.Close()
+	s.tcp.Close()
 }
 
 func (s *session) finish() {

@@ -61,6 +61,9 @@ func (s *session) startTransfer(j job) {
 		s.reply(425, "Use PASV, EPSV, PORT or EPRT first")
 		return
 	}
+	if s.refuseClearData(plan, j) {
+		return
+	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	x := &transfer{cancel: cancel, done: make(chan struct{})}
 	s.xmu.Lock()
@@ -92,6 +95,14 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 	stop := context.AfterFunc(ctx, func() { dc.Close() }) // ABOR or session end
 	defer stop()
 	s.reply(150, "%s", j.opening)
+	if s.tls.protP { // the client starts its handshake after the 150, so it comes after too
+		tc, err := s.protectData(dc)
+		if err != nil {
+			s.refuseProtected(j, err)
+			return
+		}
+		dc = tc
+	}
 	start := time.Now()
 	n, err := j.run(ctx, dc)
 	if cerr := dc.Close(); err == nil {
