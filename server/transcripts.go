@@ -29,7 +29,7 @@ func openTranscript(dir string, id int, remote, local *net.TCPAddr) (*sessionTra
 		return nil, fmt.Errorf("transcript: %w", err)
 	}
 	st := &sessionTranscript{f: f}
-	log := transcript.New(transcript.Follow(st.write))
+	log := transcript.New(transcript.Follow(st.write), transcript.WithCommandRedactor(redactCommand))
 	st.sess = log.Session(fmt.Sprintf("control connection from %s to %s", remote, local))
 	return st, nil
 }
@@ -38,7 +38,7 @@ func (st *sessionTranscript) write(e transcript.Entry) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for _, l := range transcript.RenderEntry(e) {
-		fmt.Fprintln(st.f, l)
+		fmt.Fprintln(st.f, transcript.Visible(l, false))
 	}
 }
 

@@ -152,6 +152,7 @@ type Log struct {
 	entries  []Entry
 	sessions int
 	red      *Redactor
+	redCmd   func(line string) string
 	follow   []func(Entry)
 }
 
@@ -169,6 +170,12 @@ func WithSecrets(secrets ...string) Option {
 	return func(l *Log) { l.red.Add(secrets...) }
 }
 
+// WithCommandRedactor replaces RedactCommand for command lines: the server
+// masks a PASS line as its own parser reads it, Telnet bytes and all.
+func WithCommandRedactor(fn func(line string) string) Option {
+	return func(l *Log) { l.redCmd = fn }
+}
+
 // Follow calls fn with every entry as it is added (after redaction), for
 // transcripts written to a file as they happen.
 func Follow(fn func(Entry)) Option {
@@ -177,7 +184,7 @@ func Follow(fn func(Entry)) Option {
 
 // New starts an empty transcript.
 func New(opts ...Option) *Log {
-	l := &Log{now: time.Now, red: NewRedactor()}
+	l := &Log{now: time.Now, red: NewRedactor(), redCmd: RedactCommand}
 	for _, o := range opts {
 		o(l)
 	}
@@ -226,7 +233,7 @@ func (l *Log) add(e Entry) Entry {
 	l.mu.Lock()
 	e.Text = l.red.Redact(e.Text)
 	if e.Kind == Command {
-		e.Text = RedactCommand(e.Text)
+		e.Text = l.redCmd(e.Text)
 	}
 	if e.Event != nil {
 		ev := *e.Event
