@@ -40,8 +40,10 @@ type Config struct {
 	IdleTimeout, DataTimeout time.Duration
 	// LoginDelay is added to every failed login (default 1s; tests set it lower).
 	LoginDelay time.Duration
-	// TranscriptDir, when set, receives one transcript file per session.
-	TranscriptDir string
+	// TranscriptDir, when set, receives one transcript file per session;
+	// TranscriptMaxBytes caps each file (default 4 MiB), noting the cut.
+	TranscriptDir      string
+	TranscriptMaxBytes int64
 	// Greeting is the text of the 220 reply (default "ftpdiag reference server ready").
 	Greeting string
 	// Faults injects failures, so the probe can be tested against this server
@@ -88,6 +90,11 @@ const (
 	DefaultDataTimeout = 30 * time.Second
 	DefaultLoginDelay  = time.Second
 	DefaultGreeting    = "ftpdiag reference server ready"
+
+	// DefaultTranscriptMaxBytes holds hundreds of ordinary sessions' worth
+	// of lines (a login and a download take about 1 KB), while a flood
+	// stops after a few MB.
+	DefaultTranscriptMaxBytes = 4 << 20
 )
 
 // withDefaults fills in the zero values and checks what cannot be filled.
@@ -109,6 +116,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.LoginDelay == 0 {
 		c.LoginDelay = DefaultLoginDelay
+	}
+	if c.TranscriptMaxBytes <= 0 {
+		c.TranscriptMaxBytes = DefaultTranscriptMaxBytes
 	}
 	if c.Greeting == "" {
 		c.Greeting = DefaultGreeting

@@ -74,7 +74,7 @@ func newSession(srv *Server, c net.Conn, id int) *session {
 		s.local = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}
 	}
 	if srv.cfg.TranscriptDir != "" {
-		if tr, err := openTranscript(srv.cfg.TranscriptDir, id, s.remote, s.local); err == nil {
+		if tr, err := openTranscript(srv.cfg.TranscriptDir, id, s.remote, s.local, srv.cfg.TranscriptMaxBytes); err == nil {
 			s.tr = tr
 			s.conn = transcript.Record(c, tr.sess, transcript.ServerSide)
 		}

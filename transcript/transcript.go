@@ -154,6 +154,7 @@ type Log struct {
 	red      *Redactor
 	redCmd   func(line string) string
 	follow   []func(Entry)
+	discard  bool // entries go to follow only
 }
 
 // Option configures a Log.
@@ -174,6 +175,13 @@ func WithSecrets(secrets ...string) Option {
 // masks a PASS line as its own parser reads it, Telnet bytes and all.
 func WithCommandRedactor(fn func(line string) string) Option {
 	return func(l *Log) { l.redCmd = fn }
+}
+
+// FollowOnly hands entries to the Follow functions without keeping them, so
+// a transcript written to a file costs no memory however long the peer
+// talks; Entries then returns none.
+func FollowOnly() Option {
+	return func(l *Log) { l.discard = true }
 }
 
 // Follow calls fn with every entry as it is added (after redaction), for
@@ -240,7 +248,9 @@ func (l *Log) add(e Entry) Entry {
 		ev.Err = l.red.Redact(ev.Err)
 		e.Event = &ev
 	}
-	l.entries = append(l.entries, e)
+	if !l.discard {
+		l.entries = append(l.entries, e)
+	}
 	follow := l.follow
 	l.mu.Unlock()
 	for _, fn := range follow {

@@ -64,3 +64,16 @@ func TestWithCommandRedactor(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowOnly: entries reach Follow and are not kept.
+func TestFollowOnly(t *testing.T) {
+	var seen int
+	log := transcript.New(transcript.FollowOnly(), transcript.Follow(func(transcript.Entry) { seen++ }))
+	s := log.Session("test")
+	for range 1000 {
+		s.Command("NOOP")
+	}
+	if n := len(log.Entries()); n != 0 || seen != 1001 {
+		t.Errorf("kept %d entries and followed %d, want 0 and 1001", n, seen)
+	}
+}
