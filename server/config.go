@@ -38,6 +38,11 @@ type Config struct {
 	// IdleTimeout closes a control connection that sends nothing (default 5m);
 	// DataTimeout bounds waiting for, and stalls on, a data connection (default 30s).
 	IdleTimeout, DataTimeout time.Duration
+	// LoginTimeout closes a connection that has not logged in this long after
+	// connecting (default 30s). MaxPreLogin caps connections not logged in
+	// yet (default half of MaxConns).
+	LoginTimeout time.Duration
+	MaxPreLogin  int
 	// LoginDelay is added to every failed login (default 1s; tests set it lower).
 	LoginDelay time.Duration
 	// TranscriptDir, when set, receives one transcript file per session;
@@ -107,6 +112,15 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxPerAddr <= 0 {
 		c.MaxPerAddr = DefaultMaxPerAddr
+	}
+	if c.LoginTimeout <= 0 {
+		c.LoginTimeout = DefaultLoginTimeout
+	}
+	if c.MaxPreLogin <= 0 {
+		c.MaxPreLogin = max(1, c.MaxConns/2)
+	}
+	if c.MaxPreLogin > c.MaxConns {
+		return c, fmt.Errorf("%w: %d connections not logged in is more than the %d connections in total", ErrConfig, c.MaxPreLogin, c.MaxConns)
 	}
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = DefaultIdleTimeout

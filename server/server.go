@@ -41,6 +41,8 @@ type Server struct {
 	ln       net.Listener
 	addr     net.Addr
 	sessions map[*session]struct{}
+	waiting  map[*session]struct{} // not logged in yet (limits.go)
+	leaving  int                   // sessions closed for a newcomer, not yet ended
 	perAddr  map[string]int
 	closing  bool
 	nextPasv int
@@ -58,7 +60,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, files: fs, sessions: map[*session]struct{}{}, perAddr: map[string]int{}}
+	s := &Server{cfg: cfg, files: fs, sessions: map[*session]struct{}{}, waiting: map[*session]struct{}{}, perAddr: map[string]int{}}
 	s.from20, s.note20 = canBindPort20(cfg.ActiveFrom20)
 	return s, nil
 }
@@ -141,10 +143,10 @@ func (s *Server) admit(c net.Conn) {
 	switch {
 	case s.closing:
 		refusal = "421 Server shutting down"
-	case len(s.sessions) >= s.cfg.MaxConns:
-		refusal = fmt.Sprintf("421 Too many connections (server limit %d), try again later", s.cfg.MaxConns)
 	case s.perAddr[ip] >= s.cfg.MaxPerAddr:
 		refusal = fmt.Sprintf("421 Too many connections from %s (limit %d per address)", ip, s.cfg.MaxPerAddr)
+	case !s.makeRoom():
+		refusal = fmt.Sprintf("421 Too many connections (server limit %d), try again later", s.cfg.MaxConns)
 	}
 	if refusal != "" {
 		s.mu.Unlock()
@@ -154,6 +156,7 @@ func (s *Server) admit(c net.Conn) {
 	s.nextID++
 	sess := newSession(s, c, s.nextID)
 	s.sessions[sess] = struct{}{}
+	s.waiting[sess] = struct{}{}
 	s.perAddr[ip]++
 	s.wg.Add(1)
 	s.mu.Unlock()
@@ -165,6 +168,7 @@ func (s *Server) run(sess *session, ip string) {
 	sess.serve()
 	s.mu.Lock()
 	delete(s.sessions, sess)
+	s.ended(sess)
 	if s.perAddr[ip]--; s.perAddr[ip] <= 0 {
 		delete(s.perAddr, ip)
 	}
