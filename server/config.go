@@ -43,6 +43,11 @@ type Config struct {
 	// yet (default half of MaxConns).
 	LoginTimeout time.Duration
 	MaxPreLogin  int
+	// AllowAnonymousSweep lets anonymous users run SITE SWEEP.
+	// SweepInterval is the least time between two sweeps from one client
+	// address (default 1m; negative: no limit, for benchmarks).
+	AllowAnonymousSweep bool
+	SweepInterval       time.Duration
 	// LoginDelay is added to every failed login (default 1s; tests set it lower).
 	LoginDelay time.Duration
 	// TranscriptDir, when set, receives one transcript file per session;
@@ -112,6 +117,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxPerAddr <= 0 {
 		c.MaxPerAddr = DefaultMaxPerAddr
+	}
+	if c.SweepInterval == 0 {
+		c.SweepInterval = DefaultSweepInterval
 	}
 	if c.LoginTimeout <= 0 {
 		c.LoginTimeout = DefaultLoginTimeout

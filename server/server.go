@@ -35,6 +35,7 @@ type Server struct {
 	note20   string      // why not, for the summary
 	sweepMu  sync.Mutex  // one SITE SWEEP at a time
 	sweeping atomic.Bool // a sweep holds the passive range now
+	sweeps   sweepLimits // one per address per SweepInterval
 	locks    lockout
 
 	mu       sync.Mutex
