@@ -55,10 +55,10 @@ func (s *session) sweepRefusal(now time.Time) (int, string) {
 	if s.anon && !s.srv.cfg.AllowAnonymousSweep {
 		return 550, "SWEEP is not open to anonymous users on this server (it was started without --allow-anonymous-sweep)"
 	}
-	every := s.srv.cfg.SweepInterval
-	if wait := s.srv.sweeps.wait(s.remote.IP.String(), every, now); wait > 0 {
+	interval := s.srv.cfg.SweepInterval
+	if wait := s.srv.sweeps.wait(s.remote.IP.String(), interval, now); wait > 0 {
 		return 450, fmt.Sprintf("SWEEP limit: one per address every %s; try again in %s",
-			transcript.Human(every), transcript.Human((wait + time.Second - 1).Truncate(time.Second)))
+			every(interval), transcript.Human((wait + time.Second - 1).Truncate(time.Second)))
 	}
 	return 0, ""
 }

@@ -38,7 +38,7 @@ func TestSweepOnePerAddress(t *testing.T) {
 	other := dialCtlFrom(t, s, localAddr("127.0.0.2")).login()
 	waitSweep(t, other) // the first has ended once the other address's starts
 	again := dialCtl(t, s).login()
-	if msg := again.do(450, "SITE SWEEP 1"); !strings.Contains(msg, "one per address every 60s") {
+	if msg := again.do(450, "SITE SWEEP 1"); !strings.Contains(msg, "one per address every minute") {
 		t.Errorf("refusal %q does not name the per-address limit", msg)
 	}
 }
