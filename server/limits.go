@@ -17,15 +17,15 @@ func (e *errClosing) Error() string { return e.msg }
 
 // Connections that have not logged in yet are the cheap ones to hold: they
 // need no password. So they get a deadline of their own, at most MaxPreLogin
-// of them wait at once, and a newcomer over either limit closes the one that
-// has waited longest instead of being refused. A session that has logged in
+// of them wait at once, and a newcomer over either limit closes one of them
+// instead of being refused: the oldest of the address with the most waiting. A session that has logged in
 // is never closed for a newcomer: only when every slot is held by users who
 // logged in is a new connection refused.
 
 // makeRoom frees a slot for a new connection if one can be freed; s.mu is held.
 func (s *Server) makeRoom() bool {
 	if len(s.waiting) >= s.cfg.MaxPreLogin {
-		s.evictOldest(fmt.Sprintf("Too many connections not logged in (limit %d), closing the one waiting longest", s.cfg.MaxPreLogin))
+		s.evictOldest(fmt.Sprintf("Too many connections not logged in (limit %d), closing one of the address with the most", s.cfg.MaxPreLogin))
 	}
 	if len(s.sessions)-s.leaving < s.cfg.MaxConns {
 		return true
@@ -33,17 +33,27 @@ func (s *Server) makeRoom() bool {
 	if len(s.waiting) == 0 {
 		return false
 	}
-	s.evictOldest(fmt.Sprintf("Server full (limit %d connections), closing the connection that has waited longest to log in", s.cfg.MaxConns))
+	s.evictOldest(fmt.Sprintf("Server full (limit %d connections), closing one not logged in from the address with the most", s.cfg.MaxConns))
 	return true
 }
 
-// evictOldest closes the waiting session that connected first; its slot is
-// free at once, though its goroutine ends a moment later.
+// evictOldest closes the oldest waiting session of the address that has
+// the most waiting: an attacker's many connections make way before one
+// client's single one. Its slot is free at once, though its goroutine ends
+// a moment later.
 func (s *Server) evictOldest(why string) {
-	var oldest *session
+	count := map[string]int{}
+	first := map[string]*session{}
 	for sess := range s.waiting {
-		if oldest == nil || sess.id < oldest.id {
-			oldest = sess
+		count[sess.addrKey]++
+		if f := first[sess.addrKey]; f == nil || sess.id < f.id {
+			first[sess.addrKey] = sess
+		}
+	}
+	var oldest *session
+	for ip, f := range first {
+		if oldest == nil || count[ip] > count[oldest.addrKey] || count[ip] == count[oldest.addrKey] && f.id < oldest.id {
+			oldest = f
 		}
 	}
 	if oldest == nil {

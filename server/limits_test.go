@@ -221,3 +221,17 @@ func TestPreLoginCap(t *testing.T) {
 		t.Errorf("with every slot logged in: got %q, want 421", got)
 	}
 }
+
+// TestPreLoginEvictsBusiestAddress: the connection a newcomer closes is
+// the oldest of the address with the most waiting, so one client's own
+// waiting connection outlasts another address's many.
+func TestPreLoginEvictsBusiestAddress(t *testing.T) {
+	s := servertest.Start(t, server.Config{MaxConns: 8, MaxPreLogin: 3})
+	honest := dialCtl(t, s) // the oldest waiting connection of all
+	attacker := localAddr("127.0.0.2")
+	first := dialCtlFrom(t, s, attacker)
+	dialCtlFrom(t, s, attacker)
+	dialCtlFrom(t, s, attacker) // one too many: 127.0.0.2 has two waiting, 127.0.0.1 one
+	first.expect(421)
+	honest.login().do(200, "NOOP")
+}

@@ -156,6 +156,7 @@ func (s *Server) admit(c net.Conn) {
 	}
 	s.nextID++
 	sess := newSession(s, c, s.nextID)
+	sess.addrKey = ip
 	s.sessions[sess] = struct{}{}
 	s.waiting[sess] = struct{}{}
 	s.perAddr[ip]++

@@ -41,8 +41,9 @@ type session struct {
 	tr            *sessionTranscript // nil without --transcript-dir
 	loginBy       time.Time          // the login deadline (limits.go)
 	evictMsg      atomic.Pointer[string]
-	leaving       bool // evicted, its slot already given away; guarded by srv.mu
-	everLoggedIn  bool // the loop's: the login limits no longer apply
+	leaving       bool   // evicted, its slot already given away; guarded by srv.mu
+	everLoggedIn  bool   // the loop's: the login limits no longer apply
+	addrKey       string // the client's address as the per-address limits count it
 
 	wmu sync.Mutex // replies come from the loop and from transfers
 

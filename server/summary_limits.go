@@ -11,7 +11,7 @@ import (
 // limitFacts are the summary's lines on the limits of issue 16: what a
 // client that never logs in, or sweeps too often, runs into.
 func (s *Server) limitFacts() [][2]string {
-	login := fmt.Sprintf("within %s of connecting; %d waiting at most (a newcomer closes the one waiting longest)",
+	login := fmt.Sprintf("within %s of connecting; %d waiting at most (a newcomer closes the oldest of the address with the most)",
 		s.cfg.LoginTimeout, s.cfg.MaxPreLogin)
 	return [][2]string{{"logins", login}, {"SITE SWEEP", s.sweepFact()}}
 }
