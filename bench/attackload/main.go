@@ -5,6 +5,9 @@
 //
 //	go build -o /tmp/ftpdiag . && go run ./bench/attackload -bin /tmp/ftpdiag
 //
+// With -bin OLD,NEW every attack runs against each binary in turn, so two
+// builds (main before a fix, and after) are measured side by side in one run.
+//
 // Each attack gets a fresh server and runs for -duration (at most a minute);
 // every loop is bounded in count and time, and every address is loopback.
 package main
@@ -21,7 +24,7 @@ import (
 const maxDuration = time.Minute
 
 func main() {
-	bin := flag.String("bin", "", "the ftpdiag `binary` to attack (required)")
+	bin := flag.String("bin", "", "the ftpdiag `binaries` to attack, comma-separated (required)")
 	dur := flag.Duration("duration", 10*time.Second, "how long each attack runs (at most 1m)")
 	only := flag.String("only", "", "run only the attacks whose name contains `TEXT`")
 	flag.Parse()
@@ -29,18 +32,24 @@ func main() {
 		fmt.Fprintln(os.Stderr, "attackload: give -bin, and a -duration from 1s to 1m")
 		os.Exit(2)
 	}
-	fmt.Printf("%s, %s per attack, curl listing / every %s\n", *bin, dur, curlEvery)
-	fmt.Printf("%-34s %-11s %-11s %-15s %s\n", "attack", "curl got in", "peak RSS", "transcripts", "what else")
+	bins := strings.Split(*bin, ",")
+	for i, b := range bins {
+		fmt.Printf("binary %c: %s\n", 'A'+i, b)
+	}
+	fmt.Printf("%s per attack, curl listing / every %s\n\n", *dur, curlEvery)
+	fmt.Printf("%-36s %-11s %-11s %-15s %s\n", "attack", "curl got in", "peak RSS", "transcripts", "what else")
 	for _, a := range attacks {
 		if *only != "" && !strings.Contains(a.name, *only) {
 			continue
 		}
-		row, err := run(*bin, a, *dur)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "attackload: %s: %v\n", a.name, err)
-			os.Exit(1)
+		for i, b := range bins {
+			row, err := run(b, a, *dur)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "attackload: %s: %v\n", a.name, err)
+				os.Exit(1)
+			}
+			fmt.Printf("%c %s\n", 'A'+i, row)
 		}
-		fmt.Println(row)
 	}
 }
 
