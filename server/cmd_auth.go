@@ -42,6 +42,7 @@ func (s *session) cmdPASS(arg string) {
 	}
 	if s.checkPassword(s.user, arg) {
 		s.loggedIn, s.anon = true, s.isAnonymousName(s.user)
+		s.noteLogin() // before the 230: the client may connect again at once
 		s.cwd = "/"
 		s.reply(230, "User %s logged in", s.user)
 		return

@@ -36,6 +36,7 @@ type Server struct {
 	note20   string      // why not, for the summary
 	sweepMu  sync.Mutex  // one SITE SWEEP at a time
 	sweeping atomic.Bool // a sweep holds the passive range now
+	sweeps   sweepLimits // one per address per SweepInterval
 	locks    lockout
 	tlsBase  *tls.Config // nil without a certificate (tls.go)
 
@@ -46,6 +47,8 @@ type Server struct {
 	implicitLn   net.Listener
 	implicitAddr net.Addr
 	sessions     map[*session]struct{}
+	waiting      map[*session]struct{} // not logged in yet (limits.go)
+	leaving      int                   // sessions closed for a newcomer, not yet ended
 	perAddr      map[string]int
 	closing      bool
 	nextPasv     int
@@ -63,7 +66,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, files: fs, sessions: map[*session]struct{}{}, perAddr: map[string]int{}}
+	s := &Server{cfg: cfg, files: fs, sessions: map[*session]struct{}{}, waiting: map[*session]struct{}{}, perAddr: map[string]int{}}
 	s.from20, s.note20 = canBindPort20(cfg.ActiveFrom20)
 	if cfg.TLS != nil {
 		s.tlsBase = newTLSBase(cfg)
@@ -166,10 +169,10 @@ func (s *Server) admit(c net.Conn) {
 	switch {
 	case s.closing:
 		refusal = "421 Server shutting down"
-	case len(s.sessions) >= s.cfg.MaxConns:
-		refusal = fmt.Sprintf("421 Too many connections (server limit %d), try again later", s.cfg.MaxConns)
 	case s.perAddr[ip] >= s.cfg.MaxPerAddr:
 		refusal = fmt.Sprintf("421 Too many connections from %s (limit %d per address)", ip, s.cfg.MaxPerAddr)
+	case !s.makeRoom():
+		refusal = fmt.Sprintf("421 Too many connections (server limit %d), try again later", s.cfg.MaxConns)
 	}
 	if refusal != "" {
 		s.mu.Unlock()
@@ -183,7 +186,9 @@ func (s *Server) admit(c net.Conn) {
 	}
 	sess := newSession(s, c, s.nextID)
 	sess.tls.implicit = implicit
+	sess.addrKey = ip
 	s.sessions[sess] = struct{}{}
+	s.waiting[sess] = struct{}{}
 	s.perAddr[ip]++
 	s.wg.Add(1)
 	s.mu.Unlock()
@@ -195,6 +200,7 @@ func (s *Server) run(sess *session, ip string) {
 	sess.serve()
 	s.mu.Lock()
 	delete(s.sessions, sess)
+	s.ended(sess)
 	if s.perAddr[ip]--; s.perAddr[ip] <= 0 {
 		delete(s.perAddr, ip)
 	}

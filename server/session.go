@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"ftpdiag/transcript"
@@ -39,6 +40,11 @@ type session struct {
 	ctx           context.Context
 	cancel        context.CancelFunc
 	tr            *sessionTranscript // nil without --transcript-dir
+	loginBy       time.Time          // the login deadline (limits.go)
+	evictMsg      atomic.Pointer[string]
+	leaving       bool   // evicted, its slot already given away; guarded by srv.mu
+	everLoggedIn  bool   // the loop's: the login limits no longer apply
+	addrKey       string // the client's address as the per-address limits count it
 
 	wmu sync.Mutex // replies come from the loop and from transfers
 
@@ -68,7 +74,8 @@ type session struct {
 
 func newSession(srv *Server, c net.Conn, id int) *session {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &session{srv: srv, tcp: c, raw: c, conn: c, id: id, ctx: ctx, cancel: cancel, cwd: "/"}
+	s := &session{srv: srv, tcp: c, raw: c, conn: c, id: id, ctx: ctx, cancel: cancel, cwd: "/",
+		loginBy: time.Now().Add(srv.cfg.LoginTimeout)}
 	s.remote, _ = c.RemoteAddr().(*net.TCPAddr)
 	s.local, _ = c.LocalAddr().(*net.TCPAddr)
 	if s.remote == nil || s.local == nil { // not TCP (tests over net.Pipe): still usable
@@ -76,7 +83,7 @@ func newSession(srv *Server, c net.Conn, id int) *session {
 		s.local = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}
 	}
 	if srv.cfg.TranscriptDir != "" {
-		if tr, err := openTranscript(srv.cfg.TranscriptDir, id, s.remote, s.local); err == nil {
+		if tr, err := openTranscript(srv.cfg.TranscriptDir, id, s.remote, s.local, srv.cfg.TranscriptMaxBytes); err == nil {
 			s.tr = tr
 			s.conn = transcript.Record(c, tr.sess, transcript.ServerSide)
 		}
@@ -97,7 +104,11 @@ func (s *session) serve() {
 	}
 	for !s.quit {
 		line, err := s.readLine()
+		var closing *errClosing
 		switch {
+		case errors.As(err, &closing):
+			s.reply(421, "%s", closing.msg)
+			return
 		case errors.Is(err, errLineTooLong):
 			s.reply(500, "Command line too long (limit %d bytes)", MaxLine)
 		case errors.Is(err, errIdle):
@@ -122,7 +133,10 @@ func (s *session) serve() {
 // too; it is re-armed while a transfer runs, since the client then waits.
 func (s *session) readLine() (string, error) {
 	for {
-		s.raw.SetReadDeadline(time.Now().Add(s.srv.cfg.IdleTimeout))
+		s.raw.SetReadDeadline(s.readDeadline())
+		if err := s.loginErr(); err != nil {
+			return "", err
+		}
 		if s.srv.isClosing() {
 			s.waitTransfer()
 			return "", errShutdown
@@ -134,6 +148,9 @@ func (s *session) readLine() (string, error) {
 		if s.srv.isClosing() {
 			s.waitTransfer()
 			return "", errShutdown
+		}
+		if err := s.loginErr(); err != nil {
+			return "", err
 		}
 		if !s.transferRunning() {
 			return "", errIdle
@@ -197,6 +214,7 @@ func (s *session) handle(line string) bool {
 		return s.reply(550, "Permission denied: %s", s.readOnlyReason())
 	}
 	cmd.Fn(s, arg)
+	s.noteLogin() // whatever logged the session in
 	return true
 }
 

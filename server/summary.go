@@ -84,8 +84,9 @@ func (s *Server) summaryFacts(ctl int) [][2]string {
 		[2]string{"limits", fmt.Sprintf("%d connections, %d per address; idle timeout %s, data timeout %s",
 			s.cfg.MaxConns, s.cfg.MaxPerAddr, s.cfg.IdleTimeout, s.cfg.DataTimeout)},
 	)
+	facts = append(facts, s.limitFacts()...)
 	if s.cfg.TranscriptDir != "" {
-		facts = append(facts, [2]string{"transcripts", s.cfg.TranscriptDir})
+		facts = append(facts, [2]string{"transcripts", fmt.Sprintf("%s, at most %s a session", s.cfg.TranscriptDir, sizeText(s.cfg.TranscriptMaxBytes))})
 	}
 	return facts
 }

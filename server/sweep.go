@@ -35,10 +35,16 @@ func (s *session) siteSweep(arg string) {
 		s.reply(504, "SWEEP needs a fixed passive range; this server uses any free port")
 		return
 	}
-	if !s.srv.sweepMu.TryLock() {
-		s.reply(450, "SWEEP busy")
+	now := time.Now()
+	if code, why := s.sweepRefusal(now); code != 0 {
+		s.reply(code, "%s", why)
 		return
 	}
+	if !s.srv.sweepMu.TryLock() {
+		s.reply(450, "SWEEP busy: one at a time on this server, and another is running (at most %ds)", maxSweepSeconds)
+		return
+	}
+	s.srv.sweeps.started(s.remote.IP.String(), s.srv.cfg.SweepInterval, now)
 	token := sweepToken()
 	lns, busy := listenRange(s.local.IP, lo, hi)
 	ctx, cancel := context.WithTimeout(s.ctx, time.Duration(secs)*time.Second)
