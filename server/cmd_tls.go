@@ -1,6 +1,7 @@
 package server
 
 import (
+	"ftpdiag/ftp"
 	"strings"
 )
 
@@ -14,19 +15,19 @@ func (s *session) cmdAUTH(arg string) {
 	mech := strings.ToUpper(strings.TrimSpace(arg))
 	switch {
 	case s.srv.tlsBase == nil && s.srv.cfg.Faults.RequireTLS:
-		s.reply(504, "AUTH %s not available", mech)
+		s.reply(ftp.ParamNotImplemented, "AUTH %s not available", mech)
 	case s.srv.tlsBase == nil:
-		s.reply(502, "AUTH not supported: this server speaks plain FTP only (start it with --tls-cert or --tls-self-signed)")
+		s.reply(ftp.NotImplemented, "AUTH not supported: this server speaks plain FTP only (start it with --tls-cert or --tls-self-signed)")
 	case mech != "TLS" && mech != "TLS-C" && mech != "SSL":
-		s.reply(504, "AUTH %s not supported: use AUTH TLS", mech)
+		s.reply(ftp.ParamNotImplemented, "AUTH %s not supported: use AUTH TLS", mech)
 	case s.tls.on:
-		s.reply(503, "The control connection is already protected by TLS")
+		s.reply(ftp.BadSequence, "The control connection is already protected by TLS")
 	case s.r.Buffered() > 0:
 		// Bytes already read past the command belong to no one: the
 		// handshake must start after the 234, which they did not wait for.
-		s.reply(503, "Send the TLS handshake only after the 234 reply")
+		s.reply(ftp.BadSequence, "Send the TLS handshake only after the 234 reply")
 	default:
-		if !s.reply(234, "AUTH %s ok, start the TLS handshake", mech) {
+		if !s.reply(ftp.AuthOK, "AUTH %s ok, start the TLS handshake", mech) {
 			return
 		}
 		// RFC 4217 section 4: a new security state starts from scratch.
@@ -42,15 +43,15 @@ func (s *session) cmdAUTH(arg string) {
 // any other size is answered with PBSZ=0, as it allows.
 func (s *session) cmdPBSZ(arg string) {
 	if !s.tls.on {
-		s.reply(503, "PBSZ needs a TLS control connection: send AUTH TLS first")
+		s.reply(ftp.BadSequence, "PBSZ needs a TLS control connection: send AUTH TLS first")
 		return
 	}
 	s.tls.pbsz = true
 	if strings.TrimSpace(arg) != "0" {
-		s.reply(200, "PBSZ=0")
+		s.reply(ftp.CommandOK, "PBSZ=0")
 		return
 	}
-	s.reply(200, "PBSZ 0 ok")
+	s.reply(ftp.CommandOK, "PBSZ 0 ok")
 }
 
 // cmdPROT sets the data channel's protection: C (clear) or P (private);
@@ -59,22 +60,22 @@ func (s *session) cmdPROT(arg string) {
 	level := strings.ToUpper(strings.TrimSpace(arg))
 	switch {
 	case !s.tls.on:
-		s.reply(503, "PROT needs a TLS control connection: send AUTH TLS first")
+		s.reply(ftp.BadSequence, "PROT needs a TLS control connection: send AUTH TLS first")
 	case !s.tls.pbsz:
-		s.reply(503, "PROT needs PBSZ 0 first (RFC 4217)")
+		s.reply(ftp.BadSequence, "PROT needs PBSZ 0 first (RFC 4217)")
 	case level == "P":
 		s.tls.protP = true
-		s.reply(200, "PROT P ok: data connections are protected by TLS")
+		s.reply(ftp.CommandOK, "PROT P ok: data connections are protected by TLS")
 	case level == "C" && s.srv.cfg.RequireTLS:
 		s.tls.protP = false
-		s.reply(200, "PROT C ok, but this server refuses unprotected transfers (521): use PROT P")
+		s.reply(ftp.CommandOK, "PROT C ok, but this server refuses unprotected transfers (521): use PROT P")
 	case level == "C":
 		s.tls.protP = false
-		s.reply(200, "PROT C ok: data connections are not protected")
+		s.reply(ftp.CommandOK, "PROT C ok: data connections are not protected")
 	case level == "S" || level == "E":
-		s.reply(536, "PROT %s not supported by TLS: use PROT P or C", level)
+		s.reply(ftp.ProtLevelUnsupported, "PROT %s not supported by TLS: use PROT P or C", level)
 	default:
-		s.reply(504, "PROT %s not understood: use PROT P or C", level)
+		s.reply(ftp.ParamNotImplemented, "PROT %s not understood: use PROT P or C", level)
 	}
 }
 
@@ -85,10 +86,10 @@ func (s *session) cmdPROT(arg string) {
 // see PASV replies, set --pasv-address and forward the passive range.
 func (s *session) cmdCCC(string) {
 	if !s.tls.on {
-		s.reply(503, "CCC needs a TLS control connection")
+		s.reply(ftp.BadSequence, "CCC needs a TLS control connection")
 		return
 	}
-	s.reply(534, "CCC refused by policy: the control connection stays encrypted (set --pasv-address and forward the passive ports instead)")
+	s.reply(ftp.PolicyDenied, "CCC refused by policy: the control connection stays encrypted (set --pasv-address and forward the passive ports instead)")
 }
 
 // tlsRequiredForLogin answers 530 to a plain-text login when TLS is
@@ -97,6 +98,6 @@ func (s *session) tlsRequiredForLogin() bool {
 	if !s.srv.cfg.RequireTLS || s.tls.on {
 		return false
 	}
-	s.reply(530, "Plain-text login refused: use AUTH TLS first (explicit FTPS), or ftps:// where the implicit port is open")
+	s.reply(ftp.NotLoggedIn, "Plain-text login refused: use AUTH TLS first (explicit FTPS), or ftps:// where the implicit port is open")
 	return true
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"ftpdiag/ftp"
 	"net"
 	"os"
 	"sync"
@@ -168,11 +169,11 @@ func (s *Server) admit(c net.Conn) {
 	var refusal string
 	switch {
 	case s.closing:
-		refusal = "421 Server shutting down"
+		refusal = fmt.Sprintf("%d Server shutting down", ftp.ServiceNotAvailable)
 	case s.perAddr[ip] >= s.cfg.MaxPerAddr:
-		refusal = fmt.Sprintf("421 Too many connections from %s (limit %d per address)", ip, s.cfg.MaxPerAddr)
+		refusal = fmt.Sprintf("%d Too many connections from %s (limit %d per address)", ftp.ServiceNotAvailable, ip, s.cfg.MaxPerAddr)
 	case !s.makeRoom():
-		refusal = fmt.Sprintf("421 Too many connections (server limit %d), try again later", s.cfg.MaxConns)
+		refusal = fmt.Sprintf("%d Too many connections (server limit %d), try again later", ftp.ServiceNotAvailable, s.cfg.MaxConns)
 	}
 	if refusal != "" {
 		s.mu.Unlock()

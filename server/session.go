@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -99,7 +100,7 @@ func (s *session) serve() {
 	if s.tls.implicit && !s.startImplicit() {
 		return
 	}
-	if !s.reply(220, "%s", s.srv.cfg.Greeting) {
+	if !s.reply(ftp.ServiceReady, "%s", s.srv.cfg.Greeting) {
 		return
 	}
 	for !s.quit {
@@ -107,15 +108,15 @@ func (s *session) serve() {
 		var closing *errClosing
 		switch {
 		case errors.As(err, &closing):
-			s.reply(421, "%s", closing.msg)
+			s.reply(ftp.ServiceNotAvailable, "%s", closing.msg)
 			return
 		case errors.Is(err, errLineTooLong):
-			s.reply(500, "Command line too long (limit %d bytes)", MaxLine)
+			s.reply(ftp.SyntaxError, "Command line too long (limit %d bytes)", MaxLine)
 		case errors.Is(err, errIdle):
-			s.reply(421, "Idle timeout (%s), closing control connection", s.srv.cfg.IdleTimeout)
+			s.reply(ftp.ServiceNotAvailable, "Idle timeout (%s), closing control connection", s.srv.cfg.IdleTimeout)
 			return
 		case errors.Is(err, errShutdown):
-			s.reply(421, "Server shutting down, closing control connection")
+			s.reply(ftp.ServiceNotAvailable, "Server shutting down, closing control connection")
 			return
 		case err != nil:
 			s.closedBy = "client"
@@ -193,7 +194,7 @@ func isTimeout(err error) bool {
 func (s *session) handle(line string) bool {
 	verb, arg, err := ParseCommand(line)
 	if err != nil {
-		return s.reply(500, "Syntax error, command unrecognized")
+		return s.reply(ftp.SyntaxError, "Syntax error, command unrecognized")
 	}
 	cmd := commands[verb]
 	if cmd == nil || !cmd.DuringTransfer {
@@ -205,13 +206,13 @@ func (s *session) handle(line string) bool {
 	defer func() { s.lastVerb = verb }()
 	switch {
 	case cmd == nil:
-		return s.reply(502, "Command %s not implemented", verb)
+		return s.reply(ftp.NotImplemented, "Command %s not implemented", verb)
 	case cmd.NeedsLogin && !s.loggedIn:
-		return s.reply(530, "Please log in with USER and PASS first")
+		return s.reply(ftp.NotLoggedIn, "Please log in with USER and PASS first")
 	case cmd.NeedsArg && strings.TrimSpace(arg) == "":
-		return s.reply(501, "%s needs an argument", verb)
+		return s.reply(ftp.ArgSyntax, "%s needs an argument", verb)
 	case cmd.Writes && !s.canWrite():
-		return s.reply(550, "Permission denied: %s", s.readOnlyReason())
+		return s.reply(ftp.FileUnavailable, "Permission denied: %s", s.readOnlyReason())
 	}
 	cmd.Fn(s, arg)
 	s.noteLogin() // whatever logged the session in

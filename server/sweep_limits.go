@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -53,11 +54,11 @@ func (l *sweepLimits) started(ip string, every time.Duration, now time.Time) {
 // The one-at-a-time rule is checked apart, as the sweep takes the range.
 func (s *session) sweepRefusal(now time.Time) (int, string) {
 	if s.anon && !s.srv.cfg.AllowAnonymousSweep {
-		return 550, "SWEEP is not open to anonymous users on this server (it was started without --allow-anonymous-sweep)"
+		return ftp.FileUnavailable, "SWEEP is not open to anonymous users on this server (it was started without --allow-anonymous-sweep)"
 	}
 	interval := s.srv.cfg.SweepInterval
 	if wait := s.srv.sweeps.wait(s.remote.IP.String(), interval, now); wait > 0 {
-		return 450, fmt.Sprintf("SWEEP limit: one per address every %s; try again in %s",
+		return ftp.FileBusy, fmt.Sprintf("SWEEP limit: one per address every %s; try again in %s",
 			every(interval), transcript.Human((wait + time.Second - 1).Truncate(time.Second)))
 	}
 	return 0, ""

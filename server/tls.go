@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -183,7 +184,7 @@ func (s *session) refuseClearData(plan *dataPlan, j job) bool {
 	}
 	plan.discard()
 	j.finish(ErrClearData)
-	s.reply(521, "PROT P required: this server refuses unprotected data connections (send PBSZ 0 and PROT P first)")
+	s.reply(ftp.DataProtRefused, "PROT P required: this server refuses unprotected data connections (send PBSZ 0 and PROT P first)")
 	return true
 }
 
@@ -304,10 +305,10 @@ func (c *Config) checkTLS() error {
 func (s *session) refuseProtected(j job, err error) {
 	j.finish(err)
 	if errors.Is(err, ErrNotResumed) {
-		s.reply(522, "TLS session reuse required: the data connection must resume the control connection's TLS session (--tls-reuse optional allows it)")
+		s.reply(ftp.BadNetProtocol, "TLS session reuse required: the data connection must resume the control connection's TLS session (--tls-reuse optional allows it)")
 		return
 	}
-	s.reply(425, "Cannot open data connection: %v", err)
+	s.reply(ftp.CantOpenData, "Cannot open data connection: %v", err)
 }
 
 // tlsFacts are the summary's TLS lines: the modes offered, what is
