@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -71,28 +70,5 @@ func TestServeSelfSignedImplicit(t *testing.T) {
 		t.Errorf("the server presents %s, the summary printed %s", got, sha[1])
 	}
 	c.SetDeadline(time.Now().Add(serveTestTimeout))
-	tp := textproto.NewConn(c)
-	for _, step := range []struct {
-		cmd  string
-		want int
-	}{{"", 220}, {"USER john", 331}, {"PASS secret", 230}} {
-		if step.cmd != "" {
-			tp.PrintfLine("%s", step.cmd)
-		}
-		if _, _, err := tp.ReadResponse(step.want); err != nil {
-			t.Fatalf("%q: %v", step.cmd, err)
-		}
-	}
-	syscall.Kill(syscall.Getpid(), syscall.SIGINT)
-	if _, _, err := tp.ReadResponse(421); err != nil {
-		t.Errorf("after SIGINT: %v, want 421", err)
-	}
-	select {
-	case status := <-done:
-		if status != 0 {
-			t.Errorf("exit status %d after SIGINT, want 0; stderr:\n%s", status, errOut.String())
-		}
-	case <-time.After(serveTestTimeout):
-		t.Fatal("serve did not stop after SIGINT")
-	}
+	loginThenInterrupt(t, textproto.NewConn(c), done, &errOut)
 }
