@@ -35,7 +35,6 @@ type target struct {
 	cfg  ftpload.Config
 	vals []float64 // one figure per run
 	fail int
-	note string // the first failure, or the TLS parameters seen
 }
 
 type targets []string
@@ -123,40 +122,33 @@ func run(list []*target, runs int, retr string) error {
 	}
 	for i := range runs {
 		for _, t := range list {
-			v := t.once(retr)
-			fmt.Fprintf(os.Stderr, "run %d %-10s %8.1f %s%s\n", i+1, t.name, v, unit, failNote(t))
+			v, note := t.once(retr)
+			fmt.Fprintf(os.Stderr, "run %d %-10s %8.1f %s%s\n", i+1, t.name, v, unit, note)
 		}
 	}
 	printTable(list, unit)
 	return nil
 }
 
-func failNote(t *target) string {
-	if t.note == "" {
-		return ""
-	}
-	return " (" + t.note + ")"
-}
-
-// once makes one run against t and records its figure.
-func (t *target) once(retr string) float64 {
+// once makes one run against t and records its figure; the note says
+// what this run has to tell (its TLS, or its failures).
+func (t *target) once(retr string) (float64, string) {
 	if retr != "" {
 		v, tlsUsed, err := download(t.cfg, retr)
-		t.note = tlsUsed
+		t.vals = append(t.vals, v)
 		if err != nil {
 			t.fail++
-			t.note = err.Error()
+			return v, " (failed: " + err.Error() + ")"
 		}
-		t.vals = append(t.vals, v)
-		return v
+		return v, " (" + tlsUsed + ")"
 	}
 	r := ftpload.Run(context.Background(), t.cfg)
 	t.fail += r.Failures
-	if r.FirstError != nil && t.note == "" {
-		t.note = "first failure: " + r.FirstError.Error()
-	}
 	t.vals = append(t.vals, r.PerSecond())
-	return r.PerSecond()
+	if r.FirstError != nil {
+		return r.PerSecond(), fmt.Sprintf(" (%d failed, the first: %v)", r.Failures, r.FirstError)
+	}
+	return r.PerSecond(), ""
 }
 
 // download logs in and times one RETR of file, from the command to the
