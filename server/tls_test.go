@@ -21,7 +21,7 @@ import (
 // tlsServer starts a server with a fresh self-signed certificate and, when
 // implicit, an implicit-FTPS listener; it returns the server, the implicit
 // address ("" without) and a PEM file of the certificate for --cacert.
-func tlsServer(t *testing.T, cfg server.Config, implicit bool) (*server.Server, string, string) {
+func tlsServer(t testing.TB, cfg server.Config, implicit bool) (*server.Server, string, string) {
 	t.Helper()
 	cert, err := server.SelfSigned("127.0.0.1", time.Now())
 	if err != nil {
