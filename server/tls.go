@@ -19,9 +19,10 @@ import (
 	"ftpdiag/transcript"
 )
 
-// tlsHandshakeTimeout bounds one TLS handshake, control or data: it is a few
-// round trips, so a peer that has not finished in this time is not speaking
-// TLS (or something in between eats it), and must not hold the session.
+// tlsHandshakeTimeout bounds one TLS handshake, control or data (there, the
+// data timeout too where it is shorter): it is a few round trips, so a peer
+// that has not finished in this time is not speaking TLS (or something in
+// between eats it), and must not hold the session.
 const tlsHandshakeTimeout = 10 * time.Second
 
 // selfSignedLifetime is how long a --tls-self-signed certificate is valid:
@@ -127,7 +128,7 @@ func (s *session) startTLS() bool {
 func (s *session) protectData(dc net.Conn) (net.Conn, error) {
 	tc := tls.Server(dc, s.tlsConfig())
 	start := time.Now()
-	dc.SetDeadline(start.Add(tlsHandshakeTimeout))
+	dc.SetDeadline(start.Add(min(tlsHandshakeTimeout, s.srv.cfg.DataTimeout)))
 	err := tc.Handshake()
 	dc.SetDeadline(time.Time{})
 	if err == nil && !tc.ConnectionState().DidResume && !s.srv.cfg.TLSReuseOptional {

@@ -219,11 +219,13 @@ func TestTLSSessionOfAnotherControl(t *testing.T) {
 }
 
 // TestTLSBadPeers: a client that answers 234 with plain text ends its
-// session at once; a data connection that speaks no TLS gets 425; neither
+// session at once; a data connection that speaks no TLS gets 425, and so
+// does one that never starts its handshake, within the data timeout; none
 // hangs, and the transcript shows why.
 func TestTLSBadPeers(t *testing.T) {
 	dir := t.TempDir()
-	s, _, ca := tlsServer(t, server.Config{TranscriptDir: dir}, false)
+	const dataTimeout = 300 * time.Millisecond
+	s, _, ca := tlsServer(t, server.Config{TranscriptDir: dir, DataTimeout: dataTimeout}, false)
 	c := dialCtl(t, s)
 	c.do(234, "AUTH TLS")
 	c.conn.Write([]byte("USER john\r\n"))
@@ -244,4 +246,13 @@ func TestTLSBadPeers(t *testing.T) {
 		t.Errorf("425 %q does not say TLS", got)
 	}
 	waitFor(t, dir, "--> TLS handshake on data: failed (")
+
+	d.epsv() // connected, and silent
+	start := time.Now()
+	d.do(150, "RETR test")
+	d.expect(425)
+	if took := time.Since(start); took > dataTimeout+time.Second {
+		t.Errorf("a silent data connection took %s to be given up, want about %s", took, dataTimeout)
+	}
+	waitFor(t, dir, "--> TLS handshake on data: no answer after")
 }
