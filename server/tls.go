@@ -237,7 +237,21 @@ func (s *session) startImplicit() bool {
 }
 
 // implicitConn marks a connection accepted on the implicit-TLS listener.
-type implicitConn struct{ net.Conn }
+type implicitConn struct {
+	net.Conn
+	cfg *tls.Config
+}
+
+// refusalConn is where a refusal (421, a limit) is written: on the
+// implicit port over TLS, since a client there reads nothing else, and the
+// reason would otherwise show as a TLS error. The handshake is bounded by
+// the refusal's deadline.
+func refusalConn(c net.Conn) net.Conn {
+	if ic, ok := c.(implicitConn); ok {
+		return tls.Server(ic.Conn, ic.cfg)
+	}
+	return c
+}
 
 // ListenImplicit opens the implicit-FTPS port (Config.ImplicitTLS).
 func (srv *Server) ListenImplicit() (net.Listener, error) {
@@ -265,7 +279,7 @@ func (srv *Server) ServeImplicit(ln net.Listener) error {
 	}
 	srv.implicitLn, srv.implicitAddr = ln, ln.Addr()
 	srv.mu.Unlock()
-	return srv.acceptLoop(ln, func(c net.Conn) net.Conn { return implicitConn{c} })
+	return srv.acceptLoop(ln, func(c net.Conn) net.Conn { return implicitConn{c, srv.tlsBase} })
 }
 
 // ImplicitAddr is the implicit-FTPS address once listening, nil before.

@@ -256,3 +256,21 @@ func TestTLSBadPeers(t *testing.T) {
 	}
 	waitFor(t, dir, "--> TLS handshake on data: no answer after")
 }
+
+// TestImplicitRefusalOverTLS: a connection over the limit on the implicit
+// port gets its 421 over TLS, the only thing such a client can read.
+func TestImplicitRefusalOverTLS(t *testing.T) {
+	_, imp, ca := tlsServer(t, server.Config{MaxPerAddr: 1}, true)
+	first := dialImplicit(t, imp, tlsClientConfig(t, ca))
+	c, err := tls.DialWithDialer(&net.Dialer{Timeout: testTimeout}, "tcp", imp, tlsClientConfig(t, ca))
+	if err != nil {
+		t.Fatalf("the refused connection's handshake: %v", err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(testTimeout))
+	code, msg, err := textproto.NewConn(c).ReadResponse(421)
+	if err != nil || !strings.Contains(msg, "limit") {
+		t.Errorf("got %d %q (%v), want 421 naming the limit", code, msg, err)
+	}
+	first.do(221, "QUIT")
+}
