@@ -10,10 +10,12 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"ftpdiag/internal/golden"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
 )
@@ -273,4 +275,49 @@ func TestImplicitRefusalOverTLS(t *testing.T) {
 		t.Errorf("got %d %q (%v), want 421 naming the limit", code, msg, err)
 	}
 	first.do(221, "QUIT")
+}
+
+// TestTLSTranscriptGolden: a protected session as the server records it
+// (the committed certificate, so its lines are stable; ports and durations
+// masked): the control handshake with the certificate once, a resumed data
+// handshake, and one refused for not resuming.
+func TestTLSTranscriptGolden(t *testing.T) {
+	dir := t.TempDir()
+	s := servertest.Start(t, server.Config{TranscriptDir: dir, TLS: testCert(t)})
+	cfg := tlsClientConfig(t, filepath.Join("testdata", "tls-cert.pem"))
+	c := dialCtl(t, s)
+	c.startTLS(cfg)
+	c.login()
+	c.do(200, "PBSZ 0")
+	c.do(200, "PROT P")
+	fresh := tlsClientConfig(t, filepath.Join("testdata", "tls-cert.pem")) // a cache without the session
+	for i, step := range []struct {
+		cfg  *tls.Config
+		want int
+	}{{cfg, 226}, {fresh, 522}} {
+		dc := c.epsv()
+		waitCount(t, dir, "--> data connection from", i+1) // recorded by its own goroutine
+		c.do(150, "RETR test")
+		io.Copy(io.Discard, tls.Client(dc, step.cfg))
+		c.expect(step.want)
+	}
+	c.do(221, "QUIT")
+	c.conn.Read(make([]byte, 1))
+	s.Shutdown(t.Context())
+	got := durations.ReplaceAllString(transcriptText(t, dir), "DUR")
+	got = regexp.MustCompile(`127\.0\.0\.1:\d+`).ReplaceAllString(got, "127.0.0.1:PORT")
+	got = regexp.MustCompile(`\|\|\|\d+\|`).ReplaceAllString(got, "|||PORT|")
+	golden.Check(t, filepath.Join("testdata", "transcript-tls.golden"), []byte(got), *update)
+}
+
+// waitCount waits until the transcripts in dir show text n times.
+func waitCount(t *testing.T, dir, text string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(testTimeout)
+	for strings.Count(transcriptText(t, dir), text) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the transcript never showed %q %d times", text, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
