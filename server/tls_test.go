@@ -321,3 +321,44 @@ func waitCount(t *testing.T, dir, text string, n int) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestTLSIdleAndAbort: over TLS the idle timeout still ends a silent
+// session with 421, and ABOR stops a protected download whose client has
+// stopped reading at once (426, then 226), not after a TLS close's wait.
+func TestTLSIdleAndAbort(t *testing.T) {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "big"), make([]byte, 64<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const idle = 300 * time.Millisecond
+	s := servertest.Start(t, server.Config{Root: root, IdleTimeout: idle, TLS: testCert(t)})
+	cfg := tlsClientConfig(t, filepath.Join("testdata", "tls-cert.pem"))
+
+	c := dialCtl(t, s)
+	c.startTLS(cfg)
+	c.login()
+	start := time.Now()
+	c.expect(421)
+	if took := time.Since(start); took > idle+time.Second {
+		t.Errorf("idle session closed after %s, want about %s", took, idle)
+	}
+
+	d := dialCtl(t, s)
+	d.startTLS(cfg)
+	d.login()
+	d.do(200, "PBSZ 0")
+	d.do(200, "PROT P")
+	dc := d.epsv()
+	d.do(150, "RETR big")
+	tc := tls.Client(dc, cfg)
+	if err := tc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the server fills the socket buffers and blocks
+	start = time.Now()
+	d.do(426, "ABOR")
+	d.expect(226)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("ABOR took %s", took)
+	}
+}
