@@ -209,7 +209,8 @@ func (s *Server) run(sess *session, ip string) {
 }
 
 func refuse(c net.Conn, line string) {
-	c.SetWriteDeadline(time.Now().Add(refusalWriteTimeout))
+	c.SetDeadline(time.Now().Add(refusalWriteTimeout)) // the implicit port's handshake reads too
+	c = refusalConn(c)
 	c.Write([]byte(line + "\r\n"))
 	c.Close()
 }

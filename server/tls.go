@@ -20,9 +20,10 @@ import (
 	"ftpdiag/transcript"
 )
 
-// tlsHandshakeTimeout bounds one TLS handshake, control or data: it is a few
-// round trips, so a peer that has not finished in this time is not speaking
-// TLS (or something in between eats it), and must not hold the session.
+// tlsHandshakeTimeout bounds one TLS handshake, control or data (there, the
+// data timeout too where it is shorter): it is a few round trips, so a peer
+// that has not finished in this time is not speaking TLS (or something in
+// between eats it), and must not hold the session.
 const tlsHandshakeTimeout = 10 * time.Second
 
 // selfSignedLifetime is how long a --tls-self-signed certificate is valid:
@@ -128,7 +129,7 @@ func (s *session) startTLS() bool {
 func (s *session) protectData(dc net.Conn) (net.Conn, error) {
 	tc := tls.Server(dc, s.tlsConfig())
 	start := time.Now()
-	dc.SetDeadline(start.Add(tlsHandshakeTimeout))
+	dc.SetDeadline(start.Add(min(tlsHandshakeTimeout, s.srv.cfg.DataTimeout)))
 	err := tc.Handshake()
 	dc.SetDeadline(time.Time{})
 	if err == nil && !tc.ConnectionState().DidResume && !s.srv.cfg.TLSReuseOptional {
@@ -237,7 +238,21 @@ func (s *session) startImplicit() bool {
 }
 
 // implicitConn marks a connection accepted on the implicit-TLS listener.
-type implicitConn struct{ net.Conn }
+type implicitConn struct {
+	net.Conn
+	cfg *tls.Config
+}
+
+// refusalConn is where a refusal (421, a limit) is written: on the
+// implicit port over TLS, since a client there reads nothing else, and the
+// reason would otherwise show as a TLS error. The handshake is bounded by
+// the refusal's deadline.
+func refusalConn(c net.Conn) net.Conn {
+	if ic, ok := c.(implicitConn); ok {
+		return tls.Server(ic.Conn, ic.cfg)
+	}
+	return c
+}
 
 // ListenImplicit opens the implicit-FTPS port (Config.ImplicitTLS).
 func (srv *Server) ListenImplicit() (net.Listener, error) {
@@ -265,7 +280,7 @@ func (srv *Server) ServeImplicit(ln net.Listener) error {
 	}
 	srv.implicitLn, srv.implicitAddr = ln, ln.Addr()
 	srv.mu.Unlock()
-	return srv.acceptLoop(ln, func(c net.Conn) net.Conn { return implicitConn{c} })
+	return srv.acceptLoop(ln, func(c net.Conn) net.Conn { return implicitConn{c, srv.tlsBase} })
 }
 
 // ImplicitAddr is the implicit-FTPS address once listening, nil before.

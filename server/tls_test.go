@@ -10,10 +10,12 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"ftpdiag/internal/golden"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
 )
@@ -21,7 +23,7 @@ import (
 // tlsServer starts a server with a fresh self-signed certificate and, when
 // implicit, an implicit-FTPS listener; it returns the server, the implicit
 // address ("" without) and a PEM file of the certificate for --cacert.
-func tlsServer(t *testing.T, cfg server.Config, implicit bool) (*server.Server, string, string) {
+func tlsServer(t testing.TB, cfg server.Config, implicit bool) (*server.Server, string, string) {
 	t.Helper()
 	cert, err := server.SelfSigned("127.0.0.1", time.Now())
 	if err != nil {
@@ -219,11 +221,13 @@ func TestTLSSessionOfAnotherControl(t *testing.T) {
 }
 
 // TestTLSBadPeers: a client that answers 234 with plain text ends its
-// session at once; a data connection that speaks no TLS gets 425; neither
+// session at once; a data connection that speaks no TLS gets 425, and so
+// does one that never starts its handshake, within the data timeout; none
 // hangs, and the transcript shows why.
 func TestTLSBadPeers(t *testing.T) {
 	dir := t.TempDir()
-	s, _, ca := tlsServer(t, server.Config{TranscriptDir: dir}, false)
+	const dataTimeout = 300 * time.Millisecond
+	s, _, ca := tlsServer(t, server.Config{TranscriptDir: dir, DataTimeout: dataTimeout}, false)
 	c := dialCtl(t, s)
 	c.do(234, "AUTH TLS")
 	c.conn.Write([]byte("USER john\r\n"))
@@ -244,4 +248,117 @@ func TestTLSBadPeers(t *testing.T) {
 		t.Errorf("425 %q does not say TLS", got)
 	}
 	waitFor(t, dir, "--> TLS handshake on data: failed (")
+
+	d.epsv() // connected, and silent
+	start := time.Now()
+	d.do(150, "RETR test")
+	d.expect(425)
+	if took := time.Since(start); took > dataTimeout+time.Second {
+		t.Errorf("a silent data connection took %s to be given up, want about %s", took, dataTimeout)
+	}
+	waitFor(t, dir, "--> TLS handshake on data: no answer after")
+}
+
+// TestImplicitRefusalOverTLS: a connection over the limit on the implicit
+// port gets its 421 over TLS, the only thing such a client can read.
+func TestImplicitRefusalOverTLS(t *testing.T) {
+	_, imp, ca := tlsServer(t, server.Config{MaxPerAddr: 1}, true)
+	first := dialImplicit(t, imp, tlsClientConfig(t, ca))
+	c, err := tls.DialWithDialer(&net.Dialer{Timeout: testTimeout}, "tcp", imp, tlsClientConfig(t, ca))
+	if err != nil {
+		t.Fatalf("the refused connection's handshake: %v", err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(testTimeout))
+	code, msg, err := textproto.NewConn(c).ReadResponse(421)
+	if err != nil || !strings.Contains(msg, "limit") {
+		t.Errorf("got %d %q (%v), want 421 naming the limit", code, msg, err)
+	}
+	first.do(221, "QUIT")
+}
+
+// TestTLSTranscriptGolden: a protected session as the server records it
+// (the committed certificate, so its lines are stable; ports and durations
+// masked): the control handshake with the certificate once, a resumed data
+// handshake, and one refused for not resuming.
+func TestTLSTranscriptGolden(t *testing.T) {
+	dir := t.TempDir()
+	s := servertest.Start(t, server.Config{TranscriptDir: dir, TLS: testCert(t)})
+	cfg := tlsClientConfig(t, filepath.Join("testdata", "tls-cert.pem"))
+	c := dialCtl(t, s)
+	c.startTLS(cfg)
+	c.login()
+	c.do(200, "PBSZ 0")
+	c.do(200, "PROT P")
+	fresh := tlsClientConfig(t, filepath.Join("testdata", "tls-cert.pem")) // a cache without the session
+	for i, step := range []struct {
+		cfg  *tls.Config
+		want int
+	}{{cfg, 226}, {fresh, 522}} {
+		dc := c.epsv()
+		waitCount(t, dir, "--> data connection from", i+1) // recorded by its own goroutine
+		c.do(150, "RETR test")
+		io.Copy(io.Discard, tls.Client(dc, step.cfg))
+		c.expect(step.want)
+	}
+	c.do(221, "QUIT")
+	c.conn.Read(make([]byte, 1))
+	s.Shutdown(t.Context())
+	got := durations.ReplaceAllString(transcriptText(t, dir), "DUR")
+	got = regexp.MustCompile(`127\.0\.0\.1:\d+`).ReplaceAllString(got, "127.0.0.1:PORT")
+	got = regexp.MustCompile(`\|\|\|\d+\|`).ReplaceAllString(got, "|||PORT|")
+	golden.Check(t, filepath.Join("testdata", "transcript-tls.golden"), []byte(got), *update)
+}
+
+// waitCount waits until the transcripts in dir show text n times.
+func waitCount(t *testing.T, dir, text string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(testTimeout)
+	for strings.Count(transcriptText(t, dir), text) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the transcript never showed %q %d times", text, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestTLSIdleAndAbort: over TLS the idle timeout still ends a silent
+// session with 421, and ABOR stops a protected download whose client has
+// stopped reading at once (426, then 226), not after a TLS close's wait.
+func TestTLSIdleAndAbort(t *testing.T) {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "big"), make([]byte, 64<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const idle = 300 * time.Millisecond
+	s := servertest.Start(t, server.Config{Root: root, IdleTimeout: idle, TLS: testCert(t)})
+	cfg := tlsClientConfig(t, filepath.Join("testdata", "tls-cert.pem"))
+
+	c := dialCtl(t, s)
+	c.startTLS(cfg)
+	c.login()
+	start := time.Now()
+	c.expect(421)
+	if took := time.Since(start); took > idle+time.Second {
+		t.Errorf("idle session closed after %s, want about %s", took, idle)
+	}
+
+	d := dialCtl(t, s)
+	d.startTLS(cfg)
+	d.login()
+	d.do(200, "PBSZ 0")
+	d.do(200, "PROT P")
+	dc := d.epsv()
+	d.do(150, "RETR big")
+	tc := tls.Client(dc, cfg)
+	if err := tc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the server fills the socket buffers and blocks
+	start = time.Now()
+	d.do(426, "ABOR")
+	d.expect(226)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("ABOR took %s", took)
+	}
 }

@@ -93,7 +93,8 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 		s.reply(ftp.CantOpenData, "Cannot open data connection: %v", err)
 		return
 	}
-	stop := context.AfterFunc(ctx, func() { dc.Close() }) // ABOR or session end
+	tcp := dc                                              // closed as is: a TLS close would wait for the client
+	stop := context.AfterFunc(ctx, func() { tcp.Close() }) // ABOR or session end
 	defer stop()
 	s.reply(ftp.FileStatusOK, "%s", j.opening)
 	if s.tls.protP { // the client starts its handshake after the 150, so it comes after too
