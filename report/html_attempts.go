@@ -149,12 +149,21 @@ func portOf(addr string) int {
 	return n
 }
 
-// previousT is the time of the session's entry before i, or 0.
+// previousT is the time of the session's line before i that is not
+// another attempt's outcome (attempts in flight together are recorded as
+// each ends), or 0.
 func previousT(entries []transcript.Entry, i int) time.Duration {
 	for j := i - 1; j >= 0; j-- {
-		if entries[j].Session == entries[i].Session {
-			return entries[j].T
+		e := entries[j]
+		if e.Session != entries[i].Session || isDataOutcome(e) {
+			continue
 		}
+		return e.T
 	}
 	return 0
+}
+
+func isDataOutcome(e transcript.Entry) bool {
+	return e.Kind == transcript.Event && e.Event != nil &&
+		(e.Event.Op == transcript.OpDataConnect || e.Event.Op == transcript.OpDataAccept)
 }

@@ -40,7 +40,7 @@ svg.timeline text.halo{stroke:#fff;stroke-width:3px;paint-order:stroke;stroke-li
 .grid line{stroke:#e3e7eb;stroke-width:1}
 .axis line{stroke:#555;stroke-width:1}
 .ctrl{fill:#90a4ae}.cmd{fill:#263238}
-.sweep{fill:#37474f}
+.sweep{fill:#dde3e7;stroke:#546e7a;stroke-width:1}
 .o-ok{fill:#2e7d32}.o-refused{fill:url(#p-refused)}.o-timeout{fill:url(#p-timeout)}
 .o-stalled{fill:url(#p-stalled)}.o-rejected{fill:url(#p-rejected)}.o-failed{fill:url(#p-failed)}
 .marker circle{fill:#0d47a1;stroke:#fff;stroke-width:1.5}

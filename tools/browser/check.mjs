@@ -103,7 +103,7 @@ function domFacts() {
     lanes: [...q('svg.timeline g.lane')].map((g) => Number(g.dataset.session)),
     bars: q('svg.timeline g.bar').length,
     sweepBands: q('svg.timeline g.sweep-band').length,
-    markers: q('svg.timeline a.marker').length,
+    markers: [...q('svg.timeline g.marker')].map((g) => Number(g.dataset.finding)),
     connectionRows: q('#connections tbody tr').length,
     sessions: q('#transcript section.session').length,
     brokenLinks: [...q('a[href^="#"]')].map((a) => a.getAttribute('href').slice(1)).filter((id) => !document.getElementById(id)),
