@@ -145,3 +145,32 @@ func TestHTMLNoPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestEmailNamesTheHTMLAttachment: with HTMLFile set the e-mail says to
+// attach the page, by its base name, within the e-mail's width; without
+// it, it says nothing of a page.
+func TestEmailNamesTheHTMLAttachment(t *testing.T) {
+	cases := []struct {
+		name, file, want string
+	}{
+		{"written", "/home/ann/reports/ftp-check.html", "ftp-check.html: attach it to this message"},
+		{"not written", "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out := string(render(t, seedScenario(), "email", RenderOptions{HTMLFile: tc.file}))
+			joined := strings.Join(strings.Fields(out), " ")
+			if tc.want == "" && strings.Contains(joined, "attach it") {
+				t.Errorf("the e-mail mentions an attachment:\n%s", out)
+			}
+			if tc.want != "" && (!strings.Contains(joined, tc.want) || strings.Contains(out, "/home/ann")) {
+				t.Errorf("the e-mail does not say %q (by base name):\n%s", tc.want, out)
+			}
+			for _, l := range strings.Split(out, "\n")[1:] {
+				if runeCols(l) > EmailWidth {
+					t.Errorf("line of %d columns: %q", runeCols(l), l)
+				}
+			}
+		})
+	}
+}
