@@ -45,7 +45,7 @@ const htmlPageTemplate = `<!DOCTYPE html>
 {{- if .Client}}<dt>Client</dt><dd>{{.Client}}</dd>{{end}}
 <dt>Checked</dt><dd>{{.Checked}}</dd>
 </dl>
-<nav aria-label="Contents"><ul><li><a href="#findings">Findings</a></li><li><a href="#checks">Checks</a></li>{{if .Timeline}}<li><a href="#timeline">Timeline</a></li><li><a href="#connections">Connections</a></li>{{end}}{{if .Sessions}}<li><a href="#transcript">Transcript</a></li>{{end}}</ul></nav>
+<nav aria-label="Contents"><ul><li><a href="#findings">Findings</a></li>{{if .Timeline}}<li><a href="#timeline">Timeline</a></li><li><a href="#connections">Connections</a></li>{{end}}<li><a href="#checks">Checks</a></li>{{if .Sessions}}<li><a href="#transcript">Transcript</a></li>{{end}}</ul></nav>
 </header>
 <main>
 <section id="findings" aria-labelledby="h-findings">
@@ -70,20 +70,6 @@ const htmlPageTemplate = `<!DOCTYPE html>
 <p class="lines">Shown by: {{range $i, $l := .Lines}}{{if $i}}, {{end}}<a href="#l-{{$l.Entry}}">line {{$l.Entry}}</a> <q>{{$l.Label}}</q>{{end}}</p>
 {{- end}}
 </article>
-{{- end}}
-</section>
-<section id="checks" aria-labelledby="h-checks">
-<h2 id="h-checks">Checks</h2>
-{{- if .Works}}
-<p><strong>What works:</strong> {{.Works}}</p>
-{{- end}}
-{{- if .Fails}}
-<h3>What does not work</h3>
-<ul>{{range .Fails}}<li>{{.}}</li>{{end}}</ul>
-{{- end}}
-{{- if .Skipped}}
-<h3>Not checked</h3>
-<ul>{{range .Skipped}}<li>{{.}}</li>{{end}}</ul>
 {{- end}}
 </section>
 {{- with .Timeline}}
@@ -141,6 +127,20 @@ const htmlPageTemplate = `<!DOCTYPE html>
 </table>
 </section>
 {{- end}}
+<section id="checks" aria-labelledby="h-checks">
+<h2 id="h-checks">Checks</h2>
+{{- if .Works}}
+<p><strong>What works:</strong> {{.Works}}</p>
+{{- end}}
+{{- if .Fails}}
+<h3>What does not work</h3>
+<ul>{{range .Fails}}<li>{{.}}</li>{{end}}</ul>
+{{- end}}
+{{- if .Skipped}}
+<h3>Not checked</h3>
+<ul>{{range .Skipped}}<li>{{.}}</li>{{end}}</ul>
+{{- end}}
+</section>
 {{- if .Sessions}}
 <section id="transcript" aria-labelledby="h-transcript">
 <h2 id="h-transcript">Transcript</h2>

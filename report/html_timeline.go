@@ -253,8 +253,8 @@ func stackBars(as []dataAttempt, sc timeScale, top float64) []svgBar {
 }
 
 // placeLabel puts a bar's label right of the bar, else left of it, else
-// over it against the plot's right edge (outlined in white to stay
-// legible), and returns the span bar and label take.
+// inside a sweep's light bar, else over the bar against its end (outlined
+// in white to stay legible), and returns the span bar and label take.
 func placeLabel(b *svgBar) (left, right float64) {
 	w := float64(len(b.Label)) * labelCharW
 	end := b.X + b.W
@@ -265,6 +265,11 @@ func placeLabel(b *svgBar) (left, right float64) {
 	case b.X-labelGap-w >= svgPad/2:
 		b.AnchorEnd, b.LabelX = true, b.X-labelGap
 		return b.X - labelGap - w, end
+	}
+	if b.Class == "sweep" && w+2*labelGap <= b.W {
+		// A sweep's bar is light: its label reads inside it.
+		b.LabelX = b.X + labelGap
+		return b.X, end
 	}
 	b.AnchorEnd, b.Halo = true, true
 	b.LabelX = min(end-markerGap, svgWidth-svgPad/2)
