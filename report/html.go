@@ -87,7 +87,8 @@ type htmlLine struct {
 	ID      string // "l-12" on the first line of transcript entry 12
 	Class   string
 	Text    string
-	Finding int // a pointer note: the finding it names
+	Finding int    // a pointer note: the finding it names
+	Lead    string // a pointer note's indent, kept out of its link
 }
 
 // renderHTML writes res as one HTML page; res is redacted and printable.
@@ -235,6 +236,7 @@ func htmlSessions(res *Result) []htmlSession {
 		}
 		if l.pointer {
 			hl.Finding = pointerFinding(l.text)
+			hl.Lead, hl.Text = transcript.Indent, strings.TrimPrefix(l.text, transcript.Indent)
 		}
 		s.Lines = append(s.Lines, hl)
 	}

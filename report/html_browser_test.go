@@ -21,9 +21,10 @@ import (
 // npm packages are, and in CI (CI set) it fails rather than skip without
 // them: test.sh installs all three.
 
-// browserTimeout bounds the whole browser run: five pages at two widths
-// take about 20 s on two busy cores.
-const browserTimeout = 3 * time.Minute
+// browserTimeout bounds the whole browser run: six pages at two widths,
+// laid out and printed to PDF on two paper sizes, take about a minute on
+// two busy cores.
+const browserTimeout = 5 * time.Minute
 
 // browserWidths are the viewports each page is checked at: a desktop
 // window and a phone.
@@ -52,7 +53,17 @@ type browserPage struct {
 		Sessions       int      `json:"sessions"`
 		BrokenLinks    []string `json:"brokenLinks"`
 		Scripts        int      `json:"scripts"`
+		Sections       []string `json:"sections"`
 	} `json:"dom"`
+	Print map[string]struct {
+		Width         int  `json:"width"`
+		ScrollWidth   int  `json:"scrollWidth"`
+		TimelineShown bool `json:"timelineShown"`
+		PDFPages      int  `json:"pdfPages"`
+		Outside       []struct {
+			Text string `json:"text"`
+		} `json:"outside"`
+	} `json:"print"`
 	Axe []struct {
 		ID     string   `json:"id"`
 		Impact string   `json:"impact"`
@@ -146,8 +157,17 @@ func TestHTMLInBrowser(t *testing.T) {
 		files = append(files, filepath.Join("testdata", "html", name+".html"))
 		shots = append(shots, filepath.Join(dir, name+".png"))
 	}
+	// The hostile page is no golden: the browser shows that its markup
+	// stays text and its 100 KB line stays within the window.
+	names := append(slices.Clone(htmlScenarioNames), "hostile")
+	all["hostile"] = hostileScenario()
+	hostile := filepath.Join(dir, "hostile.html")
+	if err := os.WriteFile(hostile, render(t, all["hostile"], "html", RenderOptions{}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, shots = append(files, hostile), append(shots, filepath.Join(dir, "hostile.png"))
 	pages := runBrowser(t, files, shots)
-	for i, name := range htmlScenarioNames {
+	for i, name := range names {
 		t.Run(name, func(t *testing.T) {
 			checkBrowserPage(t, pages[i], Redacted(all[name]))
 			checkScreenshot(t, shots[i])
@@ -165,7 +185,16 @@ func checkBrowserPage(t *testing.T, p browserPage, res *Result) {
 			t.Errorf("at %s px: scroll width %d, text outside the viewport: %+v", w, m.ScrollWidth, m.Outside)
 		}
 	}
+	for _, paper := range []string{"A4", "Letter"} {
+		m, ok := p.Print[paper]
+		if !ok || m.ScrollWidth > m.Width || len(m.Outside) > 0 || !m.TimelineShown || m.PDFPages < 1 {
+			t.Errorf("printed on %s: %+v", paper, m)
+		}
+	}
 	d := p.DOM
+	if len(d.Sections) < 1 || d.Sections[0] != "findings" || (len(res.Transcript) > 0 && d.Sections[1] != "timeline") {
+		t.Errorf("sections in order %q, want the findings first, then the timeline", d.Sections)
+	}
 	if d.Lang != "en" || d.Title == "" || d.Scripts != 0 || len(d.BrokenLinks) > 0 {
 		t.Errorf("lang %q, title %q, %d scripts, links to nowhere %q", d.Lang, d.Title, d.Scripts, d.BrokenLinks)
 	}

@@ -5,6 +5,7 @@ package report
 // Text colours keep a contrast of at least 4.5:1 on their backgrounds.
 const htmlCSS = `
 :root{color-scheme:light}
+*,*::before,*::after{box-sizing:border-box}
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;background:#fff;margin:0 auto;padding:1rem 1.25rem 2rem;max-width:72rem}
 h1{font-size:1.45rem;margin:.2rem 0 .6rem;overflow-wrap:anywhere}
 h2{font-size:1.2rem;border-bottom:2px solid #d0d7de;padding-bottom:.15rem;margin:1.6rem 0 .7rem}
@@ -55,7 +56,7 @@ thead th{background:#f4f6f8}
 .c-ok td:last-child{color:#1b5e20}.c-refused td:last-child,.c-rejected td:last-child{color:#b71c1c}
 .c-timeout td:last-child{color:#8a3c00}.c-stalled td:last-child{color:#6a1b9a}
 .tr{background:#fafbfc;border:1px solid #d0d7de;padding:.5rem .7rem;line-height:1.4}
-.tr span{display:block}
+.tr span:target{outline-offset:1px}
 .tr .cmd{color:#0b4f8a}.tr .warn{color:#8a3c00}.tr .bad{color:#b71c1c}.tr .note{color:#4a4a4a}
 .tr .marked{font-weight:700;background:#fff3cd}.tr .pointer a{color:#b71c1c;font-weight:600}
 :target{background:#ffe08a;outline:2px solid #8a5a00}

@@ -150,7 +150,7 @@ const htmlPageTemplate = `<!DOCTYPE html>
 <h3 id="s-{{.ID}}">{{.Heading}}</h3>
 <pre class="tr">
 {{- range .Lines}}
-<span{{if .ID}} id="{{.ID}}"{{end}}{{if .Class}} class="{{.Class}}"{{end}}>{{if .Finding}}<a href="#f-{{.Finding}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}</span>
+<span{{if .ID}} id="{{.ID}}"{{end}}{{if .Class}} class="{{.Class}}"{{end}}>{{if .Finding}}{{.Lead}}<a href="#f-{{.Finding}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}</span>
 {{- end}}
 </pre>
 </section>

@@ -58,11 +58,8 @@ func TestHTMLShowsWhatTheTextShows(t *testing.T) {
 	}
 }
 
-// TestHTMLHostileTextIsInert sends what a hostile server or a doctored
-// log could: markup that would close the SVG or open a script, control
-// bytes, and a 100 KB line. The page must hold it as text: no element the
-// renderer did not write, no raw control byte, and the long line whole.
-func TestHTMLHostileTextIsInert(t *testing.T) {
+// hostileScenario holds what a hostile server or a doctored log could send.
+func hostileScenario() *Result {
 	long := "550 " + strings.Repeat("A", 100<<10)
 	f := newFx()
 	s := f.connect(`</svg><script>alert(1)</script> "quoted" & <b>`)
@@ -71,7 +68,15 @@ func TestHTMLHostileTextIsInert(t *testing.T) {
 	s.Reply(550, long)
 	s.Event(ev(transcript.OpDataConnect, "198.18.1.2:3003\"><script>", transcript.Timeout, time.Second), "")
 	f.find(CodeControlNotFTP, `The server said </svg><script>x</script>.`, []string{"    <script>alert(2)</script>", `Look at <a href="javascript:alert(3)">this</a>`}, nil, nil, f.last())
-	res := f.result()
+	return f.result()
+}
+
+// TestHTMLHostileTextIsInert sends what a hostile server or a doctored
+// log could: markup that would close the SVG or open a script, control
+// bytes, and a 100 KB line. The page must hold it as text: no element the
+// renderer did not write, no raw control byte, and the long line whole.
+func TestHTMLHostileTextIsInert(t *testing.T) {
+	res := hostileScenario()
 	page := string(render(t, res, "html", RenderOptions{}))
 	for _, bad := range []string{"<script", "<img", "<iframe", "<b>", `href="javascript`, "\x1b", "\x00", "\x07"} {
 		if strings.Contains(strings.ToLower(page), bad) {

@@ -28,6 +28,11 @@ const chromiumFlags = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 // Bounded in time: a page that hangs fails the job instead of CI.
 const pageTimeoutMs = 30000;
 
+// Paper sizes the report must print on, with the page's 12 mm margins
+// (its @page rule) taken off: the widths at 96 px to the inch.
+const papers = { A4: 210, Letter: 215.9 };
+const marginMm = 12;
+
 const job = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const profile = mkdtempSync(join(tmpdir(), 'ftpdiag-chromium-'));
 const browser = await chromium.launchPersistentContext(profile, {
@@ -66,11 +71,32 @@ async function checkPage(context, p, widths) {
     }
   }
   res.dom = await page.evaluate(domFacts);
+  res.print = await checkPrint(page);
   await page.addScriptTag({ content: axeSource });
   const axe = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   res.axe = axe.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
   await page.close();
   return res;
+}
+
+// checkPrint lays the page out as print media at each paper's width, and
+// prints it to PDF, counting its pages.
+async function checkPrint(page) {
+  const out = {};
+  await page.emulateMedia({ media: 'print' });
+  for (const [format, mm] of Object.entries(papers)) {
+    await page.setViewportSize({ width: Math.floor(((mm - 2 * marginMm) / 25.4) * 96), height: 1000 });
+    const m = await page.evaluate(measure);
+    m.timelineShown = await page.evaluate(() => {
+      const svg = document.querySelector('svg.timeline');
+      return !svg || (getComputedStyle(svg).display !== 'none' && svg.getBoundingClientRect().width > 0);
+    });
+    const pdf = await page.pdf({ format, printBackground: true });
+    m.pdfPages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    out[format] = m;
+  }
+  await page.emulateMedia({ media: 'screen' });
+  return out;
 }
 
 // measure finds text that lies outside the viewport's width.
@@ -108,5 +134,6 @@ function domFacts() {
     sessions: q('#transcript section.session').length,
     brokenLinks: [...q('a[href^="#"]')].map((a) => a.getAttribute('href').slice(1)).filter((id) => !document.getElementById(id)),
     scripts: q('script').length,
+    sections: [...q('main > section')].map((s) => s.id),
   };
 }
