@@ -25,7 +25,6 @@ const (
 	labelCharW  = 6.7 // a character of the 11px monospace labels
 	labelGap    = 4
 	markerGap   = 12 // room after a bar's end for a finding's marker
-	maxBarRows  = 12 // past this many overlapping bars a lane stacks them anyway
 	maxTitleLen = 160
 )
 
@@ -291,10 +290,10 @@ func pickRow(rows []float64, x float64) int {
 			best = i
 		}
 	}
-	if len(rows) < maxBarRows {
+	if len(rows) < sweepThreshold {
 		return len(rows)
 	}
-	return best
+	return best // unreachable while a lane holds at most sweepThreshold bars
 }
 
 // attemptLabel is what a bar says: the server's port and the outcome.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -131,4 +132,44 @@ func TestPortRuns(t *testing.T) {
 	if g := strings.Join(got, ", "); g != want {
 		t.Errorf("got %q, want %q (3003 and 3007-3008 were not tried)", g, want)
 	}
+}
+
+// TestBarsNeverOverlap: however many of a lane's data connections are in
+// flight together (up to the sweep threshold, past which a band is drawn),
+// no bar or label covers another's.
+func TestBarsNeverOverlap(t *testing.T) {
+	for _, n := range []int{1, 3, 25, sweepThreshold} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var as []dataAttempt
+			for k := range n {
+				// All near the plot's right end, where labels go left or over.
+				as = append(as, dataAttempt{port: 3000 + k, start: 7*time.Millisecond + time.Duration(k)*50*time.Microsecond,
+					end: 8500 * time.Microsecond, outcome: outcomeOK, word: "connected"})
+			}
+			bars := stackBars(as, timeScale{9 * time.Millisecond}, 0)
+			for i, a := range bars {
+				for _, b := range bars[i+1:] {
+					if a.Y != b.Y {
+						continue
+					}
+					l1, r1 := barExtent(a)
+					l2, r2 := barExtent(b)
+					if l1 < r2 && l2 < r1 {
+						t.Fatalf("bars %q [%.0f,%.0f] and %q [%.0f,%.0f] overlap on a row", a.Label, l1, r1, b.Label, l2, r2)
+					}
+				}
+			}
+		})
+	}
+}
+
+// barExtent is what a bar and its label cover, worked out from what the
+// template draws.
+func barExtent(b svgBar) (left, right float64) {
+	w := float64(len(b.Label)) * labelCharW
+	lx, rx := b.LabelX, b.LabelX+w
+	if b.AnchorEnd {
+		lx, rx = b.LabelX-w, b.LabelX
+	}
+	return min(b.X, lx), max(b.X+b.W, rx)
 }

@@ -1,5 +1,6 @@
 // Package report turns a transcript into findings (Diagnose, a pure
-// function) and renders a result as text, markdown, JSON or a support e-mail.
+// function) and renders a result as text, markdown, JSON, a support e-mail
+// or an HTML page with a timeline.
 // The finding catalogue lives here.
 package report
 
