@@ -13,7 +13,7 @@ h3{font-size:1.02rem;margin:.9rem 0 .4rem;overflow-wrap:anywhere}
 h4{font-size:.95rem;margin:.7rem 0 .2rem}
 p,li,dd,td,th,caption{overflow-wrap:anywhere}
 code,pre,.tr{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.86rem}
-pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.3rem 0}
+pre{white-space:pre-wrap;white-space:break-spaces;overflow-wrap:anywhere;margin:.3rem 0}
 a{color:#0645ad}
 .verdict{padding:.55rem .8rem;border-left:6px solid;border-radius:3px;margin:.4rem 0}
 .v-ok{background:#e8f5e9;border-color:#2e7d32}

@@ -45,7 +45,7 @@ const htmlPageTemplate = `<!DOCTYPE html>
 {{- if .Client}}<dt>Client</dt><dd>{{.Client}}</dd>{{end}}
 <dt>Checked</dt><dd>{{.Checked}}</dd>
 </dl>
-<nav aria-label="Contents"><ul><li><a href="#findings">Findings</a></li>{{if .Timeline}}<li><a href="#timeline">Timeline</a></li><li><a href="#connections">Connections</a></li>{{end}}<li><a href="#checks">Checks</a></li>{{if .Sessions}}<li><a href="#transcript">Transcript</a></li>{{end}}</ul></nav>
+<nav aria-label="Contents"><ul><li><a href="#findings">Findings</a></li>{{if .Timeline}}<li><a href="#timeline">Timeline</a></li>{{end}}{{if .Connections}}<li><a href="#connections">Connections</a></li>{{end}}<li><a href="#checks">Checks</a></li>{{if .Sessions}}<li><a href="#transcript">Transcript</a></li>{{end}}</ul></nav>
 </header>
 <main>
 <section id="findings" aria-labelledby="h-findings">

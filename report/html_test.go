@@ -181,3 +181,38 @@ func TestEmailNamesTheHTMLAttachment(t *testing.T) {
 		})
 	}
 }
+
+var (
+	hrefTarget = regexp.MustCompile(`href="#([^"]+)"`)
+	idAttr     = regexp.MustCompile(`id="([^"]+)"`)
+)
+
+// TestHTMLLinksResolve: every link within the page has its target, over
+// every diagnosis golden, every code's scenario and the HTML scenarios (a
+// page with a timeline but no data connection once linked to a table it
+// did not have).
+func TestHTMLLinksResolve(t *testing.T) {
+	all := diagnosedResults(t)
+	for name, res := range htmlScenarios(t) {
+		all["html/"+name] = res
+	}
+	for _, c := range Catalogue {
+		all["code/"+c.Code] = codeResult(t, c.Code)
+	}
+	all["seed"], all["unknown"], all["ok"] = seedScenario(), unknownScenario(), okScenario()
+	for name, res := range all {
+		page := string(render(t, res, "html", RenderOptions{}))
+		ids := map[string]bool{}
+		for _, m := range idAttr.FindAllStringSubmatch(page, -1) {
+			if ids[m[1]] {
+				t.Errorf("%s: id %q twice", name, m[1])
+			}
+			ids[m[1]] = true
+		}
+		for _, m := range hrefTarget.FindAllStringSubmatch(page, -1) {
+			if !ids[m[1]] {
+				t.Errorf("%s: a link to #%s, which the page lacks", name, m[1])
+			}
+		}
+	}
+}
