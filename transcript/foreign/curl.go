@@ -53,6 +53,17 @@ func curlLine(b *builder, line string) {
 	}
 }
 
+// curlTimedOut tells curl's messages for a connection attempt that ran out
+// of time; curl words it three ways, depending on which timer fired first.
+func curlTimedOut(text string) bool {
+	for _, w := range []string{"connect timeout after", "Connection timed out after", "Connection timeout after"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
 func curlMessage(b *builder, text string) {
 	s := b.cur
 	switch {
@@ -111,7 +122,7 @@ func curlFailure(b *builder, text string) {
 		}
 		curlEnsureDial(b, net.JoinHostPort(m[1], m[2]), b.cur.connected)
 		b.dialed(out, 0, m[3])
-	case strings.Contains(text, "connect timeout after") || strings.Contains(text, "Connection timed out after"):
+	case curlTimedOut(text):
 		var dur time.Duration
 		if m := curlAfterMs.FindStringSubmatch(text); m != nil {
 			dur, _ = time.ParseDuration(m[1] + "ms")

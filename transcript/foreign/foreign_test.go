@@ -161,6 +161,12 @@ func TestEvents(t *testing.T) {
 			"* Failed to connect to 127.0.0.1 port 2121 after 1 ms: Couldn't connect to server\n",
 			[]ev{{transcript.OpConnect, "127.0.0.1:2121", transcript.Connected, 0, ""},
 				{transcript.OpDataConnect, "127.0.0.1:40001", transcript.Refused, 0, ""}}},
+		{"curl data timeout, curl's other wording", "*   Trying 127.0.0.1:2121...\n* Connected to 127.0.0.1 (127.0.0.1) port 2121 (#0)\n< 220 Hi\n" +
+			"> PASV\n< 227 Entering Passive Mode (10,0,0,5,11,189)\n* Skip 10.0.0.5 for data connection, re-use 127.0.0.1 instead\n" +
+			"* Connecting to 127.0.0.1 (127.0.0.1) port 3005\n*   Trying 127.0.0.1:3005...\n" +
+			"\r  0     0    0     0    0     0      0      0 --:--:--  0:00:11 --:--:--     0* Connection timeout after 12000 ms\n",
+			[]ev{{transcript.OpConnect, "127.0.0.1:2121", transcript.Connected, 0, ""},
+				{transcript.OpDataConnect, "127.0.0.1:3005", transcript.Timeout, 12 * time.Second, ""}}},
 		{"curl control timeout", "*   Trying 192.0.2.9:21...\n* Connection timed out after 5001 milliseconds\n> USER x\n",
 			[]ev{{transcript.OpConnect, "192.0.2.9:21", transcript.Timeout, 5001 * time.Millisecond, ""}}},
 		{"lftp data refused then reconnect", "---- Connecting to h (192.0.2.5) port 21\n<--- 220 Hi\n---> PASV\n" +
