@@ -47,6 +47,8 @@ func TestMachineChecksFirewallUnread(t *testing.T) {
 		{"read, a rule blocks", "iptables", report.Fail, []selftest.Blocker{{Ports: []int{21}, Verdict: selftest.FwDrop}}},
 		{"not readable", "nftables could not be read (Operation not permitted; run as root)", report.NotChecked, nil},
 		{"no tool", "neither nft nor iptables-save is installed; local firewall rules not checked", report.NotChecked, nil},
+		{"macOS", selftest.FirewallNotRead("darwin"), report.NotChecked, nil},
+		{"Windows", selftest.FirewallNotRead("windows"), report.NotChecked, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

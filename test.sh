@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
-for pair in curl:curl lftp:lftp wget:wget python3:python3 openssl:openssl nft:nftables ip:iproute2 ss:iproute2; do
+for pair in curl:curl lftp:lftp wget:wget python3:python3 openssl:openssl nft:nftables ip:iproute2 ss:iproute2 prometheus:prometheus promtool:prometheus; do
 	cmd=${pair%%:*} pkg=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || [[ " ${need[*]} " == *" $pkg "* ]] || need+=("$pkg")
 done
@@ -23,4 +23,13 @@ fi
 bash testdata/peers/fetch.sh
 
 go vet ./...
+
+# Every platform users run ftpdiag on builds, and vet passes for each
+# system's own files (socket options, firewall reading).
+for goos in linux darwin windows; do
+	for goarch in amd64 arm64; do
+		GOOS=$goos GOARCH=$goarch go build -o /dev/null ./...
+	done
+	GOOS=$goos GOARCH=amd64 go vet ./...
+done
 go test -count=1 -timeout 40m "$@" ./...
