@@ -17,8 +17,10 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// version is the tool's version, as written in every result.
-const version = "0.1.0"
+// version is the tool's version, as written in every result and printed by
+// --version. A release sets it (-ldflags "-X main.version=1.2.3"); otherwise
+// init reads it from the build (see version.go).
+var version string
 
 // Exit statuses, in the monitoring-plugin convention of ../shared/DIAGNOSES.md.
 const (
