@@ -16,7 +16,7 @@ import (
 // outputFlags are shared by every command that renders a result.
 func outputFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, markdown, json or email", EnvVars: []string{"FTPDIAG_FORMAT"}},
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, markdown, json, email or nagios", EnvVars: []string{"FTPDIAG_FORMAT"}},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the result to `FILE` instead of standard output"},
 	}
 }

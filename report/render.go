@@ -13,7 +13,7 @@ import (
 )
 
 // Formats a result can be rendered in, in the order the CLI lists them.
-var Formats = []string{"text", "markdown", "json", "email"}
+var Formats = []string{"text", "markdown", "json", "email", "nagios"}
 
 // ErrUnknownFormat is wrapped by Render when asked for a format not in Formats.
 var ErrUnknownFormat = errors.New("unknown format")
@@ -39,6 +39,8 @@ func Render(w io.Writer, res *Result, format string, opt RenderOptions) error {
 		return renderJSON(w, res)
 	case "email":
 		return renderEmail(w, printable(res))
+	case "nagios":
+		return renderNagios(w, printable(res))
 	}
 	return fmt.Errorf("%w %q (use one of %s)", ErrUnknownFormat, format, strings.Join(Formats, ", "))
 }

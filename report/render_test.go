@@ -28,7 +28,7 @@ func render(t *testing.T, res *Result, format string, opt RenderOptions) []byte 
 	return b.Bytes()
 }
 
-var extOf = map[string]string{"text": "txt", "markdown": "md", "json": "json", "email": "eml"}
+var extOf = map[string]string{"text": "txt", "markdown": "md", "json": "json", "email": "eml", "nagios": "nagios.txt"}
 
 func TestRenderGoldenScenarios(t *testing.T) {
 	scenarios := []struct {
