@@ -11,7 +11,9 @@ func TestPhases(t *testing.T) {
 	ev := func(s int, at float64, op Op, out Outcome, dur float64) Entry {
 		return Entry{T: ms(at), Session: s, Kind: Event, Event: &EventInfo{Op: op, Outcome: out, Dur: ms(dur)}}
 	}
-	cmd := func(s int, at float64, text string) Entry { return Entry{T: ms(at), Session: s, Kind: Command, Text: text} }
+	cmd := func(s int, at float64, text string) Entry {
+		return Entry{T: ms(at), Session: s, Kind: Command, Text: text}
+	}
 	rep := func(s int, at float64, code int) Entry { return Entry{T: ms(at), Session: s, Kind: Reply, Code: code} }
 	healthy := []Entry{
 		ev(1, 0, OpSession, "", 0),
