@@ -64,6 +64,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			selftestCommand(),
 			reportCommand(),
 			explainCommand(),
+			exporterCommand(),
 		},
 		OnUsageError: onUsageError,
 		CommandNotFound: func(c *cli.Context, name string) {
@@ -72,7 +73,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() > 0 {
 				return usageErrorf("unknown command %q", c.Args().First()).
-					withHint("the commands are serve, probe, selftest, report and explain; see 'ftpdiag --help'")
+					withHint("the commands are serve, probe, selftest, report, explain and exporter; see 'ftpdiag --help'")
 			}
 			return cli.ShowAppHelp(c)
 		},
