@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -54,6 +55,7 @@ type Exporter struct {
 
 	mu       sync.Mutex
 	inflight map[string]*call // by target URL and module
+	peak     atomic.Int64     // most probes running at once
 }
 
 // call is one running probe that later requests for the same target and
