@@ -84,7 +84,7 @@ func exporterConfig(c *cli.Context) (*exporter.Config, error) {
 	}
 	cfg, err := exporter.LoadConfig(path)
 	if err != nil {
-		return nil, usageErrorf("%v", err).withHint("see docs/README-exporter.md for the modules file")
+		return nil, usageErrorf("%v", err).withHint("see the README, section ftpdiag exporter, for the modules file")
 	}
 	return cfg, nil
 }

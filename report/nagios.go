@@ -81,7 +81,7 @@ func nagiosSummary(v Verdict) string {
 // a phase the transcript does not show is left out rather than faked as 0.
 func nagiosPerfdata(res *Result) string {
 	var parts []string
-	if res.DurationMs > 0 {
+	if res.DurationMs > 0 || !res.Started.IsZero() { // a probe refused at once took 0 ms
 		parts = append(parts, perfSeconds("time", time.Duration(res.DurationMs)*time.Millisecond))
 	}
 	seen := map[string]time.Duration{}
