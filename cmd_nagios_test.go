@@ -32,6 +32,7 @@ func TestNagiosEveryCommand(t *testing.T) {
 		{"probe healthy", []string{"probe", "--timeout", "1s", healthy}, exitOK, "FTPDIAG OK - "},
 		{"probe refused", []string{"probe", "--timeout", "1s", refused}, exitCritical, "FTPDIAG CRITICAL - Passive data connections are refused"},
 		{"report", []string{"report", saved}, exitCritical, "FTPDIAG CRITICAL - Passive data connections are refused"},
+		{"selftest", []string{"selftest", "--timeout", "2s"}, exitOK, "FTPDIAG OK - "},
 		{"explain", []string{"explain", filepath.Join("testdata", "logs", "filezilla-pasv-private-timeout.log")}, exitCritical, "FTPDIAG CRITICAL - Passive data connections time out"},
 	}
 	for _, tc := range cases {
