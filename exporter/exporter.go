@@ -55,6 +55,7 @@ type Exporter struct {
 
 	mu       sync.Mutex
 	inflight map[string]*call // by target URL and module
+	running  atomic.Int64     // probes running now
 	peak     atomic.Int64     // most probes running at once
 }
 

@@ -68,16 +68,17 @@ func (e *Exporter) probeLimited(t probe.Target, m *Module, deadline time.Time) (
 	}
 	e.self.inFlight.Inc()
 	defer e.self.inFlight.Dec()
-	e.notePeak()
+	e.notePeak(e.running.Add(1))
+	defer e.running.Add(-1)
 	res := runProbe(ctx, t, m, budget, e.tool)
 	e.recent.add(m.Name, res)
 	return res, nil
 }
 
-// notePeak records the most probes seen running at once, for the tests
-// and benchmarks that check --max-concurrent holds.
-func (e *Exporter) notePeak() {
-	n := int64(len(e.sem))
+// notePeak records the most probes seen running at once, counted apart
+// from the semaphore, for the tests and benchmarks that check
+// --max-concurrent holds.
+func (e *Exporter) notePeak(n int64) {
 	for {
 		old := e.peak.Load()
 		if n <= old || e.peak.CompareAndSwap(old, n) {
