@@ -17,7 +17,7 @@ import (
 // outputFlags are shared by every command that renders a result.
 func outputFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, markdown, json, email or html", EnvVars: []string{"FTPDIAG_FORMAT"}},
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, markdown, json, email, html or nagios", EnvVars: []string{"FTPDIAG_FORMAT"}},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the result to `FILE` instead of standard output"},
 		&cli.StringFlag{Name: "html", Usage: "also write the report as a web page with a timeline to `FILE` (the email format then says to attach it)"},
 	}

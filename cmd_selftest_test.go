@@ -48,6 +48,8 @@ func TestMachineChecksFirewallUnread(t *testing.T) {
 		{"read, a rule blocks", "iptables", result.Fail, []selftest.Blocker{{Ports: []int{21}, Verdict: selftest.FwDrop}}},
 		{"not readable", "nftables could not be read (Operation not permitted; run as root)", result.NotChecked, nil},
 		{"no tool", "neither nft nor iptables-save is installed; local firewall rules not checked", result.NotChecked, nil},
+		{"macOS", selftest.FirewallNotRead("darwin"), result.NotChecked, nil},
+		{"Windows", selftest.FirewallNotRead("windows"), result.NotChecked, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -18,8 +18,10 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// version is the tool's version, as written in every result.
-const version = "0.1.0"
+// version is the tool's version, as written in every result and printed by
+// --version. A release sets it (-ldflags "-X main.version=1.2.3"); otherwise
+// init reads it from the build (see version.go).
+var version string
 
 // tool names this program in every result it makes.
 func tool() result.Tool { return result.Tool{Name: "ftpdiag", Version: version} }
@@ -66,6 +68,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			selftestCommand(),
 			reportCommand(),
 			explainCommand(),
+			exporterCommand(),
 		},
 		OnUsageError: onUsageError,
 		CommandNotFound: func(c *cli.Context, name string) {
@@ -74,7 +77,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() > 0 {
 				return usageErrorf("unknown command %q", c.Args().First()).
-					withHint("the commands are serve, probe, selftest, report and explain; see 'ftpdiag --help'")
+					withHint("the commands are serve, probe, selftest, report, explain and exporter; see 'ftpdiag --help'")
 			}
 			return cli.ShowAppHelp(c)
 		},

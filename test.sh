@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 
 need=()
 for pair in curl:curl lftp:lftp wget:wget python3:python3 openssl:openssl nft:nftables ip:iproute2 ss:iproute2 \
-	chromium:chromium node:nodejs npm:npm; do
+	chromium:chromium node:nodejs npm:npm prometheus:prometheus promtool:prometheus; do
 	cmd=${pair%%:*} pkg=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || [[ " ${need[*]} " == *" $pkg "* ]] || need+=("$pkg")
 done
@@ -19,7 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
 	fi
 fi
 
-# The HTML report's browser test (report/html_browser_test.go) drives the
+# The HTML report's browser test (render/html_browser_test.go) drives the
 # chromium above with playwright-core and checks it with axe-core, both
 # pinned in tools/browser/package-lock.json.
 if command -v npm >/dev/null 2>&1; then
@@ -31,4 +31,13 @@ fi
 bash testdata/peers/fetch.sh
 
 go vet ./...
+
+# Every platform users run ftpdiag on builds, and vet passes for each
+# system's own files (socket options, firewall reading).
+for goos in linux darwin windows; do
+	for goarch in amd64 arm64; do
+		GOOS=$goos GOARCH=$goarch go build -o /dev/null ./...
+	done
+	GOOS=$goos GOARCH=amd64 go vet ./...
+done
 go test -count=1 -timeout 40m "$@" ./...

@@ -14,7 +14,7 @@ import (
 )
 
 // Formats a result can be rendered in, in the order the CLI lists them.
-var Formats = []string{"text", "markdown", "json", "email", "html"}
+var Formats = []string{"text", "markdown", "json", "email", "html", "nagios"}
 
 // ErrUnknownFormat is wrapped by Render when asked for a format not in Formats.
 var ErrUnknownFormat = errors.New("unknown format")
@@ -45,6 +45,8 @@ func Render(w io.Writer, res *result.Result, format string, opt RenderOptions) e
 		return renderEmail(w, printable(res), opt)
 	case "html":
 		return renderHTML(w, printable(res))
+	case "nagios":
+		return renderNagios(w, printable(res))
 	}
 	return fmt.Errorf("%w %q (use one of %s)", ErrUnknownFormat, format, strings.Join(Formats, ", "))
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,6 +54,9 @@ func (b Blocker) String() string {
 // ports would be dropped or rejected for a new inbound connection. The string
 // says which tool was read, or why none could be.
 func ReadFirewall(ctx context.Context, ports []int) ([]Blocker, string) {
+	if runtime.GOOS != "linux" {
+		return nil, FirewallNotRead(runtime.GOOS)
+	}
 	ctx, cancel := context.WithTimeout(ctx, firewallReadTimeout)
 	defer cancel()
 	if _, err := exec.LookPath("nft"); err == nil {
@@ -79,6 +83,20 @@ func ReadFirewall(ctx context.Context, ports []int) ([]Blocker, string) {
 		return EvalIptables(string(out), ports), "iptables"
 	}
 	return nil, "neither nft nor iptables-save is installed; local firewall rules not checked"
+}
+
+// FirewallNotRead says why the local firewall of goos is not read where
+// ftpdiag knows only Linux's nftables and iptables: macOS's pf and
+// Application Firewall and Windows Defender Firewall are reported "not
+// checked", never as letting the ports through.
+func FirewallNotRead(goos string) string {
+	switch goos {
+	case "darwin":
+		return "the macOS firewall (pf, Application Firewall) is not read by ftpdiag; local firewall rules not checked"
+	case "windows":
+		return "Windows Defender Firewall is not read by ftpdiag; local firewall rules not checked"
+	}
+	return "the local firewall of " + goos + " is not read by ftpdiag; local firewall rules not checked"
 }
 
 func firstLine(err error) string {

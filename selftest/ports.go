@@ -73,23 +73,6 @@ func CheckBind(ports []int, purpose func(int) string) []PortCheck {
 	return out
 }
 
-// bindSource binds port as the source of an outgoing connection, with
-// SO_REUSEADDR as FTP servers do, without listening on it.
-func bindSource(port int) error {
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("socket: %w", err)
-	}
-	defer syscall.Close(fd)
-	if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1); err != nil {
-		return fmt.Errorf("setsockopt: %w", err)
-	}
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Port: port}); err != nil {
-		return fmt.Errorf("bind port %d: %w", port, err)
-	}
-	return nil
-}
-
 // Holder names the process listening on TCP port, from /proc/net/tcp{,6} and
 // the processes' open sockets; "" when /proc does not say (another user's
 // process without root, or a container boundary).

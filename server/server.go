@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"ftpdiag/ftp"
 	"net"
-	"os"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -276,19 +275,13 @@ func hostOf(a net.Addr) string {
 
 // canBindPort20 tells whether active connections may come from port 20.
 // It binds a socket without listening, with SO_REUSEADDR as the real dials
-// do, so the check never makes port 20 look taken to anyone else.
+// do, so the check never makes port 20 look taken to anyone else. How a
+// socket is bound is per platform: see sockopt_*.go.
 func canBindPort20(want bool) (bool, string) {
 	if !want {
 		return false, "connections come from any port (--active-from-20=false)"
 	}
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
-	if err == nil {
-		defer syscall.Close(fd)
-		err = syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
-	}
-	if err == nil {
-		err = syscall.Bind(fd, &syscall.SockaddrInet4{Port: 20})
-	}
+	err := bindPort20()
 	// EADDRINUSE comes after the kernel's privilege check: port 20 is
 	// ours to use. (Sockets of earlier active connections in TIME_WAIT
 	// make a wildcard bind fail even with SO_REUSEADDR; each dial binds
@@ -298,23 +291,3 @@ func canBindPort20(want bool) (bool, string) {
 	}
 	return true, "connections come from port 20"
 }
-
-// reuseAddr sets SO_REUSEADDR and SO_REUSEPORT, so many active-mode
-// connections can share source port 20 (to different clients) and a port
-// in TIME_WAIT can be bound again.
-func reuseAddr(network, address string, c syscall.RawConn) error {
-	var serr error
-	err := c.Control(func(fd uintptr) {
-		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
-		if serr == nil {
-			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, soReusePort, 1)
-		}
-	})
-	if err != nil {
-		return err
-	}
-	return os.NewSyscallError("setsockopt", serr)
-}
-
-// soReusePort is SO_REUSEPORT on Linux, which package syscall does not name.
-const soReusePort = 0xf

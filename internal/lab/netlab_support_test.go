@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package lab builds small real networks from network namespaces, veth pairs
 // and nftables, so that ftpdiag can be tested against the firewalls and NAT
 // routers its users meet: a client, a router that filters and NATs, and a
