@@ -70,6 +70,7 @@ type Args struct {
 	Control  int    // local.firewall-blocks: the plan's control port and passive range
 	PasvMin  int
 	PasvMax  int
+	IPv6     bool // epsv.unsupported: refused over IPv6, where no PASV can replace it
 }
 
 // Entry is one finding code: its severity, the one-line title every
@@ -201,8 +202,21 @@ var catalogue = []Entry{
 			}
 			return []string{"Make control and data connections leave from the same address (one VPN, one proxy)."}
 		}},
+	// Its severity is the family's (the maker sets it): info over IPv4,
+	// where PASV works, critical over IPv6, where nothing replaces EPSV.
 	{Code: CodeEPSVUnsupported, Severity: result.Info, Title: "Extended passive mode (EPSV) is not supported",
-		Admin: say("Nothing is broken; servers that support EPSV (RFC 2428) work better through NAT and with IPv6.")},
+		Admin: func(a Args) []string {
+			if a.IPv6 {
+				return []string{"Enable EPSV (RFC 2428) for IPv6 clients (vsftpd listen_ipv6=YES speaks it; check a proxy or load balancer in front), or remove the AAAA record until the server speaks it."}
+			}
+			return []string{"Nothing is broken; servers that support EPSV (RFC 2428) work better through NAT and with IPv6."}
+		},
+		Client: func(a Args) []string {
+			if a.IPv6 {
+				return []string{"Connect over IPv4 (curl -4, lftp: set dns:order \"inet\", FileZilla: the server's IPv4 address) until the server is fixed."}
+			}
+			return nil
+		}},
 	{Code: CodePortRefused, Severity: result.Warning, Title: "The server refuses active mode (PORT/EPRT)",
 		Admin:  say("If active mode is wanted, allow PORT to the client's real address (vsftpd port_enable=YES); otherwise nothing to do, passive mode is the usual way."),
 		Client: usePassive},

@@ -14,6 +14,7 @@ import (
 // add records a finding, or merges lines and ports into the one already
 // there: one finding per code, its detail and hints from the first sighting.
 func (d *diagnosis) add(fact Fact) *result.Finding {
+	d.sawIn(fact.Code, fact.Lines)
 	if f, ok := d.found[fact.Code]; ok {
 		if len(f.Lines) < maxLines || fact.Code == CodePassivePartial {
 			f.Lines = mergeInts(f.Lines, fact.Lines)
@@ -62,6 +63,7 @@ func (d *diagnosis) findings() []result.Finding {
 		if !ok || blocked && !gate[c.Code] && c.Code != CodeReplySlow {
 			continue
 		}
+		d.byFamily(f)
 		out = append(out, *f)
 	}
 	return out
@@ -101,9 +103,13 @@ func (d *diagnosis) dropEchoes() bool {
 	}
 	for code := range d.found {
 		if gate[code] && !strings.HasPrefix(code, "login.") && !d.loggedIn {
-			// No FTP server answered: a login refusal is an echo of that.
-			delete(d.found, CodeLoginRejected)
-			delete(d.found, CodeLoginTLSRequired)
+			// No FTP server answered: a login refusal is an echo of that,
+			// unless it came over the other address family.
+			for _, login := range []string{CodeLoginRejected, CodeLoginTLSRequired} {
+				if d.echoIn(code, login) {
+					delete(d.found, login)
+				}
+			}
 		}
 	}
 	if _, ok := d.found[CodePassivePartial]; ok {
@@ -248,9 +254,12 @@ func (d *diagnosis) pasvUnsupported(i int, e transcript.Entry) {
 		Detail: fmt.Sprintf("The server answered PASV with %q.", ftp.FirstLine(e.Text))})
 }
 
-func (d *diagnosis) epsvUnsupported(i int, e transcript.Entry) {
-	d.add(Fact{Code: CodeEPSVUnsupported, Lines: []int{i},
-		Detail: fmt.Sprintf("The server answered EPSV with %q; clients fall back to PASV, which needs the right address behind NAT.", ftp.FirstLine(e.Text))})
+func (d *diagnosis) epsvUnsupported(s *session, i int, e transcript.Entry) {
+	detail := fmt.Sprintf("The server answered EPSV with %q; clients fall back to PASV, which needs the right address behind NAT.", ftp.FirstLine(e.Text))
+	if s.family == result.FamilyIPv6 {
+		detail = fmt.Sprintf("The server answered EPSV with %q over IPv6, where PASV cannot name the server's address: clients connected over IPv6 have no passive mode, and cannot list or download.", ftp.FirstLine(e.Text))
+	}
+	d.add(Fact{Code: CodeEPSVUnsupported, Lines: []int{i}, Detail: detail, Args: Args{IPv6: s.family == result.FamilyIPv6}})
 }
 
 func unwrapText(err error) string {

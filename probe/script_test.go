@@ -49,6 +49,11 @@ func newScripted(t *testing.T) *scripted {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return scriptedOn(t, ln)
+}
+
+// scriptedOn serves the script on ln; its passive ports are on ln's address.
+func scriptedOn(t *testing.T, ln net.Listener) *scripted {
 	s := &scripted{t: t, ln: ln, listing: "-rw-r--r-- 1 ftp ftp 5 Jan 01 00:00 hello.txt\r\n"}
 	s.greet = func(c *fconn) bool { c.say("220 scripted ready"); return true }
 	s.handlers = map[string]func(*fconn, string){
@@ -146,7 +151,8 @@ func (c *fconn) open() bool {
 	if c.pasv != nil {
 		c.pasv.Close()
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	host, _, _ := net.SplitHostPort(c.s.ln.Addr().String())
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		c.say("425 no port")
 		return false

@@ -1,0 +1,178 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"ftpdiag/result"
+)
+
+// hostsResolver answers from a table, like a hosts file: no DNS traffic.
+type hostsResolver map[string][]netip.Addr
+
+func (h hostsResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	if ips, ok := h[host]; ok {
+		return ips, nil
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+}
+
+const dualName = "dual.test"
+
+var (
+	lo4 = netip.MustParseAddr("127.0.0.1")
+	lo6 = netip.MustParseAddr("::1")
+)
+
+// dualPort finds a port free on both loopbacks and listens on 127.0.0.1
+// with it; the test then puts what it likes on [::1] at the same port.
+func dualPort(t *testing.T) (net.Listener, int) {
+	t.Helper()
+	for range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		probe, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", port))
+		if err == nil {
+			probe.Close()
+			return ln, port
+		}
+		ln.Close()
+		if !strings.Contains(err.Error(), "in use") {
+			t.Skipf("no IPv6 loopback here: %v", err)
+		}
+	}
+	t.Fatal("no port free on both 127.0.0.1 and ::1")
+	return nil, 0
+}
+
+// TestBothFamilies probes a name with an A and an AAAA record, each
+// served by its own scripted server on loopback, with one family broken.
+func TestBothFamilies(t *testing.T) {
+	const timeout = 500 * time.Millisecond
+	type finding struct {
+		code, family string
+		sev          result.Severity
+		title        string // a part of the title
+	}
+	cases := []struct {
+		name     string
+		v6       func(t *testing.T, port int) // what answers on [::1]:port
+		addrs    []netip.Addr
+		family   string // -4 / -6
+		want     []finding
+		families []string
+		verdict  result.Verdict
+	}{
+		{"both work", v6Scripted(nil), []netip.Addr{lo6, lo4}, "", nil, []string{"ipv6", "ipv4"}, result.VerdictOK},
+		{"IPv6 passive port dropped", v6Scripted(func(s *scripted) {
+			hole := blackholeAt(s.t, lo6, 0)
+			s.handlers["EPSV"] = func(c *fconn, _ string) { c.say("229 Entering Extended Passive Mode (|||" + itoa(hole) + "|)") }
+		}), []netip.Addr{lo6, lo4}, "",
+			[]finding{{"data.passive.timeout", "ipv6", result.Critical, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictCritical},
+		{"IPv6 control port dropped", func(t *testing.T, port int) { blackholeAt(t, lo6, port) }, []netip.Addr{lo6, lo4}, "",
+			[]finding{{"control.timeout", "ipv6", result.Warning, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictWarning},
+		{"nothing listens on IPv6", func(*testing.T, int) {}, []netip.Addr{lo6, lo4}, "",
+			[]finding{{"control.refused", "ipv6", result.Warning, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictWarning},
+		{"EPSV refused over IPv6", v6Scripted(func(s *scripted) {
+			s.handlers["EPSV"] = func(c *fconn, _ string) { c.say("502 EPSV not implemented") }
+		}), []netip.Addr{lo6, lo4}, "",
+			[]finding{{"epsv.unsupported", "ipv6", result.Critical, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictCritical},
+		{"-4 keeps IPv4", func(t *testing.T, port int) { blackholeAt(t, lo6, port) }, []netip.Addr{lo6, lo4}, result.FamilyIPv4,
+			nil, []string{"ipv4"}, result.VerdictOK},
+		{"a name with IPv4 only", func(*testing.T, int) {}, []netip.Addr{lo4}, "", nil, []string{"ipv4"}, result.VerdictOK},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ln, port := dualPort(t)
+			v4 := scriptedOn(t, ln)
+			v4.addr()
+			tc.v6(t, port)
+			o := quick()
+			o.Timeout, o.Family, o.PassiveOnly = timeout, tc.family, true
+			o.Resolver = hostsResolver{dualName: tc.addrs}
+			start := time.Now()
+			out := probeAddr(t, fmt.Sprintf("ftp://%s:%d/", dualName, port), o)
+			took := time.Since(start)
+			res := diagnosed(out, result.Tool{})
+			var got []finding
+			for _, f := range res.Findings {
+				got = append(got, finding{f.Code, f.Family, f.Severity, ""})
+				for i, w := range tc.want {
+					if w.code == f.Code && !strings.Contains(f.Title, w.title) {
+						t.Errorf("title %q does not say %q", f.Title, w.title)
+					}
+					tc.want[i].title = ""
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("findings = %v, want %v\n%s", got, tc.want, render(res.Transcript))
+			}
+			if !slices.Equal(res.Network.Families, tc.families) || res.Verdict != tc.verdict {
+				t.Errorf("families %v verdict %s, want %v %s", res.Network.Families, res.Verdict, tc.families, tc.verdict)
+			}
+			heads := render(res.Transcript)
+			if two := len(tc.families) == 2; two != strings.Contains(heads, "over IPv6 (::1)") || two != strings.Contains(heads, "over IPv4 (127.0.0.1)") {
+				t.Errorf("session headings do not name the families as they should:\n%s", heads)
+			}
+			// The second family runs beside the first: one timeout at most.
+			if bound := 3 * timeout / 2; took > bound {
+				t.Errorf("verdict after %s, more than %s", took, bound)
+			}
+		})
+	}
+}
+
+// v6Scripted puts a scripted server on [::1]:port, changed by edit.
+func v6Scripted(edit func(s *scripted)) func(t *testing.T, port int) {
+	return func(t *testing.T, port int) {
+		ln, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", port))
+		if err != nil {
+			t.Skipf("cannot listen on [::1]:%d: %v", port, err)
+		}
+		s := scriptedOn(t, ln)
+		if edit != nil {
+			edit(s)
+		}
+		s.addr()
+	}
+}
+
+// TestFamilyChecks: a name with one family is an info line, not a
+// finding; a name with both tags every check with its family.
+func TestFamilyChecks(t *testing.T) {
+	ln, port := dualPort(t)
+	scriptedOn(t, ln).addr()
+	v6Scripted(nil)(t, port)
+	for _, tc := range []struct {
+		name  string
+		addrs []netip.Addr
+		first result.Check
+	}{
+		{"IPv4 only", []netip.Addr{lo4}, result.Check{Name: "address families", Status: result.Pass, Detail: "IPv4 only (no AAAA record)"}},
+		{"IPv6 only", []netip.Addr{lo6}, result.Check{Name: "address families", Status: result.Pass, Detail: "IPv6 only (no A record)"}},
+		{"both", []netip.Addr{lo4, lo6}, result.Check{Name: "address families", Status: result.Pass, Detail: "IPv6 and IPv4"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := quick()
+			o.Resolver = hostsResolver{dualName: tc.addrs}
+			out := probeAddr(t, fmt.Sprintf("ftp://%s:%d/", dualName, port), o)
+			if c := out.Checks[0]; c.Name != tc.first.Name || c.Status != tc.first.Status || c.Detail != tc.first.Detail {
+				t.Errorf("first check = %+v, want %+v", c, tc.first)
+			}
+			for _, c := range out.Checks[1:] {
+				if tagged := c.Family != ""; tagged != (len(tc.addrs) == 2) || tagged && !strings.HasSuffix(c.Name, ")") {
+					t.Errorf("check %+v: tagged %v with %d families", c, tagged, len(tc.addrs))
+				}
+			}
+		})
+	}
+}
