@@ -70,7 +70,7 @@ type Args struct {
 	Control  int    // local.firewall-blocks: the plan's control port and passive range
 	PasvMin  int
 	PasvMax  int
-	IPv6     bool // epsv.unsupported: refused over IPv6, where no PASV can replace it
+	IPv6     bool // epsv.unsupported: refused over IPv6, where no PASV can replace it; data.passive.*: blocked over IPv6 (ip6tables)
 }
 
 // Entry is one finding code: its severity, the one-line title every
@@ -113,8 +113,12 @@ func firewall(a Args) []string {
 	if a.Lo == a.Hi {
 		nft, ipt = fmt.Sprint(a.Lo), fmt.Sprint(a.Lo)
 	}
+	iptables := "iptables"
+	if a.IPv6 { // the commonest dual-stack mistake: iptables set up, ip6tables not
+		iptables = "ip6tables"
+	}
 	return []string{
-		fmt.Sprintf("Allow inbound TCP %s on the server's firewall: nft add rule inet filter input tcp dport %s accept (or iptables -A INPUT -p tcp --dport %s -j ACCEPT).", nft, nft, ipt),
+		fmt.Sprintf("Allow inbound TCP %s on the server's firewall: nft add rule inet filter input tcp dport %s accept (or %s -A INPUT -p tcp --dport %s -j ACCEPT).", nft, nft, iptables, ipt),
 		fmt.Sprintf("If the server is behind a router or cloud security group, forward/allow TCP %s to it as well, and make the FTP server's passive range match exactly.", nft),
 	}
 }

@@ -188,6 +188,14 @@ func (d *diagnosis) passiveArgs() Args {
 	return Args{Lo: slices.Min(d.ports), Hi: slices.Max(d.ports)}
 }
 
+// passiveArgsAt are passiveArgs for a data connection at line, naming
+// ip6tables where it went over IPv6.
+func (d *diagnosis) passiveArgsAt(line int) Args {
+	a := d.passiveArgs()
+	a.IPv6 = d.lineFamily([]int{line}) == result.FamilyIPv6
+	return a
+}
+
 func addrPorts(fs []*dataFact) ([]int, []int) {
 	var ports, lines []int
 	for _, f := range fs {
@@ -197,19 +205,19 @@ func addrPorts(fs []*dataFact) ([]int, []int) {
 }
 
 func (d *diagnosis) passiveFailed(f *dataFact) {
-	d.add(Fact{Code: CodePassiveTimeout, Args: d.passiveArgs(), Ports: []int{f.port}, Lines: []int{f.line},
+	d.add(Fact{Code: CodePassiveTimeout, Args: d.passiveArgsAt(f.line), Ports: []int{f.port}, Lines: []int{f.line},
 		Detail: fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) got no answer in %s: a firewall drops the passive port range.", f.addr, transcript.Human(f.dur))})
 }
 
 func (d *diagnosis) passiveRefused(f *dataFact) {
-	d.add(Fact{Code: CodePassiveRefused, Args: d.passiveArgs(), Ports: []int{f.port}, Lines: []int{f.line},
+	d.add(Fact{Code: CodePassiveRefused, Args: d.passiveArgsAt(f.line), Ports: []int{f.port}, Lines: []int{f.line},
 		Detail: fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) was refused: a firewall rejects the port, or the router does not forward it, or nothing listens there.", f.addr)})
 }
 
 func (d *diagnosis) passivePartial(ok, bad []*dataFact) {
 	okPorts, _ := addrPorts(ok)
 	badPorts, lines := addrPorts(bad)
-	d.add(Fact{Code: CodePassivePartial, Args: d.passiveArgs(), Ports: badPorts, Lines: lines,
+	d.add(Fact{Code: CodePassivePartial, Args: d.passiveArgsAt(lines[0]), Ports: badPorts, Lines: lines,
 		Detail: fmt.Sprintf("Of the passive ports tried, %s answered and %s did not: only part of %s gets through, so transfers fail at random.",
 			portList(okPorts), portList(badPorts), d.rangeText())})
 }

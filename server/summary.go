@@ -32,7 +32,7 @@ func (s *Server) WriteSummary(w io.Writer) {
 		fmt.Fprintf(w, "  TCP %-11s outbound  active data connections (from any port to the port each client names)\n", "any")
 	}
 	fmt.Fprintln(w)
-	for _, r := range firewallRules(ctl, lo, hi) {
+	for _, r := range firewallRules(ctl, lo, hi, s.families()) {
 		fmt.Fprintf(w, "%s\n", r)
 	}
 	fmt.Fprintf(w, "\nCheck it from outside your network: ftpdiag probe ftp://USER@<public address>:%d/\n", ctl)
@@ -53,7 +53,7 @@ func (s *Server) summaryFacts(ctl int) [][2]string {
 	if a := s.Addr(); a != nil {
 		listen = a.String()
 	}
-	facts := [][2]string{{"listening on", listen}}
+	facts := [][2]string{{"listening on", listen}, {"families", familiesFact(s.families(), listen)}}
 	if host, _, _ := net.SplitHostPort(listen); host == "" || net.ParseIP(host).IsUnspecified() {
 		facts = append(facts, [2]string{"addresses", strings.Join(localAddresses(), ", ")})
 	}
@@ -65,6 +65,9 @@ func (s *Server) summaryFacts(ctl int) [][2]string {
 	adv := "the address each client connected to"
 	if s.cfg.PasvAddress != "" {
 		adv = s.cfg.PasvAddress
+	}
+	if hasFamily(s.families(), "IPv6") {
+		adv += "; IPv6 clients use EPSV, which names none"
 	}
 	facts = append(facts,
 		[2]string{"passive ports", pasv + " (PASV replies name " + adv + ")"},
@@ -122,27 +125,45 @@ func localAddresses() []string {
 	return out
 }
 
-// firewallRules are ready-to-paste rules for the four common front ends.
-func firewallRules(ctl, lo, hi int) []string {
+// families are the address families the control listener takes.
+func (s *Server) families() []string {
+	listen := s.cfg.Listen
+	if a := s.Addr(); a != nil {
+		listen = a.String()
+	}
+	if host, port, err := net.SplitHostPort(listen); err == nil && host == "" {
+		listen = net.JoinHostPort("::", port)
+	}
+	return servedFamilies(listen)
+}
+
+// firewallRules are ready-to-paste rules for the four common front ends,
+// for each family served: an inet table, ufw and firewalld cover both;
+// iptables is IPv4's alone, ip6tables IPv6's.
+func firewallRules(ctl, lo, hi int, fams []string) []string {
 	nftPorts, iptRange, ufwRange, fwdRange := strconv.Itoa(ctl), "", "", ""
 	if lo != -1 {
 		nftPorts += fmt.Sprintf(", %d-%d", lo, hi)
 		iptRange, ufwRange, fwdRange = fmt.Sprintf("%d:%d", lo, hi), fmt.Sprintf("%d:%d/tcp", lo, hi), fmt.Sprintf(" --add-port=%d-%d/tcp", lo, hi)
 	}
 	rules := []string{
-		"nftables (table inet filter, chain input):",
+		"nftables (table inet filter, chain input; inet covers IPv4 and IPv6):",
 		fmt.Sprintf("  nft add rule inet filter input tcp dport { %s } accept", nftPorts),
-		"iptables:",
-		fmt.Sprintf("  iptables -A INPUT -p tcp --dport %d -j ACCEPT", ctl),
 	}
-	if iptRange != "" {
-		rules = append(rules, fmt.Sprintf("  iptables -A INPUT -p tcp --dport %s -j ACCEPT", iptRange))
+	for _, t := range []struct{ family, cmd string }{{"IPv4", "iptables"}, {"IPv6", "ip6tables"}} {
+		if !hasFamily(fams, t.family) {
+			continue
+		}
+		rules = append(rules, t.cmd+":", fmt.Sprintf("  %s -A INPUT -p tcp --dport %d -j ACCEPT", t.cmd, ctl))
+		if iptRange != "" {
+			rules = append(rules, fmt.Sprintf("  %s -A INPUT -p tcp --dport %s -j ACCEPT", t.cmd, iptRange))
+		}
 	}
-	rules = append(rules, "ufw:", fmt.Sprintf("  ufw allow %d/tcp", ctl))
+	rules = append(rules, "ufw (both families, with IPV6=yes in /etc/default/ufw, the default):", fmt.Sprintf("  ufw allow %d/tcp", ctl))
 	if ufwRange != "" {
 		rules = append(rules, "  ufw allow "+ufwRange)
 	}
-	rules = append(rules, "firewalld:",
+	rules = append(rules, "firewalld (both families):",
 		fmt.Sprintf("  firewall-cmd --permanent --add-port=%d/tcp%s && firewall-cmd --reload", ctl, fwdRange))
 	return rules
 }
