@@ -106,7 +106,7 @@ func (d *diagnosis) triedIn(family, code string) bool {
 		needs = []string{"USER"}
 	case strings.HasPrefix(code, "pasv."):
 		needs = []string{"PASV"}
-	case strings.HasPrefix(code, "data.passive."):
+	case code == CodePassiveTimeout || code == CodePassiveRefused || code == CodePassivePartial:
 		needs = []string{"data-connect"}
 	case strings.HasPrefix(code, "epsv."):
 		needs = []string{"EPSV"}
