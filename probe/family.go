@@ -59,7 +59,11 @@ func resolveTarget(ctx context.Context, t Target, o Options) resolution {
 	}
 	v6, v4 := firstOf(ips, result.FamilyIPv6), firstOf(ips, result.FamilyIPv4)
 	res.note = familiesNote(v6, v4)
-	for _, ip := range []netip.Addr{v6, v4} {
+	order := []netip.Addr{v6, v4}
+	if o.Prefer == result.FamilyIPv4 {
+		order = []netip.Addr{v4, v6}
+	}
+	for _, ip := range order {
 		if ip.IsValid() && (o.Family == "" || o.Family == FamilyOf(ip)) {
 			res.addrs = append(res.addrs, ip)
 		}
@@ -98,11 +102,14 @@ func familiesNote(v6, v4 netip.Addr) string {
 
 // otherPlan is what the second family checks: control, login and a
 // passive listing, what every user of that family needs.
-func otherPlan(o Options) Plan {
+func otherPlan(o Options, ip netip.Addr) Plan {
 	steps := append([]string{}, loginSteps...)
-	if !o.ActiveOnly {
+	switch {
+	case !o.ActiveOnly && ip.Is6(): // PASV cannot name an IPv6 address
+		steps = append(steps, "EPSV+LIST")
+	case !o.ActiveOnly:
 		steps = append(steps, "PASV+LIST", "EPSV+LIST")
-	} else {
+	default:
 		steps = append(steps, "EPRT+LIST")
 	}
 	return Plan{{Name: sessOther, Steps: append(steps, "QUIT")}}

@@ -44,6 +44,10 @@ type Options struct {
 	// Family keeps one address family of a name that has both
 	// (result.FamilyIPv4 for -4, result.FamilyIPv6 for -6); "" checks both.
 	Family string
+	// Prefer is the family the whole plan runs over where a name has both
+	// (default IPv6, as clients prefer it); the other gets login and a
+	// passive listing.
+	Prefer string
 	// File is the file to download; "" picks the first regular file of
 	// the listing.
 	File string

@@ -74,7 +74,7 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	for i, ip := range res.addrs {
 		p := &prober{opts: o, target: t, plan: out.Plan, ip: ip, log: log, checks: map[int]result.Check{}, site: map[string]bool{}}
 		if i > 0 {
-			p.plan = otherPlan(o)
+			p.plan = otherPlan(o, ip)
 		}
 		if len(res.addrs) > 1 {
 			p.heading = over(ip)
