@@ -32,7 +32,7 @@ var (
 
 // dualPort finds a port free on both loopbacks and listens on 127.0.0.1
 // with it; the test then puts what it likes on [::1] at the same port.
-func dualPort(t *testing.T) (net.Listener, int) {
+func dualPort(t testing.TB) (net.Listener, int) {
 	t.Helper()
 	for range 20 {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -65,7 +65,7 @@ func TestBothFamilies(t *testing.T) {
 	}
 	cases := []struct {
 		name     string
-		v6       func(t *testing.T, port int) // what answers on [::1]:port
+		v6       func(t testing.TB, port int) // what answers on [::1]:port
 		addrs    []netip.Addr
 		family   string // -4 / -6
 		want     []finding
@@ -78,17 +78,17 @@ func TestBothFamilies(t *testing.T) {
 			s.handlers["EPSV"] = func(c *fconn, _ string) { c.say("229 Entering Extended Passive Mode (|||" + itoa(hole) + "|)") }
 		}), []netip.Addr{lo6, lo4}, "",
 			[]finding{{"data.passive.timeout", "ipv6", result.Critical, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictCritical},
-		{"IPv6 control port dropped", func(t *testing.T, port int) { blackholeAt(t, lo6, port) }, []netip.Addr{lo6, lo4}, "",
+		{"IPv6 control port dropped", func(t testing.TB, port int) { blackholeAt(t, lo6, port) }, []netip.Addr{lo6, lo4}, "",
 			[]finding{{"control.timeout", "ipv6", result.Warning, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictWarning},
-		{"nothing listens on IPv6", func(*testing.T, int) {}, []netip.Addr{lo6, lo4}, "",
+		{"nothing listens on IPv6", func(testing.TB, int) {}, []netip.Addr{lo6, lo4}, "",
 			[]finding{{"control.refused", "ipv6", result.Warning, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictWarning},
 		{"EPSV refused over IPv6", v6Scripted(func(s *scripted) {
 			s.handlers["EPSV"] = func(c *fconn, _ string) { c.say("502 EPSV not implemented") }
 		}), []netip.Addr{lo6, lo4}, "",
 			[]finding{{"epsv.unsupported", "ipv6", result.Critical, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictCritical},
-		{"-4 keeps IPv4", func(t *testing.T, port int) { blackholeAt(t, lo6, port) }, []netip.Addr{lo6, lo4}, result.FamilyIPv4,
+		{"-4 keeps IPv4", func(t testing.TB, port int) { blackholeAt(t, lo6, port) }, []netip.Addr{lo6, lo4}, result.FamilyIPv4,
 			nil, []string{"ipv4"}, result.VerdictOK},
-		{"a name with IPv4 only", func(*testing.T, int) {}, []netip.Addr{lo4}, "", nil, []string{"ipv4"}, result.VerdictOK},
+		{"a name with IPv4 only", func(testing.TB, int) {}, []netip.Addr{lo4}, "", nil, []string{"ipv4"}, result.VerdictOK},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -132,8 +132,8 @@ func TestBothFamilies(t *testing.T) {
 }
 
 // v6Scripted puts a scripted server on [::1]:port, changed by edit.
-func v6Scripted(edit func(s *scripted)) func(t *testing.T, port int) {
-	return func(t *testing.T, port int) {
+func v6Scripted(edit func(s *scripted)) func(t testing.TB, port int) {
+	return func(t testing.TB, port int) {
 		ln, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", port))
 		if err != nil {
 			t.Skipf("cannot listen on [::1]:%d: %v", port, err)
@@ -175,4 +175,55 @@ func TestFamilyChecks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkFamilies measures the time to a verdict with one family and with
+// two side by side, healthy and with the passive port dropped (IPv6's, for
+// the name with both): the second family must not add a second timeout.
+//
+//	go test -run XXX -bench Families -count 5 ./probe/
+func BenchmarkFamilies(b *testing.B) {
+	const timeout = 500 * time.Millisecond
+	for _, bc := range []struct {
+		name    string
+		addrs   []netip.Addr // nil: the IPv4 literal
+		dropped bool
+	}{
+		{"IPv4 literal, healthy", nil, false},
+		{"both families, healthy", []netip.Addr{lo6, lo4}, false},
+		{"IPv4 literal, passive port dropped", nil, true},
+		{"both families, IPv6 passive port dropped", []netip.Addr{lo6, lo4}, true},
+	} {
+		b.Run(slugBench(bc.name), func(b *testing.B) {
+			ln, port := dualPort(b)
+			v4 := scriptedOn(b, ln)
+			if bc.dropped && bc.addrs == nil {
+				hole := blackholeAt(b, lo4, 0)
+				v4.handlers["EPSV"] = func(c *fconn, _ string) { c.say("229 Entering Extended Passive Mode (|||" + itoa(hole) + "|)") }
+				v4.handlers["PASV"] = func(c *fconn, _ string) { c.say(pasvTo(hole)) }
+			}
+			v4.addr()
+			v6Scripted(func(s *scripted) {
+				if bc.dropped {
+					hole := blackholeAt(s.t, lo6, 0)
+					s.handlers["EPSV"] = func(c *fconn, _ string) { c.say("229 Entering Extended Passive Mode (|||" + itoa(hole) + "|)") }
+				}
+			})(b, port)
+			o := quick()
+			o.Timeout, o.PassiveOnly = timeout, true
+			o.Resolver = hostsResolver{dualName: bc.addrs}
+			host := dualName
+			if bc.addrs == nil {
+				host = "127.0.0.1"
+			}
+			url := fmt.Sprintf("ftp://%s:%d/", host, port)
+			for b.Loop() {
+				probeAddr(b, url, o)
+			}
+		})
+	}
+}
+
+func slugBench(s string) string {
+	return strings.NewReplacer(" ", "-", ",", "").Replace(s)
 }

@@ -21,7 +21,7 @@ func blackhole(t *testing.T) int {
 }
 
 // blackholeAt is a blackhole on ip and port (0: any free port).
-func blackholeAt(t *testing.T, ip netip.Addr, port int) int {
+func blackholeAt(t testing.TB, ip netip.Addr, port int) int {
 	t.Helper()
 	domain := syscall.AF_INET
 	var sa syscall.Sockaddr
