@@ -123,6 +123,11 @@ func TestBothFamilies(t *testing.T) {
 			if two := len(tc.families) == 2; two != strings.Contains(heads, "over IPv6 (::1)") || two != strings.Contains(heads, "over IPv4 (127.0.0.1)") {
 				t.Errorf("session headings do not name the families as they should:\n%s", heads)
 			}
+			// Where IPv6 cannot log in, IPv4 gets the rest of the whole plan.
+			v6down := len(tc.want) == 1 && strings.HasPrefix(tc.want[0].code, "control.")
+			if ranged := strings.Contains(heads, sessRange+" over IPv4"); ranged != v6down {
+				t.Errorf("IPv6 down %v, but the passive range sampled over IPv4: %v", v6down, ranged)
+			}
 			// The second family runs beside the first: one timeout at most.
 			if bound := 3 * timeout / 2; took > bound {
 				t.Errorf("verdict after %s, more than %s", took, bound)

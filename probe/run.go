@@ -36,6 +36,14 @@ type prober struct {
 	// are checked (" over IPv6 (2001:db8::21)"), so a reader of the
 	// transcript sees at once which family broke.
 	heading string
+	// known is closed once this family's first session knows whether
+	// logging in works.
+	known chan struct{}
+	// fallback, where set, is the first session of the plan that runs only
+	// if the preferred family (primary) cannot log in: then this family
+	// gets the rest of the whole plan, as clients fall back to it.
+	fallback int
+	primary  *prober
 
 	// logins take turns: servers such as pure-ftpd delay every login on
 	// purpose, and several at once from one address far longer (3.5 s
@@ -72,9 +80,12 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	probers := make([]*prober, len(res.addrs))
 	firsts := make([]*transcript.Session, len(res.addrs))
 	for i, ip := range res.addrs {
-		p := &prober{opts: o, target: t, plan: out.Plan, ip: ip, log: log, checks: map[int]result.Check{}, site: map[string]bool{}}
+		p := &prober{opts: o, target: t, plan: out.Plan, ip: ip, log: log, checks: map[int]result.Check{}, site: map[string]bool{},
+			known: make(chan struct{})}
 		if i > 0 {
 			p.plan = otherPlan(o, ip)
+			p.fallback, p.primary = len(p.plan), probers[0]
+			p.plan = append(p.plan, out.Plan[1:]...)
 		}
 		if len(res.addrs) > 1 {
 			p.heading = over(ip)
@@ -150,12 +161,19 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		p.session(ctx, 0, first, ready)
 	}()
 	<-ready
+	close(p.known)
 	if !p.isLoggedIn() {
 		wg.Wait()
 		return
 	}
 	sweep := -1
 	for i := 1; i < len(p.plan); i++ {
+		if p.fallback > 0 && i == p.fallback {
+			<-p.primary.known
+			if p.primary.isLoggedIn() {
+				break // the preferred family runs these
+			}
+		}
 		if p.opts.Sweep && p.plan[i].Name == sessRange {
 			sweep = i // it holds the whole passive range: it runs alone
 			continue
