@@ -69,7 +69,12 @@ func resolveTarget(ctx context.Context, t Target, o Options) resolution {
 		}
 	}
 	if len(res.addrs) == 0 {
-		ev.Outcome, ev.Err = transcript.Failed, fmt.Sprintf("no %s address (the name has %s)", FamilyName(o.Family), res.note)
+		other := result.FamilyIPv4
+		if o.Family == other {
+			other = result.FamilyIPv6
+		}
+		ev.Outcome, ev.Err = transcript.Failed, fmt.Sprintf("no %s address, only %s (drop -%s to check it)",
+			FamilyName(o.Family), FamilyName(other), o.Family[3:])
 		return res
 	}
 	names := make([]string, len(res.addrs))

@@ -232,3 +232,35 @@ func BenchmarkFamilies(b *testing.B) {
 func slugBench(s string) string {
 	return strings.NewReplacer(" ", "-", ",", "").Replace(s)
 }
+
+// TestResolveTarget: the lookup's families, in the order they are checked.
+func TestResolveTarget(t *testing.T) {
+	r := hostsResolver{"both": {lo4, lo6}, "v6": {lo6}}
+	for _, tc := range []struct {
+		name, host, family, prefer string
+		want                       []netip.Addr
+		err                        string
+	}{
+		{"both, IPv6 first", "both", "", "", []netip.Addr{lo6, lo4}, ""},
+		{"both, IPv4 preferred", "both", "", result.FamilyIPv4, []netip.Addr{lo4, lo6}, ""},
+		{"-4 of both", "both", result.FamilyIPv4, "", []netip.Addr{lo4}, ""},
+		{"-4 of an IPv6-only name", "v6", result.FamilyIPv4, "", nil, "no IPv4 address, only IPv6 (drop -4 to check it)"},
+		{"an address literal is one family", "::1", "", "", []netip.Addr{lo6}, ""},
+		{"no such name", "none", "", "", nil, "lookup none: no such host"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := Options{Family: tc.family, Prefer: tc.prefer, Resolver: r}.withDefaults()
+			res := resolveTarget(context.Background(), Target{Host: tc.host}, o)
+			if !slices.Equal(res.addrs, tc.want) {
+				t.Errorf("addresses %v, want %v", res.addrs, tc.want)
+			}
+			got := ""
+			if res.ev != nil {
+				got = res.ev.Err
+			}
+			if got != tc.err {
+				t.Errorf("lookup error %q, want %q", got, tc.err)
+			}
+		})
+	}
+}
