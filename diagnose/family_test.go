@@ -104,6 +104,9 @@ func TestFamilies(t *testing.T) {
 			for _, f := range Diagnose(l.Entries()) {
 				base, _ := Lookup(f.Code)
 				got = append(got, want{f.Code, f.Family, f.Severity, strings.TrimPrefix(f.Title, base.Title)})
+				if f.Severity == result.Warning && !strings.Contains(f.Detail, "IPv4 works: curl") {
+					t.Errorf("%s: the detail does not say how clients fall back: %q", f.Code, f.Detail)
+				}
 			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("findings = %+v\nwant       %+v", got, tc.want)
