@@ -77,25 +77,7 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 		out.Duration = time.Since(start)
 		return out
 	}
-	probers := make([]*prober, len(res.addrs))
-	firsts := make([]*transcript.Session, len(res.addrs))
-	for i, ip := range res.addrs {
-		p := &prober{opts: o, target: t, plan: out.Plan, ip: ip, log: log, checks: map[int]result.Check{}, site: map[string]bool{},
-			known: make(chan struct{})}
-		if i > 0 {
-			p.plan = otherPlan(o, ip)
-			p.fallback, p.primary = len(p.plan), probers[0]
-			p.plan = append(p.plan, out.Plan[1:]...)
-		}
-		if len(res.addrs) > 1 {
-			p.heading = over(ip)
-		}
-		probers[i] = p
-		// The first sessions are opened here, in order, so that session
-		// numbers do not depend on which family answers first.
-		firsts[i] = log.Session(p.plan[0].Name + p.heading)
-		out.Network.Families = append(out.Network.Families, FamilyOf(ip))
-	}
+	probers, firsts := out.probers(o, res)
 	if res.ev != nil {
 		firsts[0].Event(*res.ev, "")
 	}
@@ -107,6 +89,30 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	out.Duration = time.Since(start)
 	out.merge(probers, res)
 	return out
+}
+
+// probers makes one prober per family to check, the preferred first with
+// the whole plan, and opens their first sessions, in order, so that session
+// numbers do not depend on which family answers first.
+func (out *Outcome) probers(o Options, res resolution) ([]*prober, []*transcript.Session) {
+	probers := make([]*prober, len(res.addrs))
+	firsts := make([]*transcript.Session, len(res.addrs))
+	for i, ip := range res.addrs {
+		p := &prober{opts: o, target: out.Target, plan: out.Plan, ip: ip, log: out.Log, checks: map[int]result.Check{},
+			site: map[string]bool{}, known: make(chan struct{})}
+		if i > 0 {
+			p.plan = otherPlan(o, ip)
+			p.fallback, p.primary = len(p.plan), probers[0]
+			p.plan = append(p.plan, out.Plan[1:]...)
+		}
+		if len(res.addrs) > 1 {
+			p.heading = over(ip)
+		}
+		probers[i] = p
+		firsts[i] = out.Log.Session(p.plan[0].Name + p.heading)
+		out.Network.Families = append(out.Network.Families, FamilyOf(ip))
+	}
+	return probers, firsts
 }
 
 func modes(o Options) []string {
