@@ -46,6 +46,9 @@ var explainCases = []struct {
 	{"curl-tls-required.log", exitCritical, []string{"login.tls-required"}},
 	{"filezilla-bad-ip.log", exitCritical, []string{"data.rejected", "tls.unsupported"}},
 	{"filezilla-login-rejected.log", exitCritical, []string{"login.rejected"}},
+	// FileZilla 3.63 in the lab: the name's IPv6 control port refused, the
+	// IPv4 address tried at once.
+	{"filezilla-ipv6-refused.log", exitWarning, []string{"control.refused", "tls.unsupported"}},
 	{"filezilla-pasv-private-timeout.log", exitCritical, []string{"pasv.private-address", "data.passive.timeout", "tls.unsupported"}},
 	{"filezilla-pasv-refused.log", exitCritical, []string{"data.passive.refused"}},
 	{"filezilla-tls-required.log", exitCritical, []string{"login.tls-required"}},

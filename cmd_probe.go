@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"ftpdiag/diagnose"
 	"ftpdiag/probe"
+	"ftpdiag/result"
 )
 
 func probeCommand() *cli.Command {
@@ -27,6 +29,8 @@ func probeCommand() *cli.Command {
 			&cli.DurationFlag{Name: "reply-timeout", Value: probe.DefaultReplyTimeout, Usage: "how long to wait for a server's reply"},
 			&cli.BoolFlag{Name: "passive-only", Usage: "try passive mode only"},
 			&cli.BoolFlag{Name: "active-only", Usage: "try active mode only"},
+			&cli.BoolFlag{Name: "ipv4", Aliases: []string{"4"}, Usage: "check IPv4 only (default: both families of a name that has both)"},
+			&cli.BoolFlag{Name: "ipv6", Aliases: []string{"6"}, Usage: "check IPv6 only"},
 			&cli.StringFlag{Name: "file", Usage: "download `PATH` (default: the first regular file of the listing)"},
 			&cli.Int64Flag{Name: "max-bytes", Value: probe.DefaultMaxBytes, Usage: "cut a listing or download after this many bytes"},
 			&cli.BoolFlag{Name: "trust-pasv-address", Usage: "connect to the address a PASV reply names even when it is not the server's"},
@@ -77,6 +81,10 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	if c.Bool("passive-only") && c.Bool("active-only") {
 		return t, opts, usageErrorf("--passive-only and --active-only exclude each other").withHint("give at most one of them")
 	}
+	family, err := familyFlag(c, t)
+	if err != nil {
+		return t, opts, err
+	}
 	if err := positive(c, "timeout", "reply-timeout"); err != nil {
 		return t, opts, err
 	}
@@ -85,12 +93,33 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	}
 	opts = probe.Options{
 		Timeout: c.Duration("timeout"), ReplyTimeout: c.Duration("reply-timeout"),
-		PassiveOnly: c.Bool("passive-only"), ActiveOnly: c.Bool("active-only"),
+		PassiveOnly: c.Bool("passive-only"), ActiveOnly: c.Bool("active-only"), Family: family,
 		File: c.String("file"), MaxBytes: c.Int64("max-bytes"),
 		TrustPasvAddress: c.Bool("trust-pasv-address"), Sweep: c.Bool("sweep"),
 		Status: statusReporter(c),
 	}
 	return t, opts, nil
+}
+
+// familyFlag reads -4 and -6; an address literal of the other family
+// cannot be reached through either.
+func familyFlag(c *cli.Context, t probe.Target) (string, error) {
+	family := ""
+	switch {
+	case c.Bool("ipv4") && c.Bool("ipv6"):
+		return "", usageErrorf("-4 and -6 exclude each other").withHint("give neither to check both families")
+	case c.Bool("ipv4"):
+		family = result.FamilyIPv4
+	case c.Bool("ipv6"):
+		family = result.FamilyIPv6
+	default:
+		return "", nil
+	}
+	if ip, err := netip.ParseAddr(t.Host); err == nil && probe.FamilyOf(ip) != family {
+		return "", usageErrorf("-%s with the address %s, which is %s", family[3:], t.Host, probe.FamilyName(probe.FamilyOf(ip))).
+			withHint("drop the flag, or give a host name or address of that family")
+	}
+	return family, nil
 }
 
 func positive(c *cli.Context, names ...string) error {

@@ -23,7 +23,7 @@ func selftestCommand() *cli.Command {
 			"outside the network. Without root it uses unprivileged ports and says so.\n" +
 			"Exit status: 0 ok, 1 warning, 2 critical, 3 the self-test could not run.",
 		Flags: append(outputFlags(),
-			&cli.StringFlag{Name: "address", Value: "127.0.0.1", Usage: "local `IP` to listen on and probe (loopback by default)", EnvVars: []string{"FTPDIAG_ADDRESS"}},
+			&cli.StringFlag{Name: "address", Usage: "local `IP` to listen on and probe (default: both loopbacks, 127.0.0.1 and ::1)", EnvVars: []string{"FTPDIAG_ADDRESS"}},
 			&cli.IntFlag{Name: "max-connections", Value: selftest.DefaultMaxSessions, Usage: "sizes the passive range 3000..3000+N, as for serve", EnvVars: []string{"FTPDIAG_MAX_CONNECTIONS"}},
 			&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "how long a connection attempt may go unanswered", EnvVars: []string{"FTPDIAG_TIMEOUT"}},
 		),

@@ -70,6 +70,7 @@ type Args struct {
 	Control  int    // local.firewall-blocks: the plan's control port and passive range
 	PasvMin  int
 	PasvMax  int
+	IPv6     bool // epsv.unsupported: refused over IPv6, where no PASV can replace it; data.passive.*: blocked over IPv6 (ip6tables)
 }
 
 // Entry is one finding code: its severity, the one-line title every
@@ -112,8 +113,12 @@ func firewall(a Args) []string {
 	if a.Lo == a.Hi {
 		nft, ipt = fmt.Sprint(a.Lo), fmt.Sprint(a.Lo)
 	}
+	iptables := "iptables"
+	if a.IPv6 { // the commonest dual-stack mistake: iptables set up, ip6tables not
+		iptables = "ip6tables"
+	}
 	return []string{
-		fmt.Sprintf("Allow inbound TCP %s on the server's firewall: nft add rule inet filter input tcp dport %s accept (or iptables -A INPUT -p tcp --dport %s -j ACCEPT).", nft, nft, ipt),
+		fmt.Sprintf("Allow inbound TCP %s on the server's firewall: nft add rule inet filter input tcp dport %s accept (or %s -A INPUT -p tcp --dport %s -j ACCEPT).", nft, nft, iptables, ipt),
 		fmt.Sprintf("If the server is behind a router or cloud security group, forward/allow TCP %s to it as well, and make the FTP server's passive range match exactly.", nft),
 	}
 }
@@ -201,8 +206,21 @@ var catalogue = []Entry{
 			}
 			return []string{"Make control and data connections leave from the same address (one VPN, one proxy)."}
 		}},
+	// Its severity is the family's (the maker sets it): info over IPv4,
+	// where PASV works, critical over IPv6, where nothing replaces EPSV.
 	{Code: CodeEPSVUnsupported, Severity: result.Info, Title: "Extended passive mode (EPSV) is not supported",
-		Admin: say("Nothing is broken; servers that support EPSV (RFC 2428) work better through NAT and with IPv6.")},
+		Admin: func(a Args) []string {
+			if a.IPv6 {
+				return []string{"Enable EPSV (RFC 2428) for IPv6 clients (vsftpd listen_ipv6=YES speaks it; check a proxy or load balancer in front), or remove the AAAA record until the server speaks it."}
+			}
+			return []string{"Nothing is broken; servers that support EPSV (RFC 2428) work better through NAT and with IPv6."}
+		},
+		Client: func(a Args) []string {
+			if a.IPv6 {
+				return []string{"Connect over IPv4 (curl -4, lftp: set dns:order \"inet\", FileZilla: the server's IPv4 address) until the server is fixed."}
+			}
+			return nil
+		}},
 	{Code: CodePortRefused, Severity: result.Warning, Title: "The server refuses active mode (PORT/EPRT)",
 		Admin:  say("If active mode is wanted, allow PORT to the client's real address (vsftpd port_enable=YES); otherwise nothing to do, passive mode is the usual way."),
 		Client: usePassive},

@@ -14,6 +14,7 @@ import (
 // add records a finding, or merges lines and ports into the one already
 // there: one finding per code, its detail and hints from the first sighting.
 func (d *diagnosis) add(fact Fact) *result.Finding {
+	d.sawIn(fact.Code, fact.Lines)
 	if f, ok := d.found[fact.Code]; ok {
 		if len(f.Lines) < maxLines || fact.Code == CodePassivePartial {
 			f.Lines = mergeInts(f.Lines, fact.Lines)
@@ -62,6 +63,7 @@ func (d *diagnosis) findings() []result.Finding {
 		if !ok || blocked && !gate[c.Code] && c.Code != CodeReplySlow {
 			continue
 		}
+		d.byFamily(f)
 		out = append(out, *f)
 	}
 	return out
@@ -101,9 +103,13 @@ func (d *diagnosis) dropEchoes() bool {
 	}
 	for code := range d.found {
 		if gate[code] && !strings.HasPrefix(code, "login.") && !d.loggedIn {
-			// No FTP server answered: a login refusal is an echo of that.
-			delete(d.found, CodeLoginRejected)
-			delete(d.found, CodeLoginTLSRequired)
+			// No FTP server answered: a login refusal is an echo of that,
+			// unless it came over the other address family.
+			for _, login := range []string{CodeLoginRejected, CodeLoginTLSRequired} {
+				if d.echoIn(code, login) {
+					delete(d.found, login)
+				}
+			}
 		}
 	}
 	if _, ok := d.found[CodePassivePartial]; ok {
@@ -182,6 +188,14 @@ func (d *diagnosis) passiveArgs() Args {
 	return Args{Lo: slices.Min(d.ports), Hi: slices.Max(d.ports)}
 }
 
+// passiveArgsAt are passiveArgs for a data connection at line, naming
+// ip6tables where it went over IPv6.
+func (d *diagnosis) passiveArgsAt(line int) Args {
+	a := d.passiveArgs()
+	a.IPv6 = d.lineFamily([]int{line}) == result.FamilyIPv6
+	return a
+}
+
 func addrPorts(fs []*dataFact) ([]int, []int) {
 	var ports, lines []int
 	for _, f := range fs {
@@ -191,19 +205,19 @@ func addrPorts(fs []*dataFact) ([]int, []int) {
 }
 
 func (d *diagnosis) passiveFailed(f *dataFact) {
-	d.add(Fact{Code: CodePassiveTimeout, Args: d.passiveArgs(), Ports: []int{f.port}, Lines: []int{f.line},
+	d.add(Fact{Code: CodePassiveTimeout, Args: d.passiveArgsAt(f.line), Ports: []int{f.port}, Lines: []int{f.line},
 		Detail: fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) got no answer in %s: a firewall drops the passive port range.", f.addr, transcript.Human(f.dur))})
 }
 
 func (d *diagnosis) passiveRefused(f *dataFact) {
-	d.add(Fact{Code: CodePassiveRefused, Args: d.passiveArgs(), Ports: []int{f.port}, Lines: []int{f.line},
+	d.add(Fact{Code: CodePassiveRefused, Args: d.passiveArgsAt(f.line), Ports: []int{f.port}, Lines: []int{f.line},
 		Detail: fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) was refused: a firewall rejects the port, or the router does not forward it, or nothing listens there.", f.addr)})
 }
 
 func (d *diagnosis) passivePartial(ok, bad []*dataFact) {
 	okPorts, _ := addrPorts(ok)
 	badPorts, lines := addrPorts(bad)
-	d.add(Fact{Code: CodePassivePartial, Args: d.passiveArgs(), Ports: badPorts, Lines: lines,
+	d.add(Fact{Code: CodePassivePartial, Args: d.passiveArgsAt(lines[0]), Ports: badPorts, Lines: lines,
 		Detail: fmt.Sprintf("Of the passive ports tried, %s answered and %s did not: only part of %s gets through, so transfers fail at random.",
 			portList(okPorts), portList(badPorts), d.rangeText())})
 }
@@ -248,9 +262,12 @@ func (d *diagnosis) pasvUnsupported(i int, e transcript.Entry) {
 		Detail: fmt.Sprintf("The server answered PASV with %q.", ftp.FirstLine(e.Text))})
 }
 
-func (d *diagnosis) epsvUnsupported(i int, e transcript.Entry) {
-	d.add(Fact{Code: CodeEPSVUnsupported, Lines: []int{i},
-		Detail: fmt.Sprintf("The server answered EPSV with %q; clients fall back to PASV, which needs the right address behind NAT.", ftp.FirstLine(e.Text))})
+func (d *diagnosis) epsvUnsupported(s *session, i int, e transcript.Entry) {
+	detail := fmt.Sprintf("The server answered EPSV with %q; clients fall back to PASV, which needs the right address behind NAT.", ftp.FirstLine(e.Text))
+	if s.family == result.FamilyIPv6 {
+		detail = fmt.Sprintf("The server answered EPSV with %q over IPv6, where PASV cannot name the server's address: clients connected over IPv6 have no passive mode, and cannot list or download.", ftp.FirstLine(e.Text))
+	}
+	d.add(Fact{Code: CodeEPSVUnsupported, Lines: []int{i}, Detail: detail, Args: Args{IPv6: s.family == result.FamilyIPv6}})
 }
 
 func unwrapText(err error) string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -98,7 +99,9 @@ func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
 
 func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
 	if e.Code >= 500 {
-		d.pasvUnsupported(i, e)
+		if s.family != result.FamilyIPv6 { // PASV cannot work over IPv6: no fault
+			d.pasvUnsupported(i, e)
+		}
 		return
 	}
 	if e.Code != ftp.EnteringPassive {
@@ -113,6 +116,9 @@ func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
 	d.ports = append(d.ports, int(ap.Port()))
 	switch {
 	case !s.ctrl.IsValid() || ap.Addr() == s.ctrl:
+	case s.family == result.FamilyIPv6:
+		// A 227 over IPv6 can only name another address than the
+		// control connection's: no NAT to report, only EPSV's absence.
 	case ftp.NonPublic(ap.Addr()):
 		d.pasvPrivate(s, i, ap)
 	default:
@@ -122,7 +128,7 @@ func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
 
 func (d *diagnosis) epsvReply(s *session, i int, e transcript.Entry) {
 	if e.Code >= 500 {
-		d.epsvUnsupported(i, e)
+		d.epsvUnsupported(s, i, e)
 		return
 	}
 	if port, err := ftp.ParseEPSV(e.Text); e.Code == ftp.EnteringExtPassive && err == nil {

@@ -13,6 +13,7 @@ import (
 // session is what the walk knows about one control connection so far.
 type session struct {
 	ctrl, local  netip.Addr // the server's and the client's address, from the connect event
+	family       string     // the connect event's address family, "" before it
 	connectT     time.Duration
 	connected    bool
 	replies      int
@@ -66,10 +67,11 @@ type diagnosis struct {
 	slowest  time.Duration
 	slowLine int
 	slowWhat string
+	fam      families
 }
 
 func newDiagnosis(entries []transcript.Entry) *diagnosis {
-	return &diagnosis{entries: entries, sessions: map[int]*session{}, found: map[string]*result.Finding{}}
+	return &diagnosis{entries: entries, sessions: map[int]*session{}, found: map[string]*result.Finding{}, fam: newFamilies()}
 }
 
 func (d *diagnosis) sess(id int) *session {
@@ -107,6 +109,7 @@ func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
 		s.verb, s.arg = "SITE "+strings.ToUpper(sub), rest
 	}
 	s.cmdT, s.cmdLine, s.awaiting = e.T, i, true
+	d.fam.tried(s.family, s.verb)
 	switch s.verb {
 	case "QUIT":
 		s.quit = true
@@ -155,7 +158,8 @@ func (d *diagnosis) event(s *session, i int, e transcript.Entry) {
 func (d *diagnosis) connect(s *session, i int, e transcript.Entry) {
 	ev := e.Event
 	if ip, _, ok := hostPort(ev.Addr); ok {
-		s.ctrl = ip
+		s.ctrl, s.family = ip, result.FamilyOf(ip)
+		d.fam.tried(s.family, "connect")
 	}
 	if ip, _, ok := hostPort(ev.Local); ok {
 		s.local = ip
@@ -163,6 +167,9 @@ func (d *diagnosis) connect(s *session, i int, e transcript.Entry) {
 	switch ev.Outcome {
 	case transcript.Connected:
 		s.connected, s.connectT = true, e.T
+		if s.family != "" {
+			d.fam.connected[s.family] = true
+		}
 	case transcript.Refused, transcript.Reset:
 		d.controlRefused(i, ev)
 	case transcript.Timeout:
@@ -211,6 +218,7 @@ func (d *diagnosis) dataOpen(s *session, i int, ev *transcript.EventInfo) {
 		}
 		return
 	}
+	d.fam.tried(s.family, "data-connect")
 	f.private = s.pasvAddr.IsValid() && ip == s.pasvAddr.Addr() && ftp.NonPublic(ip)
 	s.data = f
 	d.dials = append(d.dials, f)

@@ -1,7 +1,9 @@
 package probe
 
 import (
+	"context"
 	"net"
+	"net/netip"
 	"time"
 )
 
@@ -39,6 +41,13 @@ type Options struct {
 	Samples      int           // PASV replies asked for by the range sampling
 
 	PassiveOnly, ActiveOnly bool
+	// Family keeps one address family of a name that has both
+	// (result.FamilyIPv4 for -4, result.FamilyIPv6 for -6); "" checks both.
+	Family string
+	// Prefer is the family the whole plan runs over where a name has both
+	// (default IPv6, as clients prefer it); the other gets login and a
+	// passive listing.
+	Prefer string
 	// File is the file to download; "" picks the first regular file of
 	// the listing.
 	File string
@@ -53,7 +62,12 @@ type Options struct {
 	Status func(msg string, limit time.Duration)
 	// Resolver looks host names up (default net.DefaultResolver); tests
 	// give one that never leaves the machine.
-	Resolver *net.Resolver
+	Resolver Resolver
+}
+
+// Resolver is what the probe needs of a *net.Resolver.
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
 }
 
 func (o Options) withDefaults() Options {

@@ -75,6 +75,10 @@ func (r *sessRun) listCmd() string {
 }
 
 func (r *sessRun) pasvList() stepResult {
+	if r.p.ip.Is6() {
+		r.passive = "EPSV"
+		return stepResult{status: result.NotChecked, detail: "PASV cannot name an IPv6 address; see EPSV"}
+	}
 	dc, res := r.openPassive("PASV")
 	if dc == nil {
 		if res.status == result.Warn {

@@ -23,6 +23,7 @@ const (
 	sessRange   = "passive range: which ports the server hands out"
 	sessActive  = "active mode: the server connects back (PORT, EPRT)"
 	sessTypical = "a typical client's view (github.com/jlaffaye/ftp, default settings)"
+	sessOther   = "the other address family: log in and list"
 )
 
 var loginSteps = []string{"connect", "greeting", "login"}

@@ -25,13 +25,25 @@ type Outcome struct {
 	Duration time.Duration
 }
 
-// prober is the state shared by the sessions of one probe.
+// prober is the state shared by the sessions of one address family.
 type prober struct {
 	opts   Options
 	target Target
 	log    *transcript.Log
 	plan   Plan
-	ip     netip.Addr // the server's address, resolved once
+	ip     netip.Addr // the server's address in this family, resolved once
+	// heading is what each session's heading adds where several families
+	// are checked (" over IPv6 (2001:db8::21)"), so a reader of the
+	// transcript sees at once which family broke.
+	heading string
+	// known is closed once this family's first session knows whether
+	// logging in works.
+	known chan struct{}
+	// fallback, where set, is the first session of the plan that runs only
+	// if the preferred family (primary) cannot log in: then this family
+	// gets the rest of the whole plan, as clients fall back to it.
+	fallback int
+	primary  *prober
 
 	// logins take turns: servers such as pure-ftpd delay every login on
 	// purpose, and several at once from one address far longer (3.5 s
@@ -46,42 +58,107 @@ type prober struct {
 }
 
 // Run probes the target as the plan says, within the options' deadlines,
-// and returns what happened. It never prints.
+// and returns what happened. It never prints. Where the name has both
+// address families, both are checked side by side, so the second costs no
+// second timeout.
 func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	o := opts.withDefaults()
 	var secrets []string
 	if t.Password != AnonymousPassword {
 		secrets = append(secrets, t.Password)
 	}
-	p := &prober{opts: o, target: t, plan: NewPlan(o), checks: map[int]result.Check{}, site: map[string]bool{},
-		log: transcript.New(transcript.WithSecrets(secrets...))}
+	log := transcript.New(transcript.WithSecrets(secrets...))
+	start := time.Now()
+	res := resolveTarget(ctx, t, o)
+	out := &Outcome{Target: t, Plan: NewPlan(o), Log: log, Started: log.Start(), Network: result.Network{Modes: modes(o)}}
+	if len(res.addrs) == 0 {
+		log.Session(sessMain).Event(*res.ev, "")
+		out.Checks = []result.Check{{Name: "dns", Status: result.Fail, Detail: res.ev.Err}}
+		out.Duration = time.Since(start)
+		return out
+	}
+	probers, firsts := out.probers(o, res)
+	if res.ev != nil {
+		firsts[0].Event(*res.ev, "")
+	}
+	var wg sync.WaitGroup
+	for i, p := range probers {
+		wg.Go(func() { p.run(ctx, firsts[i]) })
+	}
+	wg.Wait()
+	out.Duration = time.Since(start)
+	out.merge(probers, res)
+	return out
+}
+
+// probers makes one prober per family to check, the preferred first with
+// the whole plan, and opens their first sessions, in order, so that session
+// numbers do not depend on which family answers first.
+func (out *Outcome) probers(o Options, res resolution) ([]*prober, []*transcript.Session) {
+	probers := make([]*prober, len(res.addrs))
+	firsts := make([]*transcript.Session, len(res.addrs))
+	for i, ip := range res.addrs {
+		p := &prober{opts: o, target: out.Target, plan: out.Plan, ip: ip, log: out.Log, checks: map[int]result.Check{},
+			site: map[string]bool{}, known: make(chan struct{})}
+		if i > 0 {
+			p.plan = otherPlan(o, ip)
+			p.fallback, p.primary = len(p.plan), probers[0]
+			p.plan = append(p.plan, out.Plan[1:]...)
+		}
+		if len(res.addrs) > 1 {
+			p.heading = over(ip)
+		}
+		probers[i] = p
+		firsts[i] = out.Log.Session(p.plan[0].Name + p.heading)
+		out.Network.Families = append(out.Network.Families, FamilyOf(ip))
+	}
+	return probers, firsts
+}
+
+func modes(o Options) []string {
+	var m []string
 	if !o.ActiveOnly {
-		p.network.Modes = append(p.network.Modes, "passive")
+		m = append(m, "passive")
 	}
 	if !o.PassiveOnly {
-		p.network.Modes = append(p.network.Modes, "active")
+		m = append(m, "active")
 	}
-	start := time.Now()
-	p.run(ctx)
-	out := &Outcome{Target: t, Plan: p.plan, Log: p.log, Network: p.network, Started: p.log.Start(), Duration: time.Since(start)}
+	return m
+}
+
+// merge gathers the families' checks, the preferred family's first, and
+// the network facts of the preferred family.
+func (out *Outcome) merge(probers []*prober, res resolution) {
+	if res.note != "" {
+		out.Checks = append(out.Checks, familyCheck(res.note, res.ev.Dur))
+	}
+	for i, p := range probers {
+		cs := p.sortedChecks()
+		if len(probers) > 1 {
+			cs = tagChecks(cs, FamilyOf(p.ip))
+		}
+		out.Checks = append(out.Checks, cs...)
+		if i == 0 {
+			out.Network.LocalAddr, out.Network.SeenAddr = p.network.LocalAddr, p.network.SeenAddr
+		}
+	}
+}
+
+func (p *prober) sortedChecks() []result.Check {
 	keys := make([]int, 0, len(p.checks))
 	for k := range p.checks {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	out := make([]result.Check, 0, len(keys))
 	for _, k := range keys {
-		out.Checks = append(out.Checks, p.checks[k])
+		out = append(out, p.checks[k])
 	}
 	return out
 }
 
-// run resolves the name, runs the first session up to its FEAT, then the
-// others beside it.
-func (p *prober) run(ctx context.Context) {
-	first := p.log.Session(p.plan[0].Name)
-	if !p.resolve(ctx, first) {
-		return
-	}
+// run runs the first session up to its FEAT, then the others beside it.
+func (p *prober) run(ctx context.Context, first *transcript.Session) {
 	ready := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -90,17 +167,24 @@ func (p *prober) run(ctx context.Context) {
 		p.session(ctx, 0, first, ready)
 	}()
 	<-ready
+	close(p.known)
 	if !p.isLoggedIn() {
 		wg.Wait()
 		return
 	}
 	sweep := -1
 	for i := 1; i < len(p.plan); i++ {
+		if p.fallback > 0 && i == p.fallback {
+			<-p.primary.known
+			if p.primary.isLoggedIn() {
+				break // the preferred family runs these
+			}
+		}
 		if p.opts.Sweep && p.plan[i].Name == sessRange {
 			sweep = i // it holds the whole passive range: it runs alone
 			continue
 		}
-		sess := p.log.Session(p.plan[i].Name)
+		sess := p.log.Session(p.plan[i].Name + p.heading)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -109,46 +193,8 @@ func (p *prober) run(ctx context.Context) {
 	}
 	wg.Wait()
 	if sweep > 0 {
-		p.session(ctx, sweep, p.log.Session(p.plan[sweep].Name), nil)
+		p.session(ctx, sweep, p.log.Session(p.plan[sweep].Name+p.heading), nil)
 	}
-}
-
-// resolve looks the host name up once, so every session dials the same
-// address; an address literal needs no lookup.
-func (p *prober) resolve(ctx context.Context, sess *transcript.Session) bool {
-	if ip, err := netip.ParseAddr(p.target.Host); err == nil {
-		p.ip = ip.Unmap()
-		return true
-	}
-	p.opts.Status("resolving "+p.target.Host, p.opts.Timeout)
-	ctx, cancel := context.WithTimeout(ctx, p.opts.Timeout)
-	defer cancel()
-	start := time.Now()
-	ips, err := p.opts.Resolver.LookupNetIP(ctx, "ip", p.target.Host)
-	ev := transcript.EventInfo{Op: transcript.OpResolve, Addr: p.target.Host, Dur: time.Since(start)}
-	if err != nil || len(ips) == 0 {
-		ev.Outcome = transcript.Failed
-		if err != nil {
-			ev.Err = errText(err)
-		}
-		sess.Event(ev, "")
-		p.check(0, -1, result.Check{Name: "dns", Status: result.Fail, Detail: ev.Err})
-		return false
-	}
-	p.ip = pickAddr(ips)
-	ev.Outcome, ev.Local = transcript.Resolved, p.ip.String()
-	sess.Event(ev, "")
-	return true
-}
-
-// pickAddr prefers IPv4, which every FTP server's passive mode speaks.
-func pickAddr(ips []netip.Addr) netip.Addr {
-	for _, ip := range ips {
-		if ip.Unmap().Is4() {
-			return ip.Unmap()
-		}
-	}
-	return ips[0]
 }
 
 func (p *prober) addr() string {

@@ -26,15 +26,19 @@ func (r *sessRun) sample() stepResult {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	open, closed := []int{}, []int{}
+	verb, want := "PASV", ftp.EnteringPassive
+	if r.p.ip.Is6() { // PASV cannot name an IPv6 address
+		verb, want = "EPSV", ftp.EnteringExtPassive
+	}
 	for range r.p.opts.Samples {
 		start := time.Now()
-		code, text, ok := r.c.cmd("PASV")
+		code, text, ok := r.c.cmd("%s", verb)
 		if !ok {
-			return stepResult{status: result.Fail, detail: "no reply to PASV", stop: true}
+			return stepResult{status: result.Fail, detail: "no reply to " + verb, stop: true}
 		}
-		ap, err := ftp.ParsePASV(text)
-		if code != ftp.EnteringPassive || err != nil {
-			return stepResult{status: result.Warn, detail: "no usable PASV reply: " + firstLine(text)}
+		ap, err := r.passivePort(verb, text)
+		if code != want || err != nil {
+			return stepResult{status: result.Warn, detail: "no usable " + verb + " reply: " + firstLine(text)}
 		}
 		grace := max(3*time.Since(start), minGrace)
 		to := r.c.dataTarget(ap)

@@ -15,7 +15,7 @@ import (
 // scripted is an FTP server for tests whose every answer can be replaced,
 // so a test can make it as broken or as hostile as it likes.
 type scripted struct {
-	t        *testing.T
+	t        testing.TB
 	ln       net.Listener
 	greet    func(c *fconn) bool // false: the session ends here
 	handlers map[string]func(c *fconn, arg string)
@@ -49,6 +49,11 @@ func newScripted(t *testing.T) *scripted {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return scriptedOn(t, ln)
+}
+
+// scriptedOn serves the script on ln; its passive ports are on ln's address.
+func scriptedOn(t testing.TB, ln net.Listener) *scripted {
 	s := &scripted{t: t, ln: ln, listing: "-rw-r--r-- 1 ftp ftp 5 Jan 01 00:00 hello.txt\r\n"}
 	s.greet = func(c *fconn) bool { c.say("220 scripted ready"); return true }
 	s.handlers = map[string]func(*fconn, string){
@@ -146,7 +151,8 @@ func (c *fconn) open() bool {
 	if c.pasv != nil {
 		c.pasv.Close()
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	host, _, _ := net.SplitHostPort(c.s.ln.Addr().String())
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		c.say("425 no port")
 		return false
@@ -202,7 +208,7 @@ func quick() Options {
 }
 
 // probeAddr runs a probe against host:port with opts and bounds its time.
-func probeAddr(t *testing.T, rawURL string, opts Options) *Outcome {
+func probeAddr(t testing.TB, rawURL string, opts Options) *Outcome {
 	t.Helper()
 	target, err := ParseTarget(rawURL)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"ftpdiag/diagnose"
 	"ftpdiag/result"
 	"net"
+	"net/netip"
 	"slices"
 	"syscall"
 	"testing"
@@ -16,21 +17,38 @@ import (
 // accept queue full, so a dial there times out. Skips where that does not
 // hold.
 func blackhole(t *testing.T) int {
+	return blackholeAt(t, netip.MustParseAddr("127.0.0.1"), 0)
+}
+
+// blackholeAt is a blackhole on ip and port (0: any free port).
+func blackholeAt(t testing.TB, ip netip.Addr, port int) int {
 	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	domain := syscall.AF_INET
+	var sa syscall.Sockaddr
+	if ip.Is6() {
+		domain, sa = syscall.AF_INET6, &syscall.SockaddrInet6{Addr: ip.As16(), Port: port}
+	} else {
+		sa = &syscall.SockaddrInet4{Addr: ip.As4(), Port: port}
+	}
+	fd, err := syscall.Socket(domain, syscall.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
+	if err := syscall.Bind(fd, sa); err != nil {
+		t.Skipf("cannot bind %s port %d: %v", ip, port, err)
 	}
 	if err := syscall.Listen(fd, 0); err != nil {
 		t.Fatal(err)
 	}
-	sa, _ := syscall.Getsockname(fd)
-	port := sa.(*syscall.SockaddrInet4).Port
-	addr := "127.0.0.1:" + itoa(port)
+	got, _ := syscall.Getsockname(fd)
+	switch a := got.(type) {
+	case *syscall.SockaddrInet4:
+		port = a.Port
+	case *syscall.SockaddrInet6:
+		port = a.Port
+	}
+	addr := net.JoinHostPort(ip.String(), itoa(port))
 	for range 3 {
 		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
 			t.Cleanup(func() { c.Close() })

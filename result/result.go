@@ -3,7 +3,10 @@
 // every script reads it. Nothing here judges a transcript or prints one.
 package result
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // Schema names the JSON document's format.
 const Schema = "ftpdiag/probe/v1"
@@ -56,6 +59,24 @@ type Finding struct {
 	Ports       []int    `json:"ports,omitempty"`
 	// Lines are indexes into the transcript of the entries that show it.
 	Lines []int `json:"lines,omitempty"`
+	// Family is set where the finding holds for one address family only
+	// (FamilyIPv6 or FamilyIPv4) of a name that has both.
+	Family string `json:"family,omitempty"`
+}
+
+// Address families, as the JSON names them.
+const (
+	FamilyIPv4 = "ipv4"
+	FamilyIPv6 = "ipv6"
+)
+
+// FamilyOf names an address's family as the JSON does; an IPv4-mapped
+// IPv6 address is IPv4, as it is on the wire.
+func FamilyOf(ip netip.Addr) string {
+	if ip.Unmap().Is4() {
+		return FamilyIPv4
+	}
+	return FamilyIPv6
 }
 
 // Status of a check; "not checked" is distinct from "fail".
@@ -74,6 +95,7 @@ type Check struct {
 	Status     Status `json:"status"`
 	DurationMs int64  `json:"duration_ms"`
 	Detail     string `json:"detail,omitempty"`
+	Family     string `json:"family,omitempty"` // set where the check ran over one family of several
 }
 
 // Tool names the program that made a result.
@@ -95,6 +117,7 @@ type Network struct {
 	LocalAddr string   `json:"local_addr,omitempty"` // the client's own address on the control connection
 	SeenAddr  string   `json:"seen_addr,omitempty"`  // the client's address as the server saw it, where it told
 	Modes     []string `json:"modes,omitempty"`      // "passive", "active"
+	Families  []string `json:"families,omitempty"`   // the address families checked, preferred first
 }
 
 // Result is the contract's JSON document.

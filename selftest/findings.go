@@ -3,6 +3,7 @@ package selftest
 import (
 	"fmt"
 	"ftpdiag/diagnose"
+	"ftpdiag/probe"
 	"ftpdiag/result"
 	"strings"
 )
@@ -59,6 +60,11 @@ func blockerFinding(b Blocker, pl Plan) result.Finding {
 		Detail: fmt.Sprintf("%s: `%s` %s inbound TCP %s for %s. The self-test went through loopback, "+
 			"so it passed anyway; clients on other machines will not.", b.Where, b.Rule, action, PortRanges(b.Ports), who)})
 	f.Severity = sev
+	if b.Family != "" {
+		// The other family's clients get through: say whose are blocked.
+		f.Family = b.Family
+		f.Title += " (" + probe.FamilyName(b.Family) + " only)"
+	}
 	return f
 }
 

@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"ftpdiag/probe"
+	"ftpdiag/result"
 )
 
 // firewallReadTimeout bounds one call of nft or iptables-save; both answer in
@@ -39,6 +42,9 @@ type Blocker struct {
 	Conditional bool
 	Where       string // "nftables table inet filter chain input" or "iptables INPUT"
 	Rule        string // the rule as the tool prints it, or "policy drop"
+	// Family is set where the rule blocks one address family only
+	// (result.FamilyIPv6: an ip table opens the port, no ip6 one does).
+	Family string
 }
 
 // String is one line for the report.
@@ -47,7 +53,11 @@ func (b Blocker) String() string {
 	if b.Conditional {
 		some = " for some clients"
 	}
-	return fmt.Sprintf("%s %s%s: %s (%s)", PortRanges(b.Ports), b.Verdict, some, b.Rule, b.Where)
+	fam := ""
+	if b.Family != "" {
+		fam = " over " + probe.FamilyName(b.Family)
+	}
+	return fmt.Sprintf("%s %s%s%s: %s (%s)", PortRanges(b.Ports), b.Verdict, fam, some, b.Rule, b.Where)
 }
 
 // ReadFirewall asks nftables (or, where nft is absent, iptables-save) which of
@@ -80,7 +90,15 @@ func ReadFirewall(ctx context.Context, ports []int) ([]Blocker, string) {
 		if err != nil {
 			return nil, "iptables could not be read (" + firstLine(err) + "; run as root)"
 		}
-		return EvalIptables(string(out), ports), "iptables"
+		v4, source := EvalIptables(string(out), ports), "iptables"
+		var v6 []Blocker
+		if out6, err := exec.CommandContext(ctx, "ip6tables-save").Output(); err == nil {
+			v6, source = EvalIptables(string(out6), ports), "iptables and ip6tables"
+			for i := range v6 {
+				v6[i].Where = strings.Replace(v6[i].Where, "iptables", "ip6tables", 1)
+			}
+		}
+		return mergeFamilies(v4, v6), source
 	}
 	return nil, "neither nft nor iptables-save is installed; local firewall rules not checked"
 }
@@ -155,14 +173,16 @@ func EvalNftables(js []byte, text string, ports []int) ([]Blocker, error) {
 	sort.SliceStable(hooks, func(i, j int) bool { return hooks[i].Prio < hooks[j].Prio })
 	quotes := ruleQuotes(text)
 	ev := nftEval{rules: rules, quotes: quotes}
-	var out []Blocker
-	for _, c := range hooks {
-		if c.Family != "inet" && c.Family != "ip" && c.Family != "ip6" {
-			continue
+	var byFamily [2][]Blocker
+	for i, fam := range []string{result.FamilyIPv4, result.FamilyIPv6} {
+		// A packet of a family meets the inet chains and its own table's.
+		for _, c := range hooks {
+			if c.Family == "inet" || c.Family == nftProto(fam) {
+				byFamily[i] = append(byFamily[i], ev.chainBlockers(c, ports, fam)...)
+			}
 		}
-		out = append(out, ev.chainBlockers(c, ports)...)
 	}
-	return mergeBlockers(out), nil
+	return mergeFamilies(byFamily[0], byFamily[1]), nil
 }
 
 type nftEval struct {
@@ -170,11 +190,11 @@ type nftEval struct {
 	quotes map[string]string
 }
 
-func (ev nftEval) chainBlockers(c nftChain, ports []int) []Blocker {
+func (ev nftEval) chainBlockers(c nftChain, ports []int, family string) []Blocker {
 	where := fmt.Sprintf("nftables table %s %s chain %s", c.Family, c.Table, c.Name)
 	var out []Blocker
 	for _, p := range ports {
-		v, rule, cond := ev.walk(c.Family+" "+c.Table+" "+c.Name, p, 0)
+		v, rule, cond := ev.walk(c.Family+" "+c.Table+" "+c.Name, p, family, 0)
 		if v == "" {
 			if c.Policy != "drop" {
 				continue
@@ -192,18 +212,18 @@ func (ev nftEval) chainBlockers(c nftChain, ports []int) []Blocker {
 // walk returns the verdict of chain k for a new connection to port, the rule
 // that decided it, and whether a rule with an unknowable match decided it.
 // Conditional accepts are passed over: they let only some clients in.
-func (ev nftEval) walk(k string, port, depth int) (FirewallVerdict, string, bool) {
+func (ev nftEval) walk(k string, port int, family string, depth int) (FirewallVerdict, string, bool) {
 	if depth > 16 {
 		return "", "", false
 	}
-	family, table := strings.Fields(k)[0], strings.Fields(k)[1]
+	tfam, table := strings.Fields(k)[0], strings.Fields(k)[1]
 	for _, r := range ev.rules[k] {
-		match, certain, verdict, target := evalRule(r, port)
+		match, certain, verdict, target := evalRule(r, port, family)
 		if !match {
 			continue
 		}
 		if target != "" {
-			v, rule, cond := ev.walk(family+" "+table+" "+target, port, depth+1)
+			v, rule, cond := ev.walk(tfam+" "+table+" "+target, port, family, depth+1)
 			if v != "" && (certain || v != FwAccept) {
 				return v, rule, cond || !certain
 			}
@@ -240,4 +260,32 @@ func ruleQuotes(text string) map[string]string {
 		}
 	}
 	return q
+}
+
+// mergeFamilies makes one blocker of a rule that blocks the same ports in
+// both families (an inet chain's), and marks the others with their family.
+func mergeFamilies(v4, v6 []Blocker) []Blocker {
+	v4, v6 = mergeBlockers(v4), mergeBlockers(v6)
+	key := func(b Blocker) string { return fmt.Sprint(b.Where, b.Rule, b.Verdict, b.Conditional, b.Ports) }
+	in6 := map[string]bool{}
+	for _, b := range v6 {
+		in6[key(b)] = true
+	}
+	var out []Blocker
+	both := map[string]bool{}
+	for _, b := range v4 {
+		if in6[key(b)] {
+			both[key(b)] = true
+		} else {
+			b.Family = result.FamilyIPv4
+		}
+		out = append(out, b)
+	}
+	for _, b := range v6 {
+		if !both[key(b)] {
+			b.Family = result.FamilyIPv6
+			out = append(out, b)
+		}
+	}
+	return out
 }

@@ -81,12 +81,71 @@ func TestReadFirewallNftables(t *testing.T) {
 		got = append(got, b.String())
 	}
 	want := []string{
-		"21 reject for some clients: ip saddr 10.0.0.0/8 tcp dport 21 reject with tcp reset (nftables table inet filter chain input)",
+		// ip saddr matches IPv4 packets only: IPv6 clients are let in.
+		"21 reject over IPv4 for some clients: ip saddr 10.0.0.0/8 tcp dport 21 reject with tcp reset (nftables table inet filter chain input)",
 		"3010-3014, 3020 drop: tcp dport { 3010-3014, 3020 } drop (nftables table inet filter chain input)",
 		"3015-3019 reject: tcp dport 3015-3019 reject (nftables table inet filter chain input)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("blockers:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestReadFirewallFamilies: rule sets that open the passive range for
+// IPv4 only block it for IPv6, and say so.
+func TestReadFirewallFamilies(t *testing.T) {
+	cases := []struct {
+		name, rules string
+		want        []string
+	}{
+		{"ip table opens, ip6 table drops", `
+table ip filter {
+  chain input { type filter hook input priority 0; policy drop; tcp dport { 21, 3000-3024 } accept; }
+}
+table ip6 filter {
+  chain input { type filter hook input priority 0; policy drop; tcp dport 21 accept; }
+}`, []string{"3000-3024 drop over IPv6: policy drop (no rule accepts it) (nftables table ip6 filter chain input)"}},
+		{"inet table opens for nfproto ipv4 only", `
+table inet filter {
+  chain input {
+    type filter hook input priority 0; policy drop;
+    tcp dport 21 accept
+    meta nfproto ipv4 tcp dport 3000-3024 accept
+  }
+}`, []string{"3000-3024 drop over IPv6: policy drop (no rule accepts it) (nftables table inet filter chain input)"}},
+		{"inet table opens both", `
+table inet filter {
+  chain input { type filter hook input priority 0; policy drop; tcp dport { 21, 3000-3024 } accept; }
+}`, nil},
+		{"inet table drops both", `
+table inet filter {
+  chain input { type filter hook input priority 0; policy drop; tcp dport 21 accept; }
+}`, []string{"3000-3024 drop: policy drop (no rule accepts it) (nftables table inet filter chain input)"}},
+	}
+	ports := []int{21}
+	for p := 3000; p <= 3024; p++ {
+		ports = append(ports, p)
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ns := needNetns(t)
+			load := exec.Command("ip", "netns", "exec", ns, "nft", "-f", "-")
+			load.Stdin = strings.NewReader(tc.rules)
+			if out, err := load.CombinedOutput(); err != nil {
+				t.Fatalf("loading the ruleset: %v: %s", err, out)
+			}
+			old := nftCommand
+			nftCommand = []string{"ip", "netns", "exec", ns, "nft"}
+			t.Cleanup(func() { nftCommand = old })
+			blockers, _ := ReadFirewall(context.Background(), ports)
+			var got []string
+			for _, b := range blockers {
+				got = append(got, b.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("blockers:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
 	}
 }
 

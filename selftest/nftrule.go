@@ -2,18 +2,20 @@ package selftest
 
 import (
 	"encoding/json"
+
+	"ftpdiag/result"
 )
 
 // evalRule decides one nftables rule (JSON form) for a new TCP connection to
 // port. match is false when some part certainly does not match; certain is
 // false when some part depends on what the self-test cannot know.
-func evalRule(r nftRule, port int) (match, certain bool, verdict FirewallVerdict, jump string) {
+func evalRule(r nftRule, port int, family string) (match, certain bool, verdict FirewallVerdict, jump string) {
 	match, certain = true, true
 	for _, e := range r.Expr {
 		for key, raw := range e {
 			switch key {
 			case "match":
-				m, known := evalMatch(raw, port)
+				m, known := evalMatch(raw, port, family)
 				if !known {
 					certain = false
 				} else if !m {
@@ -42,8 +44,10 @@ type nftMatch struct {
 }
 
 // evalMatch knows the matches that decide a port: the destination port, the
-// layer-4 protocol and the conntrack state. Anything else is unknown.
-func evalMatch(raw json.RawMessage, port int) (result, known bool) {
+// layer-4 protocol, the conntrack state and the address family (meta
+// nfproto; an ip or ip6 header match never matches the other family's
+// packets, whatever its operator). Anything else is unknown.
+func evalMatch(raw json.RawMessage, port int, family string) (result, known bool) {
 	var m nftMatch
 	if json.Unmarshal(raw, &m) != nil {
 		return false, false
@@ -54,8 +58,13 @@ func evalMatch(raw json.RawMessage, port int) (result, known bool) {
 		Ct      *struct{ Key string }
 	}
 	json.Unmarshal(m.Left, &left)
+	if left.Payload != nil && (left.Payload.Protocol == "ip" || left.Payload.Protocol == "ip6") && left.Payload.Protocol != nftProto(family) {
+		return false, true
+	}
 	var in bool
 	switch {
+	case left.Meta != nil && left.Meta.Key == "nfproto":
+		in = wordIn(m.Right, family)
 	case left.Payload != nil && left.Payload.Field == "dport" && (left.Payload.Protocol == "tcp" || left.Payload.Protocol == "th"):
 		in = portIn(m.Right, port)
 	case left.Payload != nil && left.Payload.Field == "dport":
@@ -123,4 +132,12 @@ func wordIn(right json.RawMessage, word string) bool {
 		}
 	}
 	return false
+}
+
+// nftProto is nftables' name of a family's header: "ip", "ip6".
+func nftProto(family string) string {
+	if family == result.FamilyIPv6 {
+		return "ip6"
+	}
+	return "ip"
 }

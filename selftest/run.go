@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -66,10 +67,60 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	t := probe.Target{Host: addr, Port: port, User: user, Password: pass, HasPass: true, Path: "/"}
 	opts := cfg.Probe
 	opts.Sweep = true
+	var missing6 *result.Check
+	if cfg.Address == "" {
+		stop, why := bothLoopbacks(&t, &opts, pl, user, pass, cfg.MaxSessions)
+		defer stop()
+		if why != "" {
+			missing6 = &result.Check{Name: "IPv6 (::1)", Status: result.NotChecked, Family: result.FamilyIPv6, Detail: why}
+		}
+	}
 	out := probe.Run(ctx, t, opts)
-	o.Result = diagnose.NewResult(diagnose.Input{Tool: cfg.Tool, Record: out.Record(), Local: o.localFindings()})
+	rec := out.Record()
+	if missing6 != nil {
+		rec.Checks = append(rec.Checks, *missing6)
+	}
+	o.Result = diagnose.NewResult(diagnose.Input{Tool: cfg.Tool, Record: rec, Local: o.localFindings()})
 	o.Outside = outsideCommand(pl)
 	return o, nil
+}
+
+// loopbackName is the name the self-test gives its two loopback addresses,
+// through its own resolver: no lookup leaves the process.
+const loopbackName = "localhost"
+
+// bothLoopbacks starts a second server on ::1, on the same port, and points
+// the probe at a name with both loopback addresses: the whole plan over
+// IPv4, login and a passive listing over IPv6. It says why not where the
+// host has no IPv6 loopback.
+func bothLoopbacks(t *probe.Target, opts *probe.Options, pl Plan, user, pass string, maxSessions int) (func(), string) {
+	v6, _, err := startServer("::1", withPort(pl, t.Port), user, pass, maxSessions)
+	if err != nil {
+		return func() {}, "no IPv6 loopback here (" + err.Error() + ")"
+	}
+	t.Host = loopbackName
+	opts.Prefer = result.FamilyIPv4
+	opts.Resolver = loopbacks{netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("::1")}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		v6.Shutdown(sctx)
+	}, ""
+}
+
+func withPort(pl Plan, port int) Plan {
+	pl.ControlPort = port
+	return pl
+}
+
+// loopbacks resolves loopbackName to the loopback addresses, and nothing else.
+type loopbacks []netip.Addr
+
+func (l loopbacks) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	if host != loopbackName {
+		return nil, &net.DNSError{Err: "the self-test resolves only " + loopbackName, Name: host, IsNotFound: true}
+	}
+	return l, nil
 }
 
 func startServer(addr string, pl Plan, user, pass string, maxSessions int) (*server.Server, net.Listener, error) {

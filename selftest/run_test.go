@@ -38,6 +38,14 @@ func TestRunHealthyLoopback(t *testing.T) {
 	if sweep == nil || sweep.Status != result.Pass {
 		t.Errorf("the self-test did not sweep its passive range: %+v", o.Result.Checks)
 	}
+	// Both loopbacks, or a not-checked line saying why not.
+	fams := o.Result.Network.Families
+	skipped := slices.ContainsFunc(o.Result.Checks, func(c result.Check) bool {
+		return c.Name == "IPv6 (::1)" && c.Status == result.NotChecked
+	})
+	if !slices.Equal(fams, []string{"ipv4", "ipv6"}) && !(skipped && slices.Equal(fams, []string{"ipv4"})) {
+		t.Errorf("families %v, IPv6 skipped %v: want both loopbacks probed", fams, skipped)
+	}
 	if !strings.HasPrefix(o.Outside, "ftpdiag probe --sweep ftp://USER@") {
 		t.Errorf("outside command %q", o.Outside)
 	}

@@ -39,7 +39,7 @@ func (s *Server) WriteSummary(w io.Writer) {
 		fmt.Fprintf(w, "  (under TLS no router's FTP helper can read PASV replies: behind NAT, forward the passive range and set --pasv-address)\n")
 	}
 	fmt.Fprintln(w)
-	for _, r := range firewallRules(ctl, imp, lo, hi) {
+	for _, r := range firewallRules(ctl, imp, lo, hi, s.families()) {
 		fmt.Fprintf(w, "%s\n", r)
 	}
 	fmt.Fprintf(w, "\nCheck it from outside your network: ftpdiag probe ftp://USER@<public address>:%d/\n", ctl)
@@ -60,7 +60,7 @@ func (s *Server) summaryFacts(ctl int) [][2]string {
 	if a := s.Addr(); a != nil {
 		listen = a.String()
 	}
-	facts := [][2]string{{"listening on", listen}}
+	facts := [][2]string{{"listening on", listen}, {"families", familiesFact(s.families(), listen)}}
 	if host, _, _ := net.SplitHostPort(listen); host == "" || net.ParseIP(host).IsUnspecified() {
 		facts = append(facts, [2]string{"addresses", strings.Join(localAddresses(), ", ")})
 	}
@@ -72,6 +72,9 @@ func (s *Server) summaryFacts(ctl int) [][2]string {
 	adv := "the address each client connected to"
 	if s.cfg.PasvAddress != "" {
 		adv = s.cfg.PasvAddress
+	}
+	if hasFamily(s.families(), "IPv6") {
+		adv += "; IPv6 clients use EPSV, which names none"
 	}
 	facts = append(facts,
 		[2]string{"passive ports", pasv + " (PASV replies name " + adv + ")"},
@@ -133,9 +136,23 @@ func localAddresses() []string {
 	return out
 }
 
-// firewallRules are ready-to-paste rules for the four common front ends.
-// imp is the implicit-FTPS port, 0 without one.
-func firewallRules(ctl, imp, lo, hi int) []string {
+// families are the address families the control listener takes.
+func (s *Server) families() []string {
+	listen := s.cfg.Listen
+	if a := s.Addr(); a != nil {
+		listen = a.String()
+	}
+	if host, port, err := net.SplitHostPort(listen); err == nil && host == "" {
+		listen = net.JoinHostPort("::", port)
+	}
+	return servedFamilies(listen)
+}
+
+// firewallRules are ready-to-paste rules for the four common front ends,
+// for each family served: an inet table, ufw and firewalld cover both;
+// iptables is IPv4's alone, ip6tables IPv6's. imp is the implicit-FTPS
+// port, 0 without one.
+func firewallRules(ctl, imp, lo, hi int, fams []string) []string {
 	nftPorts, iptRange, ufwRange, fwdRange := strconv.Itoa(ctl), "", "", ""
 	if imp != 0 {
 		nftPorts += ", " + strconv.Itoa(imp)
@@ -147,25 +164,29 @@ func firewallRules(ctl, imp, lo, hi int) []string {
 		fwdRange += fmt.Sprintf(" --add-port=%d-%d/tcp", lo, hi)
 	}
 	rules := []string{
-		"nftables (table inet filter, chain input):",
+		"nftables (table inet filter, chain input; inet covers IPv4 and IPv6):",
 		fmt.Sprintf("  nft add rule inet filter input tcp dport { %s } accept", nftPorts),
-		"iptables:",
-		fmt.Sprintf("  iptables -A INPUT -p tcp --dport %d -j ACCEPT", ctl),
 	}
-	if imp != 0 {
-		rules = append(rules, fmt.Sprintf("  iptables -A INPUT -p tcp --dport %d -j ACCEPT", imp))
+	for _, t := range []struct{ family, cmd string }{{"IPv4", "iptables"}, {"IPv6", "ip6tables"}} {
+		if !hasFamily(fams, t.family) {
+			continue
+		}
+		rules = append(rules, t.cmd+":", fmt.Sprintf("  %s -A INPUT -p tcp --dport %d -j ACCEPT", t.cmd, ctl))
+		if imp != 0 {
+			rules = append(rules, fmt.Sprintf("  %s -A INPUT -p tcp --dport %d -j ACCEPT", t.cmd, imp))
+		}
+		if iptRange != "" {
+			rules = append(rules, fmt.Sprintf("  %s -A INPUT -p tcp --dport %s -j ACCEPT", t.cmd, iptRange))
+		}
 	}
-	if iptRange != "" {
-		rules = append(rules, fmt.Sprintf("  iptables -A INPUT -p tcp --dport %s -j ACCEPT", iptRange))
-	}
-	rules = append(rules, "ufw:", fmt.Sprintf("  ufw allow %d/tcp", ctl))
+	rules = append(rules, "ufw (both families, with IPV6=yes in /etc/default/ufw, the default):", fmt.Sprintf("  ufw allow %d/tcp", ctl))
 	if imp != 0 {
 		rules = append(rules, fmt.Sprintf("  ufw allow %d/tcp", imp))
 	}
 	if ufwRange != "" {
 		rules = append(rules, "  ufw allow "+ufwRange)
 	}
-	rules = append(rules, "firewalld:",
+	rules = append(rules, "firewalld (both families):",
 		fmt.Sprintf("  firewall-cmd --permanent --add-port=%d/tcp%s && firewall-cmd --reload", ctl, fwdRange))
 	return rules
 }

@@ -30,6 +30,7 @@ func TestSummaryGolden(t *testing.T) {
 			TLS: testCert(t), RequireTLS: true, ImplicitTLS: "127.0.0.1:990"}},
 		{"summary-tls-optional.golden", server.Config{Listen: "127.0.0.1:2121", Users: map[string]string{"john": "secret"},
 			TLS: testCert(t), TLSReuseOptional: true}},
+		{"summary-ipv6.golden", server.Config{Listen: "[::1]:2121", Anonymous: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

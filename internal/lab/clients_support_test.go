@@ -48,10 +48,15 @@ func (n *Net) Probe(bin string, extra ...string) (ProbeRun, error) {
 	if err != nil {
 		return run, err
 	}
-	if err := json.Unmarshal([]byte(out.stdout), &run.Result); err != nil {
-		return run, fmt.Errorf("probe output (exit %d) is not a JSON result: %w\nstdout: %s\nstderr: %s", out.exit, err, out.stdout, out.stderr)
+	return run, decodeProbe(&run)
+}
+
+// decodeProbe reads the probe's JSON result from its output.
+func decodeProbe(run *ProbeRun) error {
+	if err := json.Unmarshal([]byte(run.Stdout), &run.Result); err != nil {
+		return fmt.Errorf("probe output (exit %d) is not a JSON result: %w\nstdout: %s\nstderr: %s", run.Exit, err, run.Stdout, run.Stderr)
 	}
-	return run, nil
+	return nil
 }
 
 // CurlRun is what curl told about one scenario.

@@ -71,6 +71,13 @@ type Topology struct {
 	// ClientRules are nft rules for the client's input chain: a host
 	// firewall on the client machine.
 	ClientRules []string
+	// IPv6 gives the client, the router and the server IPv6 addresses too
+	// (2001:db8::/32), without NAT; RouterRules6 filter IPv6 alone.
+	IPv6         bool
+	RouterRules6 []string
+	// Names are the families of ServerName's addresses in the client's
+	// hosts file ("ipv6", "ipv4"); none: no hosts file.
+	Names []string
 }
 
 // Net is one built network. Its namespaces are named Client, Router, Server.
@@ -93,6 +100,9 @@ func New(t testing.TB, topo Topology) *Net {
 	}
 	if err := n.build(); err != nil {
 		t.Fatalf("lab: %v", err)
+	}
+	if len(topo.Names) > 0 {
+		n.writeHosts(t)
 	}
 	return n
 }
@@ -133,6 +143,11 @@ func (n *Net) build() error {
 	}
 	if err := n.loadRules(n.Router, RouterRuleset(n.Topology)); err != nil {
 		return fmt.Errorf("router ruleset: %w", err)
+	}
+	if n.IPv6 {
+		if err := n.buildIPv6(); err != nil {
+			return err
+		}
 	}
 	if len(n.ClientRules) > 0 {
 		if err := n.loadRules(n.Client, ClientRuleset(n.ClientRules)); err != nil {

@@ -31,6 +31,9 @@ type ServerOptions struct {
 	PasvAddress string
 	// PasvPorts replaces the passive range ("3000-3999"); reference server only.
 	PasvPorts string
+	// Listen replaces the control address ("" the server's own address):
+	// "any" listens on every address of both families.
+	Listen string
 }
 
 // URL is the probe's and curl's target: the server's public address.
@@ -46,8 +49,16 @@ func (n *Net) StartReference(t testing.TB, bin string, opt ServerOptions) *Proc 
 	if opt.PasvPorts != "" {
 		ports = opt.PasvPorts
 	}
+	listen := fmt.Sprintf("%s:%d", n.ServerAddr(), FTPPort)
+	switch opt.Listen {
+	case "any":
+		listen = fmt.Sprintf(":%d", FTPPort)
+	case "":
+	default:
+		listen = opt.Listen
+	}
 	args := []string{"serve",
-		"--listen", fmt.Sprintf("%s:%d", n.ServerAddr(), FTPPort),
+		"--listen", listen,
 		"--pasv-ports", ports,
 		"--user", User + ":" + Password,
 	}
@@ -75,13 +86,18 @@ func (n *Net) StartPureFTPd(t testing.TB, bin string, opt ServerOptions) *Proc {
 	if err != nil {
 		t.Fatalf("lab: pure-ftpd users: %v", err)
 	}
+	bind := fmt.Sprintf("%s,%d", n.ServerAddr(), FTPPort)
+	if opt.Listen == "any" {
+		bind = fmt.Sprint(FTPPort) // every address of both families
+	}
 	args := []string{
 		"-l", "puredb:" + db,
 		"-E", // no anonymous login: it would need a system user ftp
 		"-H", // no reverse DNS: the lab has none, and each lookup would stall
-		"-S", fmt.Sprintf("%s,%d", n.ServerAddr(), FTPPort),
+		"-S", bind,
 		"-p", fmt.Sprintf("%d:%d", PasvMin, PasvMax),
 	}
+
 	if opt.PasvAddress != "" {
 		args = append(args, "-P", opt.PasvAddress)
 	}

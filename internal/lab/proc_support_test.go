@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -128,6 +129,7 @@ func deleteNamespace(t testing.TB, ns string) {
 	if out, err := command("ip", "netns", "del", ns).CombinedOutput(); err != nil {
 		t.Errorf("lab: ip netns del %s: %v: %s", ns, err, out)
 	}
+	os.RemoveAll(filepath.Join("/etc/netns", ns)) // a hosts file of the namespace's own
 }
 
 // RemoveLeftovers deletes the namespaces of earlier lab runs whose process
