@@ -13,8 +13,10 @@ import (
 // session's family is its connect event's address; a finding seen in one
 // family only says so (its Family and title), one seen in both is one
 // finding. Severity follows the contract: a control connection failing in
-// one family while the other connects is a warning (clients fall back,
-// late); EPSV refused over IPv6 is critical (no PASV to fall back to).
+// one family while the other connects is a warning where it is refused or
+// unreachable (clients fall back at once) and stays critical where it times
+// out (FileZilla and lftp never fall back, as measured in the lab); EPSV
+// refused over IPv6 is critical (no PASV to fall back to).
 
 // families is what the walk knows per family.
 type families struct {
@@ -83,7 +85,12 @@ func (d *diagnosis) byFamily(f *result.Finding) {
 	f.Family = fam
 	other := otherFamily(fam)
 	if controlFailure[f.Code] && d.fam.connected[other] {
-		f.Severity = result.Warning
+		// A refusal is a warning: every common client tries the other
+		// family at once. Dropped packets stay critical: FileZilla and lftp
+		// keep retrying the same address with their default settings.
+		if f.Code != CodeControlTimeout {
+			f.Severity = result.Warning
+		}
 		f.Detail += " " + fallbackNote(f.Code, fam, other)
 	}
 	if d.triedIn(other, f.Code) {

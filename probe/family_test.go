@@ -79,7 +79,7 @@ func TestBothFamilies(t *testing.T) {
 		}), []netip.Addr{lo6, lo4}, "",
 			[]finding{{"data.passive.timeout", "ipv6", result.Critical, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictCritical},
 		{"IPv6 control port dropped", func(t testing.TB, port int) { blackholeAt(t, lo6, port) }, []netip.Addr{lo6, lo4}, "",
-			[]finding{{"control.timeout", "ipv6", result.Warning, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictWarning},
+			[]finding{{"control.timeout", "ipv6", result.Critical, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictCritical},
 		{"nothing listens on IPv6", func(testing.TB, int) {}, []netip.Addr{lo6, lo4}, "",
 			[]finding{{"control.refused", "ipv6", result.Warning, "(IPv6 only)"}}, []string{"ipv6", "ipv4"}, result.VerdictWarning},
 		{"EPSV refused over IPv6", v6Scripted(func(s *scripted) {

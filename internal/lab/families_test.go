@@ -38,7 +38,7 @@ var famScenarios = []famScenario{
 		want: *want(result.VerdictCritical, "data.passive.timeout"), family: map[string]string{"data.passive.timeout": "ipv6"}, fams: both},
 	{name: "IPv6 control port dropped, IPv4 works", server: "ftpdiag serve", listen: "any",
 		topo: Topology{IPv6: true, Names: both, RouterRules6: []string{fromClient + "tcp dport 21 drop"}},
-		want: *want(result.VerdictWarning, "control.timeout"), family: map[string]string{"control.timeout": "ipv6"}, fams: both},
+		want: *want(result.VerdictCritical, "control.timeout"), family: map[string]string{"control.timeout": "ipv6"}, fams: both},
 	{name: "IPv6-only server (AAAA record only)", server: "ftpdiag serve", listen: fmt.Sprintf("[%s]:%d", Server6, FTPPort),
 		topo: Topology{IPv6: true, Names: []string{"ipv6"}}, want: *want(result.VerdictOK), fams: []string{"ipv6"}},
 	{name: "server not listening on IPv6, name with an AAAA record", server: "ftpdiag serve", listen: fmt.Sprintf("%s:%d", ServerPublic, FTPPort),
