@@ -32,7 +32,7 @@ var evidenceCases = []struct {
 		want: []string{"control.not-ftp"}},
 	{name: "filezilla fragment from PASV on", status: exitCritical, log: "Command:\tPASV\n" +
 		"Response:\t227 Entering Passive Mode (192,168,1,20,195,80)\n" +
-		"Status:\tServer sent unroutable address (192.168.1.20) in passive reply. Using server address instead.\n" +
+		"Status:\tServer sent passive reply with unroutable address. Using server address instead.\n" +
 		"Command:\tMLSD\nError:\tConnection timed out after 20 seconds of inactivity\nError:\tFailed to retrieve directory listing\n",
 		want: []string{"pasv.private-address", "data.passive.timeout"}, forbid: []string{"control.busy", "control.closed"}},
 	{name: "lftp debug after the greeting", status: exitCritical, log: "---> USER anonymous\n" +
@@ -67,7 +67,7 @@ var evidenceCases = []struct {
 	{name: "a log that ends after the login", status: exitUnknown, log: "Status:\tConnecting to 198.51.100.7:21...\n" +
 		"Response:\t220 Welcome\nCommand:\tUSER maria\nResponse:\t331 Password required\nCommand:\tPASS secret99\n" +
 		"Response:\t230 OK\n",
-		says: "the log ends after the login: nothing about data connections"},
+		says: "the log ends after the login: no listing or download is seen"},
 }
 
 // TestEvidence runs issue 14's cases through explain: codes wanted and

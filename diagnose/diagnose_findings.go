@@ -78,6 +78,9 @@ func (d *diagnosis) settle() {
 		d.settleRefusal(d.sessions[id])
 	}
 	d.passiveDials()
+	if d.authOK {
+		delete(d.found, CodeTLSUnsupported) // one AUTH refused, another accepted: encrypted
+	}
 	if d.eprtBad != nil && d.anyPort && !d.portBad {
 		delete(d.found, CodePortRefused) // EPRT unknown, PORT works: nothing to fix
 	}
@@ -192,12 +195,12 @@ func addrPorts(fs []*dataFact) ([]int, []int) {
 
 func (d *diagnosis) passiveFailed(f *dataFact) {
 	d.add(Fact{Code: CodePassiveTimeout, Args: d.passiveArgs(), Ports: []int{f.port}, Lines: []int{f.line},
-		Detail: fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) got no answer in %s: a firewall drops the passive port range.", f.addr, transcript.Human(f.dur))})
+		Detail: d.loginWorks(fmt.Sprintf("connecting to %s (from the server's passive reply) got no answer in %s: a firewall drops the passive port range.", f.addr, transcript.Human(f.dur)))})
 }
 
 func (d *diagnosis) passiveRefused(f *dataFact) {
 	d.add(Fact{Code: CodePassiveRefused, Args: d.passiveArgs(), Ports: []int{f.port}, Lines: []int{f.line},
-		Detail: fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) was refused: a firewall rejects the port, or the router does not forward it, or nothing listens there.", f.addr)})
+		Detail: d.loginWorks(fmt.Sprintf("connecting to %s (from the server's passive reply) was refused: a firewall rejects the port, or the router does not forward it, or nothing listens there.", f.addr))})
 }
 
 func (d *diagnosis) passivePartial(ok, bad []*dataFact) {

@@ -16,6 +16,12 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 		d.greeting(s, i, e)
 		return
 	}
+	if isOOPS(e) {
+		if s.oops {
+			return // vsftpd's session process is gone: every later answer echoes the first OOPS
+		}
+		s.oops = true
+	}
 	c := e.Code
 	switch {
 	case c == ftp.BadNetProtocol && containsFold(e.Text, "session reuse"),
@@ -30,9 +36,7 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 	case "USER", "PASS":
 		d.login(s, i, e)
 	case "AUTH":
-		if c >= 400 {
-			d.tlsUnsupported(i, e)
-		}
+		d.authReply(i, e)
 	case "PASV":
 		d.pasvReply(s, i, e)
 	case "EPSV":
@@ -157,10 +161,14 @@ func (d *diagnosis) transferReply(s *session, i int, e transcript.Entry) {
 		d.denied(s, i, e)
 		return
 	}
+	active := s.mode == "PORT" || s.mode == "EPRT"
+	if active && s.modeOK && s.data == nil && isOOPS(e) {
+		d.activeServerFailed(s, i, e)
+		return
+	}
 	if e.Code != ftp.CantOpenData && e.Code != ftp.TransferAborted {
 		return
 	}
-	active := s.mode == "PORT" || s.mode == "EPRT"
 	switch {
 	case s.data == nil && active && s.modeOK:
 		s.refusedAt, s.refusedI = &e, i

@@ -19,7 +19,7 @@ func TestTruncatedListingAgrees(t *testing.T) {
 	s := newScripted(t)
 	s.listing = strings.Repeat("-rw-r--r-- 1 ftp ftp 5 Jan 01 00:00 hello.txt\r\n", 50)
 	o := quick()
-	o.MaxBytes = 100
+	o.MaxBytes, o.PassiveOnly = 100, true
 	res := diagnosed(probeAddr(t, "ftp://"+s.addr()+"/", o), result.Tool{})
 	if got := codes(res.Findings); !slices.Contains(got, "transfer.truncated") {
 		t.Errorf("codes = %v, want %s among them", got, "transfer.truncated")
@@ -30,7 +30,7 @@ func TestTruncatedListingAgrees(t *testing.T) {
 		}
 	}
 	if res.Verdict != result.VerdictUnknown {
-		t.Errorf("verdict %s, want unknown: no listing or download was seen to its end", res.Verdict)
+		t.Errorf("verdict %s, want unknown: no listing or download was seen to its end\n%s", res.Verdict, render(res.Transcript))
 	}
 }
 

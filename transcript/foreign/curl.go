@@ -43,7 +43,7 @@ func curlLine(b *builder, line string) {
 	case strings.HasPrefix(line, "> "):
 		b.command(line[2:])
 	case strings.HasPrefix(line, "< "):
-		if !b.replyLine(line[2:]) {
+		if !b.replyLine(line[2:]) && !b.banner(line[2:]) {
 			b.note(line)
 		}
 	case strings.HasPrefix(line, "* "):
