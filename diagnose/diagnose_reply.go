@@ -13,8 +13,14 @@ import (
 // reply reads one reply by its code, in the light of the command before it.
 func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 	if s.replies == 1 && !s.greeted {
-		d.greeting(s, i, e)
-		return
+		if greetingCode(e.Code) {
+			d.greeting(s, i, e)
+			return
+		}
+		// No server greets with this: the transcript missed the greeting
+		// (a log cut, a reader that took a data connection for a control
+		// one), so the reply answers the command before it.
+		s.mid, s.greeted = true, true
 	}
 	if isOOPS(e) {
 		if s.oops {

@@ -28,7 +28,7 @@ func (d *diagnosis) start(s *session, e transcript.Entry) {
 	case e.Kind == transcript.Command:
 		s.started, s.mid = true, true
 	case e.Kind == transcript.Reply:
-		s.started, s.mid = true, !greetingCode(e.Code)
+		s.started, s.mid = true, !fragmentGreeting(e.Code)
 	case e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpConnect:
 		s.started = true
 	}
@@ -42,11 +42,19 @@ func (d *diagnosis) start(s *session, e transcript.Entry) {
 // no FTP reply at all (another protocol).
 func greetingCode(code int) bool {
 	switch {
-	case code == 0, code >= 100 && code < 200, code == ftp.ServiceReady,
+	case code == 0, code == ftp.ServiceReadySoon, code == ftp.ServiceReady,
 		code >= 400 && code < 500, code == ftp.PolicyDenied:
 		return true
 	}
 	return false
+}
+
+// fragmentGreeting tells whether a first reply with no connect event
+// before it is a greeting: only the greeting itself, "ready in n minutes",
+// "421 busy" or no FTP reply at all; any other code is more likely the
+// answer to a command the log was cut before (425 to a LIST, 534 to AUTH).
+func fragmentGreeting(code int) bool {
+	return code == 0 || code == ftp.ServiceReadySoon || code == ftp.ServiceReady || code == ftp.ServiceNotAvailable
 }
 
 // isOOPS tells vsftpd's fatal errors ("500 OOPS: vsf_sysutil_bind"): its
@@ -108,7 +116,7 @@ func (d *diagnosis) loginWorks(rest string) string {
 // transcript".
 func Evidence(entries []transcript.Entry, noun string) (ok bool, says string) {
 	w := walkEvidence(entries)
-	if w.login && w.done {
+	if w.login && w.done && !w.mid && w.connected {
 		return true, ""
 	}
 	return false, w.says(noun)
@@ -125,11 +133,15 @@ func walkEvidence(entries []transcript.Entry) evidenceWalk {
 	w := evidenceWalk{cut: -1}
 	xfers := map[int]*xferSeen{} // each session's transfer in progress
 	verbs := map[int]string{}
-	first := map[int]bool{}
+	first, dialed := map[int]bool{}, map[int]bool{}
 	for _, e := range entries {
+		if e.Event != nil && e.Event.Op == transcript.OpConnect {
+			dialed[e.Session] = true
+		}
 		if !first[e.Session] && (e.Kind == transcript.Command || e.Kind == transcript.Reply) {
 			first[e.Session] = true
-			w.mid = w.mid || e.Kind == transcript.Command || !greetingCode(e.Code)
+			greets := greetingCode(e.Code) && (dialed[e.Session] || fragmentGreeting(e.Code))
+			w.mid = w.mid || e.Kind == transcript.Command || !greets
 		}
 		x := xfers[e.Session]
 		switch {
@@ -199,6 +211,10 @@ func (w *evidenceWalk) event(e transcript.Entry, x *xferSeen) {
 // says puts where the transcript ends into words.
 func (w evidenceWalk) says(noun string) string {
 	switch {
+	case w.mid && w.login && w.done:
+		return noun + " starts in the middle of a session: the login and a listing or download are in it, but not the connection's start (the server's address, its greeting), which a verdict of ok needs"
+	case w.login && w.done && !w.connected:
+		return noun + " shows the login and a listing or download, but not the control connection's start (the server's address), which a verdict of ok needs"
 	case w.tried && w.cut >= 0:
 		return fmt.Sprintf("no listing or download in %s was seen to its end: the probe cut one at %d bytes (its --max-bytes or transfer time limit), and the steps after it were not run", noun, w.cut)
 	case w.tried && w.login:

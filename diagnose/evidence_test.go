@@ -1,8 +1,13 @@
 package diagnose
 
 import (
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"ftpdiag/result"
+	"ftpdiag/transcript"
 )
 
 // TestTooLongGreetingSaysWhatWasSeen: a greeting that runs past the
@@ -16,5 +21,60 @@ func TestTooLongGreetingSaysWhatWasSeen(t *testing.T) {
 	}
 	if title := fs[0].Title; strings.Contains(strings.ToLower(title), "another protocol") || !strings.Contains(title, "64 KiB") {
 		t.Errorf("title %q: want what was seen (a reply past 64 KiB), not another protocol", title)
+	}
+}
+
+// TestGoldensBacked: every golden transcript's result cites lines that
+// exist and are of the kind its codes are about, and is ok only with a
+// login and a transfer seen to its end.
+func TestGoldensBacked(t *testing.T) {
+	files, _ := filepath.Glob("testdata/diagnose/*.json")
+	for _, path := range files {
+		if strings.HasSuffix(path, ".findings.json") {
+			continue
+		}
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			res := NewResult(Input{Record: result.Record{Entries: readEntries(t, path)}})
+			if err := Backed(res); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// TestEvidenceSays: where a transcript ends, in the report's words.
+func TestEvidenceSays(t *testing.T) {
+	connect := transcript.Entry{Session: 1, Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpConnect, Addr: "192.0.2.1:21", Outcome: transcript.Connected}}
+	reply := func(code int, text string) transcript.Entry {
+		return transcript.Entry{Session: 1, Kind: transcript.Reply, Code: code, Text: text}
+	}
+	cmd := func(text string) transcript.Entry { return transcript.Entry{Session: 1, Kind: transcript.Command, Text: text} }
+	closed := func(out transcript.Outcome) transcript.Entry {
+		return transcript.Entry{Session: 1, Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpDataClose, Outcome: out, By: "client", Bytes: 100}}
+	}
+	login := []transcript.Entry{connect, reply(220, "220 Hi"), cmd("USER a"), reply(331, "331 Pw"), cmd("PASS x"), reply(230, "230 In")}
+	list := []transcript.Entry{cmd("PASV"), reply(227, "227 Entering Passive Mode (192,0,2,1,11,184)"), cmd("LIST"), reply(150, "150 Here")}
+	cases := []struct {
+		name    string
+		entries []transcript.Entry
+		ok      bool
+		says    string
+	}{
+		{"connected only", []transcript.Entry{connect}, false, "the log ends before the server's greeting"},
+		{"greeting", login[:2], false, "the log ends after the greeting: nothing about login or data connections"},
+		{"login", login, false, "the log ends after the login"},
+		{"listing in progress", append(slices.Clone(login), list...), false, "the log ends during LIST"},
+		{"listing answered 226", append(append(slices.Clone(login), list...), reply(226, "226 Done")), true, ""},
+		{"226 before the probe's close", append(append(slices.Clone(login), list...), reply(226, "226 Done"), closed(transcript.Complete)), true, ""},
+		{"cut by the probe, 226 or not", append(append(slices.Clone(login), list...), reply(226, "226 Done"), closed(transcript.Truncated)), false, "the probe cut one at 100 bytes"},
+		{"a fragment with it all but the start", append(login[2:], append(slices.Clone(list), reply(226, "226 Done"))...), false, "starts in the middle of a session"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ok, says := Evidence(tc.entries, "the log")
+			if ok != tc.ok || !strings.Contains(says, tc.says) {
+				t.Errorf("Evidence = %v, %q; want %v, containing %q", ok, says, tc.ok, tc.says)
+			}
+		})
 	}
 }

@@ -97,7 +97,14 @@ func fileZillaFailure(b *builder, text string) {
 	if !ok {
 		out = transcript.Failed
 	}
-	if !b.failed(out, 0, errText(text)) {
+	switch {
+	case b.failed(out, 0, errText(text)):
+	case strings.Contains(text, "data connection"):
+		// A fragment that starts after the 227: the data connection's
+		// address is not in it, its failure is.
+		b.dialData("")
+		b.dialed(out, 0, errText(text))
+	default:
 		b.note(text)
 	}
 }
