@@ -48,7 +48,9 @@ func TestEvidenceSays(t *testing.T) {
 	reply := func(code int, text string) transcript.Entry {
 		return transcript.Entry{Session: 1, Kind: transcript.Reply, Code: code, Text: text}
 	}
-	cmd := func(text string) transcript.Entry { return transcript.Entry{Session: 1, Kind: transcript.Command, Text: text} }
+	cmd := func(text string) transcript.Entry {
+		return transcript.Entry{Session: 1, Kind: transcript.Command, Text: text}
+	}
 	closed := func(out transcript.Outcome) transcript.Entry {
 		return transcript.Entry{Session: 1, Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpDataClose, Outcome: out, By: "client", Bytes: 100}}
 	}
