@@ -17,8 +17,9 @@ import (
 // outputFlags are shared by every command that renders a result.
 func outputFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, markdown, json or email", EnvVars: []string{"FTPDIAG_FORMAT"}},
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, markdown, json, email or html", EnvVars: []string{"FTPDIAG_FORMAT"}},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the result to `FILE` instead of standard output"},
+		&cli.StringFlag{Name: "html", Usage: "also write the report as a web page with a timeline to `FILE` (the email format then says to attach it)"},
 	}
 }
 
@@ -40,13 +41,25 @@ func writeResult(c *cli.Context, res *result.Result) error {
 	if err := checkFormat(c); err != nil {
 		return err
 	}
+	var opt render.RenderOptions
+	if page := c.String("html"); page != "" {
+		if err := renderFile(page, res, "html", opt); err != nil {
+			return err
+		}
+		opt.HTMLFile = page
+	}
 	path := c.String("output")
 	if path == "" {
-		opt := render.RenderOptions{Color: useColor(c, c.App.Writer)}
+		opt.Color = useColor(c, c.App.Writer)
 		return renderTo(c.App.Writer, res, c.String("format"), opt)
 	}
+	return renderFile(path, res, c.String("format"), opt)
+}
+
+// renderFile writes res to path as format, whole or not at all.
+func renderFile(path string, res *result.Result, format string, opt render.RenderOptions) error {
 	var b strings.Builder
-	if err := renderTo(&b, res, c.String("format"), render.RenderOptions{}); err != nil {
+	if err := renderTo(&b, res, format, opt); err != nil {
 		return err
 	}
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {

@@ -14,7 +14,7 @@ import (
 func reportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "report",
-		Usage:     "render a saved JSON result as text, markdown, json or a support e-mail",
+		Usage:     "render a saved JSON result as text, markdown, json, a support e-mail or an HTML page",
 		ArgsUsage: "FILE",
 		Description: "Reads a result saved with 'ftpdiag probe --format json -o result.json'\n" +
 			"(FILE '-' reads standard input) and renders it in any format, so a\n" +

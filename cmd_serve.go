@@ -37,7 +37,7 @@ func serveCommand() *cli.Command {
 
 func serveFlags() []cli.Flag {
 	env := func(n string) []string { return []string{"FTPDIAG_" + n} }
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "listen", Value: server.DefaultListen, Usage: "control `ADDRESS` ([host]:port)", EnvVars: env("LISTEN")},
 		&cli.StringFlag{Name: "pasv-ports", Usage: "passive port range `A-B` (default 3000 to 3000+max-connections)", EnvVars: env("PASV_PORTS")},
 		&cli.StringFlag{Name: "pasv-address", Usage: "`IP` to advertise in PASV replies (the public address behind NAT)", EnvVars: env("PASV_ADDRESS")},
@@ -49,10 +49,14 @@ func serveFlags() []cli.Flag {
 		&cli.StringFlag{Name: "users-file", Usage: "`FILE` of NAME:PASSWORD lines", EnvVars: env("USERS_FILE")},
 		&cli.BoolFlag{Name: "anonymous", Usage: "allow anonymous (read-only) logins", EnvVars: env("ANONYMOUS")},
 		&cli.StringFlag{Name: "transcript-dir", Usage: "write each session's transcript into `DIR`", EnvVars: env("TRANSCRIPT_DIR")},
+		&cli.Int64Flag{Name: "transcript-max-bytes", Value: server.DefaultTranscriptMaxBytes, Usage: "cut each session's transcript file at `N` bytes, noting the cut", EnvVars: env("TRANSCRIPT_MAX_BYTES")},
+		&cli.DurationFlag{Name: "login-timeout", Value: server.DefaultLoginTimeout, Usage: "close a connection not logged in this long after connecting", EnvVars: env("LOGIN_TIMEOUT")},
+		&cli.IntFlag{Name: "max-prelogin", DefaultText: "half of --max-connections", Usage: "connections waiting to log in; one more closes the one waiting longest", EnvVars: env("MAX_PRELOGIN")},
+		&cli.BoolFlag{Name: "allow-anonymous-sweep", Usage: "let anonymous users run SITE SWEEP", EnvVars: env("ALLOW_ANONYMOUS_SWEEP")},
 		&cli.DurationFlag{Name: "idle-timeout", Value: server.DefaultIdleTimeout, Usage: "close a control connection idle this long", EnvVars: env("IDLE_TIMEOUT")},
 		&cli.DurationFlag{Name: "data-timeout", Value: server.DefaultDataTimeout, Usage: "give up on a data connection silent this long", EnvVars: env("DATA_TIMEOUT")},
 		&cli.BoolFlag{Name: "active-from-20", Value: true, Usage: "make active connections from port 20 when allowed", EnvVars: env("ACTIVE_FROM_20")},
-	}
+	}, serveTLSFlags()...)
 }
 
 func serveAction(c *cli.Context) error {
@@ -72,12 +76,19 @@ func serveAction(c *cli.Context) error {
 		srv.Close()
 		return listenError(cfg.Listen, err)
 	}
+	iln, err := listenImplicit(srv)
+	if err != nil {
+		ln.Close()
+		srv.Close()
+		return err
+	}
 	// Signals are caught before the summary appears, so whoever waits for
 	// the summary (a script, a test) may stop the server at once.
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sig)
 	srv.WriteSummary(c.App.Writer)
+	serveImplicit(c, srv, iln)
 	return serveUntilSignal(c, srv, ln, sig)
 }
 
@@ -131,6 +142,9 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 		TranscriptDir: c.String("transcript-dir"), IdleTimeout: c.Duration("idle-timeout"),
 		DataTimeout: c.Duration("data-timeout"), ActiveFrom20: c.Bool("active-from-20"),
 	}
+	if err := serveLimits(c, &cfg); err != nil {
+		return cfg, err
+	}
 	hint := "see 'ftpdiag serve --help'"
 	if cfg.MaxConns < 1 || cfg.MaxPerAddr < 1 {
 		return cfg, usageErrorf("--max-connections and --max-per-address must be at least 1").withHint("%s", hint)
@@ -148,6 +162,9 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 		}
 		cfg.PasvMin, cfg.PasvMax = lo, hi
 	}
+	if err := serveTLSConfig(c, &cfg); err != nil {
+		return cfg, err
+	}
 	if err := checkDir(cfg.Root, "--root"); err != nil {
 		return cfg, err
 	}
@@ -158,6 +175,27 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 	cfg.Users = users
 	return cfg, err
 }
+
+// serveLimits reads the flags of the limits on clients that do not log in,
+// flood the transcript or sweep too often (issue 16).
+func serveLimits(c *cli.Context, cfg *server.Config) error {
+	cfg.LoginTimeout, cfg.MaxPreLogin = c.Duration("login-timeout"), c.Int("max-prelogin")
+	cfg.TranscriptMaxBytes, cfg.AllowAnonymousSweep = c.Int64("transcript-max-bytes"), c.Bool("allow-anonymous-sweep")
+	hint := "see 'ftpdiag serve --help'"
+	switch {
+	case cfg.LoginTimeout <= 0:
+		return usageErrorf("--login-timeout must be positive").withHint("%s", hint)
+	case cfg.MaxPreLogin < 0 || cfg.MaxPreLogin > cfg.MaxConns:
+		return usageErrorf("--max-prelogin %d must be from 1 to --max-connections (%d)", cfg.MaxPreLogin, cfg.MaxConns).withHint("%s", hint)
+	case cfg.TranscriptMaxBytes < minTranscriptBytes:
+		return usageErrorf("--transcript-max-bytes %d is less than %d", cfg.TranscriptMaxBytes, minTranscriptBytes).withHint("a login and a download take about 1 KB; the default is %d", server.DefaultTranscriptMaxBytes)
+	}
+	return nil
+}
+
+// minTranscriptBytes keeps a transcript file long enough for one login and
+// a download, the least that tells anything.
+const minTranscriptBytes = 4096
 
 func parsePortRange(s string) (int, int, error) {
 	a, b, ok := strings.Cut(s, "-")

@@ -27,6 +27,9 @@ func TestServeBadUsage(t *testing.T) {
 		{"missing users file", []string{"serve", "--users-file", "/nonexistent/users"}, "--users-file"},
 		{"zero connections", []string{"serve", "--user", "a:b", "--max-connections", "0"}, "--max-connections"},
 		{"stray argument", []string{"serve", "--user", "a:b", "extra"}, "no arguments"},
+		{"zero login timeout", []string{"serve", "--user", "a:b", "--login-timeout", "0s"}, "--login-timeout"},
+		{"more waiting than connections", []string{"serve", "--user", "a:b", "--max-connections", "4", "--max-prelogin", "5"}, "--max-prelogin"},
+		{"tiny transcripts", []string{"serve", "--user", "a:b", "--transcript-max-bytes", "100"}, "--transcript-max-bytes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,27 +66,22 @@ func (s *syncBuffer) String() string {
 // serveTestTimeout bounds each wait of the end-to-end test (loopback only).
 const serveTestTimeout = 10 * time.Second
 
-// TestServeEndToEnd: serve prints its summary, answers a login and shuts
-// down with exit status 0 on SIGINT, telling the open session 421.
-func TestServeEndToEnd(t *testing.T) {
-	var out, errOut syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run([]string{"ftpdiag", "serve", "--listen", "127.0.0.1:0", "--user", "john:secret",
-			"--pasv-ports", "47000-47010", "--active-from-20=false"}, strings.NewReader(""), &out, &errOut)
-	}()
-	addr := waitListening(t, &out, done)
-	c, err := net.DialTimeout("tcp", addr, serveTestTimeout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(serveTestTimeout))
-	tp := textproto.NewConn(c)
-	for _, step := range []struct {
+// loginThenInterrupt logs john in on tp, sends the extra commands (each
+// must succeed with a 2xx), then interrupts serve: the session must be told
+// 421 and serve must exit with status 0.
+func loginThenInterrupt(t *testing.T, tp *textproto.Conn, done <-chan int, errOut *syncBuffer, extra ...string) {
+	t.Helper()
+	steps := []struct {
 		cmd  string
 		want int
-	}{{"", 220}, {"USER john", 331}, {"PASS secret", 230}, {"SYST", 215}} {
+	}{{"", 220}, {"USER john", 331}, {"PASS secret", 230}}
+	for _, cmd := range extra {
+		steps = append(steps, struct {
+			cmd  string
+			want int
+		}{cmd, 2})
+	}
+	for _, step := range steps {
 		if step.cmd != "" {
 			tp.PrintfLine("%s", step.cmd)
 		}
@@ -103,6 +101,25 @@ func TestServeEndToEnd(t *testing.T) {
 	case <-time.After(serveTestTimeout):
 		t.Fatal("serve did not stop after SIGINT")
 	}
+}
+
+// TestServeEndToEnd: serve prints its summary, answers a login and shuts
+// down with exit status 0 on SIGINT, telling the open session 421.
+func TestServeEndToEnd(t *testing.T) {
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"ftpdiag", "serve", "--listen", "127.0.0.1:0", "--user", "john:secret",
+			"--pasv-ports", "47000-47010", "--active-from-20=false"}, strings.NewReader(""), &out, &errOut)
+	}()
+	addr := waitListening(t, &out, done)
+	c, err := net.DialTimeout("tcp", addr, serveTestTimeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(serveTestTimeout))
+	loginThenInterrupt(t, textproto.NewConn(c), done, &errOut, "SYST")
 	for _, want := range []string{"passive ports  47000-47010", "iptables -A INPUT -p tcp --dport 47000:47010 -j ACCEPT"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, out.String())

@@ -24,7 +24,7 @@ const version = "0.1.0"
 // tool names this program in every result it makes.
 func tool() result.Tool { return result.Tool{Name: "ftpdiag", Version: version} }
 
-// Exit statuses, in the monitoring-plugin convention of ../shared/DIAGNOSES.md.
+// Exit statuses, in the monitoring-plugin convention of docs/DIAGNOSES.md.
 const (
 	exitOK       = 0
 	exitWarning  = 1

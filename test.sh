@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
-for pair in curl:curl lftp:lftp wget:wget python3:python3 openssl:openssl nft:nftables ip:iproute2 ss:iproute2; do
+for pair in curl:curl lftp:lftp wget:wget python3:python3 openssl:openssl nft:nftables ip:iproute2 ss:iproute2 \
+	chromium:chromium node:nodejs npm:npm; do
 	cmd=${pair%%:*} pkg=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || [[ " ${need[*]} " == *" $pkg "* ]] || need+=("$pkg")
 done
@@ -16,6 +17,13 @@ if [ ${#need[@]} -gt 0 ]; then
 	else
 		echo "test.sh: missing ${need[*]}; install them (as root: apt-get install ${need[*]})" >&2
 	fi
+fi
+
+# The HTML report's browser test (report/html_browser_test.go) drives the
+# chromium above with playwright-core and checks it with axe-core, both
+# pinned in tools/browser/package-lock.json.
+if command -v npm >/dev/null 2>&1; then
+	npm ci --prefix tools/browser --no-audit --no-fund --loglevel=error
 fi
 
 # Third-party servers the probe is tested against, unpacked without

@@ -63,6 +63,4 @@ for p in "$vport" "$dport"; do
 done
 
 echo "session load: $conc concurrent, $sessions sessions per run, median of $runs runs"
-v=$("$tmp/loadgen" -addr "127.0.0.1:$vport" -file small -c "$conc" -n "$sessions" -runs "$runs")
-d=$("$tmp/loadgen" -addr "127.0.0.1:$dport" -file small -c "$conc" -n "$sessions" -runs "$runs")
-printf '%-8s %s\n' vsftpd "$v" ftpdiag "$d"
+"$tmp/loadgen" -target "vsftpd=127.0.0.1:$vport" -target "ftpdiag=127.0.0.1:$dport" -file small -c "$conc" -n "$sessions" -runs "$runs"

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Defaults of the command line, as ../shared/DIAGNOSES.md states them.
+// Defaults of the command line, as docs/DIAGNOSES.md states them.
 const (
 	// DefaultTimeout bounds a connection attempt: the smallest time in which
 	// a firewall that drops packets can be told apart from a slow network

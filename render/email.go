@@ -23,10 +23,11 @@ const emailFoldIndent = "        "
 // renderEmail writes a support message ready to send: a Subject header, a
 // short body with the verdict and findings, the network details support
 // always asks for, and the whole transcript, redacted.
-func renderEmail(w io.Writer, res *result.Result) error {
+func renderEmail(w io.Writer, res *result.Result, opt RenderOptions) error {
 	var b strings.Builder
 	b.WriteString(emailSubject(res) + "\n\n")
 	emailIntro(&b, res)
+	emailAttachment(&b, opt.HTMLFile)
 	emailFindings(&b, res.Findings, res.Verdict)
 	emailNetwork(&b, res)
 	emailTranscript(&b, res)

@@ -14,7 +14,7 @@ import (
 )
 
 // Formats a result can be rendered in, in the order the CLI lists them.
-var Formats = []string{"text", "markdown", "json", "email"}
+var Formats = []string{"text", "markdown", "json", "email", "html"}
 
 // ErrUnknownFormat is wrapped by Render when asked for a format not in Formats.
 var ErrUnknownFormat = errors.New("unknown format")
@@ -24,6 +24,9 @@ type RenderOptions struct {
 	// Color switches on ANSI colour in the text format. The CLI decides it
 	// once (TTY, NO_COLOR, --no-color); the other formats never colour.
 	Color bool
+	// HTMLFile, when set, names the HTML report written beside this one
+	// (the CLI's --html FILE): the e-mail format then says to attach it.
+	HTMLFile string
 }
 
 // Render writes res in format. Whatever res holds, the output is redacted
@@ -39,7 +42,9 @@ func Render(w io.Writer, res *result.Result, format string, opt RenderOptions) e
 	case "json":
 		return renderJSON(w, res)
 	case "email":
-		return renderEmail(w, printable(res))
+		return renderEmail(w, printable(res), opt)
+	case "html":
+		return renderHTML(w, printable(res))
 	}
 	return fmt.Errorf("%w %q (use one of %s)", ErrUnknownFormat, format, strings.Join(Formats, ", "))
 }

@@ -1,11 +1,8 @@
 package render
 
 import (
-	"fmt"
 	"ftpdiag/result"
-	"strings"
-	"unicode"
-	"unicode/utf8"
+	"ftpdiag/transcript"
 )
 
 // printable returns a copy of res fit for a terminal, a wiki or a mail: a
@@ -58,40 +55,6 @@ func visibleAll(ss []string) []string {
 	return out
 }
 
-// visible spells out control characters, bidirectional controls and bytes
-// that are not UTF-8. Tabs stay, and line breaks where keepNewlines.
-func visible(s string, keepNewlines bool) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || unsafeRune(r, keepNewlines) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case unsafeRune(r, keepNewlines) && r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r, keepNewlines):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
-
-func unsafeRune(r rune, keepNewlines bool) bool {
-	if r == '\t' || (r == '\n' && keepNewlines) {
-		return false
-	}
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
-}
+// visible is transcript.Visible: one function makes network text safe for
+// every output, the server's transcript files included.
+func visible(s string, keepNewlines bool) string { return transcript.Visible(s, keepNewlines) }

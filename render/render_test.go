@@ -32,7 +32,7 @@ func render(t *testing.T, res *result.Result, format string, opt RenderOptions) 
 	return b.Bytes()
 }
 
-var extOf = map[string]string{"text": "txt", "markdown": "md", "json": "json", "email": "eml"}
+var extOf = map[string]string{"text": "txt", "markdown": "md", "json": "json", "email": "eml", "html": "html"}
 
 func TestRenderGoldenScenarios(t *testing.T) {
 	scenarios := []struct {

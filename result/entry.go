@@ -64,6 +64,7 @@ type EventInfo struct {
 	Bytes   int64         `json:"bytes,omitempty"`
 	By      string        `json:"by,omitempty"` // who closed: "server" or "client"
 	Err     string        `json:"error,omitempty"`
+	TLS     *TLSInfo      `json:"tls,omitempty"` // set for OpTLS where known
 }
 
 // MarshalJSON writes Dur as dur_ms, in milliseconds with microsecond precision.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/subtle"
+	"ftpdiag/ftp"
 	"strings"
 	"time"
 )
@@ -12,46 +13,50 @@ import (
 const maxLoginFailures = 3
 
 func (s *session) cmdUSER(arg string) {
-	if s.srv.cfg.Faults.RequireTLS {
-		s.reply(530, "Plain-text login refused: use AUTH TLS first")
+	if s.srv.cfg.Faults.RequireTLS && s.srv.tlsBase == nil {
+		s.reply(ftp.NotLoggedIn, "Plain-text login refused: use AUTH TLS first")
+		return
+	}
+	if s.tlsRequiredForLogin() {
 		return
 	}
 	s.user, s.loggedIn, s.anon = strings.TrimSpace(arg), false, false
 	if s.isAnonymousName(s.user) {
-		s.reply(331, "Anonymous login ok, send your e-mail address as password")
+		s.reply(ftp.NeedPassword, "Anonymous login ok, send your e-mail address as password")
 		return
 	}
 	// The same reply for every name, so a client cannot tell which exist.
-	s.reply(331, "Password required for %s", s.user)
+	s.reply(ftp.NeedPassword, "Password required for %s", s.user)
 }
 
 func (s *session) cmdPASS(arg string) {
 	if s.lastVerb != "USER" || s.user == "" {
-		s.reply(503, "Login with USER first")
+		s.reply(ftp.BadSequence, "Login with USER first")
 		return
 	}
 	ip := s.remote.IP.String()
 	if wait := s.srv.locks.remaining(ip, time.Now()); wait > 0 {
 		s.sleep(s.srv.cfg.LoginDelay)
-		s.reply(421, "Too many failed logins from %s; try again in %s", ip, wait.Round(time.Second))
+		s.reply(ftp.ServiceNotAvailable, "Too many failed logins from %s; try again in %s", ip, wait.Round(time.Second))
 		s.quit = true
 		return
 	}
 	if s.checkPassword(s.user, arg) {
 		s.loggedIn, s.anon = true, s.isAnonymousName(s.user)
+		s.noteLogin() // before the 230: the client may connect again at once
 		s.cwd = "/"
-		s.reply(230, "User %s logged in", s.user)
+		s.reply(ftp.LoggedIn, "User %s logged in", s.user)
 		return
 	}
 	s.failures++
 	s.srv.locks.fail(ip, time.Now())
 	s.sleep(s.srv.cfg.LoginDelay) // every failure costs time, as in vsftpd and pure-ftpd
 	if s.failures >= maxLoginFailures {
-		s.reply(421, "Too many failed logins, closing control connection")
+		s.reply(ftp.ServiceNotAvailable, "Too many failed logins, closing control connection")
 		s.quit = true
 		return
 	}
-	s.reply(530, "Login incorrect")
+	s.reply(ftp.NotLoggedIn, "Login incorrect")
 }
 
 func (s *session) isAnonymousName(name string) bool {
@@ -92,16 +97,6 @@ func (s *session) readOnlyReason() string {
 }
 
 func (s *session) cmdQUIT(string) {
-	s.reply(221, "Goodbye")
+	s.reply(ftp.ServiceClosing, "Goodbye")
 	s.quit = true
-}
-
-// cmdAUTH: this server speaks plain FTP only. The RequireTLS fault plays a
-// server that insists on TLS but cannot do it here.
-func (s *session) cmdAUTH(arg string) {
-	if s.srv.cfg.Faults.RequireTLS {
-		s.reply(504, "AUTH %s not available", strings.TrimSpace(arg))
-		return
-	}
-	s.reply(502, "AUTH not supported: this server speaks plain FTP only")
 }

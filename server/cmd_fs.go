@@ -2,12 +2,13 @@ package server
 
 import (
 	"errors"
+	"ftpdiag/ftp"
 	"io/fs"
 	"strings"
 )
 
 func (s *session) cmdPWD(string) {
-	s.reply(257, "%s is the current directory", quotePath(s.cwd))
+	s.reply(ftp.PathCreated, "%s is the current directory", quotePath(s.cwd))
 }
 
 // quotePath writes a path as 257 replies do: in double quotes, inner
@@ -22,11 +23,11 @@ func (s *session) cmdCWD(arg string) {
 		return
 	}
 	if !fi.IsDir() {
-		s.reply(550, "%s: not a directory", virt)
+		s.reply(ftp.FileUnavailable, "%s: not a directory", virt)
 		return
 	}
 	s.cwd = virt
-	s.reply(250, "Directory changed to %s", virt)
+	s.reply(ftp.FileActionOK, "Directory changed to %s", virt)
 }
 
 func (s *session) cmdCDUP(string) { s.cmdCWD("..") }
@@ -51,7 +52,7 @@ func (s *session) statFile(arg string) (string, fs.FileInfo, bool) {
 func (s *session) statRegular(arg string) (fs.FileInfo, bool) {
 	virt, fi, ok := s.statFile(arg)
 	if ok && !fi.Mode().IsRegular() {
-		s.reply(550, "%s: not a regular file", virt)
+		s.reply(ftp.FileUnavailable, "%s: not a regular file", virt)
 		return nil, false
 	}
 	return fi, ok
@@ -59,13 +60,13 @@ func (s *session) statRegular(arg string) (fs.FileInfo, bool) {
 
 func (s *session) cmdSIZE(arg string) {
 	if fi, ok := s.statRegular(arg); ok {
-		s.reply(213, "%d", fi.Size()+s.srv.cfg.Faults.SizeLie)
+		s.reply(ftp.FileStatus, "%d", fi.Size()+s.srv.cfg.Faults.SizeLie)
 	}
 }
 
 func (s *session) cmdMDTM(arg string) {
 	if fi, ok := s.statRegular(arg); ok {
-		s.reply(213, "%s", fi.ModTime().UTC().Format(mdtmLayout))
+		s.reply(ftp.FileStatus, "%s", fi.ModTime().UTC().Format(mdtmLayout))
 	}
 }
 
@@ -77,7 +78,7 @@ func (s *session) cmdMLST(arg string) {
 	if !ok {
 		return
 	}
-	s.replyMulti(250, "Listing "+virt, []string{" " + mlsxFacts(fi) + " " + virt}, "End")
+	s.replyMulti(ftp.FileActionOK, "Listing "+virt, []string{" " + mlsxFacts(fi) + " " + virt}, "End")
 }
 
 // replyFSError answers a failed file operation. Paths that try to leave the
@@ -86,12 +87,12 @@ func (s *session) cmdMLST(arg string) {
 func (s *session) replyFSError(virt string, err error) {
 	switch {
 	case errors.Is(err, ErrBadPath):
-		s.reply(501, "Bad path: %v", err)
+		s.reply(ftp.ArgSyntax, "Bad path: %v", err)
 	case errors.Is(err, fs.ErrNotExist):
-		s.reply(550, "%s: no such file or directory", virt)
+		s.reply(ftp.FileUnavailable, "%s: no such file or directory", virt)
 	case errors.Is(err, fs.ErrExist):
-		s.reply(550, "%s: already exists", virt)
+		s.reply(ftp.FileUnavailable, "%s: already exists", virt)
 	default:
-		s.reply(550, "%s: permission denied", virt)
+		s.reply(ftp.FileUnavailable, "%s: permission denied", virt)
 	}
 }

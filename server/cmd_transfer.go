@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"ftpdiag/ftp"
 	"io"
 	"io/fs"
 	"net"
@@ -39,11 +40,11 @@ func (s *session) sendListing(arg string, format func(fs.FileInfo) string) {
 func (s *session) cmdREST(arg string) {
 	n, err := strconv.ParseInt(strings.TrimSpace(arg), 10, 64)
 	if err != nil || n < 0 {
-		s.reply(501, "REST wants a byte offset from 0")
+		s.reply(ftp.ArgSyntax, "REST wants a byte offset from 0")
 		return
 	}
 	s.rest = n
-	s.reply(350, "Restarting at %d; send RETR or STOR to start the transfer", n)
+	s.reply(ftp.PendingFurtherInfo, "Restarting at %d; send RETR or STOR to start the transfer", n)
 }
 
 // takeRest returns the REST offset for this transfer, which it consumes.
@@ -68,12 +69,12 @@ func (s *session) cmdRETR(arg string) {
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
 		f.Close()
-		s.reply(550, "%s: not a regular file", virt)
+		s.reply(ftp.FileUnavailable, "%s: not a regular file", virt)
 		return
 	}
 	if _, err := f.Seek(offset, io.SeekStart); err != nil || offset > fi.Size() {
 		f.Close()
-		s.reply(554, "REST offset %d is past the end of %s", offset, virt)
+		s.reply(ftp.BadRestart, "REST offset %d is past the end of %s", offset, virt)
 		return
 	}
 	size := fi.Size() + s.srv.cfg.Faults.SizeLie
@@ -110,7 +111,7 @@ func (s *session) store(arg string, keep int64) {
 		return
 	}
 	if fi, err := s.srv.files.root.Stat(name); err == nil && fi.IsDir() {
-		s.reply(550, "%s: is a directory", virt)
+		s.reply(ftp.FileUnavailable, "%s: is a directory", virt)
 		return
 	}
 	up, err := s.srv.files.startUpload(name, keep)

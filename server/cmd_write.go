@@ -1,11 +1,13 @@
 package server
 
+import "ftpdiag/ftp"
+
 func (s *session) cmdDELE(arg string) {
 	virt, name, err := resolve(s.cwd, arg)
 	if err == nil {
 		var fi interface{ IsDir() bool }
 		if fi, err = s.srv.files.root.Lstat(name); err == nil && fi.IsDir() {
-			s.reply(550, "%s: is a directory (use RMD)", virt)
+			s.reply(ftp.FileUnavailable, "%s: is a directory (use RMD)", virt)
 			return
 		}
 	}
@@ -16,7 +18,7 @@ func (s *session) cmdDELE(arg string) {
 		s.replyFSError(virt, err)
 		return
 	}
-	s.reply(250, "%s deleted", virt)
+	s.reply(ftp.FileActionOK, "%s deleted", virt)
 }
 
 func (s *session) cmdMKD(arg string) {
@@ -28,19 +30,19 @@ func (s *session) cmdMKD(arg string) {
 		s.replyFSError(virt, err)
 		return
 	}
-	s.reply(257, "%s created", quotePath(virt))
+	s.reply(ftp.PathCreated, "%s created", quotePath(virt))
 }
 
 func (s *session) cmdRMD(arg string) {
 	virt, name, err := resolve(s.cwd, arg)
 	if err == nil && name == "." {
-		s.reply(550, "/ cannot be removed")
+		s.reply(ftp.FileUnavailable, "/ cannot be removed")
 		return
 	}
 	if err == nil {
 		var fi interface{ IsDir() bool }
 		if fi, err = s.srv.files.root.Lstat(name); err == nil && !fi.IsDir() {
-			s.reply(550, "%s: not a directory (use DELE)", virt)
+			s.reply(ftp.FileUnavailable, "%s: not a directory (use DELE)", virt)
 			return
 		}
 	}
@@ -51,7 +53,7 @@ func (s *session) cmdRMD(arg string) {
 		s.replyFSError(virt, err)
 		return
 	}
-	s.reply(250, "%s removed", virt)
+	s.reply(ftp.FileActionOK, "%s removed", virt)
 }
 
 func (s *session) cmdRNFR(arg string) {
@@ -64,7 +66,7 @@ func (s *session) cmdRNFR(arg string) {
 		return
 	}
 	s.renameFrom = name
-	s.reply(350, "%s exists; send RNTO with the new name", virt)
+	s.reply(ftp.PendingFurtherInfo, "%s exists; send RNTO with the new name", virt)
 }
 
 // cmdRNTO must follow RNFR at once (RFC 959), so a stale RNFR cannot rename
@@ -73,7 +75,7 @@ func (s *session) cmdRNTO(arg string) {
 	from := s.renameFrom
 	s.renameFrom = ""
 	if s.lastVerb != "RNFR" || from == "" {
-		s.reply(503, "Send RNFR first")
+		s.reply(ftp.BadSequence, "Send RNFR first")
 		return
 	}
 	virt, name, err := resolve(s.cwd, arg)
@@ -84,5 +86,5 @@ func (s *session) cmdRNTO(arg string) {
 		s.replyFSError(virt, err)
 		return
 	}
-	s.reply(250, "Renamed to %s", virt)
+	s.reply(ftp.FileActionOK, "Renamed to %s", virt)
 }

@@ -26,7 +26,11 @@ func init() {
 		"USER": {Fn: (*session).cmdUSER, NeedsArg: true, Help: "USER name"},
 		"PASS": {Fn: (*session).cmdPASS, Help: "PASS password"},
 		"QUIT": {Fn: (*session).cmdQUIT, Help: "QUIT"},
-		"AUTH": {Fn: (*session).cmdAUTH, Help: "AUTH TLS (not offered)"},
+		// TLS (cmd_tls.go).
+		"AUTH": {Fn: (*session).cmdAUTH, NeedsArg: true, Help: "AUTH TLS"},
+		"PBSZ": {Fn: (*session).cmdPBSZ, NeedsArg: true, Help: "PBSZ 0"},
+		"PROT": {Fn: (*session).cmdPROT, NeedsArg: true, Help: "PROT P|C"},
+		"CCC":  {Fn: (*session).cmdCCC, Help: "CCC (refused)"},
 		// Information and settings (cmd_info.go).
 		"NOOP": {Fn: (*session).cmdNOOP, Help: "NOOP"},
 		"SYST": {Fn: (*session).cmdSYST, Help: "SYST"},

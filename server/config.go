@@ -4,6 +4,7 @@
 package server
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"time"
@@ -38,12 +39,40 @@ type Config struct {
 	// IdleTimeout closes a control connection that sends nothing (default 5m);
 	// DataTimeout bounds waiting for, and stalls on, a data connection (default 30s).
 	IdleTimeout, DataTimeout time.Duration
+	// LoginTimeout closes a connection that has not logged in this long after
+	// connecting (default 30s). MaxPreLogin caps connections not logged in
+	// yet (default half of MaxConns).
+	LoginTimeout time.Duration
+	MaxPreLogin  int
+	// AllowAnonymousSweep lets anonymous users run SITE SWEEP.
+	// SweepInterval is the least time between two sweeps from one client
+	// address (default 1m; negative: no limit, for benchmarks).
+	AllowAnonymousSweep bool
+	SweepInterval       time.Duration
 	// LoginDelay is added to every failed login (default 1s; tests set it lower).
 	LoginDelay time.Duration
-	// TranscriptDir, when set, receives one transcript file per session.
-	TranscriptDir string
+	// TranscriptDir, when set, receives one transcript file per session;
+	// TranscriptMaxBytes caps each file (default 4 MiB), noting the cut.
+	TranscriptDir      string
+	TranscriptMaxBytes int64
 	// Greeting is the text of the 220 reply (default "ftpdiag reference server ready").
 	Greeting string
+	// TLS, when set, offers AUTH TLS (RFC 4217) with this certificate
+	// (Leaf is filled in by New where it is nil); nil: plain FTP only.
+	TLS *tls.Certificate
+	// RequireTLS refuses plain-text logins (530) and transfers without
+	// PROT P (521). Needs TLS.
+	RequireTLS bool
+	// TLSReuseOptional accepts protected data connections that do not
+	// resume the control connection's TLS session; by default they are
+	// refused with 522, as vsftpd's require_ssl_reuse does. Needs TLS.
+	TLSReuseOptional bool
+	// ImplicitTLS, when set, is the address of an implicit-FTPS listener
+	// (TLS from the first byte, usually ":990"), served by ServeImplicit.
+	ImplicitTLS string
+	// TLSMinVersion and TLSMaxVersion bound the TLS versions offered
+	// (tls.VersionTLS12...; 0: crypto/tls's defaults, TLS 1.2 to 1.3).
+	TLSMinVersion, TLSMaxVersion uint16
 	// Faults injects failures, so the probe can be tested against this server
 	// misbehaving on purpose. Never set by the command line.
 	Faults Faults
@@ -88,6 +117,11 @@ const (
 	DefaultDataTimeout = 30 * time.Second
 	DefaultLoginDelay  = time.Second
 	DefaultGreeting    = "ftpdiag reference server ready"
+
+	// DefaultTranscriptMaxBytes holds hundreds of ordinary sessions' worth
+	// of lines (a login and a download take about 1 KB), while a flood
+	// stops after a few MB.
+	DefaultTranscriptMaxBytes = 4 << 20
 )
 
 // withDefaults fills in the zero values and checks what cannot be filled.
@@ -101,6 +135,18 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxPerAddr <= 0 {
 		c.MaxPerAddr = DefaultMaxPerAddr
 	}
+	if c.SweepInterval == 0 {
+		c.SweepInterval = DefaultSweepInterval
+	}
+	if c.LoginTimeout <= 0 {
+		c.LoginTimeout = DefaultLoginTimeout
+	}
+	if c.MaxPreLogin <= 0 {
+		c.MaxPreLogin = max(1, c.MaxConns/2)
+	}
+	if c.MaxPreLogin > c.MaxConns {
+		return c, fmt.Errorf("%w: %d connections not logged in is more than the %d connections in total", ErrConfig, c.MaxPreLogin, c.MaxConns)
+	}
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = DefaultIdleTimeout
 	}
@@ -110,6 +156,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.LoginDelay == 0 {
 		c.LoginDelay = DefaultLoginDelay
 	}
+	if c.TranscriptMaxBytes <= 0 {
+		c.TranscriptMaxBytes = DefaultTranscriptMaxBytes
+	}
 	if c.Greeting == "" {
 		c.Greeting = DefaultGreeting
 	}
@@ -118,6 +167,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.PasvMin > 0 && c.PasvMax == 0 {
 		c.PasvMax = c.PasvMin + c.MaxConns
+	}
+	if err := c.checkTLS(); err != nil {
+		return c, err
 	}
 	if c.PasvMin != -1 && (c.PasvMin < 1 || c.PasvMax > 65535 || c.PasvMin > c.PasvMax) {
 		return c, fmt.Errorf("%w: passive range %d-%d (want 1 <= min <= max <= 65535)", ErrConfig, c.PasvMin, c.PasvMax)

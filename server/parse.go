@@ -3,8 +3,6 @@ package server
 import (
 	"errors"
 	"fmt"
-	"net"
-	"strconv"
 	"strings"
 )
 
@@ -72,75 +70,4 @@ func stripTelnet(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// ParsePORT reads RFC 959's h1,h2,h3,h4,p1,p2 into an IPv4 address and port.
-func ParsePORT(arg string) (*net.TCPAddr, error) {
-	parts := strings.Split(strings.TrimSpace(arg), ",")
-	if len(parts) != 6 {
-		return nil, fmt.Errorf("%w: PORT wants six numbers h1,h2,h3,h4,p1,p2", ErrSyntax)
-	}
-	var b [6]byte
-	for i, p := range parts {
-		n, err := strconv.ParseUint(strings.TrimSpace(p), 10, 8)
-		if err != nil {
-			return nil, fmt.Errorf("%w: PORT field %d is not a number from 0 to 255", ErrSyntax, i+1)
-		}
-		b[i] = byte(n)
-	}
-	ip := net.IPv4(b[0], b[1], b[2], b[3])
-	return &net.TCPAddr{IP: ip, Port: int(b[4])<<8 | int(b[5])}, nil
-}
-
-// FormatPORT writes an IPv4 address and port the way PORT and 227 do.
-func FormatPORT(ip net.IP, port int) string {
-	v4 := ip.To4()
-	if v4 == nil {
-		v4 = net.IPv4zero.To4()
-	}
-	return fmt.Sprintf("%d,%d,%d,%d,%d,%d", v4[0], v4[1], v4[2], v4[3], port>>8, port&0xff)
-}
-
-// ParseEPRT reads RFC 2428's <d>proto<d>address<d>port<d>, where <d> is any
-// printable ASCII character (usually "|") and proto is 1 (IPv4) or 2 (IPv6).
-func ParseEPRT(arg string) (*net.TCPAddr, error) {
-	arg = strings.TrimSpace(arg)
-	if len(arg) < 7 || arg[0] < 33 || arg[0] > 126 {
-		return nil, fmt.Errorf("%w: EPRT wants <d>proto<d>address<d>port<d>", ErrSyntax)
-	}
-	fields := strings.Split(arg, string(arg[0]))
-	if len(fields) != 5 || fields[0] != "" || fields[4] != "" {
-		return nil, fmt.Errorf("%w: EPRT wants four delimiters, as |1|10.0.0.2|2000|", ErrSyntax)
-	}
-	if fields[1] != "1" && fields[1] != "2" {
-		return nil, fmt.Errorf("%w: EPRT protocol %q: %w", ErrSyntax, fields[1], errProtoUnsupported)
-	}
-	ip := net.ParseIP(fields[2])
-	switch {
-	case ip == nil:
-		return nil, fmt.Errorf("%w: EPRT address %q is not an IP address", ErrSyntax, fields[2])
-	case fields[1] == "1" && ip.To4() == nil, fields[1] == "2" && (ip.To4() != nil || strings.Contains(fields[2], ".")):
-		return nil, fmt.Errorf("%w: EPRT address does not match protocol %s", ErrSyntax, fields[1])
-	}
-	port, err := strconv.ParseUint(fields[3], 10, 16)
-	if err != nil || port == 0 {
-		return nil, fmt.Errorf("%w: EPRT port %q is not a number from 1 to 65535", ErrSyntax, fields[3])
-	}
-	return &net.TCPAddr{IP: ip, Port: int(port)}, nil
-}
-
-// errProtoUnsupported marks an EPRT/EPSV network protocol other than 1 or 2
-// (answered 522, which names the ones we know).
-var errProtoUnsupported = errors.New("network protocol not supported")
-
-// DecodeSpelled turns SITE PORTCHECK's spelled digits (a..j for 0..9) back
-// into digits; every other character is kept as it is.
-func DecodeSpelled(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'a' <= c && c <= 'j' {
-			b[i] = '0' + (c - 'a')
-		}
-	}
-	return string(b)
 }

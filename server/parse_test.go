@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"net"
 	"strings"
 	"testing"
 )
@@ -34,74 +33,6 @@ func TestParseCommand(t *testing.T) {
 	}
 }
 
-func TestParsePORT(t *testing.T) {
-	tests := []struct {
-		name, arg, want string // want "" for an error
-	}{
-		{"plain", "10,0,0,2,78,32", "10.0.0.2:20000"},
-		{"spaces", " 10, 0, 0, 2, 78, 32 ", "10.0.0.2:20000"},
-		{"five fields", "10,0,0,2,78", ""},
-		{"field over 255", "10,0,0,256,78,32", ""},
-		{"negative", "10,0,0,-1,78,32", ""},
-		{"letters", "a,b,c,d,e,f", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParsePORT(tt.arg)
-			checkAddr(t, got, err, tt.want)
-		})
-	}
-}
-
-func TestParseEPRT(t *testing.T) {
-	tests := []struct {
-		name, arg, want string
-		unsupported     bool
-	}{
-		{"IPv4", "|1|132.235.1.2|6275|", "132.235.1.2:6275", false},
-		{"IPv6", "|2|1080::8:800:200C:417A|5282|", "[1080::8:800:200c:417a]:5282", false},
-		{"other delimiter", "!1!10.0.0.2!20000!", "10.0.0.2:20000", false},
-		{"IPv4 under protocol 2", "|2|10.0.0.2|20000|", "", false},
-		{"IPv6 under protocol 1", "|1|::1|20000|", "", false},
-		{"protocol 3", "|3|10.0.0.2|20000|", "", true},
-		{"port 0", "|1|10.0.0.2|0|", "", false},
-		{"port too big", "|1|10.0.0.2|65536|", "", false},
-		{"missing delimiter", "|1|10.0.0.2|20000", "", false},
-		{"not an address", "|1|example.com|20000|", "", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseEPRT(tt.arg)
-			checkAddr(t, got, err, tt.want)
-			if u := errors.Is(err, errProtoUnsupported); u != tt.unsupported {
-				t.Errorf("unsupported protocol: got %v, want %v", u, tt.unsupported)
-			}
-		})
-	}
-}
-
-func checkAddr(t *testing.T, got *net.TCPAddr, err error, want string) {
-	t.Helper()
-	if want == "" {
-		if err == nil || !errors.Is(err, ErrSyntax) {
-			t.Errorf("got %v, %v; want a syntax error", got, err)
-		}
-		return
-	}
-	if err != nil || got.String() != want {
-		t.Errorf("got %v, %v; want %s", got, err, want)
-	}
-}
-
-func TestDecodeSpelled(t *testing.T) {
-	if got, want := DecodeSpelled("ba,a,a,c,hi,dc"), "10,0,0,2,78,32"; got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
-	if got, want := DecodeSpelled("|b|ba.a.a.c|caaaa|"), "|1|10.0.0.2|20000|"; got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
 func TestPortRanges(t *testing.T) {
 	got := strings.Join(portRanges([]int{3000, 3002, 3003, 3004, 3010}), " ")
 	if want := "3000 3002-3004 3010"; got != want {
@@ -126,40 +57,6 @@ func FuzzParseCommand(f *testing.F) {
 			if c < 'A' || c > 'Z' {
 				t.Fatalf("ParseCommand(%q): verb %q holds %q", line, verb, c)
 			}
-		}
-	})
-}
-
-// FuzzParsePORT: never panics; what parses formats back to the same address.
-func FuzzParsePORT(f *testing.F) {
-	for _, s := range []string{"10,0,0,2,78,32", "255,255,255,255,255,255", "1,2,3", " 1, 2,3,4,5,6"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, arg string) {
-		a, err := ParsePORT(arg)
-		if err != nil {
-			return
-		}
-		b, err := ParsePORT(FormatPORT(a.IP, a.Port))
-		if err != nil || !b.IP.Equal(a.IP) || b.Port != a.Port || a.Port < 0 || a.Port > 65535 {
-			t.Fatalf("ParsePORT(%q) = %v; round trip %v, %v", arg, a, b, err)
-		}
-	})
-}
-
-// FuzzParseEPRT: never panics; what parses has a valid port and an
-// address of the family its protocol names.
-func FuzzParseEPRT(f *testing.F) {
-	for _, s := range []string{"|1|132.235.1.2|6275|", "|2|1080::8:800:200C:417A|5282|", "!1!1.2.3.4!1!", "|3|x|1|", "||||"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, arg string) {
-		a, err := ParseEPRT(arg)
-		if err != nil {
-			return
-		}
-		if a.Port < 1 || a.Port > 65535 || a.IP == nil {
-			t.Fatalf("ParseEPRT(%q) = %v", arg, a)
 		}
 	})
 }

@@ -155,8 +155,10 @@ func TestConnectionLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := servertest.Start(t, tt.cfg)
-			dialCtl(t, s)
-			dialCtl(t, s)
+			// Logged in: a connection still waiting for its login would
+			// make way for the new one (TestPreLoginCap).
+			dialCtl(t, s).login()
+			dialCtl(t, s).login()
 			d := net.Dialer{Timeout: testTimeout, LocalAddr: localAddr(tt.extraVia)}
 			c, err := d.Dial("tcp", s.Addr().String())
 			if err != nil {

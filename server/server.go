@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"ftpdiag/ftp"
 	"net"
 	"os"
 	"sync"
@@ -35,17 +37,24 @@ type Server struct {
 	note20   string      // why not, for the summary
 	sweepMu  sync.Mutex  // one SITE SWEEP at a time
 	sweeping atomic.Bool // a sweep holds the passive range now
+	sweeps   sweepLimits // one per address per SweepInterval
 	locks    lockout
+	tlsBase  *tls.Config // nil without a certificate (tls.go)
 
-	mu       sync.Mutex
-	ln       net.Listener
-	addr     net.Addr
-	sessions map[*session]struct{}
-	perAddr  map[string]int
-	closing  bool
-	nextPasv int
-	nextID   int
-	wg       sync.WaitGroup
+	mu   sync.Mutex
+	ln   net.Listener
+	addr net.Addr
+	// implicitLn, implicitAddr: the implicit-FTPS listener (tls.go).
+	implicitLn   net.Listener
+	implicitAddr net.Addr
+	sessions     map[*session]struct{}
+	waiting      map[*session]struct{} // not logged in yet (limits.go)
+	leaving      int                   // sessions closed for a newcomer, not yet ended
+	perAddr      map[string]int
+	closing      bool
+	nextPasv     int
+	nextID       int
+	wg           sync.WaitGroup
 }
 
 // New checks cfg, fills in its defaults and opens the file tree.
@@ -58,8 +67,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, files: fs, sessions: map[*session]struct{}{}, perAddr: map[string]int{}}
+	s := &Server{cfg: cfg, files: fs, sessions: map[*session]struct{}{}, waiting: map[*session]struct{}{}, perAddr: map[string]int{}}
 	s.from20, s.note20 = canBindPort20(cfg.ActiveFrom20)
+	if cfg.TLS != nil {
+		s.tlsBase = newTLSBase(cfg)
+	}
 	return s, nil
 }
 
@@ -84,16 +96,24 @@ func (s *Server) Addr() net.Addr {
 // Listen opens the control port, with an error naming the fix when the
 // port needs privilege.
 func (s *Server) Listen() (net.Listener, error) {
-	ln, err := net.Listen("tcp", s.cfg.Listen)
-	if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) {
-		return nil, fmt.Errorf("listen on %s: %w: %w", s.cfg.Listen, ErrPrivilegedPort, err)
-	}
+	ln, err := listenControl(s.cfg.Listen)
 	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", s.cfg.Listen, err)
+		return nil, err
 	}
 	s.mu.Lock()
 	s.addr = ln.Addr()
 	s.mu.Unlock()
+	return ln, nil
+}
+
+func listenControl(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) {
+		return nil, fmt.Errorf("listen on %s: %w: %w", addr, ErrPrivilegedPort, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
 	return ln, nil
 }
 
@@ -116,6 +136,12 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 	s.ln, s.addr = ln, ln.Addr()
 	s.mu.Unlock()
+	return s.acceptLoop(ln, nil)
+}
+
+// acceptLoop admits connections from ln; mark, when set, tags each one
+// (implicit TLS) before it is admitted.
+func (s *Server) acceptLoop(ln net.Listener, mark func(net.Conn) net.Conn) error {
 	for {
 		c, err := ln.Accept()
 		if err != nil {
@@ -129,6 +155,9 @@ func (s *Server) Serve(ln net.Listener) error {
 			}
 			return fmt.Errorf("accept: %w", err)
 		}
+		if mark != nil {
+			c = mark(c)
+		}
 		s.admit(c)
 	}
 }
@@ -140,11 +169,11 @@ func (s *Server) admit(c net.Conn) {
 	var refusal string
 	switch {
 	case s.closing:
-		refusal = "421 Server shutting down"
-	case len(s.sessions) >= s.cfg.MaxConns:
-		refusal = fmt.Sprintf("421 Too many connections (server limit %d), try again later", s.cfg.MaxConns)
+		refusal = fmt.Sprintf("%d Server shutting down", ftp.ServiceNotAvailable)
 	case s.perAddr[ip] >= s.cfg.MaxPerAddr:
-		refusal = fmt.Sprintf("421 Too many connections from %s (limit %d per address)", ip, s.cfg.MaxPerAddr)
+		refusal = fmt.Sprintf("%d Too many connections from %s (limit %d per address)", ftp.ServiceNotAvailable, ip, s.cfg.MaxPerAddr)
+	case !s.makeRoom():
+		refusal = fmt.Sprintf("%d Too many connections (server limit %d), try again later", ftp.ServiceNotAvailable, s.cfg.MaxConns)
 	}
 	if refusal != "" {
 		s.mu.Unlock()
@@ -152,8 +181,15 @@ func (s *Server) admit(c net.Conn) {
 		return
 	}
 	s.nextID++
+	ic, implicit := c.(implicitConn)
+	if implicit {
+		c = ic.Conn
+	}
 	sess := newSession(s, c, s.nextID)
+	sess.tls.implicit = implicit
+	sess.addrKey = ip
 	s.sessions[sess] = struct{}{}
+	s.waiting[sess] = struct{}{}
 	s.perAddr[ip]++
 	s.wg.Add(1)
 	s.mu.Unlock()
@@ -165,6 +201,7 @@ func (s *Server) run(sess *session, ip string) {
 	sess.serve()
 	s.mu.Lock()
 	delete(s.sessions, sess)
+	s.ended(sess)
 	if s.perAddr[ip]--; s.perAddr[ip] <= 0 {
 		delete(s.perAddr, ip)
 	}
@@ -172,7 +209,8 @@ func (s *Server) run(sess *session, ip string) {
 }
 
 func refuse(c net.Conn, line string) {
-	c.SetWriteDeadline(time.Now().Add(refusalWriteTimeout))
+	c.SetDeadline(time.Now().Add(refusalWriteTimeout)) // the implicit port's handshake reads too
+	c = refusalConn(c)
 	c.Write([]byte(line + "\r\n"))
 	c.Close()
 }
@@ -190,6 +228,9 @@ func (s *Server) beginClose() []*session {
 	s.closing = true
 	if s.ln != nil {
 		s.ln.Close()
+	}
+	if s.implicitLn != nil {
+		s.implicitLn.Close()
 	}
 	out := make([]*session, 0, len(s.sessions))
 	for sess := range s.sessions {

@@ -8,8 +8,10 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -30,7 +32,8 @@ var (
 // session is one control connection.
 type session struct {
 	srv           *Server
-	raw           net.Conn // the TCP connection itself: replies, deadlines, close
+	tcp           net.Conn // the TCP connection: never replaced, so other goroutines may close it
+	raw           net.Conn // what replies go to: tcp, or tcp wrapped in TLS (swapped under wmu)
 	conn          net.Conn // what commands are read from: raw, or raw wrapped by the transcript recorder
 	r             *bufio.Reader
 	remote, local *net.TCPAddr
@@ -38,6 +41,11 @@ type session struct {
 	ctx           context.Context
 	cancel        context.CancelFunc
 	tr            *sessionTranscript // nil without --transcript-dir
+	loginBy       time.Time          // the login deadline (limits.go)
+	evictMsg      atomic.Pointer[string]
+	leaving       bool   // evicted, its slot already given away; guarded by srv.mu
+	everLoggedIn  bool   // the loop's: the login limits no longer apply
+	addrKey       string // the client's address as the per-address limits count it
 
 	wmu sync.Mutex // replies come from the loop and from transfers
 
@@ -59,6 +67,7 @@ type session struct {
 	data        *dataPlan
 	check       portCheck
 	sweepCancel context.CancelFunc
+	tls         sessionTLS // tls.go
 
 	xmu  sync.Mutex
 	xfer *transfer
@@ -66,7 +75,8 @@ type session struct {
 
 func newSession(srv *Server, c net.Conn, id int) *session {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &session{srv: srv, raw: c, conn: c, id: id, ctx: ctx, cancel: cancel, cwd: "/"}
+	s := &session{srv: srv, tcp: c, raw: c, conn: c, id: id, ctx: ctx, cancel: cancel, cwd: "/",
+		loginBy: time.Now().Add(srv.cfg.LoginTimeout)}
 	s.remote, _ = c.RemoteAddr().(*net.TCPAddr)
 	s.local, _ = c.LocalAddr().(*net.TCPAddr)
 	if s.remote == nil || s.local == nil { // not TCP (tests over net.Pipe): still usable
@@ -74,7 +84,7 @@ func newSession(srv *Server, c net.Conn, id int) *session {
 		s.local = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}
 	}
 	if srv.cfg.TranscriptDir != "" {
-		if tr, err := openTranscript(srv.cfg.TranscriptDir, id, s.remote, s.local); err == nil {
+		if tr, err := openTranscript(srv.cfg.TranscriptDir, id, s.remote, s.local, srv.cfg.TranscriptMaxBytes); err == nil {
 			s.tr = tr
 			s.conn = transcript.Record(c, tr.sess, transcript.ServerSide)
 		}
@@ -87,19 +97,26 @@ func newSession(srv *Server, c net.Conn, id int) *session {
 func (s *session) serve() {
 	s.closedBy = "server"
 	defer s.finish()
-	if !s.reply(220, "%s", s.srv.cfg.Greeting) {
+	if s.tls.implicit && !s.startImplicit() {
+		return
+	}
+	if !s.reply(ftp.ServiceReady, "%s", s.srv.cfg.Greeting) {
 		return
 	}
 	for !s.quit {
 		line, err := s.readLine()
+		var closing *errClosing
 		switch {
+		case errors.As(err, &closing):
+			s.reply(ftp.ServiceNotAvailable, "%s", closing.msg)
+			return
 		case errors.Is(err, errLineTooLong):
-			s.reply(500, "Command line too long (limit %d bytes)", MaxLine)
+			s.reply(ftp.SyntaxError, "Command line too long (limit %d bytes)", MaxLine)
 		case errors.Is(err, errIdle):
-			s.reply(421, "Idle timeout (%s), closing control connection", s.srv.cfg.IdleTimeout)
+			s.reply(ftp.ServiceNotAvailable, "Idle timeout (%s), closing control connection", s.srv.cfg.IdleTimeout)
 			return
 		case errors.Is(err, errShutdown):
-			s.reply(421, "Server shutting down, closing control connection")
+			s.reply(ftp.ServiceNotAvailable, "Server shutting down, closing control connection")
 			return
 		case err != nil:
 			s.closedBy = "client"
@@ -117,7 +134,10 @@ func (s *session) serve() {
 // too; it is re-armed while a transfer runs, since the client then waits.
 func (s *session) readLine() (string, error) {
 	for {
-		s.raw.SetReadDeadline(time.Now().Add(s.srv.cfg.IdleTimeout))
+		s.raw.SetReadDeadline(s.readDeadline())
+		if err := s.loginErr(); err != nil {
+			return "", err
+		}
 		if s.srv.isClosing() {
 			s.waitTransfer()
 			return "", errShutdown
@@ -129,6 +149,9 @@ func (s *session) readLine() (string, error) {
 		if s.srv.isClosing() {
 			s.waitTransfer()
 			return "", errShutdown
+		}
+		if err := s.loginErr(); err != nil {
+			return "", err
 		}
 		if !s.transferRunning() {
 			return "", errIdle
@@ -171,7 +194,7 @@ func isTimeout(err error) bool {
 func (s *session) handle(line string) bool {
 	verb, arg, err := ParseCommand(line)
 	if err != nil {
-		return s.reply(500, "Syntax error, command unrecognized")
+		return s.reply(ftp.SyntaxError, "Syntax error, command unrecognized")
 	}
 	cmd := commands[verb]
 	if cmd == nil || !cmd.DuringTransfer {
@@ -183,15 +206,16 @@ func (s *session) handle(line string) bool {
 	defer func() { s.lastVerb = verb }()
 	switch {
 	case cmd == nil:
-		return s.reply(502, "Command %s not implemented", verb)
+		return s.reply(ftp.NotImplemented, "Command %s not implemented", verb)
 	case cmd.NeedsLogin && !s.loggedIn:
-		return s.reply(530, "Please log in with USER and PASS first")
+		return s.reply(ftp.NotLoggedIn, "Please log in with USER and PASS first")
 	case cmd.NeedsArg && strings.TrimSpace(arg) == "":
-		return s.reply(501, "%s needs an argument", verb)
+		return s.reply(ftp.ArgSyntax, "%s needs an argument", verb)
 	case cmd.Writes && !s.canWrite():
-		return s.reply(550, "Permission denied: %s", s.readOnlyReason())
+		return s.reply(ftp.FileUnavailable, "Permission denied: %s", s.readOnlyReason())
 	}
 	cmd.Fn(s, arg)
+	s.noteLogin() // whatever logged the session in
 	return true
 }
 
@@ -237,12 +261,12 @@ func oneLine(s string) string {
 
 // interrupt wakes the loop so it notices a shutdown (graceful: a running
 // transfer finishes first).
-func (s *session) interrupt() { s.raw.SetReadDeadline(time.Now()) }
+func (s *session) interrupt() { s.tcp.SetReadDeadline(time.Now()) }
 
 // kill ends the session at once.
 func (s *session) kill() {
 	s.cancel()
-	s.raw.Close()
+	s.tcp.Close()
 }
 
 func (s *session) finish() {

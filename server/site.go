@@ -1,7 +1,8 @@
 package server
 
 import (
-	"net"
+	"ftpdiag/ftp"
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -11,15 +12,15 @@ func (s *session) cmdSITE(arg string) {
 	sub, rest, _ := strings.Cut(strings.TrimSpace(arg), " ")
 	switch strings.ToUpper(sub) {
 	case "WHOAMI":
-		s.reply(200, "%s %d", s.remote.IP, s.remote.Port)
+		s.reply(ftp.CommandOK, "%s %d", s.remote.IP, s.remote.Port)
 	case "PORTCHECK":
 		s.sitePortcheck(strings.TrimSpace(rest))
 	case "SWEEP":
 		s.siteSweep(strings.TrimSpace(rest))
 	case "HELP":
-		s.reply(214, "SITE WHOAMI, SITE PORTCHECK [spelled-arg], SITE SWEEP [seconds]")
+		s.reply(ftp.HelpMessage, "SITE WHOAMI, SITE PORTCHECK [spelled-arg], SITE SWEEP [seconds]")
 	default:
-		s.reply(504, "SITE %s not understood (WHOAMI, PORTCHECK, SWEEP are)", sub)
+		s.reply(ftp.ParamNotImplemented, "SITE %s not understood (WHOAMI, PORTCHECK, SWEEP are)", sub)
 	}
 }
 
@@ -35,15 +36,15 @@ type portCheck struct {
 // observe compares the argument of a PORT/EPRT that just arrived with the
 // armed one. Parsed addresses are compared where both parse, so spacing
 // differences are not called a rewrite.
-func (c *portCheck) observe(arg string, got *net.TCPAddr) {
+func (c *portCheck) observe(arg string, got netip.AddrPort, gotErr error) {
 	if !c.armed {
 		return
 	}
 	c.armed, c.compared = false, true
 	arg = strings.TrimSpace(arg)
 	same := arg == c.sent
-	if want, err := parseEither(c.sent); err == nil && got != nil {
-		same = want.IP.Equal(got.IP) && want.Port == got.Port
+	if want, err := parseEither(c.sent); err == nil && gotErr == nil {
+		same = want == got
 	}
 	if same {
 		c.result = "same " + arg
@@ -52,26 +53,26 @@ func (c *portCheck) observe(arg string, got *net.TCPAddr) {
 	c.result = "rewritten " + c.sent + " " + arg
 }
 
-func parseEither(arg string) (*net.TCPAddr, error) {
+func parseEither(arg string) (netip.AddrPort, error) {
 	if strings.Contains(arg, ",") {
-		return ParsePORT(arg)
+		return ftp.ParsePORT(arg)
 	}
-	return ParseEPRT(arg)
+	return ftp.ParseEPRT(arg)
 }
 
 func (s *session) sitePortcheck(arg string) {
 	if arg != "" {
-		s.check = portCheck{armed: true, sent: DecodeSpelled(arg)}
-		s.reply(200, "PORTCHECK armed")
+		s.check = portCheck{armed: true, sent: ftp.Unspell(arg)}
+		s.reply(ftp.CommandOK, "PORTCHECK armed")
 		return
 	}
 	if !s.check.compared {
-		s.reply(503, "PORTCHECK: arm it with SITE PORTCHECK <spelled PORT argument>, then send PORT")
+		s.reply(ftp.BadSequence, "PORTCHECK: arm it with SITE PORTCHECK <spelled PORT argument>, then send PORT")
 		return
 	}
 	result := s.check.result
 	s.check = portCheck{}
-	s.reply(200, "PORTCHECK %s", result)
+	s.reply(ftp.CommandOK, "PORTCHECK %s", result)
 }
 
 // sweepSeconds reads SWEEP's duration: 1 to 10 seconds, default 5.

@@ -20,6 +20,10 @@ func (s *Server) WriteSummary(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nFirewall: let these through\n")
 	fmt.Fprintf(w, "  TCP %-11s inbound   control connection\n", strconv.Itoa(ctl))
+	imp := s.implicitPort()
+	if imp != 0 {
+		fmt.Fprintf(w, "  TCP %-11s inbound   implicit FTPS control connection\n", strconv.Itoa(imp))
+	}
 	lo, hi := s.PasvRange()
 	if lo == -1 {
 		fmt.Fprintf(w, "  (passive connections use any free port: set --pasv-ports to open a fixed range)\n")
@@ -31,8 +35,11 @@ func (s *Server) WriteSummary(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "  TCP %-11s outbound  active data connections (from any port to the port each client names)\n", "any")
 	}
+	if s.tlsBase != nil {
+		fmt.Fprintf(w, "  (under TLS no router's FTP helper can read PASV replies: behind NAT, forward the passive range and set --pasv-address)\n")
+	}
 	fmt.Fprintln(w)
-	for _, r := range firewallRules(ctl, lo, hi) {
+	for _, r := range firewallRules(ctl, imp, lo, hi) {
 		fmt.Fprintf(w, "%s\n", r)
 	}
 	fmt.Fprintf(w, "\nCheck it from outside your network: ftpdiag probe ftp://USER@<public address>:%d/\n", ctl)
@@ -69,13 +76,17 @@ func (s *Server) summaryFacts(ctl int) [][2]string {
 	facts = append(facts,
 		[2]string{"passive ports", pasv + " (PASV replies name " + adv + ")"},
 		[2]string{"active mode", s.note20},
+	)
+	facts = append(facts, s.tlsFacts(ctl)...)
+	facts = append(facts,
 		[2]string{"files", s.filesFact()},
 		[2]string{"users", s.usersFact()},
 		[2]string{"limits", fmt.Sprintf("%d connections, %d per address; idle timeout %s, data timeout %s",
 			s.cfg.MaxConns, s.cfg.MaxPerAddr, s.cfg.IdleTimeout, s.cfg.DataTimeout)},
 	)
+	facts = append(facts, s.limitFacts()...)
 	if s.cfg.TranscriptDir != "" {
-		facts = append(facts, [2]string{"transcripts", s.cfg.TranscriptDir})
+		facts = append(facts, [2]string{"transcripts", fmt.Sprintf("%s, at most %s a session", s.cfg.TranscriptDir, sizeText(s.cfg.TranscriptMaxBytes))})
 	}
 	return facts
 }
@@ -123,11 +134,17 @@ func localAddresses() []string {
 }
 
 // firewallRules are ready-to-paste rules for the four common front ends.
-func firewallRules(ctl, lo, hi int) []string {
+// imp is the implicit-FTPS port, 0 without one.
+func firewallRules(ctl, imp, lo, hi int) []string {
 	nftPorts, iptRange, ufwRange, fwdRange := strconv.Itoa(ctl), "", "", ""
+	if imp != 0 {
+		nftPorts += ", " + strconv.Itoa(imp)
+		fwdRange = fmt.Sprintf(" --add-port=%d/tcp", imp)
+	}
 	if lo != -1 {
 		nftPorts += fmt.Sprintf(", %d-%d", lo, hi)
-		iptRange, ufwRange, fwdRange = fmt.Sprintf("%d:%d", lo, hi), fmt.Sprintf("%d:%d/tcp", lo, hi), fmt.Sprintf(" --add-port=%d-%d/tcp", lo, hi)
+		iptRange, ufwRange = fmt.Sprintf("%d:%d", lo, hi), fmt.Sprintf("%d:%d/tcp", lo, hi)
+		fwdRange += fmt.Sprintf(" --add-port=%d-%d/tcp", lo, hi)
 	}
 	rules := []string{
 		"nftables (table inet filter, chain input):",
@@ -135,10 +152,16 @@ func firewallRules(ctl, lo, hi int) []string {
 		"iptables:",
 		fmt.Sprintf("  iptables -A INPUT -p tcp --dport %d -j ACCEPT", ctl),
 	}
+	if imp != 0 {
+		rules = append(rules, fmt.Sprintf("  iptables -A INPUT -p tcp --dport %d -j ACCEPT", imp))
+	}
 	if iptRange != "" {
 		rules = append(rules, fmt.Sprintf("  iptables -A INPUT -p tcp --dport %s -j ACCEPT", iptRange))
 	}
 	rules = append(rules, "ufw:", fmt.Sprintf("  ufw allow %d/tcp", ctl))
+	if imp != 0 {
+		rules = append(rules, fmt.Sprintf("  ufw allow %d/tcp", imp))
+	}
 	if ufwRange != "" {
 		rules = append(rules, "  ufw allow "+ufwRange)
 	}

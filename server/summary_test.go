@@ -26,6 +26,10 @@ func TestSummaryGolden(t *testing.T) {
 		{"summary-nat.golden", server.Config{Listen: "127.0.0.1:21", PasvMin: 50000, PasvMax: 50099, PasvAddress: "203.0.113.7",
 			Anonymous: true, Writable: true, MaxConns: 99, Users: map[string]string{"ann": "x", "bob": "y"}, TranscriptDir: "/var/log/ftpdiag"}},
 		{"summary-any-port.golden", server.Config{Listen: "127.0.0.1:2121", PasvMin: -1, Anonymous: true}},
+		{"summary-tls.golden", server.Config{Listen: "127.0.0.1:2121", Users: map[string]string{"john": "secret"},
+			TLS: testCert(t), RequireTLS: true, ImplicitTLS: "127.0.0.1:990"}},
+		{"summary-tls-optional.golden", server.Config{Listen: "127.0.0.1:2121", Users: map[string]string{"john": "secret"},
+			TLS: testCert(t), TLSReuseOptional: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

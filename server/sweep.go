@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"ftpdiag/ftp"
 	"net"
 	"strconv"
 	"sync"
@@ -27,18 +28,24 @@ const sweepWriteTimeout = 2 * time.Second
 func (s *session) siteSweep(arg string) {
 	secs, ok := sweepSeconds(arg)
 	if !ok {
-		s.reply(501, "SWEEP wants a number of seconds from 1 to %d", maxSweepSeconds)
+		s.reply(ftp.ArgSyntax, "SWEEP wants a number of seconds from 1 to %d", maxSweepSeconds)
 		return
 	}
 	lo, hi := s.srv.PasvRange()
 	if lo == -1 {
-		s.reply(504, "SWEEP needs a fixed passive range; this server uses any free port")
+		s.reply(ftp.ParamNotImplemented, "SWEEP needs a fixed passive range; this server uses any free port")
+		return
+	}
+	now := time.Now()
+	if code, why := s.sweepRefusal(now); code != 0 {
+		s.reply(code, "%s", why)
 		return
 	}
 	if !s.srv.sweepMu.TryLock() {
-		s.reply(450, "SWEEP busy")
+		s.reply(ftp.FileBusy, "SWEEP busy: one at a time on this server, and another is running (at most %ds)", maxSweepSeconds)
 		return
 	}
+	s.srv.sweeps.started(s.remote.IP.String(), s.srv.cfg.SweepInterval, now)
 	token := sweepToken()
 	lns, busy := listenRange(s.local.IP, lo, hi)
 	ctx, cancel := context.WithTimeout(s.ctx, time.Duration(secs)*time.Second)
@@ -54,7 +61,7 @@ func (s *session) siteSweep(arg string) {
 	for _, b := range portRanges(busy) {
 		middle = append(middle, "200-busy "+b)
 	}
-	s.replyMulti(200, fmt.Sprintf("SWEEP %d-%d open for %ds token %s", lo, hi, secs, token), middle, "SWEEP ready")
+	s.replyMulti(ftp.CommandOK, fmt.Sprintf("SWEEP %d-%d open for %ds token %s", lo, hi, secs, token), middle, "SWEEP ready")
 }
 
 func sweepToken() string {

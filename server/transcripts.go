@@ -18,18 +18,20 @@ type sessionTranscript struct {
 	mu   sync.Mutex // entries come from the reader, the writer and transfers
 	f    *os.File
 	sess *transcript.Session
+	fileCap
 }
 
 // openTranscript creates DIR/<time>-<session>-<client>.txt.
-func openTranscript(dir string, id int, remote, local *net.TCPAddr) (*sessionTranscript, error) {
+func openTranscript(dir string, id int, remote, local *net.TCPAddr, maxBytes int64) (*sessionTranscript, error) {
 	client := strings.NewReplacer(":", "_", "%", "_").Replace(remote.IP.String())
 	name := fmt.Sprintf("%s-%04d-%s.txt", time.Now().UTC().Format("20060102T150405Z"), id, client)
 	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("transcript: %w", err)
 	}
-	st := &sessionTranscript{f: f}
-	log := transcript.New(transcript.Follow(st.write))
+	st := &sessionTranscript{f: f, fileCap: fileCap{max: maxBytes}}
+	// The file is the record: nothing is kept in memory (issue 16).
+	log := transcript.New(transcript.Follow(st.write), transcript.FollowOnly(), transcript.WithCommandRedactor(redactCommand))
 	st.sess = log.Session(fmt.Sprintf("control connection from %s to %s", remote, local))
 	return st, nil
 }
@@ -37,8 +39,12 @@ func openTranscript(dir string, id int, remote, local *net.TCPAddr) (*sessionTra
 func (st *sessionTranscript) write(e transcript.Entry) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	for _, l := range transcript.RenderEntry(e) {
-		fmt.Fprintln(st.f, l)
+	lines := transcript.RenderEntry(e)
+	for i, l := range lines {
+		lines[i] = transcript.Visible(l, false) + "\n"
+	}
+	for _, l := range st.admit(e, lines) {
+		st.f.WriteString(l)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -58,7 +59,10 @@ func (s *session) startTransfer(j job) {
 	s.data = nil
 	if plan == nil {
 		j.finish(errNoPlan)
-		s.reply(425, "Use PASV, EPSV, PORT or EPRT first")
+		s.reply(ftp.CantOpenData, "Use PASV, EPSV, PORT or EPRT first")
+		return
+	}
+	if s.refuseClearData(plan, j) {
 		return
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
@@ -81,17 +85,26 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 	}
 	if err != nil && x.aborted.Load() {
 		j.finish(errAborted)
-		s.reply(426, "Transfer aborted before the data connection opened")
+		s.reply(ftp.TransferAborted, "Transfer aborted before the data connection opened")
 		return
 	}
 	if err != nil {
 		j.finish(err)
-		s.reply(425, "Cannot open data connection: %v", err)
+		s.reply(ftp.CantOpenData, "Cannot open data connection: %v", err)
 		return
 	}
-	stop := context.AfterFunc(ctx, func() { dc.Close() }) // ABOR or session end
+	tcp := dc                                              // closed as is: a TLS close would wait for the client
+	stop := context.AfterFunc(ctx, func() { tcp.Close() }) // ABOR or session end
 	defer stop()
-	s.reply(150, "%s", j.opening)
+	s.reply(ftp.FileStatusOK, "%s", j.opening)
+	if s.tls.protP { // the client starts its handshake after the 150, so it comes after too
+		tc, err := s.protectData(dc)
+		if err != nil {
+			s.refuseProtected(j, err)
+			return
+		}
+		dc = tc
+	}
 	start := time.Now()
 	n, err := j.run(ctx, dc)
 	if cerr := dc.Close(); err == nil {
@@ -108,13 +121,13 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 	s.event(closeEvent(dc, by, n, time.Since(start), err))
 	switch {
 	case errors.Is(err, errAborted):
-		s.reply(426, "Transfer aborted (%d bytes moved)", n)
+		s.reply(ftp.TransferAborted, "Transfer aborted (%d bytes moved)", n)
 	case err != nil:
-		s.reply(426, "Data connection failed, transfer aborted: %v", err)
+		s.reply(ftp.TransferAborted, "Data connection failed, transfer aborted: %v", err)
 	case ferr != nil:
-		s.reply(451, "Transfer received but not stored: %v", ferr)
+		s.reply(ftp.LocalError, "Transfer received but not stored: %v", ferr)
 	default:
-		s.reply(226, "Transfer complete (%d bytes)", n)
+		s.reply(ftp.ClosingData, "Transfer complete (%d bytes)", n)
 	}
 }
 
@@ -162,7 +175,7 @@ func (s *session) waitTransfer() {
 func (s *session) cmdABOR(string) {
 	s.dropData()
 	if !s.transferRunning() {
-		s.reply(225, "No transfer to abort")
+		s.reply(ftp.DataOpenNoTransfer, "No transfer to abort")
 		return
 	}
 	s.xmu.Lock()
@@ -171,7 +184,7 @@ func (s *session) cmdABOR(string) {
 	x.aborted.Store(true)
 	x.cancel()
 	<-x.done
-	s.reply(226, "ABOR successful")
+	s.reply(ftp.ClosingData, "ABOR successful")
 }
 
 // sendFile copies f to the data connection: through sendfile in binary

@@ -41,7 +41,7 @@ func Describe(ev EventInfo) string {
 	case OpClose:
 		return fmt.Sprintf("control connection closed by the %s%s", orUnknown(ev.By), because(ev))
 	case OpTLS:
-		return "TLS handshake: " + outcomeText(ev)
+		return describeTLS(ev)
 	}
 	return string(ev.Op) + ": " + outcomeText(ev)
 }
@@ -176,7 +176,11 @@ func RenderEntry(e Entry) []string {
 		if e.Event != nil && e.Event.Op == OpSession {
 			return []string{fmt.Sprintf("=== session %d: %s", e.Session, e.Text)}
 		}
-		return []string{"--> " + e.Text}
+		lines := []string{"--> " + e.Text}
+		if e.Event != nil && e.Event.TLS != nil && e.Event.TLS.Cert != nil {
+			lines = append(lines, certLines(e.Event.TLS.Cert)...)
+		}
+		return lines
 	case Note:
 		var out []string
 		for _, l := range strings.Split(e.Text, "\n") {

@@ -25,7 +25,9 @@ type Log struct {
 	entries  []Entry
 	sessions int
 	red      *Redactor
+	redCmd   func(line string) string
 	follow   []func(Entry)
+	discard  bool // entries go to follow only
 }
 
 // Option configures a Log.
@@ -42,6 +44,19 @@ func WithSecrets(secrets ...string) Option {
 	return func(l *Log) { l.red.Add(secrets...) }
 }
 
+// WithCommandRedactor replaces RedactCommand for command lines: the server
+// masks a PASS line as its own parser reads it, Telnet bytes and all.
+func WithCommandRedactor(fn func(line string) string) Option {
+	return func(l *Log) { l.redCmd = fn }
+}
+
+// FollowOnly hands entries to the Follow functions without keeping them, so
+// a transcript written to a file costs no memory however long the peer
+// talks; Entries then returns none.
+func FollowOnly() Option {
+	return func(l *Log) { l.discard = true }
+}
+
 // Follow calls fn with every entry as it is added (after redaction), for
 // transcripts written to a file as they happen.
 func Follow(fn func(Entry)) Option {
@@ -50,7 +65,7 @@ func Follow(fn func(Entry)) Option {
 
 // New starts an empty transcript.
 func New(opts ...Option) *Log {
-	l := &Log{now: time.Now, red: NewRedactor()}
+	l := &Log{now: time.Now, red: NewRedactor(), redCmd: RedactCommand}
 	for _, o := range opts {
 		o(l)
 	}
@@ -99,14 +114,16 @@ func (l *Log) add(e Entry) Entry {
 	l.mu.Lock()
 	e.Text = l.red.Redact(e.Text)
 	if e.Kind == Command {
-		e.Text = RedactCommand(e.Text)
+		e.Text = l.redCmd(e.Text)
 	}
 	if e.Event != nil {
 		ev := *e.Event
 		ev.Err = l.red.Redact(ev.Err)
 		e.Event = &ev
 	}
-	l.entries = append(l.entries, e)
+	if !l.discard {
+		l.entries = append(l.entries, e)
+	}
 	follow := l.follow
 	l.mu.Unlock()
 	for _, fn := range follow {

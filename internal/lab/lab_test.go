@@ -70,7 +70,7 @@ func ftpdiagBinary(t testing.TB) string {
 // set: there a missing peer fails.
 func pureFTPdBinary(t testing.TB) string {
 	t.Helper()
-	peers := filepath.Join("..", "testdata", "peers")
+	peers := filepath.Join("..", "..", "testdata", "peers")
 	bin, err := filepath.Abs(filepath.Join(peers, "root", "usr", "sbin", "pure-ftpd"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"ftpdiag/transcript"
+)
+
+// limitFacts are the summary's lines on the limits of issue 16: what a
+// client that never logs in, or sweeps too often, runs into.
+func (s *Server) limitFacts() [][2]string {
+	login := fmt.Sprintf("within %s of connecting; %d waiting at most (a newcomer closes the oldest of the address with the most)",
+		s.cfg.LoginTimeout, s.cfg.MaxPreLogin)
+	return [][2]string{{"logins", login}, {"SITE SWEEP", s.sweepFact()}}
+}
+
+func (s *Server) sweepFact() string {
+	if s.cfg.PasvMin == -1 {
+		return "not offered: passive connections use any free port"
+	}
+	rules := []string{"one at a time"}
+	if s.cfg.SweepInterval > 0 {
+		rules = append(rules, "one per address every "+every(s.cfg.SweepInterval))
+	}
+	switch {
+	case !s.cfg.Anonymous:
+	case s.cfg.AllowAnonymousSweep:
+		rules = append(rules, "anonymous users too")
+	default:
+		rules = append(rules, "not for anonymous users (--allow-anonymous-sweep)")
+	}
+	return strings.Join(rules, ", ")
+}
+
+// every writes an interval as a person would: minute, 2 minutes, 30s.
+func every(d time.Duration) string {
+	switch {
+	case d == time.Minute:
+		return "minute"
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
+	}
+	return transcript.Human(d)
+}
+
+// sizeText writes a byte count the way the flag would be given: 4 MiB, 512 KiB.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
