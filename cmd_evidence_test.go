@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"ftpdiag/render"
 	"ftpdiag/result"
 )
 
@@ -103,10 +104,16 @@ func TestEvidence(t *testing.T) {
 			if status != tc.status {
 				t.Errorf("exit status %d (verdict %s), want %d", status, res.Verdict, tc.status)
 			}
-			if tc.says != "" {
-				_, text, _ := runCLIStdin(t, log, "explain", "--no-color", "-")
+			if tc.says == "" {
+				return
+			}
+			if !strings.Contains(res.Evidence, tc.says) {
+				t.Errorf("the JSON document's evidence %q does not say %q", res.Evidence, tc.says)
+			}
+			for _, format := range render.Formats {
+				_, text, _ := runCLIStdin(t, log, "explain", "--no-color", "-f", format, "-")
 				if !strings.Contains(strings.Join(strings.Fields(text), " "), tc.says) {
-					t.Errorf("the report does not say %q:\n%s", tc.says, text)
+					t.Errorf("the %s report does not say %q:\n%s", format, tc.says, text)
 				}
 			}
 		})
