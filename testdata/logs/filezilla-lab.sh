@@ -47,22 +47,49 @@ settings() {
 </FileZilla3>
 EOF
 }
-ip netns exec "$ns" Xvfb :77 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-sleep 1
+display=76
 
-# filezilla_run NAME URL SECONDS: one FileZilla session for SECONDS, its
-# dialogs answered, its log kept as NAME.log.
+# answer_dialogs accepts FileZilla's questions: the dialog gets the focus
+# first, since a second window open at the time would take the key.
+answer_dialogs() {
+	local w
+	for w in $(DISPLAY=$DISPLAY inns xdotool search --onlyvisible --name 'Insecure FTP connection|Unknown certificate' 2>/dev/null); do
+		DISPLAY=$DISPLAY inns xdotool windowactivate --sync "$w" key Return 2>/dev/null || true
+	done
+	DISPLAY=$DISPLAY inns xdotool key Return 2>/dev/null || true
+}
+
+# filezilla_run NAME URL SECONDS: one FileZilla session, its dialogs
+# answered, until its log shows the listing's end (done or failed) or
+# SECONDS pass; the log is kept as NAME.log.
 filezilla_run() {
+	# A display of its own: a FileZilla killed before leaves windows behind
+	# that would take the next one's keys.
+	display=$((display + 1))
+	export DISPLAY=:$display
+	ip netns exec "$ns" Xvfb "$DISPLAY" -nolisten tcp >/dev/null 2>&1 &
+	local xvfb=$!
+	sleep 1
 	settings
 	rm -f "$work/fz.log"
-	HOME=$work/home DISPLAY=:77 inns timeout "$3" filezilla "$2" >/dev/null 2>&1 &
+	HOME=$work/home DISPLAY=$DISPLAY inns timeout "$3" filezilla "$2" >/dev/null 2>&1 &
 	local fz=$!
 	for _ in $(seq "$3"); do
 		sleep 1
-		DISPLAY=:77 inns xdotool key Return 2>/dev/null || true
+		answer_dialogs
+		if grep -qE 'Directory listing of .* successful|Failed to retrieve directory listing|Could not connect to server' "$work/fz.log" 2>/dev/null; then
+			sleep 1 # the lines that follow the end
+			break
+		fi
 	done
+	kill "$fz" 2>/dev/null || true
 	wait "$fz" 2>/dev/null || true
+	kill "$xvfb" 2>/dev/null || true
+	wait "$xvfb" 2>/dev/null || true
+	if [ ! -s "$work/fz.log" ]; then
+		echo "filezilla-lab.sh: FileZilla wrote no log for $1" >&2
+		exit 1
+	fi
 	cp "$work/fz.log" "$out/$1.log"
 }
 
@@ -78,7 +105,7 @@ wait_listen() {
 stop_server() {
 	kill "$srv" 2>/dev/null || true
 	{ wait "$srv"; } 2>/dev/null || true
-	ip netns pids "$ns" | grep -vx "$xvfb" | xargs -r kill 2>/dev/null || true
+	ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
 	sleep 0.3
 }
 serve() {
@@ -101,15 +128,23 @@ firewall() {
 
 url=ftp://anonymous:guest@127.0.0.1:2121/
 serve ""
-filezilla_run filezilla-serve-ok "$url" 6
+filezilla_run filezilla-serve-ok "$url" 40
 firewall reject
-filezilla_run filezilla-serve-pasv-refused "$url" 8
+filezilla_run filezilla-serve-pasv-refused "$url" 40
 firewall drop
-filezilla_run filezilla-serve-pasv-timeout "$url" 22
+filezilla_run filezilla-serve-pasv-timeout "$url" 40
 firewall none
 stop_server
 serve "--pasv-address 10.0.0.5"
-filezilla_run filezilla-serve-pasv-private "$url" 6
+filezilla_run filezilla-serve-pasv-private "$url" 40
+stop_server
+# The reference server's explicit FTPS with a throw-away certificate:
+# FileZilla asks whether to trust it (Return accepts).
+serve "--tls-self-signed"
+filezilla_run filezilla-serve-tls-ok "$url" 40
+firewall reject
+filezilla_run filezilla-serve-tls-pasv-refused "$url" 40
+firewall none
 stop_server
 
 # vsftpd with explicit TLS and a self-signed certificate: FileZilla asks
@@ -139,7 +174,7 @@ EOF
 inns "$peers/root/usr/sbin/vsftpd" "$work/vsftpd.conf" 2>/dev/null &
 srv=$!
 wait_listen vsftpd
-filezilla_run filezilla-tls-ok "$url" 8
+filezilla_run filezilla-tls-ok "$url" 40
 stop_server
 
 # An SSH banner where FTP was expected.
@@ -150,6 +185,6 @@ for _ in range(4):
     c, _ = s.accept(); c.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n"); c.close()' &
 srv=$!
 wait_listen "the SSH banner"
-filezilla_run filezilla-ssh-banner "$url" 5
+filezilla_run filezilla-ssh-banner "$url" 40
 stop_server
 echo "filezilla-lab.sh: logs written to $out"

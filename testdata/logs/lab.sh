@@ -208,6 +208,27 @@ if (cd "$here/../.." && go build -o "$work/ftpdiag" .); then
 	curlv --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-serve-pasv-refused.log"
 	firewall none
 	stop_vsftpd
+	# The reference server's FTPS: explicit (AUTH TLS) and implicit (port
+	# 9990), with a throw-away certificate, then with plain text refused.
+	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 --anonymous \
+		--tls-self-signed --implicit-tls 127.0.0.1:9990 >/dev/null 2>&1 &
+	vs_pid=$!
+	wait_listen "ftpdiag serve --tls-self-signed"
+	curlv --ssl-reqd -k --disable-epsv ftp://127.0.0.1:2121/test >"$out/curl-serve-tls-ok.log"
+	curlv -k ftps://127.0.0.1:9990/ >"$out/curl-serve-implicit-ok.log"
+	lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; open ftp://127.0.0.1:2121; ls' >"$out/lftp-serve-tls-ok.log"
+	firewall reject
+	curlv --ssl-reqd -k --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-serve-tls-pasv-refused.log"
+	lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:passive-mode on; set ftp:prefer-epsv no; open ftp://127.0.0.1:2121; ls' >"$out/lftp-serve-tls-pasv-refused.log"
+	firewall none
+	stop_vsftpd
+	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 --user 'john:Tr0ub4dor&3' \
+		--tls-self-signed --require-tls >/dev/null 2>&1 &
+	vs_pid=$!
+	wait_listen "ftpdiag serve --require-tls"
+	curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$out/curl-serve-tls-required.log"
+	lftpd 'set ftp:ssl-allow no; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-serve-tls-required.log"
+	stop_vsftpd
 else
 	echo "lab.sh: ftpdiag does not build; its samples are not made" >&2
 fi
