@@ -27,6 +27,12 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 			return // vsftpd's session process is gone: every later answer echoes the first OOPS
 		}
 		s.oops = true
+		if s.verb == "PASV" || s.verb == "EPSV" {
+			// vsftpd could not bind a passive port (its range used up by
+			// other connections): not a refusal of PASV, which the
+			// contract's pasv.unsupported would claim.
+			return
+		}
 	}
 	c := e.Code
 	switch {

@@ -80,3 +80,22 @@ func TestEvidenceSays(t *testing.T) {
 		})
 	}
 }
+
+// TestOOPSAfterPASV: vsftpd's "500 OOPS: vsf_sysutil_bind" after PASV
+// (seen in the lab when its six-port range was in use by the probe's other
+// sessions) is the server failing on its own side, not PASV refused.
+func TestOOPSAfterPASV(t *testing.T) {
+	es := []transcript.Entry{
+		{Session: 1, Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpConnect, Addr: "127.0.0.1:2121", Outcome: transcript.Connected}},
+		{Session: 1, Kind: transcript.Reply, Code: 220, Text: "220 (vsFTPd 3.0.3)"},
+		{Session: 1, Kind: transcript.Command, Text: "USER anonymous"},
+		{Session: 1, Kind: transcript.Reply, Code: 230, Text: "230 Login successful."},
+		{Session: 1, Kind: transcript.Command, Text: "PASV"},
+		{Session: 1, Kind: transcript.Reply, Code: 500, Text: "500 OOPS: vsf_sysutil_bind"},
+		{Session: 1, Kind: transcript.Command, Text: "PASV"},
+		{Session: 1, Kind: transcript.Reply, Code: 500, Text: "500 OOPS: priv_sock_get_int"},
+	}
+	if fs := Diagnose(es); len(fs) != 0 {
+		t.Errorf("findings %v, want none: an OOPS is no refusal of PASV", codesOf(fs))
+	}
+}
