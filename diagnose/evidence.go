@@ -49,13 +49,10 @@ func greetingCode(code int) bool {
 	return false
 }
 
-// fragmentGreeting tells whether a first reply with no connect event
-// before it is a greeting: only the greeting itself, "ready in n minutes",
-// "421 busy" or no FTP reply at all; any other code is more likely the
-// answer to a command the log was cut before (425 to a LIST, 534 to AUTH).
-func fragmentGreeting(code int) bool {
-	return code == 0 || code == ftp.ServiceReadySoon || code == ftp.ServiceReady || code == ftp.ServiceNotAvailable
-}
+// fragmentGreeting: with no connect event before it, a first reply is a
+// greeting only where ftp.OpensSession says so (425 to a LIST, 534 to AUTH
+// are answers to commands the log was cut before).
+func fragmentGreeting(code int) bool { return ftp.OpensSession(code) }
 
 // isOOPS tells vsftpd's fatal errors ("500 OOPS: vsf_sysutil_bind"): its
 // session process gives up and the connection closes after it. The

@@ -373,7 +373,7 @@ func (b *builder) finish() *Log {
 		b.cur = s
 		b.flushReply()
 	}
-	l := &Log{Entries: b.entries, Secrets: b.secrets, Target: b.target}
+	l := &Log{Entries: markMidSession(b.entries), Secrets: b.secrets, Target: b.target}
 	if !b.start.IsZero() {
 		l.Started = b.start
 	}
@@ -405,4 +405,24 @@ func errnoOutcome(text string) (transcript.Outcome, bool) {
 func parseTime(layout, s string) (time.Time, bool) {
 	t, err := time.Parse(layout, s)
 	return t, err == nil
+}
+
+// markMidSession puts a note before the first line of a session that the
+// log joins in the middle (no connection attempt, no greeting: a command
+// first, or a reply no server opens with), so that the annotated transcript
+// says where the log starts.
+func markMidSession(entries []transcript.Entry) []transcript.Entry {
+	seen := map[int]bool{}
+	var out []transcript.Entry
+	for _, e := range entries {
+		if !seen[e.Session] && e.Kind != transcript.Note {
+			seen[e.Session] = true
+			if e.Kind == transcript.Command || e.Kind == transcript.Reply && !ftp.OpensSession(e.Code) {
+				out = append(out, transcript.Entry{T: e.T, Session: e.Session, Kind: transcript.Note,
+					Text: "the log starts here, in the middle of a session: its connection and greeting are not in it"})
+			}
+		}
+		out = append(out, e)
+	}
+	return out
 }
