@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"ftpdiag/diagnose"
+	"ftpdiag/probe"
 	"ftpdiag/render"
 	"ftpdiag/result"
 	"ftpdiag/server"
@@ -100,5 +105,46 @@ func TestProbeExitStatus(t *testing.T) {
 	}
 	if len(res.Findings) != 1 || res.Findings[0].Code != diagnose.CodeControlRefused {
 		t.Errorf("findings %+v, want control.refused alone", res.Findings)
+	}
+}
+
+// stallBound is the contract's bound where a data connection stalls: the
+// stall timeout, plus about a second.
+const stallBound = probe.DefaultStallTimeout + 1500*time.Millisecond
+
+// TestProbeStallVsftpd: against vsftpd whose passive data stops after
+// 20000 bytes, transfer.stalled is known at the stall timeout and the
+// verdict comes then (issue 14: it came after 30 s, another session
+// waiting out its reply timeout). The probe runs in a namespace of the
+// script's own (testdata/peers/stall-vsftpd.sh).
+func TestProbeStallVsftpd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a stall costs the stall timeout; skipped with -short")
+	}
+	requireLab(t)
+	bin := filepath.Join(t.TempDir(), "ftpdiag")
+	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join("testdata", "peers", "stall-vsftpd.sh"), bin)
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("stall-vsftpd.sh: %v", err)
+	}
+	var res result.Result
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("not a result: %v\n%s", err, out)
+	}
+	if got := codes(res.Findings); !strings.Contains(got, "transfer.stalled") || res.Verdict != result.VerdictCritical {
+		t.Errorf("%s %q, want critical with transfer.stalled", res.Verdict, got)
+	}
+	if took := time.Duration(res.DurationMs) * time.Millisecond; took > stallBound {
+		t.Errorf("verdict after %v, more than the stall timeout %v plus about a second", took, probe.DefaultStallTimeout)
+	}
+	if err := diagnose.Backed(&res); err != nil {
+		t.Error(err)
 	}
 }

@@ -61,6 +61,7 @@ type Args struct {
 	Lo, Hi   int    // the passive ports the server handed out; 0 when none was seen
 	Path     string // what a refused listing or download asked for
 	After    string // the command the server closed the connection after
+	Seen     string // control.not-ftp: what broke FTP's format, where no protocol is named
 	Followed bool   // pasv.private-address: the client dialled the private address
 	Silent   bool   // data.rejected: the server ignored the data connection without a word
 	Range    bool   // local.port-in-use: ports of the passive range, not one port
@@ -147,9 +148,7 @@ var catalogue = []Entry{
 	{Code: CodeControlNoGreeting, Severity: result.Critical, Title: "The server connects but never greets",
 		Admin:  say("Check the server's log for this connection; turn off reverse DNS (vsftpd reverse_lookup_enable=NO, pure-ftpd -H); check hosts.allow/hosts.deny."),
 		Client: say("Check the port: implicit FTPS uses 990 and needs an ftps:// client.")},
-	{Code: CodeControlNotFTP, Severity: result.Critical, Title: "Another protocol answers on the FTP port",
-		Admin:  say("Make sure the FTP server, not another service, listens on this port (ss -ltnp shows who listens)."),
-		Client: say("Check the port you were given: FTP is 21, SFTP (SSH) is 22 and needs an SFTP client, implicit FTPS is 990.")},
+	controlNotFTP,
 	{Code: CodeControlBusy, Severity: result.Critical, Title: "The server refuses the session at the greeting",
 		Admin:  say("Raise the server's connection limits (vsftpd max_clients/max_per_ip, pure-ftpd -c/-C) or start the service it says is down."),
 		Client: say("Close other sessions to this server (clients open several), then try again later.")},
@@ -227,6 +226,7 @@ var catalogue = []Entry{
 	{Code: CodeNoCallback, Severity: result.Warning, Title: "Active mode: the server never connects back",
 		Admin:  say("Allow outbound TCP from port 20 (or the server's ephemeral ports) on the server's firewall, if active mode is wanted."),
 		Client: say("Use passive mode (the default in most clients); active mode needs inbound connections to your machine.")},
+	activeServerFailed,
 	{Code: CodeClientNAT, Severity: result.Info, Title: "The client is behind NAT",
 		Admin:  say("Nothing to fix on the server; active mode to this client needs an FTP-aware router or port forwarding."),
 		Client: say("Use passive mode; active mode from behind NAT only works through a router's FTP helper.")},
@@ -249,6 +249,7 @@ var catalogue = []Entry{
 			return []string{fmt.Sprintf("Check that %s exists in the account's home and that the account has list and download (read) permission on it: Rumpus User Accounts, vsftpd local_root and file modes, pure-ftpd and ProFTPD directory permissions, IIS FTP Authorization Rules.", a.Path)}
 		},
 		Client: say("Check the path, and ask the server's administrator to grant your account list and download permission on it.")},
+	transferTruncated,
 	localUnprivileged,
 	localPortInUse,
 	localFirewall,

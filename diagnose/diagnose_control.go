@@ -44,6 +44,14 @@ func (d *diagnosis) notFTP(i int, what string) {
 	d.add(Fact{Code: CodeControlNotFTP, Detail: "This port does not speak FTP: " + what + ".", Lines: []int{i}})
 }
 
+// brokeFormat: the replies broke FTP's format (a greeting past the
+// reader's limit, a reply no FTP reader parses). That is what was seen; it
+// names no other protocol.
+func (d *diagnosis) brokeFormat(i int, why string) {
+	d.add(Fact{Code: CodeControlNotFTP, Args: Args{Seen: why}, Lines: []int{i},
+		Detail: "The server's answer breaks FTP's format (" + why + "): no FTP client can read it. A server with an enormous banner, or another service on this port, does this."})
+}
+
 func (d *diagnosis) busy(i int, e transcript.Entry) {
 	detail := fmt.Sprintf("The server refused the session at the greeting: %q.", ftp.FirstLine(e.Text))
 	if d.loggedIn {
@@ -125,7 +133,7 @@ func (d *diagnosis) denied(s *session, i int, e transcript.Entry) {
 		what = s.arg
 	}
 	d.add(Fact{Code: CodeTransferDenied, Args: Args{Path: what}, Lines: []int{s.cmdLine, i},
-		Detail: fmt.Sprintf("Login works, but the server answered %s %s with %q: %s does not exist there, or this account may not read it.", s.verb, what, ftp.FirstLine(e.Text), what)})
+		Detail: d.loginWorks(fmt.Sprintf("the server answered %s %s with %q: %s does not exist there, or this account may not read it.", s.verb, what, ftp.FirstLine(e.Text), what))})
 }
 
 func (d *diagnosis) dataRejected(s *session, i int, e transcript.Entry) {

@@ -60,7 +60,9 @@ func (d *diagnosis) findings() []result.Finding {
 	out := []result.Finding{}
 	for _, c := range Catalogue {
 		f, ok := d.found[c.Code]
-		if !ok || blocked && !gate[c.Code] && c.Code != CodeReplySlow {
+		// An AUTH refused comes before the login: a login that fails
+		// after it does not make it an echo.
+		if !ok || blocked && !gate[c.Code] && c.Code != CodeReplySlow && c.Code != CodeTLSUnsupported {
 			continue
 		}
 		d.byFamily(f)
@@ -80,6 +82,9 @@ func (d *diagnosis) settle() {
 		d.settleRefusal(d.sessions[id])
 	}
 	d.passiveDials()
+	if d.authOK {
+		delete(d.found, CodeTLSUnsupported) // one AUTH refused, another accepted: encrypted
+	}
 	if d.eprtBad != nil && d.anyPort && !d.portBad {
 		delete(d.found, CodePortRefused) // EPRT unknown, PORT works: nothing to fix
 	}
@@ -134,7 +139,9 @@ func (d *diagnosis) passiveDials() {
 		return
 	}
 	for _, f := range bad {
-		if f.private && !d.sessions[d.entries[f.line].Session].ctrl.IsValid() {
+		// A loopback address with no control address known is the client's
+		// own machine, as likely as not the server's too: no NAT shows.
+		if ip, _, _ := hostPort(f.addr); f.private && !ip.IsLoopback() && !d.sessions[d.entries[f.line].Session].ctrl.IsValid() {
 			d.pasvPrivateFollowed(f)
 		}
 	}
@@ -161,6 +168,15 @@ func (d *diagnosis) passiveDials() {
 	if len(partial) > 0 {
 		d.passivePartial(ok, partial)
 	}
+}
+
+// dataAddr names a data connection's address in a detail; a log cut
+// after the passive reply shows the failure but not the address.
+func dataAddr(addr string) string {
+	if addr == "" {
+		return "the data port (its address is not in the log)"
+	}
+	return addr + " (from the server's passive reply)"
 }
 
 func dialHost(addr string) string {
@@ -206,12 +222,12 @@ func addrPorts(fs []*dataFact) ([]int, []int) {
 
 func (d *diagnosis) passiveFailed(f *dataFact) {
 	d.add(Fact{Code: CodePassiveTimeout, Args: d.passiveArgsAt(f.line), Ports: []int{f.port}, Lines: []int{f.line},
-		Detail: fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) got no answer in %s: a firewall drops the passive port range.", f.addr, transcript.Human(f.dur))})
+		Detail: d.loginWorks(fmt.Sprintf("connecting to %s got no answer in %s: a firewall drops the passive port range.", dataAddr(f.addr), transcript.Human(f.dur)))})
 }
 
 func (d *diagnosis) passiveRefused(f *dataFact) {
 	d.add(Fact{Code: CodePassiveRefused, Args: d.passiveArgsAt(f.line), Ports: []int{f.port}, Lines: []int{f.line},
-		Detail: fmt.Sprintf("Login works, but connecting to %s (from the server's passive reply) was refused: a firewall rejects the port, or the router does not forward it, or nothing listens there.", f.addr)})
+		Detail: d.loginWorks(fmt.Sprintf("connecting to %s was refused: a firewall rejects the port, or the router does not forward it, or nothing listens there.", dataAddr(f.addr)))})
 }
 
 func (d *diagnosis) passivePartial(ok, bad []*dataFact) {

@@ -14,8 +14,26 @@ import (
 // reply reads one reply by its code, in the light of the command before it.
 func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 	if s.replies == 1 && !s.greeted {
-		d.greeting(s, i, e)
-		return
+		if greetingCode(e.Code) {
+			d.greeting(s, i, e)
+			return
+		}
+		// No server greets with this: the transcript missed the greeting
+		// (a log cut, a reader that took a data connection for a control
+		// one), so the reply answers the command before it.
+		s.mid, s.greeted = true, true
+	}
+	if isOOPS(e) {
+		if s.oops {
+			return // vsftpd's session process is gone: every later answer echoes the first OOPS
+		}
+		s.oops = true
+		if s.verb == "PASV" || s.verb == "EPSV" {
+			// vsftpd could not bind a passive port (its range used up by
+			// other connections): not a refusal of PASV, which the
+			// contract's pasv.unsupported would claim.
+			return
+		}
 	}
 	c := e.Code
 	switch {
@@ -31,9 +49,7 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 	case "USER", "PASS":
 		d.login(s, i, e)
 	case "AUTH":
-		if c >= 400 {
-			d.tlsUnsupported(i, e)
-		}
+		d.authReply(i, e)
 	case "PASV":
 		d.pasvReply(s, i, e)
 	case "EPSV":
@@ -163,10 +179,14 @@ func (d *diagnosis) transferReply(s *session, i int, e transcript.Entry) {
 		d.denied(s, i, e)
 		return
 	}
+	active := s.mode == "PORT" || s.mode == "EPRT"
+	if active && s.modeOK && s.data == nil && isOOPS(e) {
+		d.activeServerFailed(s, i, e)
+		return
+	}
 	if e.Code != ftp.CantOpenData && e.Code != ftp.TransferAborted {
 		return
 	}
-	active := s.mode == "PORT" || s.mode == "EPRT"
 	switch {
 	case s.data == nil && active && s.modeOK:
 		s.refusedAt, s.refusedI = &e, i

@@ -37,6 +37,11 @@ type session struct {
 	// at the next command or at the end.
 	refusedAt *transcript.Entry
 	refusedI  int
+	// started is set at the session's first command, reply or connect
+	// event; mid when that was a command or a reply no greeting can be:
+	// a log pasted from the middle of a session (see evidence.go).
+	started, mid bool
+	oops         bool // vsftpd said "500 OOPS:": its session process is gone
 }
 
 // dataFact is one data connection attempt seen in the transcript.
@@ -68,6 +73,7 @@ type diagnosis struct {
 	slowLine int
 	slowWhat string
 	fam      families
+	authOK   bool // some AUTH was accepted: the session was encrypted
 }
 
 func newDiagnosis(entries []transcript.Entry) *diagnosis {
@@ -85,6 +91,7 @@ func (d *diagnosis) sess(id int) *session {
 
 func (d *diagnosis) entry(i int, e transcript.Entry) {
 	s := d.sess(e.Session)
+	d.start(s, e)
 	switch e.Kind {
 	case transcript.Command:
 		d.command(s, i, e)
@@ -181,14 +188,14 @@ func (d *diagnosis) connect(s *session, i int, e transcript.Entry) {
 
 // closed tells a session that ended early from one that ended normally.
 func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
-	if s.quit {
-		return
+	if s.quit || s.oops && d.found[CodeActiveServerFailed] != nil {
+		return // vsftpd ends its session after an OOPS: the OOPS is the finding
 	}
 	byServer := ev.By == "server"
 	switch {
 	case ev.By == "client" && ev.Outcome == transcript.Failed:
-		d.notFTP(i, "its replies break FTP's format ("+ev.Err+")")
-	case s.replies == 0 && (byServer || ev.Outcome == transcript.Timeout):
+		d.brokeFormat(i, ev.Err)
+	case s.replies == 0 && !s.mid && (byServer || ev.Outcome == transcript.Timeout):
 		d.noGreeting(i, ev)
 	case s.greeted && byServer:
 		d.controlClosed(s, i, "closed the control connection")
@@ -231,6 +238,10 @@ func (d *diagnosis) dataClose(s *session, i int, ev *transcript.EventInfo) {
 	switch ev.Outcome {
 	case transcript.Stalled:
 		d.stalled(s, i, ev)
+	case transcript.Truncated:
+		if ev.By == "client" {
+			d.truncated(s, i, ev)
+		}
 	case transcript.Complete:
 		if s.verb != "RETR" {
 			return

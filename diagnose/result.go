@@ -16,8 +16,9 @@ type Input struct {
 }
 
 // NewResult is the one constructor of the contract's document: the
-// findings of Diagnose (and the local ones), the verdict they make, and the
-// checks, network and transcript as recorded.
+// findings of Diagnose (and the local ones), the verdict they make, held
+// to the evidence rule (evidence.go: no ok without a login and a transfer
+// seen to its end), and the checks, network and transcript as recorded.
 func NewResult(in Input) *result.Result {
 	findings := Diagnose(in.Entries)
 	if in.FromLog {
@@ -40,6 +41,7 @@ func NewResult(in Input) *result.Result {
 		Network:    in.Network,
 		Transcript: in.Entries,
 	}
+	applyEvidence(res, in.FromLog)
 	if n := len(in.Entries); in.Duration == 0 && n > 0 {
 		res.DurationMs = in.Entries[n-1].T.Milliseconds()
 	}

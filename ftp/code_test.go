@@ -124,3 +124,15 @@ func TestParseCodeLine(t *testing.T) {
 		})
 	}
 }
+
+func TestOpensSession(t *testing.T) {
+	for _, tc := range []struct {
+		code Code
+		want bool
+	}{{ServiceReady, true}, {ServiceReadySoon, true}, {ServiceNotAvailable, true}, {0, true},
+		{EnteringPassive, false}, {LoggedIn, false}, {CantOpenData, false}, {PolicyDenied, false}, {FileStatusOK, false}} {
+		if got := OpensSession(tc.code); got != tc.want {
+			t.Errorf("OpensSession(%d) = %v, want %v", tc.code, got, tc.want)
+		}
+	}
+}

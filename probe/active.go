@@ -182,7 +182,7 @@ func (r *sessRun) accepted(a accepted, replies <-chan asyncReply, first *asyncRe
 	t := r.c.drain(a.conn)
 	if t.outcome != transcript.Complete {
 		r.c.hangUp("the data transfer did not end normally")
-		return stepResult{status: result.Fail, detail: fmt.Sprintf("the transfer ended %s after %d bytes", t.outcome, t.bytes), stop: true}
+		return transferEnded(t)
 	}
 	if first.code < 200 {
 		if code, text, ok := r.c.reply(); !ok || code >= 400 {

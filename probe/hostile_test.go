@@ -91,7 +91,7 @@ func TestHostileServers(t *testing.T) {
 					flood(&fconn{Conn: dc}, strings.Repeat("-rw-r--r-- 1 ftp ftp 5 Jan 01 00:00 x\r\n", 100))
 				}
 			}
-		}, opts: func(o *Options) { o.MaxBytes = 1 << 20 }, want: []string{}},
+		}, opts: func(o *Options) { o.MaxBytes = 1 << 20 }, want: []string{diagnose.CodeTransferTruncated}},
 		{name: "stalled data", script: func(s *scripted) {
 			s.handlers["RETR"] = func(c *fconn, _ string) {
 				c.say("150 Here it comes")

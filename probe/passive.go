@@ -57,7 +57,7 @@ func (r *sessRun) transferCmd(dc net.Conn, line string) (transfer, stepResult) {
 	t := r.c.drain(dc)
 	if t.outcome != transcript.Complete {
 		r.c.hangUp("the data transfer did not end normally; the server may not answer until it does")
-		return t, stepResult{status: result.Fail, detail: fmt.Sprintf("the transfer ended %s after %d bytes", t.outcome, t.bytes), stop: true}
+		return t, transferEnded(t)
 	}
 	if code < 200 {
 		if code, text, ok = r.c.reply(); !ok || code >= 400 {
@@ -65,6 +65,17 @@ func (r *sessRun) transferCmd(dc net.Conn, line string) (transfer, stepResult) {
 		}
 	}
 	return t, stepResult{status: result.Pass, detail: fmt.Sprintf("%d bytes", t.bytes)}
+}
+
+// transferEnded is the check of a transfer that did not complete. One the
+// probe cut at its own limit is not the server's failure: the data
+// connection worked, its end was not seen (diagnose: transfer.truncated).
+func transferEnded(t transfer) stepResult {
+	if t.outcome == transcript.Truncated {
+		return stepResult{status: result.NotChecked, stop: true,
+			detail: fmt.Sprintf("cut by the probe after %d bytes (--max-bytes or the transfer time): the data connection works, the transfer's end was not seen", t.bytes)}
+	}
+	return stepResult{status: result.Fail, detail: fmt.Sprintf("the transfer ended %s after %d bytes", t.outcome, t.bytes), stop: true}
 }
 
 func (r *sessRun) listCmd() string {

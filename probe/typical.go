@@ -28,6 +28,7 @@ type typical struct {
 	ctrl    net.Conn
 	entries []*ftp.Entry
 	dir     string // the directory listed
+	cut     bool   // the probe cut a transfer at its own limit
 	mu      sync.Mutex
 }
 
@@ -61,6 +62,9 @@ func (r *sessRun) clientList() stepResult {
 	}
 	entries, err := r.client.conn.List(dir)
 	r.client.dir = dir
+	if err != nil && r.client.cut {
+		return stepResult{status: result.NotChecked, detail: "cut by the probe at its own limit (--max-bytes or the transfer time): the listing's end was not seen", stop: true}
+	}
 	if err != nil {
 		return stepResult{status: result.Fail, detail: "a standard client cannot list: " + clientErr(err), stop: true}
 	}
@@ -84,7 +88,10 @@ func (r *sessRun) clientRetr() stepResult {
 	}
 	n, err := io.Copy(io.Discard, resp)
 	cerr := resp.Close()
-	if err = errors.Join(err, cerr); err != nil {
+	if err = errors.Join(err, cerr); err != nil && r.client.cut {
+		return stepResult{status: result.NotChecked, detail: fmt.Sprintf("cut by the probe after %d bytes of %s (--max-bytes or the transfer time): the download's end was not seen", n, name)}
+	}
+	if err != nil {
 		return stepResult{status: result.Fail, detail: fmt.Sprintf("a standard client's download of %s failed after %d bytes: %s", name, n, clientErr(err))}
 	}
 	r.client.conn.Quit()
@@ -196,4 +203,13 @@ func (d *dataConn) end(out transcript.Outcome, by string) {
 		ev.Dur = d.r.p.opts.StallTimeout
 	}
 	d.r.sess.Event(ev, "")
+	if out == transcript.Truncated {
+		d.r.client.cut = true
+	}
+	if out == transcript.Stalled || out == transcript.Truncated {
+		// The library would now wait a whole reply timeout for the 226
+		// that a server still sending (or stuck) does not give: the
+		// verdict is known, so hang up, as the probe's own sessions do.
+		d.r.c.hangUp("the data transfer did not end normally; the server may not answer until it does")
+	}
 }

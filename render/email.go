@@ -78,7 +78,7 @@ func emailIntro(b *strings.Builder, res *result.Result) {
 	}
 	b.WriteString("Hello,\n\n")
 	para(fmt.Sprintf("%s %s checked the FTP server %s. Its verdict: %s: %s.",
-		res.Tool.Name, res.Tool.Version, res.Target.URL, strings.ToUpper(string(res.Verdict)), verdictMeaning(res.Verdict)))
+		res.Tool.Name, res.Tool.Version, res.Target.URL, strings.ToUpper(string(res.Verdict)), resultMeaning(res)))
 	works, fails, skipped := checkGroups(res.Checks)
 	if len(works) > 0 {
 		writeLines(b, wrapWords(checkNames(works)+".", EmailWidth, "What works: ", "  "))

@@ -105,7 +105,7 @@ func newHTMLPage(res *result.Result) *htmlPage {
 		Target: targetLine(res.Target), Client: clientLine(res.Network), Checked: startedLine(res),
 		Tool:    strings.TrimSpace(res.Tool.Name + " " + res.Tool.Version),
 		Verdict: strings.ToUpper(string(res.Verdict)), VerdictKey: string(res.Verdict),
-		Meaning: verdictMeaning(res.Verdict), NoFindings: noFindings(res.Verdict),
+		Meaning: resultMeaning(res), NoFindings: noFindings(res.Verdict),
 	}
 	p.Title = fmt.Sprintf("FTP check of %s: %s", orDash(res.Target.URL), res.Verdict)
 	works, fails, skipped := checkGroups(res.Checks)

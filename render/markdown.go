@@ -13,7 +13,7 @@ import (
 func renderMarkdown(w io.Writer, res *result.Result) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# FTP check of %s: %s\n\n", mdInline(res.Target.URL), res.Verdict)
-	fmt.Fprintf(&b, "**Verdict: %s**: %s.\n\n", res.Verdict, verdictMeaning(res.Verdict))
+	fmt.Fprintf(&b, "**Verdict: %s**: %s.\n\n", res.Verdict, resultMeaning(res))
 	fmt.Fprintf(&b, "- Target: %s\n", mdInline(targetLine(res.Target)))
 	if cl := clientLine(res.Network); cl != "" {
 		fmt.Fprintf(&b, "- Client: %s\n", mdInline(cl))

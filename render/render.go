@@ -75,11 +75,27 @@ func verdictMeaning(v result.Verdict) string {
 	return "the probe itself could not run to the end"
 }
 
+// resultMeaning is the verdict's meaning as a report prints it: where the
+// transcript does not show what an ok verdict needs (res.Evidence, set by
+// diagnose.NewResult), it says what was not seen instead of claiming it.
+func resultMeaning(res *result.Result) string {
+	switch {
+	case res.Evidence == "":
+		return verdictMeaning(res.Verdict)
+	case res.Verdict == result.VerdictUnknown:
+		return "not enough to judge: " + res.Evidence
+	case res.Verdict == result.VerdictWarning:
+		return "something is wrong or fragile, and " + res.Evidence
+	}
+	return verdictMeaning(res.Verdict) + "; " + res.Evidence
+}
+
 // noFindings is what a report says where the findings would be: nothing to
-// fix, unless the probe stopped before it could find anything.
+// fix, unless the verdict is unknown (the probe stopped, or the transcript
+// shows too little).
 func noFindings(v result.Verdict) string {
 	if v == result.VerdictUnknown {
-		return "none: the probe stopped before it could find anything"
+		return "none: the probe stopped, or the transcript ends, before anything could be found"
 	}
 	return "none, nothing to fix"
 }

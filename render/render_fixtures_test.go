@@ -295,6 +295,16 @@ var codeScenarios = map[string]func(f *fx){
 		s.Event(ev(transcript.OpDataAccept, "", transcript.Timeout, 5*time.Second), "")
 		f.find(diagnose.CodeNoCallback, "The server never connected back to 10.0.0.2:40001.", nil, []string{"Use passive mode."}, nil, f.last())
 	},
+	diagnose.CodeActiveServerFailed: func(f *fx) {
+		s := f.login("active listing")
+		s.Event(ev(transcript.OpDataListen, "198.18.0.2:40001", transcript.Connected, 0), "")
+		s.Command("PORT 198,18,0,2,156,65")
+		s.Reply(200, "200 PORT command successful. Consider using PASV.")
+		s.Command("LIST")
+		s.Reply(500, "500 OOPS: vsf_sysutil_bind")
+		f.find(diagnose.CodeActiveServerFailed, "The server accepted PORT, but answered LIST with \"500 OOPS: vsf_sysutil_bind\".",
+			[]string{"Free port 20, or set connect_from_port_20=NO."}, []string{"Use passive mode."}, nil, f.last()-1, f.last())
+	},
 	diagnose.CodeClientNAT: func(f *fx) {
 		s := f.login("client address")
 		s.Command("SITE WHOAMI")
@@ -330,6 +340,14 @@ var codeScenarios = map[string]func(f *fx){
 		s.Event(transcript.EventInfo{Op: transcript.OpDataClose, By: "server", Outcome: transcript.Closed, Bytes: 40000, Dur: 3 * time.Millisecond}, "")
 		s.Reply(226, "226 Transfer complete")
 		f.find(diagnose.CodeSizeMismatch, "43182 bytes announced, 40000 received.", []string{"Check the file on the server."}, nil, nil, f.last()-1)
+	},
+	diagnose.CodeTransferTruncated: func(f *fx) {
+		s := f.login("listing")
+		f.pasv(s, "198.18.1.2:3003", transcript.Connected, time.Millisecond)
+		s.Command("LIST")
+		s.Reply(150, "150 Here comes the directory listing.")
+		s.Event(transcript.EventInfo{Op: transcript.OpDataClose, By: "client", Outcome: transcript.Truncated, Bytes: 100, Dur: time.Millisecond}, "")
+		f.find(diagnose.CodeTransferTruncated, "The probe cut LIST after 100 bytes, at its own limit.", nil, []string{"Raise --max-bytes."}, nil, f.last())
 	},
 	diagnose.CodeTransferDenied: func(f *fx) {
 		s := f.login("listing")

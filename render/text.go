@@ -89,7 +89,7 @@ func textSummary(b *strings.Builder, res *result.Result, st textStyle) {
 	word := strings.ToUpper(string(res.Verdict))
 	plain := "Verdict: " + word + ": "
 	styled := st.bold.Sprint("Verdict:") + " " + st.verdict(res.Verdict).Sprint(word) + ": "
-	writeLines(b, wrapStyled(verdictMeaning(res.Verdict), plain, styled, "         "))
+	writeLines(b, wrapStyled(resultMeaning(res), plain, styled, "         "))
 	works, fails, skipped := checkGroups(res.Checks)
 	if len(works) > 0 {
 		b.WriteString("\n")

@@ -128,6 +128,10 @@ type Result struct {
 	Started    time.Time `json:"started"`
 	DurationMs int64     `json:"duration_ms"`
 	Verdict    Verdict   `json:"verdict"`
+	// Evidence, where set, says what the transcript does not show that an
+	// ok verdict needs (a login, a listing or download seen to its end):
+	// where it ends, and what was not seen. Every format shows it.
+	Evidence   string    `json:"evidence,omitempty"`
 	Findings   []Finding `json:"findings"`
 	Checks     []Check   `json:"checks"`
 	Network    *Network  `json:"network,omitempty"`

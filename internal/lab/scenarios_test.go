@@ -228,6 +228,10 @@ func checkProbe(t *testing.T, sc scenario, want expect, run ProbeRun) {
 	}
 	ok = checkTime(t, sc, run) && ok
 	ok = checkPorts(t, sc, res.Findings) && ok
+	if err := diagnose.Backed(&res); err != nil {
+		t.Errorf("the result claims what its transcript does not show: %v", err)
+		ok = false
+	}
 	if !ok {
 		t.Logf("probe exit %d after %v; stderr:\n%s\nJSON:\n%s", run.Exit, run.Elapsed, run.Stderr, run.Stdout)
 	}

@@ -103,6 +103,12 @@ set net:reconnect-interval-base 1; set net:reconnect-interval-max 1; $1" 2>&1 ||
 start_vsftpd ""
 firewall none
 curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$out/curl-login-rejected.log"
+# What works, for the evidence rule: listings and a download seen to their end.
+curlv --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-ok-passive.log"
+curlv ftp://127.0.0.1:2121/hello.txt >"$out/curl-ok-epsv-retr.log"
+curlv -P 127.0.0.1 ftp://127.0.0.1:2121/ >"$out/curl-ok-active.log"
+lftpd 'set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; ls; cat hello.txt' >"$out/lftp-ok-passive.log"
+lftpd 'set ftp:passive-mode off; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-ok-active.log"
 firewall reject
 curlv --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-pasv-refused.log"
 lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-pasv-refused.log"
@@ -114,6 +120,35 @@ curlv --ftp-port 127.0.0.2 ftp://127.0.0.1:2121/ >"$out/curl-port-illegal.log"
 lftpd 'set net:timeout 8; set ftp:passive-mode off; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-login-rejected.log"
 stop_vsftpd
 
+# Port 20 taken by another process: vsftpd (connect_from_port_20=YES)
+# cannot bind it for active connections and answers LIST with "500 OOPS:
+# vsf_sysutil_bind"; passive mode works on the same server.
+inns python3 -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 20)); s.listen(1); time.sleep(60)' &
+port20=$!
+for _ in $(seq 50); do
+	inns ss -Hltn 'sport = :20' | grep -q . && break
+	sleep 0.1
+done
+start_vsftpd "connect_from_port_20=YES"
+curlv -P 127.0.0.1 ftp://127.0.0.1:2121/ >"$out/curl-active-oops.log"
+lftpd 'set ftp:passive-mode off; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-active-oops.log"
+curlv --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-active-oops-passive-ok.log"
+stop_vsftpd
+kill "$port20" 2>/dev/null || true
+
+# An SSH server's banner where FTP was expected (a fake: one line, then close).
+inns python3 -c 'import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 2121)); s.listen(4); s.settimeout(20)
+for _ in range(4):
+    c, _ = s.accept(); c.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n"); c.close()' &
+vs_pid=$!
+wait_listen "the SSH banner"
+curlv ftp://127.0.0.1:2121/ >"$out/curl-ssh-banner.log"
+lftpd 'set net:max-retries 1; open ftp://127.0.0.1:2121; ls' >"$out/lftp-ssh-banner.log"
+stop_vsftpd
+
 start_vsftpd "ssl_enable=YES
 force_local_logins_ssl=YES
 force_local_data_ssl=YES
@@ -121,6 +156,7 @@ require_ssl_reuse=YES
 allow_anon_ssl=YES"
 curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$out/curl-tls-required.log"
 lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-tls-ok.log"
+curlv --ssl-reqd -k --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-tls-ok-passive.log"
 stop_vsftpd
 # pure-ftpd with one virtual user (a puredb compiled by pure-pw, mapped to the system user
 # daemon), on the same address and ports; $1 adds options.
@@ -161,6 +197,37 @@ if (cd "$here/../.." && go build -o "$work/ftpdiag" .); then
 	vs_pid=$!
 	wait_listen "ftpdiag serve"
 	lftpd 'set ftp:prefer-epsv no; open ftp://127.0.0.1:2121; ls' >"$out/lftp-pasv-fixed.log"
+	stop_vsftpd
+	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 --anonymous >/dev/null 2>&1 &
+	vs_pid=$!
+	wait_listen "ftpdiag serve"
+	curlv --disable-epsv ftp://127.0.0.1:2121/test >"$out/curl-serve-ok-retr.log"
+	curlv -P 127.0.0.1 ftp://127.0.0.1:2121/ >"$out/curl-serve-ok-active.log"
+	lftpd 'open ftp://127.0.0.1:2121; ls; cat README.txt' >"$out/lftp-serve-ok.log"
+	firewall reject
+	curlv --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-serve-pasv-refused.log"
+	firewall none
+	stop_vsftpd
+	# The reference server's FTPS: explicit (AUTH TLS) and implicit (port
+	# 9990), with a throw-away certificate, then with plain text refused.
+	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 --anonymous \
+		--tls-self-signed --implicit-tls 127.0.0.1:9990 >/dev/null 2>&1 &
+	vs_pid=$!
+	wait_listen "ftpdiag serve --tls-self-signed"
+	curlv --ssl-reqd -k --disable-epsv ftp://127.0.0.1:2121/test >"$out/curl-serve-tls-ok.log"
+	curlv -k ftps://127.0.0.1:9990/ >"$out/curl-serve-implicit-ok.log"
+	lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; open ftp://127.0.0.1:2121; ls' >"$out/lftp-serve-tls-ok.log"
+	firewall reject
+	curlv --ssl-reqd -k --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-serve-tls-pasv-refused.log"
+	lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:passive-mode on; set ftp:prefer-epsv no; open ftp://127.0.0.1:2121; ls' >"$out/lftp-serve-tls-pasv-refused.log"
+	firewall none
+	stop_vsftpd
+	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 --user 'john:Tr0ub4dor&3' \
+		--tls-self-signed --require-tls >/dev/null 2>&1 &
+	vs_pid=$!
+	wait_listen "ftpdiag serve --require-tls"
+	curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$out/curl-serve-tls-required.log"
+	lftpd 'set ftp:ssl-allow no; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-serve-tls-required.log"
 	stop_vsftpd
 else
 	echo "lab.sh: ftpdiag does not build; its samples are not made" >&2

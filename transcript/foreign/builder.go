@@ -63,6 +63,8 @@ type stream struct {
 	dial      *dial  // a connection attempt whose outcome is not known yet
 	pasv      string // host:port the last 227/229 reply handed out
 	dataUp    bool   // a data connection opened since that reply
+	dataLost  bool   // a data connection failed since that reply
+	heard     bool   // the server has said something on this connection
 	verb      string // the last command's verb
 	code      int    // the open multi-line reply's code, 0 when none
 	reply     []string
@@ -147,7 +149,7 @@ func (b *builder) command(line string) {
 			b.target.User = strings.TrimSpace(arg)
 		}
 	case "PASV", "EPSV", "PORT", "EPRT":
-		b.cur.pasv, b.cur.dataUp = "", false
+		b.cur.pasv, b.cur.dataUp, b.cur.dataLost = "", false, false
 	}
 	b.add(transcript.Entry{Kind: transcript.Command, Text: line})
 }
@@ -197,6 +199,24 @@ func (b *builder) replyLine(line string) bool {
 	return true
 }
 
+// banner takes the first line a server sends when it is no FTP reply at
+// all ("SSH-2.0-OpenSSH_9.2p1", "HTTP/1.1 400"): it is recorded as a reply
+// without a code, as the probe records it, so that the diagnosis names the
+// protocol whichever client's log shows it. It reports false for any other
+// line, and once the server has said anything.
+func (b *builder) banner(line string) bool {
+	s := b.cur
+	if s.heard || s.code != 0 || !s.connected && (s.dial == nil || s.dial.data) {
+		return false
+	}
+	if s.dial != nil {
+		b.dialed(transcript.Connected, 0, "")
+	}
+	s.connected, s.heard = true, true
+	b.add(transcript.Entry{Kind: transcript.Reply, Text: strings.TrimSpace(line)})
+	return true
+}
+
 // flushReply records the open reply, complete or not (a log may end, or
 // interleave a note, in the middle of one).
 func (b *builder) flushReply() {
@@ -211,7 +231,7 @@ func (b *builder) flushReply() {
 		// so only by showing the greeting get their connect event here.
 		b.dialed(transcript.Connected, 0, "")
 	}
-	s.connected = true
+	s.connected, s.heard = true, true
 	b.add(transcript.Entry{Kind: transcript.Reply, Code: code, Text: text})
 	switch code {
 	case ftp.DataAlreadyOpen, ftp.FileStatusOK:
@@ -309,7 +329,7 @@ func (b *builder) dialed(out transcript.Outcome, dur time.Duration, why string) 
 	op := transcript.OpConnect
 	if d.data {
 		op = transcript.OpDataConnect
-		s.dataUp = out == transcript.Connected
+		s.dataUp, s.dataLost = out == transcript.Connected, out != transcript.Connected
 	} else if out == transcript.Connected {
 		s.connected = true
 	}
@@ -353,7 +373,7 @@ func (b *builder) finish() *Log {
 		b.cur = s
 		b.flushReply()
 	}
-	l := &Log{Entries: b.entries, Secrets: b.secrets, Target: b.target}
+	l := &Log{Entries: markMidSession(b.entries), Secrets: b.secrets, Target: b.target}
 	if !b.start.IsZero() {
 		l.Started = b.start
 	}
@@ -385,4 +405,24 @@ func errnoOutcome(text string) (transcript.Outcome, bool) {
 func parseTime(layout, s string) (time.Time, bool) {
 	t, err := time.Parse(layout, s)
 	return t, err == nil
+}
+
+// markMidSession puts a note before the first line of a session that the
+// log joins in the middle (no connection attempt, no greeting: a command
+// first, or a reply no server opens with), so that the annotated transcript
+// says where the log starts.
+func markMidSession(entries []transcript.Entry) []transcript.Entry {
+	seen := map[int]bool{}
+	var out []transcript.Entry
+	for _, e := range entries {
+		if !seen[e.Session] && e.Kind != transcript.Note {
+			seen[e.Session] = true
+			if e.Kind == transcript.Command || e.Kind == transcript.Reply && !ftp.OpensSession(e.Code) {
+				out = append(out, transcript.Entry{T: e.T, Session: e.Session, Kind: transcript.Note,
+					Text: "the log starts here, in the middle of a session: its connection and greeting are not in it"})
+			}
+		}
+		out = append(out, e)
+	}
+	return out
 }

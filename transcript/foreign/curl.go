@@ -43,7 +43,7 @@ func curlLine(b *builder, line string) {
 	case strings.HasPrefix(line, "> "):
 		b.command(line[2:])
 	case strings.HasPrefix(line, "< "):
-		if !b.replyLine(line[2:]) {
+		if !b.replyLine(line[2:]) && !b.banner(line[2:]) {
 			b.note(line)
 		}
 	case strings.HasPrefix(line, "* "):
@@ -69,6 +69,9 @@ func curlMessage(b *builder, text string) {
 	switch {
 	case curlTrying.MatchString(text):
 		addr := curlTrying.FindStringSubmatch(text)[1]
+		if s.dial != nil && s.dial.data && s.dial.addr == addr {
+			return // the data connection "Connecting to" announced
+		}
 		if s.connected {
 			if s.dial == nil || s.dial.addr != addr {
 				b.dialData(addr)
@@ -130,6 +133,8 @@ func curlFailure(b *builder, text string) {
 		if !b.failed(transcript.Timeout, dur, "") {
 			b.note(text)
 		}
+	case curlFailedTo.MatchString(text) && b.cur.dial == nil && curlDataAfterAll(b, text):
+		b.note("* " + text)
 	case curlFailedTo.MatchString(text) && b.cur.dial != nil:
 		m := curlFailedTo.FindStringSubmatch(text)
 		dur, _ := time.ParseDuration(m[1] + "ms")
@@ -150,4 +155,28 @@ func curlFailure(b *builder, text string) {
 	default:
 		b.note("* " + text)
 	}
+}
+
+// curlDataAfterAll handles a fragment that starts at a data connection's
+// "Trying" line: read alone it looks like a control connection attempt,
+// until curl's closing "Failed to connect to H port P" names the control
+// port, which curl does for a failed data connection too. A failed
+// connect event to another port than P was then the data connection.
+func curlDataAfterAll(b *builder, text string) bool {
+	m := regexp.MustCompile(`port (\d+) after`).FindStringSubmatch(text)
+	for i := len(b.entries) - 1; i >= 0 && m != nil; i-- {
+		e := &b.entries[i]
+		if e.Event == nil || e.Session != b.cur.session {
+			continue
+		}
+		_, port, err := net.SplitHostPort(e.Event.Addr)
+		if e.Event.Op != transcript.OpConnect || e.Event.Outcome == transcript.Connected || err != nil || port == m[1] {
+			return false
+		}
+		ev := *e.Event
+		ev.Op = transcript.OpDataConnect
+		e.Event, e.Text = &ev, transcript.Describe(ev)
+		return true
+	}
+	return false
 }

@@ -43,7 +43,7 @@ func fileZillaLine(b *builder, line string) {
 	case "Command":
 		b.command(text)
 	case "Response":
-		if !b.replyLine(text) {
+		if !b.replyLine(text) && !b.banner(text) {
 			b.note(text)
 		}
 	case "Status":
@@ -97,7 +97,14 @@ func fileZillaFailure(b *builder, text string) {
 	if !ok {
 		out = transcript.Failed
 	}
-	if !b.failed(out, 0, errText(text)) {
+	switch {
+	case b.failed(out, 0, errText(text)):
+	case strings.Contains(text, "data connection"):
+		// A fragment that starts after the 227: the data connection's
+		// address is not in it, its failure is.
+		b.dialData("")
+		b.dialed(out, 0, errText(text))
+	default:
 		b.note(text)
 	}
 }
@@ -124,6 +131,13 @@ func fileZillaTimeout(b *builder, text string) {
 	dur, _ := time.ParseDuration(secs + "s")
 	s := b.cur
 	switch {
+	case s.dial == nil && s.dataLost && b.dataVerb():
+		// The data connection already failed (refused, reset): FileZilla
+		// then waits for the server's answer to the transfer command and
+		// gives up after its idle timeout. That is the refusal's echo.
+		b.note("Error: " + text)
+		b.note("FileZilla's inactivity timeout after the failed data connection: it waited for the server's answer to " +
+			s.verb + ", an echo of that failure, not a second one")
 	case s.dial != nil || !s.connected:
 		b.failed(transcript.Timeout, dur, "")
 	case s.pasv != "" && !s.dataUp && b.dataVerb():

@@ -30,7 +30,7 @@ func lftpLine(b *builder, line string) {
 	case strings.HasPrefix(line, "---> "):
 		b.command(line[5:])
 	case strings.HasPrefix(line, "<--- "):
-		if !b.replyLine(line[5:]) {
+		if !b.replyLine(line[5:]) && !b.banner(line[5:]) {
 			b.note(line)
 		}
 	case strings.HasPrefix(line, "---- "):

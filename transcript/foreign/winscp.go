@@ -43,7 +43,7 @@ func winSCPLine(b *builder, line string) {
 	case ">":
 		b.command(text)
 	case "<":
-		if !b.replyLine(text) {
+		if !b.replyLine(text) && !b.banner(text) {
 			b.note(text)
 		}
 	default:

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Records real FileZilla logs (Debian's filezilla 3.63, headless under Xvfb)
+# against ftpdiag's reference server and Debian's vsftpd, in broken set-ups,
+# inside a network namespace holding only a loopback interface: nothing can
+# reach another host whatever a reply says. FileZilla writes its log file in
+# the timestamped format ("Logging file" in its settings); its dialogs
+# ("Insecure FTP connection", "Unknown certificate") are answered with
+# xdotool's Return. Needs root, filezilla, Xvfb and xdotool.
+# Usage: bash testdata/logs/filezilla-lab.sh [OUTDIR] (default: this directory).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(cd "${1:-$here}" && pwd)
+peers=$here/../peers
+bash "$peers/fetch.sh"
+ns=ftpdiag-fz-lab-$$
+work=$(mktemp -d)
+cleanup() {
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+	sleep 0.3
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+ip netns add "$ns"
+inns() { ip netns exec "$ns" "$@"; }
+inns ip link set lo up
+(cd "$here/../.." && go build -o "$work/ftpdiag" .)
+
+# FileZilla's settings: its log file, no update check or welcome dialog,
+# and its shortest inactivity timeout (10 s) so a dropped port costs less.
+mkdir -p "$work/home/.config/filezilla" "$work/pub" "$work/empty"
+echo hello >"$work/pub/hello.txt"
+settings() {
+	# A fresh home each run: FileZilla killed at its time limit leaves
+	# state that makes the next one ask questions first.
+	rm -rf "$work/home"
+	mkdir -p "$work/home/.config/filezilla"
+	cat >"$work/home/.config/filezilla/filezilla.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<FileZilla3 version="3.63.0" platform="*nix">
+  <Settings>
+    <Setting name="Logging file">$work/fz.log</Setting>
+    <Setting name="Update Check">0</Setting>
+    <Setting name="Greeting version">3.63.0</Setting>
+    <Setting name="Timeout">10</Setting>
+  </Settings>
+</FileZilla3>
+EOF
+}
+display=76
+
+# answer_dialogs accepts FileZilla's questions: the dialog gets the focus
+# first, since a second window open at the time would take the key.
+answer_dialogs() {
+	local w
+	for w in $(DISPLAY=$DISPLAY inns xdotool search --onlyvisible --name 'Insecure FTP connection|Unknown certificate' 2>/dev/null); do
+		DISPLAY=$DISPLAY inns xdotool windowactivate --sync "$w" key Return 2>/dev/null || true
+	done
+	DISPLAY=$DISPLAY inns xdotool key Return 2>/dev/null || true
+}
+
+# filezilla_run NAME URL SECONDS: one FileZilla session, its dialogs
+# answered, until its log shows the listing's end (done or failed) or
+# SECONDS pass; the log is kept as NAME.log.
+filezilla_run() {
+	# A display of its own: a FileZilla killed before leaves windows behind
+	# that would take the next one's keys.
+	display=$((display + 1))
+	export DISPLAY=:$display
+	ip netns exec "$ns" Xvfb "$DISPLAY" -nolisten tcp >/dev/null 2>&1 &
+	local xvfb=$!
+	sleep 1
+	settings
+	rm -f "$work/fz.log"
+	HOME=$work/home DISPLAY=$DISPLAY inns timeout "$3" filezilla "$2" >/dev/null 2>&1 &
+	local fz=$!
+	for _ in $(seq "$3"); do
+		sleep 1
+		answer_dialogs
+		if grep -qE 'Directory listing of .* successful|Failed to retrieve directory listing|Could not connect to server' "$work/fz.log" 2>/dev/null; then
+			sleep 1 # the lines that follow the end
+			break
+		fi
+	done
+	kill "$fz" 2>/dev/null || true
+	wait "$fz" 2>/dev/null || true
+	kill "$xvfb" 2>/dev/null || true
+	wait "$xvfb" 2>/dev/null || true
+	if [ ! -s "$work/fz.log" ]; then
+		echo "filezilla-lab.sh: FileZilla wrote no log for $1" >&2
+		exit 1
+	fi
+	cp "$work/fz.log" "$out/$1.log"
+}
+
+# wait_listen NAME waits up to 5 s for a server on 127.0.0.1:2121.
+wait_listen() {
+	for _ in $(seq 50); do
+		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null && return
+		sleep 0.1
+	done
+	echo "filezilla-lab.sh: $1 did not start" >&2
+	exit 1
+}
+stop_server() {
+	kill "$srv" 2>/dev/null || true
+	{ wait "$srv"; } 2>/dev/null || true
+	ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
+	sleep 0.3
+}
+serve() {
+	# shellcheck disable=SC2086
+	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 --anonymous $1 >/dev/null 2>&1 &
+	srv=$!
+	wait_listen "ftpdiag serve"
+}
+firewall() {
+	inns nft flush ruleset
+	[ "$1" = none ] && return
+	inns nft add table inet lab
+	inns nft add chain inet lab input '{ type filter hook input priority 0; }'
+	if [ "$1" = reject ]; then
+		inns nft add rule inet lab input tcp dport 3000-3005 reject with tcp reset
+	else
+		inns nft add rule inet lab input tcp dport 3000-3005 drop
+	fi
+}
+
+url=ftp://anonymous:guest@127.0.0.1:2121/
+serve ""
+filezilla_run filezilla-serve-ok "$url" 40
+firewall reject
+filezilla_run filezilla-serve-pasv-refused "$url" 40
+firewall drop
+filezilla_run filezilla-serve-pasv-timeout "$url" 40
+firewall none
+stop_server
+serve "--pasv-address 10.0.0.5"
+filezilla_run filezilla-serve-pasv-private "$url" 40
+stop_server
+# The reference server's explicit FTPS with a throw-away certificate:
+# FileZilla asks whether to trust it (Return accepts).
+serve "--tls-self-signed"
+filezilla_run filezilla-serve-tls-ok "$url" 40
+firewall reject
+filezilla_run filezilla-serve-tls-pasv-refused "$url" 40
+firewall none
+stop_server
+
+# vsftpd with explicit TLS and a self-signed certificate: FileZilla asks
+# whether to trust it (Return accepts).
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+cat >"$work/vsftpd.conf" <<EOF
+listen=YES
+listen_address=127.0.0.1
+listen_port=2121
+anonymous_enable=YES
+no_anon_password=YES
+anon_root=$work/pub
+ftp_username=daemon
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+background=NO
+secure_chroot_dir=$work/empty
+pasv_min_port=3000
+pasv_max_port=3005
+ssl_enable=YES
+allow_anon_ssl=YES
+rsa_cert_file=$work/cert.pem
+rsa_private_key_file=$work/key.pem
+EOF
+inns "$peers/root/usr/sbin/vsftpd" "$work/vsftpd.conf" 2>/dev/null &
+srv=$!
+wait_listen vsftpd
+filezilla_run filezilla-tls-ok "$url" 40
+stop_server
+
+# An SSH banner where FTP was expected.
+inns python3 -c 'import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 2121)); s.listen(4); s.settimeout(15)
+for _ in range(4):
+    c, _ = s.accept(); c.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n"); c.close()' &
+srv=$!
+wait_listen "the SSH banner"
+filezilla_run filezilla-ssh-banner "$url" 40
+stop_server
+echo "filezilla-lab.sh: logs written to $out"
