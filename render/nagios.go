@@ -36,7 +36,7 @@ func renderNagios(w io.Writer, res *result.Result) error {
 		status = "UNKNOWN"
 	}
 	worst := nagiosWorst(res.Findings)
-	summary := nagiosSummary(res.Verdict)
+	summary := nagiosSummary(res)
 	if worst >= 0 {
 		summary = res.Findings[worst].Title
 	}
@@ -68,14 +68,18 @@ func nagiosWorst(fs []result.Finding) int {
 	return best
 }
 
-func nagiosSummary(v result.Verdict) string {
-	switch v {
-	case result.VerdictOK:
+// nagiosSummary heads a line without a finding to name: the verdict, and
+// where the transcript shows too little, what it ends before.
+func nagiosSummary(res *result.Result) string {
+	switch {
+	case res.Evidence != "":
+		return resultMeaning(res)
+	case res.Verdict == result.VerdictOK:
 		return "login, listing and download work"
-	case result.VerdictUnknown:
+	case res.Verdict == result.VerdictUnknown:
 		return "the probe stopped before it could judge"
 	}
-	return verdictMeaning(v)
+	return verdictMeaning(res.Verdict)
 }
 
 // nagiosPerfdata is "time=0.013s control=0.003s login=0.001s data=0.002s";

@@ -120,3 +120,14 @@ func TestNagiosTextStaysOnItsLine(t *testing.T) {
 		t.Errorf("%d lines, text %q; want 1 line starting %q", lines, nl.text, "a / b")
 	}
 }
+
+// TestNagiosSaysWhatWasNotSeen: an unknown verdict for want of evidence
+// says, on the status line, where the transcript ends.
+func TestNagiosSaysWhatWasNotSeen(t *testing.T) {
+	res := unknownScenario()
+	res.Evidence = "the log ends after the greeting: nothing about login or data connections"
+	nl := parseNagios(t, string(render(t, res, "nagios", RenderOptions{})))
+	if nl.status != "UNKNOWN" || !strings.Contains(nl.text, "the log ends after the greeting") {
+		t.Errorf("status %q, text %q; want UNKNOWN naming where the log ends", nl.status, nl.text)
+	}
+}
