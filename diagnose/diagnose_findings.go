@@ -49,6 +49,7 @@ var gate = map[string]bool{
 	CodeDNSFailed: true, CodeControlRefused: true, CodeControlTimeout: true,
 	CodeControlUnreachable: true, CodeControlNoGreeting: true, CodeControlNotFTP: true,
 	CodeControlBusy: true, CodeLoginRejected: true, CodeLoginTLSRequired: true,
+	CodeTLSHandshake: true,
 }
 
 // findings settles what needed the whole transcript, then keeps root
@@ -76,8 +77,10 @@ func (d *diagnosis) settle() {
 	slices.Sort(ids)
 	for _, id := range ids {
 		d.settleRefusal(d.sessions[id])
+		d.settleDataTLS(d.sessions[id])
 	}
 	d.passiveDials()
+	d.settleTLS()
 	if d.eprtBad != nil && d.anyPort && !d.portBad {
 		delete(d.found, CodePortRefused) // EPRT unknown, PORT works: nothing to fix
 	}

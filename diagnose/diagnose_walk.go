@@ -36,6 +36,7 @@ type session struct {
 	// at the next command or at the end.
 	refusedAt *transcript.Entry
 	refusedI  int
+	tls       tlsSession
 }
 
 // dataFact is one data connection attempt seen in the transcript.
@@ -100,6 +101,7 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 
 func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
 	d.settleRefusal(s)
+	d.settleDataTLS(s)
 	verb, arg, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
 	s.verb, s.arg = strings.ToUpper(verb), strings.TrimSpace(arg)
 	if s.verb == "SITE" {
@@ -149,6 +151,8 @@ func (d *diagnosis) event(s *session, i int, e transcript.Entry) {
 		d.dataOpen(s, i, ev)
 	case transcript.OpDataClose:
 		d.dataClose(s, i, ev)
+	case transcript.OpTLS:
+		d.tlsEvent(s, i, e)
 	}
 }
 
@@ -212,7 +216,7 @@ func (d *diagnosis) dataOpen(s *session, i int, ev *transcript.EventInfo) {
 		return
 	}
 	f.private = s.pasvAddr.IsValid() && ip == s.pasvAddr.Addr() && ftp.NonPublic(ip)
-	s.data = f
+	s.data, s.tls.data = f, nil
 	d.dials = append(d.dials, f)
 }
 

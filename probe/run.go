@@ -43,11 +43,13 @@ type prober struct {
 	network  result.Network
 	site     map[string]bool // SITE FTPDIAG extensions FEAT advertised
 	loggedIn bool
+	tlsOn    bool // the first session's control connection is TLS
 }
 
 // Run probes the target as the plan says, within the options' deadlines,
 // and returns what happened. It never prints.
 func Run(ctx context.Context, t Target, opts Options) *Outcome {
+	opts.Implicit = opts.Implicit || t.Implicit
 	o := opts.withDefaults()
 	var secrets []string
 	if t.Password != AnonymousPassword {
@@ -99,6 +101,9 @@ func (p *prober) run(ctx context.Context) {
 		if p.opts.Sweep && p.plan[i].Name == sessRange {
 			sweep = i // it holds the whole passive range: it runs alone
 			continue
+		}
+		if p.plan[i].Name == sessPlain && !p.tlsUsed() {
+			continue // nothing to compare with: the probe speaks plain text anyway
 		}
 		sess := p.log.Session(p.plan[i].Name)
 		wg.Add(1)
