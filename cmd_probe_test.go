@@ -2,10 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/pem"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"ftpdiag/diagnose"
 	"ftpdiag/render"
@@ -23,7 +27,10 @@ func TestProbeBadUsage(t *testing.T) {
 		{"no URL", []string{"probe"}, "exactly one URL"},
 		{"flag after the URL", []string{"probe", "ftp://127.0.0.1/", "--format", "json"}, "exactly one URL, got 3"},
 		{"empty host", []string{"probe", "ftp://"}, "no host"},
-		{"other scheme", []string{"probe", "http://x"}, `scheme "http" is not ftp`},
+		{"other scheme", []string{"probe", "http://x"}, `scheme "http" is neither ftp nor ftps`},
+		{"unknown TLS mode", []string{"probe", "--tls", "maybe", "ftp://127.0.0.1/"}, `--tls "maybe"`},
+		{"implicit TLS turned off", []string{"probe", "--tls", "off", "ftps://127.0.0.1/"}, "ftps:// is implicit TLS"},
+		{"CA file missing", []string{"probe", "--ca-file", "/nonexistent/ca.pem", "ftp://127.0.0.1/"}, "--ca-file"},
 		{"port out of range", []string{"probe", "ftp://host:99999"}, `port "99999"`},
 		{"both modes excluded", []string{"probe", "--passive-only", "--active-only", "ftp://127.0.0.1/"}, "exclude each other"},
 		{"zero timeout", []string{"probe", "--timeout", "0s", "ftp://127.0.0.1/"}, "--timeout 0s is out of range"},
@@ -45,10 +52,20 @@ func TestProbeBadUsage(t *testing.T) {
 }
 
 // TestProbePasswordNeverShown gives the password in each accepted way and
-// looks for it in every format.
+// looks for it in every format, with the default --tls auto against a
+// server with TLS whose certificate --ca-file trusts: every session, the
+// plain-text one included, and a verdict ok.
 func TestProbePasswordNeverShown(t *testing.T) {
 	const pw = "s3cr3t-Pa55"
-	s := servertest.Start(t, server.Config{Users: map[string]string{"john": pw}})
+	cert, err := server.SelfSigned("127.0.0.1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := servertest.Start(t, server.Config{Users: map[string]string{"john": pw}, TLS: &cert})
 	addr := s.Addr().String()
 	cases := []struct {
 		name  string
@@ -67,7 +84,7 @@ func TestProbePasswordNeverShown(t *testing.T) {
 				if tc.env {
 					t.Setenv("FTPDIAG_PASSWORD", pw)
 				}
-				args := append([]string{"probe", "--format", format, "--timeout", "2s"}, tc.flags...)
+				args := append([]string{"probe", "--format", format, "--timeout", "2s", "--ca-file", ca}, tc.flags...)
 				status, out, errOut := runCLIStdin(t, tc.stdin, append(args, tc.url)...)
 				if status != exitOK {
 					t.Errorf("exit status %d, want 0\n%s%s", status, out, errOut)
