@@ -239,7 +239,24 @@ func (r *sessRun) handshake() stepResult {
 		r.p.mu.Unlock()
 	}
 	cs := r.c.conn.(*tls.Conn).ConnectionState()
+	keepExpired(r.tlsCfg, cs)
 	return stepResult{status: result.Pass, detail: tls.VersionName(cs.Version) + ", " + tls.CipherSuiteName(cs.CipherSuite)}
+}
+
+// keepExpired lets data connections resume a session whose certificate
+// has expired: crypto/tls drops such sessions from its cache, but the probe
+// has reported the certificate and goes on, as FileZilla does once the user
+// accepts it. The session's clock stands a minute before the expiry; set
+// before the first read, it also dates the tickets that read brings.
+func keepExpired(cfg *tls.Config, cs tls.ConnectionState) {
+	if len(cs.PeerCertificates) == 0 {
+		return
+	}
+	shift := time.Until(cs.PeerCertificates[0].NotAfter) - time.Minute
+	if shift >= 0 {
+		return
+	}
+	cfg.Time = func() time.Time { return time.Now().Add(shift) }
 }
 
 // protect is the plan's "PBSZ+PROT" step: data connections under TLS too.

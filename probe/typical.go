@@ -274,6 +274,7 @@ func (p *prober) typicalTLS(r *sessRun) *tls.Config {
 		conn := transcript.TLSData
 		if first {
 			conn, first = transcript.TLSControl, false
+			keepExpired(cfg, cs)
 		}
 		r.sess.Event(transcript.EventInfo{Op: transcript.OpTLS, Outcome: transcript.Connected,
 			TLS: transcript.TLSFromState(conn, cs, false, nil)}, "")
