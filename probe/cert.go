@@ -73,6 +73,8 @@ func chainText(err error, chain []*x509.Certificate) string {
 	leaf := chain[0]
 	var ua x509.UnknownAuthorityError
 	switch {
+	case errors.As(err, &ua) && leaf.Subject.String() == leaf.Issuer.String() && len(chain) > 1:
+		return fmt.Sprintf("self-signed (%s), and the server sent %d certificates", leaf.Subject, len(chain))
 	case errors.As(err, &ua) && leaf.Subject.String() == leaf.Issuer.String():
 		return "self-signed (" + leaf.Subject.String() + ")"
 	case errors.As(err, &ua):
