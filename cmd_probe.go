@@ -93,7 +93,7 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 		return t, opts, usageErrorf("ftps:// is implicit TLS, and --tls off asks for none").withHint("use ftp://host/ --tls off for plain FTP")
 	}
 	opts = probe.Options{
-		TLS: mode,
+		TLS:     mode,
 		Timeout: c.Duration("timeout"), ReplyTimeout: c.Duration("reply-timeout"),
 		PassiveOnly: c.Bool("passive-only"), ActiveOnly: c.Bool("active-only"),
 		File: c.String("file"), MaxBytes: c.Int64("max-bytes"),
