@@ -55,6 +55,9 @@ type Options struct {
 	Roots *x509.CertPool
 	// Implicit: TLS from the first byte (set from an ftps:// target).
 	Implicit bool
+	// TLSMaxVersion caps the TLS version offered (tls.VersionTLS12 ...);
+	// 0: crypto/tls's default, TLS 1.3. Tests pin TLS 1.2 with it.
+	TLSMaxVersion uint16
 
 	PassiveOnly, ActiveOnly bool
 	// File is the file to download; "" picks the first regular file of

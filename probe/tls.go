@@ -59,6 +59,7 @@ func (p *prober) newTLSConfig() *tls.Config {
 		ServerName:         p.target.Host,
 		InsecureSkipVerify: true,
 		ClientSessionCache: tls.NewLRUClientSessionCache(sessionCacheSize),
+		MaxVersion:         p.opts.TLSMaxVersion,
 	}
 }
 
@@ -165,7 +166,7 @@ type dataTLS struct {
 // offers no session on purpose (a fresh configuration without a cache).
 func (c *ctrl) secureData(ctx context.Context, dc net.Conn, cfg *tls.Config, noResume bool) *dataTLS {
 	if noResume {
-		cfg = &tls.Config{ServerName: cfg.ServerName, InsecureSkipVerify: true}
+		cfg = &tls.Config{ServerName: cfg.ServerName, InsecureSkipVerify: true, MaxVersion: cfg.MaxVersion}
 	}
 	sc := &sniffConn{Conn: dc}
 	d := &dataTLS{tc: tls.Client(sc, cfg), raw: dc, done: make(chan error, 1), noResume: noResume}
