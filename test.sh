@@ -18,6 +18,12 @@ if [ ${#need[@]} -gt 0 ]; then
 	fi
 fi
 
+# Libraries Debian's ProFTPD links against, which dpkg -x does not bring.
+if [ "$(id -u)" = 0 ] && ! dpkg -s libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3 >/dev/null 2>&1; then
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3 >/dev/null
+fi
+
 # Third-party servers the probe is tested against, unpacked without
 # installing, since Debian's FTP servers conflict with one another as packages.
 bash testdata/peers/fetch.sh

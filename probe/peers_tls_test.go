@@ -120,3 +120,44 @@ func TestPureFTPdTLS(t *testing.T) {
 		})
 	}
 }
+
+// proftpd starts Debian's ProFTPD with mod_tls (from proftpd-mod-crypto)
+// on 127.0.0.1, anonymous logins on a served directory, and the TLS
+// defaults of its documentation: resumption required on data connections.
+func proftpd(t *testing.T, cert, key string, extra ...string) string {
+	bin := peer(t, "proftpd")
+	mods := filepath.Join(filepath.Dir(bin), "..", "lib", "proftpd")
+	if _, err := os.Stat(filepath.Join(mods, "mod_tls.so")); err != nil {
+		t.Fatalf("mod_tls.so is missing (proftpd-mod-crypto under testdata/peers): %v", err)
+	}
+	dir, tmp := servedDir(t), t.TempDir()
+	os.Chmod(tmp, 0o755)
+	port, lo := closedPort(t), closedPort(t)
+	conf := []string{
+		"ServerType standalone", "DefaultServer on", fmt.Sprintf("Port %d", port), "DefaultAddress 127.0.0.1",
+		"SocketBindTight on", "UseIPv6 off", "UseReverseDNS off", "User nobody", "Group nogroup",
+		"PidFile " + tmp + "/proftpd.pid", "ScoreboardFile " + tmp + "/scoreboard", "DelayTable none", "WtmpLog off",
+		fmt.Sprintf("PassivePorts %d %d", lo, lo+20), "ModulePath " + mods, "LoadModule mod_tls.c",
+		"TLSEngine on", "TLSRSACertificateFile " + cert, "TLSRSACertificateKeyFile " + key,
+		"TLSProtocol TLSv1.2 TLSv1.3", "TLSLog " + tmp + "/tls.log", "TLSRenegotiate none",
+		"<Anonymous " + dir + ">", "User nobody", "Group nogroup", "UserAlias anonymous nobody", "RequireValidShell off", "</Anonymous>",
+	}
+	path := filepath.Join(tmp, "proftpd.conf")
+	if err := os.WriteFile(path, []byte(strings.Join(append(conf, extra...), "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	runPeer(t, addr, bin, "-n", "-q", "-c", path)
+	return addr
+}
+
+// TestProFTPDTLS: ProFTPD 1.3.8 with mod_tls, explicit TLS.
+func TestProFTPDTLS(t *testing.T) {
+	for _, v := range tlsVersions {
+		t.Run(v.name, func(t *testing.T) {
+			cert, key, _, roots := peerCert(t)
+			addr := proftpd(t, cert, key)
+			probeTLSPeer(t, "ftp://"+addr+"/", roots, v.max, v.want, []string{diagnose.CodeTLSReuseEnforced}, true)
+		})
+	}
+}
