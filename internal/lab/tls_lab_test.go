@@ -198,4 +198,3 @@ func tlsTable(rs []tlsRow) string {
 	}
 	return b.String()
 }
-
