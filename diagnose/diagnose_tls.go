@@ -13,7 +13,8 @@ import (
 // The FTPS codes (docs/DIAGNOSES.md, "FTPS"), read from OpTLS events and
 // the replies around them:
 //
-//	tls.handshake-failed       event tls on control, outcome other than connected
+//	tls.handshake-failed       event tls on control, outcome other than connected (or
+//	                           rejected with certificate problems: those are the finding)
 //	tls.data-handshake-failed  event tls on data, outcome other than connected or
 //	                           rejected, on a connection that offered its session,
 //	                           when no session-reuse refusal follows before the next command
@@ -37,6 +38,10 @@ type tlsSession struct {
 	data     *dataTLS // the handshake since the last data connection opened
 	failed   *dataTLS // a data handshake failure not judged yet
 	refused  bool     // a login refusal asking for TLS
+	// reuse: a refusal naming session reuse since the last data connection
+	// opened; a handshake error logged after it (FileZilla's GnuTLS line)
+	// is its echo.
+	reuse bool
 }
 
 // dataTLS is one data connection's handshake.
@@ -53,6 +58,10 @@ func (d *diagnosis) tlsEvent(s *session, i int, e transcript.Entry) {
 	}
 	if conn == transcript.TLSData {
 		d.dataHandshake(s, i, ev)
+		return
+	}
+	if ev.Outcome == transcript.Rejected && ev.TLS != nil && ev.TLS.Cert != nil {
+		d.certProblems(i, ev.TLS.Cert) // the client refused the certificate
 		return
 	}
 	if ev.Outcome != transcript.Connected {
@@ -87,7 +96,7 @@ func (d *diagnosis) certProblems(i int, c *transcript.CertInfo) {
 func (d *diagnosis) dataHandshake(s *session, i int, ev *transcript.EventInfo) {
 	h := &dataTLS{ev: ev, line: i}
 	s.tls.data = h
-	if ev.Outcome == transcript.Connected || ev.Outcome == transcript.Rejected || noResume(h) {
+	if ev.Outcome == transcript.Connected || ev.Outcome == transcript.Rejected || noResume(h) || s.tls.reuse {
 		return
 	}
 	s.tls.failed = h
@@ -110,7 +119,7 @@ func (d *diagnosis) settleDataTLS(s *session) {
 // reuseRefused reads a refusal naming session reuse: the server's policy
 // where the connection offered no session on purpose, a fault otherwise.
 func (d *diagnosis) reuseRefused(s *session, i int, e transcript.Entry) {
-	s.tls.failed = nil
+	s.tls.failed, s.tls.reuse = nil, true
 	if noResume(s.tls.data) {
 		d.reuseEnforced(s, i, e)
 		return

@@ -216,7 +216,7 @@ func (d *diagnosis) dataOpen(s *session, i int, ev *transcript.EventInfo) {
 		return
 	}
 	f.private = s.pasvAddr.IsValid() && ip == s.pasvAddr.Addr() && ftp.NonPublic(ip)
-	s.data, s.tls.data = f, nil
+	s.data, s.tls.data, s.tls.reuse = f, nil, false
 	d.dials = append(d.dials, f)
 }
 

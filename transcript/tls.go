@@ -112,7 +112,9 @@ func certLines(c *CertInfo) []string {
 		Indent + "certificate: " + c.Subject + " (issued by " + c.Issuer + ")",
 		Indent + "names: " + strings.Join(names, ", "),
 		Indent + "valid: " + c.NotBefore.UTC().Format(day) + " to " + c.NotAfter.UTC().Format(day),
-		Indent + "SHA-256: " + c.SHA256,
+	}
+	if c.SHA256 != "" { // a client's log seldom names it
+		out = append(out, Indent+"SHA-256: "+c.SHA256)
 	}
 	for _, p := range c.Problems {
 		out = append(out, Indent+"check: "+p.Kind+": "+p.Detail)
