@@ -59,6 +59,7 @@ var explainCases = []struct {
 	{"seed-illegal-port.log", exitWarning, []string{"active.port-refused"}},
 	{"seed-rumpus.log", exitOK, nil},
 	{"curl-tls-healthy.log", exitWarning, []string{"tls.cert-untrusted"}},
+	{"filezilla-tls-healthy.log", exitOK, nil},
 	{"curl-tls-untrusted.log", exitWarning, []string{"tls.cert-untrusted"}},
 	{"curl-tls-no-session-reuse.log", exitCritical, []string{"tls.session-reuse-required", "tls.cert-untrusted"}},
 	{"curl-tls-implicit.log", exitWarning, []string{"tls.cert-untrusted"}},
