@@ -20,6 +20,8 @@ func probeCommand() *cli.Command {
 		Description: "Connects, logs in, lists and downloads in passive mode, samples the passive\n" +
 			"port range, tries active mode and a standard client library, side by side,\n" +
 			"then explains every failure with the transcript lines that show it.\n" +
+			"With TLS (AUTH TLS by default, ftps:// for implicit TLS) it also checks the\n" +
+			"certificate, session resumption and a plain-text session beside the TLS ones.\n" +
 			"Exit status: 0 ok, 1 warning, 2 critical, 3 the probe could not run.",
 		Flags: append(outputFlags(),
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},

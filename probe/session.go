@@ -72,6 +72,9 @@ func (p *prober) session(ctx context.Context, idx int, sess *transcript.Session,
 	}
 	defer signal()
 	defer r.close()
+	if p.plan[idx].Name == sessPlain {
+		sess.Note("this session logs in without TLS, so its password travels in clear text once, as a client without TLS would send it (--tls require leaves it out)")
+	}
 	stopped := false
 	for i, name := range p.plan[idx].Steps {
 		if stopped && name != "QUIT" {

@@ -187,6 +187,9 @@ func (d *dataConn) Read(p []byte) (int, error) {
 	}
 	d.Conn.SetReadDeadline(time.Now().Add(o.StallTimeout))
 	n, err := d.Conn.Read(p)
+	if tc, ok := d.Conn.(*tls.Conn); ok && err != nil && !tc.ConnectionState().HandshakeComplete {
+		d.handshakeFailed(err)
+	}
 	d.bytes += int64(n)
 	switch out := transferEnd(err); {
 	case err == nil:
@@ -196,6 +199,14 @@ func (d *dataConn) Read(p []byte) (int, error) {
 		d.end(out, "server")
 	}
 	return n, err
+}
+
+// handshakeFailed records the library's data handshake that did not
+// complete (the ones that did are recorded by typicalTLS).
+func (d *dataConn) handshakeFailed(err error) {
+	out, why := handshakeErr(err, &sniffConn{}, d.r.p.opts.StallTimeout)
+	d.r.sess.Event(transcript.EventInfo{Op: transcript.OpTLS, Addr: d.Conn.RemoteAddr().String(), Outcome: out, Err: why,
+		TLS: &transcript.TLSInfo{Conn: transcript.TLSData, ServerName: d.r.p.target.Host}}, "")
 }
 
 func (d *dataConn) Close() error {
