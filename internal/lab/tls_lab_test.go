@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"ftpdiag/result"
@@ -86,12 +87,21 @@ type tlsRow struct {
 // what curl (--ssl-reqd -k) and lftp (ftp:ssl-force) tell a user there.
 func TestTLSSideBySide(t *testing.T) {
 	Require(t)
-	var rows []tlsRow
-	for i, sc := range tlsScenarios {
-		t.Run(slug(sc.name), func(t *testing.T) {
-			rows = append(rows, runTLSScenario(t, i, sc))
-		})
-	}
+	var (
+		mu   sync.Mutex
+		rows []tlsRow
+	)
+	t.Run("scenarios", func(t *testing.T) {
+		for i, sc := range tlsScenarios {
+			t.Run(slug(sc.name), func(t *testing.T) {
+				t.Parallel()
+				r := runTLSScenario(t, i, sc)
+				mu.Lock()
+				defer mu.Unlock()
+				rows = append(rows, r)
+			})
+		}
+	})
 	table := tlsTable(rows)
 	if testing.Verbose() {
 		fmt.Print("\n" + table)
