@@ -116,3 +116,38 @@ func TestProbeExitStatus(t *testing.T) {
 		t.Errorf("findings %+v, want control.refused alone", res.Findings)
 	}
 }
+
+// TestProbeImplicitTLS: ftps:// reaches the implicit-FTPS port; without
+// --ca-file the self-signed certificate is a warning and the transfers are
+// still checked.
+func TestProbeImplicitTLS(t *testing.T) {
+	cert, err := server.SelfSigned("127.0.0.1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := servertest.Start(t, server.Config{TLS: &cert, ImplicitTLS: "127.0.0.1:0"})
+	ln, err := s.ListenImplicit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.ServeImplicit(ln)
+	url := "ftps://" + servertest.User + ":" + servertest.Password + "@" + ln.Addr().String() + "/"
+	status, out, errOut := runCLI(t, "probe", "--format", "json", "--timeout", "2s", url)
+	var res result.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("not JSON: %v\n%s%s", err, out, errOut)
+	}
+	var codes []string
+	for _, f := range res.Findings {
+		codes = append(codes, f.Code)
+	}
+	want := []string{diagnose.CodeTLSCertUntrusted, diagnose.CodeTLSReuseEnforced}
+	if status != exitWarning || strings.Join(codes, " ") != strings.Join(want, " ") || !strings.HasPrefix(res.Target.URL, "ftps://") {
+		t.Errorf("status %d, codes %v, target %s; want 1, %v, ftps://", status, codes, res.Target.URL, want)
+	}
+	for _, c := range res.Checks {
+		if (c.Name == "PASV+LIST" || c.Name == "PASV+RETR") && c.Status != result.Pass {
+			t.Errorf("check %s: %s (%s), want pass", c.Name, c.Status, c.Detail)
+		}
+	}
+}
