@@ -43,7 +43,8 @@ type prober struct {
 	network  result.Network
 	site     map[string]bool // SITE FTPDIAG extensions FEAT advertised
 	loggedIn bool
-	tlsOn    bool // the first session's control connection is TLS
+	tlsOn    bool            // the first session's control connection is TLS
+	certs    map[string]bool // certificates shown, by fingerprint
 }
 
 // Run probes the target as the plan says, within the options' deadlines,

@@ -134,7 +134,11 @@ func (c *ctrl) startTLS(ctx context.Context, cfg *tls.Config) bool {
 	}
 	cs := tc.ConnectionState()
 	ev.TLS = transcript.TLSFromState(transcript.TLSControl, cs, true, nil)
-	ev.TLS.Cert.Problems = c.p.checkCert(cs)
+	if c.p.certSeen(ev.TLS.Cert.SHA256) {
+		ev.TLS.Cert = nil // the transcript shows a certificate once
+	} else {
+		ev.TLS.Cert.Problems = c.p.checkCert(cs)
+	}
 	c.sess.Event(ev, "")
 	c.switchTo(tc)
 	return true
@@ -297,6 +301,20 @@ func (r *sessRun) noResume() stepResult {
 		return stepResult{status: result.Pass, detail: "the server accepts data connections that do not resume the session: " + res.detail}
 	}
 	return stepResult{status: result.Pass, detail: "the server refuses data connections that do not resume the session (" + res.detail + ")", stop: r.c.dead}
+}
+
+// certSeen tells whether a certificate was shown already; the first call
+// for each one says no. Another certificate on another connection (servers
+// behind a load balancer) is shown and checked too.
+func (p *prober) certSeen(fp string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.certs == nil {
+		p.certs = map[string]bool{}
+	}
+	seen := p.certs[fp]
+	p.certs[fp] = true
+	return seen
 }
 
 // tlsUsed tells whether the first session's control connection is TLS.

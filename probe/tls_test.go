@@ -126,7 +126,7 @@ func TestReferenceServerTLS(t *testing.T) {
 // connection.
 func checkHandshakes(t *testing.T, es []transcript.Entry, version string, resumes bool) {
 	t.Helper()
-	n := 0
+	n, certs := 0, 0
 	for _, e := range es {
 		if e.Event == nil || e.Event.Op != transcript.OpTLS || e.Event.TLS == nil {
 			continue
@@ -142,9 +142,15 @@ func checkHandshakes(t *testing.T, es []transcript.Entry, version string, resume
 		if info.Conn == transcript.TLSData && info.Cert != nil {
 			t.Errorf("a data handshake carries the certificate: %q", e.Text)
 		}
+		if info.Cert != nil {
+			certs++
+		}
 	}
 	if version != "" && n == 0 || version == "" && n > 0 {
 		t.Errorf("%d handshakes, want TLS %q", n, version)
+	}
+	if version != "" && certs != 1 {
+		t.Errorf("the certificate is shown %d times, want once", certs)
 	}
 }
 
