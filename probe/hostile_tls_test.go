@@ -176,6 +176,7 @@ func TestEndlessTLSData(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	res := diagnosed(probeAddr(t, "ftp://"+s.addr()+"/", o), result.Tool{})
+	runtime.GC() // what stays: the transcript and the listing's head, not the bytes read through
 	runtime.ReadMemStats(&after)
 	cut := false
 	for _, e := range res.Transcript {
@@ -184,7 +185,7 @@ func TestEndlessTLSData(t *testing.T) {
 	if !cut {
 		t.Errorf("no transfer was cut at the limit\n%s", render(res.Transcript))
 	}
-	if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 32<<20 {
+	if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 8<<20 {
 		t.Errorf("the heap grew by %d MiB", grew>>20)
 	}
 }
