@@ -61,6 +61,12 @@ var explainCases = []struct {
 	{"lftp-tls-ok.log", exitOK, nil},
 	{"seed-illegal-port.log", exitWarning, []string{"active.port-refused"}},
 	{"seed-rumpus.log", exitOK, nil},
+	{"curl-tls-healthy.log", exitWarning, []string{"tls.cert-untrusted"}},
+	{"filezilla-tls-healthy.log", exitOK, nil},
+	{"curl-tls-untrusted.log", exitWarning, []string{"tls.cert-untrusted"}},
+	{"curl-tls-no-session-reuse.log", exitCritical, []string{"tls.session-reuse-required", "tls.cert-untrusted"}},
+	{"curl-tls-implicit.log", exitWarning, []string{"tls.cert-untrusted"}},
+	{"curl-tls-1.2.log", exitCritical, []string{"tls.session-reuse-required", "tls.cert-untrusted"}},
 	{"winscp-pasv-private-timeout.log", exitCritical, []string{"pasv.private-address", "data.passive.timeout"}},
 	{"winscp-port-refused.log", exitWarning, []string{"active.port-refused", "reply.slow"}},
 }

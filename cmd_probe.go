@@ -18,10 +18,12 @@ func probeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "probe",
 		Usage:     "check an FTP server as a client meets it, and say what is wrong",
-		ArgsUsage: "ftp://[user[:password]@]host[:port][/path]",
+		ArgsUsage: "ftp[s]://[user[:password]@]host[:port][/path]",
 		Description: "Connects, logs in, lists and downloads in passive mode, samples the passive\n" +
 			"port range, tries active mode and a standard client library, side by side,\n" +
 			"then explains every failure with the transcript lines that show it.\n" +
+			"With TLS (AUTH TLS by default, ftps:// for implicit TLS) it also checks the\n" +
+			"certificate, session resumption and a plain-text session beside the TLS ones.\n" +
 			"Exit status: 0 ok, 1 warning, 2 critical, 3 the probe could not run.",
 		Flags: append(outputFlags(),
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
@@ -35,6 +37,8 @@ func probeCommand() *cli.Command {
 			&cli.Int64Flag{Name: "max-bytes", Value: probe.DefaultMaxBytes, Usage: "cut a listing or download after this many bytes"},
 			&cli.BoolFlag{Name: "trust-pasv-address", Usage: "connect to the address a PASV reply names even when it is not the server's"},
 			&cli.BoolFlag{Name: "sweep", Usage: "test every port of an ftpdiag server's passive range (SITE SWEEP)"},
+			&cli.StringFlag{Name: "tls", Value: string(probe.TLSAuto), Usage: "explicit TLS on ftp:// (`MODE`: auto tries AUTH TLS and goes on in plain text where refused, require stops there, off speaks plain FTP); ftps:// is implicit TLS"},
+			&cli.StringFlag{Name: "ca-file", Usage: "trust the CA certificates in `FILE` (PEM) besides the system roots"},
 		),
 		Action: runProbe,
 	}
@@ -91,12 +95,25 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	if c.Int64("max-bytes") < 1 {
 		return t, opts, usageErrorf("--max-bytes must be at least 1").withHint("the default is %d", probe.DefaultMaxBytes)
 	}
+	mode, err := probe.ParseTLSMode(c.String("tls"))
+	if err != nil {
+		return t, opts, usageErrorf("%v", err).withHint("the default, auto, is what FileZilla does")
+	}
+	if t.Implicit && mode == probe.TLSOff {
+		return t, opts, usageErrorf("ftps:// is implicit TLS, and --tls off asks for none").withHint("use ftp://host/ --tls off for plain FTP")
+	}
 	opts = probe.Options{
+		TLS:     mode,
 		Timeout: c.Duration("timeout"), ReplyTimeout: c.Duration("reply-timeout"),
 		PassiveOnly: c.Bool("passive-only"), ActiveOnly: c.Bool("active-only"), Family: family,
 		File: c.String("file"), MaxBytes: c.Int64("max-bytes"),
 		TrustPasvAddress: c.Bool("trust-pasv-address"), Sweep: c.Bool("sweep"),
 		Status: statusReporter(c),
+	}
+	if f := c.String("ca-file"); f != "" {
+		if opts.Roots, err = probe.LoadRoots(f); err != nil {
+			return t, opts, usageErrorf("%v", err).withHint("give a PEM file with the CA certificate(s) that signed the server's")
+		}
 	}
 	return t, opts, nil
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -28,7 +30,10 @@ func TestProbeBadUsage(t *testing.T) {
 		{"no URL", []string{"probe"}, "exactly one URL"},
 		{"flag after the URL", []string{"probe", "ftp://127.0.0.1/", "--format", "json"}, "exactly one URL, got 3"},
 		{"empty host", []string{"probe", "ftp://"}, "no host"},
-		{"other scheme", []string{"probe", "http://x"}, `scheme "http" is not ftp`},
+		{"other scheme", []string{"probe", "http://x"}, `scheme "http" is neither ftp nor ftps`},
+		{"unknown TLS mode", []string{"probe", "--tls", "maybe", "ftp://127.0.0.1/"}, `--tls "maybe"`},
+		{"implicit TLS turned off", []string{"probe", "--tls", "off", "ftps://127.0.0.1/"}, "ftps:// is implicit TLS"},
+		{"CA file missing", []string{"probe", "--ca-file", "/nonexistent/ca.pem", "ftp://127.0.0.1/"}, "--ca-file"},
 		{"port out of range", []string{"probe", "ftp://host:99999"}, `port "99999"`},
 		{"both modes excluded", []string{"probe", "--passive-only", "--active-only", "ftp://127.0.0.1/"}, "exclude each other"},
 		{"both families excluded", []string{"probe", "-4", "-6", "ftp://127.0.0.1/"}, "-4 and -6 exclude each other"},
@@ -53,10 +58,20 @@ func TestProbeBadUsage(t *testing.T) {
 }
 
 // TestProbePasswordNeverShown gives the password in each accepted way and
-// looks for it in every format.
+// looks for it in every format, with the default --tls auto against a
+// server with TLS whose certificate --ca-file trusts: every session, the
+// plain-text one included, and a verdict ok.
 func TestProbePasswordNeverShown(t *testing.T) {
 	const pw = "s3cr3t-Pa55"
-	s := servertest.Start(t, server.Config{Users: map[string]string{"john": pw}})
+	cert, err := server.SelfSigned("127.0.0.1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := servertest.Start(t, server.Config{Users: map[string]string{"john": pw}, TLS: &cert})
 	addr := s.Addr().String()
 	cases := []struct {
 		name  string
@@ -75,7 +90,7 @@ func TestProbePasswordNeverShown(t *testing.T) {
 				if tc.env {
 					t.Setenv("FTPDIAG_PASSWORD", pw)
 				}
-				args := append([]string{"probe", "--format", format, "--timeout", "2s"}, tc.flags...)
+				args := append([]string{"probe", "--format", format, "--timeout", "2s", "--ca-file", ca}, tc.flags...)
 				status, out, errOut := runCLIStdin(t, tc.stdin, append(args, tc.url)...)
 				if status != exitOK {
 					t.Errorf("exit status %d, want 0\n%s%s", status, out, errOut)
@@ -146,5 +161,40 @@ func TestProbeStallVsftpd(t *testing.T) {
 	}
 	if err := diagnose.Backed(&res); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestProbeImplicitTLS: ftps:// reaches the implicit-FTPS port; without
+// --ca-file the self-signed certificate is a warning and the transfers are
+// still checked.
+func TestProbeImplicitTLS(t *testing.T) {
+	cert, err := server.SelfSigned("127.0.0.1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := servertest.Start(t, server.Config{TLS: &cert, ImplicitTLS: "127.0.0.1:0"})
+	ln, err := s.ListenImplicit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.ServeImplicit(ln)
+	url := "ftps://" + servertest.User + ":" + servertest.Password + "@" + ln.Addr().String() + "/"
+	status, out, errOut := runCLI(t, "probe", "--format", "json", "--timeout", "2s", url)
+	var res result.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("not JSON: %v\n%s%s", err, out, errOut)
+	}
+	var codes []string
+	for _, f := range res.Findings {
+		codes = append(codes, f.Code)
+	}
+	want := []string{diagnose.CodeTLSCertUntrusted, diagnose.CodeTLSReuseEnforced}
+	if status != exitWarning || strings.Join(codes, " ") != strings.Join(want, " ") || !strings.HasPrefix(res.Target.URL, "ftps://") {
+		t.Errorf("status %d, codes %v, target %s; want 1, %v, ftps://", status, codes, res.Target.URL, want)
+	}
+	for _, c := range res.Checks {
+		if (c.Name == "PASV+LIST" || c.Name == "PASV+RETR") && c.Status != result.Pass {
+			t.Errorf("check %s: %s (%s), want pass", c.Name, c.Status, c.Detail)
+		}
 	}
 }

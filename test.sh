@@ -19,6 +19,12 @@ if [ ${#need[@]} -gt 0 ]; then
 	fi
 fi
 
+# Libraries Debian's ProFTPD links against, which dpkg -x does not bring.
+if [ "$(id -u)" = 0 ] && ! dpkg -s libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3 >/dev/null 2>&1; then
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3 >/dev/null
+fi
+
 # The HTML report's browser test (render/html_browser_test.go) drives the
 # chromium above with playwright-core and checks it with axe-core, both
 # pinned in tools/browser/package-lock.json.

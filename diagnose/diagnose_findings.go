@@ -50,6 +50,7 @@ var gate = map[string]bool{
 	CodeDNSFailed: true, CodeControlRefused: true, CodeControlTimeout: true,
 	CodeControlUnreachable: true, CodeControlNoGreeting: true, CodeControlNotFTP: true,
 	CodeControlBusy: true, CodeLoginRejected: true, CodeLoginTLSRequired: true,
+	CodeTLSHandshake: true,
 }
 
 // findings settles what needed the whole transcript, then keeps root
@@ -80,11 +81,13 @@ func (d *diagnosis) settle() {
 	slices.Sort(ids)
 	for _, id := range ids {
 		d.settleRefusal(d.sessions[id])
+		d.settleDataTLS(d.sessions[id])
 	}
 	d.passiveDials()
 	if d.authOK {
 		delete(d.found, CodeTLSUnsupported) // one AUTH refused, another accepted: encrypted
 	}
+	d.settleTLS()
 	if d.eprtBad != nil && d.anyPort && !d.portBad {
 		delete(d.found, CodePortRefused) // EPRT unknown, PORT works: nothing to fix
 	}

@@ -39,7 +39,7 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 	switch {
 	case c == ftp.BadNetProtocol && containsFold(e.Text, "session reuse"),
 		c == ftp.CantOpenData && containsFold(e.Text, "not resumed"):
-		d.sessionReuse(i, e)
+		d.reuseRefused(s, i, e)
 		return
 	case c == ftp.ServiceNotAvailable && !s.quit && s.verb != "USER" && s.verb != "PASS":
 		d.controlClosed(s, i, "ended the session with "+ftp.FirstLine(e.Text))
@@ -50,6 +50,10 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 		d.login(s, i, e)
 	case "AUTH":
 		d.authReply(i, e)
+	case "PBSZ", "PROT":
+		if c >= 400 {
+			d.protRefused(s, i, e)
+		}
 	case "PASV":
 		d.pasvReply(s, i, e)
 	case "EPSV":
@@ -103,10 +107,11 @@ func protocolName(text string) string {
 func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
 	switch {
 	case e.Code == ftp.LoggedIn:
-		d.loggedIn = true
+		d.loggedIn, s.tls.loggedIn = true, true
 	case e.Code < 400:
 		return
 	case e.Code == ftp.PolicyDenied || tlsText(e.Text):
+		s.tls.refused = true
 		d.tlsRequired(i, e)
 	case e.Code >= 500 || e.Code == ftp.ServiceNotAvailable:
 		d.loginRejected(s, i, e)
@@ -185,6 +190,9 @@ func (d *diagnosis) transferReply(s *session, i int, e transcript.Entry) {
 		return
 	}
 	if e.Code != ftp.CantOpenData && e.Code != ftp.TransferAborted {
+		return
+	}
+	if d.tlsEcho(s, i, e) {
 		return
 	}
 	switch {

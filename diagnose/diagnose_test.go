@@ -66,6 +66,17 @@ func TestDiagnoseGolden(t *testing.T) {
 		"active-server-failed":         {CodeActiveServerFailed},
 		"tls-unsupported":              {CodeTLSUnsupported},
 		"tls-session-reuse-required":   {CodeTLSSessionReuse},
+		"tls-handshake-failed":         {CodeTLSHandshake},
+		"tls-data-handshake-failed":    {CodeTLSDataHandshake},
+		"tls-cert-untrusted":           {CodeTLSCertUntrusted},
+		"tls-cert-name-mismatch":       {CodeTLSCertName},
+		"tls-cert-expired":             {CodeTLSCertExpired},
+		"tls-prot-refused":             {CodeTLSProtRefused},
+		"tls-alg-blind":                {CodeTLSALGBlind},
+		"tls-passive-dropped":          {CodePassiveTimeout},
+		"tls-reuse-enforced":           {CodeTLSReuseEnforced},
+		"tls-plaintext-refused":        {CodeTLSPlainRefused},
+		"tls-session-reuse-probe":      {CodeTLSSessionReuse},
 		"reply-slow":                   {CodeReplySlow},
 		"root-cause-only":              {CodeLoginRejected},
 	}
@@ -110,7 +121,7 @@ func TestEveryCodeHasAGolden(t *testing.T) {
 		}
 	}
 	for _, c := range Catalogue {
-		if !found[c.Code] && !c.Local && !FTPSPending[c.Code] {
+		if !found[c.Code] && !c.Local {
 			t.Errorf("no golden transcript shows %s", c.Code)
 		}
 	}

@@ -42,6 +42,7 @@ type session struct {
 	// a log pasted from the middle of a session (see evidence.go).
 	started, mid bool
 	oops         bool // vsftpd said "500 OOPS:": its session process is gone
+	tls       tlsSession
 }
 
 // dataFact is one data connection attempt seen in the transcript.
@@ -109,6 +110,7 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 
 func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
 	d.settleRefusal(s)
+	d.settleDataTLS(s)
 	verb, arg, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
 	s.verb, s.arg = strings.ToUpper(verb), strings.TrimSpace(arg)
 	if s.verb == "SITE" {
@@ -159,6 +161,8 @@ func (d *diagnosis) event(s *session, i int, e transcript.Entry) {
 		d.dataOpen(s, i, ev)
 	case transcript.OpDataClose:
 		d.dataClose(s, i, ev)
+	case transcript.OpTLS:
+		d.tlsEvent(s, i, e)
 	}
 }
 
@@ -227,7 +231,7 @@ func (d *diagnosis) dataOpen(s *session, i int, ev *transcript.EventInfo) {
 	}
 	d.fam.tried(s.family, "data-connect")
 	f.private = s.pasvAddr.IsValid() && ip == s.pasvAddr.Addr() && ftp.NonPublic(ip)
-	s.data = f
+	s.data, s.tls.data, s.tls.reuse = f, nil, false
 	d.dials = append(d.dials, f)
 }
 

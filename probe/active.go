@@ -179,7 +179,15 @@ func (r *sessRun) accepted(a accepted, replies <-chan asyncReply, first *asyncRe
 		}
 		first = &rep
 	}
-	t := r.c.drain(a.conn)
+	conn := a.conn
+	if r.protected {
+		hs := r.c.secureData(r.ctx, a.conn, r.tlsCfg, false)
+		if res, ok := r.dataHandshake(hs, first.code); !ok {
+			return res
+		}
+		conn = hs.tc
+	}
+	t := r.c.drain(conn)
 	if t.outcome != transcript.Complete {
 		r.c.hangUp("the data transfer did not end normally")
 		return transferEnded(t)

@@ -70,3 +70,34 @@ func BenchmarkSweep1000(b *testing.B) {
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Milliseconds()), "sweep-median-ms")
 }
+
+// benchTLS probes the reference server with a trusted self-signed
+// certificate in mode, and reports the median time to verdict.
+func benchTLS(b *testing.B, implicit bool, mode TLSMode, want []string) {
+	now := time.Now()
+	cert := certFor(b, now.Add(-time.Hour), now.Add(24*time.Hour), "127.0.0.1")
+	target, err := ParseTarget(startTLS(b, server.Config{}, cert, implicit))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		out := Run(context.Background(), target, Options{TLS: mode, Roots: rootsOf(cert)})
+		times = append(times, time.Since(start))
+		if got := codes(diagnosed(out, result.Tool{}).Findings); !slices.Equal(got, want) {
+			b.Fatalf("codes = %v, want %v", got, want)
+		}
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
+}
+
+// BenchmarkHealthyTLS: the same server with TLS, --tls off, explicit and
+// implicit side by side: the price of TLS is a handshake per connection
+// (and, with --tls auto, the plain-text session beside the others).
+func BenchmarkHealthyTLS(b *testing.B) {
+	b.Run("plain", func(b *testing.B) { benchTLS(b, false, TLSOff, []string{}) })
+	b.Run("explicit", func(b *testing.B) { benchTLS(b, false, TLSAuto, []string{diagnose.CodeTLSReuseEnforced}) })
+	b.Run("implicit", func(b *testing.B) { benchTLS(b, true, TLSAuto, []string{diagnose.CodeTLSReuseEnforced}) })
+}

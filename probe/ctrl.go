@@ -41,6 +41,7 @@ type ctrl struct {
 	tp    *textproto.Reader
 	local netip.AddrPort
 	dead  bool
+	tls   bool   // the control connection is encrypted
 	verb  string // the last command, for messages
 }
 

@@ -108,7 +108,7 @@ func familiesNote(v6, v4 netip.Addr) string {
 // otherPlan is what the second family checks: control, login and a
 // passive listing, what every user of that family needs.
 func otherPlan(o Options, ip netip.Addr) Plan {
-	steps := append([]string{}, loginSteps...)
+	steps := loginSteps(o)
 	switch {
 	case !o.ActiveOnly && ip.Is6(): // PASV cannot name an IPv6 address
 		steps = append(steps, "EPSV+LIST")

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"crypto/x509"
 	"net"
 	"net/netip"
 	"time"
@@ -26,6 +27,10 @@ const (
 	// DefaultMaxBytes is where a listing or download is cut: enough for
 	// any listing and a sample of a file, small enough to stay quick.
 	DefaultMaxBytes = 16 << 20
+	// DefaultHandshakeTimeout bounds one TLS handshake, control or data: a
+	// few round trips, so a peer that has not finished in this time is not
+	// speaking TLS, or something in between eats it.
+	DefaultHandshakeTimeout = 10 * time.Second
 	// DefaultSamples is how many PASV replies the range sampling asks for:
 	// enough to catch a blocked quarter of a range more often than not.
 	DefaultSamples = 8
@@ -39,6 +44,22 @@ type Options struct {
 	TransferTime time.Duration // one whole transfer
 	MaxBytes     int64         // bytes read from one data connection
 	Samples      int           // PASV replies asked for by the range sampling
+	// HandshakeTimeout bounds one TLS handshake.
+	HandshakeTimeout time.Duration
+
+	// TLS is the explicit-TLS policy on ftp:// targets (TLSAuto, TLSRequire,
+	// TLSOff). Its zero value is TLSOff, so that library callers and tests
+	// against plain servers get plain FTP; the command line's default is
+	// TLSAuto, as the contract says. ftps:// targets are implicit TLS.
+	TLS TLSMode
+	// Roots verify the server's certificate; nil: the system roots.
+	// Certificate problems are findings, never a reason to stop.
+	Roots *x509.CertPool
+	// Implicit: TLS from the first byte (set from an ftps:// target).
+	Implicit bool
+	// TLSMaxVersion caps the TLS version offered (tls.VersionTLS12 ...);
+	// 0: crypto/tls's default, TLS 1.3. Tests pin TLS 1.2 with it.
+	TLSMaxVersion uint16
 
 	PassiveOnly, ActiveOnly bool
 	// Family keeps one address family of a name that has both
@@ -82,6 +103,10 @@ func (o Options) withDefaults() Options {
 	set(&o.TransferTime, DefaultTransferTime)
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes
+	}
+	set(&o.HandshakeTimeout, DefaultHandshakeTimeout)
+	if o.TLS == "" {
+		o.TLS = TLSOff
 	}
 	if o.Samples <= 0 {
 		o.Samples = DefaultSamples

@@ -29,6 +29,9 @@ func (r *sessRun) openPassive(verb string) (net.Conn, stepResult) {
 	if !ok {
 		return nil, stepResult{status: result.Fail, detail: "the data port " + ap.String() + " does not answer", stop: true}
 	}
+	if r.protected {
+		r.dtls = r.c.secureData(r.ctx, dc, r.tlsCfg, r.freshData)
+	}
 	return dc, stepResult{}
 }
 
@@ -45,14 +48,24 @@ func (r *sessRun) passivePort(verb, text string) (netip.AddrPort, error) {
 // transferCmd sends LIST or RETR over an open data connection and reads
 // the data and the replies around it.
 func (r *sessRun) transferCmd(dc net.Conn, line string) (transfer, stepResult) {
+	hs := r.dtls
+	r.dtls = nil
 	code, text, ok := r.c.cmd("%s", line)
-	if !ok {
+	if !ok || code >= 400 {
+		if hs != nil {
+			hs.abort()
+		}
 		dc.Close()
-		return transfer{}, stepResult{status: result.Fail, detail: "no reply to " + line, stop: true}
-	}
-	if code >= 400 {
-		dc.Close()
+		if !ok {
+			return transfer{}, stepResult{status: result.Fail, detail: "no reply to " + line, stop: true}
+		}
 		return transfer{}, stepResult{status: result.Fail, detail: firstLine(text), stop: true}
+	}
+	if hs != nil {
+		if res, ok := r.dataHandshake(hs, code); !ok {
+			return transfer{}, res
+		}
+		dc = hs.tc
 	}
 	t := r.c.drain(dc)
 	if t.outcome != transcript.Complete {
@@ -76,6 +89,24 @@ func transferEnded(t transfer) stepResult {
 			detail: fmt.Sprintf("cut by the probe after %d bytes (--max-bytes or the transfer time): the data connection works, the transfer's end was not seen", t.bytes)}
 	}
 	return stepResult{status: result.Fail, detail: fmt.Sprintf("the transfer ended %s after %d bytes", t.outcome, t.bytes), stop: true}
+}
+
+// dataHandshake waits for a data connection's TLS handshake; where it
+// failed, it reads what the server says about it (a 425 or 522 after the
+// 150), which names the cause.
+func (r *sessRun) dataHandshake(hs *dataTLS, code int) (stepResult, bool) {
+	err := hs.wait()
+	if err == nil {
+		return stepResult{}, true
+	}
+	hs.raw.Close()
+	detail := "the data connection's TLS handshake failed: " + errText(err)
+	if code < 200 {
+		if _, text, ok := r.c.reply(); ok {
+			detail += "; the server said " + firstLine(text)
+		}
+	}
+	return stepResult{status: result.Fail, detail: detail, stop: true}, false
 }
 
 func (r *sessRun) listCmd() string {

@@ -46,6 +46,13 @@ func peer(t *testing.T, name string) string {
 // runPeer starts a server process and waits until addr accepts connections.
 func runPeer(t *testing.T, addr string, bin string, args ...string) {
 	t.Helper()
+	runPeerReady(t, addr, greets, bin, args...)
+}
+
+// runPeerReady is runPeer with its own test of readiness (implicit TLS
+// greets only after a handshake).
+func runPeerReady(t *testing.T, addr string, ready func(string) bool, bin string, args ...string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, args...)
 	out := &strings.Builder{}
@@ -62,7 +69,7 @@ func runPeer(t *testing.T, addr string, bin string, args ...string) {
 	t.Cleanup(func() { cancel(); cmd.Wait() })
 	deadline := time.Now().Add(peerStart)
 	for time.Now().Before(deadline) {
-		if greets(addr) {
+		if ready(addr) {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -120,7 +127,11 @@ func vsftpd(t *testing.T, extra ...string) string {
 		t.Fatal(err)
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	runPeer(t, addr, bin, path)
+	ready := greets
+	if slices.Contains(extra, "implicit_ssl=YES") {
+		ready = greetsTLS
+	}
+	runPeerReady(t, addr, ready, bin, path)
 	return addr
 }
 

@@ -20,6 +20,19 @@ func TestPlanString(t *testing.T) {
 2 passive range: which ports the server hands out: connect, greeting, login, SITE SWEEP, QUIT
 3 a typical client's view (github.com/jlaffaye/ftp, default settings): client login, client LIST, client RETR
 `},
+		{"TLS auto", Options{TLS: TLSAuto}, `1 passive mode: log in, list and download: connect, greeting, AUTH TLS, login, PBSZ+PROT, SYST, FEAT, PWD, SITE WHOAMI, PASV+LIST, EPSV+LIST, TYPE I, SIZE, PASV+RETR, TLS without resumption, QUIT
+2 passive range: which ports the server hands out: connect, greeting, AUTH TLS, login, PBSZ+PROT, PASV sample, QUIT
+3 active mode: the server connects back (PORT, EPRT): connect, greeting, AUTH TLS, login, PBSZ+PROT, SITE PORTCHECK, PORT+LIST, EPRT+LIST, QUIT
+4 plain text, where TLS is in use: log in and list without TLS, to compare: connect, greeting, login, PASV+LIST, QUIT
+5 a typical client's view (github.com/jlaffaye/ftp, default settings): client login, client LIST, client RETR
+`},
+		{"TLS required, passive only", Options{TLS: TLSRequire, PassiveOnly: true}, `1 passive mode: log in, list and download: connect, greeting, AUTH TLS, login, PBSZ+PROT, SYST, FEAT, PWD, SITE WHOAMI, PASV+LIST, EPSV+LIST, TYPE I, SIZE, PASV+RETR, TLS without resumption, QUIT
+2 passive range: which ports the server hands out: connect, greeting, AUTH TLS, login, PBSZ+PROT, PASV sample, QUIT
+3 a typical client's view (github.com/jlaffaye/ftp, default settings): client login, client LIST, client RETR
+`},
+		{"implicit TLS (ftps://), active only", Options{Implicit: true, TLS: TLSAuto, ActiveOnly: true}, `1 passive mode: log in, list and download: connect, TLS, greeting, login, PBSZ+PROT, SYST, FEAT, PWD, SITE WHOAMI, QUIT
+2 active mode: the server connects back (PORT, EPRT): connect, TLS, greeting, login, PBSZ+PROT, SITE PORTCHECK, PORT+LIST, EPRT+LIST, QUIT
+`},
 		{"active only", Options{ActiveOnly: true}, `1 passive mode: log in, list and download: connect, greeting, login, SYST, FEAT, PWD, SITE WHOAMI, QUIT
 2 active mode: the server connects back (PORT, EPRT): connect, greeting, login, SITE PORTCHECK, PORT+LIST, EPRT+LIST, QUIT
 `},

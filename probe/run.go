@@ -55,6 +55,8 @@ type prober struct {
 	network  result.Network
 	site     map[string]bool // SITE FTPDIAG extensions FEAT advertised
 	loggedIn bool
+	tlsOn    bool            // the first session's control connection is TLS
+	certs    map[string]bool // certificates shown, by fingerprint
 }
 
 // Run probes the target as the plan says, within the options' deadlines,
@@ -62,6 +64,7 @@ type prober struct {
 // address families, both are checked side by side, so the second costs no
 // second timeout.
 func Run(ctx context.Context, t Target, opts Options) *Outcome {
+	opts.Implicit = opts.Implicit || t.Implicit
 	o := opts.withDefaults()
 	var secrets []string
 	if t.Password != AnonymousPassword {
@@ -183,6 +186,9 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		if p.opts.Sweep && p.plan[i].Name == sessRange {
 			sweep = i // it holds the whole passive range: it runs alone
 			continue
+		}
+		if p.plan[i].Name == sessPlain && !p.tlsUsed() {
+			continue // nothing to compare with: the probe speaks plain text anyway
 		}
 		sess := p.log.Session(p.plan[i].Name + p.heading)
 		wg.Add(1)

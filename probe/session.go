@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"crypto/tls"
 	"strings"
 	"time"
 
@@ -22,6 +23,11 @@ type sessRun struct {
 	file      string // the file to download
 	passive   string // PASV, or EPSV when PASV is refused
 	portcheck bool   // SITE PORTCHECK is offered: arm it before PORT
+
+	tlsCfg    *tls.Config // this control connection's TLS, its session cache
+	protected bool        // PROT P accepted: data connections do TLS
+	freshData bool        // the next data connection offers no session
+	dtls      *dataTLS    // the handshake of the data connection just opened
 }
 
 // stepResult is what a step says about itself; stop ends the session's
@@ -46,8 +52,10 @@ func init() {
 		"TYPE I": simple("TYPE I"), "SIZE": (*sessRun).size, "PASV+RETR": (*sessRun).retr,
 		"PASV sample": (*sessRun).sample, "SITE SWEEP": (*sessRun).sweep,
 		"SITE PORTCHECK": (*sessRun).portcheckArm, "PORT+LIST": (*sessRun).portList, "EPRT+LIST": (*sessRun).eprtList,
-		"QUIT":         (*sessRun).quit,
-		"client login": (*sessRun).clientLogin, "client LIST": (*sessRun).clientList, "client RETR": (*sessRun).clientRetr,
+		"AUTH TLS": (*sessRun).authTLS, "TLS": (*sessRun).implicitTLS, "PBSZ+PROT": (*sessRun).protect,
+		"TLS without resumption": (*sessRun).noResume,
+		"QUIT":                   (*sessRun).quit,
+		"client login":           (*sessRun).clientLogin, "client LIST": (*sessRun).clientList, "client RETR": (*sessRun).clientRetr,
 	}
 }
 
@@ -64,6 +72,9 @@ func (p *prober) session(ctx context.Context, idx int, sess *transcript.Session,
 	}
 	defer signal()
 	defer r.close()
+	if p.plan[idx].Name == sessPlain {
+		sess.Note("this session logs in without TLS, so its password travels in clear text once, as a client without TLS would send it (--tls require leaves it out)")
+	}
 	stopped := false
 	for i, name := range p.plan[idx].Steps {
 		if stopped && name != "QUIT" {
@@ -86,11 +97,15 @@ func (r *sessRun) record(i int, name string, res stepResult) { r.recordTimed(i, 
 // recordTimed keeps a step's check. The steps every session repeats
 // (connect, greeting, login, QUIT) count once, in the first session.
 func (r *sessRun) recordTimed(i int, name string, res stepResult, d time.Duration) {
-	if res.status == "" || r.idx > 0 && (name == "connect" || name == "greeting" || name == "login" || name == "QUIT") {
+	if res.status == "" || r.idx > 0 && onceSteps[name] {
 		return
 	}
 	r.p.check(r.idx, i, result.Check{Name: checkName(r.idx, name), Status: res.status, DurationMs: d.Milliseconds(), Detail: res.detail})
 }
+
+// onceSteps are the steps every session repeats: their checks count once.
+var onceSteps = map[string]bool{"connect": true, "greeting": true, "login": true, "QUIT": true,
+	"AUTH TLS": true, "TLS": true, "PBSZ+PROT": true}
 
 // checkName prefixes the typical client's checks so they read apart.
 func checkName(idx int, step string) string {

@@ -28,12 +28,17 @@ type Target struct {
 	Password string // never printed; see Redacted
 	Path     string
 	HasPass  bool // the URL itself carried a password
+	Implicit bool // ftps://: implicit TLS, from the first byte
 }
+
+// ImplicitPort is the port of implicit FTPS (ftps://) unless the URL says.
+const ImplicitPort = 990
 
 // ErrBadURL is wrapped by every ParseTarget error.
 var ErrBadURL = errors.New("bad URL")
 
-// ParseTarget reads ftp://[user[:password]@]host[:port][/path]. A bare
+// ParseTarget reads ftp://[user[:password]@]host[:port][/path], or ftps://
+// for implicit TLS (port 990 unless given). A bare
 // host or host:port is accepted as if ftp:// stood before it.
 func ParseTarget(raw string) (Target, error) {
 	if raw == "" {
@@ -46,10 +51,13 @@ func ParseTarget(raw string) (Target, error) {
 	if err != nil {
 		return Target{}, fmt.Errorf("%w: %s", ErrBadURL, redactErr(err))
 	}
-	if u.Scheme != "ftp" {
-		return Target{}, fmt.Errorf("%w: scheme %q is not ftp (ftpdiag speaks plain FTP: ftp://host[:port])", ErrBadURL, u.Scheme)
+	if u.Scheme != "ftp" && u.Scheme != "ftps" {
+		return Target{}, fmt.Errorf("%w: scheme %q is neither ftp nor ftps (ftp://host[:port] for FTP and explicit TLS, ftps://host for implicit TLS on port 990)", ErrBadURL, u.Scheme)
 	}
-	t := Target{Host: u.Hostname(), Port: 21, Path: u.Path}
+	t := Target{Host: u.Hostname(), Port: 21, Path: u.Path, Implicit: u.Scheme == "ftps"}
+	if t.Implicit {
+		t.Port = ImplicitPort
+	}
 	if t.Host == "" {
 		return Target{}, fmt.Errorf("%w: no host in %q", ErrBadURL, Redact(raw))
 	}
@@ -89,6 +97,9 @@ func (t Target) URL() string {
 	}
 	if t.Anonymous() {
 		user = ""
+	}
+	if t.Implicit {
+		return ftp.URL("ftps", user, t.Host, t.Port, path)
 	}
 	return ftp.URL("ftp", user, t.Host, t.Port, path)
 }

@@ -1,12 +1,14 @@
 package probe
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/netip"
 	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,12 +32,22 @@ type typical struct {
 	dir     string // the directory listed
 	cut     bool   // the probe cut a transfer at its own limit
 	mu      sync.Mutex
+	tlsCfg  *tls.Config // the library's TLS, when the probe uses TLS
 }
 
 func (r *sessRun) clientLogin() stepResult {
 	t := &typical{r: r}
 	r.client = t
-	conn, err := ftp.Dial(r.p.addr(), ftp.DialWithDialFunc(t.dial), ftp.DialWithContext(r.ctx))
+	opts := []ftp.DialOption{ftp.DialWithDialFunc(t.dial), ftp.DialWithContext(r.ctx)}
+	switch {
+	case r.p.opts.Implicit:
+		t.tlsCfg = r.p.typicalTLS(r)
+		opts = append(opts, ftp.DialWithTLS(t.tlsCfg))
+	case r.p.tlsUsed():
+		t.tlsCfg = r.p.typicalTLS(r)
+		opts = append(opts, ftp.DialWithExplicitTLS(t.tlsCfg))
+	}
+	conn, err := ftp.Dial(r.p.addr(), opts...)
 	if err != nil {
 		return stepResult{status: result.Fail, detail: "could not connect: " + clientErr(err), stop: true}
 	}
@@ -119,7 +131,7 @@ func (t *typical) dial(network, address string) (net.Conn, error) {
 		t.mu.Lock()
 		t.ctrl = c.conn
 		t.mu.Unlock()
-		return &boundConn{Conn: c.rc, wait: r.p.opts.ReplyTimeout, limit: maxTypicalControl}, nil
+		return t.controlConn(c)
 	}
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
@@ -128,6 +140,11 @@ func (t *typical) dial(network, address string) (net.Conn, error) {
 	dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())), nil)
 	if !ok {
 		return nil, fmt.Errorf("data connection to %s failed", address)
+	}
+	if t.tlsCfg != nil {
+		// With a dial function of its own the library leaves the data
+		// connection's TLS to it; the handshake starts at the first read.
+		dc = tls.Client(dc, t.tlsCfg)
 	}
 	return &dataConn{Conn: dc, r: r, start: time.Now()}, nil
 }
@@ -177,6 +194,9 @@ func (d *dataConn) Read(p []byte) (int, error) {
 	}
 	d.Conn.SetReadDeadline(time.Now().Add(o.StallTimeout))
 	n, err := d.Conn.Read(p)
+	if tc, ok := d.Conn.(*tls.Conn); ok && err != nil && !tc.ConnectionState().HandshakeComplete {
+		d.handshakeFailed(err)
+	}
 	d.bytes += int64(n)
 	switch out := transferEnd(err); {
 	case err == nil:
@@ -186,6 +206,14 @@ func (d *dataConn) Read(p []byte) (int, error) {
 		d.end(out, "server")
 	}
 	return n, err
+}
+
+// handshakeFailed records the library's data handshake that did not
+// complete (the ones that did are recorded by typicalTLS).
+func (d *dataConn) handshakeFailed(err error) {
+	out, why := handshakeErr(err, &sniffConn{}, d.r.p.opts.StallTimeout)
+	d.r.sess.Event(transcript.EventInfo{Op: transcript.OpTLS, Addr: d.Conn.RemoteAddr().String(), Outcome: out, Err: why,
+		TLS: &transcript.TLSInfo{Conn: transcript.TLSData, ServerName: d.r.p.target.Host}}, "")
 }
 
 func (d *dataConn) Close() error {
@@ -212,4 +240,72 @@ func (d *dataConn) end(out transcript.Outcome, by string) {
 		// verdict is known, so hang up, as the probe's own sessions do.
 		d.r.c.hangUp("the data transfer did not end normally; the server may not answer until it does")
 	}
+}
+
+// controlConn is what the library's control connection reads and writes:
+// the recorded connection while it speaks plain text; under implicit TLS
+// the handshake is done here, and under explicit TLS the library's own
+// handshake takes over after the 234, past the recorder (which would read
+// ciphertext as replies).
+func (t *typical) controlConn(c *ctrl) (net.Conn, error) {
+	o := t.r.p.opts
+	if o.Implicit {
+		tc := tls.Client(c.conn, t.tlsCfg)
+		if err := tc.HandshakeContext(t.r.ctx); err != nil {
+			return nil, fmt.Errorf("TLS: %w", err)
+		}
+		t.r.sess.Note("the library's control connection is encrypted; its commands and replies are not recorded")
+		return &boundConn{Conn: tc, wait: o.ReplyTimeout, limit: maxTypicalControl}, nil
+	}
+	return &boundConn{Conn: &plainUntilTLS{Conn: c.rc, raw: c.conn, r: t.r}, wait: o.ReplyTimeout, limit: maxTypicalControl}, nil
+}
+
+// plainUntilTLS records the control connection until the reply to AUTH
+// TLS has been read; from then on the library's TLS reads the raw one.
+type plainUntilTLS struct {
+	net.Conn          // the recorder
+	raw      net.Conn // under it
+	r        *sessRun
+	authSent bool
+	switched bool
+}
+
+func (p *plainUntilTLS) Write(b []byte) (int, error) {
+	if p.switched {
+		return p.raw.Write(b)
+	}
+	p.authSent = p.authSent || strings.HasPrefix(strings.ToUpper(string(b)), "AUTH TLS")
+	return p.Conn.Write(b)
+}
+
+func (p *plainUntilTLS) Read(b []byte) (int, error) {
+	if p.switched {
+		return p.raw.Read(b)
+	}
+	n, err := p.Conn.Read(b)
+	if p.authSent && strings.Contains(string(b[:n]), "\n") {
+		p.switched = true
+		p.r.sess.Note("the library's control connection is encrypted from here on; its commands and replies are not recorded")
+	}
+	return n, err
+}
+
+// typicalTLS is the library's TLS configuration: a session cache of its own
+// (it resumes on data connections as FileZilla does), any certificate
+// accepted (the probe's own sessions report it), and every handshake
+// recorded once it is done.
+func (p *prober) typicalTLS(r *sessRun) *tls.Config {
+	cfg := p.newTLSConfig()
+	first := true
+	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+		conn := transcript.TLSData
+		if first {
+			conn, first = transcript.TLSControl, false
+			keepExpired(cfg, cs)
+		}
+		r.sess.Event(transcript.EventInfo{Op: transcript.OpTLS, Outcome: transcript.Connected,
+			TLS: transcript.TLSFromState(conn, cs, false, nil)}, "")
+		return nil
+	}
+	return cfg
 }

@@ -396,21 +396,11 @@ var localScenarios = map[string]diagnose.Fact{
 		Detail: "nftables table inet filter chain input: `tcp dport 3000-3001 drop` drops inbound TCP 3000-3001 for every client."},
 }
 
-// pendingFTPS are the FTPS codes no transcript shows yet (issue 12 builds
-// them, with their scenarios, and empties this list).
-var pendingFTPS = map[string]bool{
-	diagnose.CodeTLSHandshake: true, diagnose.CodeTLSDataHandshake: true, diagnose.CodeTLSCertUntrusted: true,
-	diagnose.CodeTLSCertName: true, diagnose.CodeTLSCertExpired: true, diagnose.CodeTLSProtRefused: true,
-	diagnose.CodeTLSALGBlind: true, diagnose.CodeTLSReuseEnforced: true, diagnose.CodeTLSPlainRefused: true,
-}
-
 // scenarioCodes are the codes with a scenario, in the catalogue's order.
 func scenarioCodes() []string {
 	var out []string
 	for _, c := range diagnose.Catalogue {
-		if !pendingFTPS[c.Code] {
-			out = append(out, c.Code)
-		}
+		out = append(out, c.Code)
 	}
 	return out
 }

@@ -30,6 +30,23 @@ type TLSInfo struct {
 	// connection's handshake only (data connections present the same one),
 	// so a transcript shows it once.
 	Cert *CertInfo `json:"cert,omitempty"`
+	// NoResume marks the data connection a probe opened on purpose without
+	// offering a session, to learn whether the server enforces resumption:
+	// its refusal is the server's policy, not a fault.
+	NoResume bool `json:"no_resume,omitempty"`
+}
+
+// What a client found wrong with a certificate it checked (CertProblem.Kind).
+const (
+	CertUntrusted    = "untrusted"     // the chain does not verify against the client's roots
+	CertNameMismatch = "name-mismatch" // the certificate names neither the host nor the address
+	CertExpired      = "expired"       // expired or not yet valid
+)
+
+// CertProblem is one thing a client found wrong with the certificate.
+type CertProblem struct {
+	Kind   string `json:"kind"`
+	Detail string `json:"detail"`
 }
 
 // CertInfo is what a person checks in a certificate.
@@ -41,4 +58,7 @@ type CertInfo struct {
 	NotBefore time.Time `json:"not_before"`
 	NotAfter  time.Time `json:"not_after"`
 	SHA256    string    `json:"sha256"` // fingerprint of the DER, as Fingerprint writes it
+	// Problems are what the client's check of the certificate found, where
+	// it checked (a probe does; a server's own events and most logs do not).
+	Problems []CertProblem `json:"problems,omitempty"`
 }

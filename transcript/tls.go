@@ -88,8 +88,11 @@ func describeTLS(ev EventInfo) string {
 		return head + ": " + outcomeText(ev)
 	}
 	session := "new session"
-	if ev.TLS.Resumed {
+	switch {
+	case ev.TLS.Resumed:
 		session = "resumed session"
+	case ev.TLS.NoResume:
+		session = "new session (none offered, on purpose)"
 	}
 	line := fmt.Sprintf("%s: %s, %s, %s%s", head, ev.TLS.Version, ev.TLS.Cipher, session, took(ev))
 	if ev.Outcome != Connected && ev.Outcome != "" {
@@ -105,10 +108,16 @@ func certLines(c *CertInfo) []string {
 		names = []string{"none"}
 	}
 	const day = "2006-01-02 15:04 MST"
-	return []string{
+	out := []string{
 		Indent + "certificate: " + c.Subject + " (issued by " + c.Issuer + ")",
 		Indent + "names: " + strings.Join(names, ", "),
 		Indent + "valid: " + c.NotBefore.UTC().Format(day) + " to " + c.NotAfter.UTC().Format(day),
-		Indent + "SHA-256: " + c.SHA256,
 	}
+	if c.SHA256 != "" { // a client's log seldom names it
+		out = append(out, Indent+"SHA-256: "+c.SHA256)
+	}
+	for _, p := range c.Problems {
+		out = append(out, Indent+"check: "+p.Kind+": "+p.Detail)
+	}
+	return out
 }

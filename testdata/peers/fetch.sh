@@ -15,6 +15,18 @@ for pkg in pure-ftpd vsftpd; do
 	dpkg -x debs/${pkg}_*.deb root
 done
 
+# ProFTPD: its TLS (mod_tls) is in proftpd-mod-crypto, not proftpd-core;
+# both unpack into the same root (ModulePath root/usr/lib/proftpd).
+for pkg in proftpd-core proftpd-mod-crypto; do
+	[ -x root/usr/sbin/proftpd ] && [ -f root/usr/lib/proftpd/mod_tls.so ] && break
+	if ! ls debs/${pkg}_*.deb >/dev/null 2>&1; then
+		(cd debs && apt-get download "$pkg" >/dev/null 2>&1) ||
+			{ apt-get update -qq && (cd debs && apt-get download "$pkg" >/dev/null); } ||
+			{ echo "fetch.sh: cannot download $pkg" >&2; continue; }
+	fi
+	dpkg -x debs/${pkg}_*.deb root
+done
+
 # vsftpd links against libwrap, which a bare machine lacks.
 if ldd root/usr/sbin/vsftpd 2>/dev/null | grep -q 'not found'; then
 	if [ "$(id -u)" = 0 ]; then

@@ -68,6 +68,7 @@ type stream struct {
 	verb      string // the last command's verb
 	code      int    // the open multi-line reply's code, 0 when none
 	reply     []string
+	tls       tlsState
 }
 
 type dial struct {

@@ -21,6 +21,7 @@ var (
 	curlDataUp      = regexp.MustCompile(`^Connected 2nd connection to (\S+) port (\d+)`)
 	curlConnFailed  = regexp.MustCompile(`^connect to (\S+) port (\d+) failed: (.*)$`)
 	curlAfterMs     = regexp.MustCompile(`after (\d+) ?(?:ms|milliseconds)`)
+	curlBytes       = regexp.MustCompile(`^[{}] \[\d+ bytes data\]$`)
 	curlFailedTo    = regexp.MustCompile(`^Failed to connect to \S+ port \d+ after (\d+) ms: (.*)$`)
 )
 
@@ -36,7 +37,7 @@ func curlLine(b *builder, line string) {
 		}
 		line = line[loc[1]:]
 	}
-	if strings.TrimSpace(line) == "" {
+	if strings.TrimSpace(line) == "" || curlBytes.MatchString(line) {
 		return
 	}
 	switch {
@@ -66,6 +67,9 @@ func curlTimedOut(text string) bool {
 
 func curlMessage(b *builder, text string) {
 	s := b.cur
+	if curlTLS(b, text) {
+		return
+	}
 	switch {
 	case curlTrying.MatchString(text):
 		addr := curlTrying.FindStringSubmatch(text)[1]

@@ -68,7 +68,13 @@ func fileZillaStatus(b *builder, text string) {
 		b.useControlHost()
 		b.note("Status: " + text)
 	case strings.HasPrefix(text, "TLS connection established"):
-		b.event(transcript.EventInfo{Op: transcript.OpTLS, Outcome: transcript.Connected})
+		s := b.cur
+		info := &transcript.TLSInfo{Conn: transcript.TLSControl}
+		if s.tls.on {
+			info.Conn = transcript.TLSData
+		}
+		s.tls.on, s.tls.last = true, info
+		b.event(transcript.EventInfo{Op: transcript.OpTLS, Addr: s.ctrl, Outcome: transcript.Connected, TLS: info})
 	case strings.HasPrefix(text, "Disconnected from server"):
 		b.closed("client", "", 0, "")
 	default:
@@ -82,6 +88,10 @@ func fileZillaError(b *builder, text string) {
 		b.closed("server", transcript.Closed, 0, "")
 	case fileZillaInactivity.MatchString(text):
 		fileZillaTimeout(b, text)
+	case fileZillaGnuTLS.MatchString(text):
+		// During a transfer the error is the data connection's handshake
+		// (or its TLS stream); before TLS was up, the control one's.
+		b.tlsFailed(transcript.Failed, "GnuTLS: "+fileZillaGnuTLS.FindStringSubmatch(text)[3])
 	case strings.Contains(text, "data connection could not be established"),
 		strings.HasPrefix(text, "Connection attempt failed"):
 		fileZillaFailure(b, text)
