@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"errors"
+	"ftpdiag/probe"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,8 +54,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"bad mode", "modules:\n  a:\n    modes: [passive, extended]\n", "line 3: modes: \"extended\" is not one of passive, active"},
 		{"mode twice", "modules:\n  a:\n    modes:\n      - active\n      - active\n", "line 5: modes: \"active\" twice"},
 		{"tls value unknown", "modules:\n  a:\n    tls: maybe\n", "line 3: tls: \"maybe\" is not one of auto, require, off"},
-		{"tls require not yet", "modules:\n  a:\n\n    tls: require\n", "line 4: tls: require is not supported by this version's probe"},
-		{"one family not yet", "modules:\n  a:\n    families: [ipv6]\n", "line 3: families: [ipv6] is not supported by this version's probe"},
+		{"no family", "modules:\n  a:\n\n    families: []\n", "line 4: families: give a list such as [ipv4, ipv6]"},
 		{"bad family", "modules:\n  a:\n    families: [ipx]\n", "line 3: families: \"ipx\" is not one of ipv4, ipv6"},
 		{"sweep not bool", "modules:\n  a:\n    sweep: often\n", "line 3: sweep: \"often\" is not true or false"},
 		{"user without password", "modules:\n  a:\n    user: bob\n", "line 2: module \"a\" names user \"bob\" but no password_file"},
@@ -97,5 +97,25 @@ func TestOptionsFitTheBudget(t *testing.T) {
 				t.Errorf("options = timeout %s, reply %s, stall %s, transfer %s", o.Timeout, o.ReplyTimeout, o.StallTimeout, o.TransferTime)
 			}
 		})
+	}
+}
+
+// TestModuleOptions: a module's TLS policy and family reach the probe; the
+// default TLS policy is the command line's, auto.
+func TestModuleOptions(t *testing.T) {
+	cfg, err := ParseConfig([]byte("modules:\n  plain:\n    tls: off\n    families: [ipv4]\n  v6tls:\n    tls: require\n    families: [ipv6]\n  both:\n"), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		module string
+		tls    probe.TLSMode
+		family string
+	}{{"plain", probe.TLSOff, "ipv4"}, {"v6tls", probe.TLSRequire, "ipv6"}, {"both", probe.TLSAuto, ""}}
+	for _, tc := range cases {
+		o := cfg.Modules[tc.module].options(10 * time.Second)
+		if o.TLS != tc.tls || o.Family != tc.family {
+			t.Errorf("%s: TLS %q family %q, want %q %q", tc.module, o.TLS, o.Family, tc.tls, tc.family)
+		}
 	}
 }

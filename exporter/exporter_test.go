@@ -27,7 +27,11 @@ import (
 func testConfig(t testing.TB) *Config {
 	t.Helper()
 	dir := t.TempDir()
-	yml := fmt.Sprintf("modules:\n  default:\n  john:\n    timeout: 1s\n    user: %s\n    password_file: pw\n", servertest.User)
+	// The reference servers here speak plain FTP: their modules say so, as
+	// an admin's would (the default, auto, finds tls.unsupported there);
+	// ftps is the default TLS policy for the one with a certificate.
+	yml := fmt.Sprintf("modules:\n  default:\n    tls: off\n  john:\n    timeout: 1s\n    tls: off\n    user: %[1]s\n    password_file: pw\n"+
+		"  ftps:\n    timeout: 1s\n    user: %[1]s\n    password_file: pw\n", servertest.User)
 	if err := writeFile(dir+"/pw", servertest.Password+"\n"); err != nil {
 		t.Fatal(err)
 	}
@@ -271,6 +275,27 @@ func TestMaxConcurrent(t *testing.T) {
 	wg.Wait()
 	if p := e.peak.Load(); p != 1 {
 		t.Errorf("peak %d probes at once, want 1", p)
+	}
+}
+
+// TestCertExpiryLive: a module with the default TLS policy probes an FTPS
+// server, and the metric shows its certificate's not-after.
+func TestCertExpiryLive(t *testing.T) {
+	cert, err := server.SelfSigned("127.0.0.1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := servertest.Start(t, server.Config{TLS: &cert})
+	_, ts, _ := startExporter(t, Options{})
+	status, got := scrape(t, ts.URL, hostPort(s), "ftps", "5")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	if want := float64(cert.Leaf.NotAfter.Unix()); got["ftpdiag_tls_cert_expiry_timestamp_seconds"] != want {
+		t.Errorf("expiry = %v, want %v", got["ftpdiag_tls_cert_expiry_timestamp_seconds"], want)
+	}
+	if got[`ftpdiag_finding{code="tls.cert-untrusted",severity="warning"}`] != 1 || got["ftpdiag_probe_success"] != 1 {
+		t.Errorf("a self-signed certificate: want success 1 with tls.cert-untrusted, got %v", got)
 	}
 }
 

@@ -26,10 +26,7 @@ type Module struct {
 	password     string // never printed: not in String, the page or a metric
 }
 
-// Module keys, values and what today's probe can do with them. TLS and
-// address families are part of the contract, but the probe has no option
-// for them yet (FTPS is being built): a value other than the default is
-// refused at start-up rather than silently ignored.
+// Module keys and their values.
 var (
 	validModes    = []string{"passive", "active"}
 	validTLS      = []string{"auto", "require", "off"}
@@ -123,18 +120,11 @@ func parseTLS(v *yaml.Node) (string, error) {
 	if !slices.Contains(validTLS, v.Value) || v.Kind != yaml.ScalarNode {
 		return "", lineErr(v, "tls: %q is not one of %s", v.Value, strings.Join(validTLS, ", "))
 	}
-	if v.Value != "auto" {
-		return "", lineErr(v, "tls: %s is not supported by this version's probe, which has no TLS option yet (FTPS is coming); use auto or leave it out", v.Value)
-	}
 	return v.Value, nil
 }
 
 func parseFamilies(v *yaml.Node) ([]string, error) {
-	fs, err := parseList(v, "families", validFamilies)
-	if err == nil && len(fs) != len(validFamilies) {
-		return nil, lineErr(v, "families: [%s] is not supported by this version's probe, which has no address family option yet; list both or leave it out", strings.Join(fs, ", "))
-	}
-	return fs, err
+	return parseList(v, "families", validFamilies)
 }
 
 // String describes the module for the status page and logs: never the password.
@@ -149,6 +139,12 @@ func (m *Module) String() string {
 	}
 	if m.Modes != nil {
 		add("modes", strings.Join(m.Modes, ","))
+	}
+	if m.TLS != "" {
+		add("tls", m.TLS)
+	}
+	if m.Families != nil {
+		add("families", strings.Join(m.Families, ","))
 	}
 	if m.Sweep {
 		add("sweep", "on")
@@ -180,6 +176,15 @@ func (m *Module) options(budget time.Duration) probe.Options {
 	}
 	if len(m.Modes) == 1 {
 		o.PassiveOnly, o.ActiveOnly = m.Modes[0] == "passive", m.Modes[0] == "active"
+	}
+	// The probe library's zero TLS mode is off; a module's default is the
+	// command line's, auto, so monitoring sees the certificate too.
+	o.TLS = probe.TLSAuto
+	if m.TLS != "" {
+		o.TLS = probe.TLSMode(m.TLS)
+	}
+	if len(m.Families) == 1 {
+		o.Family = m.Families[0] // "ipv4" or "ipv6", as result.FamilyIPv4/IPv6 spell them
 	}
 	o.Timeout = min(o.Timeout, budget/waitShare)
 	o.ReplyTimeout = min(o.ReplyTimeout, budget/waitShare)
