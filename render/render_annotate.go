@@ -56,6 +56,7 @@ func annotateEntry(entries []transcript.Entry, i int) []annotation {
 func dropKnown(entries []transcript.Entry, i int, as []annotation) []annotation {
 	var known []string
 	for j := i + 1; j < len(entries); j++ {
+		entryVisits.Add(1)
 		if entries[j].Session != entries[i].Session {
 			continue
 		}
@@ -106,6 +107,7 @@ func annotateEvent(e transcript.Entry) []annotation {
 // long download is not a slow server.
 func annotateSlow(entries []transcript.Entry, i int) []annotation {
 	for j := i - 1; j >= 0; j-- {
+		entryVisits.Add(1)
 		prev := entries[j]
 		if prev.Session != entries[i].Session {
 			continue
@@ -131,6 +133,7 @@ func annotateSlow(entries []transcript.Entry, i int) []annotation {
 // the bytes the data connection then carried.
 func annotateSize(entries []transcript.Entry, i int) []annotation {
 	for j := i - 1; j >= 0; j-- {
+		entryVisits.Add(1)
 		prev := entries[j]
 		if prev.Session != entries[i].Session {
 			continue

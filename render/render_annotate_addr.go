@@ -34,6 +34,7 @@ func annotatePASV(entries []transcript.Entry, i int) []annotation {
 // "" when the transcript does not say (a foreign log).
 func controlHost(entries []transcript.Entry, i int) string {
 	for j := i - 1; j >= 0; j-- {
+		entryVisits.Add(1)
 		e := entries[j]
 		if e.Session == entries[i].Session && e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpConnect {
 			h, _, _ := net.SplitHostPort(e.Event.Addr)
@@ -57,6 +58,7 @@ func annotateEPSV(entries []transcript.Entry, i int) []annotation {
 // private address), or that it dialled nothing.
 func dialledInstead(entries []transcript.Entry, i int, host string, port int) []annotation {
 	for j := i + 1; j < len(entries); j++ {
+		entryVisits.Add(1)
 		e := entries[j]
 		if e.Session != entries[i].Session {
 			continue

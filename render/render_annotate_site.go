@@ -44,6 +44,7 @@ func annotateSITEReply(entries []transcript.Entry, i int) []annotation {
 // before entry i, or "".
 func commandBefore(entries []transcript.Entry, i int) string {
 	for j := i - 1; j >= 0; j-- {
+		entryVisits.Add(1)
 		if entries[j].Session == entries[i].Session && entries[j].Kind == transcript.Command {
 			return entries[j].Text
 		}

@@ -34,6 +34,7 @@ func annotatedTranscript(res *result.Result) []tline {
 			out = append(out, tline{})
 		}
 		for i := range entries {
+			entryVisits.Add(1)
 			e := &entries[i]
 			if e.Session != id {
 				continue
@@ -66,6 +67,7 @@ func afterNotes(entries []transcript.Entry, marks map[int][]int) map[int][]int {
 	for i, ks := range marks {
 		at := i
 		for j := i + 1; j < len(entries); j++ {
+			entryVisits.Add(1)
 			if entries[j].Session != entries[i].Session {
 				continue
 			}
