@@ -32,6 +32,9 @@ type prober struct {
 	log    *transcript.Log
 	plan   Plan
 	ip     netip.Addr // the server's address, resolved once
+	// red masks the password in what the probe writes beside the
+	// transcript (a check's detail quotes the server, which may echo it).
+	red *transcript.Redactor
 
 	// logins take turns: servers such as pure-ftpd delay every login on
 	// purpose, and several at once from one address far longer (3.5 s
@@ -54,7 +57,7 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 		secrets = append(secrets, t.Password)
 	}
 	p := &prober{opts: o, target: t, plan: NewPlan(o), checks: map[int]result.Check{}, site: map[string]bool{},
-		log: transcript.New(transcript.WithSecrets(secrets...))}
+		log: transcript.New(transcript.WithSecrets(secrets...)), red: transcript.NewRedactor(secrets...)}
 	if !o.ActiveOnly {
 		p.network.Modes = append(p.network.Modes, "passive")
 	}
@@ -155,8 +158,10 @@ func (p *prober) addr() string {
 	return net.JoinHostPort(p.ip.String(), strconv.Itoa(p.target.Port))
 }
 
-// check records one check's result at its place in the plan.
+// check records one check's result at its place in the plan, masked as
+// the transcript is.
 func (p *prober) check(sessIdx, stepIdx int, c result.Check) {
+	c.Detail = p.red.Redact(c.Detail)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.checks[sessIdx*100+stepIdx] = c
