@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -88,10 +89,14 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 		PassiveOnly: c.Bool("passive-only"), ActiveOnly: c.Bool("active-only"),
 		File: c.String("file"), MaxBytes: c.Int64("max-bytes"),
 		TrustPasvAddress: c.Bool("trust-pasv-address"), Sweep: c.Bool("sweep"),
-		Status: statusReporter(c),
+		Status: statusReporter(c), Resolver: probeResolver,
 	}
 	return t, opts, nil
 }
+
+// probeResolver looks the target's name up; nil is the system's. Tests set
+// one that fails them if it is ever asked.
+var probeResolver *net.Resolver
 
 func positive(c *cli.Context, names ...string) error {
 	for _, n := range names {

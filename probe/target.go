@@ -34,25 +34,30 @@ type Target struct {
 var ErrBadURL = errors.New("bad URL")
 
 // ParseTarget reads ftp://[user[:password]@]host[:port][/path]. A bare
-// host or host:port is accepted as if ftp:// stood before it.
+// [user@]host or host:port is accepted as if ftp:// stood before it; a URL
+// whose host is missing or misplaced is refused (target_check.go), and no
+// error quotes the URL, whose password it may hold.
 func ParseTarget(raw string) (Target, error) {
 	if raw == "" {
 		return Target{}, fmt.Errorf("%w: empty", ErrBadURL)
 	}
 	if !strings.Contains(raw, "://") {
+		if err := checkBare(raw); err != nil {
+			return Target{}, err
+		}
 		raw = "ftp://" + raw
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return Target{}, fmt.Errorf("%w: %s", ErrBadURL, redactErr(err))
+		return Target{}, parseError(raw, err)
 	}
 	if u.Scheme != "ftp" {
 		return Target{}, fmt.Errorf("%w: scheme %q is not ftp (ftpdiag speaks plain FTP: ftp://host[:port])", ErrBadURL, u.Scheme)
 	}
-	t := Target{Host: u.Hostname(), Port: 21, Path: u.Path}
-	if t.Host == "" {
-		return Target{}, fmt.Errorf("%w: no host in %q", ErrBadURL, Redact(raw))
+	if err := checkHostPlace(u); err != nil {
+		return Target{}, err
 	}
+	t := Target{Host: u.Hostname(), Port: 21, Path: u.Path}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
