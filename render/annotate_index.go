@@ -2,6 +2,7 @@ package render
 
 import (
 	"net"
+	"slices"
 	"sync/atomic"
 
 	"ftpdiag/transcript"
@@ -33,12 +34,17 @@ type sessionIndex struct {
 	// each session's entry indexes in order.
 	order     []int
 	bySession map[int][]int
+	// memo holds the notes of the entries annotated last (memoAt), as
+	// repeats compares each entry's notes with its predecessor's, which
+	// the layout annotated just before.
+	memoAt [2]int
+	memo   [2][]annotation
 }
 
 func newSessionIndex(entries []transcript.Entry) *sessionIndex {
 	n := len(entries)
 	ix := &sessionIndex{entries: entries, prev: make([]int, n), next: make([]int, n),
-		lastCmd: make([]int, n), ctrlHost: make([]string, n), bySession: map[int][]int{}}
+		lastCmd: make([]int, n), ctrlHost: make([]string, n), bySession: map[int][]int{}, memoAt: [2]int{-1, -1}}
 	type state struct {
 		last, cmd int
 		host      string
@@ -92,4 +98,33 @@ func (ix *sessionIndex) notesAfter(i int) (last int, texts []string) {
 		texts = append(texts, ix.entries[j].Text)
 	}
 	return last, texts
+}
+
+// repeats tells that entry i says what the entry before it in its session
+// said, word for word, and is explained the same way: its notes would only
+// repeat the ones above (a log of the same reply over and over, issue 16,
+// where they made the output ten times the log).
+func (ix *sessionIndex) repeats(i int) bool {
+	j := ix.prev[i]
+	if j < 0 {
+		return false
+	}
+	e, p := ix.entries[i], ix.entries[j]
+	if e.Kind != p.Kind || e.Code != p.Code || e.Text != p.Text || e.Kind == transcript.Event {
+		return false
+	}
+	return slices.Equal(ix.notes(i), ix.notes(j))
+}
+
+// notes is annotate, remembering the last two entries' notes.
+func (ix *sessionIndex) notes(i int) []annotation {
+	for k, at := range ix.memoAt {
+		if at == i {
+			return ix.memo[k]
+		}
+	}
+	as := ix.annotate(i)
+	ix.memoAt[0], ix.memo[0] = ix.memoAt[1], ix.memo[1]
+	ix.memoAt[1], ix.memo[1] = i, as
+	return as
 }

@@ -40,8 +40,8 @@ func annotatedTranscript(res *result.Result) []tline {
 			for _, l := range transcript.RenderEntry(*e) {
 				out = append(out, tline{text: l, entry: e, heading: head, marked: len(marks[i]) > 0})
 			}
-			if !head {
-				for _, a := range ix.annotate(i) {
+			if !head && !ix.repeats(i) {
+				for _, a := range ix.notes(i) {
 					out = append(out, addedNote(e, a.text))
 				}
 			}
