@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"net"
 	"net/netip"
 	"os"
 	"strings"
@@ -108,7 +109,7 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 		PassiveOnly: c.Bool("passive-only"), ActiveOnly: c.Bool("active-only"), Family: family,
 		File: c.String("file"), MaxBytes: c.Int64("max-bytes"),
 		TrustPasvAddress: c.Bool("trust-pasv-address"), Sweep: c.Bool("sweep"),
-		Status: statusReporter(c),
+		Status: statusReporter(c), Resolver: probeResolver,
 	}
 	if f := c.String("ca-file"); f != "" {
 		if opts.Roots, err = probe.LoadRoots(f); err != nil {
@@ -138,6 +139,10 @@ func familyFlag(c *cli.Context, t probe.Target) (string, error) {
 	}
 	return family, nil
 }
+
+// probeResolver looks the target's name up; nil is the system's. Tests set
+// one that fails them if it is ever asked.
+var probeResolver *net.Resolver
 
 func positive(c *cli.Context, names ...string) error {
 	for _, n := range names {

@@ -47,3 +47,19 @@ for goos in linux darwin windows; do
 	GOOS=$goos GOARCH=amd64 go vet ./...
 done
 go test -count=1 -timeout 40m "$@" ./...
+
+# Every fuzz target for a short fixed time (issue 16): the parsers of what
+# comes from outside (client logs, saved results, URLs, command lines, the
+# PASV/EPSV/PORT/EPRT grammar) and the redaction through every format. Plain
+# go test above already ran their seed corpora. FUZZTIME=0 skips this.
+fuzztime=${FUZZTIME:-4s}
+if [ "$fuzztime" != 0 ]; then
+	for pair in \
+		ftp:FuzzParsePASV ftp:FuzzParseEPSV ftp:FuzzParsePORT ftp:FuzzParseEPRT ftp:FuzzParseCodeLine \
+		transcript/foreign:FuzzParseFileZilla transcript/foreign:FuzzParseWinSCP transcript/foreign:FuzzParseCurl \
+		transcript/foreign:FuzzParseLftp transcript/foreign:FuzzParseSeed transcript/foreign:FuzzParseJSON \
+		transcript/foreign:FuzzParseDetect render:FuzzLoad render:FuzzRenderRedacts probe:FuzzParseTarget \
+		server:FuzzParseCommandLines; do
+		go test -run '^$' -fuzz "^${pair#*:}\$" -fuzztime "$fuzztime" "./${pair%%:*}"
+	done
+fi

@@ -44,6 +44,9 @@ type prober struct {
 	// gets the rest of the whole plan, as clients fall back to it.
 	fallback int
 	primary  *prober
+	// red masks the password in what the probe writes beside the
+	// transcript (a check's detail quotes the server, which may echo it).
+	red *transcript.Redactor
 
 	// logins take turns: servers such as pure-ftpd delay every login on
 	// purpose, and several at once from one address far longer (3.5 s
@@ -71,6 +74,7 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 		secrets = append(secrets, t.Password)
 	}
 	log := transcript.New(transcript.WithSecrets(secrets...))
+	red := transcript.NewRedactor(secrets...)
 	start := time.Now()
 	res := resolveTarget(ctx, t, o)
 	out := &Outcome{Target: t, Plan: NewPlan(o), Log: log, Started: log.Start(), Network: result.Network{Modes: modes(o)}}
@@ -80,7 +84,7 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 		out.Duration = time.Since(start)
 		return out
 	}
-	probers, firsts := out.probers(o, res)
+	probers, firsts := out.probers(o, res, red)
 	if res.ev != nil {
 		firsts[0].Event(*res.ev, "")
 	}
@@ -97,12 +101,12 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 // probers makes one prober per family to check, the preferred first with
 // the whole plan, and opens their first sessions, in order, so that session
 // numbers do not depend on which family answers first.
-func (out *Outcome) probers(o Options, res resolution) ([]*prober, []*transcript.Session) {
+func (out *Outcome) probers(o Options, res resolution, red *transcript.Redactor) ([]*prober, []*transcript.Session) {
 	probers := make([]*prober, len(res.addrs))
 	firsts := make([]*transcript.Session, len(res.addrs))
 	for i, ip := range res.addrs {
 		p := &prober{opts: o, target: out.Target, plan: out.Plan, ip: ip, log: out.Log, checks: map[int]result.Check{},
-			site: map[string]bool{}, known: make(chan struct{})}
+			site: map[string]bool{}, known: make(chan struct{}), red: red}
 		if i > 0 {
 			p.plan = otherPlan(o, ip)
 			p.fallback, p.primary = len(p.plan), probers[0]
@@ -207,8 +211,10 @@ func (p *prober) addr() string {
 	return net.JoinHostPort(p.ip.String(), strconv.Itoa(p.target.Port))
 }
 
-// check records one check's result at its place in the plan.
+// check records one check's result at its place in the plan, masked as
+// the transcript is.
 func (p *prober) check(sessIdx, stepIdx int, c result.Check) {
+	c.Detail = p.red.Redact(c.Detail)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.checks[sessIdx*100+stepIdx] = c

@@ -39,17 +39,22 @@ var ErrBadURL = errors.New("bad URL")
 
 // ParseTarget reads ftp://[user[:password]@]host[:port][/path], or ftps://
 // for implicit TLS (port 990 unless given). A bare
-// host or host:port is accepted as if ftp:// stood before it.
+// [user@]host or host:port is accepted as if ftp:// stood before it; a URL
+// whose host is missing or misplaced is refused (target_check.go), and no
+// error quotes the URL, whose password it may hold.
 func ParseTarget(raw string) (Target, error) {
 	if raw == "" {
 		return Target{}, fmt.Errorf("%w: empty", ErrBadURL)
 	}
 	if !strings.Contains(raw, "://") {
+		if err := checkBare(raw); err != nil {
+			return Target{}, err
+		}
 		raw = "ftp://" + raw
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return Target{}, fmt.Errorf("%w: %s", ErrBadURL, redactErr(err))
+		return Target{}, parseError(raw, err)
 	}
 	if u.Scheme != "ftp" && u.Scheme != "ftps" {
 		return Target{}, fmt.Errorf("%w: scheme %q is neither ftp nor ftps (ftp://host[:port] for FTP and explicit TLS, ftps://host for implicit TLS on port 990)", ErrBadURL, u.Scheme)
@@ -58,8 +63,8 @@ func ParseTarget(raw string) (Target, error) {
 	if t.Implicit {
 		t.Port = ImplicitPort
 	}
-	if t.Host == "" {
-		return Target{}, fmt.Errorf("%w: no host in %q", ErrBadURL, Redact(raw))
+	if err := checkHostPlace(u); err != nil {
+		return Target{}, err
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)

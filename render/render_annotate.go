@@ -18,26 +18,33 @@ type annotation struct {
 	key  string
 }
 
-// annotateEntry explains entry i of entries: decoded PASV/EPSV/PORT arguments,
-// private addresses and what was dialled instead, unusual reply codes, and
-// what a data connection's outcome usually means.
+// annotateEntry explains entry i of entries alone. It indexes the whole
+// transcript first: a renderer annotating every entry builds one
+// sessionIndex and calls its annotate instead.
 func annotateEntry(entries []transcript.Entry, i int) []annotation {
-	e := entries[i]
+	return newSessionIndex(entries).annotate(i)
+}
+
+// annotate explains entry i: decoded PASV/EPSV/PORT arguments, private
+// addresses and what was dialled instead, unusual reply codes, and what a
+// data connection's outcome usually means.
+func (ix *sessionIndex) annotate(i int) []annotation {
+	e := ix.entries[i]
 	var out []annotation
 	switch e.Kind {
 	case transcript.Reply:
-		out = append(out, annotateSlow(entries, i)...)
+		out = append(out, annotateSlow(ix, i)...)
 		switch e.Code {
 		case 0:
 			out = append(out, annotation{text: notFTP, key: notFTP})
 		case ftp.CommandOK:
-			out = append(out, annotateSITEReply(entries, i)...)
+			out = append(out, annotateSITEReply(ix, i)...)
 		case ftp.FileStatus:
-			out = append(out, annotateSize(entries, i)...)
+			out = append(out, annotateSize(ix, i)...)
 		case ftp.EnteringPassive:
-			out = append(out, annotatePASV(entries, i)...)
+			out = append(out, annotatePASV(ix, i)...)
 		case ftp.EnteringExtPassive:
-			out = append(out, annotateEPSV(entries, i)...)
+			out = append(out, annotateEPSV(e)...)
 		}
 		if m := ftp.Meaning(e.Code); m != "" {
 			out = append(out, annotation{text: m, key: m})
@@ -48,22 +55,16 @@ func annotateEntry(entries []transcript.Entry, i int) []annotation {
 	case transcript.Event:
 		out = append(out, annotateEvent(e)...)
 	}
-	return dropKnown(entries, i, out)
+	return dropKnown(ix, i, out)
 }
 
 // dropKnown removes annotations whose fact a note following entry i
 // already states.
-func dropKnown(entries []transcript.Entry, i int, as []annotation) []annotation {
-	var known []string
-	for j := i + 1; j < len(entries); j++ {
-		if entries[j].Session != entries[i].Session {
-			continue
-		}
-		if entries[j].Kind != transcript.Note {
-			break
-		}
-		known = append(known, entries[j].Text)
+func dropKnown(ix *sessionIndex, i int, as []annotation) []annotation {
+	if len(as) == 0 {
+		return nil
 	}
+	_, known := ix.notesAfter(i)
 	var out []annotation
 	for _, a := range as {
 		said := false
@@ -104,47 +105,42 @@ func annotateEvent(e transcript.Entry) []annotation {
 // annotateSlow notes a reply that came slowly after its command (or after
 // the connection, for a greeting). Replies to transfers are left alone: a
 // long download is not a slow server.
-func annotateSlow(entries []transcript.Entry, i int) []annotation {
-	for j := i - 1; j >= 0; j-- {
-		prev := entries[j]
-		if prev.Session != entries[i].Session {
-			continue
-		}
-		isConnect := prev.Kind == transcript.Event && prev.Event != nil && prev.Event.Op == transcript.OpConnect
-		if prev.Kind == transcript.Reply || (prev.Kind != transcript.Command && !isConnect) {
-			return nil
-		}
-		if prev.Kind == transcript.Command && ftp.IsTransfer(prev.Text) {
-			return nil
-		}
-		d := entries[i].T - prev.T
-		if d < transcript.SlowReply {
-			return nil
-		}
-		t := "the server took " + transcript.Human(d) + " to answer"
-		return []annotation{{text: t, key: "took " + transcript.Human(d)}}
+func annotateSlow(ix *sessionIndex, i int) []annotation {
+	j := ix.prev[i]
+	if j < 0 {
+		return nil
 	}
-	return nil
+	prev := ix.entries[j]
+	if prev.Kind != transcript.Command && !isConnect(prev) {
+		return nil
+	}
+	if prev.Kind == transcript.Command && ftp.IsTransfer(prev.Text) {
+		return nil
+	}
+	d := ix.entries[i].T - prev.T
+	if d < transcript.SlowReply {
+		return nil
+	}
+	t := "the server took " + transcript.Human(d) + " to answer"
+	return []annotation{{text: t, key: "took " + transcript.Human(d)}}
 }
 
 // annotateSize reads the 213 reply to SIZE, which a reader compares with
 // the bytes the data connection then carried.
-func annotateSize(entries []transcript.Entry, i int) []annotation {
-	for j := i - 1; j >= 0; j-- {
-		prev := entries[j]
-		if prev.Session != entries[i].Session {
-			continue
-		}
-		verb, file, _ := strings.Cut(prev.Text, " ")
-		if prev.Kind != transcript.Command || !strings.EqualFold(verb, "SIZE") {
-			return nil
-		}
-		f := strings.Fields(strings.TrimPrefix(entries[i].Text, "213"))
-		if len(f) != 1 {
-			return nil
-		}
-		t := fmt.Sprintf("the server announces %s bytes for %s", f[0], file)
-		return []annotation{{text: t, key: f[0] + " bytes"}}
+func annotateSize(ix *sessionIndex, i int) []annotation {
+	j := ix.prev[i]
+	if j < 0 {
+		return nil
 	}
-	return nil
+	prev := ix.entries[j]
+	verb, file, _ := strings.Cut(prev.Text, " ")
+	if prev.Kind != transcript.Command || !strings.EqualFold(verb, "SIZE") {
+		return nil
+	}
+	f := strings.Fields(strings.TrimPrefix(ix.entries[i].Text, "213"))
+	if len(f) != 1 {
+		return nil
+	}
+	t := fmt.Sprintf("the server announces %s bytes for %s", f[0], file)
+	return []annotation{{text: t, key: f[0] + " bytes"}}
 }

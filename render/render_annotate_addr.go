@@ -12,8 +12,8 @@ import (
 // Notes that decode the addresses of PASV, EPSV, PORT and EPRT, the lines a
 // reader of an FTP transcript most often has to work out by hand.
 
-func annotatePASV(entries []transcript.Entry, i int) []annotation {
-	ap, err := ftp.ScanPASV(entries[i].Text)
+func annotatePASV(ix *sessionIndex, i int) []annotation {
+	ap, err := ftp.ScanPASV(ix.entries[i].Text)
 	if err != nil {
 		return []annotation{{text: "this 227 reply holds no address and port that a client can use", key: "no address"}}
 	}
@@ -23,28 +23,15 @@ func annotatePASV(entries []transcript.Entry, i int) []annotation {
 		text: fmt.Sprintf("the server listens on %s port %d*256+%d = %d", host, port>>8, port&0xff, port),
 		key:  decoded,
 	}}
-	if class := ftp.ClassOf(ap.Addr()); class != ftp.Public && controlHost(entries, i) != host {
+	if class := ftp.ClassOf(ap.Addr()); class != ftp.Public && ix.ctrlHost[i] != host {
 		t := fmt.Sprintf("%s is a %s address: a client outside the server's network cannot reach it", host, class)
 		out = append(out, annotation{text: t, key: host + " is a"})
 	}
-	return append(out, dialledInstead(entries, i, host, port)...)
+	return append(out, dialledInstead(ix, i, host, port)...)
 }
 
-// controlHost is the address the session's control connection reached, or
-// "" when the transcript does not say (a foreign log).
-func controlHost(entries []transcript.Entry, i int) string {
-	for j := i - 1; j >= 0; j-- {
-		e := entries[j]
-		if e.Session == entries[i].Session && e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpConnect {
-			h, _, _ := net.SplitHostPort(e.Event.Addr)
-			return h
-		}
-	}
-	return ""
-}
-
-func annotateEPSV(entries []transcript.Entry, i int) []annotation {
-	port, err := ftp.ParseEPSV(entries[i].Text)
+func annotateEPSV(e transcript.Entry) []annotation {
+	port, err := ftp.ParseEPSV(e.Text)
 	if err != nil {
 		return []annotation{{text: "this 229 reply holds no port that a client can use", key: "no port"}}
 	}
@@ -54,13 +41,12 @@ func annotateEPSV(entries []transcript.Entry, i int) []annotation {
 
 // dialledInstead reports where the client dialled after a 227 reply, when
 // that is not the address the reply named (a client working around a
-// private address), or that it dialled nothing.
-func dialledInstead(entries []transcript.Entry, i int, host string, port int) []annotation {
-	for j := i + 1; j < len(entries); j++ {
-		e := entries[j]
-		if e.Session != entries[i].Session {
-			continue
-		}
+// private address), or that it dialled nothing. It walks the session up to
+// its next 227 or 229 reply, so each of a session's entries is read once.
+func dialledInstead(ix *sessionIndex, i int, host string, port int) []annotation {
+	for j := ix.next[i]; j >= 0; j = ix.next[j] {
+		entryVisits.Add(1)
+		e := ix.entries[j]
 		if e.Kind == transcript.Reply && (e.Code == ftp.EnteringPassive || e.Code == ftp.EnteringExtPassive) {
 			break
 		}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"ftpdiag/ftp"
-	"ftpdiag/transcript"
 )
 
 // Notes for ftpdiag's own SITE commands (docs/EXTENSIONS.md), which no
@@ -23,9 +22,9 @@ func annotateSITE(line string) []annotation {
 }
 
 // annotateSITEReply explains the answers to SITE WHOAMI and SITE PORTCHECK.
-func annotateSITEReply(entries []transcript.Entry, i int) []annotation {
-	f := strings.Fields(strings.TrimPrefix(entries[i].Text, "200"))
-	cmd := strings.ToUpper(strings.Join(strings.Fields(commandBefore(entries, i)), " "))
+func annotateSITEReply(ix *sessionIndex, i int) []annotation {
+	f := strings.Fields(strings.TrimPrefix(ix.entries[i].Text, "200"))
+	cmd := strings.ToUpper(strings.Join(strings.Fields(ix.commandBefore(i)), " "))
 	var t string
 	switch {
 	case cmd == "SITE WHOAMI" && len(f) == 2:
@@ -38,17 +37,6 @@ func annotateSITEReply(entries []transcript.Entry, i int) []annotation {
 		return nil
 	}
 	return []annotation{{text: t, key: t}}
-}
-
-// commandBefore is the command a reply answers: the session's last command
-// before entry i, or "".
-func commandBefore(entries []transcript.Entry, i int) string {
-	for j := i - 1; j >= 0; j-- {
-		if entries[j].Session == entries[i].Session && entries[j].Kind == transcript.Command {
-			return entries[j].Text
-		}
-	}
-	return ""
 }
 
 // portArg writes a PORT argument (h1,h2,h3,h4,p1,p2) as address:port, and

@@ -137,7 +137,7 @@ func TestAnnotateSlow(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := annotateSlow(entries, tc.at); !reflect.DeepEqual(got, tc.want) {
+			if got := annotateSlow(newSessionIndex(entries), tc.at); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})
@@ -156,7 +156,7 @@ func TestFindingPointersFollowTheProbesNotes(t *testing.T) {
 	a.Note("second note")                                         // 5
 	a.Command("LIST")                                             // 6
 	entries := l.Entries()
-	got := afterNotes(entries, map[int][]int{2: {1}, 6: {2}})
+	got := afterNotes(newSessionIndex(entries), map[int][]int{2: {1}, 6: {2}})
 	want := map[int][]int{5: {1}, 6: {2}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)

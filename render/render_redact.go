@@ -1,6 +1,8 @@
 package render
 
 import (
+	"ftpdiag/ftp"
+	"reflect"
 	"strings"
 
 	"ftpdiag/result"
@@ -18,68 +20,38 @@ func Redacted(res *result.Result, extra ...string) *result.Result {
 		return nil
 	}
 	secrets := append(harvestSecrets(res), extra...)
-	red := transcript.NewRedactor(secrets...)
-	out := *res
-	out.Target.URL = red.Redact(res.Target.URL)
-	out.Findings = redactFindings(res.Findings, red)
-	out.Checks = make([]result.Check, len(res.Checks))
-	for i, c := range res.Checks {
-		c.Detail = red.Redact(c.Detail)
-		out.Checks[i] = c
+	out := redactWalk(*res, transcript.NewRedactor(secrets...))
+	for i, e := range out.Transcript {
+		if e.Kind == transcript.Command {
+			out.Transcript[i].Text = transcript.RedactCommand(e.Text)
+		}
 	}
-	if res.Network != nil {
-		n := *res.Network
-		n.Modes = append([]string(nil), n.Modes...)
-		out.Network = &n
-	}
-	out.Transcript = transcript.FromEntries(res.Transcript, transcript.WithSecrets(secrets...)).Entries()
-	if out.Transcript == nil {
-		// The contract's lists are arrays, never null, so that a script's
-		// `.transcript | length` works on any result.
-		out.Transcript = []transcript.Entry{}
+	// The contract's lists are arrays, never null, so that a script's
+	// `.transcript | length` works on any result.
+	out.Transcript = nonNil(out.Transcript)
+	out.Findings = nonNil(out.Findings)
+	out.Checks = nonNil(out.Checks)
+	for i := range out.Findings {
+		out.Findings[i].Hints = nonNil(out.Findings[i].Hints)
 	}
 	return &out
 }
 
-func redactFindings(fs []result.Finding, red *transcript.Redactor) []result.Finding {
-	out := make([]result.Finding, len(fs))
-	for i, f := range fs {
-		f.Title = red.Redact(f.Title)
-		f.Detail = red.Redact(f.Detail)
-		f.Hints = redactAll(f.Hints, red)
-		if f.Hints == nil {
-			f.Hints = []string{}
-		}
-		f.ClientHints = redactAll(f.ClientHints, red)
-		f.Ports = append([]int(nil), f.Ports...)
-		f.Lines = append([]int(nil), f.Lines...)
-		out[i] = f
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
 	}
-	return out
-}
-
-func redactAll(ss []string, red *transcript.Redactor) []string {
-	if ss == nil {
-		return nil
-	}
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = red.Redact(s)
-	}
-	return out
+	return s
 }
 
 // harvestSecrets collects passwords that a result holds in clear: the
-// argument of PASS and ACCT commands, and the password of any URL.
+// argument of PASS and ACCT commands, and the password of any URL in any
+// of its strings.
 func harvestSecrets(res *result.Result) []string {
 	var found []string
-	addURLs := func(s string) { found = append(found, transcript.URLPasswords(s)...) }
-	addURLs(res.Target.URL)
+	walkStrings(reflect.ValueOf(res), func(s string) { found = append(found, transcript.URLPasswords(s)...) })
+	found = append(found, echoedSecrets(res)...)
 	for _, e := range res.Transcript {
-		addURLs(e.Text)
-		if e.Event != nil {
-			addURLs(e.Event.Err)
-		}
 		if e.Kind != transcript.Command {
 			continue
 		}
@@ -88,8 +60,65 @@ func harvestSecrets(res *result.Result) []string {
 			found = append(found, arg)
 		}
 	}
-	for _, f := range res.Findings {
-		addURLs(f.Detail)
+	return found
+}
+
+// maxEchoes bounds the masked replies echoedSecrets aligns, so that a
+// transcript of many cannot make it quadratic; a login fails a few times.
+const maxEchoes = 64
+
+// echoedSecrets recovers passwords from a result saved by an ftpdiag that
+// masked a server's echo of the password in the transcript but not in the
+// check that quoted it (issue 16): "530 user u pass xxxxxxxx rejected" in
+// the transcript, "login refused: user u pass S3cr3tPW rejected" in the
+// checks. The words around the mask locate the password in the detail.
+func echoedSecrets(res *result.Result) []string {
+	var masked []string
+	for _, e := range res.Transcript {
+		if e.Kind != transcript.Reply || !strings.Contains(e.Text, transcript.Mask) {
+			continue
+		}
+		for _, line := range strings.Split(e.Text, "\n") {
+			if strings.Contains(line, transcript.Mask) && len(masked) < maxEchoes {
+				_, _, text, ok := ftp.ParseCodeLine(line)
+				if !ok {
+					text = line
+				}
+				masked = append(masked, text)
+			}
+		}
+	}
+	var found []string
+	for _, c := range res.Checks {
+		for _, m := range masked {
+			if s, ok := alignMask(m, c.Detail); ok {
+				found = append(found, s)
+			}
+		}
 	}
 	return found
+}
+
+// alignMask finds what detail holds where masked holds Mask, given at least
+// minContext bytes of the same text before it.
+func alignMask(masked, detail string) (string, bool) {
+	const minContext = 4
+	before, after, _ := strings.Cut(masked, transcript.Mask)
+	i := strings.Index(detail, before)
+	if len(before) < minContext || i < 0 {
+		return "", false
+	}
+	rest := detail[i+len(before):]
+	cand, _, _ := strings.Cut(rest, " ")
+	if after != "" {
+		j := strings.Index(rest, after)
+		if j <= 0 {
+			return "", false
+		}
+		cand = rest[:j]
+	}
+	if cand == "" || cand == transcript.Mask || strings.ContainsAny(cand, " \t\n") {
+		return "", false
+	}
+	return cand, true
 }

@@ -26,24 +26,22 @@ type tline struct {
 // the explanations of annotate.
 func annotatedTranscript(res *result.Result) []tline {
 	entries := res.Transcript
+	ix := newSessionIndex(entries)
 	marks := findingMarks(res.Findings, len(entries))
-	pointers := afterNotes(entries, marks)
+	pointers := afterNotes(ix, marks)
 	var out []tline
-	for si, id := range transcript.SessionOrder(entries) {
+	for si, id := range ix.order {
 		if si > 0 {
 			out = append(out, tline{})
 		}
-		for i := range entries {
+		for _, i := range ix.bySession[id] {
 			e := &entries[i]
-			if e.Session != id {
-				continue
-			}
 			head := isSessionHead(*e)
 			for _, l := range transcript.RenderEntry(*e) {
 				out = append(out, tline{text: l, entry: e, heading: head, marked: len(marks[i]) > 0})
 			}
-			if !head {
-				for _, a := range annotateEntry(entries, i) {
+			if !head && !ix.repeats(i) {
+				for _, a := range ix.notes(i) {
 					out = append(out, addedNote(e, a.text))
 				}
 			}
@@ -61,19 +59,10 @@ func annotatedTranscript(res *result.Result) []tline {
 // afterNotes moves each entry's finding pointers below the notes the
 // probe attached to that entry, so that the entry, what explains it and the
 // finding it proves read in that order.
-func afterNotes(entries []transcript.Entry, marks map[int][]int) map[int][]int {
+func afterNotes(ix *sessionIndex, marks map[int][]int) map[int][]int {
 	out := map[int][]int{}
 	for i, ks := range marks {
-		at := i
-		for j := i + 1; j < len(entries); j++ {
-			if entries[j].Session != entries[i].Session {
-				continue
-			}
-			if entries[j].Kind != transcript.Note {
-				break
-			}
-			at = j
-		}
+		at, _ := ix.notesAfter(i)
 		out[at] = append(out[at], ks...)
 	}
 	return out

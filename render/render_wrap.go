@@ -10,26 +10,35 @@ import (
 // (a long URL or path would otherwise break the width promise).
 func wrapWords(text string, width int, first, rest string) []string {
 	var out []string
-	line := first
-	empty := true
+	var line strings.Builder
+	line.WriteString(first)
+	cols, empty := runeCols(first), true // cols: of line, kept as it grows
+	newLine := func() {
+		out = append(out, line.String())
+		line.Reset()
+		line.WriteString(rest)
+		cols, empty = runeCols(rest), true
+	}
 	for _, word := range strings.Fields(text) {
-		if !empty && runeCols(line)+1+runeCols(word) > width {
-			out = append(out, line)
-			line, empty = rest, true
+		wc := runeCols(word)
+		if !empty && cols+1+wc > width {
+			newLine()
 		}
 		if !empty {
-			line += " "
+			line.WriteByte(' ')
+			cols++
 		}
-		for runeCols(line)+runeCols(word) > width && runeCols(line) < width {
-			cut := width - runeCols(line)
-			head, tail := splitAtCol(word, cut)
-			out = append(out, line+head)
-			line, word = rest, tail
+		for cols+wc > width && cols < width {
+			head, tail := splitAtCol(word, width-cols)
+			line.WriteString(head)
+			newLine()
+			word, wc = tail, wc-runeCols(head)
 		}
-		line += word
+		line.WriteString(word)
+		cols += wc
 		empty = false
 	}
-	return append(out, line)
+	return append(out, line.String())
 }
 
 // foldLine cuts a line that must keep its spacing (a transcript line, a rule to

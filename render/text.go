@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -45,17 +46,21 @@ func renderText(w io.Writer, res *result.Result, useColor bool) error {
 	var b strings.Builder
 	textSummary(&b, res, st)
 	textFindings(&b, res, st)
+	// The transcript goes out as it is laid out, through a buffer: a big
+	// one (issue 16) need not be held whole a second time as text.
+	bw := bufio.NewWriter(w)
+	bw.WriteString(b.String())
 	if len(res.Transcript) > 0 {
-		b.WriteString("\n" + st.bold.Sprint("Transcript") + "\n\n")
+		bw.WriteString("\n" + st.bold.Sprint("Transcript") + "\n\n")
 		for _, l := range annotatedTranscript(res) {
 			for _, piece := range wrapNote(l, textWidth) {
 				l.text = piece
-				b.WriteString(st.line(l) + "\n")
+				bw.WriteString(st.line(l))
+				bw.WriteByte('\n')
 			}
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return bw.Flush()
 }
 
 func (st textStyle) verdict(v result.Verdict) *color.Color {

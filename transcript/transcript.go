@@ -77,6 +77,7 @@ func New(opts ...Option) *Log {
 // redacted again, since a foreign log may hold a password in clear.
 func FromEntries(entries []Entry, opts ...Option) *Log {
 	l := New(opts...)
+	l.entries = make([]Entry, 0, len(entries))
 	for _, e := range entries {
 		l.add(e)
 		if e.Session > l.sessions {

@@ -1,6 +1,7 @@
 package foreign
 
 import (
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -23,8 +24,14 @@ var lineReaders = map[Format]lineReader{
 
 func readLines(data []byte, read lineReader) *Log {
 	b := newBuilder()
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimRight(line, "\r")
+	// strings.Lines yields slices of one string: no copy per line, and no
+	// slice of every line held at once.
+	for line := range strings.Lines(string(data)) {
+		if b.full() {
+			b.cut++ // lines, from here on: none is read
+			continue
+		}
+		line = strings.TrimRight(line, "\r\n")
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
@@ -32,6 +39,10 @@ func readLines(data []byte, read lineReader) *Log {
 	}
 	return b.finish()
 }
+
+// full tells that the log has given MaxEntries entries: the rest of it is
+// left out, and a note at the end says how much.
+func (b *builder) full() bool { return len(b.entries) >= MaxEntries }
 
 // builder turns what a reader understood into transcript entries. It keeps
 // what the diagnosis needs to be told and a log only implies: where the
@@ -48,6 +59,7 @@ type builder struct {
 	cur      *stream
 	ws       *winSCPState
 	seed     *seedReplyState
+	cut      int // lines left out once MaxEntries were read
 	// quietData is set for clients that never log their data connections
 	// (FileZilla, WinSCP, manual transcripts): a 125/150 reply is then the
 	// only sign that one opened.
@@ -66,7 +78,9 @@ type stream struct {
 	dataLost  bool   // a data connection failed since that reply
 	heard     bool   // the server has said something on this connection
 	verb      string // the last command's verb
-	code      int    // the open multi-line reply's code, 0 when none
+	cmdT      time.Duration
+	cmdIn     int // the session cmdT belongs to, 0 before any command
+	code      int // the open multi-line reply's code, 0 when none
 	reply     []string
 	tls       tlsState
 }
@@ -104,6 +118,10 @@ func (b *builder) at(ts time.Time) {
 }
 
 func (b *builder) add(e transcript.Entry) {
+	if b.full() {
+		b.cut++ // a reply still open when the limit came: its line is left out
+		return
+	}
 	e.T = b.t
 	e.Session = b.cur.session
 	b.entries = append(b.entries, e)
@@ -152,7 +170,17 @@ func (b *builder) command(line string) {
 	case "PASV", "EPSV", "PORT", "EPRT":
 		b.cur.pasv, b.cur.dataUp, b.cur.dataLost = "", false, false
 	}
+	b.cur.cmdT, b.cur.cmdIn = b.t, b.cur.session
 	b.add(transcript.Entry{Kind: transcript.Command, Text: line})
+}
+
+// lastCommandT is when the current session's last command was sent, or
+// now when it sent none.
+func (b *builder) lastCommandT() time.Duration {
+	if b.cur.cmdIn != 0 && b.cur.cmdIn == b.cur.session {
+		return b.cur.cmdT
+	}
+	return b.t
 }
 
 // secret keeps a password seen in clear; masks that clients print instead
@@ -373,6 +401,10 @@ func (b *builder) finish() *Log {
 	for _, s := range b.streams {
 		b.cur = s
 		b.flushReply()
+	}
+	if b.cut > 0 && len(b.entries) > 0 {
+		b.entries = append(b.entries, transcript.Entry{T: b.t, Session: b.entries[len(b.entries)-1].Session, Kind: transcript.Note,
+			Text: fmt.Sprintf("the log goes on for %d more lines, not read: explain reads the first %d entries", b.cut, MaxEntries)})
 	}
 	l := &Log{Entries: markMidSession(b.entries), Secrets: b.secrets, Target: b.target}
 	if !b.start.IsZero() {

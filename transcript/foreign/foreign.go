@@ -39,6 +39,13 @@ var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed}
 // smaller, and a bound keeps a wrong file (a disk image) from eating memory.
 const MaxLog = 32 << 20
 
+// MaxEntries is the most entries a log is read into; the rest is left out,
+// with a note that says so. A real log of MaxLog bytes (FileZilla's, about 80
+// bytes a line) holds fewer; a log of short lines repeated ("200: ok") would
+// otherwise cost some 500 bytes of memory per 8-byte line as it passes
+// through the diagnosis and the renderers.
+const MaxEntries = 500_000
+
 // Errors that tell why a file cannot be explained; callers classify them
 // with errors.Is.
 var (

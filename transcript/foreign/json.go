@@ -17,6 +17,7 @@ import (
 type result struct {
 	Schema string `json:"schema"`
 	Target struct {
+		URL  string `json:"url"` // read for the password a hand-edited one may hold
 		Host string `json:"host"`
 		Port int    `json:"port"`
 		User string `json:"user"`
@@ -45,7 +46,7 @@ func readJSON(data []byte) (*Log, error) {
 		return nil, fmt.Errorf("%w: JSON without a transcript (schema %q)", ErrUnknown, r.Schema)
 	}
 	l.Entries, l.Started = r.Transcript, r.Started
-	l.Secrets = secretsOf(l.Entries)
+	l.Secrets = append(secretsOf(l.Entries), transcript.URLPasswords(r.Target.URL)...)
 	l.Target = Target{Host: r.Target.Host, Port: r.Target.Port, User: r.Target.User}
 	if l.Target.Host == "" {
 		l.Target = targetOf(l.Entries)
@@ -75,6 +76,9 @@ func secretsOf(entries []transcript.Entry) []string {
 	b := newBuilder()
 	for _, e := range entries {
 		b.scanSecrets(e.Text)
+		if e.Event != nil {
+			b.scanSecrets(e.Event.Err) // masked with RedactURLs before anything renders it
+		}
 		if verb, arg, ok := strings.Cut(e.Text, " "); ok && e.Kind == transcript.Command && strings.EqualFold(verb, "PASS") {
 			b.secret(arg)
 		}

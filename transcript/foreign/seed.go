@@ -108,6 +108,9 @@ func seedConnect(b *builder, host string) {
 	b.cur.dial = &dial{addr: addr, t: b.t}
 	n := len(b.entries)
 	b.dialed(transcript.Connected, 0, "")
+	if len(b.entries) == n {
+		return // past MaxEntries: nothing was added to move
+	}
 	// The client prints this after the greeting; the connection was made
 	// before it, and the diagnosis reads the order.
 	first := n

@@ -4,7 +4,6 @@ import (
 	"net"
 	"regexp"
 	"strings"
-	"time"
 
 	"ftpdiag/transcript"
 )
@@ -107,16 +106,6 @@ func winSCPOther(b *builder, mark, text string) {
 		}
 	}
 	b.note(text)
-}
-
-// lastCommandT is when the last command was sent.
-func (b *builder) lastCommandT() time.Duration {
-	for i := len(b.entries) - 1; i >= 0; i-- {
-		if b.entries[i].Kind == transcript.Command && b.entries[i].Session == b.cur.session {
-			return b.entries[i].T
-		}
-	}
-	return b.t
 }
 
 func (b *builder) winscp() *winSCPState {

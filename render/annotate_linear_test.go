@@ -1,0 +1,92 @@
+package render
+
+import (
+	"testing"
+
+	"ftpdiag/result"
+	"ftpdiag/transcript"
+)
+
+// linearShapes are transcripts of the shapes issue 16 found quadratic, each
+// made of n repetitions of one pattern.
+var linearShapes = []struct {
+	name  string
+	build func(n int) []transcript.Entry
+}{
+	// Replies with no command before them (a log of "200: ok" lines):
+	// the command a reply answers was looked for back to the start.
+	{"replies without commands", func(n int) []transcript.Entry {
+		var es []transcript.Entry
+		for range n {
+			es = append(es, transcript.Entry{Session: 1, Kind: transcript.Reply, Code: 200, Text: "200 ok"})
+		}
+		return es
+	}},
+	// 227 replies after one connect: the control connection's host was
+	// looked for back to the connect.
+	{"227 replies after a connect", func(n int) []transcript.Entry {
+		es := []transcript.Entry{connectEntry(1)}
+		for range n {
+			es = append(es, transcript.Entry{Session: 1, Kind: transcript.Reply, Code: 227, Text: "227 Entering Passive Mode (10,0,0,5,11,188)"})
+		}
+		return es
+	}},
+	// Many short sessions (a FileZilla log of reconnections): the layout
+	// walked the whole transcript once per session, and the last entry of
+	// each session looked forward to the end for its notes.
+	{"one session per connection", func(n int) []transcript.Entry {
+		var es []transcript.Entry
+		for s := 1; s <= n/4; s++ {
+			es = append(es, connectEntry(s),
+				transcript.Entry{Session: s, Kind: transcript.Reply, Code: 220, Text: "220 ready"},
+				transcript.Entry{Session: s, Kind: transcript.Command, Text: "PASV"},
+				transcript.Entry{Session: s, Kind: transcript.Reply, Code: 227, Text: "227 Entering Passive Mode (10,0,0,5,11,188)"})
+		}
+		return es
+	}},
+	// Two sessions interleaved, one of them idle after its start: every
+	// scan of the busy one stepped over the other's entries, and the
+	// idle one's entries looked through all of the busy one's.
+	{"two sessions interleaved", func(n int) []transcript.Entry {
+		es := []transcript.Entry{connectEntry(1), connectEntry(2)}
+		for range n / 2 {
+			es = append(es, transcript.Entry{Session: 1, Kind: transcript.Reply, Code: 227, Text: "227 Entering Passive Mode (10,0,0,5,11,188)"},
+				transcript.Entry{Session: 2, Kind: transcript.Note, Text: "a note"})
+		}
+		return es
+	}},
+}
+
+func connectEntry(session int) transcript.Entry {
+	return transcript.Entry{Session: session, Kind: transcript.Event, Text: "connected",
+		Event: &transcript.EventInfo{Op: transcript.OpConnect, Addr: "198.18.0.1:21", Outcome: transcript.Connected}}
+}
+
+// maxVisitsPerEntry bounds the entries the annotated layout may read per
+// entry of the transcript: a few passes over it, whatever its length.
+const maxVisitsPerEntry = 12
+
+// TestAnnotationIsLinear counts the entries the annotated layout reads
+// (entryVisits) for n and 4n entries of each shape: a constant per entry.
+// It measures reads of entries by the annotation and the layout, not the
+// diagnosis nor the foreign readers (their benchmarks in the main package
+// cover the whole command).
+func TestAnnotationIsLinear(t *testing.T) {
+	for _, sh := range linearShapes {
+		t.Run(sh.name, func(t *testing.T) {
+			for _, n := range []int{2000, 8000} {
+				res := &result.Result{Transcript: sh.build(n)}
+				entryVisits.Store(0)
+				lines := annotatedTranscript(res)
+				got := entryVisits.Load()
+				if len(lines) == 0 {
+					t.Fatalf("n=%d: nothing laid out", n)
+				}
+				if per := float64(got) / float64(len(res.Transcript)); per > maxVisitsPerEntry {
+					t.Errorf("n=%d: %d entries read for %d, %.1f per entry; want at most %d",
+						n, got, len(res.Transcript), per, maxVisitsPerEntry)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,25 @@
+package foreign
+
+import (
+	"strings"
+	"testing"
+
+	"ftpdiag/transcript"
+)
+
+// TestMaxEntriesCutsWithANote: a log of more entries than MaxEntries keeps
+// the first MaxEntries, then one note saying how many lines were left out.
+func TestMaxEntriesCutsWithANote(t *testing.T) {
+	const extra = 7
+	log, err := Parse([]byte(strings.Repeat("200: ok\n", MaxEntries+extra)), Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(log.Entries), MaxEntries+1; got != want {
+		t.Fatalf("%d entries, want %d", got, want)
+	}
+	last := log.Entries[len(log.Entries)-1]
+	if last.Kind != transcript.Note || !strings.Contains(last.Text, "goes on for 7 more lines") {
+		t.Errorf("last entry %+v, want the note of the cut", last)
+	}
+}
