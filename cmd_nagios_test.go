@@ -15,7 +15,7 @@ import (
 func TestNagiosEveryCommand(t *testing.T) {
 	healthy := servertest.URL(servertest.Start(t, server.Config{}))
 	refused := servertest.URL(servertest.Start(t, server.Config{Faults: server.Faults{AdvertisePortOffset: -2000}}))
-	status, doc, _ := runCLI(t, "probe", "--format", "json", "--timeout", "1s", refused)
+	status, doc, _ := runCLI(t, "probe", "--format", "json", "--tls", "off", "--timeout", "1s", refused)
 	if status != exitCritical {
 		t.Fatalf("probe --format json: status %d", status)
 	}
@@ -29,8 +29,8 @@ func TestNagiosEveryCommand(t *testing.T) {
 		wantStatus int
 		wantHead   string
 	}{
-		{"probe healthy", []string{"probe", "--timeout", "1s", healthy}, exitOK, "FTPDIAG OK - "},
-		{"probe refused", []string{"probe", "--timeout", "1s", refused}, exitCritical, "FTPDIAG CRITICAL - Passive data connections are refused"},
+		{"probe healthy", []string{"probe", "--tls", "off", "--timeout", "1s", healthy}, exitOK, "FTPDIAG OK - "},
+		{"probe refused", []string{"probe", "--tls", "off", "--timeout", "1s", refused}, exitCritical, "FTPDIAG CRITICAL - Passive data connections are refused"},
 		{"report", []string{"report", saved}, exitCritical, "FTPDIAG CRITICAL - Passive data connections are refused"},
 		{"selftest", []string{"selftest", "--timeout", "2s"}, exitOK, "FTPDIAG OK - "},
 		{"explain", []string{"explain", filepath.Join("testdata", "logs", "filezilla-pasv-private-timeout.log")}, exitCritical, "FTPDIAG CRITICAL - Passive data connections time out"},

@@ -109,6 +109,11 @@ func (d *diagnosis) dropEchoes() bool {
 	if _, ok := d.found[CodeLoginTLSRequired]; ok {
 		delete(d.found, CodeLoginRejected)
 	}
+	if _, ok := d.found[CodeTLSDataHandshake]; ok {
+		// A transfer cut while its data connection's handshake never ended
+		// is that failure seen again, not the probe's own limit.
+		delete(d.found, CodeTransferTruncated)
+	}
 	for code := range d.found {
 		if gate[code] && !strings.HasPrefix(code, "login.") && !d.loggedIn {
 			// No FTP server answered: a login refusal is an echo of that,

@@ -90,8 +90,14 @@ func fileZillaError(b *builder, text string) {
 		fileZillaTimeout(b, text)
 	case fileZillaGnuTLS.MatchString(text):
 		// During a transfer the error is the data connection's handshake
-		// (or its TLS stream); before TLS was up, the control one's.
-		b.tlsFailed(transcript.Failed, "GnuTLS: "+fileZillaGnuTLS.FindStringSubmatch(text)[3])
+		// (or its TLS stream); before TLS was up, the control one's. A
+		// record error (gnutls_record_recv) is on a TLS stream that was up:
+		// in a fragment that starts after the control handshake, a data one.
+		m := fileZillaGnuTLS.FindStringSubmatch(text)
+		if strings.HasPrefix(m[2], "gnutls_record_") {
+			b.cur.tls.on = true
+		}
+		b.tlsFailed(transcript.Failed, "GnuTLS: "+m[3])
 	case strings.Contains(text, "data connection could not be established"),
 		strings.HasPrefix(text, "Connection attempt failed"):
 		fileZillaFailure(b, text)
