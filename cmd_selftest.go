@@ -26,6 +26,9 @@ func selftestCommand() *cli.Command {
 			&cli.StringFlag{Name: "address", Usage: "local `IP` to listen on and probe (default: both loopbacks, 127.0.0.1 and ::1)", EnvVars: []string{"FTPDIAG_ADDRESS"}},
 			&cli.IntFlag{Name: "max-connections", Value: selftest.DefaultMaxSessions, Usage: "sizes the passive range 3000..3000+N, as for serve", EnvVars: []string{"FTPDIAG_MAX_CONNECTIONS"}},
 			&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "how long a connection attempt may go unanswered", EnvVars: []string{"FTPDIAG_TIMEOUT"}},
+			&cli.StringFlag{Name: "tls-cert", Usage: "test FTPS too: the server offers AUTH TLS with the certificate (chain) in PEM `FILE`", EnvVars: []string{"FTPDIAG_TLS_CERT"}},
+			&cli.StringFlag{Name: "tls-key", Usage: "the certificate's private key, PEM `FILE`", EnvVars: []string{"FTPDIAG_TLS_KEY"}},
+			&cli.BoolFlag{Name: "tls-self-signed", Usage: "test FTPS too, with a throw-away certificate", EnvVars: []string{"FTPDIAG_TLS_SELF_SIGNED"}},
 		),
 		Action: runSelftest,
 	}
@@ -41,7 +44,16 @@ func runSelftest(c *cli.Context) error {
 	if err := positive(c, "timeout"); err != nil {
 		return err
 	}
+	host := c.String("address")
+	if host == "" {
+		host = "localhost"
+	}
+	cert, err := certFromFlags(c, host)
+	if err != nil {
+		return err
+	}
 	out, err := selftest.Run(c.Context, selftest.Config{
+		TLS:         cert,
 		Address:     c.String("address"),
 		MaxSessions: c.Int("max-connections"),
 		Probe:       probe.Options{Timeout: c.Duration("timeout"), Status: statusReporter(c)},
@@ -101,6 +113,9 @@ func writeEpilogue(w io.Writer, o *selftest.Outcome) {
 	fmt.Fprintf(w, "  ports used      control %d, passive %d-%d, active from %s\n", pl.ControlPort, pl.PasvMin, pl.PasvMax, activeFrom(pl))
 	for _, n := range pl.Notes {
 		fmt.Fprintf(w, "  note            %s\n", n)
+	}
+	if o.TLS != "" {
+		fmt.Fprintf(w, "  TLS             %s\n", o.TLS)
 	}
 	fmt.Fprintf(w, "  local firewall  %s\n", firewallLine(o))
 	for _, b := range o.Firewall {

@@ -27,27 +27,13 @@ func serveTLSFlags() []cli.Flag {
 
 // serveTLSConfig fills cfg's TLS fields from the flags.
 func serveTLSConfig(c *cli.Context, cfg *server.Config) error {
-	certFile, keyFile, self := c.String("tls-cert"), c.String("tls-key"), c.Bool("tls-self-signed")
-	hint := "give --tls-cert FILE --tls-key FILE, or --tls-self-signed"
-	switch {
-	case self && (certFile != "" || keyFile != ""):
-		return usageErrorf("--tls-self-signed and --tls-cert/--tls-key exclude each other").withHint("%s", hint)
-	case (certFile == "") != (keyFile == ""):
-		return usageErrorf("--tls-cert and --tls-key go together").withHint("%s", hint)
-	case certFile != "":
-		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-		if err != nil {
-			return usageErrorf("--tls-cert %s --tls-key %s: %v", certFile, keyFile, err).withHint("both PEM files, the key matching the certificate")
-		}
-		cfg.TLS = &cert
-	case self:
-		host, _, _ := net.SplitHostPort(cfg.Listen)
-		cert, err := server.SelfSigned(host, time.Now())
-		if err != nil {
-			return fmt.Errorf("serve: %w", err)
-		}
-		cfg.TLS = &cert
+	host, _, _ := net.SplitHostPort(cfg.Listen)
+	cert, err := certFromFlags(c, host)
+	if err != nil {
+		return err
 	}
+	cfg.TLS = cert
+	hint := tlsCertHint
 	switch reuse := c.String("tls-reuse"); reuse {
 	case "required":
 	case "optional":
@@ -60,6 +46,33 @@ func serveTLSConfig(c *cli.Context, cfg *server.Config) error {
 		return usageErrorf("--require-tls, --implicit-tls and --tls-reuse need a certificate").withHint("%s", hint)
 	}
 	return nil
+}
+
+const tlsCertHint = "give --tls-cert FILE --tls-key FILE, or --tls-self-signed"
+
+// certFromFlags is the certificate --tls-cert/--tls-key name, or a
+// throw-away one for host with --tls-self-signed; nil with neither.
+func certFromFlags(c *cli.Context, host string) (*tls.Certificate, error) {
+	certFile, keyFile, self := c.String("tls-cert"), c.String("tls-key"), c.Bool("tls-self-signed")
+	switch {
+	case self && (certFile != "" || keyFile != ""):
+		return nil, usageErrorf("--tls-self-signed and --tls-cert/--tls-key exclude each other").withHint("%s", tlsCertHint)
+	case (certFile == "") != (keyFile == ""):
+		return nil, usageErrorf("--tls-cert and --tls-key go together").withHint("%s", tlsCertHint)
+	case certFile != "":
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, usageErrorf("--tls-cert %s --tls-key %s: %v", certFile, keyFile, err).withHint("both PEM files, the key matching the certificate")
+		}
+		return &cert, nil
+	case self:
+		cert, err := server.SelfSigned(host, time.Now())
+		if err != nil {
+			return nil, fmt.Errorf("a self-signed certificate: %w", err)
+		}
+		return &cert, nil
+	}
+	return nil, nil
 }
 
 // listenImplicit opens the implicit-FTPS port when asked for; nil without.

@@ -42,7 +42,7 @@ type session struct {
 	// a log pasted from the middle of a session (see evidence.go).
 	started, mid bool
 	oops         bool // vsftpd said "500 OOPS:": its session process is gone
-	tls       tlsSession
+	tls          tlsSession
 }
 
 // dataFact is one data connection attempt seen in the transcript.

@@ -3,6 +3,8 @@ package selftest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -15,6 +17,7 @@ import (
 	"ftpdiag/probe"
 	"ftpdiag/result"
 	"ftpdiag/server"
+	"ftpdiag/transcript"
 )
 
 // shutdownTimeout bounds stopping the self-test's server; the probe has
@@ -27,6 +30,10 @@ type Config struct {
 	MaxSessions int    // sizes the passive range, as the server's --max-connections
 	Probe       probe.Options
 	Tool        result.Tool
+	// TLS, where set, makes the self-test's server offer explicit FTPS
+	// (AUTH TLS) with this certificate, and the probe test it, trusting it:
+	// the question is whether FTPS works here, not who signed it.
+	TLS *tls.Certificate
 }
 
 // Outcome is the probe's result with the local findings added, and what the
@@ -37,6 +44,7 @@ type Outcome struct {
 	Firewall []Blocker
 	FwSource string // which firewall tool was read, or why none
 	Outside  string // the probe command to run from outside
+	TLS      string // which ports speak TLS, and how; "" for plain FTP
 }
 
 // Run plans the ports, reads the local firewall, starts the reference server
@@ -54,7 +62,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	o.Firewall, o.FwSource = ReadFirewall(ctx, pl.firewallPorts())
 
 	user, pass := "selftest", randomPassword()
-	srv, ln, err := startServer(addr, pl, user, pass, cfg.MaxSessions)
+	srv, ln, err := startServer(addr, pl, user, pass, cfg.MaxSessions, cfg.TLS)
 	if err != nil {
 		return nil, err
 	}
@@ -67,9 +75,15 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	t := probe.Target{Host: addr, Port: port, User: user, Password: pass, HasPass: true, Path: "/"}
 	opts := cfg.Probe
 	opts.Sweep = true
+	if cfg.TLS != nil {
+		opts.TLS, opts.Roots = probe.TLSAuto, x509.NewCertPool()
+		opts.Roots.AddCert(cfg.TLS.Leaf)
+		o.TLS = fmt.Sprintf("explicit FTPS (AUTH TLS) on port %d, data protected with PROT P and resuming the control session; certificate %s",
+			port, transcript.Fingerprint(cfg.TLS.Leaf.Raw))
+	}
 	var missing6 *result.Check
 	if cfg.Address == "" {
-		stop, why := bothLoopbacks(&t, &opts, pl, user, pass, cfg.MaxSessions)
+		stop, why := bothLoopbacks(&t, &opts, pl, user, pass, cfg.MaxSessions, cfg.TLS)
 		defer stop()
 		if why != "" {
 			missing6 = &result.Check{Name: "IPv6 (::1)", Status: result.NotChecked, Family: result.FamilyIPv6, Detail: why}
@@ -93,8 +107,8 @@ const loopbackName = "localhost"
 // the probe at a name with both loopback addresses: the whole plan over
 // IPv4, login and a passive listing over IPv6. It says why not where the
 // host has no IPv6 loopback.
-func bothLoopbacks(t *probe.Target, opts *probe.Options, pl Plan, user, pass string, maxSessions int) (func(), string) {
-	v6, _, err := startServer("::1", withPort(pl, t.Port), user, pass, maxSessions)
+func bothLoopbacks(t *probe.Target, opts *probe.Options, pl Plan, user, pass string, maxSessions int, cert *tls.Certificate) (func(), string) {
+	v6, _, err := startServer("::1", withPort(pl, t.Port), user, pass, maxSessions, cert)
 	if err != nil {
 		return func() {}, "no IPv6 loopback here (" + err.Error() + ")"
 	}
@@ -123,7 +137,7 @@ func (l loopbacks) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr,
 	return l, nil
 }
 
-func startServer(addr string, pl Plan, user, pass string, maxSessions int) (*server.Server, net.Listener, error) {
+func startServer(addr string, pl Plan, user, pass string, maxSessions int, cert *tls.Certificate) (*server.Server, net.Listener, error) {
 	if maxSessions <= 0 {
 		maxSessions = DefaultMaxSessions
 	}
@@ -135,6 +149,7 @@ func startServer(addr string, pl Plan, user, pass string, maxSessions int) (*ser
 		Users:        map[string]string{user: pass},
 		MaxConns:     maxSessions,
 		LoginDelay:   time.Second,
+		TLS:          cert,
 	})
 	if err != nil {
 		return nil, nil, err
