@@ -57,7 +57,7 @@ func TestEveryEmittedCodeIsCatalogued(t *testing.T) {
 	if err != nil {
 		t.Fatalf("git ls-files: %v", err)
 	}
-	// A code ends in a letter or digit; a prefix such as "data.passive." is no code.
+	// A code ends in a letter or digit; a prefix of codes (data.passive. and the like) is none.
 	literal := regexp.MustCompile(`"((?:dns|control|login|pasv|data|epsv|active|transfer|tls|reply|local|ipv6)\.[a-z0-9.-]*[a-z0-9])"`)
 	seen := 0
 	for _, f := range strings.Fields(string(out)) {

@@ -2,10 +2,10 @@ package exporter
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"ftpdiag/diagnose"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -14,11 +14,11 @@ import (
 // present (0 or 1) and an alert on one never sees a missing series.
 var verdicts = []result.Verdict{result.VerdictOK, result.VerdictWarning, result.VerdictCritical, result.VerdictUnknown}
 
-// passivePrefix marks the findings about passive data ports; their ports
-// are the blocked ones.
-const passivePrefix = "data.passive."
+// passiveBlockedCodes are the findings about passive data ports; their
+// ports are the blocked ones.
+var passiveBlockedCodes = []string{diagnose.CodePassiveTimeout, diagnose.CodePassiveRefused, diagnose.CodePassivePartial}
 
-// probeRegistry holds one probe's metrics, as ../shared/DIAGNOSES.md
+// probeRegistry holds one probe's metrics, as docs/DIAGNOSES.md
 // ("Output for monitoring") names them: a fresh registry per request, as the
 // blackbox exporter does, so nothing of one target shows in another's scrape.
 func probeRegistry(res *result.Result) *prometheus.Registry {
@@ -65,7 +65,7 @@ func probeRegistry(res *result.Result) *prometheus.Registry {
 func passiveBlocked(res *result.Result) (blocked int, tried bool) {
 	var ports []int
 	for _, f := range res.Findings {
-		if strings.HasPrefix(f.Code, passivePrefix) {
+		if slices.Contains(passiveBlockedCodes, f.Code) {
 			tried = true
 			ports = append(ports, f.Ports...)
 			if len(f.Ports) == 0 {
