@@ -34,6 +34,7 @@ func readJSON(data []byte) (*Log, error) {
 		if err := json.Unmarshal(data, &l.Entries); err != nil {
 			return nil, fmt.Errorf("%w: not a transcript: %v", ErrUnknown, err)
 		}
+		l.Entries = knownKinds(l.Entries)
 		l.Target = targetOf(l.Entries)
 		l.Secrets = secretsOf(l.Entries)
 		return l, nil
@@ -45,13 +46,27 @@ func readJSON(data []byte) (*Log, error) {
 	if r.Transcript == nil {
 		return nil, fmt.Errorf("%w: JSON without a transcript (schema %q)", ErrUnknown, r.Schema)
 	}
-	l.Entries, l.Started = r.Transcript, r.Started
+	l.Entries, l.Started = knownKinds(r.Transcript), r.Started
 	l.Secrets = append(secretsOf(l.Entries), transcript.URLPasswords(r.Target.URL)...)
 	l.Target = Target{Host: r.Target.Host, Port: r.Target.Port, User: r.Target.User}
 	if l.Target.Host == "" {
 		l.Target = targetOf(l.Entries)
 	}
 	return l, nil
+}
+
+// knownKinds keeps every entry, as every reader does with what it does not
+// understand: an entry of no known kind (a hand-edited file), or an event
+// without its details, becomes a note of its text.
+func knownKinds(entries []transcript.Entry) []transcript.Entry {
+	for i, e := range entries {
+		switch {
+		case e.Kind == transcript.Event && e.Event == nil,
+			e.Kind != transcript.Command && e.Kind != transcript.Reply && e.Kind != transcript.Event && e.Kind != transcript.Note:
+			entries[i] = transcript.Entry{T: e.T, Session: e.Session, Kind: transcript.Note, Text: e.Text}
+		}
+	}
+	return entries
 }
 
 // targetOf finds the first control connection of a bare transcript.
