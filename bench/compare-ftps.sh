@@ -40,32 +40,13 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   -subj /CN=localhost -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
 cat "$tmp/key.pem" "$tmp/cert.pem" > "$tmp/pure-ftpd.pem"
 
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/vsftpd-common.sh"
 vport=$(freeport); pport=$(freeport); dport=$(freeport)
 limit=$((conc * 2))
 
-cat > "$tmp/vsftpd.conf" <<CONF
-listen=YES
-listen_ipv6=NO
-listen_address=127.0.0.1
-listen_port=$vport
-background=NO
-anonymous_enable=YES
-anon_root=$tmp/root
-ftp_username=daemon
-local_enable=NO
-write_enable=NO
-seccomp_sandbox=NO
-isolate=NO
-isolate_network=NO
-secure_chroot_dir=$tmp/empty
-pasv_enable=YES
-pasv_min_port=42000
-pasv_max_port=44000
-max_clients=$limit
-max_per_ip=$limit
-xferlog_enable=NO
-vsftpd_log_file=$tmp/vsftpd.log
+{
+	vsftpd_conf "$vport" "$limit"
+	cat <<CONF
 tcp_wrappers=NO
 ssl_enable=YES
 allow_anon_ssl=YES
@@ -77,6 +58,7 @@ ssl_ciphers=HIGH
 rsa_cert_file=$tmp/cert.pem
 rsa_private_key_file=$tmp/key.pem
 CONF
+} > "$tmp/vsftpd.conf"
 "$peers/vsftpd" "$tmp/vsftpd.conf" &
 pids+=($!)
 

@@ -26,33 +26,11 @@ echo "a small file for the session benchmark" > "$tmp/root/small"
 chmod 755 "$tmp/root" && chmod 755 "$tmp/empty"
 
 # A free port on 127.0.0.1, and a free passive range above it.
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/vsftpd-common.sh"
 vport=$(freeport); dport=$(freeport)
 limit=$((conc * 2))
 
-cat > "$tmp/vsftpd.conf" <<CONF
-listen=YES
-listen_ipv6=NO
-listen_address=127.0.0.1
-listen_port=$vport
-background=NO
-anonymous_enable=YES
-anon_root=$tmp/root
-ftp_username=daemon
-local_enable=NO
-write_enable=NO
-seccomp_sandbox=NO
-isolate=NO
-isolate_network=NO
-secure_chroot_dir=$tmp/empty
-pasv_enable=YES
-pasv_min_port=42000
-pasv_max_port=44000
-max_clients=$limit
-max_per_ip=$limit
-xferlog_enable=NO
-vsftpd_log_file=$tmp/vsftpd.log
-CONF
+vsftpd_conf "$vport" "$limit" > "$tmp/vsftpd.conf"
 "$vsftpd" "$tmp/vsftpd.conf" &
 pids+=($!)
 "$tmp/ftpdiag" serve --listen "127.0.0.1:$dport" --anonymous --root "$tmp/root" \
