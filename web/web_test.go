@@ -301,7 +301,6 @@ func TestProbeMeBack(t *testing.T) {
 	}
 }
 
-
 // TestClientAddr: X-Forwarded-For counts only from trusted proxies, and
 // then its last hop that is not one.
 func TestClientAddr(t *testing.T) {
