@@ -1,15 +1,20 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"ftpdiag/probe"
 	"ftpdiag/result"
 	"ftpdiag/selftest"
+	"ftpdiag/web"
 )
 
 func selftestCommand() *cli.Command {
@@ -29,6 +34,8 @@ func selftestCommand() *cli.Command {
 			&cli.StringFlag{Name: "tls-cert", Usage: "test FTPS too: the server offers AUTH TLS with the certificate (chain) in PEM `FILE`", EnvVars: []string{"FTPDIAG_TLS_CERT"}},
 			&cli.StringFlag{Name: "tls-key", Usage: "the certificate's private key, PEM `FILE`", EnvVars: []string{"FTPDIAG_TLS_KEY"}},
 			&cli.BoolFlag{Name: "tls-self-signed", Usage: "test FTPS too, with a throw-away certificate", EnvVars: []string{"FTPDIAG_TLS_SELF_SIGNED"}},
+			&cli.StringFlag{Name: "from", Usage: "also ask the ftpdiag web service at `URL` (https://check.example.org) to probe this machine back from outside"},
+			&cli.StringFlag{Name: "pasv-address", Usage: "the `IP` the server advertises in PASV to clients outside (behind NAT: the public address)"},
 		),
 		Action: runSelftest,
 	}
@@ -52,7 +59,13 @@ func runSelftest(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	from, err := fromOutside(c, cert != nil)
+	if err != nil {
+		return err
+	}
 	out, err := selftest.Run(c.Context, selftest.Config{
+		FromOutside: from,
+		PasvAddress: c.String("pasv-address"),
 		TLS:         cert,
 		Address:     c.String("address"),
 		MaxSessions: c.Int("max-connections"),
@@ -93,8 +106,11 @@ func machineChecks(o *selftest.Outcome) []result.Check {
 	case len(o.Firewall) > 0:
 		fw.Status, fw.Detail = result.Fail, fmt.Sprintf("%s: %d rule(s) block FTP ports", o.FwSource, len(o.Firewall))
 	}
+	if o.Result != nil && slices.ContainsFunc(o.Result.Checks, func(c result.Check) bool { return c.Name == "from outside" }) {
+		return append(cs, fw) // --from: the probe from outside said what it saw
+	}
 	outside := result.Check{Name: "from outside", Status: result.NotChecked,
-		Detail: "only a second machine meets the firewall in front of this one: run " + o.Outside}
+		Detail: "only a second machine meets the firewall in front of this one: run " + o.Outside + ", or selftest --from URL of an ftpdiag web service"}
 	return append(cs, fw, outside)
 }
 
@@ -121,6 +137,10 @@ func writeEpilogue(w io.Writer, o *selftest.Outcome) {
 	for _, b := range o.Firewall {
 		fmt.Fprintf(w, "                  %s\n", b)
 	}
+	if v := o.FromOutside; v != nil {
+		fmt.Fprintf(w, "\nFrom outside\n  seen as         %s%s\n  verdict         %s (%d finding(s) above, marked \"Seen from outside\")\n",
+			v.SeenAs, natNote(v), v.Result.Verdict, len(v.Result.Findings))
+	}
 	fmt.Fprintf(w, "\nNext: start the server for real (ftpdiag serve --user NAME:PASSWORD --pasv-ports %d-%d),\n", pl.PasvMin, pl.PasvMax)
 	fmt.Fprintf(w, "then from a machine outside this network run (with the public address\n")
 	fmt.Fprintf(w, "where this machine is behind NAT):\n\n    %s\n\n", o.Outside)
@@ -139,4 +159,39 @@ func firewallLine(o *selftest.Outcome) string {
 		return o.FwSource + ": nothing drops or rejects the control port or the passive range"
 	}
 	return o.FwSource
+}
+
+// fromOutsideBudget bounds asking a check service to probe this machine:
+// the service's own bound on a probe, and a margin for the answer.
+const fromOutsideBudget = 100 * time.Second
+
+// fromOutside is the --from hook: it asks the web service to probe the
+// self-test's control port back, with TLS where the self-test's server
+// offers it. The probe logs in anonymously, so the
+// self-test's password never leaves this machine.
+func fromOutside(c *cli.Context, withTLS bool) (selftest.OutsideFunc, error) {
+	base := c.String("from")
+	if base == "" {
+		return nil, nil
+	}
+	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
+		return nil, usageErrorf("--from %q is not an http(s) URL", base).withHint("--from https://check.example.org (an ftpdiag web service)")
+	}
+	hc := &http.Client{Timeout: fromOutsideBudget}
+	// As the loopback probe: TLS only where the self-test's server offers it.
+	pb := web.ProbeBack{TLS: string(probe.TLSOff)}
+	if withTLS {
+		pb.TLS = string(probe.TLSAuto)
+	}
+	return func(ctx context.Context, port int) (*result.Result, string, error) {
+		pb.Port = port
+		return web.AskProbeBack(ctx, hc, base, pb)
+	}, nil
+}
+
+func natNote(v *selftest.OutsideView) string {
+	if v.NAT {
+		return " (not an address of this machine: it is behind NAT; serve with --pasv-address " + v.SeenAs + ")"
+	}
+	return ""
 }

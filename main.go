@@ -69,6 +69,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			reportCommand(),
 			explainCommand(),
 			exporterCommand(),
+			webCommand(),
 		},
 		OnUsageError: onUsageError,
 		CommandNotFound: func(c *cli.Context, name string) {
@@ -77,7 +78,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() > 0 {
 				return usageErrorf("unknown command %q", c.Args().First()).
-					withHint("the commands are serve, probe, selftest, report, explain and exporter; see 'ftpdiag --help'")
+					withHint("the commands are serve, probe, selftest, report, explain, exporter and web; see 'ftpdiag --help'")
 			}
 			return cli.ShowAppHelp(c)
 		},

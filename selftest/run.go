@@ -34,6 +34,13 @@ type Config struct {
 	// (AUTH TLS) with this certificate, and the probe test it, trusting it:
 	// the question is whether FTPS works here, not who signed it.
 	TLS *tls.Certificate
+	// FromOutside, where set, asks a check service elsewhere to probe this
+	// machine back once the loopback probe is done. The server then listens
+	// on every address (unless Address says which) and lets the outside log
+	// in anonymously, so no password leaves this machine.
+	FromOutside OutsideFunc
+	// PasvAddress is the address the server advertises in PASV (behind NAT).
+	PasvAddress string
 }
 
 // Outcome is the probe's result with the local findings added, and what the
@@ -45,6 +52,8 @@ type Outcome struct {
 	FwSource string // which firewall tool was read, or why none
 	Outside  string // the probe command to run from outside
 	TLS      string // which ports speak TLS, and how; "" for plain FTP
+	// FromOutside is what the probe from outside found, where one ran.
+	FromOutside *OutsideView
 }
 
 // Run plans the ports, reads the local firewall, starts the reference server
@@ -62,7 +71,11 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	o.Firewall, o.FwSource = ReadFirewall(ctx, pl.firewallPorts())
 
 	user, pass := "selftest", randomPassword()
-	srv, ln, err := startServer(addr, pl, user, pass, cfg.MaxSessions, cfg.TLS)
+	listen := addr
+	if cfg.FromOutside != nil && cfg.Address == "" {
+		listen = "0.0.0.0"
+	}
+	srv, ln, err := startServer(listen, pl, serverUsers{user, pass, cfg.FromOutside != nil}, cfg.MaxSessions, cfg.TLS, cfg.PasvAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +96,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	}
 	var missing6 *result.Check
 	if cfg.Address == "" {
-		stop, why := bothLoopbacks(&t, &opts, pl, user, pass, cfg.MaxSessions, cfg.TLS)
+		stop, why := bothLoopbacks(&t, &opts, pl, serverUsers{user: user, pass: pass}, cfg.MaxSessions, cfg.TLS)
 		defer stop()
 		if why != "" {
 			missing6 = &result.Check{Name: "IPv6 (::1)", Status: result.NotChecked, Family: result.FamilyIPv6, Detail: why}
@@ -96,6 +109,9 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	}
 	o.Result = diagnose.NewResult(diagnose.Input{Tool: cfg.Tool, Record: rec, Local: o.localFindings()})
 	o.Outside = outsideCommand(pl)
+	if cfg.FromOutside != nil {
+		o.addOutside(cfg.FromOutside(ctx, port))
+	}
 	return o, nil
 }
 
@@ -107,8 +123,8 @@ const loopbackName = "localhost"
 // the probe at a name with both loopback addresses: the whole plan over
 // IPv4, login and a passive listing over IPv6. It says why not where the
 // host has no IPv6 loopback.
-func bothLoopbacks(t *probe.Target, opts *probe.Options, pl Plan, user, pass string, maxSessions int, cert *tls.Certificate) (func(), string) {
-	v6, _, err := startServer("::1", withPort(pl, t.Port), user, pass, maxSessions, cert)
+func bothLoopbacks(t *probe.Target, opts *probe.Options, pl Plan, users serverUsers, maxSessions int, cert *tls.Certificate) (func(), string) {
+	v6, _, err := startServer("::1", withPort(pl, t.Port), users, maxSessions, cert, "")
 	if err != nil {
 		return func() {}, "no IPv6 loopback here (" + err.Error() + ")"
 	}
@@ -137,7 +153,14 @@ func (l loopbacks) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr,
 	return l, nil
 }
 
-func startServer(addr string, pl Plan, user, pass string, maxSessions int, cert *tls.Certificate) (*server.Server, net.Listener, error) {
+// serverUsers are the self-test server's logins: its throw-away user, and
+// anonymous where a probe from outside needs to log in without a password.
+type serverUsers struct {
+	user, pass string
+	anonymous  bool
+}
+
+func startServer(addr string, pl Plan, users serverUsers, maxSessions int, cert *tls.Certificate, pasvAddress string) (*server.Server, net.Listener, error) {
 	if maxSessions <= 0 {
 		maxSessions = DefaultMaxSessions
 	}
@@ -146,7 +169,9 @@ func startServer(addr string, pl Plan, user, pass string, maxSessions int, cert 
 		PasvMin:      pl.PasvMin,
 		PasvMax:      pl.PasvMax,
 		ActiveFrom20: pl.ActiveFrom20,
-		Users:        map[string]string{user: pass},
+		Users:        map[string]string{users.user: users.pass},
+		Anonymous:    users.anonymous,
+		PasvAddress:  pasvAddress,
 		MaxConns:     maxSessions,
 		LoginDelay:   time.Second,
 		TLS:          cert,

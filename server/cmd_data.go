@@ -34,14 +34,21 @@ func (s *session) cmdPASV(string) {
 
 // advertisedIP is the IPv4 address put in 227 replies: the fault's, else
 // --pasv-address, else the address the client reached us on; not valid
-// when that is an IPv6 address.
+// when that is an IPv6 address. A client that reached us over loopback is
+// on this machine, where the public address of --pasv-address may not
+// lead back (no NAT hairpin): it gets the loopback address.
 func (s *session) advertisedIP() netip.Addr {
-	for _, a := range []string{s.srv.cfg.Faults.AdvertiseAddress, s.srv.cfg.PasvAddress} {
+	local := s.local.AddrPort().Addr()
+	pasv := s.srv.cfg.PasvAddress
+	if local.Unmap().IsLoopback() {
+		pasv = ""
+	}
+	for _, a := range []string{s.srv.cfg.Faults.AdvertiseAddress, pasv} {
 		if ip, err := netip.ParseAddr(a); err == nil {
 			return v4(ip)
 		}
 	}
-	return v4(s.local.AddrPort().Addr())
+	return v4(local)
 }
 
 // v4 is a as an IPv4 address, or the zero Addr when it is IPv6.
