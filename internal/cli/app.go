@@ -47,6 +47,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	status := newStatus(stderr)
 	app := &cli.App{
 		Name:    "ftpdiag",
 		Usage:   "find out why an FTP client can log in but cannot list or download",
@@ -65,8 +66,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		},
 		Commands: []*cli.Command{
 			serveCommand(),
-			probeCommand(),
-			selftestCommand(),
+			probeCommand(status),
+			selftestCommand(status),
 			reportCommand(),
 			explainCommand(),
 			exporterCommand(),

@@ -15,7 +15,8 @@ import (
 	"ftpdiag/result"
 )
 
-func probeCommand() *cli.Command {
+// probeCommand is the probe; status shows what it waits for.
+func probeCommand(status *statusLine) *cli.Command {
 	return &cli.Command{
 		Name:      "probe",
 		Usage:     "check an FTP server as a client meets it, and say what is wrong",
@@ -41,16 +42,18 @@ func probeCommand() *cli.Command {
 			&cli.StringFlag{Name: "tls", Value: string(probe.TLSAuto), Usage: "explicit TLS on ftp:// (`MODE`: auto tries AUTH TLS and goes on in plain text where refused, require stops there, off speaks plain FTP); ftps:// is implicit TLS"},
 			&cli.StringFlag{Name: "ca-file", Usage: "trust the CA certificates in `FILE` (PEM) besides the system roots"},
 		),
-		Action: runProbe,
+		Action: func(c *cli.Context) error { return runProbe(c, status) },
 	}
 }
 
-func runProbe(c *cli.Context) error {
+func runProbe(c *cli.Context, status *statusLine) error {
 	target, opts, err := probeArgs(c)
 	if err != nil {
 		return err
 	}
+	opts.Status = status.reporter()
 	out := probe.Run(c.Context, target, opts)
+	status.clear() // before anything else reaches the terminal
 	res := diagnose.NewResult(diagnose.Input{Tool: tool(), Record: out.Record()})
 	if err := writeResult(c, res); err != nil {
 		return err
@@ -109,7 +112,7 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 		PassiveOnly: c.Bool("passive-only"), ActiveOnly: c.Bool("active-only"), Family: family,
 		File: c.String("file"), MaxBytes: c.Int64("max-bytes"),
 		TrustPasvAddress: c.Bool("trust-pasv-address"), Sweep: c.Bool("sweep"),
-		Status: statusReporter(c), Resolver: probeResolver,
+		Resolver: probeResolver,
 	}
 	if f := c.String("ca-file"); f != "" {
 		if opts.Roots, err = probe.LoadRoots(f); err != nil {

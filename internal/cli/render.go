@@ -37,7 +37,6 @@ func checkFormat(c *cli.Context) error {
 // decided here, once: only text on a terminal, never into a file. A file is
 // rendered in memory first, so a failed rendering leaves no half render.
 func writeResult(c *cli.Context, res *result.Result) error {
-	clearStatus(c) // before anything else reaches the terminal, errors included
 	if err := checkFormat(c); err != nil {
 		return err
 	}

@@ -12,7 +12,8 @@ import (
 	"ftpdiag/selftest"
 )
 
-func selftestCommand() *cli.Command {
+// selftestCommand is the self-test; status shows what its probe waits for.
+func selftestCommand(status *statusLine) *cli.Command {
 	return &cli.Command{
 		Name:  "selftest",
 		Usage: "start the reference server here and probe it: can this machine serve FTP?",
@@ -30,11 +31,11 @@ func selftestCommand() *cli.Command {
 			&cli.StringFlag{Name: "tls-key", Usage: "the certificate's private key, PEM `FILE`", EnvVars: []string{"FTPDIAG_TLS_KEY"}},
 			&cli.BoolFlag{Name: "tls-self-signed", Usage: "test FTPS too, with a throw-away certificate", EnvVars: []string{"FTPDIAG_TLS_SELF_SIGNED"}},
 		),
-		Action: runSelftest,
+		Action: func(c *cli.Context) error { return runSelftest(c, status) },
 	}
 }
 
-func runSelftest(c *cli.Context) error {
+func runSelftest(c *cli.Context, status *statusLine) error {
 	if err := checkFormat(c); err != nil {
 		return err
 	}
@@ -56,9 +57,10 @@ func runSelftest(c *cli.Context) error {
 		TLS:         cert,
 		Address:     c.String("address"),
 		MaxSessions: c.Int("max-connections"),
-		Probe:       probe.Options{Timeout: c.Duration("timeout"), Status: statusReporter(c)},
+		Probe:       probe.Options{Timeout: c.Duration("timeout"), Status: status.reporter()},
 		Tool:        tool(),
 	})
+	status.clear() // before anything else reaches the terminal
 	if err != nil {
 		return usageErrorf("the self-test could not start: %v", err).
 			withHint("choose another address with --address, or free the ports it names")

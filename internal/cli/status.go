@@ -11,62 +11,61 @@ import (
 	"unicode/utf8"
 
 	"github.com/mattn/go-isatty"
-	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"ftpdiag/transcript"
 )
 
-// statusKey is where the app keeps its status line, so that writeResult can
-// clear it before the result is printed.
-const statusKey = "ftpdiag.status"
-
-// defaultColumns is the terminal width assumed when COLUMNS does not say:
-// a status line longer than the terminal would wrap, and "\r" would then
-// rewrite only its last row.
+// defaultColumns is the terminal width assumed when neither the terminal
+// nor COLUMNS says: a status line longer than the terminal would wrap, and
+// "\r" would then rewrite only its last row.
 const defaultColumns = 80
 
-// statusReporter returns a function that shows, on an interactive terminal,
-// what a long step is waiting for and how long it will wait at most
-// ("connecting to the data port 198.18.1.2:3003 (no answer yet, 3s of 5s)"),
-// as one line on stderr rewritten in place, its elapsed time counted once a
-// second; limit 0 shows the elapsed time alone. An empty message clears the
-// line; so does writeResult. It does nothing when stderr is not a TTY, or the
-// terminal cannot erase a line (TERM=dumb).
-func statusReporter(c *cli.Context) func(msg string, limit time.Duration) {
-	if !statusTerminal(c.App.ErrWriter) {
-		return func(string, time.Duration) {}
+// newStatus returns the status line of one run on stderr: it shows, on an
+// interactive terminal, what a long step is waiting for and how long it will
+// wait at most ("connecting to the data port 198.18.1.2:3003 (no answer yet,
+// 3s of 5s)"), as one line rewritten in place, its elapsed time counted once
+// a second. It is nil, and shows nothing, when stderr is not a TTY or the
+// terminal cannot erase a line (TERM=dumb): logs and CI output stay clean.
+// The commands that probe hand its show to the probe; writeResult clears it.
+func newStatus(stderr io.Writer) *statusLine {
+	f, ok := stderr.(*os.File)
+	if !ok || os.Getenv("TERM") == "dumb" || !isTerminal(f) {
+		return nil
 	}
-	if s, ok := c.App.Metadata[statusKey].(*statusLine); ok {
-		return s.show
-	}
-	s := newStatusLine(c.App.ErrWriter, terminalColumns(), time.Now)
-	if c.App.Metadata == nil {
-		c.App.Metadata = map[string]any{}
-	}
-	c.App.Metadata[statusKey] = s
-	return s.show
+	return newStatusLine(f, terminalColumns(f), time.Now)
 }
 
-// clearStatus erases a status line left on the terminal, if there is one.
-func clearStatus(c *cli.Context) {
-	if s, ok := c.App.Metadata[statusKey].(*statusLine); ok {
-		s.show("", 0)
-	}
-}
-
-func statusTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok || os.Getenv("TERM") == "dumb" {
-		return false
-	}
+func isTerminal(f *os.File) bool {
 	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
 }
 
-func terminalColumns() int {
+// terminalColumns is the width of the terminal f: as the terminal reports
+// it, else $COLUMNS (which bash sets but does not export), else 80.
+func terminalColumns(f *os.File) int {
+	if n, _, err := term.GetSize(int(f.Fd())); err == nil && n > 10 {
+		return n
+	}
 	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 10 {
 		return n
 	}
 	return defaultColumns
+}
+
+// reporter is the function a probe calls with what it waits for; limit 0
+// shows the elapsed time alone, an empty message clears the line.
+func (s *statusLine) reporter() func(msg string, limit time.Duration) {
+	if s == nil {
+		return func(string, time.Duration) {}
+	}
+	return s.show
+}
+
+// clear erases the line, if one is shown.
+func (s *statusLine) clear() {
+	if s != nil {
+		s.show("", 0)
+	}
 }
 
 // statusTick is how often the line's elapsed time is redrawn: once a

@@ -1,15 +1,11 @@
 package cli
 
 import (
-	"bytes"
 	"os"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 	"unsafe"
-
-	"github.com/urfave/cli/v2"
 )
 
 // openPTY opens a pseudo-terminal pair with the standard library only:
@@ -51,11 +47,12 @@ func TestStatusShowsOnATerminal(t *testing.T) {
 	t.Setenv("TERM", "xterm")
 	t.Setenv("COLUMNS", "")
 	master, tty := openPTY(t)
-	app := newApp(strings.NewReader(""), &bytes.Buffer{}, tty)
-	c := cli.NewContext(app, nil, nil)
-	status := statusReporter(c)
-	status("waiting for 198.18.1.2:3003", 5*time.Second)
-	clearStatus(c)
+	s := newStatus(tty)
+	if s == nil {
+		t.Fatal("no status line on a terminal")
+	}
+	s.reporter()("waiting for 198.18.1.2:3003", 5*time.Second)
+	s.clear()
 	want := "\rwaiting for 198.18.1.2:3003\x1b[K\r\x1b[K"
 	if got := readPTY(t, master, len(want)); got != want {
 		t.Errorf("terminal got %q, want %q", got, want)
@@ -79,4 +76,38 @@ func readPTY(t *testing.T, master *os.File, n int) string {
 		}
 	}
 	return string(buf)
+}
+
+// TestStatusWidthFromTerminal: the line is as wide as the terminal says,
+// which bash's unexported $COLUMNS does not tell a child; $COLUMNS is the
+// fallback where the terminal says nothing (a width of 0).
+func TestStatusWidthFromTerminal(t *testing.T) {
+	t.Setenv("TERM", "xterm")
+	for _, tc := range []struct {
+		name    string
+		cols    uint16
+		columns string
+		want    int
+	}{
+		{"terminal", 42, "", 42},
+		{"terminal over COLUMNS", 42, "100", 42},
+		{"COLUMNS where the terminal says 0", 0, "100", 100},
+		{"neither", 0, "", defaultColumns},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("COLUMNS", tc.columns)
+			_, tty := openPTY(t)
+			ws := struct{ rows, cols, x, y uint16 }{24, tc.cols, 0, 0}
+			if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, tty.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws))); e != 0 {
+				t.Fatalf("setting the pty's size: %v", e)
+			}
+			s := newStatus(tty)
+			if s == nil {
+				t.Fatal("no status line on a terminal")
+			}
+			if s.width != tc.want {
+				t.Errorf("width %d, want %d", s.width, tc.want)
+			}
+		})
+	}
 }

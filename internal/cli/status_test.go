@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/urfave/cli/v2"
 )
 
 func TestStatusLine(t *testing.T) {
@@ -74,11 +71,9 @@ func TestStatusSilentWithoutTerminal(t *testing.T) {
 	var buf bytes.Buffer
 	for name, w := range map[string]interface{ Write([]byte) (int, error) }{"buffer": &buf, "file": f} {
 		t.Run(name, func(t *testing.T) {
-			app := newApp(strings.NewReader(""), &bytes.Buffer{}, w)
-			c := cli.NewContext(app, nil, nil)
-			status := statusReporter(c)
-			status("waiting for 198.18.1.2:3003", 5*time.Second)
-			clearStatus(c)
+			s := newStatus(w)
+			s.reporter()("waiting for 198.18.1.2:3003", 5*time.Second)
+			s.clear()
 		})
 	}
 	if buf.Len() != 0 {
