@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -65,7 +64,6 @@ func runSelftest(c *cli.Context, status *statusLine) error {
 		return usageErrorf("the self-test could not start: %v", err).
 			withHint("choose another address with --address, or free the ports it names")
 	}
-	out.Result.Checks = append(out.Result.Checks, machineChecks(out)...)
 	if err := writeResult(c, out.Result); err != nil {
 		return err
 	}
@@ -78,41 +76,12 @@ func runSelftest(c *cli.Context, status *statusLine) error {
 	return nil
 }
 
-// machineChecks records in the result what the self-test learned about this
-// machine, so the JSON form carries it too.
-func machineChecks(o *selftest.Outcome) []result.Check {
-	pl := o.Plan
-	cs := []result.Check{{Name: "local ports", Status: result.Pass,
-		Detail: fmt.Sprintf("control %d, passive %d-%d, active from %s", pl.ControlPort, pl.PasvMin, pl.PasvMax, activeFrom(pl))}}
-	if len(pl.Notes) > 0 {
-		cs[0].Status, cs[0].Detail = result.Warn, cs[0].Detail+"; "+strings.Join(pl.Notes, "; ")
-	}
-	// FwSource names the tool read, or says why none could be read.
-	fw := result.Check{Name: "local firewall", Status: result.Pass, Detail: o.FwSource + ": nothing drops or rejects these ports"}
-	switch {
-	case o.FwSource != "nftables" && o.FwSource != "iptables":
-		fw.Status, fw.Detail = result.NotChecked, o.FwSource
-	case len(o.Firewall) > 0:
-		fw.Status, fw.Detail = result.Fail, fmt.Sprintf("%s: %d rule(s) block FTP ports", o.FwSource, len(o.Firewall))
-	}
-	outside := result.Check{Name: "from outside", Status: result.NotChecked,
-		Detail: "only a second machine meets the firewall in front of this one: run " + o.Outside}
-	return append(cs, fw, outside)
-}
-
-func activeFrom(pl selftest.Plan) string {
-	if pl.ActiveFrom20 {
-		return "port 20"
-	}
-	return "any port"
-}
-
 // writeEpilogue ends the text report with this machine's facts and the one
 // command to run from elsewhere, and what its answers would mean.
 func writeEpilogue(w io.Writer, o *selftest.Outcome) {
 	pl := o.Plan
 	fmt.Fprintf(w, "\nThis machine\n")
-	fmt.Fprintf(w, "  ports used      control %d, passive %d-%d, active from %s\n", pl.ControlPort, pl.PasvMin, pl.PasvMax, activeFrom(pl))
+	fmt.Fprintf(w, "  ports used      control %d, passive %d-%d, active from %s\n", pl.ControlPort, pl.PasvMin, pl.PasvMax, pl.ActiveFrom())
 	for _, n := range pl.Notes {
 		fmt.Fprintf(w, "  note            %s\n", n)
 	}
@@ -120,25 +89,24 @@ func writeEpilogue(w io.Writer, o *selftest.Outcome) {
 		fmt.Fprintf(w, "  TLS             %s\n", o.TLS)
 	}
 	fmt.Fprintf(w, "  local firewall  %s\n", firewallLine(o))
-	for _, b := range o.Firewall {
+	for _, b := range o.Firewall.Blockers {
 		fmt.Fprintf(w, "                  %s\n", b)
 	}
 	fmt.Fprintf(w, "\nNext: start the server for real (ftpdiag serve --user NAME:PASSWORD --pasv-ports %d-%d),\n", pl.PasvMin, pl.PasvMax)
 	fmt.Fprintf(w, "then from a machine outside this network run (with the public address\n")
 	fmt.Fprintf(w, "where this machine is behind NAT):\n\n    %s\n\n", o.Outside)
-	fmt.Fprintf(w, "  exit 0                 clients can log in, list and download from outside\n")
-	fmt.Fprintf(w, "  control.timeout        a firewall or router in front of this machine drops port %d\n", pl.ControlPort)
-	fmt.Fprintf(w, "  data.passive.timeout   the passive range %d-%d is dropped on the way in\n", pl.PasvMin, pl.PasvMax)
-	fmt.Fprintf(w, "  data.passive.partial   only part of the range is open: --sweep lists the blocked ports\n")
-	fmt.Fprintf(w, "  pasv.private-address   this server is behind NAT: start it with --pasv-address <public IP>\n")
+	for _, a := range o.OutsideAnswers() {
+		fmt.Fprintf(w, "  %-22s %s\n", a.Answer, a.Means)
+	}
 }
 
 func firewallLine(o *selftest.Outcome) string {
-	switch {
-	case len(o.Firewall) > 0:
-		return fmt.Sprintf("%s: %d rule(s) drop or reject FTP ports:", o.FwSource, len(o.Firewall))
-	case o.FwSource == "nftables" || o.FwSource == "iptables":
-		return o.FwSource + ": nothing drops or rejects the control port or the passive range"
+	fw := o.Firewall
+	switch fw.Status() {
+	case result.Fail:
+		return fmt.Sprintf("%s: %d rule(s) drop or reject FTP ports:", fw.Source, len(fw.Blockers))
+	case result.Pass:
+		return fw.Source + ": nothing drops or rejects the control port or the passive range"
 	}
-	return o.FwSource
+	return fw.Source
 }

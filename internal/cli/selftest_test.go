@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"ftpdiag/result"
-	"ftpdiag/selftest"
 )
 
 func TestSelftestJSON(t *testing.T) {
@@ -35,31 +34,6 @@ func TestSelftestJSON(t *testing.T) {
 	}
 	if strings.Contains(out, "This machine") {
 		t.Errorf("the text epilogue leaked into the JSON output")
-	}
-}
-
-func TestMachineChecksFirewallUnread(t *testing.T) {
-	cases := []struct {
-		name, source string
-		want         result.Status
-		blockers     []selftest.Blocker
-	}{
-		{"read, nothing blocks", "nftables", result.Pass, nil},
-		{"read, a rule blocks", "iptables", result.Fail, []selftest.Blocker{{Ports: []int{21}, Verdict: selftest.FwDrop}}},
-		{"not readable", "nftables could not be read (Operation not permitted; run as root)", result.NotChecked, nil},
-		{"no tool", "neither nft nor iptables-save is installed; local firewall rules not checked", result.NotChecked, nil},
-		{"macOS", selftest.FirewallNotRead("darwin"), result.NotChecked, nil},
-		{"Windows", selftest.FirewallNotRead("windows"), result.NotChecked, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			o := &selftest.Outcome{FwSource: tc.source, Firewall: tc.blockers, Plan: selftest.Plan{ControlPort: 21, PasvMin: 3000, PasvMax: 3024}}
-			for _, c := range machineChecks(o) {
-				if c.Name == "local firewall" && c.Status != tc.want {
-					t.Errorf("status %q, want %q (%s)", c.Status, tc.want, c.Detail)
-				}
-			}
-		})
 	}
 }
 
