@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"ftpdiag/internal/golden"
 	"ftpdiag/result"
@@ -230,52 +228,6 @@ func codes(fs []result.Finding) string {
 	return strings.Join(s, " ")
 }
 
-// labTimeout bounds the whole lab run: each client call in lab.sh has its
-// own limit (curl 30 s, lftp 25 s), so a run takes about a minute and
-// never more than the sum of those limits.
-const labTimeout = 8 * time.Minute
-
-// TestExplainLiveLab makes the curl and lftp samples afresh, with the real
-// clients against vsftpd and pure-ftpd in a network namespace of its own
-// (testdata/logs/lab.sh), and checks that explain finds in the fresh logs
-// what testdata/logs/MANIFEST says it finds in the committed ones.
-func TestExplainLiveLab(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the lab takes about a minute; skipped with -short")
-	}
-	requireLab(t)
-	out := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), labTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(logs, "lab.sh"), out)
-	cmd.WaitDelay = 10 * time.Second
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("lab.sh: %v\n%s", err, b)
-	}
-	made := 0
-	for _, c := range readManifest(t) {
-		path := filepath.Join(out, c.file)
-		if _, err := os.Stat(path); err != nil {
-			continue // written by hand or by filezilla-lab.sh, not by this lab
-		}
-		made++
-		t.Run(c.file, func(t *testing.T) {
-			status, js, errOut := runCLI(t, "explain", "-f", "json", path)
-			var res result.Result
-			if err := json.Unmarshal([]byte(js), &res); err != nil {
-				t.Fatalf("exit status %d, %s: %v", status, errOut, err)
-			}
-			if got, want := codes(res.Findings), strings.Join(c.codes, " "); got != want || res.Verdict != c.verdict {
-				log, _ := os.ReadFile(path)
-				t.Errorf("findings %q, verdict %s; want %q, %s; the log:\n%s", got, res.Verdict, want, c.verdict, log)
-			}
-		})
-	}
-	if made < 10 {
-		t.Errorf("the lab made %d of the sample logs, want at least 10", made)
-	}
-}
-
 // requireLab skips when this machine cannot run the lab (not root, no
 // network namespaces, no curl or lftp), unless CI is set: there a missing
 // peer is a failure.
@@ -297,47 +249,4 @@ func requireLab(t *testing.T) {
 		t.Fatalf("the lab needs %s", strings.Join(missing, ", "))
 	}
 	t.Skipf("the lab needs %s", strings.Join(missing, ", "))
-}
-
-// TestExplainShortLogs: logs as users paste them, often only the lines
-// around the failure, each with the finding it must give.
-func TestExplainShortLogs(t *testing.T) {
-	cases := []struct {
-		name  string
-		log   string
-		codes string
-	}{
-		{"filezilla control refused", "Status:\tConnecting to 192.0.2.1:21...\n" +
-			"Error:\tConnection attempt failed with \"ECONNREFUSED - Connection refused by server\".\n" +
-			"Error:\tCould not connect to server\n", "control.refused"},
-		{"filezilla control timeout", "Status:\tConnecting to 192.0.2.1:21...\n" +
-			"Error:\tConnection timed out after 20 seconds of inactivity\nError:\tCould not connect to server\n", "control.timeout"},
-		{"filezilla closed before the greeting", "Status:\tConnecting to 192.0.2.1:21...\n" +
-			"Status:\tConnection established, waiting for welcome message...\nError:\tConnection closed by server\n", "control.no-greeting"},
-		{"curl control refused", "*   Trying 192.0.2.1:21...\n* connect to 192.0.2.1 port 21 failed: Connection refused\n" +
-			"* Failed to connect to 192.0.2.1 port 21 after 0 ms: Couldn't connect to server\n", "control.refused"},
-		{"lftp server closed mid-session", "---- Connecting to h (192.0.2.5) port 21\n<--- 220 Hi\n---> USER a\n" +
-			"<--- 331 Password\n---> PASS b\n<--- 230 In\n---> PASV\n**** Peer closed connection\n", "control.closed"},
-		{"winscp data refused", ". 2026-11-23 10:00:00.000 Connecting to 198.51.100.4 ...\n" +
-			"< 2026-11-23 10:00:00.200 220 Hi\n> 2026-11-23 10:00:00.300 USER a\n< 2026-11-23 10:00:00.350 230 In\n" +
-			"> 2026-11-23 10:00:00.400 PASV\n< 2026-11-23 10:00:00.450 227 Entering Passive Mode (198,51,100,4,11,185).\n" +
-			"> 2026-11-23 10:00:00.500 LIST -a\n* 2026-11-23 10:00:00.510 Connection refused\n", "data.passive.refused"},
-		{"seed control refused", "--> control connection to 192.0.2.7:21: refused (connection reset)\n", "control.refused"},
-		{"filezilla listing denied", "Status:\tConnecting to 192.0.2.1:21...\nResponse:\t220 Hi\nCommand:\tUSER a\n" +
-			"Response:\t331 Password\nCommand:\tPASS b\nResponse:\t230 In\nCommand:\tPASV\n" +
-			"Response:\t227 Entering Passive Mode (192,0,2,1,11,185)\nCommand:\tMLSD /incoming\n" +
-			"Response:\t550 Permission denied.\nError:\tFailed to retrieve directory listing\n", "transfer.denied"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			_, out, errOut := runCLIStdin(t, tc.log, "explain", "-f", "json", "-")
-			var res result.Result
-			if err := json.Unmarshal([]byte(out), &res); err != nil {
-				t.Fatalf("no result (%v); stderr %q", err, errOut)
-			}
-			if got := codes(res.Findings); got != tc.codes {
-				t.Errorf("findings %q, want %q", got, tc.codes)
-			}
-		})
-	}
 }
