@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times `ftpdiag explain` and `ftpdiag report` on big inputs of the shapes
-# issue 16 found quadratic (the same as bigio_test.go: "200: ok" lines, 227
+# issue 16 found quadratic (the same as internal/cli/bigio_test.go: "200: ok" lines, 227
 # replies after one connect, a FileZilla session repeated), at 1, 2 and 4 MiB
 # and at the input caps, and prints the median wall time, CPU time and peak
 # RSS of several runs of the built binary. Loopback only: nothing is dialled.

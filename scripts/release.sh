@@ -23,7 +23,7 @@ for p in $platforms; do
 	name=ftpdiag-$version-$goos-$goarch
 	[ "$goos" = windows ] && name=$name.exe
 	CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath \
-		-ldflags "-s -w -X main.version=$version" -o "dist/$name" .
+		-ldflags "-s -w -X ftpdiag/internal/cli.version=$version" -o "dist/$name" .
 	echo "built dist/$name"
 done
 (cd dist && sha256sum ftpdiag-* >SHA256SUMS)

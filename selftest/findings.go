@@ -30,7 +30,7 @@ func (o *Outcome) localFindings() []result.Finding {
 				Detail: fmt.Sprintf("Port %d (%s) %s.", c.Port, c.Purpose, why(c))}))
 		}
 	}
-	for _, b := range o.Firewall {
+	for _, b := range o.Firewall.Blockers {
 		fs = append(fs, blockerFinding(b, o.Plan))
 	}
 	return fs

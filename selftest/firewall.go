@@ -60,12 +60,36 @@ func (b Blocker) String() string {
 	return fmt.Sprintf("%s %s%s%s: %s (%s)", PortRanges(b.Ports), b.Verdict, fam, some, b.Rule, b.Where)
 }
 
+// Firewall is what the self-test learned of the local firewall. A ruleset
+// that could not be read is "not checked", never "nothing blocks".
+type Firewall struct {
+	Read     bool      // a ruleset was read and understood
+	Source   string    // the tool read ("nftables", "iptables and ip6tables"), or why none was
+	Blockers []Blocker // the rules that drop or reject the ports asked about
+}
+
+// notRead is a firewall that could not be read, and why.
+func notRead(why string) Firewall { return Firewall{Source: why} }
+
+// Status is the self-test's judgement of the local firewall: pass when a
+// ruleset was read and nothing in it blocks, fail when a rule blocks, not
+// checked when no ruleset could be read.
+func (f Firewall) Status() result.Status {
+	switch {
+	case !f.Read:
+		return result.NotChecked
+	case len(f.Blockers) > 0:
+		return result.Fail
+	}
+	return result.Pass
+}
+
 // ReadFirewall asks nftables (or, where nft is absent, iptables-save) which of
-// ports would be dropped or rejected for a new inbound connection. The string
-// says which tool was read, or why none could be.
-func ReadFirewall(ctx context.Context, ports []int) ([]Blocker, string) {
+// ports would be dropped or rejected for a new inbound connection, and says
+// which tool was read, or why none could be.
+func ReadFirewall(ctx context.Context, ports []int) Firewall {
 	if runtime.GOOS != "linux" {
-		return nil, FirewallNotRead(runtime.GOOS)
+		return notRead(FirewallNotRead(runtime.GOOS))
 	}
 	ctx, cancel := context.WithTimeout(ctx, firewallReadTimeout)
 	defer cancel()
@@ -76,19 +100,19 @@ func ReadFirewall(ctx context.Context, ports []int) ([]Blocker, string) {
 		}
 		js, err := nft("-j", "list", "ruleset").Output()
 		if err != nil {
-			return nil, "nftables could not be read (" + firstLine(err) + "; run as root)"
+			return notRead("nftables could not be read (" + firstLine(err) + "; run as root)")
 		}
 		text, _ := nft("-a", "list", "ruleset").Output()
 		bl, err := EvalNftables(js, string(text), ports)
 		if err != nil {
-			return nil, "nftables ruleset not understood: " + err.Error()
+			return notRead("nftables ruleset not understood: " + err.Error())
 		}
-		return bl, "nftables"
+		return Firewall{Read: true, Source: "nftables", Blockers: bl}
 	}
 	if _, err := exec.LookPath("iptables-save"); err == nil {
 		out, err := exec.CommandContext(ctx, "iptables-save").Output()
 		if err != nil {
-			return nil, "iptables could not be read (" + firstLine(err) + "; run as root)"
+			return notRead("iptables could not be read (" + firstLine(err) + "; run as root)")
 		}
 		v4, source := EvalIptables(string(out), ports), "iptables"
 		var v6 []Blocker
@@ -98,9 +122,9 @@ func ReadFirewall(ctx context.Context, ports []int) ([]Blocker, string) {
 				v6[i].Where = strings.Replace(v6[i].Where, "iptables", "ip6tables", 1)
 			}
 		}
-		return mergeFamilies(v4, v6), source
+		return Firewall{Read: true, Source: source, Blockers: mergeFamilies(v4, v6)}
 	}
-	return nil, "neither nft nor iptables-save is installed; local firewall rules not checked"
+	return notRead("neither nft nor iptables-save is installed; local firewall rules not checked")
 }
 
 // FirewallNotRead says why the local firewall of goos is not read where

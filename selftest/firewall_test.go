@@ -72,12 +72,12 @@ func TestReadFirewallNftables(t *testing.T) {
 	for p := 3000; p <= 3024; p++ {
 		ports = append(ports, p)
 	}
-	blockers, source := ReadFirewall(context.Background(), ports)
-	if source != "nftables" {
-		t.Fatalf("source %q", source)
+	fw := ReadFirewall(context.Background(), ports)
+	if !fw.Read || fw.Source != "nftables" {
+		t.Fatalf("read %v, source %q", fw.Read, fw.Source)
 	}
 	var got []string
-	for _, b := range blockers {
+	for _, b := range fw.Blockers {
 		got = append(got, b.String())
 	}
 	want := []string{
@@ -137,7 +137,7 @@ table inet filter {
 			old := nftCommand
 			nftCommand = []string{"ip", "netns", "exec", ns, "nft"}
 			t.Cleanup(func() { nftCommand = old })
-			blockers, _ := ReadFirewall(context.Background(), ports)
+			blockers := ReadFirewall(context.Background(), ports).Blockers
 			var got []string
 			for _, b := range blockers {
 				got = append(got, b.String())

@@ -23,18 +23,15 @@ type OutsideView struct {
 	NAT bool
 }
 
-// checkFromOutside is the name of the check that says what the outside saw.
-const checkFromOutside = "from outside"
-
 // addOutside puts the outside's view beside the loopback one: its findings,
 // each saying it was seen from outside, join the result and its verdict,
 // and one check says what the outside saw. A probe that could not be asked
 // for is "not checked", never OK.
 func (o *Outcome) addOutside(res *result.Result, seenAs string, err error) {
-	c := result.Check{Name: checkFromOutside, Status: result.NotChecked}
+	c := result.Check{Name: CheckFromOutside, Status: result.NotChecked}
 	if err != nil {
 		c.Detail = err.Error()
-		o.Result.Checks = append(o.Result.Checks, c)
+		o.setCheck(c)
 		return
 	}
 	v := &OutsideView{Result: res, SeenAs: seenAs, NAT: !ownAddress(seenAs)}
@@ -48,8 +45,20 @@ func (o *Outcome) addOutside(res *result.Result, seenAs string, err error) {
 	if v.NAT {
 		c.Detail += fmt.Sprintf("; %s is not an address of this machine, so it is behind NAT: serve with --pasv-address %s", seenAs, seenAs)
 	}
-	o.Result.Checks = append(o.Result.Checks, c)
+	o.setCheck(c)
 	o.Result.Verdict = worse(o.Result.Verdict, res.Verdict)
+}
+
+// setCheck puts c in place of the check of its name (MachineChecks's "not
+// checked" from outside), or after the others.
+func (o *Outcome) setCheck(c result.Check) {
+	for i := range o.Result.Checks {
+		if o.Result.Checks[i].Name == c.Name {
+			o.Result.Checks[i] = c
+			return
+		}
+	}
+	o.Result.Checks = append(o.Result.Checks, c)
 }
 
 // statusOf is a check's status for a verdict.

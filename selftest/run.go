@@ -43,13 +43,13 @@ type Config struct {
 	PasvAddress string
 }
 
-// Outcome is the probe's result with the local findings added, and what the
-// self-test learned about this machine.
+// Outcome is the probe's result with the local findings and the machine's
+// checks added (see MachineChecks), and what the self-test learned about
+// this machine.
 type Outcome struct {
 	Result   *result.Result
 	Plan     Plan
-	Firewall []Blocker
-	FwSource string // which firewall tool was read, or why none
+	Firewall Firewall
 	Outside  string // the probe command to run from outside
 	TLS      string // which ports speak TLS, and how; "" for plain FTP
 	// FromOutside is what the probe from outside found, where one ran.
@@ -68,7 +68,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	}
 	pl := MakePlan(cfg.MaxSessions)
 	o := &Outcome{Plan: pl}
-	o.Firewall, o.FwSource = ReadFirewall(ctx, pl.firewallPorts())
+	o.Firewall = ReadFirewall(ctx, pl.firewallPorts())
 
 	user, pass := "selftest", randomPassword()
 	listen := addr
@@ -109,6 +109,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	}
 	o.Result = diagnose.NewResult(diagnose.Input{Tool: cfg.Tool, Record: rec, Local: o.localFindings()})
 	o.Outside = outsideCommand(pl)
+	o.Result.Checks = append(o.Result.Checks, o.MachineChecks()...)
 	if cfg.FromOutside != nil {
 		o.addOutside(cfg.FromOutside(ctx, port))
 	}

@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"ftpdiag/diagnose"
+	"ftpdiag/ftp"
+	"ftpdiag/result"
+	"ftpdiag/transcript"
+	"ftpdiag/transcript/foreign"
+)
+
+func explainCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "explain",
+		Usage:     "diagnose a log you already have: FileZilla, WinSCP, curl -v, lftp debug, a transcript",
+		ArgsUsage: "LOG (- reads standard input)",
+		Description: "explain reads a client's log, finds what went wrong in it and prints the same\n" +
+			"annotated report as 'ftpdiag probe', offline. The format is detected from the\n" +
+			"content; --from names it. Passwords in the log are never printed.",
+		Flags: append(outputFlags(),
+			&cli.StringFlag{Name: "from", Usage: "read the log as `FORMAT`: filezilla, winscp, curl, lftp, seed or json (default: detect)"},
+		),
+		Action: explainAction,
+	}
+}
+
+func explainAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return usageErrorf("explain needs exactly one log file, got %d arguments", c.NArg()).
+			withHint("ftpdiag explain filezilla.log (or - to read standard input)")
+	}
+	var from foreign.Format
+	if name := c.String("from"); name != "" {
+		f, err := foreign.ParseFormat(name)
+		if err != nil {
+			return usageErrorf("%v", err).withHint("leave --from out to detect the format")
+		}
+		from = f
+	}
+	path := c.Args().First()
+	log, err := readLog(c, path, from)
+	if err != nil {
+		return err
+	}
+	res := explainResult(log)
+	if err := writeResult(c, res); err != nil {
+		return err
+	}
+	if s := res.Verdict.ExitStatus(); s != exitOK {
+		return exitError{s}
+	}
+	return nil
+}
+
+// readLog reads and parses the log, turning every way it can be wrong into
+// one error line and a hint that says what to give instead.
+func readLog(c *cli.Context, path string, from foreign.Format) (*foreign.Log, error) {
+	var r io.Reader = c.App.Reader
+	name := "standard input"
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, openError(path, err)
+		}
+		defer f.Close()
+		r, name = f, path
+	}
+	log, err := foreign.Read(r, from)
+	if err != nil {
+		return nil, logError(name, err)
+	}
+	return log, nil
+}
+
+func openError(path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return usageErrorf("cannot read %s: no such file", path).
+			withHint("give the path of a saved client log, or - to read it from standard input")
+	}
+	return usageErrorf("cannot read %s: %v", path, errors.Unwrap(err)).
+		withHint("give the path of a saved client log, or - to read it from standard input")
+}
+
+// logKinds names what explain reads, for hints.
+const logKinds = "FileZilla's message log, WinSCP's session log, curl -v output, lftp debug output, a Cmd:/NNN: transcript or ftpdiag's JSON"
+
+func logError(name string, err error) error {
+	ue := usageErrorf("cannot explain %s: %v", name, err)
+	switch {
+	case errors.Is(err, foreign.ErrEmpty):
+		return ue.withHint("save the client's log with its lines (FileZilla: right-click the message log, Copy to clipboard) and try again")
+	case errors.Is(err, foreign.ErrHTML):
+		return ue.withHint("this is a saved web page: copy the log text itself into a plain text file")
+	case errors.Is(err, foreign.ErrBinary), errors.Is(err, foreign.ErrTooLarge):
+		return ue.withHint("explain reads text logs: %s", logKinds)
+	case errors.Is(err, foreign.ErrBadFormat):
+		return ue.withHint("leave --from out to detect the format")
+	}
+	return ue.withHint("explain reads %s; if this is one of them, name it with --from", logKinds)
+}
+
+// explainResult diagnoses a log into the same result a probe makes.
+// FromEntries redacts every entry again with the passwords the log showed
+// in clear, so they are masked wherever else they appear.
+func explainResult(log *foreign.Log) *result.Result {
+	entries := transcript.FromEntries(log.Entries, transcript.WithSecrets(log.Secrets...)).Entries()
+	rec := result.Record{Target: explainTarget(log.Target), Started: log.Started, Entries: entries}
+	return diagnose.NewResult(diagnose.Input{Tool: tool(), Record: rec, FromLog: true})
+}
+
+// explainTarget names the server the log talked to; the URL never holds a
+// password (the log's own may).
+func explainTarget(t foreign.Target) result.Target {
+	if t.Host == "" {
+		return result.Target{URL: "(not in the log)", User: t.User}
+	}
+	return result.Target{URL: ftp.URL("ftp", t.User, t.Host, t.Port, "/"), Host: t.Host, Port: t.Port, User: t.User}
+}
