@@ -36,6 +36,9 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 		}
 	}
 	c := e.Code
+	if d.callbackFailedAtPort(s, i, e) {
+		return
+	}
 	switch {
 	case c == ftp.BadNetProtocol && containsFold(e.Text, "session reuse"),
 		c == ftp.CantOpenData && containsFold(e.Text, "not resumed"):

@@ -42,6 +42,7 @@ type session struct {
 	// a log pasted from the middle of a session (see evidence.go).
 	started, mid bool
 	oops         bool // vsftpd said "500 OOPS:": its session process is gone
+	afterLate    bool // the next reply follows a late one (late.go)
 	tls          tlsSession
 }
 
@@ -97,6 +98,9 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 	case transcript.Command:
 		d.command(s, i, e)
 	case transcript.Reply:
+		if d.lateReply(s, i, e) {
+			return
+		}
 		d.slow(s, i, e)
 		s.replies++
 		s.awaiting = false
@@ -124,6 +128,9 @@ func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
 		s.quit = true
 	case "PASV", "EPSV", "PORT", "EPRT":
 		s.mode, s.modeOK, s.data = s.verb, false, nil
+		if connectsBack(s.verb) {
+			d.privateClient(s, i)
+		}
 	case "RETR":
 		s.announced = -1
 	}
@@ -136,7 +143,10 @@ func (d *diagnosis) slow(s *session, i int, e transcript.Entry) {
 	switch {
 	case s.replies == 0 && s.connected:
 		took, what = e.T-s.connectT, "greet"
-	case s.awaiting && !ftp.IsTransfer(s.verb):
+	case s.afterLate:
+		s.afterLate = false // held back by the server's earlier wait, not slow
+		return
+	case s.awaiting && !ftp.IsTransfer(s.verb) && !connectsBack(s.verb):
 		took, what = e.T-s.cmdT, "answer "+s.verb
 	default:
 		return
@@ -206,6 +216,7 @@ func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
 	case s.greeted && ev.Outcome == transcript.Timeout && ftp.IsTransfer(s.verb) && s.data != nil &&
 		s.data.outcome == transcript.Connected && s.data.closed == "":
 		d.dataIgnored(s, i, ev)
+	case s.greeted && ev.Outcome == transcript.Timeout && d.callbackPending(s, i, ev):
 	case s.greeted && ev.Outcome == transcript.Timeout:
 		d.controlClosed(s, i, "stopped answering (no reply in "+transcript.Human(ev.Dur)+")")
 	}
@@ -263,7 +274,7 @@ func (d *diagnosis) dataClose(s *session, i int, ev *transcript.EventInfo) {
 // settleRefusal judges an active-mode refusal that no connection followed.
 func (d *diagnosis) settleRefusal(s *session) {
 	if s.refusedAt != nil {
-		d.noCallback(s, s.refusedI, nil)
+		d.noCallbackSaid(s, s.refusedI, *s.refusedAt)
 		s.refusedAt = nil
 	}
 }

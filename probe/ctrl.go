@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -43,6 +44,9 @@ type ctrl struct {
 	dead  bool
 	tls   bool   // the control connection is encrypted
 	verb  string // the last command, for messages
+	// late is set when the last command's answer came after a late reply
+	// to an earlier one (inStep): the server held it back.
+	late bool
 }
 
 // dialControl opens a control connection within the connection timeout.
@@ -117,6 +121,7 @@ func (c *ctrl) cmd(format string, args ...any) (int, string, bool) {
 	}
 	line := fmt.Sprintf(format, args...)
 	c.verb, _, _ = strings.Cut(line, " ")
+	c.late = false
 	c.conn.SetWriteDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
 	if _, err := c.rc.Write([]byte(line + "\r\n")); err != nil {
 		c.fail(err, "sending "+c.verb)
@@ -126,14 +131,40 @@ func (c *ctrl) cmd(format string, args ...any) (int, string, bool) {
 	return c.reply()
 }
 
-// reply reads one whole reply within the reply timeout.
+// reply reads one whole reply within the reply timeout, in step with the
+// command it answers (see inStep).
 func (c *ctrl) reply() (int, string, bool) {
 	code, text, err := c.readRaw(c.p.opts.ReplyTimeout)
 	if err != nil {
 		c.fail(err, c.awaited())
 		return 0, "", false
 	}
+	code, text = c.inStep(code, text)
 	return code, text, true
+}
+
+// lateGrace is how long a reply that cannot answer the command may wait
+// for the one that does: a server that owed an earlier answer sends both
+// at once.
+const lateGrace = time.Second
+
+// inStep keeps replies in step with commands. A reply the command cannot
+// get (ftp.Answers) answers an earlier one, late: Twisted answers a PASV
+// whose data connection never came with 550 ten seconds later, just before
+// its answer to the next command. Where another reply follows within
+// lateGrace, that one is the answer; the transcript keeps both, and the
+// diagnosis reads it by the same rule (diagnose/late.go).
+func (c *ctrl) inStep(code int, text string) (int, string) {
+	if c.verb == "" || ftp.Answers(c.verb, code) {
+		return code, text
+	}
+	next, nextText, err := c.readRaw(lateGrace)
+	if err != nil {
+		c.conn.SetReadDeadline(time.Time{})
+		return code, text // nothing more: the odd reply is the answer
+	}
+	c.late = true
+	return next, nextText
 }
 
 // readRaw reads a reply without judging errors, for callers that wait on

@@ -64,6 +64,12 @@ func (r *sessRun) sample() stepResult {
 		case <-done:
 		case <-time.After(grace):
 		}
+		if r.c.late {
+			// The server answered only after giving up on the previous
+			// passive connection (Twisted: 10 s each): every further
+			// sample would cost as much.
+			break
+		}
 	}
 	wg.Wait()
 	return sampleResult(open, closed)
