@@ -58,7 +58,7 @@ func (d *diagnosis) privateClient(s *session, i int) {
 	if !s.local.IsValid() || !s.ctrl.IsValid() || !ftp.NonPublic(s.local) || ftp.NonPublic(s.ctrl) || d.found[CodeClientNAT] != nil {
 		return
 	}
-	d.add(Fact{Code: CodeClientNAT, Lines: []int{i},
+	d.add(Fact{Code: CodeClientNAT, Lines: []int{s.localLine, i},
 		Detail: fmt.Sprintf("The client's own address is %s, a %s address, and the server's is %s: the client is behind NAT, and %s names an address the server cannot reach unless a router rewrites it.",
 			s.local, ftp.ClassOf(s.local), s.ctrl, s.verb)})
 }

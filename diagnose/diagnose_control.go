@@ -113,11 +113,6 @@ func (d *diagnosis) algRewrite(i int, sent, got string) {
 		Detail: fmt.Sprintf("A router between client and server rewrote the PORT command: the client sent %s, the server received %s (an FTP ALG).", sent, got)})
 }
 
-func (d *diagnosis) stalled(s *session, i int, ev *transcript.EventInfo) {
-	d.add(Fact{Code: CodeTransferStalled, Lines: []int{i},
-		Detail: fmt.Sprintf("The data connection for %s opened, but the transfer stopped after %d bytes and nothing moved for %s.", s.verb, ev.Bytes, transcript.Human(ev.Dur))})
-}
-
 func (d *diagnosis) sizeMismatch(s *session, i int, got, want int64) {
 	d.add(Fact{Code: CodeSizeMismatch, Lines: []int{i},
 		Detail: fmt.Sprintf("RETR %s delivered %d bytes, but the server announced %d.", s.arg, got, want)})

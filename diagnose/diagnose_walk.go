@@ -15,6 +15,7 @@ type session struct {
 	ctrl, local  netip.Addr // the server's and the client's address, from the connect event
 	family       string     // the connect event's address family, "" before it
 	connectT     time.Duration
+	localLine    int // the connect event that names the client's address
 	connected    bool
 	replies      int
 	greeted      bool
@@ -75,7 +76,9 @@ type diagnosis struct {
 	slowLine int
 	slowWhat string
 	fam      families
-	authOK   bool // some AUTH was accepted: the session was encrypted
+	authOK   bool        // some AUTH was accepted: the session was encrypted
+	stalls   []stall     // transfers that stopped moving, judged at the end (stall.go)
+	complete []completed // transfers that completed
 }
 
 func newDiagnosis(entries []transcript.Entry) *diagnosis {
@@ -183,7 +186,7 @@ func (d *diagnosis) connect(s *session, i int, e transcript.Entry) {
 		d.fam.tried(s.family, "connect")
 	}
 	if ip, _, ok := hostPort(ev.Local); ok {
-		s.local = ip
+		s.local, s.localLine = ip, i
 	}
 	switch ev.Outcome {
 	case transcript.Connected:
@@ -252,12 +255,20 @@ func (d *diagnosis) dataClose(s *session, i int, ev *transcript.EventInfo) {
 	}
 	switch ev.Outcome {
 	case transcript.Stalled:
-		d.stalled(s, i, ev)
+		want, ok := s.sizes[s.arg]
+		if s.announced >= 0 {
+			want, ok = s.announced, true
+		}
+		if !ok || s.verb != "RETR" {
+			want = -1
+		}
+		d.stalls = append(d.stalls, stall{session: d.entries[i].Session, line: i, verb: s.verb, arg: s.arg, bytes: ev.Bytes, idle: *ev, want: want})
 	case transcript.Truncated:
 		if ev.By == "client" {
 			d.truncated(s, i, ev)
 		}
 	case transcript.Complete:
+		d.complete = append(d.complete, completed{session: d.entries[i].Session, line: i, verb: s.verb, arg: s.arg, bytes: ev.Bytes})
 		if s.verb != "RETR" {
 			return
 		}

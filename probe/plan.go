@@ -19,9 +19,12 @@ type SessionPlan struct {
 
 // Session purposes, as the transcript heads them.
 const (
-	sessMain    = "passive mode: log in, list and download"
-	sessRange   = "passive range: which ports the server hands out"
-	sessActive  = "active mode: the server connects back (PORT, EPRT)"
+	sessMain   = "passive mode: log in, list and download"
+	sessRange  = "passive range: which ports the server hands out"
+	sessActive = "active mode: the server connects back (PORT, EPRT)"
+	// sessAlone runs the main session again, alone, after a transfer
+	// stalled beside other sessions (run.go).
+	sessAlone   = "passive mode again, alone: a transfer stalled while other sessions ran"
 	sessTypical = "a typical client's view (github.com/jlaffaye/ftp, default settings)"
 	sessOther   = "the other address family: log in and list"
 	// sessPlain runs only where TLS is in use (docs/DIAGNOSES.md, "FTPS"):

@@ -60,6 +60,7 @@ type prober struct {
 	loggedIn bool
 	tlsOn    bool            // the first session's control connection is TLS
 	certs    map[string]bool // certificates shown, by fingerprint
+	sessions map[int]bool    // the transcript's sessions of this family
 }
 
 // Run probes the target as the plan says, within the options' deadlines,
@@ -106,7 +107,7 @@ func (out *Outcome) probers(o Options, res resolution, red *transcript.Redactor)
 	firsts := make([]*transcript.Session, len(res.addrs))
 	for i, ip := range res.addrs {
 		p := &prober{opts: o, target: out.Target, plan: out.Plan, ip: ip, log: out.Log, checks: map[int]result.Check{},
-			site: map[string]bool{}, known: make(chan struct{}), red: red}
+			site: map[string]bool{}, known: make(chan struct{}), red: red, sessions: map[int]bool{}}
 		if i > 0 {
 			p.plan = otherPlan(o, ip)
 			p.fallback, p.primary = len(p.plan), probers[0]
@@ -116,7 +117,7 @@ func (out *Outcome) probers(o Options, res resolution, red *transcript.Redactor)
 			p.heading = over(ip)
 		}
 		probers[i] = p
-		firsts[i] = out.Log.Session(p.plan[0].Name + p.heading)
+		firsts[i] = p.newSession(p.plan[0].Name)
 		out.Network.Families = append(out.Network.Families, FamilyOf(ip))
 	}
 	return probers, firsts
@@ -194,7 +195,7 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		if p.plan[i].Name == sessPlain && !p.tlsUsed() {
 			continue // nothing to compare with: the probe speaks plain text anyway
 		}
-		sess := p.log.Session(p.plan[i].Name + p.heading)
+		sess := p.newSession(p.plan[i].Name)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -202,8 +203,15 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		}()
 	}
 	wg.Wait()
+	if p.stalledBeside() {
+		// Some servers (pyftpdlib) stall a transfer now and then while
+		// the same client has other sessions open, which one client
+		// alone never meets: before the path is blamed, the main
+		// session runs once more, alone, as a client would.
+		p.session(ctx, 0, p.newSession(sessAlone), nil)
+	}
 	if sweep > 0 {
-		p.session(ctx, sweep, p.log.Session(p.plan[sweep].Name+p.heading), nil)
+		p.session(ctx, sweep, p.newSession(p.plan[sweep].Name), nil)
 	}
 }
 
@@ -248,4 +256,34 @@ func (o *Outcome) Record() result.Record {
 		Checks:   o.Checks,
 		Network:  &network,
 	}
+}
+
+// stalledBeside tells whether a transfer of this family's sessions stalled
+// while other sessions ran beside it.
+func (p *prober) stalledBeside() bool {
+	if len(p.plan) < 2 {
+		return false
+	}
+	for _, e := range p.log.Entries() {
+		if p.owns(e.Session) && e.Kind == transcript.Event && e.Event.Op == transcript.OpDataClose && e.Event.Outcome == transcript.Stalled {
+			return true
+		}
+	}
+	return false
+}
+
+// owns tells whether session id is one of this family's.
+func (p *prober) owns(id int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sessions[id]
+}
+
+// newSession opens a session of this family's.
+func (p *prober) newSession(purpose string) *transcript.Session {
+	sess := p.log.Session(purpose + p.heading)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sessions[sess.ID()] = true
+	return sess
 }
