@@ -36,7 +36,7 @@ const (
 // returns both durations.
 func timedPair(t testing.TB, base string, target probe.Target, m *Module) (direct, viaExporter time.Duration) {
 	start := time.Now()
-	runProbe(context.Background(), target, m, scrapeBudget(&http.Request{Header: http.Header{}}), probeTool)
+	runProbe(context.Background(), target, m, scrapeBudget(&http.Request{Header: http.Header{}}, m), probeTool)
 	direct = time.Since(start)
 	start = time.Now()
 	if status, _ := scrape(t, base, hostPort2(target), m.Name, "10"); status != http.StatusOK {
