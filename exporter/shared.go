@@ -59,7 +59,7 @@ func wait(ctx context.Context, c *call, deadline time.Time) (*result.Result, err
 func (e *Exporter) probeLimited(t probe.Target, m *Module, deadline time.Time) (*result.Result, error) {
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
-	hostKey := strings.ToLower(t.Host)
+	hostKey := strings.ToLower(t.Addr())
 	host := e.hostSlot(hostKey)
 	defer e.releaseHost(hostKey)
 	select {
