@@ -275,17 +275,18 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // target fills in the module's user and password, where the module may
-// log in to t: the URL never has a password.
+// probe t: the URL never has a password.
+// A module that lists allowed_targets (every module with a user must)
+// probes nothing else.
 func (m *Module) target(t probe.Target) (probe.Target, error) {
+	if len(m.Allowed) > 0 && !m.Allowed.allows(t.Host) {
+		return t, fmt.Errorf("module %q may probe only its allowed_targets (%s); %q is not one of them", m.Name, m.Allowed, t.Host)
+	}
 	if m.User == "" {
 		return t, nil
 	}
 	if !t.Anonymous() && t.User != m.User {
 		return t, fmt.Errorf("the target's user %q is not module %q's user %q", t.User, m.Name, m.User)
-	}
-	if !m.Allowed.allows(t.Host) {
-		return t, fmt.Errorf("module %q logs in with a password and may probe only its allowed_targets (%s); %q is not one of them",
-			m.Name, m.Allowed, t.Host)
 	}
 	t.User, t.Password = m.User, m.password
 	return t, nil

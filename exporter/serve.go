@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -81,7 +82,8 @@ func CheckWebConfig(path string) error {
 // HTTP) says. SIGHUP reloads the modules file; a bad one is logged and the
 // configuration in force stays.
 func (e *Exporter) Serve(ctx context.Context, ln net.Listener, webConfig string) error {
-	srv := &http.Server{Handler: e.Handler(), ReadHeaderTimeout: headerTimeout}
+	srv := &http.Server{Handler: e.Handler(), ReadHeaderTimeout: headerTimeout,
+		ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	hup := make(chan os.Signal, 1)
