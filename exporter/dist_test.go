@@ -258,4 +258,3 @@ func checkPromQL(t *testing.T, exprs []string) {
 		t.Errorf("promtool check rules on the dashboard's queries: %v\n%s", err, out)
 	}
 }
-
