@@ -86,6 +86,10 @@ func TestControlCharactersRefused(t *testing.T) {
 		{"CR LF DELE in the path, default module", "target=" + enc("ftp://"+addr+"/a%0d%0aDELE%20victim.txt")},
 		{"CR LF DELE in the path, module with a password", "module=john&target=" + enc("ftp://"+addr+"/a%0d%0aDELE%20victim.txt")},
 		{"the issue's encoding", "module=john&target=ftp%3A%2F%2F" + enc(addr) + "%2Fa%250d%250aDELE%2520victim.txt"},
+		// Exactly as the issue sends it; module john's allowed_targets would
+		// refuse "host" before any lookup if the control check were gone,
+		// but the body must name the control character.
+		{"the issue's exact request", "module=john&target=ftp%3A%2F%2Fhost%2Fa%250d%250aDELE%2520victim.txt"},
 		{"LF alone in the path", "target=" + enc("ftp://"+addr+"/a%0aRMD%20x")},
 		{"NUL in the path", "target=" + enc("ftp://"+addr+"/a%00b")},
 		{"CR LF in the user", "target=" + enc("ftp://jo%0d%0aDELE%20x@"+addr+"/")},
