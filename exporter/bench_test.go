@@ -219,3 +219,23 @@ func heap() uint64 {
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
 }
+
+// BenchmarkReload: one reload of a modules file with a module that logs
+// in (the file, its password file, the typed decoding, the swap).
+func BenchmarkReload(b *testing.B) {
+	dir := b.TempDir()
+	path := filepath.Join(dir, "ftpdiag.yml")
+	if err := writeFile(filepath.Join(dir, "pw"), "secret\n"); err != nil {
+		b.Fatal(err)
+	}
+	if err := writeFile(path, "modules:\n  default:\n  monitor:\n    user: monitor\n    password_file: pw\n    allowed_targets: [192.0.2.0/24, ftp.example.com]\n    timeout: 3s\n"); err != nil {
+		b.Fatal(err)
+	}
+	e := New(Options{Config: DefaultConfig(), ConfigPath: path, Tool: probeTool})
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := e.Reload(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

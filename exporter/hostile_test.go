@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"ftpdiag/probe"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
 	"ftpdiag/transcript"
@@ -319,4 +320,27 @@ func hasSample(got map[string]float64, prefix string) bool {
 		}
 	}
 	return false
+}
+
+// TestSlotKey: one server is one share of the slots however its address
+// is spelt, so respelling it does not buy a second share.
+func TestSlotKey(t *testing.T) {
+	cases := []struct {
+		target, want string
+	}{
+		{"ftp://127.0.0.1:21/", "127.0.0.1:21"},
+		{"ftp://[::ffff:127.0.0.1]:21/", "127.0.0.1:21"},
+		{"ftp://FTP.Example.COM./", "ftp.example.com:21"},
+		{"ftp://[2001:DB8::1]:2121/", "[2001:db8::1]:2121"},
+		{"ftps://127.0.0.1/", "127.0.0.1:990"},
+	}
+	for _, tc := range cases {
+		tg, err := probe.ParseTarget(tc.target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slotKey(tg); got != tc.want {
+			t.Errorf("slotKey(%s) = %s, want %s", tc.target, got, tc.want)
+		}
+	}
 }

@@ -3,6 +3,9 @@ package exporter
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,7 +62,7 @@ func wait(ctx context.Context, c *call, deadline time.Time) (*result.Result, err
 func (e *Exporter) probeLimited(t probe.Target, m *Module, deadline time.Time) (*result.Result, error) {
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
-	hostKey := strings.ToLower(t.Addr())
+	hostKey := slotKey(t)
 	host := e.hostSlot(hostKey)
 	defer e.releaseHost(hostKey)
 	select {
@@ -86,6 +89,16 @@ func (e *Exporter) probeLimited(t probe.Target, m *Module, deadline time.Time) (
 	e.backoff.note(backoffKey(t, m), res)
 	e.recent.add(m, res)
 	return res, nil
+}
+
+// slotKey names the server a probe goes to, one way for one address:
+// ::ffff:127.0.0.1 is 127.0.0.1, a name is case-folded.
+func slotKey(t probe.Target) string {
+	host := strings.ToLower(strings.TrimSuffix(t.Host, "."))
+	if a, err := netip.ParseAddr(host); err == nil {
+		host = a.Unmap().WithZone("").String()
+	}
+	return net.JoinHostPort(host, strconv.Itoa(t.Port))
 }
 
 // hostSlot is a target host's share of the probe slots, kept while
