@@ -19,12 +19,15 @@ func exporterCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "exporter",
 		Usage:     "serve Prometheus metrics of FTP servers probed on request (/probe?target=ftp://host/)",
-		UsageText: "ftpdiag exporter [--listen :9122] [--config ftpdiag.yml] [--max-concurrent N]",
+		UsageText: "ftpdiag exporter [--listen :9122] [--config ftpdiag.yml] [--web.config.file web.yml] [--max-concurrent N]",
 		Description: "The multi-target exporter pattern of the blackbox exporter: Prometheus asks\n" +
 			"/probe?target=ftp://host/&module=NAME and gets that probe's metrics; /metrics has\n" +
 			"the exporter's own; / lists the modules and the last probes. Modules (timeouts,\n" +
-			"modes, sweep, user and password_file) come from --config; without it, the probe's\n" +
-			"defaults as module 'default'. --config.check checks the file and exits (0 or 3).",
+			"modes, sweep, user, password_file and allowed_targets) come from --config; without\n" +
+			"it, the probe's defaults as module 'default'. --config.check checks the file and\n" +
+			"exits (0 or 3); SIGHUP or POST /-/reload reads it again. Anyone who reaches the\n" +
+			"port chooses what it connects to: see docs/README-exporter.md before listening\n" +
+			"beyond loopback, and --web.config.file for TLS and basic authentication.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "listen", Value: defaultExporterListen, Usage: "`ADDRESS` ([host]:port) to serve on", EnvVars: []string{"FTPDIAG_EXPORTER_LISTEN"}},
 			&cli.StringFlag{Name: "config", Usage: "modules `FILE` (YAML)", EnvVars: []string{"FTPDIAG_EXPORTER_CONFIG"}},
@@ -76,7 +79,7 @@ func exporterConfig(c *cli.Context) (*exporter.Config, error) {
 	}
 	cfg, err := exporter.LoadConfig(path)
 	if err != nil {
-		return nil, usageErrorf("%v", err).withHint("see the README, section ftpdiag exporter, for the modules file")
+		return nil, usageErrorf("%v", err).withHint("see docs/README-exporter.md for the modules file")
 	}
 	return cfg, nil
 }
