@@ -183,11 +183,13 @@ func (c *Config) YAML() []byte {
 	for name, m := range c.Modules {
 		f.Modules[name] = m.file()
 	}
-	out, err := yaml.Marshal(f)
-	if err != nil {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(f); err != nil {
 		return []byte("# cannot show the configuration: " + err.Error() + "\n")
 	}
-	return out
+	return b.Bytes()
 }
 
 // readPasswordFile takes the first line of a password file, as
