@@ -138,6 +138,7 @@ func decodeErr(err error) error {
 	}
 	msg := strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n  ")
 	msg = unknownField.ReplaceAllString(msg, `unknown key "$1" in a module (known: `+strings.Join(moduleKeys(), ", ")+`)`)
+	msg = strings.ReplaceAll(msg, "into exporter.plain", "as a module: a module is a map of settings (key: value)")
 	return fmt.Errorf("%w: %s", ErrConfig, strings.TrimPrefix(msg, "yaml: "))
 }
 

@@ -70,6 +70,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"user with CR LF", "modules:\n  a:\n    user: \"bob\\r\\nDELE x\"\n    password_file: pw\n    allowed_targets: [127.0.0.1]\n", "line 2: module \"a\": user: a control character"},
 		{"module twice", "modules:\n  a:\n  a:\n", "line 3: mapping key \"a\" already defined at line 2"},
 		{"not a map", "modules: [a, b]\n", "line 1: modules: expected a map of module names, got a list"},
+		{"module not a map", "modules:\n  a: [timeout]\n", "line 2: cannot unmarshal !!seq as a module: a module is a map of settings"},
 		{"bad module name", "modules:\n  a b:\n", "line 2: module name \"a b\""},
 		{"no modules", "modules: {}\n", "no modules defined"},
 		{"empty file", "", "the file is empty"},
