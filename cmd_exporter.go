@@ -32,7 +32,7 @@ func exporterCommand() *cli.Command {
 			&cli.StringFlag{Name: "listen", Value: defaultExporterListen, Usage: "`ADDRESS` ([host]:port) to serve on", EnvVars: []string{"FTPDIAG_EXPORTER_LISTEN"}},
 			&cli.StringFlag{Name: "config", Usage: "modules `FILE` (YAML)", EnvVars: []string{"FTPDIAG_EXPORTER_CONFIG"}},
 			&cli.BoolFlag{Name: "config.check", Usage: "check --config and exit: 0 when it is valid, 3 when not"},
-			&cli.IntFlag{Name: "max-concurrent", Value: exporter.DefaultMaxConcurrent, Usage: "probes running at once; more wait for a slot"},
+			&cli.IntFlag{Name: "max-concurrent", Value: exporter.DefaultMaxConcurrent, Usage: "probes running at once, one target (host:port) at most a quarter of them; more wait for a slot"},
 			&cli.StringFlag{Name: "web.config.file", Usage: "TLS and basic authentication `FILE`, in the format of Prometheus's exporter-toolkit (docs/README-exporter.md)", EnvVars: []string{"FTPDIAG_EXPORTER_WEB_CONFIG"}},
 		},
 		Action: exporterAction,
