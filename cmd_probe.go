@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"net"
 	"net/netip"
 	"os"
@@ -78,10 +79,16 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	}
 	t, err := probe.ParseTarget(c.Args().First())
 	if err != nil {
+		if errors.Is(err, probe.ErrControlChar) {
+			return t, opts, usageErrorf("%v", err).withHint("a command on an FTP control connection ends at CR or LF; give the name or password without control characters")
+		}
 		return t, opts, usageErrorf("%v", err).withHint("the URL looks like ftp://[user@]host[:port][/path]")
 	}
 	if err := readPassword(c, &t); err != nil {
 		return t, opts, err
+	}
+	if err := t.Validate(); err != nil { // the password may come from stdin or FTPDIAG_PASSWORD
+		return t, opts, usageErrorf("%v", err).withHint("a command on an FTP control connection ends at CR or LF; give the name or password without control characters")
 	}
 	if c.Bool("passive-only") && c.Bool("active-only") {
 		return t, opts, usageErrorf("--passive-only and --active-only exclude each other").withHint("give at most one of them")

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/transcript"
 )
 
@@ -43,6 +44,8 @@ type ctrl struct {
 	dead  bool
 	tls   bool   // the control connection is encrypted
 	verb  string // the last command, for messages
+	// refused is why the writer of commands refused a line, if it did.
+	refused error
 }
 
 // dialControl opens a control connection within the connection timeout.
@@ -115,15 +118,42 @@ func (c *ctrl) cmd(format string, args ...any) (int, string, bool) {
 	if c.dead {
 		return 0, "", false
 	}
-	line := fmt.Sprintf(format, args...)
-	c.verb, _, _ = strings.Cut(line, " ")
-	c.conn.SetWriteDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
-	if _, err := c.rc.Write([]byte(line + "\r\n")); err != nil {
-		c.fail(err, "sending "+c.verb)
+	if err := c.send(fmt.Sprintf(format, args...)); err != nil {
 		return 0, "", false
 	}
 	c.p.opts.Status("waiting for the reply to "+c.verb, c.p.opts.ReplyTimeout)
 	return c.reply()
+}
+
+// send is the one writer of the probe's commands: every line the probe
+// itself puts on a control connection passes here, so a control character
+// in a URL's path, user or password, or in a file name a listing gave,
+// never becomes a second command (issue 30). A refused line ends the
+// session: the server has seen nothing of it, and nothing after it would
+// be what the plan meant.
+func (c *ctrl) send(line string) error {
+	c.verb, _, _ = strings.Cut(line, " ")
+	if err := checkCommand(line); err != nil {
+		c.refused = fmt.Errorf("the probe refused to send %s: %w", c.verb, err)
+		c.hangUp(c.refused.Error())
+		return c.refused
+	}
+	c.conn.SetWriteDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
+	if _, err := c.rc.Write([]byte(line + "\r\n")); err != nil {
+		c.fail(err, "sending "+c.verb)
+		return err
+	}
+	return nil
+}
+
+// checkCommand refuses a command line holding a control character; its
+// error wraps ErrControlChar and names the character, never the line,
+// which may hold a password.
+func checkCommand(line string) error {
+	if err := ftp.CheckText(line); err != nil {
+		return fmt.Errorf("the command holds a %w", err)
+	}
+	return nil
 }
 
 // reply reads one whole reply within the reply timeout.
@@ -243,9 +273,7 @@ type asyncReply struct {
 // sendAsync sends a command and reads its first reply in the background.
 func (c *ctrl) sendAsync(line string) <-chan asyncReply {
 	ch := make(chan asyncReply, 1)
-	c.verb, _, _ = strings.Cut(line, " ")
-	c.conn.SetWriteDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
-	if _, err := c.rc.Write([]byte(line + "\r\n")); err != nil {
+	if err := c.send(line); err != nil {
 		ch <- asyncReply{err: err}
 		return ch
 	}

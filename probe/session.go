@@ -158,6 +158,9 @@ func (r *sessRun) login() stepResult {
 	if ok && code == ftp.NeedPassword || ok && code == ftp.NeedAccount {
 		code, text, ok = r.c.cmd("PASS %s", t.Password)
 	}
+	if r.c.refused != nil {
+		return stepResult{status: result.Fail, detail: r.c.refused.Error(), stop: true}
+	}
 	if !ok || code < 200 || code >= 300 {
 		return stepResult{status: result.Fail, detail: "login refused: " + firstLine(text), stop: true}
 	}

@@ -52,6 +52,10 @@ func (r *sessRun) clientLogin() stepResult {
 		return stepResult{status: result.Fail, detail: "could not connect: " + clientErr(err), stop: true}
 	}
 	t.conn = conn
+	if err := checkArgs("USER", r.p.target.User, "PASS", r.p.target.Password); err != nil {
+		r.c.hangUp("the probe refused to log in: " + err.Error())
+		return stepResult{status: result.Fail, detail: "login: " + err.Error(), stop: true}
+	}
 	r.p.logins.Lock()
 	err = conn.Login(r.p.target.User, r.p.target.Password)
 	r.p.logins.Unlock()
@@ -71,6 +75,9 @@ func (r *sessRun) clientList() stepResult {
 			return stepResult{status: result.Fail, detail: "PWD: " + clientErr(err)}
 		}
 		dir = cwd
+	}
+	if err := checkArgs("LIST", dir); err != nil {
+		return stepResult{status: result.Fail, detail: err.Error(), stop: true}
 	}
 	entries, err := r.client.conn.List(dir)
 	r.client.dir = dir
@@ -94,6 +101,9 @@ func (r *sessRun) clientRetr() stepResult {
 	if name == "" {
 		return stepResult{status: result.NotChecked, detail: "no regular file in the listing (use --file)"}
 	}
+	if err := checkArgs("RETR", name); err != nil {
+		return stepResult{status: result.Fail, detail: err.Error()}
+	}
 	resp, err := r.client.conn.Retr(name)
 	if err != nil {
 		return stepResult{status: result.Fail, detail: "a standard client cannot download " + name + ": " + clientErr(err)}
@@ -108,6 +118,19 @@ func (r *sessRun) clientRetr() stepResult {
 	}
 	r.client.conn.Quit()
 	return stepResult{status: result.Pass, detail: fmt.Sprintf("a standard client downloads %s: %d bytes", name, n)}
+}
+
+// checkArgs puts what the library is about to send through the probe's
+// own check of commands (pairs of verb and argument): under explicit TLS
+// the library writes past the probe's writer, so its arguments are checked
+// before they are handed over; in plain text cmdGuard checks its lines too.
+func checkArgs(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := checkCommand(pairs[i] + " " + pairs[i+1]); err != nil {
+			return fmt.Errorf("the probe refused to send %s: %w", pairs[i], err)
+		}
+	}
+	return nil
 }
 
 // clientErr names a library error without its wrapping.
@@ -255,9 +278,24 @@ func (t *typical) controlConn(c *ctrl) (net.Conn, error) {
 			return nil, fmt.Errorf("TLS: %w", err)
 		}
 		t.r.sess.Note("the library's control connection is encrypted; its commands and replies are not recorded")
-		return &boundConn{Conn: tc, wait: o.ReplyTimeout, limit: maxTypicalControl}, nil
+		return &boundConn{Conn: &cmdGuard{tc}, wait: o.ReplyTimeout, limit: maxTypicalControl}, nil
 	}
-	return &boundConn{Conn: &plainUntilTLS{Conn: c.rc, raw: c.conn, r: t.r}, wait: o.ReplyTimeout, limit: maxTypicalControl}, nil
+	return &boundConn{Conn: &cmdGuard{&plainUntilTLS{Conn: c.rc, raw: c.conn, r: t.r}}, wait: o.ReplyTimeout, limit: maxTypicalControl}, nil
+}
+
+// cmdGuard is the library's writer of commands seen from the probe: each
+// write is one command line ending in CRLF (net/textproto writes a line at
+// a time), and one holding any other control character is refused before
+// a byte of it goes out, as the probe's own writer does.
+type cmdGuard struct{ net.Conn }
+
+func (g *cmdGuard) Write(b []byte) (int, error) {
+	for _, line := range strings.SplitAfter(string(b), "\r\n") {
+		if err := checkCommand(strings.TrimSuffix(line, "\r\n")); err != nil {
+			return 0, err
+		}
+	}
+	return g.Conn.Write(b)
 }
 
 // plainUntilTLS records the control connection until the reply to AUTH
