@@ -16,14 +16,15 @@ import (
 // server's victim.txt survives (issue 30: today's probe deletes it).
 func TestProbeRefusesControlCharacters(t *testing.T) {
 	cases := []struct {
-		name, url, env, stdin string
-		want                  string
+		name, url, env, stdin, file string
+		want                        string
 	}{
 		{name: "path", url: "ftp://john@ADDR/a%0d%0aDELE%20victim.txt", want: "the path holds a control character CR"},
 		{name: "user", url: "ftp://john%0d%0aPASS%20secret%0d%0aDELE%20victim.txt@ADDR/", want: "the user holds a control character CR"},
 		{name: "password", url: "ftp://john:secret%0d%0aDELE%20victim.txt@ADDR/", want: "the password holds a control character CR"},
 		{name: "FTPDIAG_PASSWORD", url: "ftp://john@ADDR/", env: "secret\r\nDELE victim.txt", want: "the password holds a control character CR"},
 		{name: "FTPDIAG_PASSWORD LF", url: "ftp://john@ADDR/", env: "secret\nDELE victim.txt", want: "the password holds a control character LF"},
+		{name: "--file", url: "ftp://john:secret@ADDR/", file: "a\r\nDELE victim.txt", want: "--file: the file name holds a control character CR"},
 		{name: "password-stdin", url: "ftp://john@ADDR/", stdin: "secret\rDELE victim.txt\n", want: "the password holds a control character CR"},
 	}
 	for _, tc := range cases {
@@ -37,6 +38,9 @@ func TestProbeRefusesControlCharacters(t *testing.T) {
 			args := []string{"probe", "--tls", "off", "--timeout", "2s", "--reply-timeout", "2s"}
 			if tc.env != "" {
 				t.Setenv("FTPDIAG_PASSWORD", tc.env)
+			}
+			if tc.file != "" {
+				args = append(args, "--file", tc.file)
 			}
 			if tc.stdin != "" {
 				args = append(args, "--password-stdin")

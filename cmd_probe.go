@@ -103,6 +103,9 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	if c.Int64("max-bytes") < 1 {
 		return t, opts, usageErrorf("--max-bytes must be at least 1").withHint("the default is %d", probe.DefaultMaxBytes)
 	}
+	if err := probe.CheckFile(c.String("file")); err != nil {
+		return t, opts, usageErrorf("--file: %v", err).withHint("give the path without control characters")
+	}
 	mode, err := probe.ParseTLSMode(c.String("tls"))
 	if err != nil {
 		return t, opts, usageErrorf("%v", err).withHint("the default, auto, is what FileZilla does")

@@ -111,6 +111,15 @@ func (t Target) Validate() error {
 	return nil
 }
 
+// CheckFile refuses a file name to download (Options.File, --file) that
+// holds a control character, as Validate does a target's parts.
+func CheckFile(name string) error {
+	if err := ftp.CheckText(name); err != nil {
+		return fmt.Errorf("the file name holds a %w: FTP would read it as the end of a command and the start of another", err)
+	}
+	return nil
+}
+
 // Addr is host:port for dialling.
 func (t Target) Addr() string { return net.JoinHostPort(t.Host, strconv.Itoa(t.Port)) }
 
