@@ -25,7 +25,8 @@ func probeCommand() *cli.Command {
 			"port range, tries active mode and a standard client library, side by side,\n" +
 			"then explains every failure with the transcript lines that show it.\n" +
 			"With TLS (AUTH TLS by default, ftps:// for implicit TLS) it also checks the\n" +
-			"certificate, session resumption and a plain-text session beside the TLS ones.\n" +
+			"certificate and session resumption; a password never goes out in clear text\n" +
+			"where TLS works (--compare-plain: where TLS data fails, compare without TLS).\n" +
 			"Exit status: 0 ok, 1 warning, 2 critical, 3 the probe could not run.",
 		Flags: append(outputFlags(),
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
@@ -40,6 +41,7 @@ func probeCommand() *cli.Command {
 			&cli.BoolFlag{Name: "trust-pasv-address", Usage: "connect to the address a PASV reply names even when it is not the server's"},
 			&cli.BoolFlag{Name: "sweep", Usage: "test every port of an ftpdiag server's passive range (SITE SWEEP)"},
 			&cli.StringFlag{Name: "tls", Value: string(probe.TLSAuto), Usage: "explicit TLS on ftp:// (`MODE`: auto tries AUTH TLS and goes on in plain text where refused, require stops there, off speaks plain FTP); ftps:// is implicit TLS"},
+			&cli.BoolFlag{Name: "compare-plain", Usage: "where TLS is in use and its passive data connection fails, log in once more without TLS to tell a router's FTP helper from the rest (sends the password in clear text)"},
 			&cli.StringFlag{Name: "ca-file", Usage: "trust the CA certificates in `FILE` (PEM) besides the system roots"},
 		),
 		Action: runProbe,
@@ -118,7 +120,7 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 		Timeout: c.Duration("timeout"), ReplyTimeout: c.Duration("reply-timeout"),
 		PassiveOnly: c.Bool("passive-only"), ActiveOnly: c.Bool("active-only"), Family: family,
 		File: c.String("file"), MaxBytes: c.Int64("max-bytes"),
-		TrustPasvAddress: c.Bool("trust-pasv-address"), Sweep: c.Bool("sweep"),
+		TrustPasvAddress: c.Bool("trust-pasv-address"), Sweep: c.Bool("sweep"), ComparePlain: c.Bool("compare-plain"),
 		Status: statusReporter(c), Resolver: probeResolver,
 	}
 	if f := c.String("ca-file"); f != "" {

@@ -61,6 +61,15 @@ type Options struct {
 	// 0: crypto/tls's default, TLS 1.3. Tests pin TLS 1.2 with it.
 	TLSMaxVersion uint16
 
+	// ComparePlain allows the plain-text comparison session (sessPlain) to
+	// log in with a password: it then runs where TLS is in use and the
+	// TLS passive data connection failed, the one case where a session
+	// without TLS can tell a router's FTP helper (tls.alg-blind) from
+	// the rest. Without it, and wherever TLS data works, a password never
+	// crosses the network in clear text. Anonymous logins, which have no
+	// secret, get the comparison whenever TLS is in use (--compare-plain).
+	ComparePlain bool
+
 	PassiveOnly, ActiveOnly bool
 	// Family keeps one address family of a name that has both
 	// (result.FamilyIPv4 for -4, result.FamilyIPv6 for -6); "" checks both.

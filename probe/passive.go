@@ -116,7 +116,8 @@ func (r *sessRun) listCmd() string {
 	return "LIST"
 }
 
-func (r *sessRun) pasvList() stepResult {
+func (r *sessRun) pasvList() (res stepResult) {
+	defer r.watchTLSData(&res)
 	if r.p.ip.Is6() {
 		r.passive = "EPSV"
 		return stepResult{status: result.NotChecked, detail: "PASV cannot name an IPv6 address; see EPSV"}
@@ -136,7 +137,8 @@ func (r *sessRun) pasvList() stepResult {
 	return res
 }
 
-func (r *sessRun) epsvList() stepResult {
+func (r *sessRun) epsvList() (res stepResult) {
+	defer r.watchTLSData(&res)
 	dc, res := r.openPassive("EPSV")
 	if dc == nil {
 		res.stop = res.stop && r.passive == "EPSV" // PASV still works
@@ -147,6 +149,16 @@ func (r *sessRun) epsvList() stepResult {
 		r.file = r.pickFile(t.head) // PASV could not list (IPv6, or refused)
 	}
 	return res
+}
+
+// watchTLSData marks a failed passive listing in a session whose data
+// connections do TLS, for the plain-text comparison (comparePlain).
+func (r *sessRun) watchTLSData(res *stepResult) {
+	if r.protected && res.status == result.Fail {
+		r.p.mu.Lock()
+		r.p.tlsDataFailed = true
+		r.p.mu.Unlock()
+	}
 }
 
 // pickFile chooses the file to download: --file, or the first regular

@@ -59,6 +59,9 @@ type prober struct {
 	site     map[string]bool // SITE FTPDIAG extensions FEAT advertised
 	loggedIn bool
 	tlsOn    bool            // the first session's control connection is TLS
+	// tlsDataFailed: a passive listing failed in a session whose data
+	// connections do TLS: the question a plain-text session answers.
+	tlsDataFailed bool
 	certs    map[string]bool // certificates shown, by fingerprint
 }
 
@@ -179,7 +182,7 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		wg.Wait()
 		return
 	}
-	sweep := -1
+	sweep, plain := -1, -1
 	for i := 1; i < len(p.plan); i++ {
 		if p.fallback > 0 && i == p.fallback {
 			<-p.primary.known
@@ -194,6 +197,10 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		if p.plan[i].Name == sessPlain && !p.tlsUsed() {
 			continue // nothing to compare with: the probe speaks plain text anyway
 		}
+		if p.plan[i].Name == sessPlain && !p.target.Anonymous() {
+			plain = i // with a password: only once TLS data is known to fail
+			continue
+		}
 		sess := p.log.Session(p.plan[i].Name + p.heading)
 		wg.Add(1)
 		go func() {
@@ -202,9 +209,32 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		}()
 	}
 	wg.Wait()
+	if plain > 0 && p.comparePlain(first) {
+		p.session(ctx, plain, p.log.Session(p.plan[plain].Name+p.heading), nil)
+	}
 	if sweep > 0 {
 		p.session(ctx, sweep, p.log.Session(p.plan[sweep].Name+p.heading), nil)
 	}
+}
+
+// comparePlain decides, once the TLS sessions are done, whether the plain
+// comparison may log in with the password: only where it can explain
+// something (a TLS passive data connection failed: is a router's FTP helper
+// blind to TLS?) and only where the user allowed it. Where it could
+// explain something but is not allowed, the first session says so.
+func (p *prober) comparePlain(first *transcript.Session) bool {
+	p.mu.Lock()
+	failed := p.tlsDataFailed
+	p.mu.Unlock()
+	switch {
+	case !failed:
+		return false
+	case !p.opts.ComparePlain:
+		first.Note("the TLS data connection failed; a session without TLS could tell whether a router's FTP helper (ALG) is the cause, " +
+			"but it would send the password in clear text, so the probe leaves it out (--compare-plain allows it)")
+		return false
+	}
+	return true
 }
 
 func (p *prober) addr() string {

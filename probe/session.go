@@ -73,7 +73,7 @@ func (p *prober) session(ctx context.Context, idx int, sess *transcript.Session,
 	defer signal()
 	defer r.close()
 	if p.plan[idx].Name == sessPlain {
-		sess.Note("this session logs in without TLS, so its password travels in clear text once, as a client without TLS would send it (--tls require leaves it out)")
+		sess.Note(plainNote(p.target))
 	}
 	stopped := false
 	for i, name := range p.plan[idx].Steps {
@@ -90,6 +90,15 @@ func (p *prober) session(ctx context.Context, idx int, sess *transcript.Session,
 			signal()
 		}
 	}
+}
+
+// plainNote heads the plain-text comparison: why a password, if any,
+// travels in clear text here.
+func plainNote(t Target) string {
+	if t.Anonymous() {
+		return "this session logs in without TLS, as a client without TLS would; the anonymous login has no secret to protect"
+	}
+	return "this session logs in without TLS, so its password travels in clear text once: the TLS data connection failed and --compare-plain allows the comparison"
 }
 
 func (r *sessRun) record(i int, name string, res stepResult) { r.recordTimed(i, name, res, 0) }
