@@ -54,6 +54,9 @@ func (d *diagnosis) brokeFormat(i int, why string) {
 
 func (d *diagnosis) busy(i int, e transcript.Entry) {
 	detail := fmt.Sprintf("The server refused the session at the greeting: %q.", ftp.FirstLine(e.Text))
+	if e.Code < 200 {
+		detail = fmt.Sprintf("The server says it is not ready yet (%q), and no 220 greeting followed before the client gave up.", ftp.FirstLine(e.Text))
+	}
 	if d.loggedIn {
 		detail = fmt.Sprintf("The server refused one connection while another from the same client was logged in: %q. Clients that open several connections at once (FileZilla opens up to three) fail at random.", ftp.FirstLine(e.Text))
 	}

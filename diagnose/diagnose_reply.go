@@ -84,6 +84,7 @@ func (d *diagnosis) greeting(s *session, i int, e transcript.Entry) {
 		s.greeted = true
 	case e.Code < 200:
 		s.replies = 0 // 120 "ready in n minutes": the 220 is still to come
+		s.notReady, s.notReadyI = &e, i
 	case e.Code == ftp.PolicyDenied || tlsText(e.Text):
 		d.tlsRequired(i, e)
 	default:

@@ -42,7 +42,11 @@ type session struct {
 	// a log pasted from the middle of a session (see evidence.go).
 	started, mid bool
 	oops         bool // vsftpd said "500 OOPS:": its session process is gone
-	tls          tlsSession
+	// notReady is the last 120 ("ready in n minutes") at the greeting,
+	// while no 220 has followed it.
+	notReady  *transcript.Entry
+	notReadyI int
+	tls       tlsSession
 }
 
 // dataFact is one data connection attempt seen in the transcript.
@@ -199,6 +203,8 @@ func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
 	switch {
 	case ev.By == "client" && ev.Outcome == transcript.Failed:
 		d.brokeFormat(i, ev.Err)
+	case s.replies == 0 && !s.mid && s.notReady != nil && (byServer || ev.Outcome == transcript.Timeout):
+		d.busy(s.notReadyI, *s.notReady) // 120 and never a 220: not ready, however long one waits
 	case s.replies == 0 && !s.mid && (byServer || ev.Outcome == transcript.Timeout):
 		d.noGreeting(i, ev)
 	case s.greeted && byServer:

@@ -34,6 +34,7 @@ var errTooLong = errors.New("reply too long")
 // ctrl is one control connection of the probe, recorded into its session.
 type ctrl struct {
 	p     *prober
+	ctx   context.Context // the probe's: done when its overall deadline passes
 	sess  *transcript.Session
 	conn  net.Conn
 	rc    *transcript.Conn
@@ -42,8 +43,9 @@ type ctrl struct {
 	tp    *textproto.Reader
 	local netip.AddrPort
 	dead  bool
-	tls   bool   // the control connection is encrypted
-	verb  string // the last command, for messages
+	tls   bool      // the control connection is encrypted
+	verb  string    // the last command, for messages
+	sent  time.Time // when it went out (or the connection opened)
 	// refused is why the writer of commands refused a line, if it did.
 	refused error
 }
@@ -63,7 +65,7 @@ func (p *prober) dialControl(ctx context.Context, sess *transcript.Session) (*ct
 	}
 	ev.Local = conn.LocalAddr().String()
 	sess.Event(ev, "")
-	c := &ctrl{p: p, sess: sess, conn: conn}
+	c := &ctrl{p: p, ctx: ctx, sess: sess, conn: conn, sent: time.Now()}
 	c.rc = transcript.Record(conn, sess, transcript.ClientSide)
 	c.guard = &guard{r: c.rc}
 	c.br = bufio.NewReader(c.guard)
@@ -76,9 +78,16 @@ func (p *prober) dialControl(ctx context.Context, sess *transcript.Session) (*ct
 
 // greeting waits for the 220, telling another protocol from a slow FTP
 // server by the first byte: every FTP reply starts with a digit.
+//
+// The whole greeting, however many 120 "ready in n minutes" replies come
+// before the 220, gets one reply timeout: a server repeating 120 without
+// end would otherwise hold the probe for ever (issue 30). The transcript
+// then ends on the 120s and a timeout, which the diagnosis reads as a
+// server that refuses the session (control.busy).
 func (c *ctrl) greeting() (int, string, bool) {
 	c.p.opts.Status("waiting for the greeting from "+c.p.addr(), c.p.opts.ReplyTimeout)
-	c.conn.SetReadDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
+	end := time.Now().Add(c.p.opts.ReplyTimeout)
+	c.conn.SetReadDeadline(end)
 	first, err := c.br.Peek(1)
 	if err != nil {
 		c.fail(err, c.awaited())
@@ -89,11 +98,14 @@ func (c *ctrl) greeting() (int, string, bool) {
 		return 0, "", false
 	}
 	for {
-		code, text, ok := c.reply()
-		if !ok || code >= 200 {
-			return code, text, ok
+		code, text, err := c.readUntil(end)
+		if err != nil {
+			c.fail(err, c.awaited())
+			return 0, "", false
 		}
-		// 120 "ready in n minutes": the 220 is still to come.
+		if code >= 200 {
+			return code, text, true
+		}
 	}
 }
 
@@ -139,6 +151,7 @@ func (c *ctrl) send(line string) error {
 		return c.refused
 	}
 	c.conn.SetWriteDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
+	c.sent = time.Now()
 	if _, err := c.rc.Write([]byte(line + "\r\n")); err != nil {
 		c.fail(err, "sending "+c.verb)
 		return err
@@ -169,8 +182,13 @@ func (c *ctrl) reply() (int, string, bool) {
 // readRaw reads a reply without judging errors, for callers that wait on
 // something else at the same time.
 func (c *ctrl) readRaw(wait time.Duration) (int, string, error) {
+	return c.readUntil(time.Now().Add(wait))
+}
+
+// readUntil reads a reply that must be whole by end.
+func (c *ctrl) readUntil(end time.Time) (int, string, error) {
 	c.guard.reset()
-	c.conn.SetReadDeadline(time.Now().Add(wait))
+	c.conn.SetReadDeadline(end)
 	code, msg, err := c.tp.ReadResponse(0)
 	var te *textproto.Error
 	if errors.As(err, &te) {
@@ -193,6 +211,13 @@ func (c *ctrl) fail(err error, waiting string) {
 	ev := transcript.EventInfo{Op: transcript.OpClose, Err: errText(err)}
 	var pe textproto.ProtocolError
 	switch out := transcript.Classify(err); {
+	case c.ctx.Err() != nil:
+		// Not the server's doing: the probe's own time ran out.
+		ev.By, ev.Outcome, ev.Dur = "client", transcript.Timeout, time.Since(c.sent)
+		if !strings.HasPrefix(waiting, "sending ") {
+			waiting = "waiting for " + waiting
+		}
+		ev.Err = c.p.endedWhy(c.ctx) + " while " + waiting
 	case errors.Is(err, errTooLong):
 		ev.By, ev.Outcome, ev.Err = "client", transcript.Failed, fmt.Sprintf("%s is longer than %d KiB", waiting, maxReplyBytes>>10)
 	case errors.As(err, &pe):

@@ -2,6 +2,8 @@ package probe
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"slices"
@@ -23,6 +25,19 @@ type Outcome struct {
 	Network  result.Network
 	Started  time.Time
 	Duration time.Duration
+}
+
+// errDeadline is the cause of the context Run gives its sessions once the
+// overall deadline (Options.Deadline) has passed.
+var errDeadline = errors.New("the probe's overall deadline passed")
+
+// endedWhy says why ctx, the probe's, is done: its own overall deadline,
+// or the caller's context (a scrape's budget, an interrupt).
+func (p *prober) endedWhy(ctx context.Context) string {
+	if errors.Is(context.Cause(ctx), errDeadline) {
+		return fmt.Sprintf("the probe's overall deadline (%s) passed", transcript.Human(p.opts.Deadline))
+	}
+	return "the probe was stopped (" + errText(context.Cause(ctx)) + ")"
 }
 
 // prober is the state shared by the sessions of one address family.
@@ -58,11 +73,11 @@ type prober struct {
 	network  result.Network
 	site     map[string]bool // SITE FTPDIAG extensions FEAT advertised
 	loggedIn bool
-	tlsOn    bool            // the first session's control connection is TLS
+	tlsOn    bool // the first session's control connection is TLS
 	// tlsDataFailed: a passive listing failed in a session whose data
 	// connections do TLS: the question a plain-text session answers.
 	tlsDataFailed bool
-	certs    map[string]bool // certificates shown, by fingerprint
+	certs         map[string]bool // certificates shown, by fingerprint
 }
 
 // Run probes the target as the plan says, within the options' deadlines,
@@ -72,6 +87,8 @@ type prober struct {
 func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	opts.Implicit = opts.Implicit || t.Implicit
 	o := opts.withDefaults()
+	ctx, cancel := context.WithTimeoutCause(ctx, o.Deadline, errDeadline)
+	defer cancel()
 	var secrets []string
 	if t.Password != AnonymousPassword {
 		secrets = append(secrets, t.Password)

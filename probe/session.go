@@ -125,6 +125,11 @@ func checkName(idx int, step string) string {
 }
 
 func (r *sessRun) close() {
+	if r.c != nil && !r.c.dead && r.ctx.Err() != nil {
+		// The typical client's library was cut off by the overall
+		// deadline: say so where its transcript ends.
+		r.c.fail(context.Cause(r.ctx), "the rest of the standard client's session")
+	}
 	if r.c != nil && !r.c.dead {
 		r.c.conn.Close()
 	}

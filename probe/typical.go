@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -169,6 +170,7 @@ func (t *typical) dial(network, address string) (net.Conn, error) {
 		// connection's TLS to it; the handshake starts at the first read.
 		dc = tls.Client(dc, t.tlsCfg)
 	}
+	context.AfterFunc(r.ctx, func() { dc.Close() }) // the overall deadline
 	return &dataConn{Conn: dc, r: r, start: time.Now()}, nil
 }
 
@@ -180,22 +182,34 @@ func (t *typical) close() {
 	}
 }
 
-// boundConn gives every read a deadline and the whole connection a byte
-// limit, which the library does not.
+// boundConn gives every line the library reads a deadline and the whole
+// connection a byte limit, which the library does not. The deadline is
+// per line, not per read: a server dripping a byte every few seconds
+// would otherwise keep each read, and so the session, alive for ever.
 type boundConn struct {
 	net.Conn
-	wait  time.Duration
-	limit int
-	read  int
+	wait    time.Duration
+	limit   int
+	read    int
+	midLine bool // the last read ended inside a line: its deadline holds
+	// plain, where set, is the recorder under explicit TLS: once it has
+	// switched, this connection carries ciphertext, which has no lines,
+	// and every read gets the deadline (the overall deadline still holds).
+	plain *plainUntilTLS
 }
 
 func (b *boundConn) Read(p []byte) (int, error) {
 	if b.read > b.limit {
 		return 0, errTooLong
 	}
-	b.Conn.SetReadDeadline(time.Now().Add(b.wait))
+	if !b.midLine || b.plain != nil && b.plain.switched {
+		b.Conn.SetReadDeadline(time.Now().Add(b.wait))
+	}
 	n, err := b.Conn.Read(p)
 	b.read += n
+	if n > 0 {
+		b.midLine = p[n-1] != '\n'
+	}
 	return n, err
 }
 
@@ -211,7 +225,7 @@ type dataConn struct {
 
 func (d *dataConn) Read(p []byte) (int, error) {
 	o := d.r.p.opts
-	if d.bytes >= o.MaxBytes || time.Since(d.start) > o.TransferTime {
+	if d.bytes >= o.MaxBytes || time.Since(d.start) > o.TransferTime || d.r.ctx.Err() != nil {
 		d.end(transcript.Truncated, "client")
 		return 0, fmt.Errorf("the probe cut the transfer at %d bytes", d.bytes)
 	}
@@ -223,6 +237,8 @@ func (d *dataConn) Read(p []byte) (int, error) {
 	d.bytes += int64(n)
 	switch out := transferEnd(err); {
 	case err == nil:
+	case d.r.ctx.Err() != nil: // the overall deadline closed it
+		d.end(transcript.Truncated, "client")
 	case out == transcript.Stalled:
 		d.end(out, "client")
 	default:
@@ -280,7 +296,8 @@ func (t *typical) controlConn(c *ctrl) (net.Conn, error) {
 		t.r.sess.Note("the library's control connection is encrypted; its commands and replies are not recorded")
 		return &boundConn{Conn: &cmdGuard{tc}, wait: o.ReplyTimeout, limit: maxTypicalControl}, nil
 	}
-	return &boundConn{Conn: &cmdGuard{&plainUntilTLS{Conn: c.rc, raw: c.conn, r: t.r}}, wait: o.ReplyTimeout, limit: maxTypicalControl}, nil
+	plain := &plainUntilTLS{Conn: c.rc, raw: c.conn, r: t.r}
+	return &boundConn{Conn: &cmdGuard{plain}, wait: o.ReplyTimeout, limit: maxTypicalControl, plain: plain}, nil
 }
 
 // cmdGuard is the library's writer of commands seen from the probe: each
