@@ -69,7 +69,7 @@ type prober struct {
 	logins sync.Mutex
 
 	mu       sync.Mutex
-	checks   map[int]result.Check // by plan position, for a stable order
+	checks   map[planPos]result.Check // by plan position, for a stable order
 	network  result.Network
 	site     map[string]bool // SITE FTPDIAG extensions FEAT advertised
 	loggedIn bool
@@ -99,7 +99,7 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	res := resolveTarget(ctx, t, o)
 	out := &Outcome{Target: t, Plan: NewPlan(o), Log: log, Started: log.Start(), Network: result.Network{Modes: modes(o)}}
 	if len(res.addrs) == 0 {
-		log.Session(sessMain).Event(*res.ev, "")
+		log.Session(SessMain.String()).Event(*res.ev, "")
 		out.Checks = []result.Check{{Name: "dns", Status: result.Fail, Detail: res.ev.Err}}
 		out.Duration = time.Since(start)
 		return out
@@ -125,7 +125,7 @@ func (out *Outcome) probers(o Options, res resolution, red *transcript.Redactor)
 	probers := make([]*prober, len(res.addrs))
 	firsts := make([]*transcript.Session, len(res.addrs))
 	for i, ip := range res.addrs {
-		p := &prober{opts: o, target: out.Target, plan: out.Plan, ip: ip, log: out.Log, checks: map[int]result.Check{},
+		p := &prober{opts: o, target: out.Target, plan: out.Plan, ip: ip, log: out.Log, checks: map[planPos]result.Check{},
 			site: map[string]bool{}, known: make(chan struct{}), red: red}
 		if i > 0 {
 			p.plan = otherPlan(o, ip)
@@ -136,7 +136,7 @@ func (out *Outcome) probers(o Options, res resolution, red *transcript.Redactor)
 			p.heading = over(ip)
 		}
 		probers[i] = p
-		firsts[i] = out.Log.Session(p.plan[0].Name + p.heading)
+		firsts[i] = out.Log.Session(p.plan[0].Kind.String() + p.heading)
 		out.Network.Families = append(out.Network.Families, FamilyOf(ip))
 	}
 	return probers, firsts
@@ -171,12 +171,20 @@ func (out *Outcome) merge(probers []*prober, res resolution) {
 	}
 }
 
+// planPos is a step's place in the plan: its session's and its own index.
+type planPos struct{ sess, step int }
+
 func (p *prober) sortedChecks() []result.Check {
-	keys := make([]int, 0, len(p.checks))
+	keys := make([]planPos, 0, len(p.checks))
 	for k := range p.checks {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys)
+	slices.SortFunc(keys, func(a, b planPos) int {
+		if a.sess != b.sess {
+			return a.sess - b.sess
+		}
+		return a.step - b.step
+	})
 	out := make([]result.Check, 0, len(keys))
 	for _, k := range keys {
 		out = append(out, p.checks[k])
@@ -207,18 +215,18 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 				break // the preferred family runs these
 			}
 		}
-		if p.opts.Sweep && p.plan[i].Name == sessRange {
+		if p.opts.Sweep && p.plan[i].Kind == SessRange {
 			sweep = i // it holds the whole passive range: it runs alone
 			continue
 		}
-		if p.plan[i].Name == sessPlain && !p.tlsUsed() {
+		if p.plan[i].Kind == SessPlain && !p.tlsUsed() {
 			continue // nothing to compare with: the probe speaks plain text anyway
 		}
-		if p.plan[i].Name == sessPlain && !p.target.Anonymous() {
+		if p.plan[i].Kind == SessPlain && !p.target.Anonymous() {
 			plain = i // with a password: only once TLS data is known to fail
 			continue
 		}
-		sess := p.log.Session(p.plan[i].Name + p.heading)
+		sess := p.log.Session(p.plan[i].Kind.String() + p.heading)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -227,10 +235,10 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 	}
 	wg.Wait()
 	if plain > 0 && p.comparePlain(first) {
-		p.session(ctx, plain, p.log.Session(p.plan[plain].Name+p.heading), nil)
+		p.session(ctx, plain, p.log.Session(p.plan[plain].Kind.String()+p.heading), nil)
 	}
 	if sweep > 0 {
-		p.session(ctx, sweep, p.log.Session(p.plan[sweep].Name+p.heading), nil)
+		p.session(ctx, sweep, p.log.Session(p.plan[sweep].Kind.String()+p.heading), nil)
 	}
 }
 
@@ -260,11 +268,11 @@ func (p *prober) addr() string {
 
 // check records one check's result at its place in the plan, masked as
 // the transcript is.
-func (p *prober) check(sessIdx, stepIdx int, c result.Check) {
+func (p *prober) check(at planPos, c result.Check) {
 	c.Detail = p.red.Redact(c.Detail)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.checks[sessIdx*100+stepIdx] = c
+	p.checks[at] = c
 }
 
 func (p *prober) isLoggedIn() bool {
