@@ -99,3 +99,30 @@ func typicalOnly(s *scripted, drip func(c *fconn)) {
 		c.say("211-Features:", " PASV", "211 End")
 	}
 }
+
+// TestWorstCase pins the overall deadline's formula (docs/README-probe.md,
+// "Time bounds").
+func TestWorstCase(t *testing.T) {
+	cases := []struct {
+		name string
+		opts Options
+		want time.Duration
+	}{
+		{"defaults, plain FTP", Options{}, 140 * time.Second},
+		{"defaults, --tls auto", Options{TLS: TLSAuto}, 160 * time.Second},
+		{"ftps://", Options{Implicit: true}, 160 * time.Second},
+		{"--compare-plain and --sweep", Options{TLS: TLSAuto, ComparePlain: true, Sweep: true}, 240 * time.Second},
+		{"a longer connection timeout", Options{Timeout: 30 * time.Second}, 180 * time.Second},
+		{"quick", quick(), 7 * time.Second},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.opts.WorstCase(); got != tc.want {
+				t.Errorf("WorstCase() = %s, want %s", got, tc.want)
+			}
+			if got := tc.opts.withDefaults().Deadline; got != tc.want {
+				t.Errorf("the default Deadline = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -114,13 +114,14 @@ const (
 	deadlineWaits      = 4
 	deadlineHandshakes = 2
 	deadlinePlainWaits = 2
+	deadlineSweepWaits = 2 // --sweep: that session, too, runs after the others
 )
 
 // WorstCase is the overall deadline the options give where Deadline is 0:
 // TransferTime + 4 x the longest single wait (Timeout, ReplyTimeout,
 // StallTimeout), + 2 x HandshakeTimeout where TLS is tried, + 2 waits more
-// with ComparePlain. With the defaults: 60 s + 4 x 20 s = 140 s, 160 s with
-// TLS. Zero fields count as their defaults.
+// with ComparePlain and 2 more with Sweep. With the defaults: 60 s + 4 x
+// 20 s = 140 s, 160 s with TLS. Zero fields count as their defaults.
 func (o Options) WorstCase() time.Duration { return o.waitDefaults().worstCase() }
 
 // worstCase is WorstCase of options whose waits are set.
@@ -132,6 +133,9 @@ func (o Options) worstCase() time.Duration {
 	}
 	if o.ComparePlain {
 		total += deadlinePlainWaits * wait
+	}
+	if o.Sweep {
+		total += deadlineSweepWaits * wait
 	}
 	return total
 }
