@@ -110,7 +110,7 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	}
 	mode, err := probe.ParseTLSMode(c.String("tls"))
 	if err != nil {
-		return t, opts, usageErrorf("--tls: %v", err).withHint("the default, auto, is what FileZilla does")
+		return t, opts, usageErrorf("--tls %v", err).withHint("the default, auto, is what FileZilla does")
 	}
 	if t.Implicit && mode == probe.TLSOff {
 		return t, opts, usageErrorf("ftps:// is implicit TLS, and --tls off asks for none").withHint("use ftp://host/ --tls off for plain FTP")
