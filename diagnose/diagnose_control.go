@@ -106,6 +106,13 @@ func (d *diagnosis) noCallback(s *session, i int, ev *transcript.EventInfo) {
 		Detail: detail + ": a firewall or NAT on the client's side blocks inbound connections, or the server's firewall blocks outbound ones from port 20."})
 }
 
+// callbackFailed: a 425 to PORT or EPRT, from a server that connects back
+// before it answers: it took the address, and could not connect to it.
+func (d *diagnosis) callbackFailed(s *session, i int, e transcript.Entry) {
+	d.add(Fact{Code: CodeNoCallback, Lines: []int{s.cmdLine, i},
+		Detail: fmt.Sprintf("The server took the address of %s and tried to connect back before answering, but could not: %q. A firewall or NAT on the client's side blocks inbound connections, or the server's firewall blocks outbound ones from port 20.", s.verb, ftp.FirstLine(e.Text))})
+}
+
 func (d *diagnosis) clientNAT(s *session, i int, seen netip.Addr, port string) {
 	d.add(Fact{Code: CodeClientNAT, Lines: []int{i},
 		Detail: fmt.Sprintf("The client's address is %s, but the server sees it connecting from %s port %s: the client is behind NAT.", s.local, seen, port)})

@@ -160,6 +160,12 @@ func (d *diagnosis) epsvReply(s *session, i int, e transcript.Entry) {
 }
 
 func (d *diagnosis) portReply(s *session, i int, e transcript.Entry) {
+	if e.Code == ftp.CantOpenData {
+		// The address was taken; connecting back to it failed. Twisted
+		// and pyftpdlib connect before they answer PORT (issue 31).
+		d.callbackFailed(s, i, e)
+		return
+	}
 	if e.Code < 400 {
 		s.modeOK = e.Code < 300
 		s.portAccepted = s.modeOK
