@@ -41,7 +41,7 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 		c == ftp.CantOpenData && containsFold(e.Text, "not resumed"):
 		d.reuseRefused(s, i, e)
 		return
-	case c == ftp.ServiceNotAvailable && !s.quit && s.verb != "USER" && s.verb != "PASS":
+	case c == ftp.ServiceNotAvailable && !s.quit && s.verb != "USER" && s.verb != "PASS" && s.verb != "PORT" && s.verb != "EPRT":
 		d.controlClosed(s, i, "ended the session with "+ftp.FirstLine(e.Text))
 		return
 	}
@@ -160,9 +160,10 @@ func (d *diagnosis) epsvReply(s *session, i int, e transcript.Entry) {
 }
 
 func (d *diagnosis) portReply(s *session, i int, e transcript.Entry) {
-	if e.Code == ftp.CantOpenData {
+	if e.Code == ftp.CantOpenData || e.Code == ftp.ServiceNotAvailable {
 		// The address was taken; connecting back to it failed. Twisted
-		// and pyftpdlib connect before they answer PORT (issue 31).
+		// (425) and pyftpdlib (421 "Active data channel timed out.")
+		// connect before they answer PORT (issue 31).
 		d.callbackFailed(s, i, e)
 		return
 	}

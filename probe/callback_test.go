@@ -19,20 +19,23 @@ import (
 // on its own.
 func TestServerBusyConnectingBack(t *testing.T) {
 	o := quick() // reply timeout 1 s
+	const twisted, pyftpdlib = "425 Can't open data connection.", "421 Active data channel timed out."
 	cases := []struct {
 		name  string
-		delay time.Duration // before the 425
+		delay time.Duration // before the reply
+		reply string
 	}{
-		{"425 at once", 0},
-		{"425 within the reply timeout (Twisted)", o.ReplyTimeout / 2},
-		{"425 after the reply timeout (pyftpdlib)", o.ReplyTimeout * 3 / 2},
+		{"425 at once", 0, twisted},
+		{"425 within the reply timeout (Twisted)", o.ReplyTimeout / 2, twisted},
+		{"425 after the reply timeout", o.ReplyTimeout * 3 / 2, twisted},
+		{"421 after the reply timeout (pyftpdlib)", o.ReplyTimeout * 3 / 2, pyftpdlib},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newScripted(t)
 			busy := func(c *fconn, _ string) {
 				time.Sleep(tc.delay)
-				c.say("425 Can't open data connection.")
+				c.say(tc.reply)
 			}
 			s.handlers["PORT"], s.handlers["EPRT"] = busy, busy
 			out := probeAddr(t, "ftp://"+s.addr()+"/", o)
@@ -40,7 +43,7 @@ func TestServerBusyConnectingBack(t *testing.T) {
 			if got, want := codes(res.Findings), []string{diagnose.CodeNoCallback}; !slices.Equal(got, want) {
 				t.Fatalf("codes = %v, want %v\n%s", got, want, render(res.Transcript))
 			}
-			if d := res.Findings[0].Detail; !strings.Contains(d, "425 Can't open data connection.") {
+			if d := res.Findings[0].Detail; !strings.Contains(d, tc.reply) {
 				t.Errorf("detail %q does not quote the server", d)
 			}
 			if res.Verdict != result.VerdictWarning {
