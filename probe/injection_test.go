@@ -6,7 +6,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -130,5 +132,37 @@ func TestValidateTarget(t *testing.T) {
 		if err := bad.Validate(); !errors.Is(err, ErrControlChar) {
 			t.Errorf("Validate(%q) = %v, want ErrControlChar", []string{bad.Host, bad.User, bad.Password, bad.Path}, err)
 		}
+	}
+}
+
+// TestListingNamesWithControlChars: a file name with a control character
+// in a server's listing is passed over when the probe picks a file to
+// download, so the writer never has to refuse it and the plan goes on with
+// the next regular file.
+func TestListingNamesWithControlChars(t *testing.T) {
+	s := newScripted(t)
+	s.listing = "-rw-r--r-- 1 ftp ftp 5 Jan 01 00:00 evil\tname\x1b]0;x\x07\r\n" +
+		"-rw-r--r-- 1 ftp ftp 5 Jan 01 00:00 hello.txt\r\n"
+	var mu sync.Mutex
+	var asked []string
+	s.handlers["RETR"] = func(c *fconn, arg string) {
+		mu.Lock()
+		asked = append(asked, arg)
+		mu.Unlock()
+		c.send("hello")
+	}
+	o := quick()
+	o.PassiveOnly = true
+	out := probeAddr(t, "ftp://"+s.addr()+"/", o)
+	for _, e := range out.Log.Entries() {
+		if strings.Contains(e.Text, "the probe refused to send") {
+			t.Errorf("the probe had to refuse a command: %q", e.Text)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	slices.Sort(asked)
+	if want := []string{"/hello.txt", "hello.txt"}; !slices.Equal(asked, want) {
+		t.Errorf("RETR asked for %q, want %q (the typical client's and the probe's own)", asked, want)
 	}
 }

@@ -168,7 +168,9 @@ func (r *sessRun) pickFile(listing []byte) string {
 		return f
 	}
 	for _, l := range strings.Split(string(listing), "\n") {
-		if name := regularFile(strings.TrimRight(l, "\r")); name != "" {
+		// A name with a control character is no name to send back: the
+		// writer of commands would refuse it (and it is likely bait).
+		if name := regularFile(strings.TrimRight(l, "\r")); name != "" && ftp.CheckText(name) == nil {
 			if p := r.p.target.Path; p != "" && p != "/" {
 				return path.Join(p, name)
 			}

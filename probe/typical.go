@@ -95,7 +95,7 @@ func (r *sessRun) clientList() stepResult {
 func (r *sessRun) clientRetr() stepResult {
 	name := r.p.opts.File
 	for _, e := range r.client.entries {
-		if name == "" && e.Type == ftp.EntryTypeFile {
+		if name == "" && e.Type == ftp.EntryTypeFile && checkArgs("RETR", e.Name) == nil {
 			name = path.Join(r.client.dir, e.Name)
 		}
 	}
