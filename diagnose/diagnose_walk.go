@@ -101,6 +101,12 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 	case transcript.Command:
 		d.command(s, i, e)
 	case transcript.Reply:
+		if d.late(i, e) {
+			// It answers an earlier command; the server was stuck on
+			// that, so the answer to this one is timed from here.
+			s.cmdT = e.T
+			return
+		}
 		d.slow(s, i, e)
 		s.replies++
 		s.awaiting = false
@@ -110,6 +116,29 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 			d.event(s, i, e)
 		}
 	}
+}
+
+// late tells a reply that answers no command sent since: an error reply
+// followed, in its session, by another reply before any command. Twisted
+// answers a PASV whose data connection never came with a late "550" just
+// before it answers the next command (issue 31); that 550 is not the
+// answer to the next command. A 421 (the server leaving) is never late.
+func (d *diagnosis) late(i int, e transcript.Entry) bool {
+	if e.Code < 400 || e.Code == ftp.ServiceNotAvailable {
+		return false
+	}
+	for _, n := range d.entries[i+1:] {
+		if n.Session != e.Session {
+			continue
+		}
+		switch n.Kind {
+		case transcript.Command:
+			return false
+		case transcript.Reply:
+			return n.Code != ftp.ServiceNotAvailable
+		}
+	}
+	return false
 }
 
 func (d *diagnosis) command(s *session, i int, e transcript.Entry) {

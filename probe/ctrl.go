@@ -48,7 +48,15 @@ type ctrl struct {
 	sent  time.Time // when it went out (or the connection opened)
 	// refused is why the writer of commands refused a line, if it did.
 	refused error
+	// owed names a PASV or EPSV whose data connection did not arrive:
+	// Twisted answers it again, late, once it gives up waiting (issue 31).
+	owed string
 }
+
+// lateGrace is how long the probe looks for a second reply after an error
+// reply that may be a late answer to an earlier PASV: a server that was
+// stuck reads the waiting command and answers it at once.
+const lateGrace = 300 * time.Millisecond
 
 // dialControl opens a control connection within the connection timeout.
 func (p *prober) dialControl(ctx context.Context, sess *transcript.Session) (*ctrl, bool) {
@@ -134,7 +142,33 @@ func (c *ctrl) cmd(format string, args ...any) (int, string, bool) {
 		return 0, "", false
 	}
 	c.p.opts.Status("waiting for the reply to "+c.verb, c.p.opts.ReplyTimeout)
-	return c.reply()
+	code, text, ok := c.reply()
+	if ok && c.owed != "" {
+		code, text, ok = c.inStep(code, text)
+	}
+	return code, text, ok
+}
+
+// inStep keeps replies in step with commands after a passive data
+// connection that never arrived: an error reply there may answer that
+// PASV, late. If another reply follows it at once, the error was the late
+// one, and the one after it answers the command.
+func (c *ctrl) inStep(code int, text string) (int, string, bool) {
+	owed := c.owed
+	c.owed = ""
+	if code < 400 || code == ftp.ServiceNotAvailable {
+		return code, text, true
+	}
+	next, ntext, err := c.readRaw(lateGrace)
+	switch {
+	case err == nil:
+		c.sess.Note(fmt.Sprintf("%d is the server's late answer to the %s before, whose data connection never arrived; %d answers %s", code, owed, next, c.verb))
+		return next, ntext, true
+	case transcript.Classify(err) == transcript.Timeout && c.guard.body == 0:
+		return code, text, true // nothing follows: the error answers the command
+	}
+	c.fail(err, c.awaited())
+	return 0, "", false
 }
 
 // send is the one writer of the probe's commands: every line the probe

@@ -27,6 +27,7 @@ func (r *sessRun) openPassive(verb string) (net.Conn, stepResult) {
 	}
 	dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(ap), nil)
 	if !ok {
+		r.c.owed = verb
 		return nil, stepResult{status: result.Fail, detail: "the data port " + ap.String() + " does not answer", stop: true}
 	}
 	if r.protected {
