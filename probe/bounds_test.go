@@ -16,6 +16,7 @@ import (
 // dripping its replies to the typical client's session is cut at the
 // overall deadline (Options.Deadline, WorstCase).
 func TestProbeEndsInTime(t *testing.T) {
+	const maxTranscript = 200 // a whole healthy probe writes about 100 lines
 	o := quick()
 	cases := []struct {
 		name   string
@@ -32,6 +33,9 @@ func TestProbeEndsInTime(t *testing.T) {
 					time.Sleep(50 * time.Millisecond)
 				}
 			}
+		}, []string{diagnose.CodeControlBusy}, o.ReplyTimeout + 500*time.Millisecond},
+		{"120 flooded", func(s *scripted) {
+			s.greet = func(c *fconn) bool { flood(c, "120 Service ready in 1 minute\r\n"); return false }
 		}, []string{diagnose.CodeControlBusy}, o.ReplyTimeout + 500*time.Millisecond},
 		{"one byte at a time to the typical client", func(s *scripted) {
 			typicalOnly(s, func(c *fconn) {
@@ -69,6 +73,9 @@ func TestProbeEndsInTime(t *testing.T) {
 				t.Errorf("verdict %q and %d transcript lines, want both", res.Verdict, len(res.Transcript))
 			}
 			t.Logf("took %s, codes %v", took, codes(res.Findings))
+			if n := len(res.Transcript); n > maxTranscript {
+				t.Errorf("%d transcript lines, want at most %d", n, maxTranscript)
+			}
 			if took > tc.bound {
 				t.Errorf("the probe took %s, more than %s\n%s", took, tc.bound, render(res.Transcript))
 			}

@@ -105,7 +105,8 @@ func (c *ctrl) greeting() (int, string, bool) {
 		c.notFTP()
 		return 0, "", false
 	}
-	for {
+	start := time.Now()
+	for n := 1; ; n++ {
 		code, text, err := c.readUntil(end)
 		if err != nil {
 			c.fail(err, c.awaited())
@@ -114,8 +115,22 @@ func (c *ctrl) greeting() (int, string, bool) {
 		if code >= 200 {
 			return code, text, true
 		}
+		if n == maxNotReady {
+			// Each 120 is a transcript line: a flood of them would fill
+			// memory long before the reply timeout ends it.
+			c.rc.Flush()
+			c.sess.Event(transcript.EventInfo{Op: transcript.OpClose, By: "client", Outcome: transcript.Timeout, Dur: time.Since(start),
+				Err: fmt.Sprintf("%d replies of 120 and no 220: the probe stops waiting", n)}, "")
+			c.conn.Close()
+			c.dead = true
+			return 0, "", false
+		}
 	}
 }
+
+// maxNotReady is how many 120 ("ready in n minutes") replies the greeting
+// may hold before the 220: RFC 959 has a server send one.
+const maxNotReady = 10
 
 // notFTP reads what the other protocol says, so the transcript shows it,
 // and hangs up.
