@@ -10,6 +10,7 @@ for pair in curl:curl lftp:lftp wget:wget python3:python3 openssl:openssl nft:nf
 	cmd=${pair%%:*} pkg=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || [[ " ${need[*]} " == *" $pkg "* ]] || need+=("$pkg")
 done
+/usr/bin/python3 -c 'import pyftpdlib, twisted' 2>/dev/null || need+=(python3-pyftpdlib python3-twisted) # probe/peers_python_test.go
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ]; then
 		apt-get update -qq

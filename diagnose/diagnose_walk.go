@@ -42,7 +42,11 @@ type session struct {
 	// a log pasted from the middle of a session (see evidence.go).
 	started, mid bool
 	oops         bool // vsftpd said "500 OOPS:": its session process is gone
-	tls          tlsSession
+	// notReady is the last 120 ("ready in n minutes") at the greeting,
+	// while no 220 has followed it.
+	notReady  *transcript.Entry
+	notReadyI int
+	tls       tlsSession
 }
 
 // dataFact is one data connection attempt seen in the transcript.
@@ -97,6 +101,12 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 	case transcript.Command:
 		d.command(s, i, e)
 	case transcript.Reply:
+		if d.late(i, e) {
+			// It answers an earlier command; the server was stuck on
+			// that, so the answer to this one is timed from here.
+			s.cmdT = e.T
+			return
+		}
 		d.slow(s, i, e)
 		s.replies++
 		s.awaiting = false
@@ -106,6 +116,29 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 			d.event(s, i, e)
 		}
 	}
+}
+
+// late tells a reply that answers no command sent since: an error reply
+// followed, in its session, by another reply before any command. Twisted
+// answers a PASV whose data connection never came with a late "550" just
+// before it answers the next command (issue 31); that 550 is not the
+// answer to the next command. A 421 (the server leaving) is never late.
+func (d *diagnosis) late(i int, e transcript.Entry) bool {
+	if e.Code < 400 || e.Code == ftp.ServiceNotAvailable {
+		return false
+	}
+	for _, n := range d.entries[i+1:] {
+		if n.Session != e.Session {
+			continue
+		}
+		switch n.Kind {
+		case transcript.Command:
+			return false
+		case transcript.Reply:
+			return n.Code != ftp.ServiceNotAvailable
+		}
+	}
+	return false
 }
 
 func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
@@ -199,6 +232,8 @@ func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
 	switch {
 	case ev.By == "client" && ev.Outcome == transcript.Failed:
 		d.brokeFormat(i, ev.Err)
+	case s.replies == 0 && !s.mid && s.notReady != nil && (byServer || ev.Outcome == transcript.Timeout):
+		d.busy(s.notReadyI, *s.notReady) // 120 and never a 220: not ready, however long one waits
 	case s.replies == 0 && !s.mid && (byServer || ev.Outcome == transcript.Timeout):
 		d.noGreeting(i, ev)
 	case s.greeted && byServer:

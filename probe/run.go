@@ -2,6 +2,8 @@ package probe
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"slices"
@@ -23,6 +25,19 @@ type Outcome struct {
 	Network  result.Network
 	Started  time.Time
 	Duration time.Duration
+}
+
+// errDeadline is the cause of the context Run gives its sessions once the
+// overall deadline (Options.Deadline) has passed.
+var errDeadline = errors.New("the probe's overall deadline passed")
+
+// endedWhy says why ctx, the probe's, is done: its own overall deadline,
+// or the caller's context (a scrape's budget, an interrupt).
+func (p *prober) endedWhy(ctx context.Context) string {
+	if errors.Is(context.Cause(ctx), errDeadline) {
+		return fmt.Sprintf("the probe's overall deadline (%s) passed", transcript.Human(p.opts.Deadline))
+	}
+	return "the probe was stopped (" + errText(context.Cause(ctx)) + ")"
 }
 
 // prober is the state shared by the sessions of one address family.
@@ -54,12 +69,15 @@ type prober struct {
 	logins sync.Mutex
 
 	mu       sync.Mutex
-	checks   map[int]result.Check // by plan position, for a stable order
+	checks   map[planPos]result.Check // by plan position, for a stable order
 	network  result.Network
 	site     map[string]bool // SITE FTPDIAG extensions FEAT advertised
 	loggedIn bool
-	tlsOn    bool            // the first session's control connection is TLS
-	certs    map[string]bool // certificates shown, by fingerprint
+	tlsOn    bool // the first session's control connection is TLS
+	// tlsDataFailed: a passive listing failed in a session whose data
+	// connections do TLS: the question a plain-text session answers.
+	tlsDataFailed bool
+	certs         map[string]bool // certificates shown, by fingerprint
 }
 
 // Run probes the target as the plan says, within the options' deadlines,
@@ -69,6 +87,8 @@ type prober struct {
 func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	opts.Implicit = opts.Implicit || t.Implicit
 	o := opts.withDefaults()
+	ctx, cancel := context.WithTimeoutCause(ctx, o.Deadline, errDeadline)
+	defer cancel()
 	var secrets []string
 	if t.Password != AnonymousPassword {
 		secrets = append(secrets, t.Password)
@@ -79,7 +99,7 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	res := resolveTarget(ctx, t, o)
 	out := &Outcome{Target: t, Plan: NewPlan(o), Log: log, Started: log.Start(), Network: result.Network{Modes: modes(o)}}
 	if len(res.addrs) == 0 {
-		log.Session(sessMain).Event(*res.ev, "")
+		log.Session(SessMain.String()).Event(*res.ev, "")
 		out.Checks = []result.Check{{Name: "dns", Status: result.Fail, Detail: res.ev.Err}}
 		out.Duration = time.Since(start)
 		return out
@@ -105,7 +125,7 @@ func (out *Outcome) probers(o Options, res resolution, red *transcript.Redactor)
 	probers := make([]*prober, len(res.addrs))
 	firsts := make([]*transcript.Session, len(res.addrs))
 	for i, ip := range res.addrs {
-		p := &prober{opts: o, target: out.Target, plan: out.Plan, ip: ip, log: out.Log, checks: map[int]result.Check{},
+		p := &prober{opts: o, target: out.Target, plan: out.Plan, ip: ip, log: out.Log, checks: map[planPos]result.Check{},
 			site: map[string]bool{}, known: make(chan struct{}), red: red}
 		if i > 0 {
 			p.plan = otherPlan(o, ip)
@@ -116,7 +136,7 @@ func (out *Outcome) probers(o Options, res resolution, red *transcript.Redactor)
 			p.heading = over(ip)
 		}
 		probers[i] = p
-		firsts[i] = out.Log.Session(p.plan[0].Name + p.heading)
+		firsts[i] = out.Log.Session(p.plan[0].Kind.String() + p.heading)
 		out.Network.Families = append(out.Network.Families, FamilyOf(ip))
 	}
 	return probers, firsts
@@ -151,12 +171,20 @@ func (out *Outcome) merge(probers []*prober, res resolution) {
 	}
 }
 
+// planPos is a step's place in the plan: its session's and its own index.
+type planPos struct{ sess, step int }
+
 func (p *prober) sortedChecks() []result.Check {
-	keys := make([]int, 0, len(p.checks))
+	keys := make([]planPos, 0, len(p.checks))
 	for k := range p.checks {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys)
+	slices.SortFunc(keys, func(a, b planPos) int {
+		if a.sess != b.sess {
+			return a.sess - b.sess
+		}
+		return a.step - b.step
+	})
 	out := make([]result.Check, 0, len(keys))
 	for _, k := range keys {
 		out = append(out, p.checks[k])
@@ -179,7 +207,7 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		wg.Wait()
 		return
 	}
-	sweep := -1
+	sweep, plain := -1, -1
 	for i := 1; i < len(p.plan); i++ {
 		if p.fallback > 0 && i == p.fallback {
 			<-p.primary.known
@@ -187,14 +215,18 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 				break // the preferred family runs these
 			}
 		}
-		if p.opts.Sweep && p.plan[i].Name == sessRange {
+		if p.opts.Sweep && p.plan[i].Kind == SessRange {
 			sweep = i // it holds the whole passive range: it runs alone
 			continue
 		}
-		if p.plan[i].Name == sessPlain && !p.tlsUsed() {
+		if p.plan[i].Kind == SessPlain && !p.tlsUsed() {
 			continue // nothing to compare with: the probe speaks plain text anyway
 		}
-		sess := p.log.Session(p.plan[i].Name + p.heading)
+		if p.plan[i].Kind == SessPlain && !p.target.Anonymous() {
+			plain = i // with a password: only once TLS data is known to fail
+			continue
+		}
+		sess := p.log.Session(p.plan[i].Kind.String() + p.heading)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -202,9 +234,32 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		}()
 	}
 	wg.Wait()
-	if sweep > 0 {
-		p.session(ctx, sweep, p.log.Session(p.plan[sweep].Name+p.heading), nil)
+	if plain > 0 && p.comparePlain(first) {
+		p.session(ctx, plain, p.log.Session(p.plan[plain].Kind.String()+p.heading), nil)
 	}
+	if sweep > 0 {
+		p.session(ctx, sweep, p.log.Session(p.plan[sweep].Kind.String()+p.heading), nil)
+	}
+}
+
+// comparePlain decides, once the TLS sessions are done, whether the plain
+// comparison may log in with the password: only where it can explain
+// something (a TLS passive data connection failed: is a router's FTP helper
+// blind to TLS?) and only where the user allowed it. Where it could
+// explain something but is not allowed, the first session says so.
+func (p *prober) comparePlain(first *transcript.Session) bool {
+	p.mu.Lock()
+	failed := p.tlsDataFailed
+	p.mu.Unlock()
+	switch {
+	case !failed:
+		return false
+	case !p.opts.ComparePlain:
+		first.Note("the TLS data connection failed; a session without TLS could tell whether a router's FTP helper (ALG) is the cause, " +
+			"but it would send the password in clear text, so the probe leaves it out (--compare-plain allows it)")
+		return false
+	}
+	return true
 }
 
 func (p *prober) addr() string {
@@ -213,11 +268,11 @@ func (p *prober) addr() string {
 
 // check records one check's result at its place in the plan, masked as
 // the transcript is.
-func (p *prober) check(sessIdx, stepIdx int, c result.Check) {
+func (p *prober) check(at planPos, c result.Check) {
 	c.Detail = p.red.Redact(c.Detail)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.checks[sessIdx*100+stepIdx] = c
+	p.checks[at] = c
 }
 
 func (p *prober) isLoggedIn() bool {

@@ -64,6 +64,11 @@ func (r *sessRun) sample() stepResult {
 		case <-done:
 		case <-time.After(grace):
 		}
+		mu.Lock()
+		if !slices.Contains(open, int(ap.Port())) {
+			r.c.owed = verb // not connected (yet): its late answer may come
+		}
+		mu.Unlock()
 	}
 	wg.Wait()
 	return sampleResult(open, closed)
