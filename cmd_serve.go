@@ -50,6 +50,7 @@ func serveFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "anonymous", Usage: "allow anonymous (read-only) logins", EnvVars: env("ANONYMOUS")},
 		&cli.StringFlag{Name: "transcript-dir", Usage: "write each session's transcript into `DIR`", EnvVars: env("TRANSCRIPT_DIR")},
 		&cli.Int64Flag{Name: "transcript-max-bytes", Value: server.DefaultTranscriptMaxBytes, Usage: "cut each session's transcript file at `N` bytes, noting the cut", EnvVars: env("TRANSCRIPT_MAX_BYTES")},
+		&cli.StringFlag{Name: "transcript-keep", Value: "30d,256MiB", Usage: "keep transcript files this `AGE,SIZE` in all, removing the oldest first", EnvVars: env("TRANSCRIPT_KEEP")},
 		&cli.DurationFlag{Name: "login-timeout", Value: server.DefaultLoginTimeout, Usage: "close a connection not logged in this long after connecting", EnvVars: env("LOGIN_TIMEOUT")},
 		&cli.IntFlag{Name: "max-prelogin", DefaultText: "half of --max-connections", Usage: "connections waiting to log in; one more closes the one waiting longest", EnvVars: env("MAX_PRELOGIN")},
 		&cli.BoolFlag{Name: "allow-anonymous-sweep", Usage: "let anonymous users run SITE SWEEP", EnvVars: env("ALLOW_ANONYMOUS_SWEEP")},
@@ -182,6 +183,11 @@ func serveLimits(c *cli.Context, cfg *server.Config) error {
 	cfg.LoginTimeout, cfg.MaxPreLogin = c.Duration("login-timeout"), c.Int("max-prelogin")
 	cfg.TranscriptMaxBytes, cfg.AllowAnonymousSweep = c.Int64("transcript-max-bytes"), c.Bool("allow-anonymous-sweep")
 	hint := "see 'ftpdiag serve --help'"
+	age, size, err := server.ParseKeep(c.String("transcript-keep"))
+	if err != nil {
+		return usageErrorf("--transcript-keep %v", err).withHint("for example --transcript-keep 30d,256MiB")
+	}
+	cfg.TranscriptKeepAge, cfg.TranscriptKeepBytes = age, size
 	switch {
 	case cfg.LoginTimeout <= 0:
 		return usageErrorf("--login-timeout must be positive").withHint("%s", hint)

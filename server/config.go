@@ -55,6 +55,12 @@ type Config struct {
 	// TranscriptMaxBytes caps each file (default 4 MiB), noting the cut.
 	TranscriptDir      string
 	TranscriptMaxBytes int64
+	// TranscriptKeepBytes bounds what the transcript files take on disk in
+	// all (default 256 MiB; each file counted in whole 4 KiB blocks), and
+	// TranscriptKeepAge how long a closed one is kept (default 30 days):
+	// the oldest closed files are removed first. Negative: no bound.
+	TranscriptKeepBytes int64
+	TranscriptKeepAge   time.Duration
 	// Greeting is the text of the 220 reply (default "ftpdiag reference server ready").
 	Greeting string
 	// TLS, when set, offers AUTH TLS (RFC 4217) with this certificate
@@ -158,6 +164,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.TranscriptMaxBytes <= 0 {
 		c.TranscriptMaxBytes = DefaultTranscriptMaxBytes
+	}
+	if c.TranscriptKeepBytes == 0 {
+		c.TranscriptKeepBytes = DefaultTranscriptKeepBytes
+	}
+	if c.TranscriptKeepAge == 0 {
+		c.TranscriptKeepAge = DefaultTranscriptKeepAge
 	}
 	if c.Greeting == "" {
 		c.Greeting = DefaultGreeting

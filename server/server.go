@@ -39,6 +39,8 @@ type Server struct {
 	sweeps   sweepLimits // one per address per SweepInterval
 	locks    lockout
 	tlsBase  *tls.Config // nil without a certificate (tls.go)
+	// transcripts keeps --transcript-dir within its budget; nil without one.
+	transcripts *transcriptStore
 
 	mu   sync.Mutex
 	ln   net.Listener
@@ -67,6 +69,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, files: fs, sessions: map[*session]struct{}{}, waiting: map[*session]struct{}{}, perAddr: map[string]int{}}
+	if cfg.TranscriptDir != "" {
+		if s.transcripts, err = openTranscriptStore(cfg); err != nil {
+			fs.close()
+			return nil, err
+		}
+	}
 	s.from20, s.note20 = canBindPort20(cfg.ActiveFrom20)
 	if cfg.TLS != nil {
 		s.tlsBase = newTLSBase(cfg)

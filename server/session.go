@@ -83,8 +83,8 @@ func newSession(srv *Server, c net.Conn, id int) *session {
 		s.remote = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}
 		s.local = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}
 	}
-	if srv.cfg.TranscriptDir != "" {
-		if tr, err := openTranscript(srv.cfg.TranscriptDir, id, s.remote, s.local, srv.cfg.TranscriptMaxBytes); err == nil {
+	if srv.transcripts != nil {
+		if tr, err := openTranscript(srv.transcripts, id, s.remote, s.local, srv.cfg.TranscriptMaxBytes); err == nil {
 			s.tr = tr
 			s.conn = transcript.Record(c, tr.sess, transcript.ServerSide)
 		}

@@ -89,7 +89,7 @@ func (s *Server) summaryFacts(ctl int) [][2]string {
 	)
 	facts = append(facts, s.limitFacts()...)
 	if s.cfg.TranscriptDir != "" {
-		facts = append(facts, [2]string{"transcripts", fmt.Sprintf("%s, at most %s a session", s.cfg.TranscriptDir, sizeText(s.cfg.TranscriptMaxBytes))})
+		facts = append(facts, [2]string{"transcripts", s.transcriptFact()})
 	}
 	return facts
 }

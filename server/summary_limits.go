@@ -34,6 +34,24 @@ func (s *Server) sweepFact() string {
 	return strings.Join(rules, ", ")
 }
 
+// transcriptFact tells where transcripts go and what bounds them on disk.
+func (s *Server) transcriptFact() string {
+	fact := fmt.Sprintf("%s, at most %s a session", s.cfg.TranscriptDir, sizeText(s.cfg.TranscriptMaxBytes))
+	var keep []string
+	if s.cfg.TranscriptKeepBytes > 0 {
+		keep = append(keep, sizeText(s.cfg.TranscriptKeepBytes)+" in all")
+	}
+	if d := s.cfg.TranscriptKeepAge; d > 0 && d%(24*time.Hour) == 0 {
+		keep = append(keep, fmt.Sprintf("%d days", d/(24*time.Hour)))
+	} else if d > 0 {
+		keep = append(keep, d.String())
+	}
+	if len(keep) > 0 {
+		fact += ", " + strings.Join(keep, " and ") + " kept (oldest removed first)"
+	}
+	return fact
+}
+
 // every writes an interval as a person would: minute, 2 minutes, 30s.
 func every(d time.Duration) string {
 	switch {

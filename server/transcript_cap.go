@@ -6,14 +6,17 @@ import (
 	"ftpdiag/transcript"
 )
 
-// fileCap bounds one session's transcript file: a client that never logs in
-// and sends 4 KiB lines would otherwise write tens of MB a second. Past the
-// cap one note says where the file was cut, and only the closing line of
-// the session follows it, so the file still tells how the session ended.
+// fileCap bounds one session's transcript file, and through the store the
+// directory's total: a client that never logs in and sends 4 KiB lines
+// would otherwise write tens of MB a second, and one that reconnects as
+// fast as it is closed a new file each time. Past either limit one note
+// says which one cut the file, and only the closing line of the session
+// follows it, so the file still tells how the session ended.
 type fileCap struct {
 	max     int64
 	written int64
 	cut     bool
+	store   *transcriptStore
 }
 
 // admit returns what of an entry's rendered lines may still be written.
@@ -25,15 +28,27 @@ func (c *fileCap) admit(e transcript.Entry, lines []string) []string {
 	closing := e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpClose
 	switch {
 	case closing:
+		c.store.grow(c.written, c.written+size, true)
 	case c.cut:
 		return nil
 	case c.written+size > c.max:
-		c.cut = true
-		note := transcript.Entry{Kind: transcript.Note, Text: fmt.Sprintf(
-			"transcript cut at %d bytes (--transcript-max-bytes): the rest of this session is not recorded", c.max)}
-		lines = []string{transcript.RenderEntry(note)[0] + "\n"}
-		size = int64(len(lines[0]))
+		lines = c.cutHere(fmt.Sprintf("transcript cut at %d bytes (--transcript-max-bytes): the rest of this session is not recorded", c.max))
+	case !c.store.grow(c.written, c.written+size, false):
+		lines = c.cutHere(fmt.Sprintf("transcript cut at %d bytes: the transcripts of the sessions still open fill the directory's budget of %s (--transcript-keep); the rest of this session is not recorded",
+			c.written, sizeText(c.store.maxBytes)))
 	}
-	c.written += size
+	for _, l := range lines {
+		c.written += int64(len(l))
+	}
 	return lines
+}
+
+// cutHere is the note that ends what a file records; it is written even
+// over the budget, as the closing line is: a few hundred bytes a session.
+func (c *fileCap) cutHere(why string) []string {
+	c.cut = true
+	note := transcript.Entry{Kind: transcript.Note, Text: why}
+	line := transcript.RenderEntry(note)[0] + "\n"
+	c.store.grow(c.written, c.written+int64(len(line)), true)
+	return []string{line}
 }
