@@ -17,6 +17,9 @@ func TestServeDiskLimitFlags(t *testing.T) {
 	}{
 		{"transcript keep not a rule", []string{"--transcript-keep", "forever"}, "--transcript-keep"},
 		{"transcript keep two ages", []string{"--transcript-keep", "7d,3d"}, "--transcript-keep"},
+		{"upload file limit zero", []string{"--upload-max-file", "0"}, "--upload-max-file"},
+		{"upload session limit not a size", []string{"--upload-max-session", "lots"}, "--upload-max-session"},
+		{"free-space floor in percent", []string{"--upload-min-free", "5%"}, "--upload-min-free"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

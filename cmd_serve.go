@@ -45,6 +45,9 @@ func serveFlags() []cli.Flag {
 		&cli.IntFlag{Name: "max-per-address", Value: server.DefaultMaxPerAddr, Usage: "control connections per client address", EnvVars: env("MAX_PER_ADDRESS")},
 		&cli.StringFlag{Name: "root", Usage: "`DIR` to serve (default: a built-in demo tree)", EnvVars: env("ROOT")},
 		&cli.BoolFlag{Name: "writable", Usage: "allow uploads, deletes, renames and new directories", EnvVars: env("WRITABLE")},
+		&cli.StringFlag{Name: "upload-max-file", Value: "4GiB", Usage: "stop an upload (552) whose file would pass `SIZE` (none: no limit)", EnvVars: env("UPLOAD_MAX_FILE")},
+		&cli.StringFlag{Name: "upload-max-session", Value: "16GiB", Usage: "stop uploads (552) past `SIZE` in one session (none: no limit)", EnvVars: env("UPLOAD_MAX_SESSION")},
+		&cli.StringFlag{Name: "upload-min-free", Value: "512MiB", Usage: "stop uploads (552, 452) that would leave less than `SIZE` free (none: no floor)", EnvVars: env("UPLOAD_MIN_FREE")},
 		&cli.StringSliceFlag{Name: "user", Usage: "a user `NAME:PASSWORD` (repeatable)"},
 		&cli.StringFlag{Name: "users-file", Usage: "`FILE` of NAME:PASSWORD lines", EnvVars: env("USERS_FILE")},
 		&cli.BoolFlag{Name: "anonymous", Usage: "allow anonymous (read-only) logins", EnvVars: env("ANONYMOUS")},
@@ -188,6 +191,11 @@ func serveLimits(c *cli.Context, cfg *server.Config) error {
 		return usageErrorf("--transcript-keep %v", err).withHint("for example --transcript-keep 30d,256MiB")
 	}
 	cfg.TranscriptKeepAge, cfg.TranscriptKeepBytes = age, size
+	for flag, dst := range map[string]*int64{"upload-max-file": &cfg.UploadMaxFile, "upload-max-session": &cfg.UploadMaxSession, "upload-min-free": &cfg.UploadMinFree} {
+		if *dst, err = server.ParseLimit(c.String(flag)); err != nil {
+			return usageErrorf("--%s: %v", flag, err).withHint("a size such as 512MiB or 4GiB, or none")
+		}
+	}
 	switch {
 	case cfg.LoginTimeout <= 0:
 		return usageErrorf("--login-timeout must be positive").withHint("%s", hint)

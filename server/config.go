@@ -29,6 +29,13 @@ type Config struct {
 	Root string
 	// Writable enables STOR APPE DELE MKD RMD RNFR RNTO.
 	Writable bool
+	// UploadMaxFile caps the size of a file an upload leaves (default
+	// 4 GiB; APPE and REST count the bytes they keep), UploadMaxSession
+	// the bytes one session may upload in all (default 16 GiB), and
+	// UploadMinFree is the free space an upload must leave on the root's
+	// file system (default 512 MiB). Past one: 552, and nothing is stored.
+	// Negative: no limit.
+	UploadMaxFile, UploadMaxSession, UploadMinFree int64
 	// Users maps user names to passwords.
 	Users map[string]string
 	// Anonymous allows "anonymous" and "ftp" with any password, read-only.
@@ -124,6 +131,13 @@ const (
 	DefaultLoginDelay  = time.Second
 	DefaultGreeting    = "ftpdiag reference server ready"
 
+	// Upload limits (issue 30): far above what a diagnostic transfer needs,
+	// far below what fills a disk, and a floor that leaves the system room
+	// for its logs when the disk is shared.
+	DefaultUploadMaxFile    = 4 << 30
+	DefaultUploadMaxSession = 16 << 30
+	DefaultUploadMinFree    = 512 << 20
+
 	// DefaultTranscriptMaxBytes holds hundreds of ordinary sessions' worth
 	// of lines (a login and a download take about 1 KB), while a flood
 	// stops after a few MB.
@@ -171,6 +185,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.TranscriptKeepAge == 0 {
 		c.TranscriptKeepAge = DefaultTranscriptKeepAge
 	}
+	c.UploadMaxFile = orDefault(c.UploadMaxFile, DefaultUploadMaxFile)
+	c.UploadMaxSession = orDefault(c.UploadMaxSession, DefaultUploadMaxSession)
+	c.UploadMinFree = orDefault(c.UploadMinFree, DefaultUploadMinFree)
 	if c.Greeting == "" {
 		c.Greeting = DefaultGreeting
 	}
@@ -187,6 +204,13 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("%w: passive range %d-%d (want 1 <= min <= max <= 65535)", ErrConfig, c.PasvMin, c.PasvMax)
 	}
 	return c, nil
+}
+
+func orDefault(n, def int64) int64 {
+	if n == 0 {
+		return def
+	}
+	return n
 }
 
 // ErrConfig is wrapped by every error about a bad Config.

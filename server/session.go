@@ -71,6 +71,8 @@ type session struct {
 
 	xmu  sync.Mutex
 	xfer *transfer
+
+	uploaded atomic.Int64 // bytes received by uploads (upload_limits.go)
 }
 
 func newSession(srv *Server, c net.Conn, id int) *session {

@@ -65,3 +65,11 @@ func parseAge(s string) (time.Duration, bool) {
 	d, err := time.ParseDuration(s)
 	return d, err == nil && d > 0
 }
+
+// ParseLimit reads a size limit as ParseSize does; "none" is no limit (-1).
+func ParseLimit(s string) (int64, error) {
+	if strings.TrimSpace(s) == "none" {
+		return -1, nil
+	}
+	return ParseSize(s)
+}

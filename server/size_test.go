@@ -57,3 +57,24 @@ func TestParseKeep(t *testing.T) {
 		})
 	}
 }
+
+func TestParseLimit(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    int64
+		wantErr bool
+	}{
+		{"none", -1, false},
+		{"4GiB", 4 << 30, false},
+		{"0", 0, true},
+		{"unlimited", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseLimit(tt.in)
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("ParseLimit(%q) = %d, %v; want %d, error %v", tt.in, got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}

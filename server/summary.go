@@ -97,7 +97,7 @@ func (s *Server) summaryFacts(ctl int) [][2]string {
 func (s *Server) filesFact() string {
 	mode := "read-only"
 	if s.cfg.Writable {
-		mode = "writable, uploads are atomic"
+		mode = "writable, uploads are atomic" + s.uploadFact()
 	}
 	if s.cfg.Root == "" {
 		return fmt.Sprintf("built-in demo tree (README.txt, test of %d bytes, pub/), %s", DemoTestSize, mode)

@@ -52,6 +52,23 @@ func (s *Server) transcriptFact() string {
 	return fact
 }
 
+// uploadFact tells the limits on uploads (issue 30), as the end of a sentence.
+func (s *Server) uploadFact() string {
+	var limits []string
+	for _, l := range []struct {
+		n    int64
+		what string
+	}{{s.cfg.UploadMaxFile, " a file"}, {s.cfg.UploadMaxSession, " a session"}, {s.cfg.UploadMinFree, " free on the disk"}} {
+		if l.n > 0 {
+			limits = append(limits, sizeText(l.n)+l.what)
+		}
+	}
+	if len(limits) == 0 {
+		return ""
+	}
+	return " and stop at " + strings.Join(limits, ", ")
+}
+
 // every writes an interval as a person would: minute, 2 minutes, 30s.
 func every(d time.Duration) string {
 	switch {
@@ -63,9 +80,11 @@ func every(d time.Duration) string {
 	return transcript.Human(d)
 }
 
-// sizeText writes a byte count the way the flag would be given: 4 MiB, 512 KiB.
+// sizeText writes a byte count the way the flag would be given: 4 GiB, 512 KiB.
 func sizeText(n int64) string {
 	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
 	case n >= 1<<10 && n%(1<<10) == 0:

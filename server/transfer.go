@@ -119,9 +119,12 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 		by = "client"
 	}
 	s.event(closeEvent(dc, by, n, time.Since(start), err))
+	var full *storageError
 	switch {
 	case errors.Is(err, errAborted):
 		s.reply(ftp.TransferAborted, "Transfer aborted (%d bytes moved)", n)
+	case errors.As(err, &full):
+		s.reply(ftp.StorageExceeded, "Upload aborted, nothing stored: %s", full.why)
 	case err != nil:
 		s.reply(ftp.TransferAborted, "Data connection failed, transfer aborted: %v", err)
 	case ferr != nil:
@@ -138,6 +141,8 @@ func closeEvent(dc net.Conn, by string, n int64, d time.Duration, err error) tra
 		ev.Outcome, ev.Err = transcript.Closed, err.Error()
 	case errors.Is(err, errStalled):
 		ev.Outcome, ev.Err = transcript.Stalled, err.Error()
+	case errors.As(err, new(*storageError)):
+		ev.Outcome, ev.Err = transcript.Truncated, err.Error()
 	case err != nil:
 		ev.Outcome, ev.Err = transcript.Classify(err), err.Error()
 	}
