@@ -128,7 +128,7 @@ func (s *session) store(arg string, keep int64) {
 		run: func(_ context.Context, dc net.Conn) (int64, error) {
 			return s.receive(dc, &quotaWriter{w: up.f, s: s, size: up.kept})
 		},
-		upload:  true,
+		upload: true,
 		after: func(err error) error {
 			if err != nil {
 				up.abort()
