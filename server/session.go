@@ -256,9 +256,12 @@ func (s *session) writeLines(lines ...string) bool {
 	return true
 }
 
-// oneLine keeps a file name with CR or LF from forging reply lines.
+// oneLine keeps a file name with CR or LF from forging reply lines, and
+// spells out other control characters (ESC, BEL, C1, bidirectional
+// overrides) as transcripts do: an interactive client prints replies to a
+// terminal, and a file name is anyone's text.
 func oneLine(s string) string {
-	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+	return transcript.Visible(strings.NewReplacer("\r", " ", "\n", " ").Replace(s), false)
 }
 
 // interrupt wakes the loop so it notices a shutdown (graceful: a running
