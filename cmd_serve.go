@@ -149,16 +149,6 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 	if err := serveLimits(c, &cfg); err != nil {
 		return cfg, err
 	}
-	hint := "see 'ftpdiag serve --help'"
-	if cfg.MaxConns < 1 || cfg.MaxPerAddr < 1 {
-		return cfg, usageErrorf("--max-connections and --max-per-address must be at least 1").withHint("%s", hint)
-	}
-	if cfg.IdleTimeout <= 0 || cfg.DataTimeout <= 0 {
-		return cfg, usageErrorf("--idle-timeout and --data-timeout must be positive").withHint("%s", hint)
-	}
-	if a := cfg.PasvAddress; a != "" && net.ParseIP(a).To4() == nil {
-		return cfg, usageErrorf("--pasv-address %q is not an IPv4 address", a).withHint("PASV replies carry an IPv4 address, for example --pasv-address 203.0.113.7")
-	}
 	if r := c.String("pasv-ports"); r != "" {
 		lo, hi, err := parsePortRange(r)
 		if err != nil {
@@ -168,6 +158,9 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 	}
 	if err := serveTLSConfig(c, &cfg); err != nil {
 		return cfg, err
+	}
+	if err := cfg.Validate(); err != nil { // the server's one check of its limits
+		return cfg, usageErrorf("%v", err).withHint("see 'ftpdiag serve --help'")
 	}
 	if err := checkDir(cfg.Root, "--root"); err != nil {
 		return cfg, err
@@ -185,7 +178,6 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 func serveLimits(c *cli.Context, cfg *server.Config) error {
 	cfg.LoginTimeout, cfg.MaxPreLogin = c.Duration("login-timeout"), c.Int("max-prelogin")
 	cfg.TranscriptMaxBytes, cfg.AllowAnonymousSweep = c.Int64("transcript-max-bytes"), c.Bool("allow-anonymous-sweep")
-	hint := "see 'ftpdiag serve --help'"
 	age, size, err := server.ParseKeep(c.String("transcript-keep"))
 	if err != nil {
 		return usageErrorf("--transcript-keep %v", err).withHint("for example --transcript-keep 30d,256MiB")
@@ -196,20 +188,8 @@ func serveLimits(c *cli.Context, cfg *server.Config) error {
 			return usageErrorf("--%s: %v", flag, err).withHint("a size such as 512MiB or 4GiB, or none")
 		}
 	}
-	switch {
-	case cfg.LoginTimeout <= 0:
-		return usageErrorf("--login-timeout must be positive").withHint("%s", hint)
-	case cfg.MaxPreLogin < 0 || cfg.MaxPreLogin > cfg.MaxConns:
-		return usageErrorf("--max-prelogin %d must be from 1 to --max-connections (%d)", cfg.MaxPreLogin, cfg.MaxConns).withHint("%s", hint)
-	case cfg.TranscriptMaxBytes < minTranscriptBytes:
-		return usageErrorf("--transcript-max-bytes %d is less than %d", cfg.TranscriptMaxBytes, minTranscriptBytes).withHint("a login and a download take about 1 KB; the default is %d", server.DefaultTranscriptMaxBytes)
-	}
 	return nil
 }
-
-// minTranscriptBytes keeps a transcript file long enough for one login and
-// a download, the least that tells anything.
-const minTranscriptBytes = 4096
 
 func parsePortRange(s string) (int, int, error) {
 	a, b, ok := strings.Cut(s, "-")

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log"
 	"time"
 )
 
@@ -86,6 +87,9 @@ type Config struct {
 	// TLSMinVersion and TLSMaxVersion bound the TLS versions offered
 	// (tls.VersionTLS12...; 0: crypto/tls's defaults, TLS 1.2 to 1.3).
 	TLSMinVersion, TLSMaxVersion uint16
+	// ErrorLog receives what the server cannot tell a client: a handler's
+	// panic and its stack. Nil: log's standard logger (stderr).
+	ErrorLog *log.Logger
 	// Faults injects failures, so the probe can be tested against this server
 	// misbehaving on purpose. Never set by the command line.
 	Faults Faults
@@ -118,6 +122,10 @@ type Faults struct {
 	RefusePORT bool
 	// NoCallback accepts PORT/EPRT but never connects back.
 	NoCallback bool
+	// PanicIn makes the server panic in one place: a verb's handler
+	// ("NOOP"), "transfer" (moving a transfer's data), "passive accept" or
+	// "SITE SWEEP" (the sweep's goroutine).
+	PanicIn string
 }
 
 // Defaults for the zero values of Config, as documented on its fields.
@@ -146,6 +154,9 @@ const (
 
 // withDefaults fills in the zero values and checks what cannot be filled.
 func (c Config) withDefaults() (Config, error) {
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
 	if c.Listen == "" {
 		c.Listen = DefaultListen
 	}
@@ -163,9 +174,6 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxPreLogin <= 0 {
 		c.MaxPreLogin = max(1, c.MaxConns/2)
-	}
-	if c.MaxPreLogin > c.MaxConns {
-		return c, fmt.Errorf("%w: %d connections not logged in is more than the %d connections in total", ErrConfig, c.MaxPreLogin, c.MaxConns)
 	}
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = DefaultIdleTimeout
@@ -197,11 +205,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.PasvMin > 0 && c.PasvMax == 0 {
 		c.PasvMax = c.PasvMin + c.MaxConns
 	}
-	if err := c.checkTLS(); err != nil {
-		return c, err
+	if err := c.checkTLS(); err != nil { // fills in the certificate's Leaf
+		return c, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	if c.PasvMin != -1 && (c.PasvMin < 1 || c.PasvMax > 65535 || c.PasvMin > c.PasvMax) {
-		return c, fmt.Errorf("%w: passive range %d-%d (want 1 <= min <= max <= 65535)", ErrConfig, c.PasvMin, c.PasvMax)
+	if err := c.checkPasvRange(); err != nil { // min + connections may pass 65535
+		return c, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return c, nil
 }

@@ -205,7 +205,13 @@ func (s *Server) admit(c net.Conn) {
 
 func (s *Server) run(sess *session, ip string) {
 	defer s.wg.Done()
+	defer s.forget(sess, ip)
+	defer sess.catch("session", nil) // outside a command: the session ends, the server goes on
 	sess.serve()
+}
+
+// forget takes an ended session out of the counts.
+func (s *Server) forget(sess *session, ip string) {
 	s.mu.Lock()
 	delete(s.sessions, sess)
 	s.ended(sess)

@@ -216,7 +216,7 @@ func (s *session) handle(line string) bool {
 	case cmd.Writes && !s.canWrite():
 		return s.reply(ftp.FileUnavailable, "Permission denied: %s", s.readOnlyReason())
 	}
-	cmd.Fn(s, arg)
+	s.runCommand(cmd, verb, arg)
 	s.noteLogin() // whatever logged the session in
 	return true
 }

@@ -295,17 +295,17 @@ func (srv *Server) ImplicitAddr() net.Addr {
 func (c *Config) checkTLS() error {
 	if c.TLS == nil {
 		if c.RequireTLS || c.TLSReuseOptional || c.ImplicitTLS != "" {
-			return fmt.Errorf("%w: --require-tls, --tls-reuse and --implicit-tls need a certificate (--tls-cert and --tls-key, or --tls-self-signed)", ErrConfig)
+			return errors.New("--require-tls, --tls-reuse and --implicit-tls need a certificate (--tls-cert and --tls-key, or --tls-self-signed)")
 		}
 		return nil
 	}
 	if len(c.TLS.Certificate) == 0 {
-		return fmt.Errorf("%w: the TLS certificate is empty", ErrConfig)
+		return errors.New("the TLS certificate is empty")
 	}
 	if c.TLS.Leaf == nil {
 		leaf, err := x509.ParseCertificate(c.TLS.Certificate[0])
 		if err != nil {
-			return fmt.Errorf("%w: TLS certificate: %w", ErrConfig, err)
+			return fmt.Errorf("TLS certificate: %w", err)
 		}
 		cert := *c.TLS
 		cert.Leaf = leaf
