@@ -18,8 +18,8 @@ import (
 )
 
 // shutdownGrace is how long SIGINT/SIGTERM waits for running transfers
-// before closing them: two data timeouts of the default, enough for a
-// transfer that is moving, and a second signal stops at once.
+// before closing them, by default: two data timeouts of the default, enough
+// for a transfer that is moving, and a second signal stops at once.
 const shutdownGrace = time.Minute
 
 func serveCommand() *cli.Command {
@@ -59,6 +59,7 @@ func serveFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "allow-anonymous-sweep", Usage: "let anonymous users run SITE SWEEP", EnvVars: env("ALLOW_ANONYMOUS_SWEEP")},
 		&cli.DurationFlag{Name: "idle-timeout", Value: server.DefaultIdleTimeout, Usage: "close a control connection idle this long", EnvVars: env("IDLE_TIMEOUT")},
 		&cli.DurationFlag{Name: "data-timeout", Value: server.DefaultDataTimeout, Usage: "give up on a data connection silent this long", EnvVars: env("DATA_TIMEOUT")},
+		&cli.DurationFlag{Name: "shutdown-grace", Value: shutdownGrace, Usage: "on SIGTERM or SIGINT, let running transfers finish for up to `D`, then stop", EnvVars: env("SHUTDOWN_GRACE")},
 		&cli.BoolFlag{Name: "active-from-20", Value: true, Usage: "make active connections from port 20 when allowed", EnvVars: env("ACTIVE_FROM_20")},
 	}, serveTLSFlags()...)
 }
@@ -88,12 +89,14 @@ func serveAction(c *cli.Context) error {
 	}
 	// Signals are caught before the summary appears, so whoever waits for
 	// the summary (a script, a test) may stop the server at once.
-	sig := make(chan os.Signal, 2)
+	sig, hup := make(chan os.Signal, 2), make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(sig)
+	defer signal.Stop(hup)
 	srv.WriteSummary(c.App.Writer)
 	serveImplicit(c, srv, iln)
-	return serveUntilSignal(c, srv, ln, sig)
+	return serveUntilSignal(c, srv, ln, sig, hup)
 }
 
 // listenError explains a control port that cannot be bound, naming the fix.
@@ -111,17 +114,24 @@ func listenError(addr string, err error) error {
 }
 
 // serveUntilSignal serves until SIGINT or SIGTERM, then shuts down
-// gracefully; a second signal closes everything at once.
-func serveUntilSignal(c *cli.Context, srv *server.Server, ln net.Listener, sig <-chan os.Signal) error {
+// gracefully; a second signal closes everything at once. SIGHUP reloads
+// the users and the certificate.
+func serveUntilSignal(c *cli.Context, srv *server.Server, ln net.Listener, sig, hup <-chan os.Signal) error {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return fmt.Errorf("serve: %w", err) // the listener failed: exit 3
-	case <-sig:
+	for stop := false; !stop; {
+		select {
+		case err := <-done:
+			return fmt.Errorf("serve: %w", err) // the listener failed: exit 3
+		case <-hup:
+			serveReload(c, srv)
+		case <-sig:
+			stop = true
+		}
 	}
-	fmt.Fprintln(c.App.ErrWriter, "ftpdiag: shutting down, letting transfers finish (signal again to stop at once)")
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	grace := c.Duration("shutdown-grace")
+	fmt.Fprintf(c.App.ErrWriter, "ftpdiag: shutting down, letting transfers finish for up to %s (signal again to stop at once)\n", grace)
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	go func() {
 		select {
@@ -135,6 +145,23 @@ func serveUntilSignal(c *cli.Context, srv *server.Server, ln net.Listener, sig <
 	}
 	<-done
 	return nil
+}
+
+// serveReload reads the users file, --user and the certificate files again
+// (SIGHUP); a bad file keeps what was loaded and says why.
+func serveReload(c *cli.Context, srv *server.Server) {
+	src := server.Sources{UsersFile: c.String("users-file"), Users: map[string]string{},
+		CertFile: c.String("tls-cert"), KeyFile: c.String("tls-key")}
+	for _, u := range c.StringSlice("user") {
+		name, pass, _ := server.ParseUser(u) // checked at start
+		src.Users[name] = pass
+	}
+	what, err := srv.Reload(src)
+	if err != nil {
+		fmt.Fprintf(c.App.ErrWriter, "ftpdiag: reload failed, keeping what was loaded: %v\n", err)
+		return
+	}
+	fmt.Fprintf(c.App.ErrWriter, "ftpdiag: reloaded: %s\n", what)
 }
 
 // serveConfig turns flags into a server.Config; bad values are usage errors.

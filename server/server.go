@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"ftpdiag/ftp"
+	"maps"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -39,6 +40,10 @@ type Server struct {
 	sweeps   sweepLimits // one per address per SweepInterval
 	locks    lockout
 	tlsBase  *tls.Config // nil without a certificate (tls.go)
+	// users and cert are what Reload replaces (reload.go); cert is nil
+	// without TLS.
+	users atomic.Pointer[map[string]string]
+	cert  atomic.Pointer[tls.Certificate]
 	// transcripts keeps --transcript-dir within its budget; nil without one.
 	transcripts *transcriptStore
 
@@ -76,8 +81,11 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s.from20, s.note20 = canBindPort20(cfg.ActiveFrom20)
+	users := maps.Clone(cfg.Users)
+	s.users.Store(&users)
 	if cfg.TLS != nil {
-		s.tlsBase = newTLSBase(cfg)
+		s.cert.Store(cfg.TLS)
+		s.tlsBase = s.newTLSBase()
 	}
 	return s, nil
 }

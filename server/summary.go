@@ -106,8 +106,9 @@ func (s *Server) filesFact() string {
 }
 
 func (s *Server) usersFact() string {
-	names := make([]string, 0, len(s.cfg.Users))
-	for n := range s.cfg.Users {
+	users := s.currentUsers()
+	names := make([]string, 0, len(users))
+	for n := range users {
 		names = append(names, n)
 	}
 	sort.Strings(names)
