@@ -9,6 +9,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -130,4 +131,41 @@ func TestReloadUsers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReloadFlat: a hundred reloads leave no goroutine and no memory
+// behind (issue 21 asks for flat figures over 100 reloads).
+func TestReloadFlat(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile, users := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem"), filepath.Join(dir, "users")
+	cert := writeCertFiles(t, certFile, keyFile, time.Now())
+	os.WriteFile(users, []byte("john:secret\n"), 0o600)
+	s := servertest.Start(t, server.Config{TLS: &cert})
+	src := server.Sources{UsersFile: users, CertFile: certFile, KeyFile: keyFile}
+	reload := func(n int) {
+		for range n {
+			if _, err := s.Reload(src); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	reload(10) // warm up
+	g0, h0 := runtime.NumGoroutine(), heapAfterGC()
+	reload(100)
+	g1, h1 := runtime.NumGoroutine(), heapAfterGC()
+	t.Logf("100 reloads: goroutines %d -> %d, heap %d -> %d bytes", g0, g1, h0, h1)
+	if g1 > g0 {
+		t.Errorf("goroutines grew from %d to %d over 100 reloads", g0, g1)
+	}
+	if h1 > h0+256<<10 {
+		t.Errorf("heap grew from %d to %d bytes over 100 reloads", h0, h1)
+	}
+	dialCtl(t, s).login().do(200, "NOOP")
+}
+
+func heapAfterGC() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }
