@@ -39,7 +39,8 @@ func (s *Server) transcriptFact() string {
 	fact := fmt.Sprintf("%s, at most %s a session", s.cfg.TranscriptDir, sizeText(s.cfg.TranscriptMaxBytes))
 	var keep []string
 	if s.cfg.TranscriptKeepBytes > 0 {
-		keep = append(keep, sizeText(s.cfg.TranscriptKeepBytes)+" in all")
+		keep = append(keep, fmt.Sprintf("%s in all (%s for sessions not logged in)",
+			sizeText(s.cfg.TranscriptKeepBytes), roughSize(s.transcripts.preShare)))
 	}
 	if d := s.cfg.TranscriptKeepAge; d > 0 && d%(24*time.Hour) == 0 {
 		keep = append(keep, fmt.Sprintf("%d days", d/(24*time.Hour)))
@@ -78,6 +79,14 @@ func every(d time.Duration) string {
 		return fmt.Sprintf("%d minutes", d/time.Minute)
 	}
 	return transcript.Human(d)
+}
+
+// roughSize is sizeText, or about so many MiB where that is not exact.
+func roughSize(n int64) string {
+	if n < 1<<20 || n%(1<<20) == 0 {
+		return sizeText(n)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }
 
 // sizeText writes a byte count the way the flag would be given: 4 GiB, 512 KiB.

@@ -166,3 +166,30 @@ func TestTranscriptCutByBudget(t *testing.T) {
 		t.Errorf("the transcript holds %d bytes, want at most the budget and its closing lines", size)
 	}
 }
+
+// TestTranscriptFloodSparesLogins: a flood of connections that never log
+// in removes its own transcripts first: the older transcript of a session
+// that logged in stays, though the budget is used many times over.
+func TestTranscriptFloodSparesLogins(t *testing.T) {
+	dir := t.TempDir()
+	s := servertest.Start(t, server.Config{TranscriptDir: dir, TranscriptMaxBytes: 16 << 10,
+		TranscriptKeepBytes: 128 << 10, MaxPerAddr: 24, LoginTimeout: 200 * time.Millisecond})
+	c := dialCtl(t, s).login()
+	c.do(257, "PWD")
+	c.do(221, "QUIT")
+	c.conn.Read(make([]byte, 1))
+	waitFor(t, dir, "control connection closed")
+	if !strings.Contains(transcriptText(t, dir), "257: \"/\"") {
+		t.Fatalf("no PWD before the flood:\n%s", transcriptText(t, dir))
+	}
+	conns := floodTranscripts(t, s, 8, time.Second)
+	s.Close()
+	got, files := dirBytes(t, dir)
+	t.Logf("%d flooding connections; %d bytes in %d files left", conns, got, files)
+	if !strings.Contains(transcriptText(t, dir), "257: \"/\"") {
+		t.Errorf("the transcript of the session that logged in was removed by the flood")
+	}
+	if got > 128<<10+24*512 {
+		t.Errorf("transcripts hold %d bytes, want at most the budget of %d and closing lines", got, 128<<10)
+	}
+}

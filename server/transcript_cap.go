@@ -13,10 +13,11 @@ import (
 // says which one cut the file, and only the closing line of the session
 // follows it, so the file still tells how the session ended.
 type fileCap struct {
-	max     int64
-	written int64
-	cut     bool
-	store   *transcriptStore
+	max      int64
+	written  int64
+	cut      bool
+	loggedIn bool // the session has logged in: it may use the whole budget
+	store    *transcriptStore
 }
 
 // admit returns what of an entry's rendered lines may still be written.
@@ -26,21 +27,29 @@ func (c *fileCap) admit(e transcript.Entry, lines []string) []string {
 		size += int64(len(l))
 	}
 	closing := e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpClose
-	switch {
-	case closing:
-		c.store.grow(c.written, c.written+size, true)
-	case c.cut:
+	if closing {
+		c.store.grow(c.written, c.written+size, true, c.loggedIn)
+	} else if c.cut {
 		return nil
-	case c.written+size > c.max:
+	} else if c.written+size > c.max {
 		lines = c.cutHere(fmt.Sprintf("transcript cut at %d bytes (--transcript-max-bytes): the rest of this session is not recorded", c.max))
-	case !c.store.grow(c.written, c.written+size, false):
-		lines = c.cutHere(fmt.Sprintf("transcript cut at %d bytes: the transcripts of the sessions still open fill the directory's budget of %s (--transcript-keep); the rest of this session is not recorded",
-			c.written, sizeText(c.store.maxBytes)))
+	} else if why := c.store.grow(c.written, c.written+size, false, c.loggedIn); why != growOK {
+		lines = c.cutHere(c.budgetNote(why))
 	}
 	for _, l := range lines {
 		c.written += int64(len(l))
 	}
 	return lines
+}
+
+// budgetNote says which part of --transcript-keep cut a file.
+func (c *fileCap) budgetNote(why growRefusal) string {
+	if why == growShareFull {
+		return fmt.Sprintf("transcript cut at %d bytes: sessions that have not logged in may hold %s of the transcripts' budget of %s (--transcript-keep, shared as --max-prelogin shares --max-connections), and they do; the rest of this session is not recorded",
+			c.written, sizeText(c.store.preShare), sizeText(c.store.maxBytes))
+	}
+	return fmt.Sprintf("transcript cut at %d bytes: the transcripts of the sessions still open fill the directory's budget of %s (--transcript-keep); the rest of this session is not recorded",
+		c.written, sizeText(c.store.maxBytes))
 }
 
 // cutHere is the note that ends what a file records; it is written even
@@ -49,6 +58,6 @@ func (c *fileCap) cutHere(why string) []string {
 	c.cut = true
 	note := transcript.Entry{Kind: transcript.Note, Text: why}
 	line := transcript.RenderEntry(note)[0] + "\n"
-	c.store.grow(c.written, c.written+int64(len(line)), true)
+	c.store.grow(c.written, c.written+int64(len(line)), true, c.loggedIn)
 	return []string{line}
 }

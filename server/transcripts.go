@@ -60,7 +60,17 @@ func (st *sessionTranscript) close(c net.Conn, by string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.f.Close()
-	st.store.done(st.name, st.written, time.Now())
+	st.store.done(st.name, st.written, st.loggedIn, time.Now())
+}
+
+// markLoggedIn takes the file out of the share of sessions not logged in.
+func (st *sessionTranscript) markLoggedIn() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.loggedIn {
+		st.loggedIn = true
+		st.store.promote(st.written)
+	}
 }
 
 // event records a data-connection event when transcripts are on.

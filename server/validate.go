@@ -33,6 +33,9 @@ func (c Config) Validate() error {
 	if c.TranscriptMaxBytes < 0 || c.TranscriptMaxBytes > 0 && c.TranscriptMaxBytes < MinTranscriptBytes {
 		bad("--transcript-max-bytes %d is less than %d (a login and a download take about 1 KB)", c.TranscriptMaxBytes, MinTranscriptBytes)
 	}
+	if c.TranscriptKeepBytes > 0 && c.TranscriptKeepBytes < 2*MinTranscriptBytes {
+		bad("--transcript-keep %d bytes is less than %d", c.TranscriptKeepBytes, 2*MinTranscriptBytes)
+	}
 	if a := c.PasvAddress; a != "" && net.ParseIP(a).To4() == nil {
 		bad("--pasv-address %q is not an IPv4 address (PASV replies carry one, for example 203.0.113.7)", a)
 	}
