@@ -86,7 +86,8 @@ func loadCertificate(certFile, keyFile string) (*tls.Certificate, error) {
 // currentUsers are the users logins are checked against now.
 func (s *Server) currentUsers() map[string]string { return *s.users.Load() }
 
+// errNoCert: a handshake on a server started without TLS (never offered).
+var errNoCert = errors.New("no certificate")
+
 // currentCert is the certificate new handshakes present now.
 func (s *Server) currentCert() *tls.Certificate { return s.cert.Load() }
-
-var errNoCert = errors.New("no certificate")

@@ -53,7 +53,6 @@ type transcriptStore struct {
 	preUsed int64      // of used, the files of sessions not logged in
 	anon    []keptFile // closed, never logged in; oldest first
 	closed  []keptFile // closed, logged in or from an earlier run; oldest first
-	removed int        // files removed so far
 }
 
 // Why grow refused: the share of sessions not logged in is full, or the
@@ -193,7 +192,6 @@ func (st *transcriptStore) remove(q *[]keptFile) {
 	if q == &st.anon {
 		st.preUsed -= f.blocks
 	}
-	st.removed++
 }
 
 // opened prunes by age before a new session's file is created.
