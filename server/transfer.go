@@ -166,7 +166,7 @@ func closeEvent(dc net.Conn, by string, n int64, d time.Duration, err error) tra
 	case errors.Is(err, errStalled):
 		ev.Outcome, ev.Err = transcript.Stalled, err.Error()
 	case errors.As(err, new(*storageError)):
-		ev.Outcome, ev.Err = transcript.Truncated, err.Error()
+		ev.Outcome, ev.Err = transcript.Closed, err.Error() // by the server, at a limit: not the probe's own truncation
 	case err != nil:
 		ev.Outcome, ev.Err = transcript.Classify(err), err.Error()
 	}
