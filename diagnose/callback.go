@@ -17,18 +17,6 @@ import (
 // verb: its time to answer is the connection's, not the server's.
 func connectsBack(verb string) bool { return verb == "PORT" || verb == "EPRT" }
 
-// callbackFailedAtPort reads a 425 or 421 to PORT/EPRT as the failed
-// connection back, quoting the server, where nothing reached the client's
-// listener.
-func (d *diagnosis) callbackFailedAtPort(s *session, i int, e transcript.Entry) bool {
-	if !connectsBack(s.verb) || s.data != nil || (e.Code != ftp.CantOpenData && e.Code != ftp.ServiceNotAvailable) {
-		return false
-	}
-	d.anyPort = true // the address was taken: an EPRT the server lacks is no refusal
-	d.noCallbackSaid(s, i, e)
-	return true
-}
-
 // noCallbackSaid is active.no-callback where the server said why.
 func (d *diagnosis) noCallbackSaid(s *session, i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeNoCallback, Lines: []int{i},

@@ -54,6 +54,9 @@ func (d *diagnosis) brokeFormat(i int, why string) {
 
 func (d *diagnosis) busy(i int, e transcript.Entry) {
 	detail := fmt.Sprintf("The server refused the session at the greeting: %q.", ftp.FirstLine(e.Text))
+	if e.Code < 200 {
+		detail = fmt.Sprintf("The server says it is not ready yet (%q), and no 220 greeting followed before the client gave up.", ftp.FirstLine(e.Text))
+	}
 	if d.loggedIn {
 		detail = fmt.Sprintf("The server refused one connection while another from the same client was logged in: %q. Clients that open several connections at once (FileZilla opens up to three) fail at random.", ftp.FirstLine(e.Text))
 	}
@@ -101,6 +104,13 @@ func (d *diagnosis) noCallback(s *session, i int, ev *transcript.EventInfo) {
 	}
 	d.add(Fact{Code: CodeNoCallback, Lines: []int{i},
 		Detail: detail + ": a firewall or NAT on the client's side blocks inbound connections, or the server's firewall blocks outbound ones from port 20."})
+}
+
+// callbackFailed: a 425 to PORT or EPRT, from a server that connects back
+// before it answers: it took the address, and could not connect to it.
+func (d *diagnosis) callbackFailed(s *session, i int, e transcript.Entry) {
+	d.add(Fact{Code: CodeNoCallback, Lines: []int{s.cmdLine, i},
+		Detail: fmt.Sprintf("The server took the address of %s and tried to connect back before answering, but could not: %q. A firewall or NAT on the client's side blocks inbound connections, or the server's firewall blocks outbound ones from port 20.", s.verb, ftp.FirstLine(e.Text))})
 }
 
 func (d *diagnosis) clientNAT(s *session, i int, seen netip.Addr, port string) {

@@ -36,15 +36,12 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 		}
 	}
 	c := e.Code
-	if d.callbackFailedAtPort(s, i, e) {
-		return
-	}
 	switch {
 	case c == ftp.BadNetProtocol && containsFold(e.Text, "session reuse"),
 		c == ftp.CantOpenData && containsFold(e.Text, "not resumed"):
 		d.reuseRefused(s, i, e)
 		return
-	case c == ftp.ServiceNotAvailable && !s.quit && s.verb != "USER" && s.verb != "PASS":
+	case c == ftp.ServiceNotAvailable && !s.quit && s.verb != "USER" && s.verb != "PASS" && s.verb != "PORT" && s.verb != "EPRT":
 		d.controlClosed(s, i, "ended the session with "+ftp.FirstLine(e.Text))
 		return
 	}
@@ -87,6 +84,7 @@ func (d *diagnosis) greeting(s *session, i int, e transcript.Entry) {
 		s.greeted = true
 	case e.Code < 200:
 		s.replies = 0 // 120 "ready in n minutes": the 220 is still to come
+		s.notReady, s.notReadyI = &e, i
 	case e.Code == ftp.PolicyDenied || tlsText(e.Text):
 		d.tlsRequired(i, e)
 	default:
@@ -162,6 +160,13 @@ func (d *diagnosis) epsvReply(s *session, i int, e transcript.Entry) {
 }
 
 func (d *diagnosis) portReply(s *session, i int, e transcript.Entry) {
+	if e.Code == ftp.CantOpenData || e.Code == ftp.ServiceNotAvailable {
+		// The address was taken; connecting back to it failed. Twisted
+		// (425) and pyftpdlib (421 "Active data channel timed out.")
+		// connect before they answer PORT (issue 31).
+		d.callbackFailed(s, i, e)
+		return
+	}
 	if e.Code < 400 {
 		s.modeOK = e.Code < 300
 		s.portAccepted = s.modeOK

@@ -43,8 +43,11 @@ type session struct {
 	// a log pasted from the middle of a session (see evidence.go).
 	started, mid bool
 	oops         bool // vsftpd said "500 OOPS:": its session process is gone
-	afterLate    bool // the next reply follows a late one (late.go)
-	tls          tlsSession
+	// notReady is the last 120 ("ready in n minutes") at the greeting,
+	// while no 220 has followed it.
+	notReady  *transcript.Entry
+	notReadyI int
+	tls       tlsSession
 }
 
 // dataFact is one data connection attempt seen in the transcript.
@@ -101,7 +104,10 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 	case transcript.Command:
 		d.command(s, i, e)
 	case transcript.Reply:
-		if d.lateReply(s, i, e) {
+		if d.late(i, e) {
+			// It answers an earlier command; the server was stuck on
+			// that, so the answer to this one is timed from here.
+			s.cmdT = e.T
 			return
 		}
 		d.slow(s, i, e)
@@ -113,6 +119,29 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 			d.event(s, i, e)
 		}
 	}
+}
+
+// late tells a reply that answers no command sent since: an error reply
+// followed, in its session, by another reply before any command. Twisted
+// answers a PASV whose data connection never came with a late "550" just
+// before it answers the next command (issue 31); that 550 is not the
+// answer to the next command. A 421 (the server leaving) is never late.
+func (d *diagnosis) late(i int, e transcript.Entry) bool {
+	if e.Code < 400 || e.Code == ftp.ServiceNotAvailable {
+		return false
+	}
+	for _, n := range d.entries[i+1:] {
+		if n.Session != e.Session {
+			continue
+		}
+		switch n.Kind {
+		case transcript.Command:
+			return false
+		case transcript.Reply:
+			return n.Code != ftp.ServiceNotAvailable
+		}
+	}
+	return false
 }
 
 func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
@@ -146,9 +175,6 @@ func (d *diagnosis) slow(s *session, i int, e transcript.Entry) {
 	switch {
 	case s.replies == 0 && s.connected:
 		took, what = e.T-s.connectT, "greet"
-	case s.afterLate:
-		s.afterLate = false // held back by the server's earlier wait, not slow
-		return
 	case s.awaiting && !ftp.IsTransfer(s.verb) && !connectsBack(s.verb):
 		took, what = e.T-s.cmdT, "answer "+s.verb
 	default:
@@ -212,6 +238,8 @@ func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
 	switch {
 	case ev.By == "client" && ev.Outcome == transcript.Failed:
 		d.brokeFormat(i, ev.Err)
+	case s.replies == 0 && !s.mid && s.notReady != nil && (byServer || ev.Outcome == transcript.Timeout):
+		d.busy(s.notReadyI, *s.notReady) // 120 and never a 220: not ready, however long one waits
 	case s.replies == 0 && !s.mid && (byServer || ev.Outcome == transcript.Timeout):
 		d.noGreeting(i, ev)
 	case s.greeted && byServer:

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -29,6 +30,7 @@ const (
 	// memProbes is the run over which the heap must stay flat, after
 	// memWarmup probes; memSlack is the growth allowed (GC and pool noise).
 	memProbes, memWarmup = 10000, 1000
+	memReloads           = 100
 	memSlack             = 4 << 20
 )
 
@@ -36,7 +38,7 @@ const (
 // returns both durations.
 func timedPair(t testing.TB, base string, target probe.Target, m *Module) (direct, viaExporter time.Duration) {
 	start := time.Now()
-	runProbe(context.Background(), target, m, scrapeBudget(&http.Request{Header: http.Header{}}), probeTool)
+	runProbe(context.Background(), target, m, scrapeBudget(&http.Request{Header: http.Header{}}, m), probeTool)
 	direct = time.Since(start)
 	start = time.Now()
 	if status, _ := scrape(t, base, hostPort2(target), m.Name, "10"); status != http.StatusOK {
@@ -144,42 +146,69 @@ func fanOut(t testing.TB) (time.Duration, int64) {
 	return took, e.peak.Load()
 }
 
-// TestMemoryFlat: the heap after memProbes probes is what it was after the
-// warm-up, within memSlack: nothing accumulates per probe (the status page
-// keeps the last recentLen). The target is a refused port: the cheapest
-// whole probe, so ten thousand take seconds.
+// TestMemoryFlat (issues 15 and 21): the heap and the goroutines after
+// memProbes probes and memReloads reloads of the modules file (one every
+// memProbes/memReloads probes) are what they were after the warm-up, within
+// memSlack and a few goroutines: nothing accumulates per probe, per target
+// (the per-host slots, the shared calls) or per reload. The status page
+// keeps the last recentLen results. The targets are refused ports on 16
+// loopback addresses: the cheapest whole probes, so ten thousand take
+// seconds.
 func TestMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("10,000 probes")
 	}
-	target := "ftp://127.0.0.1:" + fmt.Sprint(closedPort(t)) + "/"
-	e := New(Options{Config: DefaultConfig(), Tool: probeTool})
+	port := closedPort(t)
+	path := filepath.Join(t.TempDir(), "ftpdiag.yml")
+	if err := writeFile(path, "modules:\n  default:\n    tls: off\n  other:\n    timeout: 2s\n"); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(Options{Config: cfg, ConfigPath: path, Tool: probeTool})
 	h := e.Handler()
-	req := httptest.NewRequest("GET", "/probe?"+url.Values{"target": {target}}.Encode(), nil)
-	one := func() {
+	reqs := make([]*http.Request, 16)
+	for i := range reqs {
+		target := fmt.Sprintf("ftp://127.0.0.%d:%d/", i+1, port)
+		reqs[i] = httptest.NewRequest("GET", "/probe?"+url.Values{"target": {target}}.Encode(), nil)
+	}
+	one := func(i int) {
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, req)
+		h.ServeHTTP(w, reqs[i%len(reqs)])
 		if w.Code != http.StatusOK {
 			t.Fatalf("status %d", w.Code)
 		}
+		if (i+1)%(memProbes/memReloads) == 0 {
+			if err := e.Reload(); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	for range memWarmup {
-		one()
+	for i := range memWarmup {
+		one(i)
 	}
 	before, goroutines := heap(), runtime.NumGoroutine()
 	start := time.Now()
-	for range memProbes {
-		one()
+	for i := range memProbes {
+		one(i)
 	}
 	took := time.Since(start)
 	after := heap()
-	t.Logf("%d probes in %s: heap %d KiB after warm-up, %d KiB after (%+d KiB); goroutines %d -> %d",
-		memProbes, took, before>>10, after>>10, (int64(after)-int64(before))>>10, goroutines, runtime.NumGoroutine())
+	t.Logf("%d probes and %d reloads in %s: heap %d KiB after warm-up, %d KiB after (%+d KiB); goroutines %d -> %d",
+		memProbes, memReloads, took, before>>10, after>>10, (int64(after)-int64(before))>>10, goroutines, runtime.NumGoroutine())
 	if after > before+memSlack {
 		t.Errorf("heap grew from %d to %d bytes over %d probes", before, after, memProbes)
 	}
 	if g := runtime.NumGoroutine(); g > goroutines+10 {
 		t.Errorf("goroutines grew from %d to %d", goroutines, g)
+	}
+	e.mu.Lock()
+	hosts, calls := len(e.hosts), len(e.inflight)
+	e.mu.Unlock()
+	if hosts != 0 || calls != 0 || len(e.recent.list()) != recentLen {
+		t.Errorf("after the run: %d per-host slots, %d shared calls kept (want 0), %d recent probes (want %d)", hosts, calls, len(e.recent.list()), recentLen)
 	}
 }
 
@@ -189,4 +218,24 @@ func heap() uint64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
+}
+
+// BenchmarkReload: one reload of a modules file with a module that logs
+// in (the file, its password file, the typed decoding, the swap).
+func BenchmarkReload(b *testing.B) {
+	dir := b.TempDir()
+	path := filepath.Join(dir, "ftpdiag.yml")
+	if err := writeFile(filepath.Join(dir, "pw"), "secret\n"); err != nil {
+		b.Fatal(err)
+	}
+	if err := writeFile(path, "modules:\n  default:\n  monitor:\n    user: monitor\n    password_file: pw\n    allowed_targets: [192.0.2.0/24, ftp.example.com]\n    timeout: 3s\n"); err != nil {
+		b.Fatal(err)
+	}
+	e := New(Options{Config: DefaultConfig(), ConfigPath: path, Tool: probeTool})
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := e.Reload(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

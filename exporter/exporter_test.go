@@ -29,9 +29,10 @@ func testConfig(t testing.TB) *Config {
 	dir := t.TempDir()
 	// The reference servers here speak plain FTP: their modules say so, as
 	// an admin's would (the default, auto, finds tls.unsupported there);
-	// ftps is the default TLS policy for the one with a certificate.
-	yml := fmt.Sprintf("modules:\n  default:\n    tls: off\n  john:\n    timeout: 1s\n    tls: off\n    user: %[1]s\n    password_file: pw\n"+
-		"  ftps:\n    timeout: 1s\n    user: %[1]s\n    password_file: pw\n", servertest.User)
+	// ftps has the default TLS policy of a module that logs in (require),
+	// for the one with a certificate.
+	yml := fmt.Sprintf("modules:\n  default:\n    tls: off\n  john:\n    timeout: 1s\n    tls: off\n    user: %[1]s\n    password_file: pw\n    allowed_targets: [127.0.0.1]\n"+
+		"  ftps:\n    timeout: 1s\n    user: %[1]s\n    password_file: pw\n    allowed_targets: [127.0.0.0/8]\n", servertest.User)
 	if err := writeFile(dir+"/pw", servertest.Password+"\n"); err != nil {
 		t.Fatal(err)
 	}

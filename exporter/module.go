@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,102 +12,167 @@ import (
 	"ftpdiag/probe"
 )
 
-// Module is one named set of probe settings. Zero values mean the probe's
-// defaults.
+// DefaultProbeTimeout bounds a whole probe whatever the scrape's timeout
+// header says (a module's probe_timeout changes it): a header of 3600 must
+// not let one scrape hold a probe slot for an hour. It is the example
+// scrape_timeout of docs/prometheus/prometheus.yml, and about the worst
+// case of the plan with the waits the budget shares allow.
+const DefaultProbeTimeout = 30 * time.Second
+
+// maxSetting bounds every duration setting: longer is a typo.
+const maxSetting = time.Hour
+
+// Module is one named set of probe settings, as in force: defaults filled in.
 type Module struct {
 	Name         string
 	Timeout      time.Duration // connection attempts
 	ReplyTimeout time.Duration // server replies
-	Modes        []string      // "passive", "active"; nil: both
-	TLS          string        // "auto" (the default), "require", "off"
-	Families     []string      // "ipv4", "ipv6"; nil: both
+	ProbeTimeout time.Duration // the whole probe, whatever the scrape allows
+	Modes        []string      // "passive", "active"
+	TLS          probe.TLSMode // "" in a zero Module: auto
+	Families     []string      // "ipv4", "ipv6"
 	Sweep        bool
 	User         string
 	PasswordFile string
-	password     string // never printed: not in String, the page or a metric
+	// Allowed are the targets a module with credentials may probe; others
+	// are refused before anything connects.
+	Allowed  targetRules
+	password string // never printed: not in String, /config, the page or a metric
 }
 
-// Module keys and their values.
-var (
-	validModes    = []string{"passive", "active"}
-	validTLS      = []string{"auto", "require", "off"}
-	validFamilies = []string{"ipv4", "ipv6"}
+// moduleFile is a module as the file writes it. Its fields' own types check
+// their values where they are decoded, so errors name the value's line.
+type moduleFile struct {
+	Timeout        duration    `yaml:"timeout"`
+	ReplyTimeout   duration    `yaml:"reply_timeout"`
+	ProbeTimeout   duration    `yaml:"probe_timeout"`
+	Modes          modeList    `yaml:"modes,flow"`
+	TLS            tlsSetting  `yaml:"tls,omitempty"`
+	Families       familyList  `yaml:"families,flow"`
+	Sweep          bool        `yaml:"sweep"`
+	User           string      `yaml:"user,omitempty"`
+	PasswordFile   string      `yaml:"password_file,omitempty"`
+	AllowedTargets targetRules `yaml:"allowed_targets,omitempty,flow"`
+}
+
+// defaultModuleFile is what a module says before its keys are read.
+func defaultModuleFile() moduleFile {
+	return moduleFile{
+		Timeout: duration(probe.DefaultTimeout), ReplyTimeout: duration(probe.DefaultReplyTimeout),
+		ProbeTimeout: duration(DefaultProbeTimeout), Modes: modeList{"passive", "active"}, Families: familyList{"ipv4", "ipv6"},
+	}
+}
+
+// UnmarshalYAML sets the defaults, then decodes the keys over them. It has
+// the older form (an unmarshal callback) on purpose: yaml.v3 runs that
+// callback with the decoder that called it, so KnownFields stays in force
+// and a misspelt key is refused; the form taking a *yaml.Node would decode
+// with node.Decode, a fresh decoder that silently ignores unknown keys
+// (TestKnownFieldsInModules).
+func (m *moduleFile) UnmarshalYAML(unmarshal func(any) error) error {
+	*m = defaultModuleFile()
+	type plain moduleFile // without this method, so no recursion
+	return unmarshal((*plain)(m))
+}
+
+// newModule checks what needs several keys, and reads the password. f is
+// nil for a module written as its name alone.
+func newModule(name string, f *moduleFile, dir string) (*Module, error) {
+	if f == nil {
+		d := defaultModuleFile()
+		f = &d
+	}
+	m := &Module{Name: name, Timeout: time.Duration(f.Timeout), ReplyTimeout: time.Duration(f.ReplyTimeout),
+		ProbeTimeout: time.Duration(f.ProbeTimeout), Modes: f.Modes, TLS: probe.TLSMode(f.TLS), Families: f.Families,
+		Sweep: f.Sweep, User: f.User, PasswordFile: f.PasswordFile, Allowed: f.AllowedTargets}
+	switch {
+	case f.PasswordFile != "" && f.User == "":
+		return m, errors.New("password_file without user")
+	case f.PasswordFile == "" && f.User != "":
+		return m, fmt.Errorf("user %q but no password_file", f.User)
+	case hasControl(f.User):
+		return m, errors.New("user: a control character would end the USER command and start another")
+	case f.User == "":
+		if m.TLS == "" {
+			m.TLS = probe.TLSAuto
+		}
+		return m, nil
+	}
+	return m, m.credentials(dir)
+}
+
+// credentials checks a module that logs in: where it may go, how its
+// password travels, and reads the password.
+func (m *Module) credentials(dir string) error {
+	switch m.TLS {
+	case "":
+		m.TLS = probe.TLSRequire
+	case probe.TLSAuto:
+		return errors.New("tls: auto would send the password in clear text to any server that refuses AUTH TLS; " +
+			"write tls: require (the default for a module with a user) or, for a server without TLS, tls: off")
+	}
+	if len(m.Allowed) == 0 {
+		return errors.New("a module with a user needs allowed_targets (host names, addresses or networks it may log in to): " +
+			"without it, anyone who can reach the exporter could send its password to a server of their own")
+	}
+	pw, err := readPasswordFile(m.PasswordFile, dir)
+	if err != nil {
+		return err
+	}
+	if hasControl(pw) {
+		return errors.New("password_file: the password holds a control character, which would end the PASS command")
+	}
+	m.password = pw
+	return nil
+}
+
+// file is the module as /config shows it.
+func (m *Module) file() *moduleFile {
+	return &moduleFile{Timeout: duration(m.Timeout), ReplyTimeout: duration(m.ReplyTimeout), ProbeTimeout: duration(m.ProbeTimeout),
+		Modes: m.Modes, TLS: tlsSetting(m.TLS), Families: m.Families, Sweep: m.Sweep, User: m.User, PasswordFile: m.PasswordFile,
+		AllowedTargets: m.Allowed}
+}
+
+// duration is a setting such as 5s, from 1ms to an hour.
+type duration time.Duration
+
+func (d *duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || v < time.Millisecond || v > maxSetting {
+		return lineErr(n, "%q is not a duration from 1ms to 1h, such as 5s", n.Value)
+	}
+	*d = duration(v)
+	return nil
+}
+
+func (d duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// modeList and familyList are non-empty lists of distinct known values.
+type (
+	modeList   []string
+	familyList []string
 )
 
-func parseModule(name, body *yaml.Node, dir string) (*Module, error) {
-	m := &Module{Name: name.Value}
-	if strings.ContainsAny(name.Value, " \t/?&#") || name.Value == "" {
-		return m, lineErr(name, "module name %q: use letters, digits, '-' and '_'", name.Value)
-	}
-	if body.Kind == yaml.ScalarNode && body.Tag == "!!null" {
-		return m, nil // "name:" alone: the probe's defaults
-	}
-	var pwNode *yaml.Node
-	err := eachKey(body, func(k, v *yaml.Node) error {
-		var err error
-		switch k.Value {
-		case "timeout":
-			m.Timeout, err = parseDuration(v, k.Value)
-		case "reply_timeout":
-			m.ReplyTimeout, err = parseDuration(v, k.Value)
-		case "modes":
-			m.Modes, err = parseList(v, k.Value, validModes)
-		case "tls":
-			m.TLS, err = parseTLS(v)
-		case "families":
-			m.Families, err = parseFamilies(v)
-		case "sweep":
-			err = scalar(v, k.Value).Decode(&m.Sweep)
-			if err != nil {
-				err = lineErr(v, "sweep: %q is not true or false", v.Value)
-			}
-		case "user":
-			m.User = scalar(v, k.Value).Value
-		case "password_file":
-			m.PasswordFile, pwNode = scalar(v, k.Value).Value, v
-		default:
-			err = lineErr(k, "unknown key %q in module %q (known: timeout, reply_timeout, modes, tls, families, sweep, user, password_file)", k.Value, m.Name)
-		}
-		return err
-	})
-	if err != nil {
-		return m, err
-	}
-	return m, m.finish(name, pwNode, dir)
-}
-
-// finish checks what needs several keys, and reads the password.
-func (m *Module) finish(name, pwNode *yaml.Node, dir string) error {
-	switch {
-	case pwNode != nil && m.User == "":
-		return lineErr(pwNode, "password_file without user in module %q", m.Name)
-	case pwNode == nil && m.User != "":
-		return lineErr(name, "module %q names user %q but no password_file", m.Name, m.User)
-	case pwNode == nil:
-		return nil
-	}
-	pw, err := readPasswordFile(pwNode, m.PasswordFile, dir)
-	m.password = pw
+func (l *modeList) UnmarshalYAML(n *yaml.Node) error {
+	v, err := choiceList(n, "modes", []string{"passive", "active"})
+	*l = v
 	return err
 }
 
-// scalar returns v, or a node whose Decode fails, for a key that needs
-// one value and got a list or map.
-func scalar(v *yaml.Node, key string) *yaml.Node {
-	if v.Kind != yaml.ScalarNode {
-		return &yaml.Node{Kind: yaml.ScalarNode, Value: "", Line: v.Line}
-	}
-	return v
+func (l *familyList) UnmarshalYAML(n *yaml.Node) error {
+	v, err := choiceList(n, "families", []string{"ipv4", "ipv6"})
+	*l = v
+	return err
 }
 
-func parseList(v *yaml.Node, key string, valid []string) ([]string, error) {
-	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
-		return nil, lineErr(v, "%s: give a list such as [%s]", key, strings.Join(valid, ", "))
+func choiceList(n *yaml.Node, key string, valid []string) ([]string, error) {
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		return nil, lineErr(n, "%s: give a list such as [%s]", key, strings.Join(valid, ", "))
 	}
 	var out []string
-	for _, item := range v.Content {
+	for _, item := range n.Content {
 		switch {
-		case !slices.Contains(valid, item.Value):
+		case item.Kind != yaml.ScalarNode || !slices.Contains(valid, item.Value):
 			return nil, lineErr(item, "%s: %q is not one of %s", key, item.Value, strings.Join(valid, ", "))
 		case slices.Contains(out, item.Value):
 			return nil, lineErr(item, "%s: %q twice", key, item.Value)
@@ -116,15 +182,16 @@ func parseList(v *yaml.Node, key string, valid []string) ([]string, error) {
 	return out, nil
 }
 
-func parseTLS(v *yaml.Node) (string, error) {
-	if !slices.Contains(validTLS, v.Value) || v.Kind != yaml.ScalarNode {
-		return "", lineErr(v, "tls: %q is not one of %s", v.Value, strings.Join(validTLS, ", "))
-	}
-	return v.Value, nil
-}
+// tlsSetting is the probe's TLS mode, read by the probe's own parser.
+type tlsSetting probe.TLSMode
 
-func parseFamilies(v *yaml.Node) ([]string, error) {
-	return parseList(v, "families", validFamilies)
+func (s *tlsSetting) UnmarshalYAML(n *yaml.Node) error {
+	mode, err := probe.ParseTLSMode(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		return lineErr(n, "tls: %q is not one of auto, require, off", n.Value)
+	}
+	*s = tlsSetting(mode)
+	return nil
 }
 
 // String describes the module for the status page and logs: never the password.
@@ -137,11 +204,14 @@ func (m *Module) String() string {
 	if m.ReplyTimeout > 0 {
 		add("reply_timeout", m.ReplyTimeout.String())
 	}
+	if m.ProbeTimeout > 0 {
+		add("probe_timeout", m.ProbeTimeout.String())
+	}
 	if m.Modes != nil {
 		add("modes", strings.Join(m.Modes, ","))
 	}
 	if m.TLS != "" {
-		add("tls", m.TLS)
+		add("tls", string(m.TLS))
 	}
 	if m.Families != nil {
 		add("families", strings.Join(m.Families, ","))
@@ -151,6 +221,9 @@ func (m *Module) String() string {
 	}
 	if m.User != "" {
 		add("user", m.User)
+	}
+	if len(m.Allowed) > 0 {
+		add("allowed_targets", m.Allowed.String())
 	}
 	if len(parts) == 0 {
 		return "the probe's defaults"
@@ -178,10 +251,11 @@ func (m *Module) options(budget time.Duration) probe.Options {
 		o.PassiveOnly, o.ActiveOnly = m.Modes[0] == "passive", m.Modes[0] == "active"
 	}
 	// The probe library's zero TLS mode is off; a module's default is the
-	// command line's, auto, so monitoring sees the certificate too.
+	// command line's, auto, so monitoring sees the certificate too (require
+	// where the module logs in: newModule).
 	o.TLS = probe.TLSAuto
 	if m.TLS != "" {
-		o.TLS = probe.TLSMode(m.TLS)
+		o.TLS = m.TLS
 	}
 	if len(m.Families) == 1 {
 		o.Family = m.Families[0] // "ipv4" or "ipv6", as result.FamilyIPv4/IPv6 spell them
@@ -200,8 +274,14 @@ func orDefault(d, def time.Duration) time.Duration {
 	return def
 }
 
-// target fills in the module's user and password: the URL never has one.
+// target fills in the module's user and password, where the module may
+// probe t: the URL never has a password.
+// A module that lists allowed_targets (every module with a user must)
+// probes nothing else.
 func (m *Module) target(t probe.Target) (probe.Target, error) {
+	if len(m.Allowed) > 0 && !m.Allowed.allows(t.Host) {
+		return t, fmt.Errorf("module %q may probe only its allowed_targets (%s); %q is not one of them", m.Name, m.Allowed, t.Host)
+	}
 	if m.User == "" {
 		return t, nil
 	}

@@ -14,6 +14,11 @@ type selfMetrics struct {
 	refusals *prometheus.CounterVec
 	shared   prometheus.Counter
 	inFlight prometheus.Gauge
+	// backedOff counts scrapes answered from the login back-off.
+	backedOff  prometheus.Counter
+	reloadOK   prometheus.Gauge
+	reloadTime prometheus.Gauge
+	reloads    *prometheus.CounterVec
 }
 
 // probeBuckets span a loopback probe (milliseconds) to a scrape's whole
@@ -32,8 +37,16 @@ func newSelfMetrics(reg *prometheus.Registry) *selfMetrics {
 			Help: "Probe requests that waited for a probe of the same target and module already running."}),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "ftpdiag_exporter_probes_in_flight",
 			Help: "Probes running now."}),
+		backedOff: prometheus.NewCounter(prometheus.CounterOpts{Name: "ftpdiag_exporter_login_backoff_total",
+			Help: "Probe requests answered with the last result because the target refused the module's login a moment ago."}),
+		reloadOK: prometheus.NewGauge(prometheus.GaugeOpts{Name: "ftpdiag_exporter_config_last_reload_successful",
+			Help: "1 when the last reload of the modules file worked, 0 when it failed and the previous configuration stays in force."}),
+		reloadTime: prometheus.NewGauge(prometheus.GaugeOpts{Name: "ftpdiag_exporter_config_last_reload_success_timestamp_seconds",
+			Help: "When the configuration in force was loaded, in seconds since 1970."}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ftpdiag_exporter_config_reloads_total",
+			Help: "Reloads of the modules file, by outcome (success, failure)."}, []string{"outcome"}),
 	}
-	reg.MustRegister(m.probes, m.duration, m.refusals, m.shared, m.inFlight)
+	reg.MustRegister(m.probes, m.duration, m.refusals, m.shared, m.inFlight, m.backedOff, m.reloadOK, m.reloadTime, m.reloads)
 	return m
 }
 

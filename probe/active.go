@@ -71,7 +71,7 @@ func (r *sessRun) activeList(verb string, arg func(netip.AddrPort) string) stepR
 			armed = false
 		}
 	}
-	code, text, ok := r.c.cmd("%s %s", verb, a)
+	code, text, ok := r.portCmd(verb + " " + a)
 	if !ok {
 		return stepResult{status: result.Fail, detail: "no reply to " + verb, stop: true}
 	}
@@ -87,6 +87,30 @@ func (r *sessRun) activeList(verb string, arg func(netip.AddrPort) string) stepR
 		res.detail += "; " + r.portcheckResult()
 	}
 	return res
+}
+
+// portCmd sends PORT or EPRT and reads its reply. Twisted and pyftpdlib
+// connect back before they answer, and give up after their own connect
+// timeout (10 s and 30 s), which may be longer than the reply timeout: a
+// server busy connecting back is not a dead control connection, so where
+// nothing came in one reply timeout the probe waits one more (issue 31).
+func (r *sessRun) portCmd(line string) (int, string, bool) {
+	verb, _, _ := strings.Cut(line, " ")
+	if err := r.c.send(line); err != nil {
+		return 0, "", false
+	}
+	r.p.opts.Status("waiting for the reply to "+verb, r.p.opts.ReplyTimeout)
+	code, text, err := r.c.readRaw(r.p.opts.ReplyTimeout)
+	if err != nil && transcript.Classify(err) == transcript.Timeout && r.c.guard.body == 0 && r.ctx.Err() == nil {
+		r.sess.Note(fmt.Sprintf("no reply to %s in %s: servers that connect back before they answer (Twisted, pyftpdlib) wait for their own connect timeout; the probe waits %s more",
+			verb, transcript.Human(r.p.opts.ReplyTimeout), transcript.Human(r.p.opts.ReplyTimeout)))
+		code, text, err = r.c.readRaw(r.p.opts.ReplyTimeout)
+	}
+	if err != nil {
+		r.c.fail(err, r.c.awaited())
+		return 0, "", false
+	}
+	return code, text, true
 }
 
 // portcheckResult asks whether the PORT line arrived as sent.

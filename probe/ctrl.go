@@ -34,6 +34,7 @@ var errTooLong = errors.New("reply too long")
 // ctrl is one control connection of the probe, recorded into its session.
 type ctrl struct {
 	p     *prober
+	ctx   context.Context // the probe's: done when its overall deadline passes
 	sess  *transcript.Session
 	conn  net.Conn
 	rc    *transcript.Conn
@@ -42,12 +43,20 @@ type ctrl struct {
 	tp    *textproto.Reader
 	local netip.AddrPort
 	dead  bool
-	tls   bool   // the control connection is encrypted
-	verb  string // the last command, for messages
-	// late is set when the last command's answer came after a late reply
-	// to an earlier one (inStep): the server held it back.
-	late bool
+	tls   bool      // the control connection is encrypted
+	verb  string    // the last command, for messages
+	sent  time.Time // when it went out (or the connection opened)
+	// refused is why the writer of commands refused a line, if it did.
+	refused error
+	// owed names a PASV or EPSV whose data connection did not arrive:
+	// Twisted answers it again, late, once it gives up waiting (issue 31).
+	owed string
 }
+
+// lateGrace is how long the probe looks for a second reply after an error
+// reply that may be a late answer to an earlier PASV: a server that was
+// stuck reads the waiting command and answers it at once.
+const lateGrace = 300 * time.Millisecond
 
 // dialControl opens a control connection within the connection timeout.
 func (p *prober) dialControl(ctx context.Context, sess *transcript.Session) (*ctrl, bool) {
@@ -64,7 +73,7 @@ func (p *prober) dialControl(ctx context.Context, sess *transcript.Session) (*ct
 	}
 	ev.Local = conn.LocalAddr().String()
 	sess.Event(ev, "")
-	c := &ctrl{p: p, sess: sess, conn: conn}
+	c := &ctrl{p: p, ctx: ctx, sess: sess, conn: conn, sent: time.Now()}
 	c.rc = transcript.Record(conn, sess, transcript.ClientSide)
 	c.guard = &guard{r: c.rc}
 	c.br = bufio.NewReader(c.guard)
@@ -77,9 +86,16 @@ func (p *prober) dialControl(ctx context.Context, sess *transcript.Session) (*ct
 
 // greeting waits for the 220, telling another protocol from a slow FTP
 // server by the first byte: every FTP reply starts with a digit.
+//
+// The whole greeting, however many 120 "ready in n minutes" replies come
+// before the 220, gets one reply timeout: a server repeating 120 without
+// end would otherwise hold the probe for ever (issue 30). The transcript
+// then ends on the 120s and a timeout, which the diagnosis reads as a
+// server that refuses the session (control.busy).
 func (c *ctrl) greeting() (int, string, bool) {
 	c.p.opts.Status("waiting for the greeting from "+c.p.addr(), c.p.opts.ReplyTimeout)
-	c.conn.SetReadDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
+	end := time.Now().Add(c.p.opts.ReplyTimeout)
+	c.conn.SetReadDeadline(end)
 	first, err := c.br.Peek(1)
 	if err != nil {
 		c.fail(err, c.awaited())
@@ -89,14 +105,32 @@ func (c *ctrl) greeting() (int, string, bool) {
 		c.notFTP()
 		return 0, "", false
 	}
-	for {
-		code, text, ok := c.reply()
-		if !ok || code >= 200 {
-			return code, text, ok
+	start := time.Now()
+	for n := 1; ; n++ {
+		code, text, err := c.readUntil(end)
+		if err != nil {
+			c.fail(err, c.awaited())
+			return 0, "", false
 		}
-		// 120 "ready in n minutes": the 220 is still to come.
+		if code >= 200 {
+			return code, text, true
+		}
+		if n == maxNotReady {
+			// Each 120 is a transcript line: a flood of them would fill
+			// memory long before the reply timeout ends it.
+			c.rc.Flush()
+			c.sess.Event(transcript.EventInfo{Op: transcript.OpClose, By: "client", Outcome: transcript.Timeout, Dur: time.Since(start),
+				Err: fmt.Sprintf("%d replies of 120 and no 220: the probe stops waiting", n)}, "")
+			c.conn.Close()
+			c.dead = true
+			return 0, "", false
+		}
 	}
 }
+
+// maxNotReady is how many 120 ("ready in n minutes") replies the greeting
+// may hold before the 220: RFC 959 has a server send one.
+const maxNotReady = 10
 
 // notFTP reads what the other protocol says, so the transcript shows it,
 // and hangs up.
@@ -119,59 +153,91 @@ func (c *ctrl) cmd(format string, args ...any) (int, string, bool) {
 	if c.dead {
 		return 0, "", false
 	}
-	line := fmt.Sprintf(format, args...)
-	c.verb, _, _ = strings.Cut(line, " ")
-	c.late = false
-	c.conn.SetWriteDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
-	if _, err := c.rc.Write([]byte(line + "\r\n")); err != nil {
-		c.fail(err, "sending "+c.verb)
+	if err := c.send(fmt.Sprintf(format, args...)); err != nil {
 		return 0, "", false
 	}
 	c.p.opts.Status("waiting for the reply to "+c.verb, c.p.opts.ReplyTimeout)
-	return c.reply()
+	code, text, ok := c.reply()
+	if ok && c.owed != "" {
+		code, text, ok = c.inStep(code, text)
+	}
+	return code, text, ok
 }
 
-// reply reads one whole reply within the reply timeout, in step with the
-// command it answers (see inStep).
+// inStep keeps replies in step with commands after a passive data
+// connection that never arrived: an error reply there may answer that
+// PASV, late. If another reply follows it at once, the error was the late
+// one, and the one after it answers the command.
+func (c *ctrl) inStep(code int, text string) (int, string, bool) {
+	owed := c.owed
+	c.owed = ""
+	if code < 400 || code == ftp.ServiceNotAvailable {
+		return code, text, true
+	}
+	next, ntext, err := c.readRaw(lateGrace)
+	switch {
+	case err == nil:
+		c.sess.Note(fmt.Sprintf("%d is the server's late answer to the %s before, whose data connection never arrived; %d answers %s", code, owed, next, c.verb))
+		return next, ntext, true
+	case transcript.Classify(err) == transcript.Timeout && c.guard.body == 0:
+		return code, text, true // nothing follows: the error answers the command
+	}
+	c.fail(err, c.awaited())
+	return 0, "", false
+}
+
+// send is the one writer of the probe's commands: every line the probe
+// itself puts on a control connection passes here, so a control character
+// in a URL's path, user or password, or in a file name a listing gave,
+// never becomes a second command (issue 30). A refused line ends the
+// session: the server has seen nothing of it, and nothing after it would
+// be what the plan meant.
+func (c *ctrl) send(line string) error {
+	c.verb, _, _ = strings.Cut(line, " ")
+	if err := checkCommand(line); err != nil {
+		c.refused = fmt.Errorf("the probe refused to send %s: %w", c.verb, err)
+		c.hangUp(c.refused.Error())
+		return c.refused
+	}
+	c.conn.SetWriteDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
+	c.sent = time.Now()
+	if _, err := c.rc.Write([]byte(line + "\r\n")); err != nil {
+		c.fail(err, "sending "+c.verb)
+		return err
+	}
+	return nil
+}
+
+// checkCommand refuses a command line holding a control character; its
+// error wraps ErrControlChar and names the character, never the line,
+// which may hold a password.
+func checkCommand(line string) error {
+	if err := ftp.CheckText(line); err != nil {
+		return fmt.Errorf("the command holds a %w", err)
+	}
+	return nil
+}
+
+// reply reads one whole reply within the reply timeout.
 func (c *ctrl) reply() (int, string, bool) {
 	code, text, err := c.readRaw(c.p.opts.ReplyTimeout)
 	if err != nil {
 		c.fail(err, c.awaited())
 		return 0, "", false
 	}
-	code, text = c.inStep(code, text)
 	return code, text, true
-}
-
-// lateGrace is how long a reply that cannot answer the command may wait
-// for the one that does: a server that owed an earlier answer sends both
-// at once.
-const lateGrace = time.Second
-
-// inStep keeps replies in step with commands. A reply the command cannot
-// get (ftp.Answers) answers an earlier one, late: Twisted answers a PASV
-// whose data connection never came with 550 ten seconds later, just before
-// its answer to the next command. Where another reply follows within
-// lateGrace, that one is the answer; the transcript keeps both, and the
-// diagnosis reads it by the same rule (diagnose/late.go).
-func (c *ctrl) inStep(code int, text string) (int, string) {
-	if c.verb == "" || ftp.Answers(c.verb, code) {
-		return code, text
-	}
-	next, nextText, err := c.readRaw(lateGrace)
-	if err != nil {
-		c.conn.SetReadDeadline(time.Time{})
-		return code, text // nothing more: the odd reply is the answer
-	}
-	c.late = true
-	return next, nextText
 }
 
 // readRaw reads a reply without judging errors, for callers that wait on
 // something else at the same time.
 func (c *ctrl) readRaw(wait time.Duration) (int, string, error) {
+	return c.readUntil(time.Now().Add(wait))
+}
+
+// readUntil reads a reply that must be whole by end.
+func (c *ctrl) readUntil(end time.Time) (int, string, error) {
 	c.guard.reset()
-	c.conn.SetReadDeadline(time.Now().Add(wait))
+	c.conn.SetReadDeadline(end)
 	code, msg, err := c.tp.ReadResponse(0)
 	var te *textproto.Error
 	if errors.As(err, &te) {
@@ -194,6 +260,13 @@ func (c *ctrl) fail(err error, waiting string) {
 	ev := transcript.EventInfo{Op: transcript.OpClose, Err: errText(err)}
 	var pe textproto.ProtocolError
 	switch out := transcript.Classify(err); {
+	case c.ctx.Err() != nil:
+		// Not the server's doing: the probe's own time ran out.
+		ev.By, ev.Outcome, ev.Dur = "client", transcript.Timeout, time.Since(c.sent)
+		if !strings.HasPrefix(waiting, "sending ") {
+			waiting = "waiting for " + waiting
+		}
+		ev.Err = c.p.endedWhy(c.ctx) + " while " + waiting
 	case errors.Is(err, errTooLong):
 		ev.By, ev.Outcome, ev.Err = "client", transcript.Failed, fmt.Sprintf("%s is longer than %d KiB", waiting, maxReplyBytes>>10)
 	case errors.As(err, &pe):
@@ -274,9 +347,7 @@ type asyncReply struct {
 // sendAsync sends a command and reads its first reply in the background.
 func (c *ctrl) sendAsync(line string) <-chan asyncReply {
 	ch := make(chan asyncReply, 1)
-	c.verb, _, _ = strings.Cut(line, " ")
-	c.conn.SetWriteDeadline(time.Now().Add(c.p.opts.ReplyTimeout))
-	if _, err := c.rc.Write([]byte(line + "\r\n")); err != nil {
+	if err := c.send(line); err != nil {
 		ch <- asyncReply{err: err}
 		return ch
 	}

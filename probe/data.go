@@ -68,6 +68,7 @@ const maxHead = 64 << 10
 // stall timeout and the whole-transfer time, and records how it ended.
 func (c *ctrl) drain(dc net.Conn) transfer {
 	defer dc.Close()
+	defer context.AfterFunc(c.ctx, func() { dc.Close() })() // the overall deadline
 	o := c.p.opts
 	c.p.opts.Status("receiving data from "+dc.RemoteAddr().String(), 0)
 	start := time.Now()
@@ -82,7 +83,7 @@ func (c *ctrl) drain(dc net.Conn) transfer {
 			t.head = append(t.head, buf[:min(n, maxHead-len(t.head))]...)
 		}
 		t.bytes += int64(n)
-		if t.bytes >= o.MaxBytes || time.Now().After(end) {
+		if t.bytes >= o.MaxBytes || time.Now().After(end) || c.ctx.Err() != nil {
 			t.outcome, by = transcript.Truncated, "client"
 			break
 		}
@@ -97,6 +98,7 @@ func (c *ctrl) drain(dc net.Conn) transfer {
 	ev := transcript.EventInfo{Op: transcript.OpDataClose, Outcome: t.outcome, Bytes: t.bytes, By: by, Dur: time.Since(start)}
 	if t.outcome == transcript.Stalled {
 		ev.Dur = o.StallTimeout
+		c.p.markStalled()
 	}
 	c.sess.Event(ev, "")
 	return t

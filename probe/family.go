@@ -111,13 +111,13 @@ func otherPlan(o Options, ip netip.Addr) Plan {
 	steps := loginSteps(o)
 	switch {
 	case !o.ActiveOnly && ip.Is6(): // PASV cannot name an IPv6 address
-		steps = append(steps, "EPSV+LIST")
+		steps = append(steps, StepEpsvList)
 	case !o.ActiveOnly:
-		steps = append(steps, "PASV+LIST", "EPSV+LIST")
+		steps = append(steps, StepPasvList, StepEpsvList)
 	default:
-		steps = append(steps, "EPRT+LIST")
+		steps = append(steps, StepEprtList)
 	}
-	return Plan{{Name: sessOther, Steps: append(steps, "QUIT")}}
+	return Plan{{Kind: SessOther, Steps: append(steps, StepQuit)}}
 }
 
 // over is what a session's heading adds where two families are checked:

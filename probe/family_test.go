@@ -125,7 +125,7 @@ func TestBothFamilies(t *testing.T) {
 			}
 			// Where IPv6 cannot log in, IPv4 gets the rest of the whole plan.
 			v6down := len(tc.want) == 1 && strings.HasPrefix(tc.want[0].code, "control.")
-			if ranged := strings.Contains(heads, sessRange+" over IPv4"); ranged != v6down {
+			if ranged := strings.Contains(heads, SessRange.String()+" over IPv4"); ranged != v6down {
 				t.Errorf("IPv6 down %v, but the passive range sampled over IPv4: %v", v6down, ranged)
 			}
 			// The second family runs beside the first: one timeout at most.

@@ -46,6 +46,10 @@ type Options struct {
 	Samples      int           // PASV replies asked for by the range sampling
 	// HandshakeTimeout bounds one TLS handshake.
 	HandshakeTimeout time.Duration
+	// Deadline bounds the whole probe: when it passes, every connection
+	// is closed and Run returns what it has, the transcript so far and
+	// its checks. 0: WorstCase of the other options.
+	Deadline time.Duration
 
 	// TLS is the explicit-TLS policy on ftp:// targets (TLSAuto, TLSRequire,
 	// TLSOff). Its zero value is TLSOff, so that library callers and tests
@@ -60,6 +64,15 @@ type Options struct {
 	// TLSMaxVersion caps the TLS version offered (tls.VersionTLS12 ...);
 	// 0: crypto/tls's default, TLS 1.3. Tests pin TLS 1.2 with it.
 	TLSMaxVersion uint16
+
+	// ComparePlain allows the plain-text comparison session (sessPlain) to
+	// log in with a password: it then runs where TLS is in use and the
+	// TLS passive data connection failed, the one case where a session
+	// without TLS can tell a router's FTP helper (tls.alg-blind) from
+	// the rest. Without it, and wherever TLS data works, a password never
+	// crosses the network in clear text. Anonymous logins, which have no
+	// secret, get the comparison whenever TLS is in use (--compare-plain).
+	ComparePlain bool
 
 	PassiveOnly, ActiveOnly bool
 	// Family keeps one address family of a name that has both
@@ -91,7 +104,45 @@ type Resolver interface {
 	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
 }
 
-func (o Options) withDefaults() Options {
+// Overall deadline shares (docs/README-probe.md, "Time bounds"): a probe's
+// longest honest path is one whole transfer (a download cut at the transfer
+// time) plus about four full waits in a row in one session (the greeting or
+// a delayed login, a data port that drops, a stalled transfer, the reply
+// after it); TLS adds a control and a data handshake, and the plain-text
+// comparison, which runs after the others, two waits more.
+const (
+	deadlineWaits      = 4
+	deadlineHandshakes = 2
+	deadlinePlainWaits = 2
+	deadlineSweepWaits = 2 // --sweep: that session, too, runs after the others
+)
+
+// WorstCase is the overall deadline the options give where Deadline is 0:
+// TransferTime + 4 x the longest single wait (Timeout, ReplyTimeout,
+// StallTimeout), + 2 x HandshakeTimeout where TLS is tried, + 2 waits more
+// with ComparePlain and 2 more with Sweep. With the defaults: 60 s + 4 x
+// 20 s = 140 s, 160 s with TLS. Zero fields count as their defaults.
+func (o Options) WorstCase() time.Duration { return o.waitDefaults().worstCase() }
+
+// worstCase is WorstCase of options whose waits are set.
+func (o Options) worstCase() time.Duration {
+	wait := max(o.Timeout, o.ReplyTimeout, o.StallTimeout)
+	total := o.TransferTime + deadlineWaits*wait
+	if tlsInPlan(o) {
+		total += deadlineHandshakes * o.HandshakeTimeout
+	}
+	if o.ComparePlain {
+		total += deadlinePlainWaits * wait
+	}
+	if o.Sweep {
+		total += deadlineSweepWaits * wait
+	}
+	return total
+}
+
+// waitDefaults sets the waits (and the TLS mode, which adds some) that
+// are zero to their defaults.
+func (o Options) waitDefaults() Options {
 	set := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v
@@ -101,12 +152,20 @@ func (o Options) withDefaults() Options {
 	set(&o.ReplyTimeout, DefaultReplyTimeout)
 	set(&o.StallTimeout, DefaultStallTimeout)
 	set(&o.TransferTime, DefaultTransferTime)
-	if o.MaxBytes <= 0 {
-		o.MaxBytes = DefaultMaxBytes
-	}
 	set(&o.HandshakeTimeout, DefaultHandshakeTimeout)
 	if o.TLS == "" {
 		o.TLS = TLSOff
+	}
+	return o
+}
+
+func (o Options) withDefaults() Options {
+	o = o.waitDefaults()
+	if o.Deadline <= 0 {
+		o.Deadline = o.worstCase()
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
 	}
 	if o.Samples <= 0 {
 		o.Samples = DefaultSamples

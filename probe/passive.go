@@ -27,6 +27,7 @@ func (r *sessRun) openPassive(verb string) (net.Conn, stepResult) {
 	}
 	dc, ok := r.c.dialData(r.ctx, r.c.dataTarget(ap), nil)
 	if !ok {
+		r.c.owed = verb
 		return nil, stepResult{status: result.Fail, detail: "the data port " + ap.String() + " does not answer", stop: true}
 	}
 	if r.protected {
@@ -116,7 +117,8 @@ func (r *sessRun) listCmd() string {
 	return "LIST"
 }
 
-func (r *sessRun) pasvList() stepResult {
+func (r *sessRun) pasvList() (res stepResult) {
+	defer r.watchTLSData(&res)
 	if r.p.ip.Is6() {
 		r.passive = "EPSV"
 		return stepResult{status: result.NotChecked, detail: "PASV cannot name an IPv6 address; see EPSV"}
@@ -136,7 +138,8 @@ func (r *sessRun) pasvList() stepResult {
 	return res
 }
 
-func (r *sessRun) epsvList() stepResult {
+func (r *sessRun) epsvList() (res stepResult) {
+	defer r.watchTLSData(&res)
 	dc, res := r.openPassive("EPSV")
 	if dc == nil {
 		res.stop = res.stop && r.passive == "EPSV" // PASV still works
@@ -149,6 +152,16 @@ func (r *sessRun) epsvList() stepResult {
 	return res
 }
 
+// watchTLSData marks a failed passive listing in a session whose data
+// connections do TLS, for the plain-text comparison (comparePlain).
+func (r *sessRun) watchTLSData(res *stepResult) {
+	if r.protected && res.status == result.Fail {
+		r.p.mu.Lock()
+		r.p.tlsDataFailed = true
+		r.p.mu.Unlock()
+	}
+}
+
 // pickFile chooses the file to download: --file, or the first regular
 // file of the listing.
 func (r *sessRun) pickFile(listing []byte) string {
@@ -156,7 +169,9 @@ func (r *sessRun) pickFile(listing []byte) string {
 		return f
 	}
 	for _, l := range strings.Split(string(listing), "\n") {
-		if name := regularFile(strings.TrimRight(l, "\r")); name != "" {
+		// A name with a control character is no name to send back: the
+		// writer of commands would refuse it (and it is likely bait).
+		if name := regularFile(strings.TrimRight(l, "\r")); name != "" && ftp.CheckText(name) == nil {
 			if p := r.p.target.Path; p != "" && p != "/" {
 				return path.Join(p, name)
 			}

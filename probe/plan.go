@@ -13,37 +13,156 @@ type Plan []SessionPlan
 
 // SessionPlan is one control connection's steps.
 type SessionPlan struct {
-	Name  string
-	Steps []string
+	Kind  SessionKind
+	Steps []Step
 }
 
-// Session purposes, as the transcript heads them.
+// SessionKind is what a session of the plan is for. Its String is the
+// session's heading in the transcript (docs/DIAGNOSES.md quotes them).
+type SessionKind int
+
+// The kinds of session, in no particular order: the plan orders them.
 const (
-	sessMain   = "passive mode: log in, list and download"
-	sessRange  = "passive range: which ports the server hands out"
-	sessActive = "active mode: the server connects back (PORT, EPRT)"
-	// sessAlone runs the main session again, alone, after a transfer
-	// stalled beside other sessions (run.go).
-	sessAlone   = "passive mode again, alone: a transfer stalled while other sessions ran"
-	sessTypical = "a typical client's view (github.com/jlaffaye/ftp, default settings)"
-	sessOther   = "the other address family: log in and list"
-	// sessPlain runs only where TLS is in use (docs/DIAGNOSES.md, "FTPS"):
+	SessMain    SessionKind = iota // passive mode: log in, list and download
+	SessRange                      // the passive range: which ports the server hands out
+	SessActive                     // active mode: PORT and EPRT
+	SessTypical                    // a standard client library with its defaults
+	SessOther                      // the other address family: log in and list
+	// SessPlain runs only where TLS is in use (docs/DIAGNOSES.md, "FTPS"):
 	// it tells a router that helps plain FTP only, and a server refusing
-	// plain text.
-	sessPlain = "plain text, where TLS is in use: log in and list without TLS, to compare"
+	// plain text. With a password, only where TLS data failed and
+	// Options.ComparePlain allows it.
+	SessPlain
+	numSessionKinds
 )
+
+var sessionHeadings = [numSessionKinds]string{
+	SessMain:    "passive mode: log in, list and download",
+	SessRange:   "passive range: which ports the server hands out",
+	SessActive:  "active mode: the server connects back (PORT, EPRT)",
+	SessTypical: "a typical client's view (github.com/jlaffaye/ftp, default settings)",
+	SessOther:   "the other address family: log in and list",
+	SessPlain:   "plain text, where TLS is in use: log in and list without TLS, to compare",
+}
+
+// againAlone heads the main session run once more, alone, after a
+// transfer stalled beside other sessions (run.go); its steps are the main
+// session's.
+const againAlone = "passive mode again, alone: a transfer stalled while other sessions ran"
+
+func (k SessionKind) String() string {
+	if k < 0 || k >= numSessionKinds {
+		return fmt.Sprintf("SessionKind(%d)", int(k))
+	}
+	return sessionHeadings[k]
+}
+
+// Step is one step of a session. Its String is the step's name in the plan
+// and the name of the check it records (the JSON contract's check names).
+type Step int
+
+// The steps, in the order a session may run them.
+const (
+	StepConnect Step = iota
+	StepTLS          // implicit TLS, before the greeting
+	StepGreeting
+	StepAuthTLS
+	StepLogin
+	StepProtect // PBSZ 0 and PROT P
+	StepSYST
+	StepFEAT
+	StepPWD
+	StepWhoami // SITE WHOAMI
+	StepPasvList
+	StepEpsvList
+	StepTypeI
+	StepSize
+	StepRetr
+	StepNoResume // a data connection offering no TLS session
+	StepSample   // PASV replies asked for, to see the range
+	StepSweep    // SITE SWEEP
+	StepPortcheck
+	StepPortList
+	StepEprtList
+	StepQuit
+	StepClientLogin // the typical client's steps
+	StepClientList
+	StepClientRetr
+	numSteps
+)
+
+// stepInfo is what the plan knows of a step besides its place.
+type stepInfo struct {
+	name string
+	run  stepFunc
+	// once: every session repeats it; its check counts in the first only.
+	once bool
+	// client: a step of the typical client, whose check is named apart.
+	client bool
+}
+
+// stepTable holds every step's name and function; TestStepTable checks
+// that none is missing. It is filled in init, since the functions reach
+// back to the plan.
+var stepTable [numSteps]stepInfo
+
+func init() {
+	stepTable = [numSteps]stepInfo{
+		StepConnect:     {name: "connect", run: (*sessRun).connect, once: true},
+		StepTLS:         {name: "TLS", run: (*sessRun).implicitTLS, once: true},
+		StepGreeting:    {name: "greeting", run: (*sessRun).greeting, once: true},
+		StepAuthTLS:     {name: "AUTH TLS", run: (*sessRun).authTLS, once: true},
+		StepLogin:       {name: "login", run: (*sessRun).login, once: true},
+		StepProtect:     {name: "PBSZ+PROT", run: (*sessRun).protect, once: true},
+		StepSYST:        {name: "SYST", run: simple("SYST")},
+		StepFEAT:        {name: "FEAT", run: (*sessRun).feat},
+		StepPWD:         {name: "PWD", run: simple("PWD")},
+		StepWhoami:      {name: "SITE WHOAMI", run: (*sessRun).whoami},
+		StepPasvList:    {name: "PASV+LIST", run: (*sessRun).pasvList},
+		StepEpsvList:    {name: "EPSV+LIST", run: (*sessRun).epsvList},
+		StepTypeI:       {name: "TYPE I", run: simple("TYPE I")},
+		StepSize:        {name: "SIZE", run: (*sessRun).size},
+		StepRetr:        {name: "PASV+RETR", run: (*sessRun).retr},
+		StepNoResume:    {name: "TLS without resumption", run: (*sessRun).noResume},
+		StepSample:      {name: "PASV sample", run: (*sessRun).sample},
+		StepSweep:       {name: "SITE SWEEP", run: (*sessRun).sweep},
+		StepPortcheck:   {name: "SITE PORTCHECK", run: (*sessRun).portcheckArm},
+		StepPortList:    {name: "PORT+LIST", run: (*sessRun).portList},
+		StepEprtList:    {name: "EPRT+LIST", run: (*sessRun).eprtList},
+		StepQuit:        {name: "QUIT", run: (*sessRun).quit, once: true},
+		StepClientLogin: {name: "client login", run: (*sessRun).clientLogin, client: true},
+		StepClientList:  {name: "client LIST", run: (*sessRun).clientList, client: true},
+		StepClientRetr:  {name: "client RETR", run: (*sessRun).clientRetr, client: true},
+	}
+}
+
+func (s Step) String() string {
+	if s < 0 || s >= numSteps {
+		return fmt.Sprintf("Step(%d)", int(s))
+	}
+	return stepTable[s].name
+}
+
+// checkName is the name of the check a step records: the step's name, the
+// typical client's prefixed so that they read apart ("typical client: LIST").
+func (s Step) checkName() string {
+	if stepTable[s].client {
+		return "typical client: " + strings.TrimPrefix(s.String(), "client ")
+	}
+	return s.String()
+}
 
 // loginSteps are how every session of the plan starts: with TLS where the
 // options ask for it (AUTH TLS before the login, PBSZ and PROT after it;
 // implicit TLS right after the connection).
-func loginSteps(o Options) []string {
+func loginSteps(o Options) []Step {
 	switch {
 	case o.Implicit:
-		return []string{"connect", "TLS", "greeting", "login", "PBSZ+PROT"}
+		return []Step{StepConnect, StepTLS, StepGreeting, StepLogin, StepProtect}
 	case o.TLS == TLSAuto || o.TLS == TLSRequire:
-		return []string{"connect", "greeting", "AUTH TLS", "login", "PBSZ+PROT"}
+		return []Step{StepConnect, StepGreeting, StepAuthTLS, StepLogin, StepProtect}
 	}
-	return []string{"connect", "greeting", "login"}
+	return []Step{StepConnect, StepGreeting, StepLogin}
 }
 
 // tlsInPlan tells whether the plan tries TLS at all.
@@ -53,29 +172,29 @@ func tlsInPlan(o Options) bool {
 
 // NewPlan lays out the sessions the options ask for.
 func NewPlan(o Options) Plan {
-	main := append(loginSteps(o), "SYST", "FEAT", "PWD", "SITE WHOAMI")
+	main := append(loginSteps(o), StepSYST, StepFEAT, StepPWD, StepWhoami)
 	if !o.ActiveOnly {
-		main = append(main, "PASV+LIST", "EPSV+LIST", "TYPE I", "SIZE", "PASV+RETR")
+		main = append(main, StepPasvList, StepEpsvList, StepTypeI, StepSize, StepRetr)
 		if tlsInPlan(o) {
-			main = append(main, "TLS without resumption")
+			main = append(main, StepNoResume)
 		}
 	}
-	p := Plan{{Name: sessMain, Steps: append(main, "QUIT")}}
+	p := Plan{{Kind: SessMain, Steps: append(main, StepQuit)}}
 	if !o.ActiveOnly {
-		sample := "PASV sample"
+		sample := StepSample
 		if o.Sweep {
-			sample = "SITE SWEEP"
+			sample = StepSweep
 		}
-		p = append(p, SessionPlan{sessRange, append(loginSteps(o), sample, "QUIT")})
+		p = append(p, SessionPlan{SessRange, append(loginSteps(o), sample, StepQuit)})
 	}
 	if !o.PassiveOnly {
-		p = append(p, SessionPlan{sessActive, append(loginSteps(o), "SITE PORTCHECK", "PORT+LIST", "EPRT+LIST", "QUIT")})
+		p = append(p, SessionPlan{SessActive, append(loginSteps(o), StepPortcheck, StepPortList, StepEprtList, StepQuit)})
 	}
 	if !o.ActiveOnly && !o.Implicit && o.TLS == TLSAuto {
-		p = append(p, SessionPlan{sessPlain, []string{"connect", "greeting", "login", "PASV+LIST", "QUIT"}})
+		p = append(p, SessionPlan{SessPlain, []Step{StepConnect, StepGreeting, StepLogin, StepPasvList, StepQuit}})
 	}
 	if !o.ActiveOnly {
-		p = append(p, SessionPlan{sessTypical, []string{"client login", "client LIST", "client RETR"}})
+		p = append(p, SessionPlan{SessTypical, []Step{StepClientLogin, StepClientList, StepClientRetr}})
 	}
 	return p
 }
@@ -84,7 +203,11 @@ func NewPlan(o Options) Plan {
 func (p Plan) String() string {
 	var b strings.Builder
 	for i, s := range p {
-		fmt.Fprintf(&b, "%d %s: %s\n", i+1, s.Name, strings.Join(s.Steps, ", "))
+		names := make([]string, len(s.Steps))
+		for j, st := range s.Steps {
+			names[j] = st.String()
+		}
+		fmt.Fprintf(&b, "%d %s: %s\n", i+1, s.Kind, strings.Join(names, ", "))
 	}
 	return b.String()
 }

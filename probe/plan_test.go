@@ -42,14 +42,46 @@ func TestPlanString(t *testing.T) {
 			if got := NewPlan(tc.opts).String(); got != tc.want {
 				t.Errorf("plan:\n%s\nwant:\n%s", got, tc.want)
 			}
-			for _, s := range NewPlan(tc.opts) {
-				for _, step := range s.Steps {
-					if steps[step] == nil {
-						t.Errorf("step %q has no function", step)
-					}
-				}
-			}
 		})
+	}
+}
+
+// TestStepTable: every step and session kind has a name, every step a
+// function, and no two share a name (the names are the JSON's check names
+// and the transcript's headings).
+func TestStepTable(t *testing.T) {
+	seen := map[string]bool{}
+	for s := Step(0); s < numSteps; s++ {
+		if info := stepTable[s]; info.name == "" || info.run == nil || seen[info.name] {
+			t.Errorf("step %d: name %q, function set %v, name seen before %v", int(s), info.name, info.run != nil, seen[info.name])
+		}
+		seen[s.String()] = true
+	}
+	for k := SessionKind(0); k < numSessionKinds; k++ {
+		if h := k.String(); h == "" || seen[h] {
+			t.Errorf("session kind %d: heading %q", int(k), h)
+		}
+		seen[k.String()] = true
+	}
+	if got := Step(numSteps).String(); got != "Step(25)" {
+		t.Errorf("an unknown step reads %q, want Step(25)", got)
+	}
+}
+
+// TestCheckNames pins the check names the JSON contract carries: a step's
+// check is its name, the typical client's prefixed.
+func TestCheckNames(t *testing.T) {
+	cases := []struct {
+		step Step
+		want string
+	}{
+		{StepPasvList, "PASV+LIST"}, {StepRetr, "PASV+RETR"}, {StepNoResume, "TLS without resumption"},
+		{StepClientLogin, "typical client: login"}, {StepClientRetr, "typical client: RETR"},
+	}
+	for _, tc := range cases {
+		if got := tc.step.checkName(); got != tc.want {
+			t.Errorf("%v.checkName() = %q, want %q", tc.step, got, tc.want)
+		}
 	}
 }
 

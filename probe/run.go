@@ -2,6 +2,8 @@ package probe
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"slices"
@@ -23,6 +25,19 @@ type Outcome struct {
 	Network  result.Network
 	Started  time.Time
 	Duration time.Duration
+}
+
+// errDeadline is the cause of the context Run gives its sessions once the
+// overall deadline (Options.Deadline) has passed.
+var errDeadline = errors.New("the probe's overall deadline passed")
+
+// endedWhy says why ctx, the probe's, is done: its own overall deadline,
+// or the caller's context (a scrape's budget, an interrupt).
+func (p *prober) endedWhy(ctx context.Context) string {
+	if errors.Is(context.Cause(ctx), errDeadline) {
+		return fmt.Sprintf("the probe's overall deadline (%s) passed", transcript.Human(p.opts.Deadline))
+	}
+	return "the probe was stopped (" + errText(context.Cause(ctx)) + ")"
 }
 
 // prober is the state shared by the sessions of one address family.
@@ -54,13 +69,17 @@ type prober struct {
 	logins sync.Mutex
 
 	mu       sync.Mutex
-	checks   map[int]result.Check // by plan position, for a stable order
+	checks   map[planPos]result.Check // by plan position, for a stable order
 	network  result.Network
 	site     map[string]bool // SITE FTPDIAG extensions FEAT advertised
 	loggedIn bool
-	tlsOn    bool            // the first session's control connection is TLS
-	certs    map[string]bool // certificates shown, by fingerprint
-	sessions map[int]bool    // the transcript's sessions of this family
+	tlsOn    bool // the first session's control connection is TLS
+	// tlsDataFailed: a passive listing failed in a session whose data
+	// connections do TLS: the question a plain-text session answers.
+	tlsDataFailed bool
+	// stalled: a transfer of this family's sessions stopped moving.
+	stalled bool
+	certs   map[string]bool // certificates shown, by fingerprint
 }
 
 // Run probes the target as the plan says, within the options' deadlines,
@@ -70,6 +89,8 @@ type prober struct {
 func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	opts.Implicit = opts.Implicit || t.Implicit
 	o := opts.withDefaults()
+	ctx, cancel := context.WithTimeoutCause(ctx, o.Deadline, errDeadline)
+	defer cancel()
 	var secrets []string
 	if t.Password != AnonymousPassword {
 		secrets = append(secrets, t.Password)
@@ -80,7 +101,7 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 	res := resolveTarget(ctx, t, o)
 	out := &Outcome{Target: t, Plan: NewPlan(o), Log: log, Started: log.Start(), Network: result.Network{Modes: modes(o)}}
 	if len(res.addrs) == 0 {
-		log.Session(sessMain).Event(*res.ev, "")
+		log.Session(SessMain.String()).Event(*res.ev, "")
 		out.Checks = []result.Check{{Name: "dns", Status: result.Fail, Detail: res.ev.Err}}
 		out.Duration = time.Since(start)
 		return out
@@ -106,8 +127,8 @@ func (out *Outcome) probers(o Options, res resolution, red *transcript.Redactor)
 	probers := make([]*prober, len(res.addrs))
 	firsts := make([]*transcript.Session, len(res.addrs))
 	for i, ip := range res.addrs {
-		p := &prober{opts: o, target: out.Target, plan: out.Plan, ip: ip, log: out.Log, checks: map[int]result.Check{},
-			site: map[string]bool{}, known: make(chan struct{}), red: red, sessions: map[int]bool{}}
+		p := &prober{opts: o, target: out.Target, plan: out.Plan, ip: ip, log: out.Log, checks: map[planPos]result.Check{},
+			site: map[string]bool{}, known: make(chan struct{}), red: red}
 		if i > 0 {
 			p.plan = otherPlan(o, ip)
 			p.fallback, p.primary = len(p.plan), probers[0]
@@ -117,7 +138,7 @@ func (out *Outcome) probers(o Options, res resolution, red *transcript.Redactor)
 			p.heading = over(ip)
 		}
 		probers[i] = p
-		firsts[i] = p.newSession(p.plan[0].Name)
+		firsts[i] = out.Log.Session(p.plan[0].Kind.String() + p.heading)
 		out.Network.Families = append(out.Network.Families, FamilyOf(ip))
 	}
 	return probers, firsts
@@ -152,12 +173,20 @@ func (out *Outcome) merge(probers []*prober, res resolution) {
 	}
 }
 
+// planPos is a step's place in the plan: its session's and its own index.
+type planPos struct{ sess, step int }
+
 func (p *prober) sortedChecks() []result.Check {
-	keys := make([]int, 0, len(p.checks))
+	keys := make([]planPos, 0, len(p.checks))
 	for k := range p.checks {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys)
+	slices.SortFunc(keys, func(a, b planPos) int {
+		if a.sess != b.sess {
+			return a.sess - b.sess
+		}
+		return a.step - b.step
+	})
 	out := make([]result.Check, 0, len(keys))
 	for _, k := range keys {
 		out = append(out, p.checks[k])
@@ -180,7 +209,7 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		wg.Wait()
 		return
 	}
-	sweep := -1
+	sweep, plain := -1, -1
 	for i := 1; i < len(p.plan); i++ {
 		if p.fallback > 0 && i == p.fallback {
 			<-p.primary.known
@@ -188,14 +217,18 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 				break // the preferred family runs these
 			}
 		}
-		if p.opts.Sweep && p.plan[i].Name == sessRange {
+		if p.opts.Sweep && p.plan[i].Kind == SessRange {
 			sweep = i // it holds the whole passive range: it runs alone
 			continue
 		}
-		if p.plan[i].Name == sessPlain && !p.tlsUsed() {
+		if p.plan[i].Kind == SessPlain && !p.tlsUsed() {
 			continue // nothing to compare with: the probe speaks plain text anyway
 		}
-		sess := p.newSession(p.plan[i].Name)
+		if p.plan[i].Kind == SessPlain && !p.target.Anonymous() {
+			plain = i // with a password: only once TLS data is known to fail
+			continue
+		}
+		sess := p.log.Session(p.plan[i].Kind.String() + p.heading)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -208,11 +241,49 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		// the same client has other sessions open, which one client
 		// alone never meets: before the path is blamed, the main
 		// session runs once more, alone, as a client would.
-		p.session(ctx, 0, p.newSession(sessAlone), nil)
+		p.session(ctx, 0, p.log.Session(againAlone+p.heading), nil)
+	}
+	if plain > 0 && p.comparePlain(first) {
+		p.session(ctx, plain, p.log.Session(p.plan[plain].Kind.String()+p.heading), nil)
 	}
 	if sweep > 0 {
-		p.session(ctx, sweep, p.newSession(p.plan[sweep].Name), nil)
+		p.session(ctx, sweep, p.log.Session(p.plan[sweep].Kind.String()+p.heading), nil)
 	}
+}
+
+// comparePlain decides, once the TLS sessions are done, whether the plain
+// comparison may log in with the password: only where it can explain
+// something (a TLS passive data connection failed: is a router's FTP helper
+// blind to TLS?) and only where the user allowed it. Where it could
+// explain something but is not allowed, the first session says so.
+func (p *prober) comparePlain(first *transcript.Session) bool {
+	p.mu.Lock()
+	failed := p.tlsDataFailed
+	p.mu.Unlock()
+	switch {
+	case !failed:
+		return false
+	case !p.opts.ComparePlain:
+		first.Note("the TLS data connection failed; a session without TLS could tell whether a router's FTP helper (ALG) is the cause, " +
+			"but it would send the password in clear text, so the probe leaves it out (--compare-plain allows it)")
+		return false
+	}
+	return true
+}
+
+// markStalled notes a transfer that stopped moving (stalledBeside).
+func (p *prober) markStalled() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stalled = true
+}
+
+// stalledBeside tells whether a transfer stalled while the plan ran other
+// sessions beside the one it was in.
+func (p *prober) stalledBeside() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stalled && len(p.plan) > 1
 }
 
 func (p *prober) addr() string {
@@ -221,11 +292,11 @@ func (p *prober) addr() string {
 
 // check records one check's result at its place in the plan, masked as
 // the transcript is.
-func (p *prober) check(sessIdx, stepIdx int, c result.Check) {
+func (p *prober) check(at planPos, c result.Check) {
 	c.Detail = p.red.Redact(c.Detail)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.checks[sessIdx*100+stepIdx] = c
+	p.checks[at] = c
 }
 
 func (p *prober) isLoggedIn() bool {
@@ -256,34 +327,4 @@ func (o *Outcome) Record() result.Record {
 		Checks:   o.Checks,
 		Network:  &network,
 	}
-}
-
-// stalledBeside tells whether a transfer of this family's sessions stalled
-// while other sessions ran beside it.
-func (p *prober) stalledBeside() bool {
-	if len(p.plan) < 2 {
-		return false
-	}
-	for _, e := range p.log.Entries() {
-		if p.owns(e.Session) && e.Kind == transcript.Event && e.Event.Op == transcript.OpDataClose && e.Event.Outcome == transcript.Stalled {
-			return true
-		}
-	}
-	return false
-}
-
-// owns tells whether session id is one of this family's.
-func (p *prober) owns(id int) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.sessions[id]
-}
-
-// newSession opens a session of this family's.
-func (p *prober) newSession(purpose string) *transcript.Session {
-	sess := p.log.Session(purpose + p.heading)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.sessions[sess.ID()] = true
-	return sess
 }

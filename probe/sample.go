@@ -64,12 +64,11 @@ func (r *sessRun) sample() stepResult {
 		case <-done:
 		case <-time.After(grace):
 		}
-		if r.c.late {
-			// The server answered only after giving up on the previous
-			// passive connection (Twisted: 10 s each): every further
-			// sample would cost as much.
-			break
+		mu.Lock()
+		if !slices.Contains(open, int(ap.Port())) {
+			r.c.owed = verb // not connected (yet): its late answer may come
 		}
+		mu.Unlock()
 	}
 	wg.Wait()
 	return sampleResult(open, closed)

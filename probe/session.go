@@ -40,25 +40,6 @@ type stepResult struct {
 
 type stepFunc func(r *sessRun) stepResult
 
-// steps maps the plan's step names to what they do.
-var steps map[string]stepFunc
-
-func init() {
-	steps = map[string]stepFunc{
-		"connect": (*sessRun).connect, "greeting": (*sessRun).greeting, "login": (*sessRun).login,
-		"SYST": simple("SYST"), "PWD": simple("PWD"), "FEAT": (*sessRun).feat,
-		"SITE WHOAMI": (*sessRun).whoami,
-		"PASV+LIST":   (*sessRun).pasvList, "EPSV+LIST": (*sessRun).epsvList,
-		"TYPE I": simple("TYPE I"), "SIZE": (*sessRun).size, "PASV+RETR": (*sessRun).retr,
-		"PASV sample": (*sessRun).sample, "SITE SWEEP": (*sessRun).sweep,
-		"SITE PORTCHECK": (*sessRun).portcheckArm, "PORT+LIST": (*sessRun).portList, "EPRT+LIST": (*sessRun).eprtList,
-		"AUTH TLS": (*sessRun).authTLS, "TLS": (*sessRun).implicitTLS, "PBSZ+PROT": (*sessRun).protect,
-		"TLS without resumption": (*sessRun).noResume,
-		"QUIT":                   (*sessRun).quit,
-		"client login":           (*sessRun).clientLogin, "client LIST": (*sessRun).clientList, "client RETR": (*sessRun).clientRetr,
-	}
-}
-
 // session runs one session's steps in order. ready, when set, is closed
 // once FEAT has run (or the session ended before it), so that the other
 // sessions start only when the login is known to work.
@@ -72,50 +53,53 @@ func (p *prober) session(ctx context.Context, idx int, sess *transcript.Session,
 	}
 	defer signal()
 	defer r.close()
-	if p.plan[idx].Name == sessPlain {
-		sess.Note("this session logs in without TLS, so its password travels in clear text once, as a client without TLS would send it (--tls require leaves it out)")
+	if p.plan[idx].Kind == SessPlain {
+		sess.Note(plainNote(p.target))
 	}
 	stopped := false
-	for i, name := range p.plan[idx].Steps {
-		if stopped && name != "QUIT" {
-			r.record(i, name, stepResult{status: result.NotChecked, detail: "not reached: an earlier step failed"})
+	for i, step := range p.plan[idx].Steps {
+		if stopped && step != StepQuit {
+			r.record(i, step, stepResult{status: result.NotChecked, detail: "not reached: an earlier step failed"})
 			continue
 		}
 		start := time.Now()
-		res := steps[name](r)
+		res := stepTable[step].run(r)
 		res.detail = strings.TrimSpace(res.detail)
-		r.recordTimed(i, name, res, time.Since(start))
+		r.recordTimed(i, step, res, time.Since(start))
 		stopped = stopped || res.stop
-		if name == "FEAT" {
+		if step == StepFEAT {
 			signal()
 		}
 	}
 }
 
-func (r *sessRun) record(i int, name string, res stepResult) { r.recordTimed(i, name, res, 0) }
-
-// recordTimed keeps a step's check. The steps every session repeats
-// (connect, greeting, login, QUIT) count once, in the first session.
-func (r *sessRun) recordTimed(i int, name string, res stepResult, d time.Duration) {
-	if res.status == "" || r.idx > 0 && onceSteps[name] {
-		return
+// plainNote heads the plain-text comparison: why a password, if any,
+// travels in clear text here.
+func plainNote(t Target) string {
+	if t.Anonymous() {
+		return "this session logs in without TLS, as a client without TLS would; the anonymous login has no secret to protect"
 	}
-	r.p.check(r.idx, i, result.Check{Name: checkName(r.idx, name), Status: res.status, DurationMs: d.Milliseconds(), Detail: res.detail})
+	return "this session logs in without TLS, so its password travels in clear text once: the TLS data connection failed and --compare-plain allows the comparison"
 }
 
-// onceSteps are the steps every session repeats: their checks count once.
-var onceSteps = map[string]bool{"connect": true, "greeting": true, "login": true, "QUIT": true,
-	"AUTH TLS": true, "TLS": true, "PBSZ+PROT": true}
+func (r *sessRun) record(i int, step Step, res stepResult) { r.recordTimed(i, step, res, 0) }
 
-// checkName prefixes the typical client's checks so they read apart.
-func checkName(idx int, step string) string {
-	if strings.HasPrefix(step, "client ") {
-		return "typical client: " + strings.TrimPrefix(step, "client ")
+// recordTimed keeps a step's check. The steps every session repeats
+// (connect, greeting, login, QUIT, the TLS ones) count once, in the first
+// session.
+func (r *sessRun) recordTimed(i int, step Step, res stepResult, d time.Duration) {
+	if res.status == "" || r.idx > 0 && stepTable[step].once {
+		return
 	}
-	return step
+	r.p.check(planPos{r.idx, i}, result.Check{Name: step.checkName(), Status: res.status, DurationMs: d.Milliseconds(), Detail: res.detail})
 }
 
 func (r *sessRun) close() {
+	if r.c != nil && !r.c.dead && r.ctx.Err() != nil {
+		// The typical client's library was cut off by the overall
+		// deadline: say so where its transcript ends.
+		r.c.fail(context.Cause(r.ctx), "the rest of the standard client's session")
+	}
 	if r.c != nil && !r.c.dead {
 		r.c.conn.Close()
 	}
@@ -157,6 +141,9 @@ func (r *sessRun) login() stepResult {
 	code, text, ok := r.c.cmd("USER %s", t.User)
 	if ok && code == ftp.NeedPassword || ok && code == ftp.NeedAccount {
 		code, text, ok = r.c.cmd("PASS %s", t.Password)
+	}
+	if r.c.refused != nil {
+		return stepResult{status: result.Fail, detail: r.c.refused.Error(), stop: true}
 	}
 	if !ok || code < 200 || code >= 300 {
 		return stepResult{status: result.Fail, detail: "login refused: " + firstLine(text), stop: true}

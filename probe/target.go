@@ -37,6 +37,12 @@ const ImplicitPort = 990
 // ErrBadURL is wrapped by every ParseTarget error.
 var ErrBadURL = errors.New("bad URL")
 
+// ErrControlChar is wrapped (beside ErrBadURL) by the errors of ParseTarget
+// and Validate for a target holding a control character, and by the probe's
+// refusal to send such a command: CR or LF would end the command early and
+// start another (issue 30). It is ftp.ErrControlChar, so either matches.
+var ErrControlChar = ftp.ErrControlChar
+
 // ParseTarget reads ftp://[user[:password]@]host[:port][/path], or ftps://
 // for implicit TLS (port 990 unless given). A bare
 // [user@]host or host:port is accepted as if ftp:// stood before it; a URL
@@ -83,7 +89,35 @@ func ParseTarget(raw string) (Target, error) {
 			t.Password = AnonymousPassword
 		}
 	}
+	if err := t.Validate(); err != nil {
+		return Target{}, err
+	}
 	return t, nil
+}
+
+// Validate refuses a target that could not be sent as FTP commands: a
+// control character in its host, user, password or path. ParseTarget calls
+// it; a caller that sets a part itself (a password from a file, standard
+// input or FTPDIAG_PASSWORD) calls it again. Its error wraps ErrBadURL and
+// ErrControlChar, names the part and the character, and quotes nothing.
+func (t Target) Validate() error {
+	for _, part := range []struct{ name, value string }{
+		{"host", t.Host}, {"user", t.User}, {"password", t.Password}, {"path", t.Path},
+	} {
+		if err := ftp.CheckText(part.value); err != nil {
+			return fmt.Errorf("%w: the %s holds a %w: FTP would read it as the end of a command and the start of another", ErrBadURL, part.name, err)
+		}
+	}
+	return nil
+}
+
+// CheckFile refuses a file name to download (Options.File, --file) that
+// holds a control character, as Validate does a target's parts.
+func CheckFile(name string) error {
+	if err := ftp.CheckText(name); err != nil {
+		return fmt.Errorf("the file name holds a %w: FTP would read it as the end of a command and the start of another", err)
+	}
+	return nil
 }
 
 // Addr is host:port for dialling.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"ftpdiag/ftp"
 )
 
 // Checks that turn away a URL whose host is missing or misplaced before
@@ -60,6 +62,15 @@ func checkHostPlace(u *url.URL) error {
 // messages quote pieces of it (an "invalid port" is often a password's
 // tail when the password holds a "/").
 func parseError(raw string, err error) error {
+	dec, derr := url.PathUnescape(raw)
+	if derr != nil {
+		dec = raw
+	}
+	if cerr := ftp.CheckText(dec); cerr != nil {
+		// url.Parse refuses a control character in the host, escaped
+		// or not, and one unescaped anywhere, in words of its own.
+		return fmt.Errorf("%w: the URL holds a %w: FTP would read it as the end of a command and the start of another", ErrBadURL, cerr)
+	}
 	if strings.Contains(raw, "@") {
 		return fmt.Errorf("%w: not a URL that can be read (a / or @ in the password is written %%2F or %%40)", ErrBadURL)
 	}

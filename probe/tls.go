@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"net"
 	"net/textproto"
 	"strconv"
@@ -29,15 +28,6 @@ const (
 	// TLSOff speaks plain FTP only.
 	TLSOff TLSMode = "off"
 )
-
-// ParseTLSMode reads the --tls flag.
-func ParseTLSMode(s string) (TLSMode, error) {
-	switch m := TLSMode(s); m {
-	case TLSAuto, TLSRequire, TLSOff:
-		return m, nil
-	}
-	return "", fmt.Errorf("--tls %q: want auto, require or off", s)
-}
 
 // sessionCacheSize: one control connection needs one session, and TLS 1.3
 // servers send a couple of tickets; a few entries hold them all.

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -52,6 +53,10 @@ func (r *sessRun) clientLogin() stepResult {
 		return stepResult{status: result.Fail, detail: "could not connect: " + clientErr(err), stop: true}
 	}
 	t.conn = conn
+	if err := checkArgs("USER", r.p.target.User, "PASS", r.p.target.Password); err != nil {
+		r.c.hangUp("the probe refused to log in: " + err.Error())
+		return stepResult{status: result.Fail, detail: "login: " + err.Error(), stop: true}
+	}
 	r.p.logins.Lock()
 	err = conn.Login(r.p.target.User, r.p.target.Password)
 	r.p.logins.Unlock()
@@ -72,6 +77,9 @@ func (r *sessRun) clientList() stepResult {
 		}
 		dir = cwd
 	}
+	if err := checkArgs("LIST", dir); err != nil {
+		return stepResult{status: result.Fail, detail: err.Error(), stop: true}
+	}
 	entries, err := r.client.conn.List(dir)
 	r.client.dir = dir
 	if err != nil && r.client.cut {
@@ -87,12 +95,15 @@ func (r *sessRun) clientList() stepResult {
 func (r *sessRun) clientRetr() stepResult {
 	name := r.p.opts.File
 	for _, e := range r.client.entries {
-		if name == "" && e.Type == ftp.EntryTypeFile {
+		if name == "" && e.Type == ftp.EntryTypeFile && checkArgs("RETR", e.Name) == nil {
 			name = path.Join(r.client.dir, e.Name)
 		}
 	}
 	if name == "" {
 		return stepResult{status: result.NotChecked, detail: "no regular file in the listing (use --file)"}
+	}
+	if err := checkArgs("RETR", name); err != nil {
+		return stepResult{status: result.Fail, detail: err.Error()}
 	}
 	resp, err := r.client.conn.Retr(name)
 	if err != nil {
@@ -108,6 +119,19 @@ func (r *sessRun) clientRetr() stepResult {
 	}
 	r.client.conn.Quit()
 	return stepResult{status: result.Pass, detail: fmt.Sprintf("a standard client downloads %s: %d bytes", name, n)}
+}
+
+// checkArgs puts what the library is about to send through the probe's
+// own check of commands (pairs of verb and argument): under explicit TLS
+// the library writes past the probe's writer, so its arguments are checked
+// before they are handed over; in plain text cmdGuard checks its lines too.
+func checkArgs(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := checkCommand(pairs[i] + " " + pairs[i+1]); err != nil {
+			return fmt.Errorf("the probe refused to send %s: %w", pairs[i], err)
+		}
+	}
+	return nil
 }
 
 // clientErr names a library error without its wrapping.
@@ -146,6 +170,7 @@ func (t *typical) dial(network, address string) (net.Conn, error) {
 		// connection's TLS to it; the handshake starts at the first read.
 		dc = tls.Client(dc, t.tlsCfg)
 	}
+	context.AfterFunc(r.ctx, func() { dc.Close() }) // the overall deadline
 	return &dataConn{Conn: dc, r: r, start: time.Now()}, nil
 }
 
@@ -157,22 +182,34 @@ func (t *typical) close() {
 	}
 }
 
-// boundConn gives every read a deadline and the whole connection a byte
-// limit, which the library does not.
+// boundConn gives every line the library reads a deadline and the whole
+// connection a byte limit, which the library does not. The deadline is
+// per line, not per read: a server dripping a byte every few seconds
+// would otherwise keep each read, and so the session, alive for ever.
 type boundConn struct {
 	net.Conn
-	wait  time.Duration
-	limit int
-	read  int
+	wait    time.Duration
+	limit   int
+	read    int
+	midLine bool // the last read ended inside a line: its deadline holds
+	// plain, where set, is the recorder under explicit TLS: once it has
+	// switched, this connection carries ciphertext, which has no lines,
+	// and every read gets the deadline (the overall deadline still holds).
+	plain *plainUntilTLS
 }
 
 func (b *boundConn) Read(p []byte) (int, error) {
 	if b.read > b.limit {
 		return 0, errTooLong
 	}
-	b.Conn.SetReadDeadline(time.Now().Add(b.wait))
+	if !b.midLine || b.plain != nil && b.plain.switched {
+		b.Conn.SetReadDeadline(time.Now().Add(b.wait))
+	}
 	n, err := b.Conn.Read(p)
 	b.read += n
+	if n > 0 {
+		b.midLine = p[n-1] != '\n'
+	}
 	return n, err
 }
 
@@ -188,7 +225,7 @@ type dataConn struct {
 
 func (d *dataConn) Read(p []byte) (int, error) {
 	o := d.r.p.opts
-	if d.bytes >= o.MaxBytes || time.Since(d.start) > o.TransferTime {
+	if d.bytes >= o.MaxBytes || time.Since(d.start) > o.TransferTime || d.r.ctx.Err() != nil {
 		d.end(transcript.Truncated, "client")
 		return 0, fmt.Errorf("the probe cut the transfer at %d bytes", d.bytes)
 	}
@@ -200,6 +237,8 @@ func (d *dataConn) Read(p []byte) (int, error) {
 	d.bytes += int64(n)
 	switch out := transferEnd(err); {
 	case err == nil:
+	case d.r.ctx.Err() != nil: // the overall deadline closed it
+		d.end(transcript.Truncated, "client")
 	case out == transcript.Stalled:
 		d.end(out, "client")
 	default:
@@ -229,6 +268,7 @@ func (d *dataConn) end(out transcript.Outcome, by string) {
 	ev := transcript.EventInfo{Op: transcript.OpDataClose, Outcome: out, Bytes: d.bytes, By: by, Dur: time.Since(d.start)}
 	if out == transcript.Stalled {
 		ev.Dur = d.r.p.opts.StallTimeout
+		d.r.p.markStalled()
 	}
 	d.r.sess.Event(ev, "")
 	if out == transcript.Truncated {
@@ -255,9 +295,25 @@ func (t *typical) controlConn(c *ctrl) (net.Conn, error) {
 			return nil, fmt.Errorf("TLS: %w", err)
 		}
 		t.r.sess.Note("the library's control connection is encrypted; its commands and replies are not recorded")
-		return &boundConn{Conn: tc, wait: o.ReplyTimeout, limit: maxTypicalControl}, nil
+		return &boundConn{Conn: &cmdGuard{tc}, wait: o.ReplyTimeout, limit: maxTypicalControl}, nil
 	}
-	return &boundConn{Conn: &plainUntilTLS{Conn: c.rc, raw: c.conn, r: t.r}, wait: o.ReplyTimeout, limit: maxTypicalControl}, nil
+	plain := &plainUntilTLS{Conn: c.rc, raw: c.conn, r: t.r}
+	return &boundConn{Conn: &cmdGuard{plain}, wait: o.ReplyTimeout, limit: maxTypicalControl, plain: plain}, nil
+}
+
+// cmdGuard is the library's writer of commands seen from the probe: each
+// write is one command line ending in CRLF (net/textproto writes a line at
+// a time), and one holding any other control character is refused before
+// a byte of it goes out, as the probe's own writer does.
+type cmdGuard struct{ net.Conn }
+
+func (g *cmdGuard) Write(b []byte) (int, error) {
+	for _, line := range strings.SplitAfter(string(b), "\r\n") {
+		if err := checkCommand(strings.TrimSuffix(line, "\r\n")); err != nil {
+			return 0, err
+		}
+	}
+	return g.Conn.Write(b)
 }
 
 // plainUntilTLS records the control connection until the reply to AUTH

@@ -16,8 +16,10 @@ fi
 version=$1
 platforms="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64"
 
-rm -rf dist
+# dist/ also holds the systemd units and the Dockerfile, kept in git: only
+# the release files (named with the version, which starts with a digit) go.
 mkdir -p dist
+rm -f dist/ftpdiag-[0-9]* dist/SHA256SUMS
 for p in $platforms; do
 	goos=${p%/*} goarch=${p#*/}
 	name=ftpdiag-$version-$goos-$goarch
@@ -26,5 +28,5 @@ for p in $platforms; do
 		-ldflags "-s -w -X ftpdiag/internal/cli.version=$version" -o "dist/$name" .
 	echo "built dist/$name"
 done
-(cd dist && sha256sum ftpdiag-* >SHA256SUMS)
+(cd dist && sha256sum ftpdiag-"$version"-* >SHA256SUMS)
 echo "wrote dist/SHA256SUMS"

@@ -67,7 +67,7 @@ func (s *session) checkPassword(user, pass string) bool {
 	if s.isAnonymousName(user) {
 		return true
 	}
-	want, ok := s.srv.cfg.Users[user]
+	want, ok := s.srv.currentUsers()[user]
 	// Compared in constant time even for unknown users, so timing does not
 	// tell which names exist.
 	match := subtle.ConstantTimeCompare([]byte(want), []byte(pass)) == 1

@@ -114,6 +114,10 @@ func (s *session) store(arg string, keep int64) {
 		s.reply(ftp.FileUnavailable, "%s: is a directory", virt)
 		return
 	}
+	if code, why := s.uploadRefusal(); code != 0 {
+		s.reply(code, "%s", why)
+		return
+	}
 	up, err := s.srv.files.startUpload(name, keep)
 	if err != nil {
 		s.replyFSError(virt, err)
@@ -121,8 +125,10 @@ func (s *session) store(arg string, keep int64) {
 	}
 	s.startTransfer(job{
 		opening: fmt.Sprintf("Opening %s mode data connection to receive %s", s.modeName(), virt),
-		run:     func(_ context.Context, dc net.Conn) (int64, error) { return s.receive(dc, up.f) },
-		upload:  true,
+		run: func(_ context.Context, dc net.Conn) (int64, error) {
+			return s.receive(dc, &quotaWriter{w: up.f, s: s, size: up.kept})
+		},
+		upload: true,
 		after: func(err error) error {
 			if err != nil {
 				up.abort()

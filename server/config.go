@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log"
 	"time"
 )
 
@@ -29,6 +30,13 @@ type Config struct {
 	Root string
 	// Writable enables STOR APPE DELE MKD RMD RNFR RNTO.
 	Writable bool
+	// UploadMaxFile caps the size of a file an upload leaves (default
+	// 4 GiB; APPE and REST count the bytes they keep), UploadMaxSession
+	// the bytes one session may upload in all (default 16 GiB), and
+	// UploadMinFree is the free space an upload must leave on the root's
+	// file system (default 512 MiB). Past one: 552, and nothing is stored.
+	// Negative: no limit.
+	UploadMaxFile, UploadMaxSession, UploadMinFree int64
 	// Users maps user names to passwords.
 	Users map[string]string
 	// Anonymous allows "anonymous" and "ftp" with any password, read-only.
@@ -55,6 +63,12 @@ type Config struct {
 	// TranscriptMaxBytes caps each file (default 4 MiB), noting the cut.
 	TranscriptDir      string
 	TranscriptMaxBytes int64
+	// TranscriptKeepBytes bounds what the transcript files take on disk in
+	// all (default 256 MiB; each file counted in whole 4 KiB blocks), and
+	// TranscriptKeepAge how long a closed one is kept (default 30 days):
+	// the oldest closed files are removed first. Negative: no bound.
+	TranscriptKeepBytes int64
+	TranscriptKeepAge   time.Duration
 	// Greeting is the text of the 220 reply (default "ftpdiag reference server ready").
 	Greeting string
 	// TLS, when set, offers AUTH TLS (RFC 4217) with this certificate
@@ -73,6 +87,9 @@ type Config struct {
 	// TLSMinVersion and TLSMaxVersion bound the TLS versions offered
 	// (tls.VersionTLS12...; 0: crypto/tls's defaults, TLS 1.2 to 1.3).
 	TLSMinVersion, TLSMaxVersion uint16
+	// ErrorLog receives what the server cannot tell a client: a handler's
+	// panic and its stack. Nil: log's standard logger (stderr).
+	ErrorLog *log.Logger
 	// Faults injects failures, so the probe can be tested against this server
 	// misbehaving on purpose. Never set by the command line.
 	Faults Faults
@@ -105,6 +122,10 @@ type Faults struct {
 	RefusePORT bool
 	// NoCallback accepts PORT/EPRT but never connects back.
 	NoCallback bool
+	// PanicIn makes the server panic in one place: a verb's handler
+	// ("NOOP"), "transfer" (moving a transfer's data), "passive accept" or
+	// "SITE SWEEP" (the sweep's goroutine).
+	PanicIn string
 }
 
 // Defaults for the zero values of Config, as documented on its fields.
@@ -118,6 +139,13 @@ const (
 	DefaultLoginDelay  = time.Second
 	DefaultGreeting    = "ftpdiag reference server ready"
 
+	// Upload limits (issue 30): far above what a diagnostic transfer needs,
+	// far below what fills a disk, and a floor that leaves the system room
+	// for its logs when the disk is shared.
+	DefaultUploadMaxFile    = 4 << 30
+	DefaultUploadMaxSession = 16 << 30
+	DefaultUploadMinFree    = 512 << 20
+
 	// DefaultTranscriptMaxBytes holds hundreds of ordinary sessions' worth
 	// of lines (a login and a download take about 1 KB), while a flood
 	// stops after a few MB.
@@ -126,6 +154,9 @@ const (
 
 // withDefaults fills in the zero values and checks what cannot be filled.
 func (c Config) withDefaults() (Config, error) {
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
 	if c.Listen == "" {
 		c.Listen = DefaultListen
 	}
@@ -144,9 +175,6 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxPreLogin <= 0 {
 		c.MaxPreLogin = max(1, c.MaxConns/2)
 	}
-	if c.MaxPreLogin > c.MaxConns {
-		return c, fmt.Errorf("%w: %d connections not logged in is more than the %d connections in total", ErrConfig, c.MaxPreLogin, c.MaxConns)
-	}
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = DefaultIdleTimeout
 	}
@@ -159,6 +187,15 @@ func (c Config) withDefaults() (Config, error) {
 	if c.TranscriptMaxBytes <= 0 {
 		c.TranscriptMaxBytes = DefaultTranscriptMaxBytes
 	}
+	if c.TranscriptKeepBytes == 0 {
+		c.TranscriptKeepBytes = DefaultTranscriptKeepBytes
+	}
+	if c.TranscriptKeepAge == 0 {
+		c.TranscriptKeepAge = DefaultTranscriptKeepAge
+	}
+	c.UploadMaxFile = orDefault(c.UploadMaxFile, DefaultUploadMaxFile)
+	c.UploadMaxSession = orDefault(c.UploadMaxSession, DefaultUploadMaxSession)
+	c.UploadMinFree = orDefault(c.UploadMinFree, DefaultUploadMinFree)
 	if c.Greeting == "" {
 		c.Greeting = DefaultGreeting
 	}
@@ -168,13 +205,20 @@ func (c Config) withDefaults() (Config, error) {
 	if c.PasvMin > 0 && c.PasvMax == 0 {
 		c.PasvMax = c.PasvMin + c.MaxConns
 	}
-	if err := c.checkTLS(); err != nil {
-		return c, err
+	if err := c.checkTLS(); err != nil { // fills in the certificate's Leaf
+		return c, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	if c.PasvMin != -1 && (c.PasvMin < 1 || c.PasvMax > 65535 || c.PasvMin > c.PasvMax) {
-		return c, fmt.Errorf("%w: passive range %d-%d (want 1 <= min <= max <= 65535)", ErrConfig, c.PasvMin, c.PasvMax)
+	if err := c.checkPasvRange(); err != nil { // min + connections may pass 65535
+		return c, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return c, nil
+}
+
+func orDefault(n, def int64) int64 {
+	if n == 0 {
+		return def
+	}
+	return n
 }
 
 // ErrConfig is wrapped by every error about a bad Config.

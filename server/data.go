@@ -98,6 +98,8 @@ func (p *passive) begin(s *session) { go p.accept(s) }
 func (p *passive) accept(s *session) {
 	defer close(p.done)
 	defer p.ln.Close()
+	defer s.catch("passive accept", &p.err)
+	s.panicked("passive accept")
 	start := time.Now()
 	p.ln.SetDeadline(start.Add(s.srv.cfg.DataTimeout))
 	c, err := p.ln.AcceptTCP()

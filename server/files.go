@@ -110,6 +110,7 @@ type upload struct {
 	f         *os.File
 	tmp, name string
 	root      *os.Root
+	kept      int64 // bytes of the existing file copied first (APPE, REST)
 }
 
 // startUpload creates the temporary file for name. keep bytes of the
@@ -145,7 +146,7 @@ func (u *upload) copyExisting(keep int64) error {
 	if keep > 0 {
 		r = io.LimitReader(old, keep)
 	}
-	_, err = io.Copy(u.f, r)
+	u.kept, err = io.Copy(u.f, r)
 	return err
 }
 

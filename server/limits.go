@@ -112,5 +112,8 @@ func (s *session) noteLogin() {
 	if s.loggedIn && !s.everLoggedIn {
 		s.everLoggedIn = true
 		s.srv.loggedIn(s)
+		if s.tr != nil {
+			s.tr.markLoggedIn()
+		}
 	}
 }

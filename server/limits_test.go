@@ -94,18 +94,18 @@ func TestPreLoginFloodMemory(t *testing.T) {
 // TestTranscriptCap: past the cap the file gets one note, then only the
 // line that tells how the session ended.
 func TestTranscriptCap(t *testing.T) {
-	const capBytes = 2000
+	const capBytes = server.MinTranscriptBytes // the least Config.Validate allows
 	dir := t.TempDir()
 	s := servertest.Start(t, server.Config{TranscriptDir: dir, TranscriptMaxBytes: capBytes})
 	c := dialCtl(t, s)
-	floodLines(t, c, 10, 500)
+	floodLines(t, c, 20, 500)
 	c.do(221, "QUIT")
 	c.conn.Read(make([]byte, 1))
 	waitFor(t, dir, "control connection closed")
 	text := transcriptText(t, dir)
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	want := []string{
-		"      ^ transcript cut at 2000 bytes (--transcript-max-bytes): the rest of this session is not recorded",
+		"      ^ transcript cut at 4096 bytes (--transcript-max-bytes): the rest of this session is not recorded",
 		"--> control connection closed by the server",
 	}
 	if n := len(lines); n < 3 || lines[n-2] != want[0] || lines[n-1] != want[1] {

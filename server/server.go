@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"ftpdiag/ftp"
+	"maps"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -39,6 +40,12 @@ type Server struct {
 	sweeps   sweepLimits // one per address per SweepInterval
 	locks    lockout
 	tlsBase  *tls.Config // nil without a certificate (tls.go)
+	// users and cert are what Reload replaces (reload.go); cert is nil
+	// without TLS.
+	users atomic.Pointer[map[string]string]
+	cert  atomic.Pointer[tls.Certificate]
+	// transcripts keeps --transcript-dir within its budget; nil without one.
+	transcripts *transcriptStore
 
 	mu   sync.Mutex
 	ln   net.Listener
@@ -67,9 +74,18 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, files: fs, sessions: map[*session]struct{}{}, waiting: map[*session]struct{}{}, perAddr: map[string]int{}}
+	if cfg.TranscriptDir != "" {
+		if s.transcripts, err = openTranscriptStore(cfg); err != nil {
+			fs.close()
+			return nil, err
+		}
+	}
 	s.from20, s.note20 = canBindPort20(cfg.ActiveFrom20)
+	users := maps.Clone(cfg.Users)
+	s.users.Store(&users)
 	if cfg.TLS != nil {
-		s.tlsBase = newTLSBase(cfg)
+		s.cert.Store(cfg.TLS)
+		s.tlsBase = s.newTLSBase()
 	}
 	return s, nil
 }
@@ -197,7 +213,13 @@ func (s *Server) admit(c net.Conn) {
 
 func (s *Server) run(sess *session, ip string) {
 	defer s.wg.Done()
+	defer s.forget(sess, ip)
+	defer sess.catch("session", nil) // outside a command: the session ends, the server goes on
 	sess.serve()
+}
+
+// forget takes an ended session out of the counts.
+func (s *Server) forget(sess *session, ip string) {
 	s.mu.Lock()
 	delete(s.sessions, sess)
 	s.ended(sess)

@@ -71,6 +71,8 @@ type session struct {
 
 	xmu  sync.Mutex
 	xfer *transfer
+
+	uploaded atomic.Int64 // bytes received by uploads (upload_limits.go)
 }
 
 func newSession(srv *Server, c net.Conn, id int) *session {
@@ -83,8 +85,8 @@ func newSession(srv *Server, c net.Conn, id int) *session {
 		s.remote = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}
 		s.local = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}
 	}
-	if srv.cfg.TranscriptDir != "" {
-		if tr, err := openTranscript(srv.cfg.TranscriptDir, id, s.remote, s.local, srv.cfg.TranscriptMaxBytes); err == nil {
+	if srv.transcripts != nil {
+		if tr, err := openTranscript(srv.transcripts, id, s.remote, s.local, srv.cfg.TranscriptMaxBytes); err == nil {
 			s.tr = tr
 			s.conn = transcript.Record(c, tr.sess, transcript.ServerSide)
 		}
@@ -214,7 +216,7 @@ func (s *session) handle(line string) bool {
 	case cmd.Writes && !s.canWrite():
 		return s.reply(ftp.FileUnavailable, "Permission denied: %s", s.readOnlyReason())
 	}
-	cmd.Fn(s, arg)
+	s.runCommand(cmd, verb, arg)
 	s.noteLogin() // whatever logged the session in
 	return true
 }
@@ -254,9 +256,12 @@ func (s *session) writeLines(lines ...string) bool {
 	return true
 }
 
-// oneLine keeps a file name with CR or LF from forging reply lines.
+// oneLine keeps a file name with CR or LF from forging reply lines, and
+// spells out other control characters (ESC, BEL, C1, bidirectional
+// overrides) as transcripts do: an interactive client prints replies to a
+// terminal, and a file name is anyone's text.
 func oneLine(s string) string {
-	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+	return transcript.Visible(strings.NewReplacer("\r", " ", "\n", " ").Replace(s), false)
 }
 
 // interrupt wakes the loop so it notices a shutdown (graceful: a running

@@ -89,7 +89,7 @@ func (s *Server) summaryFacts(ctl int) [][2]string {
 	)
 	facts = append(facts, s.limitFacts()...)
 	if s.cfg.TranscriptDir != "" {
-		facts = append(facts, [2]string{"transcripts", fmt.Sprintf("%s, at most %s a session", s.cfg.TranscriptDir, sizeText(s.cfg.TranscriptMaxBytes))})
+		facts = append(facts, [2]string{"transcripts", s.transcriptFact()})
 	}
 	return facts
 }
@@ -97,7 +97,7 @@ func (s *Server) summaryFacts(ctl int) [][2]string {
 func (s *Server) filesFact() string {
 	mode := "read-only"
 	if s.cfg.Writable {
-		mode = "writable, uploads are atomic"
+		mode = "writable, uploads are atomic" + s.uploadFact()
 	}
 	if s.cfg.Root == "" {
 		return fmt.Sprintf("built-in demo tree (README.txt, test of %d bytes, pub/), %s", DemoTestSize, mode)
@@ -106,8 +106,9 @@ func (s *Server) filesFact() string {
 }
 
 func (s *Server) usersFact() string {
-	names := make([]string, 0, len(s.cfg.Users))
-	for n := range s.cfg.Users {
+	users := s.currentUsers()
+	names := make([]string, 0, len(users))
+	for n := range users {
 		names = append(names, n)
 	}
 	sort.Strings(names)

@@ -55,6 +55,7 @@ func (s *session) siteSweep(arg string) {
 		defer s.srv.sweepMu.Unlock()
 		defer s.srv.sweeping.Store(false)
 		defer cancel()
+		defer s.catch("SITE SWEEP", nil)
 		s.runSweep(ctx, lns, token)
 	}()
 	middle := make([]string, 0, len(busy))
@@ -89,18 +90,22 @@ func listenRange(ip net.IP, lo, hi int) ([]*net.TCPListener, []int) {
 // runSweep serves every listener until ctx ends, then closes them all.
 func (s *session) runSweep(ctx context.Context, lns []*net.TCPListener, token string) {
 	var wg sync.WaitGroup
+	defer func() { // deferred, so a panic closes the range too
+		for _, ln := range lns {
+			ln.Close()
+		}
+		wg.Wait()
+	}()
 	for _, ln := range lns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer s.catch("SITE SWEEP", nil)
 			s.serveSweepPort(ln, token)
 		}()
 	}
+	s.panicked("SITE SWEEP")
 	<-ctx.Done()
-	for _, ln := range lns {
-		ln.Close()
-	}
-	wg.Wait()
 }
 
 // serveSweepPort answers connections on one port until its listener closes.

@@ -57,11 +57,18 @@ type sessionTLS struct {
 }
 
 // newTLSBase is the server's TLS configuration; every session clones it.
-func newTLSBase(cfg Config) *tls.Config {
+// The certificate is looked up at each handshake, so Reload's takes effect
+// at the next one.
+func (srv *Server) newTLSBase() *tls.Config {
 	return &tls.Config{
-		Certificates: []tls.Certificate{*cfg.TLS},
-		MinVersion:   cfg.TLSMinVersion,
-		MaxVersion:   cfg.TLSMaxVersion,
+		GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+			if c := srv.currentCert(); c != nil {
+				return c, nil
+			}
+			return nil, errNoCert
+		},
+		MinVersion: srv.cfg.TLSMinVersion,
+		MaxVersion: srv.cfg.TLSMaxVersion,
 	}
 }
 
@@ -156,7 +163,7 @@ func (s *session) tlsEvent(conn string, tc *tls.Conn, d time.Duration, err error
 	cs := tc.ConnectionState()
 	ev.TLS = &transcript.TLSInfo{Conn: conn}
 	if cs.HandshakeComplete {
-		ev.TLS = transcript.TLSFromState(conn, cs, conn == transcript.TLSControl, s.srv.cfg.TLS.Leaf)
+		ev.TLS = transcript.TLSFromState(conn, cs, conn == transcript.TLSControl, s.srv.currentCert().Leaf)
 	}
 	switch {
 	case errors.Is(err, ErrNotResumed):
@@ -295,17 +302,17 @@ func (srv *Server) ImplicitAddr() net.Addr {
 func (c *Config) checkTLS() error {
 	if c.TLS == nil {
 		if c.RequireTLS || c.TLSReuseOptional || c.ImplicitTLS != "" {
-			return fmt.Errorf("%w: --require-tls, --tls-reuse and --implicit-tls need a certificate (--tls-cert and --tls-key, or --tls-self-signed)", ErrConfig)
+			return errors.New("--require-tls, --tls-reuse and --implicit-tls need a certificate (--tls-cert and --tls-key, or --tls-self-signed)")
 		}
 		return nil
 	}
 	if len(c.TLS.Certificate) == 0 {
-		return fmt.Errorf("%w: the TLS certificate is empty", ErrConfig)
+		return errors.New("the TLS certificate is empty")
 	}
 	if c.TLS.Leaf == nil {
 		leaf, err := x509.ParseCertificate(c.TLS.Certificate[0])
 		if err != nil {
-			return fmt.Errorf("%w: TLS certificate: %w", ErrConfig, err)
+			return fmt.Errorf("TLS certificate: %w", err)
 		}
 		cert := *c.TLS
 		cert.Leaf = leaf
@@ -344,7 +351,7 @@ func (srv *Server) tlsFacts(ctl int) [][2]string {
 	if srv.cfg.TLSReuseOptional {
 		reuse = "data connections may resume the control connection's TLS session or not (--tls-reuse optional)"
 	}
-	leaf := srv.cfg.TLS.Leaf
+	leaf := srv.currentCert().Leaf
 	return [][2]string{
 		{"TLS", modes},
 		{"", policy},

@@ -17,19 +17,22 @@ import (
 type sessionTranscript struct {
 	mu   sync.Mutex // entries come from the reader, the writer and transfers
 	f    *os.File
+	name string
 	sess *transcript.Session
 	fileCap
 }
 
 // openTranscript creates DIR/<time>-<session>-<client>.txt.
-func openTranscript(dir string, id int, remote, local *net.TCPAddr, maxBytes int64) (*sessionTranscript, error) {
+func openTranscript(store *transcriptStore, id int, remote, local *net.TCPAddr, maxBytes int64) (*sessionTranscript, error) {
+	now := time.Now()
+	store.opened(now)
 	client := strings.NewReplacer(":", "_", "%", "_").Replace(remote.IP.String())
-	name := fmt.Sprintf("%s-%04d-%s.txt", time.Now().UTC().Format("20060102T150405Z"), id, client)
-	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	name := fmt.Sprintf("%s-%04d-%s.txt", now.UTC().Format("20060102T150405Z"), id, client)
+	f, err := os.OpenFile(filepath.Join(store.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("transcript: %w", err)
 	}
-	st := &sessionTranscript{f: f, fileCap: fileCap{max: maxBytes}}
+	st := &sessionTranscript{f: f, name: name, fileCap: fileCap{max: maxBytes, store: store}}
 	// The file is the record: nothing is kept in memory (issue 16).
 	log := transcript.New(transcript.Follow(st.write), transcript.FollowOnly(), transcript.WithCommandRedactor(redactCommand))
 	st.sess = log.Session(fmt.Sprintf("control connection from %s to %s", remote, local))
@@ -57,6 +60,17 @@ func (st *sessionTranscript) close(c net.Conn, by string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.f.Close()
+	st.store.done(st.name, st.written, st.loggedIn, time.Now())
+}
+
+// markLoggedIn takes the file out of the share of sessions not logged in.
+func (st *sessionTranscript) markLoggedIn() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.loggedIn {
+		st.loggedIn = true
+		st.store.promote(st.written)
+	}
 }
 
 // event records a data-connection event when transcripts are on.

@@ -73,6 +73,13 @@ func (s *session) startTransfer(j job) {
 	go func() {
 		defer close(x.done)
 		defer cancel()
+		var err error
+		defer func() {
+			if err != nil { // past the job's own recovery: the client still needs a reply
+				s.reply(ftp.LocalError, "Internal error in the transfer, aborted; the session goes on")
+			}
+		}()
+		defer s.catch("transfer", &err)
 		s.runTransfer(ctx, x, plan, j)
 	}()
 }
@@ -86,6 +93,12 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 	if err != nil && x.aborted.Load() {
 		j.finish(errAborted)
 		s.reply(ftp.TransferAborted, "Transfer aborted before the data connection opened")
+		return
+	}
+	var crash *panicError
+	if errors.As(err, &crash) {
+		j.finish(err)
+		s.reply(ftp.LocalError, "Cannot open data connection: %v", err)
 		return
 	}
 	if err != nil {
@@ -106,7 +119,7 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 		dc = tc
 	}
 	start := time.Now()
-	n, err := j.run(ctx, dc)
+	n, err := s.runJob(ctx, j, dc)
 	if cerr := dc.Close(); err == nil {
 		err = cerr
 	}
@@ -119,9 +132,14 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 		by = "client"
 	}
 	s.event(closeEvent(dc, by, n, time.Since(start), err))
+	var full *storageError
 	switch {
+	case errors.As(err, &crash):
+		s.reply(ftp.LocalError, "Transfer aborted: %v (%d bytes moved); the session goes on", err, n)
 	case errors.Is(err, errAborted):
 		s.reply(ftp.TransferAborted, "Transfer aborted (%d bytes moved)", n)
+	case errors.As(err, &full):
+		s.reply(ftp.StorageExceeded, "Upload aborted, nothing stored: %s", full.why)
 	case err != nil:
 		s.reply(ftp.TransferAborted, "Data connection failed, transfer aborted: %v", err)
 	case ferr != nil:
@@ -131,6 +149,15 @@ func (s *session) runTransfer(ctx context.Context, x *transfer, plan *dataPlan, 
 	}
 }
 
+// runJob moves a transfer's data; a panic there becomes its error, so the
+// data connection is closed and an upload's temporary file removed as
+// for any failure.
+func (s *session) runJob(ctx context.Context, j job, dc net.Conn) (n int64, err error) {
+	defer s.catch("transfer", &err)
+	s.panicked("transfer")
+	return j.run(ctx, dc)
+}
+
 func closeEvent(dc net.Conn, by string, n int64, d time.Duration, err error) transcript.EventInfo {
 	ev := transcript.EventInfo{Op: transcript.OpDataClose, Addr: dc.RemoteAddr().String(), Bytes: n, Dur: d, By: by, Outcome: transcript.Complete}
 	switch {
@@ -138,6 +165,8 @@ func closeEvent(dc net.Conn, by string, n int64, d time.Duration, err error) tra
 		ev.Outcome, ev.Err = transcript.Closed, err.Error()
 	case errors.Is(err, errStalled):
 		ev.Outcome, ev.Err = transcript.Stalled, err.Error()
+	case errors.As(err, new(*storageError)):
+		ev.Outcome, ev.Err = transcript.Closed, err.Error() // by the server, at a limit: not the probe's own truncation
 	case err != nil:
 		ev.Outcome, ev.Err = transcript.Classify(err), err.Error()
 	}

@@ -37,6 +37,7 @@ var attacks = []attack{
 	{"none (baseline)", func(*server, time.Time) string { return "" }},
 	{"1 4000-byte lines, no login", func(s *server, stop time.Time) string { return flood(s, stop, 4000) }},
 	{"1 NOOP lines, no login", func(s *server, stop time.Time) string { return flood(s, stop, len("NOOP\r\n")) }},
+	{"1 24 floods reconnecting, no login", floods},
 	{"2 24 silent, 3 addresses", func(s *server, stop time.Time) string { return hold(s, stop, false, reconnectPause) }},
 	{"2 24 silent, reconnect at once", func(s *server, stop time.Time) string { return hold(s, stop, false, 0) }},
 	{"2 24 sending 1 byte/s", func(s *server, stop time.Time) string { return hold(s, stop, true, reconnectPause) }},
@@ -66,7 +67,13 @@ func curlLoop(s *server, stop time.Time) (ok, total int) {
 // flood sends lines of size bytes without logging in, as fast as the server
 // reads them, reading its replies meanwhile.
 func flood(s *server, stop time.Time, size int) string {
-	c, err := net.DialTimeout("tcp", s.addr, dialTimeout)
+	return floodFrom(s, nil, stop, size)
+}
+
+// floodFrom is flood from a chosen local address (nil: any).
+func floodFrom(s *server, local net.Addr, stop time.Time, size int) string {
+	d := net.Dialer{Timeout: dialTimeout, LocalAddr: local}
+	c, err := d.Dial("tcp", s.addr)
 	if err != nil {
 		return "dial: " + err.Error()
 	}
@@ -91,6 +98,28 @@ func flood(s *server, stop time.Time, size int) string {
 		}
 	}
 	return fmt.Sprintf("sent %d MB", sent>>20)
+}
+
+// floods runs 24 floods of 4000-byte lines from 127.0.0.2-4 at once, each
+// connecting again as soon as the server closes it: more than may wait to
+// log in, so they close each other, and each new connection is a new
+// transcript file (issue 30).
+func floods(s *server, stop time.Time) string {
+	var wg sync.WaitGroup
+	var conns atomic.Int64
+	for i := range holders {
+		local := &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+i/perAddress))}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; n < maxReconnects && time.Now().Before(stop); n++ {
+				conns.Add(1)
+				floodFrom(s, local, stop, 4000)
+			}
+		}()
+	}
+	wg.Wait()
+	return fmt.Sprintf("%d connections", conns.Load())
 }
 
 // hold keeps 24 connections from 127.0.0.2-4 that never log in: silent, or

@@ -67,16 +67,16 @@ func run(bin string, a attack, dur time.Duration) (string, error) {
 	ok, total := curlLoop(srv, stop)
 	note := <-done
 	peak := srv.peakRSS()
-	files, largest := srv.transcripts()
+	files, largest, all := srv.transcripts()
 	return fmt.Sprintf("%-34s %-11s %-11s %-15s %s", a.name, fmt.Sprintf("%d of %d", ok, total),
-		mib(peak), mib(largest)+" max", withFiles(note, files)), nil
+		mib(peak), mib(largest)+" max", withFiles(note, files, all)), nil
 }
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
-func withFiles(note string, files int) string {
+func withFiles(note string, files int, all int64) string {
 	if note == "" {
-		return fmt.Sprintf("%d files", files)
+		return fmt.Sprintf("%d files, %s", files, mib(all))
 	}
-	return fmt.Sprintf("%d files; %s", files, note)
+	return fmt.Sprintf("%d files, %s; %s", files, mib(all), note)
 }

@@ -117,16 +117,18 @@ func (s *server) peakRSS() int64 {
 	return -1
 }
 
-// transcripts counts the transcript files and the size of the largest.
-func (s *server) transcripts() (int, int64) {
+// transcripts counts the transcript files, the size of the largest and
+// of them all.
+func (s *server) transcripts() (int, int64, int64) {
 	files, _ := filepath.Glob(filepath.Join(s.dir, "*.txt"))
-	var largest int64
+	var largest, all int64
 	for _, f := range files {
-		if fi, err := os.Stat(f); err == nil && fi.Size() > largest {
-			largest = fi.Size()
+		if fi, err := os.Stat(f); err == nil {
+			largest = max(largest, fi.Size())
+			all += fi.Size()
 		}
 	}
-	return len(files), largest
+	return len(files), largest, all
 }
 
 // transcriptText is every transcript file's bytes, for the control-byte check.

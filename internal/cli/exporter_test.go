@@ -17,7 +17,7 @@ func TestExporterConfigCheck(t *testing.T) {
 		return p
 	}
 	write("pw", "secret\n")
-	good := write("good.yml", "modules:\n  default:\n  john:\n    user: john\n    password_file: pw\n")
+	good := write("good.yml", "modules:\n  default:\n  john:\n    user: john\n    password_file: pw\n    allowed_targets: [127.0.0.1]\n")
 	bad := write("bad.yml", "modules:\n  default:\n    timout: 5s\n")
 	cases := []struct {
 		name       string

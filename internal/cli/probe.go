@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"net"
 	"net/netip"
 	"os"
@@ -25,7 +26,8 @@ func probeCommand(status *statusLine) *cli.Command {
 			"port range, tries active mode and a standard client library, side by side,\n" +
 			"then explains every failure with the transcript lines that show it.\n" +
 			"With TLS (AUTH TLS by default, ftps:// for implicit TLS) it also checks the\n" +
-			"certificate, session resumption and a plain-text session beside the TLS ones.\n" +
+			"certificate and session resumption; a password never goes out in clear text\n" +
+			"where TLS works (--compare-plain: where TLS data fails, compare without TLS).\n" +
 			"Exit status: 0 ok, 1 warning, 2 critical, 3 the probe could not run.",
 		Flags: append(outputFlags(),
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
@@ -40,6 +42,7 @@ func probeCommand(status *statusLine) *cli.Command {
 			&cli.BoolFlag{Name: "trust-pasv-address", Usage: "connect to the address a PASV reply names even when it is not the server's"},
 			&cli.BoolFlag{Name: "sweep", Usage: "test every port of an ftpdiag server's passive range (SITE SWEEP)"},
 			&cli.StringFlag{Name: "tls", Value: string(probe.TLSAuto), Usage: "explicit TLS on ftp:// (`MODE`: auto tries AUTH TLS and goes on in plain text where refused, require stops there, off speaks plain FTP); ftps:// is implicit TLS"},
+			&cli.BoolFlag{Name: "compare-plain", Usage: "where TLS is in use and its passive data connection fails, log in once more without TLS to tell a router's FTP helper from the rest (sends the password in clear text)"},
 			&cli.StringFlag{Name: "ca-file", Usage: "trust the CA certificates in `FILE` (PEM) besides the system roots"},
 		),
 		Action: func(c *cli.Context) error { return runProbe(c, status) },
@@ -81,10 +84,16 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	}
 	t, err := probe.ParseTarget(c.Args().First())
 	if err != nil {
+		if errors.Is(err, probe.ErrControlChar) {
+			return t, opts, usageErrorf("%v", err).withHint("a command on an FTP control connection ends at CR or LF; give the name or password without control characters")
+		}
 		return t, opts, usageErrorf("%v", err).withHint("the URL looks like ftp://[user@]host[:port][/path]")
 	}
 	if err := readPassword(c, &t); err != nil {
 		return t, opts, err
+	}
+	if err := t.Validate(); err != nil { // the password may come from stdin or FTPDIAG_PASSWORD
+		return t, opts, usageErrorf("%v", err).withHint("a command on an FTP control connection ends at CR or LF; give the name or password without control characters")
 	}
 	if c.Bool("passive-only") && c.Bool("active-only") {
 		return t, opts, usageErrorf("--passive-only and --active-only exclude each other").withHint("give at most one of them")
@@ -99,9 +108,12 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	if c.Int64("max-bytes") < 1 {
 		return t, opts, usageErrorf("--max-bytes must be at least 1").withHint("the default is %d", probe.DefaultMaxBytes)
 	}
+	if err := probe.CheckFile(c.String("file")); err != nil {
+		return t, opts, usageErrorf("--file: %v", err).withHint("give the path without control characters")
+	}
 	mode, err := probe.ParseTLSMode(c.String("tls"))
 	if err != nil {
-		return t, opts, usageErrorf("%v", err).withHint("the default, auto, is what FileZilla does")
+		return t, opts, usageErrorf("--tls %v", err).withHint("the default, auto, is what FileZilla does")
 	}
 	if t.Implicit && mode == probe.TLSOff {
 		return t, opts, usageErrorf("ftps:// is implicit TLS, and --tls off asks for none").withHint("use ftp://host/ --tls off for plain FTP")
@@ -111,7 +123,7 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 		Timeout: c.Duration("timeout"), ReplyTimeout: c.Duration("reply-timeout"),
 		PassiveOnly: c.Bool("passive-only"), ActiveOnly: c.Bool("active-only"), Family: family,
 		File: c.String("file"), MaxBytes: c.Int64("max-bytes"),
-		TrustPasvAddress: c.Bool("trust-pasv-address"), Sweep: c.Bool("sweep"),
+		TrustPasvAddress: c.Bool("trust-pasv-address"), Sweep: c.Bool("sweep"), ComparePlain: c.Bool("compare-plain"),
 		Resolver: probeResolver,
 	}
 	if f := c.String("ca-file"); f != "" {

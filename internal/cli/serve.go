@@ -18,8 +18,8 @@ import (
 )
 
 // shutdownGrace is how long SIGINT/SIGTERM waits for running transfers
-// before closing them: two data timeouts of the default, enough for a
-// transfer that is moving, and a second signal stops at once.
+// before closing them, by default: two data timeouts of the default, enough
+// for a transfer that is moving, and a second signal stops at once.
 const shutdownGrace = time.Minute
 
 func serveCommand() *cli.Command {
@@ -45,16 +45,21 @@ func serveFlags() []cli.Flag {
 		&cli.IntFlag{Name: "max-per-address", Value: server.DefaultMaxPerAddr, Usage: "control connections per client address", EnvVars: env("MAX_PER_ADDRESS")},
 		&cli.StringFlag{Name: "root", Usage: "`DIR` to serve (default: a built-in demo tree)", EnvVars: env("ROOT")},
 		&cli.BoolFlag{Name: "writable", Usage: "allow uploads, deletes, renames and new directories", EnvVars: env("WRITABLE")},
+		&cli.StringFlag{Name: "upload-max-file", Value: "4GiB", Usage: "stop an upload (552) whose file would pass `SIZE` (none: no limit)", EnvVars: env("UPLOAD_MAX_FILE")},
+		&cli.StringFlag{Name: "upload-max-session", Value: "16GiB", Usage: "stop uploads (552) past `SIZE` in one session (none: no limit)", EnvVars: env("UPLOAD_MAX_SESSION")},
+		&cli.StringFlag{Name: "upload-min-free", Value: "512MiB", Usage: "stop uploads (552, 452) that would leave less than `SIZE` free (none: no floor)", EnvVars: env("UPLOAD_MIN_FREE")},
 		&cli.StringSliceFlag{Name: "user", Usage: "a user `NAME:PASSWORD` (repeatable)"},
 		&cli.StringFlag{Name: "users-file", Usage: "`FILE` of NAME:PASSWORD lines", EnvVars: env("USERS_FILE")},
 		&cli.BoolFlag{Name: "anonymous", Usage: "allow anonymous (read-only) logins", EnvVars: env("ANONYMOUS")},
 		&cli.StringFlag{Name: "transcript-dir", Usage: "write each session's transcript into `DIR`", EnvVars: env("TRANSCRIPT_DIR")},
 		&cli.Int64Flag{Name: "transcript-max-bytes", Value: server.DefaultTranscriptMaxBytes, Usage: "cut each session's transcript file at `N` bytes, noting the cut", EnvVars: env("TRANSCRIPT_MAX_BYTES")},
+		&cli.StringFlag{Name: "transcript-keep", Value: "30d,256MiB", Usage: "keep transcript files this `AGE,SIZE` in all, removing the oldest first", EnvVars: env("TRANSCRIPT_KEEP")},
 		&cli.DurationFlag{Name: "login-timeout", Value: server.DefaultLoginTimeout, Usage: "close a connection not logged in this long after connecting", EnvVars: env("LOGIN_TIMEOUT")},
 		&cli.IntFlag{Name: "max-prelogin", DefaultText: "half of --max-connections", Usage: "connections waiting to log in; one more closes the one waiting longest", EnvVars: env("MAX_PRELOGIN")},
 		&cli.BoolFlag{Name: "allow-anonymous-sweep", Usage: "let anonymous users run SITE SWEEP", EnvVars: env("ALLOW_ANONYMOUS_SWEEP")},
 		&cli.DurationFlag{Name: "idle-timeout", Value: server.DefaultIdleTimeout, Usage: "close a control connection idle this long", EnvVars: env("IDLE_TIMEOUT")},
 		&cli.DurationFlag{Name: "data-timeout", Value: server.DefaultDataTimeout, Usage: "give up on a data connection silent this long", EnvVars: env("DATA_TIMEOUT")},
+		&cli.DurationFlag{Name: "shutdown-grace", Value: shutdownGrace, Usage: "on SIGTERM or SIGINT, let running transfers finish for up to `D`, then stop", EnvVars: env("SHUTDOWN_GRACE")},
 		&cli.BoolFlag{Name: "active-from-20", Value: true, Usage: "make active connections from port 20 when allowed", EnvVars: env("ACTIVE_FROM_20")},
 	}, serveTLSFlags()...)
 }
@@ -84,12 +89,14 @@ func serveAction(c *cli.Context) error {
 	}
 	// Signals are caught before the summary appears, so whoever waits for
 	// the summary (a script, a test) may stop the server at once.
-	sig := make(chan os.Signal, 2)
+	sig, hup := make(chan os.Signal, 2), make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(sig)
+	defer signal.Stop(hup)
 	srv.WriteSummary(c.App.Writer)
 	serveImplicit(c, srv, iln)
-	return serveUntilSignal(c, srv, ln, sig)
+	return serveUntilSignal(c, srv, ln, sig, hup)
 }
 
 // listenError explains a control port that cannot be bound, naming the fix.
@@ -107,17 +114,24 @@ func listenError(addr string, err error) error {
 }
 
 // serveUntilSignal serves until SIGINT or SIGTERM, then shuts down
-// gracefully; a second signal closes everything at once.
-func serveUntilSignal(c *cli.Context, srv *server.Server, ln net.Listener, sig <-chan os.Signal) error {
+// gracefully; a second signal closes everything at once. SIGHUP reloads
+// the users and the certificate.
+func serveUntilSignal(c *cli.Context, srv *server.Server, ln net.Listener, sig, hup <-chan os.Signal) error {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return fmt.Errorf("serve: %w", err) // the listener failed: exit 3
-	case <-sig:
+	for stop := false; !stop; {
+		select {
+		case err := <-done:
+			return fmt.Errorf("serve: %w", err) // the listener failed: exit 3
+		case <-hup:
+			serveReload(c, srv)
+		case <-sig:
+			stop = true
+		}
 	}
-	fmt.Fprintln(c.App.ErrWriter, "ftpdiag: shutting down, letting transfers finish (signal again to stop at once)")
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	grace := c.Duration("shutdown-grace")
+	fmt.Fprintf(c.App.ErrWriter, "ftpdiag: shutting down, letting transfers finish for up to %s (signal again to stop at once)\n", grace)
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	go func() {
 		select {
@@ -133,6 +147,23 @@ func serveUntilSignal(c *cli.Context, srv *server.Server, ln net.Listener, sig <
 	return nil
 }
 
+// serveReload reads the users file, --user and the certificate files again
+// (SIGHUP); a bad file keeps what was loaded and says why.
+func serveReload(c *cli.Context, srv *server.Server) {
+	src := server.Sources{UsersFile: c.String("users-file"), Users: map[string]string{},
+		CertFile: c.String("tls-cert"), KeyFile: c.String("tls-key")}
+	for _, u := range c.StringSlice("user") {
+		name, pass, _ := server.ParseUser(u) // checked at start
+		src.Users[name] = pass
+	}
+	what, err := srv.Reload(src)
+	if err != nil {
+		fmt.Fprintf(c.App.ErrWriter, "ftpdiag: reload failed, keeping what was loaded: %v\n", err)
+		return
+	}
+	fmt.Fprintf(c.App.ErrWriter, "ftpdiag: reloaded: %s\n", what)
+}
+
 // serveConfig turns flags into a server.Config; bad values are usage errors.
 func serveConfig(c *cli.Context) (server.Config, error) {
 	cfg := server.Config{
@@ -145,16 +176,6 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 	if err := serveLimits(c, &cfg); err != nil {
 		return cfg, err
 	}
-	hint := "see 'ftpdiag serve --help'"
-	if cfg.MaxConns < 1 || cfg.MaxPerAddr < 1 {
-		return cfg, usageErrorf("--max-connections and --max-per-address must be at least 1").withHint("%s", hint)
-	}
-	if cfg.IdleTimeout <= 0 || cfg.DataTimeout <= 0 {
-		return cfg, usageErrorf("--idle-timeout and --data-timeout must be positive").withHint("%s", hint)
-	}
-	if a := cfg.PasvAddress; a != "" && net.ParseIP(a).To4() == nil {
-		return cfg, usageErrorf("--pasv-address %q is not an IPv4 address", a).withHint("PASV replies carry an IPv4 address, for example --pasv-address 203.0.113.7")
-	}
 	if r := c.String("pasv-ports"); r != "" {
 		lo, hi, err := parsePortRange(r)
 		if err != nil {
@@ -164,6 +185,9 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 	}
 	if err := serveTLSConfig(c, &cfg); err != nil {
 		return cfg, err
+	}
+	if err := cfg.Validate(); err != nil { // the server's one check of its limits
+		return cfg, usageErrorf("%v", err).withHint("see 'ftpdiag serve --help'")
 	}
 	if err := checkDir(cfg.Root, "--root"); err != nil {
 		return cfg, err
@@ -181,21 +205,18 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 func serveLimits(c *cli.Context, cfg *server.Config) error {
 	cfg.LoginTimeout, cfg.MaxPreLogin = c.Duration("login-timeout"), c.Int("max-prelogin")
 	cfg.TranscriptMaxBytes, cfg.AllowAnonymousSweep = c.Int64("transcript-max-bytes"), c.Bool("allow-anonymous-sweep")
-	hint := "see 'ftpdiag serve --help'"
-	switch {
-	case cfg.LoginTimeout <= 0:
-		return usageErrorf("--login-timeout must be positive").withHint("%s", hint)
-	case cfg.MaxPreLogin < 0 || cfg.MaxPreLogin > cfg.MaxConns:
-		return usageErrorf("--max-prelogin %d must be from 1 to --max-connections (%d)", cfg.MaxPreLogin, cfg.MaxConns).withHint("%s", hint)
-	case cfg.TranscriptMaxBytes < minTranscriptBytes:
-		return usageErrorf("--transcript-max-bytes %d is less than %d", cfg.TranscriptMaxBytes, minTranscriptBytes).withHint("a login and a download take about 1 KB; the default is %d", server.DefaultTranscriptMaxBytes)
+	age, size, err := server.ParseKeep(c.String("transcript-keep"))
+	if err != nil {
+		return usageErrorf("--transcript-keep %v", err).withHint("for example --transcript-keep 30d,256MiB")
+	}
+	cfg.TranscriptKeepAge, cfg.TranscriptKeepBytes = age, size
+	for flag, dst := range map[string]*int64{"upload-max-file": &cfg.UploadMaxFile, "upload-max-session": &cfg.UploadMaxSession, "upload-min-free": &cfg.UploadMinFree} {
+		if *dst, err = server.ParseLimit(c.String(flag)); err != nil {
+			return usageErrorf("--%s: %v", flag, err).withHint("a size such as 512MiB or 4GiB, or none")
+		}
 	}
 	return nil
 }
-
-// minTranscriptBytes keeps a transcript file long enough for one login and
-// a download, the least that tells anything.
-const minTranscriptBytes = 4096
 
 func parsePortRange(s string) (int, int, error) {
 	a, b, ok := strings.Cut(s, "-")

@@ -27,9 +27,9 @@ func TestServeBadUsage(t *testing.T) {
 		{"passive address not IPv4", []string{"serve", "--user", "a:b", "--pasv-address", "example.com"}, "--pasv-address"},
 		{"missing root", []string{"serve", "--user", "a:b", "--root", "/nonexistent/ftpdiag"}, "--root"},
 		{"missing users file", []string{"serve", "--users-file", "/nonexistent/users"}, "--users-file"},
-		{"zero connections", []string{"serve", "--user", "a:b", "--max-connections", "0"}, "--max-connections"},
+		{"negative connections", []string{"serve", "--user", "a:b", "--max-connections", "-1"}, "--max-connections"},
 		{"stray argument", []string{"serve", "--user", "a:b", "extra"}, "no arguments"},
-		{"zero login timeout", []string{"serve", "--user", "a:b", "--login-timeout", "0s"}, "--login-timeout"},
+		{"negative login timeout", []string{"serve", "--user", "a:b", "--login-timeout", "-1s"}, "--login-timeout"},
 		{"more waiting than connections", []string{"serve", "--user", "a:b", "--max-connections", "4", "--max-prelogin", "5"}, "--max-prelogin"},
 		{"tiny transcripts", []string{"serve", "--user", "a:b", "--transcript-max-bytes", "100"}, "--transcript-max-bytes"},
 	}

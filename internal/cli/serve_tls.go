@@ -33,7 +33,6 @@ func serveTLSConfig(c *cli.Context, cfg *server.Config) error {
 		return err
 	}
 	cfg.TLS = cert
-	hint := tlsCertHint
 	switch reuse := c.String("tls-reuse"); reuse {
 	case "required":
 	case "optional":
@@ -42,10 +41,7 @@ func serveTLSConfig(c *cli.Context, cfg *server.Config) error {
 		return usageErrorf("--tls-reuse %q: want required or optional", reuse).withHint("--tls-reuse optional accepts data connections that do not resume the TLS session")
 	}
 	cfg.RequireTLS, cfg.ImplicitTLS = c.Bool("require-tls"), c.String("implicit-tls")
-	if cfg.TLS == nil && (cfg.RequireTLS || cfg.ImplicitTLS != "" || cfg.TLSReuseOptional) {
-		return usageErrorf("--require-tls, --implicit-tls and --tls-reuse need a certificate").withHint("%s", hint)
-	}
-	return nil
+	return nil // what needs a certificate is checked by cfg.Validate
 }
 
 const tlsCertHint = "give --tls-cert FILE --tls-key FILE, or --tls-self-signed"
