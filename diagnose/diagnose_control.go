@@ -109,6 +109,7 @@ func (d *diagnosis) noCallback(s *session, i int, ev *transcript.EventInfo) {
 // callbackFailed: a 425 to PORT or EPRT, from a server that connects back
 // before it answers: it took the address, and could not connect to it.
 func (d *diagnosis) callbackFailed(s *session, i int, e transcript.Entry) {
+	d.anyPort = true // the address was taken: an EPRT the server lacks is no refusal
 	d.add(Fact{Code: CodeNoCallback, Lines: []int{s.cmdLine, i},
 		Detail: fmt.Sprintf("The server took the address of %s and tried to connect back before answering, but could not: %q. A firewall or NAT on the client's side blocks inbound connections, or the server's firewall blocks outbound ones from port 20.", s.verb, ftp.FirstLine(e.Text))})
 }
