@@ -20,6 +20,13 @@ if [ ${#need[@]} -gt 0 ]; then
 	fi
 fi
 
+# FTP servers of Debian's own packages the probe is tested against in the
+# lab (internal/lab/pypeers_test.go): pyftpdlib, Twisted, inetutils ftpd.
+if [ "$(id -u)" = 0 ] && ! dpkg -s python3-pyftpdlib python3-twisted inetutils-ftpd >/dev/null 2>&1; then
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pyftpdlib python3-twisted inetutils-ftpd >/dev/null
+fi
+
 # Libraries Debian's ProFTPD links against, which dpkg -x does not bring.
 if [ "$(id -u)" = 0 ] && ! dpkg -s libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3 >/dev/null 2>&1; then
 	apt-get update -qq

@@ -88,11 +88,17 @@ func lineKind(code string) func(transcript.Entry) bool {
 	case CodeDataRejected:
 		return either(reply, op(transcript.OpDataConnect, transcript.OpDataAccept))
 	case CodeNoCallback:
-		return either(reply, op(transcript.OpDataAccept))
+		// A 425 or 421 to PORT, the listener's timeout, or the session
+		// that closed waiting for the answer to PORT (callback.go).
+		return either(reply, op(transcript.OpDataAccept, transcript.OpClose))
+	case CodeClientNAT:
+		// SITE WHOAMI's answer, or the connect event with the client's
+		// own private address (callback.go).
+		return either(reply, op(transcript.OpConnect))
 	case CodeTransferStalled, CodeSizeMismatch, CodeTransferTruncated:
 		return op(transcript.OpDataClose)
 	case CodeLoginRejected, CodeLoginTLSRequired, CodeControlBusy, CodePasvUnsupported, CodePasvBadReply,
-		CodePasvForeign, CodeEPSVUnsupported, CodePortRefused, CodeActiveServerFailed, CodeClientNAT,
+		CodePasvForeign, CodeEPSVUnsupported, CodePortRefused, CodeActiveServerFailed,
 		CodeALGRewrite, CodeTLSUnsupported, CodeTLSSessionReuse, CodeTransferDenied, CodeReplySlow:
 		return reply
 	}

@@ -35,6 +35,7 @@ const (
 	CodeClientNAT          = "active.client-nat"
 	CodeALGRewrite         = "active.alg-rewrite"
 	CodeTransferStalled    = "transfer.stalled"
+	CodeStalledParallel    = "transfer.stalled-parallel"
 	CodeSizeMismatch       = "transfer.size-mismatch"
 	CodeTLSUnsupported     = "tls.unsupported"
 	CodeTLSSessionReuse    = "tls.session-reuse-required"
@@ -236,6 +237,9 @@ var catalogue = []Entry{
 	{Code: CodeTransferStalled, Severity: result.Critical, Title: "A transfer stopped moving",
 		Admin:  say("Look for a firewall or IPS that cuts long flows, an MTU problem (try lowering the MTU or enabling MSS clamping), or a failing disk on the server."),
 		Client: say("Try again in the other mode (passive/active); report the byte count to the administrator.")},
+	{Code: CodeStalledParallel, Severity: result.Warning, Title: "Transfers stall when several sessions run at once",
+		Admin:  say("The server stopped a transfer while the same client had other sessions open, and completed it alone: update the server, or limit connections per client (FileZilla opens up to three)."),
+		Client: say("Limit the client to one connection (FileZilla: Site Manager, Transfer Settings, limit simultaneous connections to 1).")},
 	{Code: CodeSizeMismatch, Severity: result.Critical, Title: "The bytes received differ from the size announced",
 		Admin:  say("Check the file on the server (being written right now?) and any proxy or ALG on the way; ASCII mode transfers change sizes, TYPE I does not."),
 		Client: say("Transfer in binary mode (TYPE I) and compare checksums with the administrator.")},

@@ -109,6 +109,7 @@ func (d *diagnosis) noCallback(s *session, i int, ev *transcript.EventInfo) {
 // callbackFailed: a 425 to PORT or EPRT, from a server that connects back
 // before it answers: it took the address, and could not connect to it.
 func (d *diagnosis) callbackFailed(s *session, i int, e transcript.Entry) {
+	d.anyPort = true // the address was taken: an EPRT the server lacks is no refusal
 	d.add(Fact{Code: CodeNoCallback, Lines: []int{s.cmdLine, i},
 		Detail: fmt.Sprintf("The server took the address of %s and tried to connect back before answering, but could not: %q. A firewall or NAT on the client's side blocks inbound connections, or the server's firewall blocks outbound ones from port 20.", s.verb, ftp.FirstLine(e.Text))})
 }
@@ -121,11 +122,6 @@ func (d *diagnosis) clientNAT(s *session, i int, seen netip.Addr, port string) {
 func (d *diagnosis) algRewrite(i int, sent, got string) {
 	d.add(Fact{Code: CodeALGRewrite, Lines: []int{i},
 		Detail: fmt.Sprintf("A router between client and server rewrote the PORT command: the client sent %s, the server received %s (an FTP ALG).", sent, got)})
-}
-
-func (d *diagnosis) stalled(s *session, i int, ev *transcript.EventInfo) {
-	d.add(Fact{Code: CodeTransferStalled, Lines: []int{i},
-		Detail: fmt.Sprintf("The data connection for %s opened, but the transfer stopped after %d bytes and nothing moved for %s.", s.verb, ev.Bytes, transcript.Human(ev.Dur))})
 }
 
 func (d *diagnosis) sizeMismatch(s *session, i int, got, want int64) {

@@ -15,6 +15,7 @@ type session struct {
 	ctrl, local  netip.Addr // the server's and the client's address, from the connect event
 	family       string     // the connect event's address family, "" before it
 	connectT     time.Duration
+	localLine    int // the connect event that names the client's address
 	connected    bool
 	replies      int
 	greeted      bool
@@ -78,7 +79,9 @@ type diagnosis struct {
 	slowLine int
 	slowWhat string
 	fam      families
-	authOK   bool // some AUTH was accepted: the session was encrypted
+	authOK   bool        // some AUTH was accepted: the session was encrypted
+	stalls   []stall     // transfers that stopped moving, judged at the end (stall.go)
+	complete []completed // transfers that completed
 }
 
 func newDiagnosis(entries []transcript.Entry) *diagnosis {
@@ -157,6 +160,9 @@ func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
 		s.quit = true
 	case "PASV", "EPSV", "PORT", "EPRT":
 		s.mode, s.modeOK, s.data = s.verb, false, nil
+		if connectsBack(s.verb) {
+			d.privateClient(s, i)
+		}
 	case "RETR":
 		s.announced = -1
 	}
@@ -169,7 +175,7 @@ func (d *diagnosis) slow(s *session, i int, e transcript.Entry) {
 	switch {
 	case s.replies == 0 && s.connected:
 		took, what = e.T-s.connectT, "greet"
-	case s.awaiting && !ftp.IsTransfer(s.verb):
+	case s.awaiting && !ftp.IsTransfer(s.verb) && !connectsBack(s.verb):
 		took, what = e.T-s.cmdT, "answer "+s.verb
 	default:
 		return
@@ -206,7 +212,7 @@ func (d *diagnosis) connect(s *session, i int, e transcript.Entry) {
 		d.fam.tried(s.family, "connect")
 	}
 	if ip, _, ok := hostPort(ev.Local); ok {
-		s.local = ip
+		s.local, s.localLine = ip, i
 	}
 	switch ev.Outcome {
 	case transcript.Connected:
@@ -241,6 +247,7 @@ func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
 	case s.greeted && ev.Outcome == transcript.Timeout && ftp.IsTransfer(s.verb) && s.data != nil &&
 		s.data.outcome == transcript.Connected && s.data.closed == "":
 		d.dataIgnored(s, i, ev)
+	case s.greeted && ev.Outcome == transcript.Timeout && d.callbackPending(s, i, ev):
 	case s.greeted && ev.Outcome == transcript.Timeout:
 		d.controlClosed(s, i, "stopped answering (no reply in "+transcript.Human(ev.Dur)+")")
 	}
@@ -276,12 +283,20 @@ func (d *diagnosis) dataClose(s *session, i int, ev *transcript.EventInfo) {
 	}
 	switch ev.Outcome {
 	case transcript.Stalled:
-		d.stalled(s, i, ev)
+		want, ok := s.sizes[s.arg]
+		if s.announced >= 0 {
+			want, ok = s.announced, true
+		}
+		if !ok || s.verb != "RETR" {
+			want = -1
+		}
+		d.stalls = append(d.stalls, stall{session: d.entries[i].Session, line: i, verb: s.verb, arg: s.arg, bytes: ev.Bytes, idle: *ev, want: want})
 	case transcript.Truncated:
 		if ev.By == "client" {
 			d.truncated(s, i, ev)
 		}
 	case transcript.Complete:
+		d.complete = append(d.complete, completed{session: d.entries[i].Session, line: i, verb: s.verb, arg: s.arg, bytes: ev.Bytes})
 		if s.verb != "RETR" {
 			return
 		}
@@ -298,7 +313,7 @@ func (d *diagnosis) dataClose(s *session, i int, ev *transcript.EventInfo) {
 // settleRefusal judges an active-mode refusal that no connection followed.
 func (d *diagnosis) settleRefusal(s *session) {
 	if s.refusedAt != nil {
-		d.noCallback(s, s.refusedI, nil)
+		d.noCallbackSaid(s, s.refusedI, *s.refusedAt)
 		s.refusedAt = nil
 	}
 }

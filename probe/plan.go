@@ -45,6 +45,11 @@ var sessionHeadings = [numSessionKinds]string{
 	SessPlain:   "plain text, where TLS is in use: log in and list without TLS, to compare",
 }
 
+// againAlone heads the main session run once more, alone, after a
+// transfer stalled beside other sessions (run.go); its steps are the main
+// session's.
+const againAlone = "passive mode again, alone: a transfer stalled while other sessions ran"
+
 func (k SessionKind) String() string {
 	if k < 0 || k >= numSessionKinds {
 		return fmt.Sprintf("SessionKind(%d)", int(k))

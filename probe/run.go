@@ -77,7 +77,9 @@ type prober struct {
 	// tlsDataFailed: a passive listing failed in a session whose data
 	// connections do TLS: the question a plain-text session answers.
 	tlsDataFailed bool
-	certs         map[string]bool // certificates shown, by fingerprint
+	// stalled: a transfer of this family's sessions stopped moving.
+	stalled bool
+	certs   map[string]bool // certificates shown, by fingerprint
 }
 
 // Run probes the target as the plan says, within the options' deadlines,
@@ -234,6 +236,13 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		}()
 	}
 	wg.Wait()
+	if p.stalledBeside() {
+		// Some servers (pyftpdlib) stall a transfer now and then while
+		// the same client has other sessions open, which one client
+		// alone never meets: before the path is blamed, the main
+		// session runs once more, alone, as a client would.
+		p.session(ctx, 0, p.log.Session(againAlone+p.heading), nil)
+	}
 	if plain > 0 && p.comparePlain(first) {
 		p.session(ctx, plain, p.log.Session(p.plan[plain].Kind.String()+p.heading), nil)
 	}
@@ -260,6 +269,21 @@ func (p *prober) comparePlain(first *transcript.Session) bool {
 		return false
 	}
 	return true
+}
+
+// markStalled notes a transfer that stopped moving (stalledBeside).
+func (p *prober) markStalled() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stalled = true
+}
+
+// stalledBeside tells whether a transfer stalled while the plan ran other
+// sessions beside the one it was in.
+func (p *prober) stalledBeside() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stalled && len(p.plan) > 1
 }
 
 func (p *prober) addr() string {

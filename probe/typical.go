@@ -268,6 +268,7 @@ func (d *dataConn) end(out transcript.Outcome, by string) {
 	ev := transcript.EventInfo{Op: transcript.OpDataClose, Outcome: out, Bytes: d.bytes, By: by, Dur: time.Since(d.start)}
 	if out == transcript.Stalled {
 		ev.Dur = d.r.p.opts.StallTimeout
+		d.r.p.markStalled()
 	}
 	d.r.sess.Event(ev, "")
 	if out == transcript.Truncated {

@@ -330,6 +330,15 @@ var codeScenarios = map[string]func(f *fx){
 		s.Event(transcript.EventInfo{Op: transcript.OpDataClose, By: "client", Outcome: transcript.Stalled, Bytes: 20480, Dur: 5 * time.Second}, "")
 		f.find(diagnose.CodeTransferStalled, "The download stopped after 20480 of 1048576 bytes.", []string{"Look for a firewall that cuts long transfers."}, nil, nil, f.last())
 	},
+	diagnose.CodeStalledParallel: func(f *fx) {
+		s := f.login("typical client")
+		f.pasv(s, "198.18.1.2:3007", transcript.Connected, time.Millisecond)
+		s.Command("MLSD /")
+		s.Reply(150, "150 File status okay. About to open data connection.")
+		s.Event(transcript.EventInfo{Op: transcript.OpDataClose, By: "client", Outcome: transcript.Stalled, Bytes: 76, Dur: 10 * time.Second}, "")
+		f.find(diagnose.CodeStalledParallel, "MLSD / stopped after 76 bytes while the client had other sessions open, and completed (61 bytes) when run again alone.",
+			[]string{"Update the server, or limit connections per client."}, nil, nil, f.last())
+	},
 	diagnose.CodeSizeMismatch: func(f *fx) {
 		s := f.login("download")
 		s.Command("SIZE test")

@@ -99,7 +99,14 @@ func (p *Proc) exited() (bool, error) {
 // failing t when p exits first or listenWait passes.
 func (n *Net) WaitListen(t testing.TB, p *Proc, ns string, port int) {
 	t.Helper()
-	deadline := time.Now().Add(listenWait)
+	n.waitListenWithin(t, p, ns, port, listenWait)
+}
+
+// waitListenWithin is WaitListen with its own limit, for servers that take
+// long to start on a loaded machine (Python's Twisted imports for seconds).
+func (n *Net) waitListenWithin(t testing.TB, p *Proc, ns string, port int, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		if done, err := p.exited(); done {
 			t.Fatalf("lab: server in %s exited before listening on %d: %v\n%s", ns, port, err, p.Output())
@@ -113,7 +120,7 @@ func (n *Net) WaitListen(t testing.TB, p *Proc, ns string, port int) {
 		}
 		time.Sleep(listenPoll)
 	}
-	t.Fatalf("lab: nothing listens on port %d in %s after %v\n%s", port, ns, listenWait, p.Output())
+	t.Fatalf("lab: nothing listens on port %d in %s after %v\n%s", port, ns, limit, p.Output())
 }
 
 // deleteNamespace kills what still runs in ns (servers the lab started and
