@@ -29,8 +29,9 @@ func probeCommand(status *statusLine) *cli.Command {
 			"Exit status: 0 ok, 1 warning, 2 critical, 3 the probe could not run.",
 		Flags: append(outputFlags(),
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
-			&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "how long a connection attempt may go unanswered"},
-			&cli.DurationFlag{Name: "reply-timeout", Value: probe.DefaultReplyTimeout, Usage: "how long to wait for a server's reply"},
+			verboseFlag(),
+			durationFlag(cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "how long a connection attempt may go unanswered"}),
+			durationFlag(cli.DurationFlag{Name: "reply-timeout", Value: probe.DefaultReplyTimeout, Usage: "how long to wait for a server's reply"}),
 			&cli.BoolFlag{Name: "passive-only", Usage: "try passive mode only"},
 			&cli.BoolFlag{Name: "active-only", Usage: "try active mode only"},
 			&cli.BoolFlag{Name: "ipv4", Aliases: []string{"4"}, Usage: "check IPv4 only (default: both families of a name that has both)"},
@@ -50,6 +51,9 @@ func runProbe(c *cli.Context, status *statusLine) error {
 	target, opts, err := probeArgs(c)
 	if err != nil {
 		return err
+	}
+	if c.Bool("verbose") {
+		status = newVerbose(c.App.ErrWriter, time.Now)
 	}
 	opts.Status = status.reporter()
 	out := probe.Run(c.Context, target, opts)
@@ -71,13 +75,8 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 		return probe.Target{}, opts, err
 	}
 	if c.NArg() != 1 {
-		err := usageErrorf("probe needs exactly one URL, got %d arguments", c.NArg())
-		for _, a := range c.Args().Tail() {
-			if strings.HasPrefix(a, "-") {
-				return probe.Target{}, opts, err.withHint("flags go before the URL: ftpdiag probe %s URL", a)
-			}
-		}
-		return probe.Target{}, opts, err.withHint("ftpdiag probe ftp://user@host:21/")
+		return probe.Target{}, opts, usageErrorf("probe needs exactly one URL, got %d arguments", c.NArg()).
+			withHint("ftpdiag probe ftp://user@host:21/")
 	}
 	t, err := probe.ParseTarget(c.Args().First())
 	if err != nil {

@@ -28,7 +28,7 @@ func TestProbeBadUsage(t *testing.T) {
 		wantErr string
 	}{
 		{"no URL", []string{"probe"}, "exactly one URL"},
-		{"flag after the URL", []string{"probe", "ftp://127.0.0.1/", "--format", "json"}, "exactly one URL, got 3"},
+		{"two URLs, a flag after them", []string{"probe", "ftp://127.0.0.1/", "ftp://127.0.0.2/", "--format", "json"}, "exactly one URL, got 2"},
 		{"empty host", []string{"probe", "ftp://"}, "no host"},
 		{"other scheme", []string{"probe", "http://x"}, `scheme "http" is neither ftp nor ftps`},
 		{"unknown TLS mode", []string{"probe", "--tls", "maybe", "ftp://127.0.0.1/"}, `--tls "maybe"`},
