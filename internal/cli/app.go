@@ -86,6 +86,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			reportCommand(),
 			explainCommand(),
 			exporterCommand(),
+			completionCommand(),
+			manCommand(),
 		},
 		OnUsageError: onUsageError,
 		CommandNotFound: func(c *cli.Context, name string) {

@@ -42,6 +42,8 @@ func probeCommand(status *statusLine) *cli.Command {
 			&cli.BoolFlag{Name: "sweep", Usage: "test every port of an ftpdiag server's passive range (SITE SWEEP)"},
 			&cli.StringFlag{Name: "tls", Value: string(probe.TLSAuto), Usage: "explicit TLS on ftp:// (`MODE`: auto tries AUTH TLS and goes on in plain text where refused, require stops there, off speaks plain FTP); ftps:// is implicit TLS"},
 			&cli.StringFlag{Name: "ca-file", Usage: "trust the CA certificates in `FILE` (PEM) besides the system roots"},
+			durationFlag(cli.DurationFlag{Name: "warning", Aliases: []string{"w"}, DefaultText: "none", Usage: "a verdict taking longer than this is at least a warning (probe.slow), as a monitoring plugin's -w"}),
+			durationFlag(cli.DurationFlag{Name: "critical", Aliases: []string{"c"}, DefaultText: "none", Usage: "a verdict taking longer than this is critical (probe.slow), as a monitoring plugin's -c"}),
 		),
 		Action: func(c *cli.Context) error { return runProbe(c, status) },
 	}
@@ -52,13 +54,17 @@ func runProbe(c *cli.Context, status *statusLine) error {
 	if err != nil {
 		return err
 	}
+	th := diagnose.Thresholds{Warning: c.Duration("warning"), Critical: c.Duration("critical")}
+	if err := th.Validate(); err != nil {
+		return usageErrorf("%v", err).withHint("-w is the warning time, -c the critical one, in seconds: -w 5 -c 10")
+	}
 	if c.Bool("verbose") {
 		status = newVerbose(c.App.ErrWriter, time.Now)
 	}
 	opts.Status = status.reporter()
 	out := probe.Run(c.Context, target, opts)
 	status.clear() // before anything else reaches the terminal
-	res := diagnose.NewResult(diagnose.Input{Tool: tool(), Record: out.Record()})
+	res := diagnose.NewResult(diagnose.Input{Tool: tool(), Record: out.Record(), Thresholds: th})
 	if err := writeResult(c, res); err != nil {
 		return err
 	}
