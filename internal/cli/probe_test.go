@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -224,6 +225,9 @@ func TestProbeThresholds(t *testing.T) {
 			}
 			if tc.status != exitOK && !strings.Contains(out, "The probe took longer than its threshold") {
 				t.Errorf("the nagios line does not name probe.slow: %q", out)
+			}
+			if tc.name == "generous" && !regexp.MustCompile(`\| time=[0-9.]+s;60;120 `).MatchString(out) {
+				t.Errorf("the perfdata does not carry -w 60 -c 120 beside the time: %q", out)
 			}
 		})
 	}
