@@ -44,6 +44,7 @@ const (
 	CodePortInUse          = "local.port-in-use"
 	CodeFirewallBlocks     = "local.firewall-blocks"
 	CodeReplySlow          = "reply.slow"
+	CodeProbeSlow          = "probe.slow"
 	CodeTLSHandshake       = "tls.handshake-failed"
 	CodeTLSDataHandshake   = "tls.data-handshake-failed"
 	CodeTLSCertUntrusted   = "tls.cert-untrusted"
@@ -90,6 +91,9 @@ type Entry struct {
 	// Local codes are about the machine the self-test runs on: no
 	// transcript shows them.
 	Local bool
+	// Threshold codes come of a limit the caller sets (probe -w, -c), not
+	// of the transcript alone: Diagnose never gives them, NewResult does.
+	Threshold bool
 }
 
 // say is a hint that names no facts.
@@ -260,6 +264,10 @@ var catalogue = []Entry{
 	{Code: CodeReplySlow, Severity: result.Info, Title: "The server answers slowly",
 		Admin: say("If this is reverse DNS on the server, turn it off (pure-ftpd -H, vsftpd reverse_lookup_enable=NO, ProFTPD UseReverseDNS off).",
 			"Deliberate login delays (pure-ftpd) are normal; nothing to do unless users complain.")},
+	{Code: CodeProbeSlow, Severity: result.Warning, Title: "The probe took longer than its threshold", Threshold: true,
+		Admin: say("The transcript's times show which step took the time; a reply.slow finding names a slow reply.",
+			"If this time is normal for this server, raise the threshold (-w, -c)."),
+		Client: say("A slow answer is often the network between you and the server, or a busy server; the transcript's times show where the time went.")},
 }
 
 // Lookup finds a code in the catalogue.

@@ -13,6 +13,9 @@ type Input struct {
 	// Local are findings about this machine that no transcript shows (the
 	// self-test's local.* codes).
 	Local []result.Finding
+	// Thresholds on the time to the verdict (probe -w, -c): passing one is
+	// a probe.slow finding.
+	Thresholds Thresholds
 }
 
 // NewResult is the one constructor of the contract's document: the
@@ -25,6 +28,13 @@ func NewResult(in Input) *result.Result {
 		findings = FromLog(findings, in.Target)
 	}
 	findings = append(findings, in.Local...)
+	took := in.Duration
+	if n := len(in.Entries); took == 0 && n > 0 {
+		took = in.Entries[n-1].T
+	}
+	if f, ok := thresholdFinding(in.Thresholds, took, in.Entries); ok {
+		findings = append(findings, f)
+	}
 	checks := in.Checks
 	if checks == nil {
 		checks = LogChecks(in.Entries, findings)

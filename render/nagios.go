@@ -30,7 +30,7 @@ var nagiosPerf = []struct {
 // finding on a line of its own. Nagios and Icinga read the first line as
 // the service's state and the text after "|" as performance data, so no
 // text of ours may hold a "|" or a line break there.
-func renderNagios(w io.Writer, res *result.Result) error {
+func renderNagios(w io.Writer, res *result.Result, opt RenderOptions) error {
 	status, ok := nagiosStatus[res.Verdict]
 	if !ok {
 		status = "UNKNOWN"
@@ -42,7 +42,7 @@ func renderNagios(w io.Writer, res *result.Result) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "FTPDIAG %s - %s", status, nagiosText(summary))
-	if perf := nagiosPerfdata(res); perf != "" {
+	if perf := nagiosPerfdata(res, opt); perf != "" {
 		b.WriteString(" | " + perf)
 	}
 	b.WriteString("\n")
@@ -84,10 +84,14 @@ func nagiosSummary(res *result.Result) string {
 
 // nagiosPerfdata is "time=0.013s control=0.003s login=0.001s data=0.002s";
 // a phase the transcript does not show is left out rather than faked as 0.
-func nagiosPerfdata(res *result.Result) string {
+func nagiosPerfdata(res *result.Result, opt RenderOptions) string {
 	var parts []string
 	if res.DurationMs > 0 || !res.Started.IsZero() { // a probe refused at once took 0 ms
-		parts = append(parts, perfSeconds("time", time.Duration(res.DurationMs)*time.Millisecond))
+		took := perfSeconds("time", time.Duration(res.DurationMs)*time.Millisecond)
+		if opt.Warning > 0 || opt.Critical > 0 {
+			took += ";" + perfLimit(opt.Warning) + ";" + perfLimit(opt.Critical)
+		}
+		parts = append(parts, took)
 	}
 	seen := map[string]time.Duration{}
 	for _, p := range transcript.Phases(res.Transcript) {
@@ -111,6 +115,14 @@ func nagiosPerfdata(res *result.Result) string {
 func perfSeconds(label string, d time.Duration) string {
 	// Microseconds, as the transcript records, without trailing zeros.
 	return label + "=" + strconv.FormatFloat(d.Truncate(time.Microsecond).Seconds(), 'f', -1, 64) + "s"
+}
+
+// perfLimit is a threshold in the perfdata's unit, seconds; "" for none.
+func perfLimit(d time.Duration) string {
+	if d <= 0 {
+		return ""
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
 }
 
 // nagiosText keeps a title on one line and out of the perfdata: "|" would

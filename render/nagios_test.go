@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // nagiosLine is the first line of a plugin's output as Nagios and Icinga
@@ -104,6 +105,34 @@ func TestNagiosPerfdata(t *testing.T) {
 	}
 	if got := nl.perf["time"].value; got != 5.123 {
 		t.Errorf("time=%v, want the result's 5.123 s", got)
+	}
+}
+
+// TestNagiosThresholds: the probe's -w and -c are written beside the
+// time, in seconds, as ;warn;crit; other items carry none.
+func TestNagiosThresholds(t *testing.T) {
+	cases := []struct {
+		name string
+		opt  RenderOptions
+		want string
+	}{
+		{"none", RenderOptions{}, "time=5.123s"},
+		{"both", RenderOptions{Warning: 5 * time.Second, Critical: 10 * time.Second}, "time=5.123s;5;10"},
+		{"-c alone", RenderOptions{Critical: 2500 * time.Millisecond}, "time=5.123s;;2.5"},
+		{"-w alone", RenderOptions{Warning: time.Second}, "time=5.123s;1;"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out := string(render(t, okScenario(), "nagios", tc.opt))
+			parseNagios(t, out) // the guidelines' grammar still holds
+			_, perf, _ := strings.Cut(strings.SplitN(out, "\n", 2)[0], "| ")
+			if got := strings.Fields(perf)[0]; got != tc.want {
+				t.Errorf("perfdata starts %q, want %q", got, tc.want)
+			}
+			if strings.Count(perf, ";") != strings.Count(tc.want, ";") {
+				t.Errorf("thresholds on other items: %q", perf)
+			}
+		})
 	}
 }
 

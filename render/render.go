@@ -27,6 +27,10 @@ type RenderOptions struct {
 	// HTMLFile, when set, names the HTML report written beside this one
 	// (the CLI's --html FILE): the e-mail format then says to attach it.
 	HTMLFile string
+	// Warning and Critical are the probe's thresholds on the time to the
+	// verdict (-w, -c), written beside the time in the nagios perfdata as
+	// the monitoring plugins do (time=0.042s;5;10); zero is none.
+	Warning, Critical time.Duration
 }
 
 // Render writes res in format. Whatever res holds, the output is redacted
@@ -46,7 +50,7 @@ func Render(w io.Writer, res *result.Result, format string, opt RenderOptions) e
 	case "html":
 		return renderHTML(w, printable(res))
 	case "nagios":
-		return renderNagios(w, printable(res))
+		return renderNagios(w, printable(res), opt)
 	}
 	return fmt.Errorf("%w %q (use one of %s)", ErrUnknownFormat, format, strings.Join(Formats, ", "))
 }

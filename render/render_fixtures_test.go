@@ -390,6 +390,12 @@ var codeScenarios = map[string]func(f *fx){
 		s.Reply(230, "230 User logged in")
 		f.find(diagnose.CodeReplySlow, "The server took 3.5s to answer PASS.", []string{"This is pure-ftpd's deliberate login delay; nothing to fix."}, nil, nil, f.last())
 	},
+	diagnose.CodeProbeSlow: func(f *fx) {
+		s := f.login("passive mode: log in, list and download")
+		f.wait(6 * time.Second)
+		f.pasv(s, "198.18.1.2:3003", transcript.Connected, 400*time.Microsecond)
+		f.find(diagnose.CodeProbeSlow, "The verdict took 5.12s, over the warning threshold of 5s.", []string{"If this time is normal for this server, raise the threshold (-w, -c)."}, nil, nil, f.last())
+	},
 }
 
 // codeResult builds the result that shows code.

@@ -42,8 +42,23 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // run is Run, as the tests call it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
-	err := app.Run(args)
+	a, err := arrange(app, args)
+	if err == nil {
+		err = app.Run(a.args)
+	}
+	if err != nil && a.nagios {
+		// A monitoring system reads the plugin's first line on stdout.
+		var ee exitError
+		if !errors.As(err, &ee) {
+			fmt.Fprintf(stdout, "FTPDIAG UNKNOWN - %s\n", tidy(err.Error()))
+		}
+	}
 	return exitStatus(err, stderr)
+}
+
+func init() {
+	// -V prints the version, as curl and nmap do; -v is theirs for verbose.
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version", DisableDefaultText: true}
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
@@ -72,15 +87,17 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			explainCommand(),
 			exporterCommand(),
 			webCommand(),
+			completionCommand(),
+			manCommand(),
 		},
 		OnUsageError: onUsageError,
 		CommandNotFound: func(c *cli.Context, name string) {
 			// Reported through exitStatus: the returned error is set by Action below.
 		},
 		Action: func(c *cli.Context) error {
-			if c.Args().Len() > 0 {
+			if c.Args().Len() > 0 { // after --: arrange has not seen it
 				return usageErrorf("unknown command %q", c.Args().First()).
-					withHint("the commands are serve, probe, selftest, report, explain, exporter and web; see 'ftpdiag --help'")
+					withHint("the commands are %s; see 'ftpdiag --help'", strings.Join(commandNames(c.App), ", "))
 			}
 			return cli.ShowAppHelp(c)
 		},

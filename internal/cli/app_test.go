@@ -44,8 +44,10 @@ func TestBadUsage(t *testing.T) {
 		wantErr string
 	}{
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
-		{"unknown global flag", []string{"--bogus"}, "flag provided but not defined: -bogus"},
-		{"unknown command flag", []string{"probe", "--bogus", "ftp://127.0.0.1/"}, "flag provided but not defined: -bogus"},
+		{"unknown global flag", []string{"--bogus"}, "unknown flag --bogus"},
+		{"unknown command flag", []string{"probe", "--bogus", "ftp://127.0.0.1/"}, "unknown flag --bogus"},
+		{"unknown flag after the URL", []string{"probe", "ftp://127.0.0.1/", "--bogus=1"}, "unknown flag --bogus"},
+		{"a bad duration", []string{"probe", "--timeout", "soon", "ftp://127.0.0.1/"}, `"soon" is neither seconds`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -31,8 +31,9 @@ func probeCommand(status *statusLine) *cli.Command {
 			"Exit status: 0 ok, 1 warning, 2 critical, 3 the probe could not run.",
 		Flags: append(outputFlags(),
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
-			&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "how long a connection attempt may go unanswered"},
-			&cli.DurationFlag{Name: "reply-timeout", Value: probe.DefaultReplyTimeout, Usage: "how long to wait for a server's reply"},
+			verboseFlag(),
+			durationFlag(cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "how long a connection attempt may go unanswered"}),
+			durationFlag(cli.DurationFlag{Name: "reply-timeout", Value: probe.DefaultReplyTimeout, Usage: "how long to wait for a server's reply"}),
 			&cli.BoolFlag{Name: "passive-only", Usage: "try passive mode only"},
 			&cli.BoolFlag{Name: "active-only", Usage: "try active mode only"},
 			&cli.BoolFlag{Name: "ipv4", Aliases: []string{"4"}, Usage: "check IPv4 only (default: both families of a name that has both)"},
@@ -44,6 +45,8 @@ func probeCommand(status *statusLine) *cli.Command {
 			&cli.StringFlag{Name: "tls", Value: string(probe.TLSAuto), Usage: "explicit TLS on ftp:// (`MODE`: auto tries AUTH TLS and goes on in plain text where refused, require stops there, off speaks plain FTP); ftps:// is implicit TLS"},
 			&cli.BoolFlag{Name: "compare-plain", Usage: "where TLS is in use and its passive data connection fails, log in once more without TLS to tell a router's FTP helper from the rest (sends the password in clear text)"},
 			&cli.StringFlag{Name: "ca-file", Usage: "trust the CA certificates in `FILE` (PEM) besides the system roots"},
+			durationFlag(cli.DurationFlag{Name: "warning", Aliases: []string{"w"}, DefaultText: "none", Usage: "a verdict taking longer than this is at least a warning (probe.slow), as a monitoring plugin's -w"}),
+			durationFlag(cli.DurationFlag{Name: "critical", Aliases: []string{"c"}, DefaultText: "none", Usage: "a verdict taking longer than this is critical (probe.slow), as a monitoring plugin's -c"}),
 		),
 		Action: func(c *cli.Context) error { return runProbe(c, status) },
 	}
@@ -54,10 +57,17 @@ func runProbe(c *cli.Context, status *statusLine) error {
 	if err != nil {
 		return err
 	}
+	th := diagnose.Thresholds{Warning: c.Duration("warning"), Critical: c.Duration("critical")}
+	if err := th.Validate(); err != nil {
+		return usageErrorf("%v", err).withHint("-w is the warning time, -c the critical one, in seconds: -w 5 -c 10")
+	}
+	if c.Bool("verbose") {
+		status = newVerbose(c.App.ErrWriter, time.Now)
+	}
 	opts.Status = status.reporter()
 	out := probe.Run(c.Context, target, opts)
 	status.clear() // before anything else reaches the terminal
-	res := diagnose.NewResult(diagnose.Input{Tool: tool(), Record: out.Record()})
+	res := diagnose.NewResult(diagnose.Input{Tool: tool(), Record: out.Record(), Thresholds: th})
 	if err := writeResult(c, res); err != nil {
 		return err
 	}
@@ -74,13 +84,8 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 		return probe.Target{}, opts, err
 	}
 	if c.NArg() != 1 {
-		err := usageErrorf("probe needs exactly one URL, got %d arguments", c.NArg())
-		for _, a := range c.Args().Tail() {
-			if strings.HasPrefix(a, "-") {
-				return probe.Target{}, opts, err.withHint("flags go before the URL: ftpdiag probe %s URL", a)
-			}
-		}
-		return probe.Target{}, opts, err.withHint("ftpdiag probe ftp://user@host:21/")
+		return probe.Target{}, opts, usageErrorf("probe needs exactly one URL, got %d arguments", c.NArg()).
+			withHint("ftpdiag probe ftp://user@host:21/")
 	}
 	t, err := probe.ParseTarget(c.Args().First())
 	if err != nil {

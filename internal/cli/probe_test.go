@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func TestProbeBadUsage(t *testing.T) {
 		wantErr string
 	}{
 		{"no URL", []string{"probe"}, "exactly one URL"},
-		{"flag after the URL", []string{"probe", "ftp://127.0.0.1/", "--format", "json"}, "exactly one URL, got 3"},
+		{"two URLs, a flag after them", []string{"probe", "ftp://127.0.0.1/", "ftp://127.0.0.2/", "--format", "json"}, "exactly one URL, got 2"},
 		{"empty host", []string{"probe", "ftp://"}, "no host"},
 		{"other scheme", []string{"probe", "http://x"}, `scheme "http" is neither ftp nor ftps`},
 		{"unknown TLS mode", []string{"probe", "--tls", "maybe", "ftp://127.0.0.1/"}, `--tls "maybe"`},
@@ -196,5 +197,42 @@ func TestProbeImplicitTLS(t *testing.T) {
 		if (c.Name == "PASV+LIST" || c.Name == "PASV+RETR") && c.Status != result.Pass {
 			t.Errorf("check %s: %s (%s), want pass", c.Name, c.Status, c.Detail)
 		}
+	}
+}
+
+// TestProbeThresholds: -w and -c, in seconds, raise a healthy probe's
+// verdict when it takes longer (probe.slow); a warning above the critical
+// threshold is bad usage.
+func TestProbeThresholds(t *testing.T) {
+	s := servertest.Start(t, server.Config{})
+	url := servertest.URL(s)
+	cases := []struct {
+		name   string
+		args   []string
+		status int
+	}{
+		{"none", nil, exitOK},
+		{"generous", []string{"-w", "60", "-c", "120"}, exitOK},
+		{"over -w", []string{"-w", "0.000001"}, exitWarning},
+		{"over -c", []string{"-w", "0.000001", "-c", "0.000002"}, exitCritical},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"probe", url, "--tls", "off", "--format", "nagios"}, tc.args...)
+			status, out, errOut := runCLI(t, args...)
+			if status != tc.status {
+				t.Errorf("exit status %d, want %d; stdout %q, stderr %q", status, tc.status, out, errOut)
+			}
+			if tc.status != exitOK && !strings.Contains(out, "The probe took longer than its threshold") {
+				t.Errorf("the nagios line does not name probe.slow: %q", out)
+			}
+			if tc.name == "generous" && !regexp.MustCompile(`\| time=[0-9.]+s;60;120 `).MatchString(out) {
+				t.Errorf("the perfdata does not carry -w 60 -c 120 beside the time: %q", out)
+			}
+		})
+	}
+	status, out, _ := runCLI(t, "probe", url, "-w", "10", "-c", "5", "--format", "nagios")
+	if status != exitUnknown || !strings.HasPrefix(out, "FTPDIAG UNKNOWN - the warning threshold 10s is above the critical one 5s") {
+		t.Errorf("-w 10 -c 5: exit status %d, stdout %q", status, out)
 	}
 }

@@ -40,7 +40,8 @@ func writeResult(c *cli.Context, res *result.Result) error {
 	if err := checkFormat(c); err != nil {
 		return err
 	}
-	var opt render.RenderOptions
+	// The probe's -w and -c; zero for the commands without them.
+	opt := render.RenderOptions{Warning: c.Duration("warning"), Critical: c.Duration("critical")}
 	if page := c.String("html"); page != "" {
 		if err := renderFile(page, res, "html", opt); err != nil {
 			return err

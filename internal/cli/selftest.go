@@ -27,10 +27,10 @@ func selftestCommand(status *statusLine) *cli.Command {
 			"loopback in passive and active mode, and ends with the command to run from\n" +
 			"outside the network. Without root it uses unprivileged ports and says so.\n" +
 			"Exit status: 0 ok, 1 warning, 2 critical, 3 the self-test could not run.",
-		Flags: append(outputFlags(),
+		Flags: append(outputFlags(), verboseFlag(),
 			&cli.StringFlag{Name: "address", Usage: "local `IP` to listen on and probe (default: both loopbacks, 127.0.0.1 and ::1)", EnvVars: []string{"FTPDIAG_ADDRESS"}},
 			&cli.IntFlag{Name: "max-connections", Value: selftest.DefaultMaxSessions, Usage: "sizes the passive range 3000..3000+N, as for serve", EnvVars: []string{"FTPDIAG_MAX_CONNECTIONS"}},
-			&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "how long a connection attempt may go unanswered", EnvVars: []string{"FTPDIAG_TIMEOUT"}},
+			durationFlag(cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "how long a connection attempt may go unanswered", EnvVars: []string{"FTPDIAG_TIMEOUT"}}),
 			&cli.StringFlag{Name: "tls-cert", Usage: "test FTPS too: the server offers AUTH TLS with the certificate (chain) in PEM `FILE`", EnvVars: []string{"FTPDIAG_TLS_CERT"}},
 			&cli.StringFlag{Name: "tls-key", Usage: "the certificate's private key, PEM `FILE`", EnvVars: []string{"FTPDIAG_TLS_KEY"}},
 			&cli.BoolFlag{Name: "tls-self-signed", Usage: "test FTPS too, with a throw-away certificate", EnvVars: []string{"FTPDIAG_TLS_SELF_SIGNED"}},
@@ -62,6 +62,9 @@ func runSelftest(c *cli.Context, status *statusLine) error {
 	from, err := fromOutside(c, cert != nil)
 	if err != nil {
 		return err
+	}
+	if c.Bool("verbose") {
+		status = newVerbose(c.App.ErrWriter, time.Now)
 	}
 	out, err := selftest.Run(c.Context, selftest.Config{
 		FromOutside: from,

@@ -54,12 +54,12 @@ func serveFlags() []cli.Flag {
 		&cli.StringFlag{Name: "transcript-dir", Usage: "write each session's transcript into `DIR`", EnvVars: env("TRANSCRIPT_DIR")},
 		&cli.Int64Flag{Name: "transcript-max-bytes", Value: server.DefaultTranscriptMaxBytes, Usage: "cut each session's transcript file at `N` bytes, noting the cut", EnvVars: env("TRANSCRIPT_MAX_BYTES")},
 		&cli.StringFlag{Name: "transcript-keep", Value: "30d,256MiB", Usage: "keep transcript files this `AGE,SIZE` in all, removing the oldest first", EnvVars: env("TRANSCRIPT_KEEP")},
-		&cli.DurationFlag{Name: "login-timeout", Value: server.DefaultLoginTimeout, Usage: "close a connection not logged in this long after connecting", EnvVars: env("LOGIN_TIMEOUT")},
+		durationFlag(cli.DurationFlag{Name: "login-timeout", Value: server.DefaultLoginTimeout, Usage: "close a connection not logged in this long after connecting", EnvVars: env("LOGIN_TIMEOUT")}),
 		&cli.IntFlag{Name: "max-prelogin", DefaultText: "half of --max-connections", Usage: "connections waiting to log in; one more closes the one waiting longest", EnvVars: env("MAX_PRELOGIN")},
 		&cli.BoolFlag{Name: "allow-anonymous-sweep", Usage: "let anonymous users run SITE SWEEP", EnvVars: env("ALLOW_ANONYMOUS_SWEEP")},
-		&cli.DurationFlag{Name: "idle-timeout", Value: server.DefaultIdleTimeout, Usage: "close a control connection idle this long", EnvVars: env("IDLE_TIMEOUT")},
-		&cli.DurationFlag{Name: "data-timeout", Value: server.DefaultDataTimeout, Usage: "give up on a data connection silent this long", EnvVars: env("DATA_TIMEOUT")},
-		&cli.DurationFlag{Name: "shutdown-grace", Value: shutdownGrace, Usage: "on SIGTERM or SIGINT, let running transfers finish for up to `D`, then stop", EnvVars: env("SHUTDOWN_GRACE")},
+		durationFlag(cli.DurationFlag{Name: "idle-timeout", Value: server.DefaultIdleTimeout, Usage: "close a control connection idle this long", EnvVars: env("IDLE_TIMEOUT")}),
+		durationFlag(cli.DurationFlag{Name: "data-timeout", Value: server.DefaultDataTimeout, Usage: "give up on a data connection silent this long", EnvVars: env("DATA_TIMEOUT")}),
+		durationFlag(cli.DurationFlag{Name: "shutdown-grace", Value: shutdownGrace, Usage: "on SIGTERM or SIGINT, let running transfers finish for up to `D`, then stop", EnvVars: env("SHUTDOWN_GRACE")}),
 		&cli.BoolFlag{Name: "active-from-20", Value: true, Usage: "make active connections from port 20 when allowed", EnvVars: env("ACTIVE_FROM_20")},
 	}, serveTLSFlags()...)
 }

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mattn/go-isatty"
+	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
 	"ftpdiag/transcript"
@@ -52,6 +54,12 @@ func terminalColumns(f *os.File) int {
 	return defaultColumns
 }
 
+// verboseFlag is -v, as curl's: say on stderr what is being done, a line
+// for each step.
+func verboseFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say on standard error what is being done and waited for, a line for each step"}
+}
+
 // reporter is the function a probe calls with what it waits for; limit 0
 // shows the elapsed time alone, an empty message clears the line.
 func (s *statusLine) reporter() func(msg string, limit time.Duration) {
@@ -84,6 +92,38 @@ type statusLine struct {
 	limit time.Duration // the wait's deadline, 0 when unknown
 	since time.Time
 	stop  chan struct{} // closed to end the ticking goroutine; nil when idle
+	// verbose (-v) writes each message on a line of its own with the time
+	// since start, on a terminal or not, and erases nothing.
+	verbose bool
+	start   time.Time
+}
+
+// newVerbose is the status line of -v, on w (stderr).
+func newVerbose(w io.Writer, now func() time.Time) *statusLine {
+	return &statusLine{w: w, now: now, verbose: true, start: now()}
+}
+
+// log writes msg as "ftpdiag: 0.012s connecting to ... (up to 5s)" unless
+// it repeats the last one. Control characters are shown as "?": a message
+// may carry what a server said.
+func (s *statusLine) log(msg string, limit time.Duration) {
+	if msg == "" || msg == s.msg {
+		s.msg = msg
+		return
+	}
+	s.msg = msg
+	line := fmt.Sprintf("ftpdiag: %.3fs %s", s.now().Sub(s.start).Seconds(), strings.Map(printable, msg))
+	if limit > 0 {
+		line += " (up to " + transcript.Human(limit) + ")"
+	}
+	_, _ = io.WriteString(s.w, line+"\n")
+}
+
+func printable(r rune) rune {
+	if unicode.IsControl(r) {
+		return '?'
+	}
+	return r
 }
 
 func newStatusLine(w io.Writer, width int, now func() time.Time) *statusLine {
@@ -96,6 +136,10 @@ func (s *statusLine) show(msg string, limit time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	msg = strings.Join(strings.Fields(msg), " ")
+	if s.verbose {
+		s.log(msg, limit)
+		return
+	}
 	if msg == "" {
 		if s.stop != nil {
 			close(s.stop)
