@@ -25,6 +25,7 @@ const (
 	CodePasvBadReply       = "pasv.bad-reply"
 	CodePasvPrivate        = "pasv.private-address"
 	CodePasvForeign        = "pasv.foreign-address"
+	CodePasvExhausted      = "pasv.range-exhausted"
 	CodePassiveTimeout     = "data.passive.timeout"
 	CodePassiveRefused     = "data.passive.refused"
 	CodePassivePartial     = "data.passive.partial"
@@ -185,6 +186,9 @@ var catalogue = []Entry{
 	{Code: CodePasvForeign, Severity: result.Warning, Title: "The PASV reply names another public address",
 		Admin:  say("If this address is right (a load balancer, a second interface), clients must be told to trust it; otherwise fix the advertised address.", pasvAddress),
 		Client: say("If you trust this server, let the client follow the PASV address (curl --ftp-skip-pasv-ip off; ftpdiag --trust-pasv-address).")},
+	{Code: CodePasvExhausted, Severity: result.Warning, Title: "The passive port range is used up",
+		Admin:  exhaustedHint,
+		Client: say("Try again in a minute, or use fewer parallel connections; tell the administrator the range is too small.")},
 	{Code: CodePassiveTimeout, Severity: result.Critical, Title: "Passive data connections time out",
 		Admin: firewall, Client: passiveClient},
 	{Code: CodePassiveRefused, Severity: result.Critical, Title: "Passive data connections are refused",

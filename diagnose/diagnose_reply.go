@@ -120,6 +120,10 @@ func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
 }
 
 func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
+	if e.Code == ftp.CantOpenData {
+		d.noPassivePort(i, e)
+		return
+	}
 	if e.Code >= 500 {
 		if s.family != result.FamilyIPv6 { // PASV cannot work over IPv6: no fault
 			d.pasvUnsupported(i, e)
@@ -149,6 +153,10 @@ func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
 }
 
 func (d *diagnosis) epsvReply(s *session, i int, e transcript.Entry) {
+	if e.Code == ftp.CantOpenData {
+		d.noPassivePort(i, e)
+		return
+	}
 	if e.Code >= 500 {
 		d.epsvUnsupported(s, i, e)
 		return

@@ -64,6 +64,9 @@ func TestDiagnoseGolden(t *testing.T) {
 		"transfer-stalled-parallel":  {CodeStalledParallel},
 		"active-callback-pending":    {CodeNoCallback},
 		"active-no-callback-at-port": {CodeEPSVUnsupported, CodeNoCallback},
+		// A real probe of ftpdiag serve --pasv-ports 30600-30601 on
+		// loopback: the probe's parallel sessions used the two ports up.
+		"pasv-range-exhausted":       {CodePasvExhausted},
 		"late-reply-twisted":         {CodePassiveTimeout, CodeEPSVUnsupported},
 		"data-rejected-active":       {CodeDataRejected},
 		"active-client-nat":          {CodeClientNAT},

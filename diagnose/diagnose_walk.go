@@ -82,6 +82,10 @@ type diagnosis struct {
 	authOK   bool        // some AUTH was accepted: the session was encrypted
 	stalls   []stall     // transfers that stopped moving, judged at the end (stall.go)
 	complete []completed // transfers that completed
+	// exhausted is the first 425 to PASV/EPSV: the passive range used up
+	// (pasvrange.go).
+	exhausted  *transcript.Entry
+	exhaustedI int
 }
 
 func newDiagnosis(entries []transcript.Entry) *diagnosis {

@@ -330,6 +330,12 @@ var codeScenarios = map[string]func(f *fx){
 		s.Event(transcript.EventInfo{Op: transcript.OpDataClose, By: "client", Outcome: transcript.Stalled, Bytes: 20480, Dur: 5 * time.Second}, "")
 		f.find(diagnose.CodeTransferStalled, "The download stopped after 20480 of 1048576 bytes.", []string{"Look for a firewall that cuts long transfers."}, nil, nil, f.last())
 	},
+	diagnose.CodePasvExhausted: func(f *fx) {
+		s := f.login("passive")
+		s.Command("PASV")
+		s.Reply(425, "425 Cannot open a passive port: every port of the passive range is in use (30600-30601)")
+		f.find(diagnose.CodePasvExhausted, "The server could not open a passive port.", []string{"Widen the passive range beyond the 2 ports seen (30600-30601)."}, nil, nil, f.last())
+	},
 	diagnose.CodeStalledParallel: func(f *fx) {
 		s := f.login("typical client")
 		f.pasv(s, "198.18.1.2:3007", transcript.Connected, time.Millisecond)
