@@ -98,7 +98,7 @@ func (c *ctrl) drain(dc net.Conn) transfer {
 	ev := transcript.EventInfo{Op: transcript.OpDataClose, Outcome: t.outcome, Bytes: t.bytes, By: by, Dur: time.Since(start)}
 	if t.outcome == transcript.Stalled {
 		ev.Dur = o.StallTimeout
-		c.p.markStalled()
+		c.p.markStalled(isListing(c.verb), t.bytes)
 	}
 	c.sess.Event(ev, "")
 	return t

@@ -241,7 +241,13 @@ func (p *prober) run(ctx context.Context, first *transcript.Session) {
 		// the same client has other sessions open, which one client
 		// alone never meets: before the path is blamed, the main
 		// session runs once more, alone, as a client would.
+		// It waits retryStall for a silent transfer: alone, a server
+		// with that bug answers at once, and a stalled path costs one
+		// stall timeout and a little more, not two.
+		saved := p.opts.StallTimeout
+		p.opts.StallTimeout = min(saved, retryStall)
 		p.session(ctx, 0, p.log.Session(againAlone+p.heading), nil)
+		p.opts.StallTimeout = saved
 	}
 	if plain > 0 && p.comparePlain(first) {
 		p.session(ctx, plain, p.log.Session(p.plan[plain].Kind.String()+p.heading), nil)
@@ -271,12 +277,27 @@ func (p *prober) comparePlain(first *transcript.Session) bool {
 	return true
 }
 
-// markStalled notes a transfer that stopped moving (stalledBeside).
-func (p *prober) markStalled() {
+// retryStall is how long the main session run again alone waits on a
+// silent transfer: time enough for a server on any path to send the first
+// bytes of a listing, far less than a whole stall timeout.
+const retryStall = time.Second
+
+// markStalled notes a transfer that stopped moving, where a server that
+// stalls under parallel sessions is the likelier cause than the path: a
+// listing (a few hundred bytes, less than any path MTU problem needs) or a
+// transfer that carried nothing at all. A download cut in its middle is the
+// path's, as a firewall or an MTU black hole does it, and is not retried:
+// its verdict stays within one stall timeout.
+func (p *prober) markStalled(listing bool, bytes int64) {
+	if !listing && bytes > 0 {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.stalled = true
 }
+
+func isListing(verb string) bool { return verb == "LIST" || verb == "NLST" || verb == "MLSD" }
 
 // stalledBeside tells whether a transfer stalled while the plan ran other
 // sessions beside the one it was in.

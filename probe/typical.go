@@ -268,7 +268,8 @@ func (d *dataConn) end(out transcript.Outcome, by string) {
 	ev := transcript.EventInfo{Op: transcript.OpDataClose, Outcome: out, Bytes: d.bytes, By: by, Dur: time.Since(d.start)}
 	if out == transcript.Stalled {
 		ev.Dur = d.r.p.opts.StallTimeout
-		d.r.p.markStalled()
+		// The library lists before it downloads: no entries yet, a listing.
+		d.r.p.markStalled(d.r.client != nil && d.r.client.entries == nil, d.bytes)
 	}
 	d.r.sess.Event(ev, "")
 	if out == transcript.Truncated {
