@@ -57,7 +57,7 @@ func renderJSON(w io.Writer, res *result.Result) error {
 	if err != nil {
 		return fmt.Errorf("encoding the result: %w", err)
 	}
-	_, err = w.Write(append(b, '\n'))
+	_, err = w.Write(append(jsonVisible(b), '\n'))
 	return err
 }
 
