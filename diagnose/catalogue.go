@@ -80,6 +80,10 @@ type Args struct {
 type Entry struct {
 	Code     string
 	Severity result.Severity
+	// Worse, where set, is the severity the finding takes when the
+	// evidence is worse (the contract's "info or warning"): EPSV refused
+	// over IPv6, a password sent where TLS is not offered.
+	Worse    result.Severity
 	Title    string
 	Admin    func(Args) []string
 	Client   func(Args) []string
@@ -207,7 +211,7 @@ var catalogue = []Entry{
 		}},
 	// Its severity is the family's (the maker sets it): info over IPv4,
 	// where PASV works, critical over IPv6, where nothing replaces EPSV.
-	{Code: CodeEPSVUnsupported, Severity: result.Info, Title: "Extended passive mode (EPSV) is not supported",
+	{Code: CodeEPSVUnsupported, Severity: result.Info, Worse: result.Critical, Title: "Extended passive mode (EPSV) is not supported",
 		Admin: func(a Args) []string {
 			if a.IPv6 {
 				return []string{"Enable EPSV (RFC 2428) for IPv6 clients (vsftpd listen_ipv6=YES speaks it; check a proxy or load balancer in front), or remove the AAAA record until the server speaks it."}
@@ -239,7 +243,7 @@ var catalogue = []Entry{
 	{Code: CodeSizeMismatch, Severity: result.Critical, Title: "The bytes received differ from the size announced",
 		Admin:  say("Check the file on the server (being written right now?) and any proxy or ALG on the way; ASCII mode transfers change sizes, TYPE I does not."),
 		Client: say("Transfer in binary mode (TYPE I) and compare checksums with the administrator.")},
-	{Code: CodeTLSUnsupported, Severity: result.Warning, Title: "TLS (AUTH TLS) is not offered",
+	{Code: CodeTLSUnsupported, Severity: result.Info, Worse: result.Warning, Title: "TLS (AUTH TLS) is not offered",
 		Admin: say("Enable explicit TLS (vsftpd ssl_enable=YES with a certificate; pure-ftpd -Y 1).")},
 	{Code: CodeTLSSessionReuse, Severity: result.Critical, Title: "TLS data connections must resume the control session",
 		Admin:  say("Clients without TLS session resumption (older curl/GnuTLS builds, some libraries) fail; vsftpd require_ssl_reuse=NO relaxes it."),

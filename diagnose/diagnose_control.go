@@ -84,6 +84,35 @@ func (d *diagnosis) tlsUnsupported(i int, e transcript.Entry) {
 		Detail: fmt.Sprintf("The server answered AUTH TLS with %q: passwords and files travel in clear text.", ftp.FirstLine(e.Text))})
 }
 
+// passSent notes a password sent over a plain control connection; an
+// anonymous login's "password" (an e-mail address, or nothing) is no secret.
+func (d *diagnosis) passSent(s *session) {
+	switch {
+	case s.tls.on:
+	case ftp.Anonymous(s.user):
+	default:
+		d.clearPass = true
+	}
+}
+
+// settleTLSUnsupported: AUTH refused is a warning where a password then
+// went in clear, and information where none did (an anonymous login).
+func (d *diagnosis) settleTLSUnsupported() {
+	f := d.found[CodeTLSUnsupported]
+	if f == nil || d.clearPass {
+		if f != nil {
+			f.Severity = result.Warning
+		}
+		return
+	}
+	f.Severity = result.Info
+	why := "no password was sent"
+	if d.anonLogin {
+		why = "the login was anonymous, so no password was exposed"
+	}
+	f.Detail = strings.Replace(f.Detail, "passwords and files travel in clear text.", "listings and files travel in clear text; "+why+".", 1)
+}
+
 func (d *diagnosis) sessionReuse(i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeTLSSessionReuse, Lines: []int{i},
 		Detail: fmt.Sprintf("The server refused a TLS data connection that does not resume the control connection's TLS session: %q.", ftp.FirstLine(e.Text))})

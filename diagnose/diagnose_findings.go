@@ -87,6 +87,7 @@ func (d *diagnosis) settle() {
 	if d.authOK {
 		delete(d.found, CodeTLSUnsupported) // one AUTH refused, another accepted: encrypted
 	}
+	d.settleTLSUnsupported()
 	d.settleTLS()
 	if d.eprtBad != nil && d.anyPort && !d.portBad {
 		delete(d.found, CodePortRefused) // EPRT unknown, PORT works: nothing to fix

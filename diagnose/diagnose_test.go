@@ -149,7 +149,7 @@ func checkLines(t *testing.T, fs []result.Finding, path string) {
 	n := len(readEntries(t, path))
 	for _, f := range fs {
 		c, ok := Lookup(f.Code)
-		if !ok || c.Severity != f.Severity || c.Titled == nil && c.Title != f.Title {
+		if !ok || c.Severity != f.Severity && c.Worse != f.Severity || c.Titled == nil && c.Title != f.Title {
 			t.Errorf("%s: severity/title %q/%q differ from the catalogue", f.Code, f.Severity, f.Title)
 		}
 		if len(f.Lines) == 0 {

@@ -42,6 +42,7 @@ type session struct {
 	// a log pasted from the middle of a session (see evidence.go).
 	started, mid bool
 	oops         bool // vsftpd said "500 OOPS:": its session process is gone
+	user         string // the last USER's name
 	tls          tlsSession
 }
 
@@ -75,6 +76,9 @@ type diagnosis struct {
 	slowWhat string
 	fam      families
 	authOK   bool // some AUTH was accepted: the session was encrypted
+	// passes are the PASS commands sent over a plain control connection,
+	// by whether the user was anonymous: tls.unsupported's severity.
+	clearPass, anonLogin bool
 }
 
 func newDiagnosis(entries []transcript.Entry) *diagnosis {
@@ -126,6 +130,11 @@ func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
 		s.mode, s.modeOK, s.data = s.verb, false, nil
 	case "RETR":
 		s.announced = -1
+	case "USER":
+		s.user = s.arg
+		d.anonLogin = d.anonLogin || ftp.Anonymous(s.arg)
+	case "PASS":
+		d.passSent(s)
 	}
 }
 
