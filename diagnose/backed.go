@@ -89,9 +89,13 @@ func lineKind(code string) func(transcript.Entry) bool {
 		return either(reply, op(transcript.OpDataConnect, transcript.OpDataAccept))
 	case CodeNoCallback:
 		return either(reply, op(transcript.OpDataAccept))
-	case CodeTransferStalled, CodeSizeMismatch, CodeTransferTruncated:
+	case CodeTransferStalled:
+		// The probe sees the stall on the data connection; a client's log
+		// shows the client giving up on the control connection after 150.
+		return op(transcript.OpDataClose, transcript.OpClose)
+	case CodeSizeMismatch, CodeTransferTruncated:
 		return op(transcript.OpDataClose)
-	case CodeLoginRejected, CodeLoginTLSRequired, CodeControlBusy, CodePasvUnsupported, CodePasvBadReply,
+	case CodeLoginRejected, CodeLoginTLSRequired, CodeControlBusy, CodeControlGreetingError, CodePasvUnsupported, CodePasvBadReply,
 		CodePasvForeign, CodeEPSVUnsupported, CodePortRefused, CodeActiveServerFailed, CodeClientNAT,
 		CodeALGRewrite, CodeTLSUnsupported, CodeTLSSessionReuse, CodeTransferDenied, CodeReplySlow:
 		return reply

@@ -11,47 +11,48 @@ import (
 // builds findings uses these names so a typo is a compile error rather than
 // an unknown code.
 const (
-	CodeDNSFailed          = "dns.failed"
-	CodeControlRefused     = "control.refused"
-	CodeControlTimeout     = "control.timeout"
-	CodeControlUnreachable = "control.unreachable"
-	CodeControlNoGreeting  = "control.no-greeting"
-	CodeControlNotFTP      = "control.not-ftp"
-	CodeControlBusy        = "control.busy"
-	CodeControlClosed      = "control.closed"
-	CodeLoginRejected      = "login.rejected"
-	CodeLoginTLSRequired   = "login.tls-required"
-	CodePasvUnsupported    = "pasv.unsupported"
-	CodePasvBadReply       = "pasv.bad-reply"
-	CodePasvPrivate        = "pasv.private-address"
-	CodePasvForeign        = "pasv.foreign-address"
-	CodePassiveTimeout     = "data.passive.timeout"
-	CodePassiveRefused     = "data.passive.refused"
-	CodePassivePartial     = "data.passive.partial"
-	CodeDataRejected       = "data.rejected"
-	CodeEPSVUnsupported    = "epsv.unsupported"
-	CodePortRefused        = "active.port-refused"
-	CodeNoCallback         = "active.no-callback"
-	CodeClientNAT          = "active.client-nat"
-	CodeALGRewrite         = "active.alg-rewrite"
-	CodeTransferStalled    = "transfer.stalled"
-	CodeSizeMismatch       = "transfer.size-mismatch"
-	CodeTLSUnsupported     = "tls.unsupported"
-	CodeTLSSessionReuse    = "tls.session-reuse-required"
-	CodeTransferDenied     = "transfer.denied"
-	CodeUnprivileged       = "local.unprivileged"
-	CodePortInUse          = "local.port-in-use"
-	CodeFirewallBlocks     = "local.firewall-blocks"
-	CodeReplySlow          = "reply.slow"
-	CodeTLSHandshake       = "tls.handshake-failed"
-	CodeTLSDataHandshake   = "tls.data-handshake-failed"
-	CodeTLSCertUntrusted   = "tls.cert-untrusted"
-	CodeTLSCertName        = "tls.cert-name-mismatch"
-	CodeTLSCertExpired     = "tls.cert-expired"
-	CodeTLSProtRefused     = "tls.prot-refused"
-	CodeTLSALGBlind        = "tls.alg-blind"
-	CodeTLSReuseEnforced   = "tls.reuse-enforced"
-	CodeTLSPlainRefused    = "tls.plaintext-refused"
+	CodeDNSFailed            = "dns.failed"
+	CodeControlRefused       = "control.refused"
+	CodeControlTimeout       = "control.timeout"
+	CodeControlUnreachable   = "control.unreachable"
+	CodeControlNoGreeting    = "control.no-greeting"
+	CodeControlNotFTP        = "control.not-ftp"
+	CodeControlBusy          = "control.busy"
+	CodeControlGreetingError = "control.greeting-error"
+	CodeControlClosed        = "control.closed"
+	CodeLoginRejected        = "login.rejected"
+	CodeLoginTLSRequired     = "login.tls-required"
+	CodePasvUnsupported      = "pasv.unsupported"
+	CodePasvBadReply         = "pasv.bad-reply"
+	CodePasvPrivate          = "pasv.private-address"
+	CodePasvForeign          = "pasv.foreign-address"
+	CodePassiveTimeout       = "data.passive.timeout"
+	CodePassiveRefused       = "data.passive.refused"
+	CodePassivePartial       = "data.passive.partial"
+	CodeDataRejected         = "data.rejected"
+	CodeEPSVUnsupported      = "epsv.unsupported"
+	CodePortRefused          = "active.port-refused"
+	CodeNoCallback           = "active.no-callback"
+	CodeClientNAT            = "active.client-nat"
+	CodeALGRewrite           = "active.alg-rewrite"
+	CodeTransferStalled      = "transfer.stalled"
+	CodeSizeMismatch         = "transfer.size-mismatch"
+	CodeTLSUnsupported       = "tls.unsupported"
+	CodeTLSSessionReuse      = "tls.session-reuse-required"
+	CodeTransferDenied       = "transfer.denied"
+	CodeUnprivileged         = "local.unprivileged"
+	CodePortInUse            = "local.port-in-use"
+	CodeFirewallBlocks       = "local.firewall-blocks"
+	CodeReplySlow            = "reply.slow"
+	CodeTLSHandshake         = "tls.handshake-failed"
+	CodeTLSDataHandshake     = "tls.data-handshake-failed"
+	CodeTLSCertUntrusted     = "tls.cert-untrusted"
+	CodeTLSCertName          = "tls.cert-name-mismatch"
+	CodeTLSCertExpired       = "tls.cert-expired"
+	CodeTLSProtRefused       = "tls.prot-refused"
+	CodeTLSALGBlind          = "tls.alg-blind"
+	CodeTLSReuseEnforced     = "tls.reuse-enforced"
+	CodeTLSPlainRefused      = "tls.plaintext-refused"
 )
 
 // Args are what a finding's title and hints name; whoever makes the
@@ -83,10 +84,10 @@ type Entry struct {
 	// Worse, where set, is the severity the finding takes when the
 	// evidence is worse (the contract's "info or warning"): EPSV refused
 	// over IPv6, a password sent where TLS is not offered.
-	Worse    result.Severity
-	Title    string
-	Admin    func(Args) []string
-	Client   func(Args) []string
+	Worse  result.Severity
+	Title  string
+	Admin  func(Args) []string
+	Client func(Args) []string
 	// Titled, where set, names the facts in the title (the self-test's
 	// findings, whose title says which port).
 	Titled func(Args) string
@@ -156,6 +157,9 @@ var catalogue = []Entry{
 	{Code: CodeControlBusy, Severity: result.Critical, Title: "The server refuses the session at the greeting",
 		Admin:  say("Raise the server's connection limits (vsftpd max_clients/max_per_ip, pure-ftpd -c/-C) or start the service it says is down."),
 		Client: say("Close other sessions to this server (clients open several), then try again later.")},
+	{Code: CodeControlGreetingError, Severity: result.Critical, Title: "The server fails at the greeting",
+		Admin:  say("The server answers every connection with an error instead of 220: its configuration or set-up is broken, and the reply quoted above says where (vsftpd's \"500 OOPS: cannot locate user specified in 'ftp_username'\": create that user, or set ftp_username to one that exists). Fix it and restart the server; its log has the rest."),
+		Client: say("Nothing on your side can fix this; send the quoted reply to the server's administrator.")},
 	{Code: CodeControlClosed, Severity: result.Critical, Title: "The server closed the control connection mid-session",
 		Admin: func(a Args) []string {
 			return []string{fmt.Sprintf("Look in the server's log for what %s did to it (a crash, a limit, a timeout, a filter on the command).", a.After)}

@@ -60,6 +60,14 @@ func (d *diagnosis) busy(i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeControlBusy, Detail: detail, Lines: []int{i}})
 }
 
+// greetingError: a 5xx where the greeting belongs is the server failing
+// on its own side (vsftpd's "500 OOPS: ..." when its set-up is broken),
+// not a busy server and not a missing greeting.
+func (d *diagnosis) greetingError(i int, e transcript.Entry) {
+	d.add(Fact{Code: CodeControlGreetingError, Lines: []int{i},
+		Detail: fmt.Sprintf("The server answered the connection with an error instead of its 220 greeting: %q. No client can log in.", ftp.FirstLine(e.Text))})
+}
+
 func (d *diagnosis) controlClosed(s *session, i int, what string) {
 	after := s.verb
 	if after == "" {
@@ -145,6 +153,41 @@ func (d *diagnosis) algRewrite(i int, sent, got string) {
 func (d *diagnosis) stalled(s *session, i int, ev *transcript.EventInfo) {
 	d.add(Fact{Code: CodeTransferStalled, Lines: []int{i},
 		Detail: fmt.Sprintf("The data connection for %s opened, but the transfer stopped after %d bytes and nothing moved for %s.", s.verb, ev.Bytes, transcript.Human(ev.Dur))})
+}
+
+// transferState follows a listing or download through its replies.
+func (d *diagnosis) transferState(s *session, e transcript.Entry) {
+	if !ftp.IsTransfer(s.verb) {
+		return
+	}
+	s.inTransfer = e.Code >= 100 && e.Code < 200
+	if e.Code >= 200 && e.Code < 300 {
+		d.transferDone = true
+	}
+}
+
+// stalledOpen: the client gave up on a listing or download whose data
+// connection was up (the 150 came) and which never ended. Nothing moved
+// that the log shows: a stall, not a refused data connection.
+func (d *diagnosis) stalledOpen(s *session, i int) {
+	waited := ""
+	if dt := d.entries[i].T - s.cmdT; dt > 0 {
+		waited = " after " + transcript.Human(dt)
+	}
+	d.add(Fact{Code: CodeTransferStalled, Lines: []int{s.cmdLine, i},
+		Detail: fmt.Sprintf("The data connection for %s opened and the server began the transfer (its 1xx reply came), but it never ended: the client gave up%s.", strings.TrimSpace(s.verb+" "+s.arg), waited)})
+}
+
+// settleStalled: where other transfers of the run completed and one
+// stalled, the size is what differs, and a path-MTU black hole (full-size
+// packets lost, the ICMP that would say so dropped) is the likely cause.
+func (d *diagnosis) settleStalled() {
+	f := d.found[CodeTransferStalled]
+	if f == nil || !d.transferDone {
+		return
+	}
+	f.Detail += " Other transfers in the same run completed: small transfers pass and this one stalls."
+	f.Hints = append([]string{"Small transfers pass and a larger one stalls: the likely cause is a path-MTU black hole, full-size packets lost on a link with a smaller MTU (a VPN, PPPoE, a tunnel) while the ICMP \"fragmentation needed\" (IPv6: \"packet too big\") that would tell the sender is dropped. Let that ICMP through every firewall, or clamp the TCP MSS on the router:\n    nft add rule inet filter forward tcp flags syn tcp option maxseg size set rt mtu"}, f.Hints...)
 }
 
 func (d *diagnosis) sizeMismatch(s *session, i int, got, want int64) {

@@ -49,7 +49,7 @@ func mergeInts(a, b []int) []int {
 var gate = map[string]bool{
 	CodeDNSFailed: true, CodeControlRefused: true, CodeControlTimeout: true,
 	CodeControlUnreachable: true, CodeControlNoGreeting: true, CodeControlNotFTP: true,
-	CodeControlBusy: true, CodeLoginRejected: true, CodeLoginTLSRequired: true,
+	CodeControlBusy: true, CodeControlGreetingError: true, CodeLoginRejected: true, CodeLoginTLSRequired: true,
 	CodeTLSHandshake: true,
 }
 
@@ -88,6 +88,7 @@ func (d *diagnosis) settle() {
 		delete(d.found, CodeTLSUnsupported) // one AUTH refused, another accepted: encrypted
 	}
 	d.settleTLSUnsupported()
+	d.settleStalled()
 	d.settleTLS()
 	if d.eprtBad != nil && d.anyPort && !d.portBad {
 		delete(d.found, CodePortRefused) // EPRT unknown, PORT works: nothing to fix

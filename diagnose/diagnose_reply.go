@@ -14,7 +14,10 @@ import (
 // reply reads one reply by its code, in the light of the command before it.
 func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 	if s.replies == 1 && !s.greeted {
-		if greetingCode(e.Code) {
+		// After the connect event and before any command, the first reply
+		// is the greeting whatever its code: a 5xx there is the server
+		// failing, not a log cut in the middle.
+		if greetingCode(e.Code) || s.connected && e.Code >= 500 {
 			d.greeting(s, i, e)
 			return
 		}
@@ -86,6 +89,8 @@ func (d *diagnosis) greeting(s *session, i int, e transcript.Entry) {
 		s.replies = 0 // 120 "ready in n minutes": the 220 is still to come
 	case e.Code == ftp.PolicyDenied || tlsText(e.Text):
 		d.tlsRequired(i, e)
+	case e.Code >= 500:
+		d.greetingError(i, e)
 	default:
 		d.busy(i, e)
 	}

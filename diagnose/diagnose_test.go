@@ -34,6 +34,7 @@ func TestDiagnoseGolden(t *testing.T) {
 		"control-not-ftp-too-long":     {CodeControlNotFTP},
 		"control-busy":                 {CodeControlBusy},
 		"control-busy-per-address":     {CodeControlBusy},
+		"control-greeting-error":       {CodeControlGreetingError},
 		"control-closed":               {CodeControlClosed},
 		"login-rejected":               {CodeLoginRejected, CodeReplySlow},
 		"login-tls-required":           {CodeLoginTLSRequired},

@@ -41,9 +41,13 @@ type session struct {
 	// event; mid when that was a command or a reply no greeting can be:
 	// a log pasted from the middle of a session (see evidence.go).
 	started, mid bool
-	oops         bool // vsftpd said "500 OOPS:": its session process is gone
+	oops         bool   // vsftpd said "500 OOPS:": its session process is gone
 	user         string // the last USER's name
-	tls          tlsSession
+	// inTransfer: the server's 1xx to a listing or download came and its
+	// final reply did not yet; the data connection is up (vsftpd sends
+	// 150 only then).
+	inTransfer bool
+	tls        tlsSession
 }
 
 // dataFact is one data connection attempt seen in the transcript.
@@ -79,6 +83,7 @@ type diagnosis struct {
 	// passes are the PASS commands sent over a plain control connection,
 	// by whether the user was anonymous: tls.unsupported's severity.
 	clearPass, anonLogin bool
+	transferDone         bool // some listing or download completed (226/250)
 }
 
 func newDiagnosis(entries []transcript.Entry) *diagnosis {
@@ -104,6 +109,7 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 		d.slow(s, i, e)
 		s.replies++
 		s.awaiting = false
+		d.transferState(s, e)
 		d.reply(s, i, e)
 	case transcript.Event:
 		if e.Event != nil {
@@ -121,7 +127,7 @@ func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
 		sub, rest, _ := strings.Cut(s.arg, " ")
 		s.verb, s.arg = "SITE "+strings.ToUpper(sub), rest
 	}
-	s.cmdT, s.cmdLine, s.awaiting = e.T, i, true
+	s.cmdT, s.cmdLine, s.awaiting, s.inTransfer = e.T, i, true, false
 	d.fam.tried(s.family, s.verb)
 	switch s.verb {
 	case "QUIT":
@@ -212,9 +218,14 @@ func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
 		d.noGreeting(i, ev)
 	case s.greeted && byServer:
 		d.controlClosed(s, i, "closed the control connection")
+	case s.greeted && s.inTransfer && ev.By == "client" && ev.Outcome != transcript.Failed:
+		d.stalledOpen(s, i)
 	case s.greeted && ev.Outcome == transcript.Timeout && ftp.IsTransfer(s.verb) && s.data != nil &&
 		s.data.outcome == transcript.Connected && s.data.closed == "":
 		d.dataIgnored(s, i, ev)
+	case s.mid && s.verb == "":
+		// A fragment that starts with the client giving up: what it
+		// waited for is not in it.
 	case s.greeted && ev.Outcome == transcript.Timeout:
 		d.controlClosed(s, i, "stopped answering (no reply in "+transcript.Human(ev.Dur)+")")
 	}
