@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 
+	"ftpdiag/ftp"
+
 	"ftpdiag/result"
 )
 
@@ -72,7 +74,12 @@ type Args struct {
 	Control  int    // local.firewall-blocks: the plan's control port and passive range
 	PasvMin  int
 	PasvMax  int
-	IPv6     bool // epsv.unsupported: refused over IPv6, where no PASV can replace it; data.passive.*: blocked over IPv6 (ip6tables)
+	// data.passive.*: the ports shown blocked, in runs; the server's range
+	// where known (a sweep); the span of ports seen, where only sampled.
+	Blocked []ftp.PortRun
+	Known   ftp.PortRun
+	SeenRun ftp.PortRun
+	IPv6    bool // epsv.unsupported: refused over IPv6, where no PASV can replace it; data.passive.*: blocked over IPv6 (ip6tables)
 }
 
 // Entry is one finding code: its severity, the one-line title every
@@ -112,6 +119,13 @@ var (
 
 // firewall are the rules an admin pastes to open the passive ports.
 func firewall(a Args) []string {
+	if len(a.Blocked) > 0 {
+		lead, nft, ipt := blockedRules(a)
+		return []string{
+			fmt.Sprintf("%s on the server's firewall: nft add rule inet filter input tcp dport %s accept (or %s).", lead, nft, ipt),
+			fmt.Sprintf("If the server is behind a router or cloud security group, forward/allow TCP %s to it as well, and make the FTP server's passive range match exactly.", ftp.JoinRuns(a.Blocked)),
+		}
+	}
 	if a.Lo == 0 {
 		return []string{"Open the server's passive port range (vsftpd pasv_min_port/pasv_max_port, pure-ftpd -p) for inbound TCP on every firewall in front of it, and forward it on the router."}
 	}

@@ -161,15 +161,15 @@ func (d *diagnosis) transferState(s *session, e transcript.Entry) {
 		return
 	}
 	s.inTransfer = e.Code >= 100 && e.Code < 200
-	if e.Code >= 200 && e.Code < 300 {
-		d.transferDone = true
-	}
+	s.xferBegun = s.xferBegun || s.inTransfer
+	s.xferOK = e.Code >= 200 && e.Code < 300
 }
 
 // stalledOpen: the client gave up on a listing or download whose data
 // connection was up (the 150 came) and which never ended. Nothing moved
 // that the log shows: a stall, not a refused data connection.
 func (d *diagnosis) stalledOpen(s *session, i int) {
+	s.xferOK = false
 	waited := ""
 	if dt := d.entries[i].T - s.cmdT; dt > 0 {
 		waited = " after " + transcript.Human(dt)
@@ -182,6 +182,9 @@ func (d *diagnosis) stalledOpen(s *session, i int) {
 // stalled, the size is what differs, and a path-MTU black hole (full-size
 // packets lost, the ICMP that would say so dropped) is the likely cause.
 func (d *diagnosis) settleStalled() {
+	for _, s := range d.sessions {
+		d.transferDone = d.transferDone || s.xferOK
+	}
 	f := d.found[CodeTransferStalled]
 	if f == nil || !d.transferDone {
 		return

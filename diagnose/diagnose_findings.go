@@ -219,7 +219,7 @@ func (d *diagnosis) passiveArgs() Args {
 func (d *diagnosis) passiveArgsAt(line int) Args {
 	a := d.passiveArgs()
 	a.IPv6 = d.lineFamily([]int{line}) == result.FamilyIPv6
-	return a
+	return d.portArgs(a)
 }
 
 func addrPorts(fs []*dataFact) ([]int, []int) {

@@ -47,7 +47,11 @@ type session struct {
 	// final reply did not yet; the data connection is up (vsftpd sends
 	// 150 only then).
 	inTransfer bool
-	tls        tlsSession
+	// xferBegun: a 1xx came to the last listing or download, whatever
+	// came after it.
+	xferBegun bool
+	xferOK    bool // its 2xx came; done unless the client then gave up
+	tls       tlsSession
 }
 
 // dataFact is one data connection attempt seen in the transcript.
@@ -83,7 +87,8 @@ type diagnosis struct {
 	// passes are the PASS commands sent over a plain control connection,
 	// by whether the user was anonymous: tls.unsupported's severity.
 	clearPass, anonLogin bool
-	transferDone         bool // some listing or download completed (226/250)
+	transferDone         bool        // some listing or download completed (226/250)
+	known                ftp.PortRun // the passive range a SITE SWEEP opened; zero when none did
 }
 
 func newDiagnosis(entries []transcript.Entry) *diagnosis {
@@ -127,7 +132,8 @@ func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
 		sub, rest, _ := strings.Cut(s.arg, " ")
 		s.verb, s.arg = "SITE "+strings.ToUpper(sub), rest
 	}
-	s.cmdT, s.cmdLine, s.awaiting, s.inTransfer = e.T, i, true, false
+	d.transferDone = d.transferDone || s.xferOK
+	s.cmdT, s.cmdLine, s.awaiting, s.inTransfer, s.xferBegun, s.xferOK = e.T, i, true, false, false, false
 	d.fam.tried(s.family, s.verb)
 	switch s.verb {
 	case "QUIT":
@@ -214,18 +220,23 @@ func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
 	switch {
 	case ev.By == "client" && ev.Outcome == transcript.Failed:
 		d.brokeFormat(i, ev.Err)
+	case s.mid && (s.verb == "" || s.replies == 0 || s.oops && s.replies == 1):
+		// A fragment that starts with the connection ending, with a
+		// command no reply followed, or with vsftpd's OOPS (its session
+		// ends after one): what it waited for, or why the server left, is
+		// not in it.
 	case s.replies == 0 && !s.mid && (byServer || ev.Outcome == transcript.Timeout):
 		d.noGreeting(i, ev)
 	case s.greeted && byServer:
 		d.controlClosed(s, i, "closed the control connection")
-	case s.greeted && s.inTransfer && ev.By == "client" && ev.Outcome != transcript.Failed:
+	case s.greeted && s.inTransfer && ev.By == "client" && ev.Outcome != transcript.Failed,
+		s.greeted && s.xferBegun && ev.By == "client" && ev.Outcome == transcript.Timeout:
+		// Its 226 may have come while the data still had not: vsftpd
+		// says so once the data is in its socket's buffer.
 		d.stalledOpen(s, i)
 	case s.greeted && ev.Outcome == transcript.Timeout && ftp.IsTransfer(s.verb) && s.data != nil &&
 		s.data.outcome == transcript.Connected && s.data.closed == "":
 		d.dataIgnored(s, i, ev)
-	case s.mid && s.verb == "":
-		// A fragment that starts with the client giving up: what it
-		// waited for is not in it.
 	case s.greeted && ev.Outcome == transcript.Timeout:
 		d.controlClosed(s, i, "stopped answering (no reply in "+transcript.Human(ev.Dur)+")")
 	}

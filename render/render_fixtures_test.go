@@ -356,6 +356,12 @@ var codeScenarios = map[string]func(f *fx){
 		s.Reply(550, "550 /incoming: Permission denied")
 		f.find(diagnose.CodeTransferDenied, "The server answered LIST /incoming with 550.", []string{"Grant the account read permission on /incoming."}, []string{"Check the path."}, nil, f.last())
 	},
+	diagnose.CodeControlGreetingError: func(f *fx) {
+		s := f.connect("control connection")
+		s.Reply(500, "500 OOPS: vsftpd: cannot locate user specified in 'ftp_username':ftp")
+		f.find(diagnose.CodeControlGreetingError, "The server answered the connection with an error instead of its 220 greeting: \"500 OOPS: vsftpd: cannot locate user specified in 'ftp_username':ftp\". No client can log in.",
+			[]string{"Fix the server's set-up."}, nil, nil, f.last())
+	},
 	diagnose.CodeTLSUnsupported: func(f *fx) {
 		s := f.connect("TLS")
 		s.Reply(220, "220 ready")

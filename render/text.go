@@ -3,6 +3,7 @@ package render
 import (
 	"bufio"
 	"fmt"
+	"ftpdiag/ftp"
 	"io"
 	"strings"
 
@@ -153,13 +154,10 @@ func writeLines(b *strings.Builder, lines []string) {
 	}
 }
 
-func joinPorts(ports []int) string {
-	s := make([]string, len(ports))
-	for i, p := range ports {
-		s[i] = fmt.Sprint(p)
-	}
-	return strings.Join(s, ", ")
-}
+// joinPorts shows a finding's ports as runs ("3013-3024, 3030"): a
+// blocked range is a few runs however many ports it holds. The JSON
+// document keeps every port.
+func joinPorts(ports []int) string { return ftp.JoinRuns(ftp.Runs(ports)) }
 
 // line colours one transcript line by what it shows; the text is unchanged.
 func (st textStyle) line(l tline) string {
