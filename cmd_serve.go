@@ -53,6 +53,7 @@ func serveFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "login-timeout", Value: server.DefaultLoginTimeout, Usage: "close a connection not logged in this long after connecting", EnvVars: env("LOGIN_TIMEOUT")},
 		&cli.IntFlag{Name: "max-prelogin", DefaultText: "half of --max-connections", Usage: "connections waiting to log in; one more closes the one waiting longest", EnvVars: env("MAX_PRELOGIN")},
 		&cli.BoolFlag{Name: "allow-anonymous-sweep", Usage: "let anonymous users run SITE SWEEP", EnvVars: env("ALLOW_ANONYMOUS_SWEEP")},
+		&cli.StringSliceFlag{Name: "sweep-trusted", Usage: "an `ADDRESS` or network (a monitor's) that may run SITE SWEEP on every scrape, without the one-a-minute limit (repeatable)", EnvVars: env("SWEEP_TRUSTED")},
 		&cli.DurationFlag{Name: "idle-timeout", Value: server.DefaultIdleTimeout, Usage: "close a control connection idle this long", EnvVars: env("IDLE_TIMEOUT")},
 		&cli.DurationFlag{Name: "data-timeout", Value: server.DefaultDataTimeout, Usage: "give up on a data connection silent this long", EnvVars: env("DATA_TIMEOUT")},
 		&cli.BoolFlag{Name: "active-from-20", Value: true, Usage: "make active connections from port 20 when allowed", EnvVars: env("ACTIVE_FROM_20")},
@@ -145,6 +146,13 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 	if err := serveLimits(c, &cfg); err != nil {
 		return cfg, err
 	}
+	for _, v := range c.StringSlice("sweep-trusted") {
+		p, err := server.ParseTrusted(v)
+		if err != nil {
+			return cfg, usageErrorf("--sweep-trusted: %v", err).withHint("name the monitor's address, or its network: --sweep-trusted 192.0.2.7")
+		}
+		cfg.SweepTrusted = append(cfg.SweepTrusted, p)
+	}
 	hint := "see 'ftpdiag serve --help'"
 	if cfg.MaxConns < 1 || cfg.MaxPerAddr < 1 {
 		return cfg, usageErrorf("--max-connections and --max-per-address must be at least 1").withHint("%s", hint)
@@ -181,6 +189,13 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 func serveLimits(c *cli.Context, cfg *server.Config) error {
 	cfg.LoginTimeout, cfg.MaxPreLogin = c.Duration("login-timeout"), c.Int("max-prelogin")
 	cfg.TranscriptMaxBytes, cfg.AllowAnonymousSweep = c.Int64("transcript-max-bytes"), c.Bool("allow-anonymous-sweep")
+	for _, v := range c.StringSlice("sweep-trusted") {
+		p, err := server.ParseTrusted(v)
+		if err != nil {
+			return usageErrorf("--sweep-trusted: %v", err).withHint("name the monitor's address, or its network: --sweep-trusted 192.0.2.7")
+		}
+		cfg.SweepTrusted = append(cfg.SweepTrusted, p)
+	}
 	hint := "see 'ftpdiag serve --help'"
 	switch {
 	case cfg.LoginTimeout <= 0:

@@ -31,6 +31,7 @@ const (
 	CodePassiveTimeout       = "data.passive.timeout"
 	CodePassiveRefused       = "data.passive.refused"
 	CodePassivePartial       = "data.passive.partial"
+	CodeSweepRefused         = "data.sweep-refused"
 	CodeDataRejected         = "data.rejected"
 	CodeEPSVUnsupported      = "epsv.unsupported"
 	CodePortRefused          = "active.port-refused"
@@ -214,6 +215,9 @@ var catalogue = []Entry{
 			return append([]string{"Make the firewall's or router's open range exactly the FTP server's passive range (vsftpd pasv_min_port/pasv_max_port, pure-ftpd -p)."}, firewall(a)...)
 		},
 		Client: say("Retrying may work when the server happens to pick an open port; the fix is on the server's side.")},
+	{Code: CodeSweepRefused, Severity: result.Warning, Title: "The sweep of the passive range did not run",
+		Admin:  say("The server refused SITE SWEEP (the reply says why: one sweep per client address every minute by default, none for anonymous users). For a monitor that sweeps on every scrape, start the server with --sweep-trusted ADDRESS (the monitor's address or network), and scrape no more often than every 30 s so the range stays free for clients most of the time."),
+		Client: say("The probe sampled the range with PASV instead, which tries a few ports only; run it again after the interval the reply names for a sweep of every port.")},
 	{Code: CodeDataRejected, Severity: result.Critical, Title: "The server rejects the data connection",
 		Admin: func(a Args) []string {
 			if a.Silent {

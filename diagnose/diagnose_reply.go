@@ -74,7 +74,7 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 	case "SITE PORTCHECK":
 		d.portcheck(i, e)
 	case "SITE SWEEP":
-		d.sweepReply(e)
+		d.sweepReply(i, e)
 	}
 }
 

@@ -49,6 +49,7 @@ func TestDiagnoseGolden(t *testing.T) {
 		"data-passive-timeout-echo":    {CodePassiveTimeout},
 		"data-passive-refused":         {CodePassiveRefused},
 		"data-passive-partial":         {CodePassivePartial},
+		"data-sweep-refused":           {CodeSweepRefused, CodeTLSUnsupported},
 		"data-rejected":                {CodeDataRejected},
 		"data-rejected-foreign-log":    {CodeDataRejected},
 		"data-rejected-silent":         {CodeDataRejected},

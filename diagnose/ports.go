@@ -12,7 +12,12 @@ import (
 // sweepReply reads the range an ftpdiag server's SITE SWEEP opened
 // ("200-SWEEP 3000-3024 open for 5s token ..."): the server's whole
 // passive range, known rather than sampled.
-func (d *diagnosis) sweepReply(e transcript.Entry) {
+func (d *diagnosis) sweepReply(i int, e transcript.Entry) {
+	if e.Code >= 400 {
+		d.add(Fact{Code: CodeSweepRefused, Lines: []int{i},
+			Detail: fmt.Sprintf("The server refused SITE SWEEP with %q, so not every port of its passive range was tried; what the passive checks show comes from the ports PASV handed out.", ftp.FirstLine(e.Text))})
+		return
+	}
 	if e.Code != ftp.CommandOK {
 		return
 	}

@@ -362,6 +362,13 @@ var codeScenarios = map[string]func(f *fx){
 		f.find(diagnose.CodeControlGreetingError, "The server answered the connection with an error instead of its 220 greeting: \"500 OOPS: vsftpd: cannot locate user specified in 'ftp_username':ftp\". No client can log in.",
 			[]string{"Fix the server's set-up."}, nil, nil, f.last())
 	},
+	diagnose.CodeSweepRefused: func(f *fx) {
+		s := f.login("passive mode: sweep")
+		s.Command("SITE SWEEP 6")
+		s.Reply(450, "450 SWEEP limit: one per address every minute; try again in 42s")
+		f.find(diagnose.CodeSweepRefused, "The server refused SITE SWEEP with \"450 SWEEP limit: one per address every minute; try again in 42s\".",
+			[]string{"Start the server with --sweep-trusted ADDRESS."}, nil, nil, f.last())
+	},
 	diagnose.CodeTLSUnsupported: func(f *fx) {
 		s := f.connect("TLS")
 		s.Reply(220, "220 ready")

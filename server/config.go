@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net/netip"
 	"time"
 )
 
@@ -49,6 +50,9 @@ type Config struct {
 	// address (default 1m; negative: no limit, for benchmarks).
 	AllowAnonymousSweep bool
 	SweepInterval       time.Duration
+	// SweepTrusted are the addresses (a monitor's) that may sweep without
+	// SweepInterval's limit, on every scrape; one sweep still runs at a time.
+	SweepTrusted []netip.Prefix
 	// LoginDelay is added to every failed login (default 1s; tests set it lower).
 	LoginDelay time.Duration
 	// TranscriptDir, when set, receives one transcript file per session;
