@@ -95,7 +95,7 @@ func lineKind(code string) func(transcript.Entry) bool {
 		return op(transcript.OpDataClose, transcript.OpClose)
 	case CodeSizeMismatch, CodeTransferTruncated:
 		return op(transcript.OpDataClose)
-	case CodeLoginRejected, CodeLoginTLSRequired, CodeControlBusy, CodeControlGreetingError, CodeSweepRefused, CodePasvUnsupported, CodePasvBadReply,
+	case CodeLoginRejected, CodeLoginLockedOut, CodeLoginTLSRequired, CodeControlBusy, CodeControlGreetingError, CodeSweepRefused, CodePasvUnsupported, CodePasvBadReply,
 		CodePasvForeign, CodeEPSVUnsupported, CodePortRefused, CodeActiveServerFailed, CodeClientNAT,
 		CodeALGRewrite, CodeTLSUnsupported, CodeTLSSessionReuse, CodeTransferDenied, CodeReplySlow:
 		return reply

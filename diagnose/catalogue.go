@@ -24,6 +24,7 @@ const (
 	CodeControlClosed        = "control.closed"
 	CodeLoginRejected        = "login.rejected"
 	CodeLoginTLSRequired     = "login.tls-required"
+	CodeLoginLockedOut       = "login.locked-out"
 	CodePasvUnsupported      = "pasv.unsupported"
 	CodePasvBadReply         = "pasv.bad-reply"
 	CodePasvPrivate          = "pasv.private-address"
@@ -183,6 +184,9 @@ var catalogue = []Entry{
 	{Code: CodeLoginRejected, Severity: result.Critical, Title: "The login is refused",
 		Admin:  say("Check that the account exists, is allowed FTP (vsftpd: not in /etc/ftpusers, a valid shell; anonymous_enable for anonymous) and that its password is right."),
 		Client: say("Check the user name and password (case matters); anonymous access may be off on this server.")},
+	{Code: CodeLoginLockedOut, Severity: result.Critical, Title: "The server has locked this address out of logging in",
+		Admin:  say("The server refuses every login from the client's address for a while, after repeated failed logins from it (ftpdiag serve: 10 within 10 minutes; fail2ban and the like do the same). The lock lifts by itself when that time has passed; lifting it sooner is the server's own switch (ftpdiag serve: a restart). Find what sent the failed logins first: a script or a client with an old password, or someone guessing."),
+		Client: say("Wait for the time the server names, then log in with the right password once; a client that keeps retrying with a wrong one renews the lock. Ask the administrator to lift it if you cannot wait.")},
 	{Code: CodeLoginTLSRequired, Severity: result.Critical, Title: "The server demands TLS before login",
 		Admin:  say("Nothing to fix if TLS is intended; otherwise allow plain FTP (vsftpd force_local_logins_ssl=NO)."),
 		Client: say("Use explicit FTP over TLS (FileZilla: 'Require explicit FTP over TLS'; curl --ssl-reqd; lftp set ftp:ssl-force true).")},

@@ -82,6 +82,13 @@ func (d *diagnosis) loginRejected(s *session, i int, e transcript.Entry) {
 		Detail: fmt.Sprintf("The server refused the login after %s: %q.", s.verb, ftp.FirstLine(e.Text))})
 }
 
+// lockedOut: 421 to the session's first password is no verdict on the
+// password: the server refuses the address (after repeated failures).
+func (d *diagnosis) lockedOut(i int, e transcript.Entry) {
+	d.add(Fact{Code: CodeLoginLockedOut, Lines: []int{i},
+		Detail: fmt.Sprintf("The server answered the password with %q before judging it: it refuses logins from this address for now, after repeated failed logins from it.", ftp.FirstLine(e.Text))})
+}
+
 func (d *diagnosis) tlsRequired(i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeLoginTLSRequired, Lines: []int{i},
 		Detail: fmt.Sprintf("The server refuses a plain-text login and asks for TLS: %q.", ftp.FirstLine(e.Text))})

@@ -49,7 +49,7 @@ func mergeInts(a, b []int) []int {
 var gate = map[string]bool{
 	CodeDNSFailed: true, CodeControlRefused: true, CodeControlTimeout: true,
 	CodeControlUnreachable: true, CodeControlNoGreeting: true, CodeControlNotFTP: true,
-	CodeControlBusy: true, CodeControlGreetingError: true, CodeLoginRejected: true, CodeLoginTLSRequired: true,
+	CodeControlBusy: true, CodeControlGreetingError: true, CodeLoginRejected: true, CodeLoginLockedOut: true, CodeLoginTLSRequired: true,
 	CodeTLSHandshake: true,
 }
 

@@ -120,7 +120,10 @@ func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
 	case e.Code == ftp.PolicyDenied || tlsText(e.Text):
 		s.tls.refused = true
 		d.tlsRequired(i, e)
+	case e.Code == ftp.ServiceNotAvailable && s.verb == "PASS" && !s.passFailed:
+		d.lockedOut(i, e)
 	case e.Code >= 500 || e.Code == ftp.ServiceNotAvailable:
+		s.passFailed = s.passFailed || s.verb == "PASS"
 		d.loginRejected(s, i, e)
 	}
 }

@@ -38,6 +38,7 @@ func TestDiagnoseGolden(t *testing.T) {
 		"control-closed":               {CodeControlClosed},
 		"login-rejected":               {CodeLoginRejected, CodeReplySlow},
 		"login-tls-required":           {CodeLoginTLSRequired},
+		"login-locked-out":             {CodeLoginLockedOut, CodeTLSUnsupported},
 		"pasv-unsupported":             {CodePasvUnsupported},
 		"pasv-bad-reply-port0":         {CodePasvBadReply},
 		"pasv-bad-reply-garbage":       {CodePasvBadReply},

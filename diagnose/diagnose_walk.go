@@ -43,6 +43,8 @@ type session struct {
 	started, mid bool
 	oops         bool   // vsftpd said "500 OOPS:": its session process is gone
 	user         string // the last USER's name
+	passFailed   bool   // a PASS of this session was refused
+
 	// inTransfer: the server's 1xx to a listing or download came and its
 	// final reply did not yet; the data connection is up (vsftpd sends
 	// 150 only then).

@@ -369,6 +369,16 @@ var codeScenarios = map[string]func(f *fx){
 		f.find(diagnose.CodeSweepRefused, "The server refused SITE SWEEP with \"450 SWEEP limit: one per address every minute; try again in 42s\".",
 			[]string{"Start the server with --sweep-trusted ADDRESS."}, nil, nil, f.last())
 	},
+	diagnose.CodeLoginLockedOut: func(f *fx) {
+		s := f.connect("control connection")
+		s.Reply(220, "220 ready")
+		s.Command("USER john")
+		s.Reply(331, "331 Password required for john")
+		s.Command("PASS " + testPassword)
+		s.Reply(421, "421 Too many failed logins from 10.0.0.2; try again in 9m58s")
+		f.find(diagnose.CodeLoginLockedOut, "The server answered the password with \"421 Too many failed logins from 10.0.0.2; try again in 9m58s\" before judging it.",
+			[]string{"Wait, or lift the lock."}, nil, nil, f.last())
+	},
 	diagnose.CodeTLSUnsupported: func(f *fx) {
 		s := f.connect("TLS")
 		s.Reply(220, "220 ready")
