@@ -37,11 +37,17 @@ func checkFormat(c *cli.Context) error {
 // decided here, once: only text on a terminal, never into a file. A file is
 // rendered in memory first, so a failed rendering leaves no half render.
 func writeResult(c *cli.Context, res *result.Result) error {
+	return writeResultBefore(c, res, "")
+}
+
+// writeResultBefore is writeResult with text the text and markdown formats
+// put before the transcript (render.RenderOptions.BeforeTranscript).
+func writeResultBefore(c *cli.Context, res *result.Result, before string) error {
 	clearStatus(c) // before anything else reaches the terminal, errors included
 	if err := checkFormat(c); err != nil {
 		return err
 	}
-	var opt render.RenderOptions
+	opt := render.RenderOptions{BeforeTranscript: before}
 	if page := c.String("html"); page != "" {
 		if err := renderFile(page, res, "html", opt); err != nil {
 			return err

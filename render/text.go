@@ -42,11 +42,12 @@ func newTextStyle(on bool) textStyle {
 
 // renderText writes the verdict first (a summary block), then the findings
 // with their hints, then the annotated transcript.
-func renderText(w io.Writer, res *result.Result, useColor bool) error {
-	st := newTextStyle(useColor)
+func renderText(w io.Writer, res *result.Result, opt RenderOptions) error {
+	st := newTextStyle(opt.Color)
 	var b strings.Builder
 	textSummary(&b, res, st)
 	textFindings(&b, res, st)
+	b.WriteString(opt.BeforeTranscript)
 	// The transcript goes out as it is laid out, through a buffer: a big
 	// one (issue 16) need not be held whole a second time as text.
 	bw := bufio.NewWriter(w)
