@@ -50,6 +50,11 @@ func dialledInstead(ix *sessionIndex, i int, host string, port int) []annotation
 		if e.Kind == transcript.Reply && (e.Code == ftp.EnteringPassive || e.Code == ftp.EnteringExtPassive) {
 			break
 		}
+		if e.Kind == transcript.Reply && e.Code >= 100 && e.Code < 200 {
+			// A transfer began: its data connection opened, though the log
+			// does not show where to (lftp below debug 9, most servers' logs).
+			return []annotation{{text: fmt.Sprintf("the log shows no data connection, but the server's %d says one opened", e.Code), key: "no data connection"}}
+		}
 		if e.Kind != transcript.Event || e.Event == nil || e.Event.Op != transcript.OpDataConnect {
 			continue
 		}
