@@ -1,6 +1,9 @@
 package render
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestJoinPortsInRuns (issue 20): a finding's ports are shown as runs in
 // the text, markdown, e-mail and HTML formats, not 90 numbers on a line.
@@ -20,5 +23,28 @@ func TestJoinPortsInRuns(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestPortListsFitTheWidth (issue 20): a finding's ports, however
+// scattered, never make a line wider than the text or e-mail format's.
+func TestPortListsFitTheWidth(t *testing.T) {
+	res := seedScenario()
+	var ports []int
+	for p := 3000; p < 3200; p += 2 {
+		ports = append(ports, p)
+	}
+	res.Findings[1].Ports = ports
+	for _, tc := range []struct {
+		format string
+		width  int
+	}{{"text", textWidth}, {"email", EmailWidth}} {
+		out := string(render(t, res, tc.format, RenderOptions{}))
+		head, _, _ := strings.Cut(out, "Transcript")
+		for _, l := range strings.Split(head, "\n") {
+			if len(l) > tc.width && strings.Contains(l, "30") {
+				t.Errorf("%s: a line of %d characters, more than %d: %q", tc.format, len(l), tc.width, l)
+			}
+		}
 	}
 }

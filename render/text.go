@@ -129,7 +129,7 @@ func textFindings(b *strings.Builder, res *result.Result, st textStyle) {
 			b.WriteString(l + "\n")
 		}
 		if len(f.Ports) > 0 {
-			fmt.Fprintf(b, "   Ports: %s\n", joinPorts(f.Ports))
+			writeLines(b, wrapWords("Ports: "+joinPorts(f.Ports), textWidth, "   ", "   "))
 		}
 		for _, a := range audiences(f) {
 			writeHints(b, a, textWidth, textVerbatim)
