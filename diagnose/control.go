@@ -172,6 +172,16 @@ func (d *diagnosis) transferState(s *session, e transcript.Entry) {
 	s.xferOK = e.Code >= 200 && e.Code < 300
 }
 
+// dataUnended: the transcript shows the transfer's data connection neither
+// ending (a probe records how: stalled, cut at its limit) nor failing its
+// TLS handshake: what a client's log shows of a transfer that never ended.
+func (s *session) dataUnended() bool {
+	if s.data != nil && s.data.closed != "" {
+		return false
+	}
+	return s.tls.data == nil || s.tls.data.ev.Outcome == transcript.Connected
+}
+
 // stalledOpen: the client gave up on a listing or download whose data
 // connection was up (the 150 came) and which never ended. Nothing moved
 // that the log shows: a stall, not a refused data connection.

@@ -231,8 +231,8 @@ func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
 		d.noGreeting(i, ev)
 	case s.greeted && byServer:
 		d.controlClosed(s, i, "closed the control connection")
-	case s.greeted && s.inTransfer && ev.By == "client" && ev.Outcome != transcript.Failed,
-		s.greeted && s.xferBegun && ev.By == "client" && ev.Outcome == transcript.Timeout:
+	case s.greeted && s.inTransfer && ev.By == "client" && ev.Outcome != transcript.Failed && s.dataUnended(),
+		s.greeted && s.xferBegun && ev.By == "client" && ev.Outcome == transcript.Timeout && s.dataUnended():
 		// Its 226 may have come while the data still had not: vsftpd
 		// says so once the data is in its socket's buffer.
 		d.stalledOpen(s, i)

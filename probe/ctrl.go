@@ -41,8 +41,9 @@ type ctrl struct {
 	tp    *textproto.Reader
 	local netip.AddrPort
 	dead  bool
-	tls   bool   // the control connection is encrypted
-	verb  string // the last command, for messages
+	tls   bool       // the control connection is encrypted
+	verb  string     // the last command, for messages
+	sniff *sniffConn // under the TLS control connection, for plainInTLS
 }
 
 // dialControl opens a control connection within the connection timeout.
@@ -163,6 +164,8 @@ func (c *ctrl) fail(err error, waiting string) {
 	ev := transcript.EventInfo{Op: transcript.OpClose, Err: errText(err)}
 	var pe textproto.ProtocolError
 	switch out := transcript.Classify(err); {
+	case c.plainInTLS(err):
+		ev.By, ev.Outcome, ev.Err = "server", transcript.Failed, "the server left TLS: "+waiting+" came in plain text"
 	case errors.Is(err, errTooLong):
 		ev.By, ev.Outcome, ev.Err = "client", transcript.Failed, fmt.Sprintf("%s is longer than %d KiB", waiting, maxReplyBytes>>10)
 	case errors.As(err, &pe):

@@ -69,6 +69,7 @@ type sniffConn struct {
 	net.Conn
 	prefix []byte // read before the handshake started (already buffered)
 	seen   []byte
+	last   []byte // the latest read (keepLast)
 }
 
 func (s *sniffConn) Read(p []byte) (int, error) {
@@ -83,6 +84,7 @@ func (s *sniffConn) Read(p []byte) (int, error) {
 	if room := maxSniff - len(s.seen); room > 0 {
 		s.seen = append(s.seen, p[:min(n, room)]...)
 	}
+	s.keepLast(p[:n])
 	return n, err
 }
 
@@ -141,6 +143,7 @@ func (c *ctrl) startTLS(ctx context.Context, cfg *tls.Config) bool {
 	}
 	c.sess.Event(ev, "")
 	c.switchTo(tc)
+	c.sniff = sc
 	return true
 }
 
