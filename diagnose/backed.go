@@ -95,9 +95,13 @@ func lineKind(code string) func(transcript.Entry) bool {
 		// SITE WHOAMI's answer, or the connect event with the client's
 		// own private address (callback.go).
 		return either(reply, op(transcript.OpConnect))
-	case CodeTransferStalled, CodeSizeMismatch, CodeTransferTruncated:
+	case CodeTransferStalled:
+		// The probe sees the stall on the data connection; a client's log
+		// shows the client giving up on the control connection after 150.
+		return op(transcript.OpDataClose, transcript.OpClose)
+	case CodeSizeMismatch, CodeTransferTruncated:
 		return op(transcript.OpDataClose)
-	case CodeLoginRejected, CodeLoginTLSRequired, CodeControlBusy, CodePasvUnsupported, CodePasvBadReply,
+	case CodeLoginRejected, CodeLoginLockedOut, CodeLoginTLSRequired, CodeControlBusy, CodeControlGreetingError, CodeSweepRefused, CodePasvUnsupported, CodePasvBadReply,
 		CodePasvForeign, CodeEPSVUnsupported, CodePortRefused, CodeActiveServerFailed,
 		CodeALGRewrite, CodeTLSUnsupported, CodeTLSSessionReuse, CodeTransferDenied, CodeReplySlow:
 		return reply

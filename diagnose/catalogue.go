@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 
+	"ftpdiag/ftp"
+
 	"ftpdiag/result"
 )
 
@@ -11,50 +13,53 @@ import (
 // builds findings uses these names so a typo is a compile error rather than
 // an unknown code.
 const (
-	CodeDNSFailed          = "dns.failed"
-	CodeControlRefused     = "control.refused"
-	CodeControlTimeout     = "control.timeout"
-	CodeControlUnreachable = "control.unreachable"
-	CodeControlNoGreeting  = "control.no-greeting"
-	CodeControlNotFTP      = "control.not-ftp"
-	CodeControlBusy        = "control.busy"
-	CodeControlClosed      = "control.closed"
-	CodeLoginRejected      = "login.rejected"
-	CodeLoginTLSRequired   = "login.tls-required"
-	CodePasvUnsupported    = "pasv.unsupported"
-	CodePasvBadReply       = "pasv.bad-reply"
-	CodePasvPrivate        = "pasv.private-address"
-	CodePasvForeign        = "pasv.foreign-address"
-	CodePasvExhausted      = "pasv.range-exhausted"
-	CodePassiveTimeout     = "data.passive.timeout"
-	CodePassiveRefused     = "data.passive.refused"
-	CodePassivePartial     = "data.passive.partial"
-	CodeDataRejected       = "data.rejected"
-	CodeEPSVUnsupported    = "epsv.unsupported"
-	CodePortRefused        = "active.port-refused"
-	CodeNoCallback         = "active.no-callback"
-	CodeClientNAT          = "active.client-nat"
-	CodeALGRewrite         = "active.alg-rewrite"
-	CodeTransferStalled    = "transfer.stalled"
-	CodeStalledParallel    = "transfer.stalled-parallel"
-	CodeSizeMismatch       = "transfer.size-mismatch"
-	CodeTLSUnsupported     = "tls.unsupported"
-	CodeTLSSessionReuse    = "tls.session-reuse-required"
-	CodeTransferDenied     = "transfer.denied"
-	CodeUnprivileged       = "local.unprivileged"
-	CodePortInUse          = "local.port-in-use"
-	CodeFirewallBlocks     = "local.firewall-blocks"
-	CodeReplySlow          = "reply.slow"
-	CodeProbeSlow          = "probe.slow"
-	CodeTLSHandshake       = "tls.handshake-failed"
-	CodeTLSDataHandshake   = "tls.data-handshake-failed"
-	CodeTLSCertUntrusted   = "tls.cert-untrusted"
-	CodeTLSCertName        = "tls.cert-name-mismatch"
-	CodeTLSCertExpired     = "tls.cert-expired"
-	CodeTLSProtRefused     = "tls.prot-refused"
-	CodeTLSALGBlind        = "tls.alg-blind"
-	CodeTLSReuseEnforced   = "tls.reuse-enforced"
-	CodeTLSPlainRefused    = "tls.plaintext-refused"
+	CodeDNSFailed            = "dns.failed"
+	CodeControlRefused       = "control.refused"
+	CodeControlTimeout       = "control.timeout"
+	CodeControlUnreachable   = "control.unreachable"
+	CodeControlNoGreeting    = "control.no-greeting"
+	CodeControlNotFTP        = "control.not-ftp"
+	CodeControlBusy          = "control.busy"
+	CodeControlGreetingError = "control.greeting-error"
+	CodeControlClosed        = "control.closed"
+	CodeLoginRejected        = "login.rejected"
+	CodeLoginTLSRequired     = "login.tls-required"
+	CodeLoginLockedOut       = "login.locked-out"
+	CodePasvUnsupported      = "pasv.unsupported"
+	CodePasvBadReply         = "pasv.bad-reply"
+	CodePasvPrivate          = "pasv.private-address"
+	CodePasvForeign          = "pasv.foreign-address"
+	CodePasvExhausted        = "pasv.range-exhausted"
+	CodePassiveTimeout       = "data.passive.timeout"
+	CodePassiveRefused       = "data.passive.refused"
+	CodePassivePartial       = "data.passive.partial"
+	CodeSweepRefused         = "data.sweep-refused"
+	CodeDataRejected         = "data.rejected"
+	CodeEPSVUnsupported      = "epsv.unsupported"
+	CodePortRefused          = "active.port-refused"
+	CodeNoCallback           = "active.no-callback"
+	CodeClientNAT            = "active.client-nat"
+	CodeALGRewrite           = "active.alg-rewrite"
+	CodeTransferStalled      = "transfer.stalled"
+	CodeStalledParallel      = "transfer.stalled-parallel"
+	CodeSizeMismatch         = "transfer.size-mismatch"
+	CodeTLSUnsupported       = "tls.unsupported"
+	CodeTLSSessionReuse      = "tls.session-reuse-required"
+	CodeTransferDenied       = "transfer.denied"
+	CodeUnprivileged         = "local.unprivileged"
+	CodePortInUse            = "local.port-in-use"
+	CodeFirewallBlocks       = "local.firewall-blocks"
+	CodeReplySlow            = "reply.slow"
+	CodeProbeSlow            = "probe.slow"
+	CodeTLSHandshake         = "tls.handshake-failed"
+	CodeTLSDataHandshake     = "tls.data-handshake-failed"
+	CodeTLSCertUntrusted     = "tls.cert-untrusted"
+	CodeTLSCertName          = "tls.cert-name-mismatch"
+	CodeTLSCertExpired       = "tls.cert-expired"
+	CodeTLSProtRefused       = "tls.prot-refused"
+	CodeTLSALGBlind          = "tls.alg-blind"
+	CodeTLSReuseEnforced     = "tls.reuse-enforced"
+	CodeTLSPlainRefused      = "tls.plaintext-refused"
 )
 
 // Args are what a finding's title and hints name; whoever makes the
@@ -74,7 +79,12 @@ type Args struct {
 	Control  int    // local.firewall-blocks: the plan's control port and passive range
 	PasvMin  int
 	PasvMax  int
-	IPv6     bool // epsv.unsupported: refused over IPv6, where no PASV can replace it; data.passive.*: blocked over IPv6 (ip6tables)
+	// data.passive.*: the ports shown blocked, in runs; the server's range
+	// where known (a sweep); the span of ports seen, where only sampled.
+	Blocked []ftp.PortRun
+	Known   ftp.PortRun
+	SeenRun ftp.PortRun
+	IPv6    bool // epsv.unsupported: refused over IPv6, where no PASV can replace it; data.passive.*: blocked over IPv6 (ip6tables)
 }
 
 // Entry is one finding code: its severity, the one-line title every
@@ -83,9 +93,13 @@ type Args struct {
 type Entry struct {
 	Code     string
 	Severity result.Severity
-	Title    string
-	Admin    func(Args) []string
-	Client   func(Args) []string
+	// Worse, where set, is the severity the finding takes when the
+	// evidence is worse (the contract's "info or warning"): EPSV refused
+	// over IPv6, a password sent where TLS is not offered.
+	Worse  result.Severity
+	Title  string
+	Admin  func(Args) []string
+	Client func(Args) []string
 	// Titled, where set, names the facts in the title (the self-test's
 	// findings, whose title says which port).
 	Titled func(Args) string
@@ -113,6 +127,13 @@ var (
 
 // firewall are the rules an admin pastes to open the passive ports.
 func firewall(a Args) []string {
+	if len(a.Blocked) > 0 {
+		lead, nft, ipt := blockedRules(a)
+		return []string{
+			fmt.Sprintf("%s on the server's firewall: nft add rule inet filter input tcp dport %s accept (or %s).", lead, nft, ipt),
+			fmt.Sprintf("If the server is behind a router or cloud security group, forward/allow TCP %s to it as well, and make the FTP server's passive range match exactly.", ftp.JoinRuns(a.Blocked)),
+		}
+	}
 	if a.Lo == 0 {
 		return []string{"Open the server's passive port range (vsftpd pasv_min_port/pasv_max_port, pure-ftpd -p) for inbound TCP on every firewall in front of it, and forward it on the router."}
 	}
@@ -158,6 +179,9 @@ var catalogue = []Entry{
 	{Code: CodeControlBusy, Severity: result.Critical, Title: "The server refuses the session at the greeting",
 		Admin:  say("Raise the server's connection limits (vsftpd max_clients/max_per_ip, pure-ftpd -c/-C) or start the service it says is down."),
 		Client: say("Close other sessions to this server (clients open several), then try again later.")},
+	{Code: CodeControlGreetingError, Severity: result.Critical, Title: "The server fails at the greeting",
+		Admin:  say("The server answers every connection with an error instead of 220: its configuration or set-up is broken, and the reply quoted above says where (vsftpd's \"500 OOPS: cannot locate user specified in 'ftp_username'\": create that user, or set ftp_username to one that exists). Fix it and restart the server; its log has the rest."),
+		Client: say("Nothing on your side can fix this; send the quoted reply to the server's administrator.")},
 	{Code: CodeControlClosed, Severity: result.Critical, Title: "The server closed the control connection mid-session",
 		Admin: func(a Args) []string {
 			return []string{fmt.Sprintf("Look in the server's log for what %s did to it (a crash, a limit, a timeout, a filter on the command).", a.After)}
@@ -166,6 +190,9 @@ var catalogue = []Entry{
 	{Code: CodeLoginRejected, Severity: result.Critical, Title: "The login is refused",
 		Admin:  say("Check that the account exists, is allowed FTP (vsftpd: not in /etc/ftpusers, a valid shell; anonymous_enable for anonymous) and that its password is right."),
 		Client: say("Check the user name and password (case matters); anonymous access may be off on this server.")},
+	{Code: CodeLoginLockedOut, Severity: result.Critical, Title: "The server has locked this address out of logging in",
+		Admin:  say("The server refuses every login from the client's address for a while, after repeated failed logins from it (ftpdiag serve: 10 within 10 minutes; fail2ban and the like do the same). The lock lifts by itself when that time has passed; lifting it sooner is the server's own switch (ftpdiag serve: a restart). Find what sent the failed logins first: a script or a client with an old password, or someone guessing."),
+		Client: say("Wait for the time the server names, then log in with the right password once; a client that keeps retrying with a wrong one renews the lock. Ask the administrator to lift it if you cannot wait.")},
 	{Code: CodeLoginTLSRequired, Severity: result.Critical, Title: "The server demands TLS before login",
 		Admin:  say("Nothing to fix if TLS is intended; otherwise allow plain FTP (vsftpd force_local_logins_ssl=NO)."),
 		Client: say("Use explicit FTP over TLS (FileZilla: 'Require explicit FTP over TLS'; curl --ssl-reqd; lftp set ftp:ssl-force true).")},
@@ -201,6 +228,9 @@ var catalogue = []Entry{
 			return append([]string{"Make the firewall's or router's open range exactly the FTP server's passive range (vsftpd pasv_min_port/pasv_max_port, pure-ftpd -p)."}, firewall(a)...)
 		},
 		Client: say("Retrying may work when the server happens to pick an open port; the fix is on the server's side.")},
+	{Code: CodeSweepRefused, Severity: result.Warning, Title: "The sweep of the passive range did not run",
+		Admin:  say("The server refused SITE SWEEP (the reply says why: one sweep per client address every minute by default, none for anonymous users). For a monitor that sweeps on every scrape, start the server with --sweep-trusted ADDRESS (the monitor's address or network), and scrape no more often than every 30 s so the range stays free for clients most of the time."),
+		Client: say("The probe sampled the range with PASV instead, which tries a few ports only; run it again after the interval the reply names for a sweep of every port.")},
 	{Code: CodeDataRejected, Severity: result.Critical, Title: "The server rejects the data connection",
 		Admin: func(a Args) []string {
 			if a.Silent {
@@ -216,7 +246,7 @@ var catalogue = []Entry{
 		}},
 	// Its severity is the family's (the maker sets it): info over IPv4,
 	// where PASV works, critical over IPv6, where nothing replaces EPSV.
-	{Code: CodeEPSVUnsupported, Severity: result.Info, Title: "Extended passive mode (EPSV) is not supported",
+	{Code: CodeEPSVUnsupported, Severity: result.Info, Worse: result.Critical, Title: "Extended passive mode (EPSV) is not supported",
 		Admin: func(a Args) []string {
 			if a.IPv6 {
 				return []string{"Enable EPSV (RFC 2428) for IPv6 clients (vsftpd listen_ipv6=YES speaks it; check a proxy or load balancer in front), or remove the AAAA record until the server speaks it."}
@@ -251,7 +281,7 @@ var catalogue = []Entry{
 	{Code: CodeSizeMismatch, Severity: result.Critical, Title: "The bytes received differ from the size announced",
 		Admin:  say("Check the file on the server (being written right now?) and any proxy or ALG on the way; ASCII mode transfers change sizes, TYPE I does not."),
 		Client: say("Transfer in binary mode (TYPE I) and compare checksums with the administrator.")},
-	{Code: CodeTLSUnsupported, Severity: result.Warning, Title: "TLS (AUTH TLS) is not offered",
+	{Code: CodeTLSUnsupported, Severity: result.Info, Worse: result.Warning, Title: "TLS (AUTH TLS) is not offered",
 		Admin: say("Enable explicit TLS (vsftpd ssl_enable=YES with a certificate; pure-ftpd -Y 1).")},
 	{Code: CodeTLSSessionReuse, Severity: result.Critical, Title: "TLS data connections must resume the control session",
 		Admin:  say("Clients without TLS session resumption (older curl/GnuTLS builds, some libraries) fail; vsftpd require_ssl_reuse=NO relaxes it."),

@@ -38,6 +38,9 @@ func TestCatalogueMatchesContract(t *testing.T) {
 	var got []string
 	for _, c := range Catalogue {
 		got = append(got, c.Code)
+		if sev, ok := severities[c.Code]; ok && c.Worse != "" && !slices.Contains(sev, string(c.Worse)) {
+			t.Errorf("%s: catalogue raises it to %s, contract %s", c.Code, c.Worse, strings.Join(sev, " or "))
+		}
 		if sev, ok := severities[c.Code]; ok && !slices.Contains(sev, string(c.Severity)) {
 			t.Errorf("%s: catalogue %s, contract %s", c.Code, c.Severity, strings.Join(sev, " or "))
 		}

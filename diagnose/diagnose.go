@@ -20,7 +20,9 @@ import (
 //	                            "HTTP/1.1 ...", TLS record bytes), or a 220 whose text
 //	                            names SMTP; or event close by the client, outcome
 //	                            failed (the replies broke FTP's format, e.g. too long)
-//	control.busy                first reply 421, or any other 4xx/5xx instead of 220
+//	control.busy                first reply 421, or any other 4xx instead of 220
+//	control.greeting-error      first reply a 5xx (but 534, or one naming TLS) instead of 220;
+//	                            after a connect event and before any command, whatever the code
 //	control.closed              after the greeting and before QUIT: event close by the
 //	                            server, event close by the client with outcome timeout
 //	                            (a command went unanswered; see data.rejected for the

@@ -113,7 +113,7 @@ func (d *diagnosis) loginWorks(rest string) string {
 // transcript".
 func Evidence(entries []transcript.Entry, noun string) (ok bool, says string) {
 	w := walkEvidence(entries)
-	if w.login && w.done && !w.mid && w.connected {
+	if w.login && w.done && !w.mid && w.connected && !w.open {
 		return true, ""
 	}
 	return false, w.says(noun)
@@ -122,8 +122,11 @@ func Evidence(entries []transcript.Entry, noun string) (ok bool, says string) {
 // evidenceWalk is how far a transcript got, stage by stage.
 type evidenceWalk struct {
 	mid, connected, greeted, login, tried, done bool
-	cut                                         int64 // bytes of a transfer the probe cut, -1 if none
-	lastVerb                                    string
+	// open: the transcript ends while a listing or download is under way
+	// (its 1xx came, its end did not): what happened to it is not seen.
+	open     bool
+	cut      int64 // bytes of a transfer the probe cut, -1 if none
+	lastVerb string
 }
 
 func walkEvidence(entries []transcript.Entry) evidenceWalk {
@@ -159,6 +162,7 @@ func walkEvidence(entries []transcript.Entry) evidenceWalk {
 	}
 	for _, x := range xfers {
 		w.settle(x)
+		w.open = w.open || x.started && !x.answered && x.closed == ""
 	}
 	return w
 }
@@ -168,6 +172,7 @@ func walkEvidence(entries []transcript.Entry) evidenceWalk {
 // (the probe reads both side by side), so it is judged at the session's
 // next command or at the end.
 type xferSeen struct {
+	started  bool               // a 1xx: the data connection is up
 	answered bool               // 226/250
 	closed   transcript.Outcome // the data connection's close, "" when not shown
 }
@@ -189,6 +194,8 @@ func (w *evidenceWalk) reply(e transcript.Entry, x *xferSeen) {
 		w.login = true
 	case x != nil && (e.Code == ftp.ClosingData || e.Code == ftp.FileActionOK):
 		x.answered = true
+	case x != nil && e.Code >= 100 && e.Code < 200:
+		x.started = true
 	}
 }
 
@@ -212,6 +219,8 @@ func (w evidenceWalk) says(noun string) string {
 		return noun + " starts in the middle of a session: the login and a listing or download are in it, but not the connection's start (the server's address, its greeting), which a verdict of ok needs"
 	case w.login && w.done && !w.connected:
 		return noun + " shows the login and a listing or download, but not the control connection's start (the server's address), which a verdict of ok needs"
+	case w.open && w.login:
+		return noun + " ends during " + w.lastVerb + ", with the transfer under way: its end is not seen"
 	case w.tried && w.cut >= 0:
 		return fmt.Sprintf("no listing or download in %s was seen to its end: the probe cut one at %d bytes (its --max-bytes or transfer time limit), and the steps after it were not run", noun, w.cut)
 	case w.tried && w.login:

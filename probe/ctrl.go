@@ -50,7 +50,8 @@ type ctrl struct {
 	refused error
 	// owed names a PASV or EPSV whose data connection did not arrive:
 	// Twisted answers it again, late, once it gives up waiting (issue 31).
-	owed string
+	owed  string
+	sniff *sniffConn // under the TLS control connection, for plainInTLS
 }
 
 // lateGrace is how long the probe looks for a second reply after an error
@@ -267,6 +268,8 @@ func (c *ctrl) fail(err error, waiting string) {
 			waiting = "waiting for " + waiting
 		}
 		ev.Err = c.p.endedWhy(c.ctx) + " while " + waiting
+	case c.plainInTLS(err):
+		ev.By, ev.Outcome, ev.Err = "server", transcript.Failed, "the server left TLS: "+waiting+" came in plain text"
 	case errors.Is(err, errTooLong):
 		ev.By, ev.Outcome, ev.Err = "client", transcript.Failed, fmt.Sprintf("%s is longer than %d KiB", waiting, maxReplyBytes>>10)
 	case errors.As(err, &pe):

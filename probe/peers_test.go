@@ -110,6 +110,15 @@ func servedDir(t *testing.T) string {
 // connections come from an ephemeral port: port 20 is one per host, and
 // the tests of this suite share it ("500 OOPS: vsf_sysutil_bind").
 func vsftpd(t *testing.T, extra ...string) string {
+	ready := greets
+	if slices.Contains(extra, "implicit_ssl=YES") {
+		ready = greetsTLS
+	}
+	return vsftpdReady(t, ready, extra...)
+}
+
+// vsftpdReady is vsftpd with its own test of readiness.
+func vsftpdReady(t *testing.T, ready func(string) bool, extra ...string) string {
 	bin := peer(t, "vsftpd")
 	dir := servedDir(t)
 	empty := filepath.Join(dir, ".empty")
@@ -127,10 +136,6 @@ func vsftpd(t *testing.T, extra ...string) string {
 		t.Fatal(err)
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	ready := greets
-	if slices.Contains(extra, "implicit_ssl=YES") {
-		ready = greetsTLS
-	}
 	runPeerReady(t, addr, ready, bin, path)
 	return addr
 }

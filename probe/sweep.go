@@ -44,7 +44,7 @@ func (r *sessRun) sweep() stepResult {
 	}
 	sp, err := parseSweep(text)
 	if code != ftp.CommandOK || err != nil {
-		return stepResult{status: result.Warn, detail: "SITE SWEEP: " + firstLine(text)}
+		return r.sweepRefused(text)
 	}
 	res := r.sweepDial(sp)
 	if len(sp.busy) > 0 {
@@ -55,6 +55,19 @@ func (r *sessRun) sweep() stepResult {
 		res.detail += "; " + ranges(busy) + " busy on the server (not tested)"
 	}
 	r.sess.Note("sweep: " + res.detail)
+	return res
+}
+
+// sweepRefused samples the range with PASV where the server refused the
+// sweep (its limit of one per address a minute): the check never passes,
+// and the sample still tests what it can.
+func (r *sessRun) sweepRefused(text string) stepResult {
+	r.sess.Note("the server refused SITE SWEEP; the probe samples the range with PASV instead")
+	res := r.sample()
+	res.detail = "SITE SWEEP refused (" + firstLine(text) + "), sampled: " + res.detail
+	if res.status == result.Pass {
+		res.status = result.Warn
+	}
 	return res
 }
 

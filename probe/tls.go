@@ -59,6 +59,7 @@ type sniffConn struct {
 	net.Conn
 	prefix []byte // read before the handshake started (already buffered)
 	seen   []byte
+	last   []byte // the latest read (keepLast)
 }
 
 func (s *sniffConn) Read(p []byte) (int, error) {
@@ -73,6 +74,7 @@ func (s *sniffConn) Read(p []byte) (int, error) {
 	if room := maxSniff - len(s.seen); room > 0 {
 		s.seen = append(s.seen, p[:min(n, room)]...)
 	}
+	s.keepLast(p[:n])
 	return n, err
 }
 
@@ -131,6 +133,7 @@ func (c *ctrl) startTLS(ctx context.Context, cfg *tls.Config) bool {
 	}
 	c.sess.Event(ev, "")
 	c.switchTo(tc)
+	c.sniff = sc
 	return true
 }
 

@@ -38,7 +38,7 @@ func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := Load(bytes.NewReader(data))
 		if err != nil {
-			if !errors.Is(err, ErrNotJSON) && !errors.Is(err, ErrNotResult) && !errors.Is(err, ErrTooLarge) {
+			if !errors.Is(err, result.ErrNotJSON) && !errors.Is(err, result.ErrNotResult) && !errors.Is(err, result.ErrTooLarge) {
 				t.Fatalf("an error of no known kind: %v", err)
 			}
 			return

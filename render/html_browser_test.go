@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +36,7 @@ var browserWidths = []int{1280, 390}
 type browserPage struct {
 	File     string   `json:"file"`
 	Requests []string `json:"requests"`
+	CSP      []string `json:"csp"` // what the page's policy blocked, as chromium logged it
 	Widths   map[string]struct {
 		Width       int `json:"width"`
 		ScrollWidth int `json:"scrollWidth"`
@@ -54,6 +56,7 @@ type browserPage struct {
 		Sessions       int      `json:"sessions"`
 		BrokenLinks    []string `json:"brokenLinks"`
 		Scripts        int      `json:"scripts"`
+		CSP            []string `json:"csp"`
 		Sections       []string `json:"sections"`
 	} `json:"dom"`
 	Print map[string]struct {
@@ -195,6 +198,12 @@ func checkBrowserPage(t *testing.T, p browserPage, res *result.Result) {
 	d := p.DOM
 	if len(d.Sections) < 1 || d.Sections[0] != "findings" || (len(res.Transcript) > 0 && d.Sections[1] != "timeline") {
 		t.Errorf("sections in order %q, want the findings first, then the timeline", d.Sections)
+	}
+	if len(d.CSP) != 1 || !strings.Contains(d.CSP[0], "default-src 'none'") || strings.Contains(d.CSP[0], "script-src") {
+		t.Errorf("Content-Security-Policy %q, want one that allows no script and loads nothing", d.CSP)
+	}
+	if len(p.CSP) > 0 {
+		t.Errorf("the page's own Content-Security-Policy blocked %q", p.CSP)
 	}
 	if d.Lang != "en" || d.Title == "" || d.Scripts != 0 || len(d.BrokenLinks) > 0 {
 		t.Errorf("lang %q, title %q, %d scripts, links to nowhere %q", d.Lang, d.Title, d.Scripts, d.BrokenLinks)

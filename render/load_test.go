@@ -73,20 +73,20 @@ func TestLoadRejects(t *testing.T) {
 		want      error
 		wantNewer bool
 	}{
-		{"empty", "", ErrNotJSON, false},
-		{"text", "220: Welcome To Rumpus!\nCmd: USER john\n", ErrNotJSON, false},
-		{"truncated", `{"schema": "ftpdiag/probe/v1", "verdict": `, ErrNotJSON, false},
-		{"trailing data", `{"schema": "ftpdiag/probe/v1", "verdict": "ok"} {}`, ErrNotJSON, false},
-		{"array", `[{"t_ms": 0, "session": 1, "kind": "reply", "text": "220 hi"}]`, ErrNotResult, false},
-		{"no schema", `{"verdict": "ok"}`, ErrNotResult, false},
-		{"another schema", `{"schema": "https://json.schemastore.org/package", "name": "x"}`, ErrNotResult, false},
-		{"schema not a string", `{"schema": 1}`, ErrNotResult, false},
-		{"newer version", `{"schema": "ftpdiag/probe/v2", "verdict": "ok"}`, ErrNotResult, true},
-		{"much newer version", `{"schema": "ftpdiag/probe/v10"}`, ErrNotResult, true},
-		{"older-looking garbage", `{"schema": "ftpdiag/probe/v0"}`, ErrNotResult, false},
-		{"bad verdict", `{"schema": "ftpdiag/probe/v1", "verdict": "fine"}`, ErrNotResult, false},
-		{"bad severity", `{"schema": "ftpdiag/probe/v1", "verdict": "ok", "findings": [{"code": "x", "severity": "huge"}]}`, ErrNotResult, false},
-		{"wrong field type", `{"schema": "ftpdiag/probe/v1", "verdict": "ok", "findings": "none"}`, ErrNotResult, false},
+		{"empty", "", result.ErrNotJSON, false},
+		{"text", "220: Welcome To Rumpus!\nCmd: USER john\n", result.ErrNotJSON, false},
+		{"truncated", `{"schema": "ftpdiag/probe/v1", "verdict": `, result.ErrNotJSON, false},
+		{"trailing data", `{"schema": "ftpdiag/probe/v1", "verdict": "ok"} {}`, result.ErrNotJSON, false},
+		{"array", `[{"t_ms": 0, "session": 1, "kind": "reply", "text": "220 hi"}]`, result.ErrNotResult, false},
+		{"no schema", `{"verdict": "ok"}`, result.ErrNotResult, false},
+		{"another schema", `{"schema": "https://json.schemastore.org/package", "name": "x"}`, result.ErrNotResult, false},
+		{"schema not a string", `{"schema": 1}`, result.ErrNotResult, false},
+		{"newer version", `{"schema": "ftpdiag/probe/v2", "verdict": "ok"}`, result.ErrNotResult, true},
+		{"much newer version", `{"schema": "ftpdiag/probe/v10"}`, result.ErrNotResult, true},
+		{"older-looking garbage", `{"schema": "ftpdiag/probe/v0"}`, result.ErrNotResult, false},
+		{"bad verdict", `{"schema": "ftpdiag/probe/v1", "verdict": "fine"}`, result.ErrNotResult, false},
+		{"bad severity", `{"schema": "ftpdiag/probe/v1", "verdict": "ok", "findings": [{"code": "x", "severity": "huge"}]}`, result.ErrNotResult, false},
+		{"wrong field type", `{"schema": "ftpdiag/probe/v1", "verdict": "ok", "findings": "none"}`, result.ErrNotResult, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -94,7 +94,7 @@ func TestLoadRejects(t *testing.T) {
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("got result %v, error %v; want %v", res != nil, err, tc.want)
 			}
-			var se *SchemaError
+			var se *result.SchemaError
 			gotNewer := errors.As(err, &se) && se.Newer
 			if gotNewer != tc.wantNewer {
 				t.Errorf("newer schema: got %v, want %v (error %v)", gotNewer, tc.wantNewer, err)

@@ -10,7 +10,7 @@ import (
 // renderMarkdown writes the text format's content for a ticket or a wiki:
 // the verdict first, a table of the checks, findings with their hints, and
 // the annotated transcript in fenced blocks, one per session.
-func renderMarkdown(w io.Writer, res *result.Result) error {
+func renderMarkdown(w io.Writer, res *result.Result, beforeTranscript string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# FTP check of %s: %s\n\n", mdInline(res.Target.URL), res.Verdict)
 	fmt.Fprintf(&b, "**Verdict: %s**: %s.\n\n", res.Verdict, resultMeaning(res))
@@ -21,6 +21,7 @@ func renderMarkdown(w io.Writer, res *result.Result) error {
 	fmt.Fprintf(&b, "- Checked: %s, by %s %s\n", startedLine(res), res.Tool.Name, res.Tool.Version)
 	mdChecks(&b, res.Checks)
 	mdFindings(&b, res.Findings, res.Verdict)
+	b.WriteString(beforeTranscript)
 	mdTranscript(&b, res)
 	_, err := io.WriteString(w, b.String())
 	return err

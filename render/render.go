@@ -31,6 +31,10 @@ type RenderOptions struct {
 	// verdict (-w, -c), written beside the time in the nagios perfdata as
 	// the monitoring plugins do (time=0.042s;5;10); zero is none.
 	Warning, Critical time.Duration
+	// BeforeTranscript is text the text and markdown formats put after the
+	// findings and before the transcript (the self-test's "This machine"
+	// and "Next"), so what a person acts on comes before the long part.
+	BeforeTranscript string
 }
 
 // Render writes res in format. Whatever res holds, the output is redacted
@@ -40,9 +44,9 @@ func Render(w io.Writer, res *result.Result, format string, opt RenderOptions) e
 	res = Redacted(res)
 	switch format {
 	case "text":
-		return renderText(w, printable(res), opt.Color)
+		return renderText(w, printable(res), opt)
 	case "markdown":
-		return renderMarkdown(w, printable(res))
+		return renderMarkdown(w, printable(res), opt.BeforeTranscript)
 	case "json":
 		return renderJSON(w, res)
 	case "email":
@@ -61,7 +65,7 @@ func renderJSON(w io.Writer, res *result.Result) error {
 	if err != nil {
 		return fmt.Errorf("encoding the result: %w", err)
 	}
-	_, err = w.Write(append(b, '\n'))
+	_, err = w.Write(append(jsonVisible(b), '\n'))
 	return err
 }
 
@@ -91,7 +95,9 @@ func resultMeaning(res *result.Result) string {
 	case res.Verdict == result.VerdictWarning:
 		return "something is wrong or fragile, and " + res.Evidence
 	}
-	return verdictMeaning(res.Verdict) + "; " + res.Evidence
+	// An ok verdict with a note is qualified up front: the self-test's
+	// "on this machine (through loopback); not checked from outside".
+	return res.Evidence + ": " + verdictMeaning(res.Verdict)
 }
 
 // noFindings is what a report says where the findings would be: nothing to

@@ -3,6 +3,7 @@ package render
 import (
 	"bufio"
 	"fmt"
+	"ftpdiag/ftp"
 	"io"
 	"strings"
 
@@ -41,11 +42,12 @@ func newTextStyle(on bool) textStyle {
 
 // renderText writes the verdict first (a summary block), then the findings
 // with their hints, then the annotated transcript.
-func renderText(w io.Writer, res *result.Result, useColor bool) error {
-	st := newTextStyle(useColor)
+func renderText(w io.Writer, res *result.Result, opt RenderOptions) error {
+	st := newTextStyle(opt.Color)
 	var b strings.Builder
 	textSummary(&b, res, st)
 	textFindings(&b, res, st)
+	b.WriteString(opt.BeforeTranscript)
 	// The transcript goes out as it is laid out, through a buffer: a big
 	// one (issue 16) need not be held whole a second time as text.
 	bw := bufio.NewWriter(w)
@@ -127,7 +129,7 @@ func textFindings(b *strings.Builder, res *result.Result, st textStyle) {
 			b.WriteString(l + "\n")
 		}
 		if len(f.Ports) > 0 {
-			fmt.Fprintf(b, "   Ports: %s\n", joinPorts(f.Ports))
+			writeLines(b, wrapWords("Ports: "+joinPorts(f.Ports), textWidth, "   ", "   "))
 		}
 		for _, a := range audiences(f) {
 			writeHints(b, a, textWidth, textVerbatim)
@@ -153,13 +155,10 @@ func writeLines(b *strings.Builder, lines []string) {
 	}
 }
 
-func joinPorts(ports []int) string {
-	s := make([]string, len(ports))
-	for i, p := range ports {
-		s[i] = fmt.Sprint(p)
-	}
-	return strings.Join(s, ", ")
-}
+// joinPorts shows a finding's ports as runs ("3013-3024, 3030"): a
+// blocked range is a few runs however many ports it holds. The JSON
+// document keeps every port.
+func joinPorts(ports []int) string { return ftp.JoinRuns(ftp.Runs(ports)) }
 
 // line colours one transcript line by what it shows; the text is unchanged.
 func (st textStyle) line(l tline) string {

@@ -2,6 +2,8 @@ package selftest
 
 import (
 	"fmt"
+	"slices"
+
 	"ftpdiag/diagnose"
 	"ftpdiag/probe"
 	"ftpdiag/result"
@@ -10,7 +12,10 @@ import (
 
 // localFindings turns the plan's notes and the firewall's blockers into
 // findings a person can act on; their titles and hints are the catalogue's.
-func (o *Outcome) localFindings() []result.Finding {
+//
+// probeFindings are the loopback run's: where it failed on a blocked port
+// too, the firewall finding says so instead of "it passed anyway".
+func (o *Outcome) localFindings(probeFindings []result.Finding) []result.Finding {
 	var fs []result.Finding
 	for _, c := range o.Plan.Checks {
 		if c.Status == BindInUse && c.Purpose != "passive" {
@@ -31,7 +36,7 @@ func (o *Outcome) localFindings() []result.Finding {
 		}
 	}
 	for _, b := range o.Firewall.Blockers {
-		fs = append(fs, blockerFinding(b, o.Plan))
+		fs = append(fs, blockerFinding(b, o.Plan, metLocally(b, probeFindings)))
 	}
 	return fs
 }
@@ -48,7 +53,7 @@ func passiveInUse(cs []PortCheck) []int {
 
 // blockerFinding: a rule that drops or rejects the control port or the
 // passive range stops real clients, even though the loopback test passed.
-func blockerFinding(b Blocker, pl Plan) result.Finding {
+func blockerFinding(b Blocker, pl Plan, met bool) result.Finding {
 	sev, who := result.Critical, "every client"
 	if b.Conditional {
 		sev, who = result.Warning, "some clients (the rule also matches on source or interface)"
@@ -57,8 +62,7 @@ func blockerFinding(b Blocker, pl Plan) result.Finding {
 	f := diagnose.Make(diagnose.Fact{Code: diagnose.CodeFirewallBlocks, Ports: b.Ports,
 		Args: diagnose.Args{Verb: action, Ports: PortRanges(b.Ports), Chain: nftChainRef(b.Where),
 			Control: pl.ControlPort, PasvMin: pl.PasvMin, PasvMax: pl.PasvMax},
-		Detail: fmt.Sprintf("%s: `%s` %s inbound TCP %s for %s. The self-test went through loopback, "+
-			"so it passed anyway; clients on other machines will not.", b.Where, b.Rule, action, PortRanges(b.Ports), who)})
+		Detail: fmt.Sprintf("%s: `%s` %s inbound TCP %s for %s. %s", b.Where, b.Rule, action, PortRanges(b.Ports), who, loopbackStory(met))})
 	f.Severity = sev
 	if b.Family != "" {
 		// The other family's clients get through: say whose are blocked.
@@ -66,6 +70,40 @@ func blockerFinding(b Blocker, pl Plan) result.Finding {
 		f.Title += " (" + probe.FamilyName(b.Family) + " only)"
 	}
 	return f
+}
+
+// metLocally tells whether the loopback run failed on a port the rule
+// blocks: the rule matched loopback traffic too.
+func metLocally(b Blocker, probeFindings []result.Finding) bool {
+	for _, f := range probeFindings {
+		for _, p := range f.Ports {
+			if slices.Contains(b.Ports, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// loopbackStory says what the loopback run made of the rule, as the same
+// run's other findings show it: one run, one story.
+func loopbackStory(met bool) string {
+	if met {
+		return "The self-test's loopback run failed on the same ports (see the findings about them): clients on other machines will fail there too."
+	}
+	return "The self-test went through loopback, which the rule does not stop, so it passed anyway; clients on other machines will not."
+}
+
+// LoopbackOnly is what an ok self-test did not check: its headline says
+// "OK on this machine", not that the server is reachable.
+const LoopbackOnly = "on this machine (through loopback); not checked from outside"
+
+// qualify marks an ok self-test as checked through loopback only: the
+// result's evidence note, which every format shows with the verdict.
+func qualify(res *result.Result) {
+	if res.Verdict == result.VerdictOK {
+		res.Evidence = LoopbackOnly
+	}
 }
 
 // nftChainRef turns "nftables table inet filter chain input" into

@@ -47,6 +47,11 @@ func (o *Outcome) addOutside(res *result.Result, seenAs string, err error) {
 	}
 	o.setCheck(c)
 	o.Result.Verdict = worse(o.Result.Verdict, res.Verdict)
+	// The headline's evidence (qualify): what an ok self-test checked.
+	o.Result.Evidence = ""
+	if o.Result.Verdict == result.VerdictOK {
+		o.Result.Evidence = fmt.Sprintf("on this machine (through loopback) and from outside (seen as %s)", seenAs)
+	}
 }
 
 // setCheck puts c in place of the check of its name (MachineChecks's "not

@@ -107,7 +107,8 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	if missing6 != nil {
 		rec.Checks = append(rec.Checks, *missing6)
 	}
-	o.Result = diagnose.NewResult(diagnose.Input{Tool: cfg.Tool, Record: rec, Local: o.localFindings()})
+	o.Result = diagnose.NewResult(diagnose.Input{Tool: cfg.Tool, Record: rec, Local: o.localFindings(diagnose.Diagnose(rec.Entries))})
+	qualify(o.Result)
 	o.Outside = outsideCommand(pl)
 	o.Result.Checks = append(o.Result.Checks, o.MachineChecks()...)
 	if cfg.FromOutside != nil {

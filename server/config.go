@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/netip"
 	"time"
 )
 
@@ -57,6 +58,9 @@ type Config struct {
 	// address (default 1m; negative: no limit, for benchmarks).
 	AllowAnonymousSweep bool
 	SweepInterval       time.Duration
+	// SweepTrusted are the addresses (a monitor's) that may sweep without
+	// SweepInterval's limit, on every scrape; one sweep still runs at a time.
+	SweepTrusted []netip.Prefix
 	// LoginDelay is added to every failed login (default 1s; tests set it lower).
 	LoginDelay time.Duration
 	// TranscriptDir, when set, receives one transcript file per session;

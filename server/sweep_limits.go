@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -50,6 +51,35 @@ func (l *sweepLimits) started(ip string, every time.Duration, now time.Time) {
 	l.last[ip] = now
 }
 
+// ParseTrusted reads a --sweep-trusted value: an address (192.0.2.7,
+// 2001:db8::7) or a network (192.0.2.0/28).
+func ParseTrusted(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	ip, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is neither an address nor a network (192.0.2.7, 192.0.2.0/28)", s)
+	}
+	ip = ip.Unmap()
+	return netip.PrefixFrom(ip, ip.BitLen()), nil
+}
+
+// sweepTrusted tells whether the client's address is one the server lets
+// sweep on every scrape (Config.SweepTrusted).
+func (s *session) sweepTrusted() bool {
+	ip, ok := netip.AddrFromSlice(s.remote.IP)
+	if !ok {
+		return false
+	}
+	for _, p := range s.srv.cfg.SweepTrusted {
+		if p.Contains(ip.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
 // sweepRefusal says why this session may not sweep now (code 0: it may).
 // The one-at-a-time rule is checked apart, as the sweep takes the range.
 func (s *session) sweepRefusal(now time.Time) (int, string) {
@@ -57,7 +87,7 @@ func (s *session) sweepRefusal(now time.Time) (int, string) {
 		return ftp.FileUnavailable, "SWEEP is not open to anonymous users on this server (it was started without --allow-anonymous-sweep)"
 	}
 	interval := s.srv.cfg.SweepInterval
-	if wait := s.srv.sweeps.wait(s.remote.IP.String(), interval, now); wait > 0 {
+	if wait := s.srv.sweeps.wait(s.remote.IP.String(), interval, now); wait > 0 && !s.sweepTrusted() {
 		return ftp.FileBusy, fmt.Sprintf("SWEEP limit: one per address every %s; try again in %s",
 			every(interval), transcript.Human((wait + time.Second - 1).Truncate(time.Second)))
 	}

@@ -50,5 +50,7 @@ func unsafeRune(r rune, keepNewlines bool) bool {
 	if r == '\t' || (r == '\n' && keepNewlines) {
 		return false
 	}
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+	// U+2028 and U+2029 break lines in editors, browsers and JavaScript
+	// although they are no control characters.
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || unicode.In(r, unicode.Zl, unicode.Zp)
 }

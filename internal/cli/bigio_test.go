@@ -13,7 +13,7 @@ import (
 
 // Big inputs of the shapes issue 16 found quadratic: each is one short
 // pattern repeated up to a size, so that time and memory can be compared
-// across sizes and with the input caps (foreign.MaxLog, render.MaxResultSize).
+// across sizes and with the input caps (foreign.MaxLog, result.MaxSize).
 
 // bigShape is a log made of head once, then body repeated.
 type bigShape struct {

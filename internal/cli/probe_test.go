@@ -157,6 +157,12 @@ func TestProbeStallVsftpd(t *testing.T) {
 	if got := codes(res.Findings); !strings.Contains(got, "transfer.stalled") || res.Verdict != result.VerdictCritical {
 		t.Errorf("%s %q, want critical with transfer.stalled", res.Verdict, got)
 	}
+	// The listing passed and the large download stalled (issue 20).
+	for _, f := range res.Findings {
+		if f.Code == "transfer.stalled" && !strings.Contains(strings.Join(f.Hints, " "), "path-MTU") {
+			t.Errorf("small transfers pass and a large one stalls, but no hint names a path-MTU black hole: %q", f.Hints)
+		}
+	}
 	if took := time.Duration(res.DurationMs) * time.Millisecond; took > stallBound {
 		t.Errorf("verdict after %v, more than the stall timeout %v plus about a second", took, probe.DefaultStallTimeout)
 	}

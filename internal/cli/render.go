@@ -37,11 +37,17 @@ func checkFormat(c *cli.Context) error {
 // decided here, once: only text on a terminal, never into a file. A file is
 // rendered in memory first, so a failed rendering leaves no half render.
 func writeResult(c *cli.Context, res *result.Result) error {
+	return writeResultBefore(c, res, "")
+}
+
+// writeResultBefore is writeResult with text the text and markdown formats
+// put before the transcript (render.RenderOptions.BeforeTranscript).
+func writeResultBefore(c *cli.Context, res *result.Result, before string) error {
 	if err := checkFormat(c); err != nil {
 		return err
 	}
 	// The probe's -w and -c; zero for the commands without them.
-	opt := render.RenderOptions{Warning: c.Duration("warning"), Critical: c.Duration("critical")}
+	opt := render.RenderOptions{Warning: c.Duration("warning"), Critical: c.Duration("critical"), BeforeTranscript: before}
 	if page := c.String("html"); page != "" {
 		if err := renderFile(page, res, "html", opt); err != nil {
 			return err

@@ -66,15 +66,15 @@ func loadResult(path string, stdin io.Reader) (*result.Result, error) {
 	if err == nil {
 		return res, nil
 	}
-	var se *render.SchemaError
+	var se *result.SchemaError
 	switch {
 	case errors.As(err, &se) && se.Newer:
 		return nil, usageErrorf("%s was written by a newer ftpdiag: %v", path, err).
 			withHint("render it with the ftpdiag that wrote it, or install a newer one")
-	case errors.Is(err, render.ErrNotJSON):
+	case errors.Is(err, result.ErrNotJSON):
 		return nil, usageErrorf("%s is not a result: %v", path, err).
 			withHint("report reads JSON results; to diagnose a client's log, use 'ftpdiag explain %s'", path)
-	case errors.Is(err, render.ErrNotResult), errors.Is(err, render.ErrTooLarge):
+	case errors.Is(err, result.ErrNotResult), errors.Is(err, result.ErrTooLarge):
 		return nil, usageErrorf("%s is not an ftpdiag result: %v", path, err).
 			withHint("report reads results saved with 'ftpdiag probe --format json -o FILE' (schema %s)", result.Schema)
 	}

@@ -80,11 +80,12 @@ func runSelftest(c *cli.Context, status *statusLine) error {
 		return usageErrorf("the self-test could not start: %v", err).
 			withHint("choose another address with --address, or free the ports it names")
 	}
-	if err := writeResult(c, out.Result); err != nil {
-		return err
-	}
+	var before strings.Builder
 	if f := c.String("format"); (f == "text" || f == "markdown") && c.String("output") == "" {
-		writeEpilogue(c.App.Writer, out)
+		writeEpilogue(&before, out)
+	}
+	if err := writeResultBefore(c, out.Result, before.String()); err != nil {
+		return err
 	}
 	if status := out.Result.Verdict.ExitStatus(); status != exitOK {
 		return exitError{status}

@@ -57,6 +57,7 @@ func serveFlags() []cli.Flag {
 		durationFlag(cli.DurationFlag{Name: "login-timeout", Value: server.DefaultLoginTimeout, Usage: "close a connection not logged in this long after connecting", EnvVars: env("LOGIN_TIMEOUT")}),
 		&cli.IntFlag{Name: "max-prelogin", DefaultText: "half of --max-connections", Usage: "connections waiting to log in; one more closes the one waiting longest", EnvVars: env("MAX_PRELOGIN")},
 		&cli.BoolFlag{Name: "allow-anonymous-sweep", Usage: "let anonymous users run SITE SWEEP", EnvVars: env("ALLOW_ANONYMOUS_SWEEP")},
+		&cli.StringSliceFlag{Name: "sweep-trusted", Usage: "an `ADDRESS` or network (a monitor's) that may run SITE SWEEP on every scrape, without the one-a-minute limit (repeatable)", EnvVars: env("SWEEP_TRUSTED")},
 		durationFlag(cli.DurationFlag{Name: "idle-timeout", Value: server.DefaultIdleTimeout, Usage: "close a control connection idle this long", EnvVars: env("IDLE_TIMEOUT")}),
 		durationFlag(cli.DurationFlag{Name: "data-timeout", Value: server.DefaultDataTimeout, Usage: "give up on a data connection silent this long", EnvVars: env("DATA_TIMEOUT")}),
 		durationFlag(cli.DurationFlag{Name: "shutdown-grace", Value: shutdownGrace, Usage: "on SIGTERM or SIGINT, let running transfers finish for up to `D`, then stop", EnvVars: env("SHUTDOWN_GRACE")}),
@@ -205,6 +206,13 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 func serveLimits(c *cli.Context, cfg *server.Config) error {
 	cfg.LoginTimeout, cfg.MaxPreLogin = c.Duration("login-timeout"), c.Int("max-prelogin")
 	cfg.TranscriptMaxBytes, cfg.AllowAnonymousSweep = c.Int64("transcript-max-bytes"), c.Bool("allow-anonymous-sweep")
+	for _, v := range c.StringSlice("sweep-trusted") {
+		p, err := server.ParseTrusted(v)
+		if err != nil {
+			return usageErrorf("--sweep-trusted: %v", err).withHint("name the monitor's address, or its network: --sweep-trusted 192.0.2.7")
+		}
+		cfg.SweepTrusted = append(cfg.SweepTrusted, p)
+	}
 	age, size, err := server.ParseKeep(c.String("transcript-keep"))
 	if err != nil {
 		return usageErrorf("--transcript-keep %v", err).withHint("for example --transcript-keep 30d,256MiB")

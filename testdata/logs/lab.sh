@@ -137,6 +137,34 @@ curlv --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-active-oops-passive-ok.lo
 stop_vsftpd
 kill "$port20" 2>/dev/null || true
 
+# vsftpd failing at the greeting: its ftp_username names no user, and it
+# answers every connection with "500 OOPS: vsftpd: cannot locate user
+# specified in 'ftp_username'" instead of 220 (issue 20).
+start_vsftpd "ftp_username=ftpdiag-no-such-user"
+curlv ftp://127.0.0.1:2121/ >"$out/curl-greeting-oops.log"
+lftpd 'set net:max-retries 1; open ftp://127.0.0.1:2121; ls' >"$out/lftp-greeting-oops.log"
+stop_vsftpd
+
+# A data connection that opens and then carries nothing: past 20000 bytes
+# the server's passive data is dropped (it flows in the reply direction),
+# and the download of a large file stalls after the server's 150 (issue 20).
+head -c 200000 /dev/zero >"$work/pub/big.bin"
+start_vsftpd ""
+inns nft add table inet stall
+inns nft add chain inet stall out '{ type filter hook output priority 0; }'
+inns nft add rule inet stall out meta l4proto tcp ct original proto-dst 3000-3005 ct reply bytes '>' 20000 drop
+curlv --speed-time 5 --speed-limit 1 --disable-epsv ftp://127.0.0.1:2121/big.bin >"$out/curl-retr-stalled.log"
+lftpd 'set net:timeout 5; set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; cat big.bin' >"$out/lftp-retr-stalled.log"
+inns nft delete table inet stall
+stop_vsftpd
+rm -f "$work/pub/big.bin"
+
+# lftp below debug level 9 writes no "Connecting data socket" lines: the
+# listing and download show only in the replies (issue 20).
+start_vsftpd ""
+inns timeout 25 lftp -c "debug -t 5; set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; ls; cat hello.txt" >"$out/lftp-ok-debug5.log" 2>&1 || true
+stop_vsftpd
+
 # An SSH server's banner where FTP was expected (a fake: one line, then close).
 inns python3 -c 'import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -186,6 +214,12 @@ stop_vsftpd
 start_pureftpd "-P 10.0.0.5"
 firewall drop
 curlv -u 'john:Tr0ub4dor&3' --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-pasv-private-timeout.log"
+# The same NAT case with the passive ports rejected, through lftp, which
+# dials the control address instead of 10.0.0.5 (ftp:fix-pasv-address),
+# and through curl for the same evidence (issue 20).
+firewall reject
+curlv -u 'john:Tr0ub4dor&3' --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-pasv-private-refused.log"
+lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-pasv-private-refused.log"
 firewall none
 stop_vsftpd
 # ftpdiag's own reference server, advertising 127.0.0.9 in its PASV

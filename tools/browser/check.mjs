@@ -61,7 +61,11 @@ async function checkPage(context, p, widths) {
     return route.abort();
   });
   page.on('request', (r) => { if (r.url() !== self && !requests.includes(r.url())) requests.push(r.url()); });
-  const res = { file: p.file, requests, widths: {} };
+  // Chromium reports what the page's Content-Security-Policy blocked on
+  // the console ("Refused to apply inline style ...").
+  const csp = [];
+  page.on('console', (m) => { if (m.text().includes('Content Security Policy')) csp.push(m.text().slice(0, 200)); });
+  const res = { file: p.file, requests, csp, widths: {} };
   for (const w of widths) {
     await page.setViewportSize({ width: w, height: 900 });
     await page.goto(self, { waitUntil: 'load' });
@@ -72,7 +76,8 @@ async function checkPage(context, p, widths) {
   }
   res.dom = await page.evaluate(domFacts);
   res.print = await checkPrint(page);
-  await page.addScriptTag({ content: axeSource });
+  // Evaluated, not added as a script tag, which the page's policy refuses.
+  await page.evaluate(axeSource);
   const axe = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   res.axe = axe.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
   await page.close();
@@ -134,6 +139,7 @@ function domFacts() {
     sessions: q('#transcript section.session').length,
     brokenLinks: [...q('a[href^="#"]')].map((a) => a.getAttribute('href').slice(1)).filter((id) => !document.getElementById(id)),
     scripts: q('script').length,
+    csp: [...q('meta[http-equiv="Content-Security-Policy"]')].map((m) => m.content),
     sections: [...q('main > section')].map((s) => s.id),
   };
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -37,7 +38,9 @@ var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed}
 
 // MaxLog is the most of a log read; a client log worth explaining is far
 // smaller, and a bound keeps a wrong file (a disk image) from eating memory.
-const MaxLog = 32 << 20
+// It is the saved result's cap (result.MaxSize): one cap, whichever
+// command reads the file.
+const MaxLog = result.MaxSize
 
 // MaxEntries is the most entries a log is read into; the rest is left out,
 // with a note that says so. A real log of MaxLog bytes (FileZilla's, about 80

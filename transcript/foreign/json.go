@@ -7,24 +7,10 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"time"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
-
-// result is the part of ftpdiag's JSON result (schema ftpdiag/probe/v1)
-// that explain reads back: what was probed, when, and the transcript.
-type result struct {
-	Schema string `json:"schema"`
-	Target struct {
-		URL  string `json:"url"` // read for the password a hand-edited one may hold
-		Host string `json:"host"`
-		Port int    `json:"port"`
-		User string `json:"user"`
-	} `json:"target"`
-	Started    time.Time          `json:"started"`
-	Transcript []transcript.Entry `json:"transcript"`
-}
 
 // readJSON reads a result document, or a bare array of transcript entries.
 func readJSON(data []byte) (*Log, error) {
@@ -39,8 +25,10 @@ func readJSON(data []byte) (*Log, error) {
 		l.Secrets = secretsOf(l.Entries)
 		return l, nil
 	}
-	var r result
-	if err := json.Unmarshal(data, &r); err != nil {
+	// A result document has one decoder, result.Decode, shared with
+	// 'ftpdiag report'.
+	r, err := result.Decode(data)
+	if err != nil {
 		return nil, fmt.Errorf("%w: not an ftpdiag result: %v", ErrUnknown, err)
 	}
 	if r.Transcript == nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"ftpdiag/diagnose"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -23,26 +24,26 @@ type tline struct {
 // annotatedTranscript lays out res.Transcript as transcript.Render does with
 // Headings (sessions one after another, each headed by what it tested), and
 // adds notes under the lines that matter: which finding an entry proves, and
-// the explanations of annotate.
+// diagnose's annotations.
 func annotatedTranscript(res *result.Result) []tline {
 	entries := res.Transcript
-	ix := newSessionIndex(entries)
+	ann := diagnose.Annotate(entries)
 	marks := findingMarks(res.Findings, len(entries))
-	pointers := afterNotes(ix, marks)
+	pointers := afterNotes(ann, marks)
 	var out []tline
-	for si, id := range ix.order {
+	for si, id := range ann.Sessions() {
 		if si > 0 {
 			out = append(out, tline{})
 		}
-		for _, i := range ix.bySession[id] {
+		for _, i := range ann.Lines(id) {
 			e := &entries[i]
 			head := isSessionHead(*e)
 			for _, l := range transcript.RenderEntry(*e) {
 				out = append(out, tline{text: l, entry: e, heading: head, marked: len(marks[i]) > 0})
 			}
-			if !head && !ix.repeats(i) {
-				for _, a := range ix.notes(i) {
-					out = append(out, addedNote(e, a.text))
+			if !head && !ann.Repeats(i) {
+				for _, n := range ann.Notes(i) {
+					out = append(out, addedNote(e, n))
 				}
 			}
 			for _, k := range pointers[i] {
@@ -59,10 +60,10 @@ func annotatedTranscript(res *result.Result) []tline {
 // afterNotes moves each entry's finding pointers below the notes the
 // probe attached to that entry, so that the entry, what explains it and the
 // finding it proves read in that order.
-func afterNotes(ix *sessionIndex, marks map[int][]int) map[int][]int {
+func afterNotes(ann *diagnose.Annotations, marks map[int][]int) map[int][]int {
 	out := map[int][]int{}
 	for i, ks := range marks {
-		at, _ := ix.notesAfter(i)
+		at := ann.After(i)
 		out[at] = append(out[at], ks...)
 	}
 	return out

@@ -49,7 +49,7 @@ func mergeInts(a, b []int) []int {
 var gate = map[string]bool{
 	CodeDNSFailed: true, CodeControlRefused: true, CodeControlTimeout: true,
 	CodeControlUnreachable: true, CodeControlNoGreeting: true, CodeControlNotFTP: true,
-	CodeControlBusy: true, CodeLoginRejected: true, CodeLoginTLSRequired: true,
+	CodeControlBusy: true, CodeControlGreetingError: true, CodeLoginRejected: true, CodeLoginLockedOut: true, CodeLoginTLSRequired: true,
 	CodeTLSHandshake: true,
 }
 
@@ -89,6 +89,8 @@ func (d *diagnosis) settle() {
 	if d.authOK {
 		delete(d.found, CodeTLSUnsupported) // one AUTH refused, another accepted: encrypted
 	}
+	d.settleTLSUnsupported()
+	d.settleStalled()
 	d.settleTLS()
 	if d.eprtBad != nil && d.anyPort && !d.portBad {
 		delete(d.found, CodePortRefused) // EPRT unknown, PORT works: nothing to fix
@@ -219,7 +221,7 @@ func (d *diagnosis) passiveArgs() Args {
 func (d *diagnosis) passiveArgsAt(line int) Args {
 	a := d.passiveArgs()
 	a.IPv6 = d.lineFamily([]int{line}) == result.FamilyIPv6
-	return a
+	return d.portArgs(a)
 }
 
 func addrPorts(fs []*dataFact) ([]int, []int) {

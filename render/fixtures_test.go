@@ -371,6 +371,29 @@ var codeScenarios = map[string]func(f *fx){
 		s.Reply(550, "550 /incoming: Permission denied")
 		f.find(diagnose.CodeTransferDenied, "The server answered LIST /incoming with 550.", []string{"Grant the account read permission on /incoming."}, []string{"Check the path."}, nil, f.last())
 	},
+	diagnose.CodeControlGreetingError: func(f *fx) {
+		s := f.connect("control connection")
+		s.Reply(500, "500 OOPS: vsftpd: cannot locate user specified in 'ftp_username':ftp")
+		f.find(diagnose.CodeControlGreetingError, "The server answered the connection with an error instead of its 220 greeting: \"500 OOPS: vsftpd: cannot locate user specified in 'ftp_username':ftp\". No client can log in.",
+			[]string{"Fix the server's set-up."}, nil, nil, f.last())
+	},
+	diagnose.CodeSweepRefused: func(f *fx) {
+		s := f.login("passive mode: sweep")
+		s.Command("SITE SWEEP 6")
+		s.Reply(450, "450 SWEEP limit: one per address every minute; try again in 42s")
+		f.find(diagnose.CodeSweepRefused, "The server refused SITE SWEEP with \"450 SWEEP limit: one per address every minute; try again in 42s\".",
+			[]string{"Start the server with --sweep-trusted ADDRESS."}, nil, nil, f.last())
+	},
+	diagnose.CodeLoginLockedOut: func(f *fx) {
+		s := f.connect("control connection")
+		s.Reply(220, "220 ready")
+		s.Command("USER john")
+		s.Reply(331, "331 Password required for john")
+		s.Command("PASS " + testPassword)
+		s.Reply(421, "421 Too many failed logins from 10.0.0.2; try again in 9m58s")
+		f.find(diagnose.CodeLoginLockedOut, "The server answered the password with \"421 Too many failed logins from 10.0.0.2; try again in 9m58s\" before judging it.",
+			[]string{"Wait, or lift the lock."}, nil, nil, f.last())
+	},
 	diagnose.CodeTLSUnsupported: func(f *fx) {
 		s := f.connect("TLS")
 		s.Reply(220, "220 ready")

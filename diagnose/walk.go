@@ -42,7 +42,18 @@ type session struct {
 	// event; mid when that was a command or a reply no greeting can be:
 	// a log pasted from the middle of a session (see evidence.go).
 	started, mid bool
-	oops         bool // vsftpd said "500 OOPS:": its session process is gone
+	oops         bool   // vsftpd said "500 OOPS:": its session process is gone
+	user         string // the last USER's name
+	passFailed   bool   // a PASS of this session was refused
+
+	// inTransfer: the server's 1xx to a listing or download came and its
+	// final reply did not yet; the data connection is up (vsftpd sends
+	// 150 only then).
+	inTransfer bool
+	// xferBegun: a 1xx came to the last listing or download, whatever
+	// came after it.
+	xferBegun bool
+	xferOK    bool // its 2xx came; done unless the client then gave up
 	// notReady is the last 120 ("ready in n minutes") at the greeting,
 	// while no 220 has followed it.
 	notReady  *transcript.Entry
@@ -79,9 +90,14 @@ type diagnosis struct {
 	slowLine int
 	slowWhat string
 	fam      families
-	authOK   bool        // some AUTH was accepted: the session was encrypted
-	stalls   []stall     // transfers that stopped moving, judged at the end (stall.go)
-	complete []completed // transfers that completed
+	authOK   bool // some AUTH was accepted: the session was encrypted
+	// passes are the PASS commands sent over a plain control connection,
+	// by whether the user was anonymous: tls.unsupported's severity.
+	clearPass, anonLogin bool
+	transferDone         bool        // some listing or download completed (226/250)
+	known                ftp.PortRun // the passive range a SITE SWEEP opened; zero when none did
+	stalls               []stall     // transfers that stopped moving, judged at the end (stall.go)
+	complete             []completed // transfers that completed
 	// exhausted is the first 425 to PASV/EPSV: the passive range used up
 	// (pasvrange.go).
 	exhausted  *transcript.Entry
@@ -117,6 +133,7 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 		d.slow(s, i, e)
 		s.replies++
 		s.awaiting = false
+		d.transferState(s, e)
 		d.reply(s, i, e)
 	case transcript.Event:
 		if e.Event != nil {
@@ -157,7 +174,8 @@ func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
 		sub, rest, _ := strings.Cut(s.arg, " ")
 		s.verb, s.arg = "SITE "+strings.ToUpper(sub), rest
 	}
-	s.cmdT, s.cmdLine, s.awaiting = e.T, i, true
+	d.transferDone = d.transferDone || s.xferOK
+	s.cmdT, s.cmdLine, s.awaiting, s.inTransfer, s.xferBegun, s.xferOK = e.T, i, true, false, false, false
 	d.fam.tried(s.family, s.verb)
 	switch s.verb {
 	case "QUIT":
@@ -169,6 +187,11 @@ func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
 		}
 	case "RETR":
 		s.announced = -1
+	case "USER":
+		s.user = s.arg
+		d.anonLogin = d.anonLogin || ftp.Anonymous(s.arg)
+	case "PASS":
+		d.passSent(s)
 	}
 }
 
@@ -244,10 +267,20 @@ func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
 		d.brokeFormat(i, ev.Err)
 	case s.replies == 0 && !s.mid && s.notReady != nil && (byServer || ev.Outcome == transcript.Timeout):
 		d.busy(s.notReadyI, *s.notReady) // 120 and never a 220: not ready, however long one waits
+	case s.mid && (s.verb == "" || s.replies == 0 || s.oops && s.replies == 1):
+		// A fragment that starts with the connection ending, with a
+		// command no reply followed, or with vsftpd's OOPS (its session
+		// ends after one): what it waited for, or why the server left, is
+		// not in it.
 	case s.replies == 0 && !s.mid && (byServer || ev.Outcome == transcript.Timeout):
 		d.noGreeting(i, ev)
 	case s.greeted && byServer:
 		d.controlClosed(s, i, "closed the control connection")
+	case s.greeted && s.inTransfer && ev.By == "client" && ev.Outcome != transcript.Failed && s.dataUnended(),
+		s.greeted && s.xferBegun && ev.By == "client" && ev.Outcome == transcript.Timeout && s.dataUnended():
+		// Its 226 may have come while the data still had not: vsftpd
+		// says so once the data is in its socket's buffer.
+		d.stalledOpen(s, i)
 	case s.greeted && ev.Outcome == transcript.Timeout && ftp.IsTransfer(s.verb) && s.data != nil &&
 		s.data.outcome == transcript.Connected && s.data.closed == "":
 		d.dataIgnored(s, i, ev)

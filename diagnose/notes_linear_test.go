@@ -1,9 +1,8 @@
-package render
+package diagnose
 
 import (
 	"testing"
 
-	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -66,25 +65,40 @@ func connectEntry(session int) transcript.Entry {
 // entry of the transcript: a few passes over it, whatever its length.
 const maxVisitsPerEntry = 12
 
-// TestAnnotationIsLinear counts the entries the annotated layout reads
-// (entryVisits) for n and 4n entries of each shape: a constant per entry.
-// It measures reads of entries by the annotation and the layout, not the
-// diagnosis nor the foreign readers (their benchmarks in the main package
-// cover the whole command).
+// layOut asks for what a renderer asks of the annotations for every entry,
+// in the order it does (After only for the few lines findings cite), and
+// counts the lines it would show.
+func layOut(entries []transcript.Entry) int {
+	a, lines := Annotate(entries), 0
+	for _, id := range a.Sessions() {
+		for _, i := range a.Lines(id) {
+			lines++
+			if !a.Repeats(i) {
+				lines += len(a.Notes(i))
+			}
+		}
+	}
+	return lines
+}
+
+// TestAnnotationIsLinear counts the entries the annotations read
+// (entryVisits) for n and 4n entries of each shape, as a renderer lays
+// them out: a constant per entry. It measures reads of entries by the
+// annotations, not the diagnosis nor the foreign readers (their benchmarks
+// in the main package cover the whole command).
 func TestAnnotationIsLinear(t *testing.T) {
 	for _, sh := range linearShapes {
 		t.Run(sh.name, func(t *testing.T) {
 			for _, n := range []int{2000, 8000} {
-				res := &result.Result{Transcript: sh.build(n)}
+				entries := sh.build(n)
 				entryVisits.Store(0)
-				lines := annotatedTranscript(res)
-				got := entryVisits.Load()
-				if len(lines) == 0 {
+				if laid := layOut(entries); laid == 0 {
 					t.Fatalf("n=%d: nothing laid out", n)
 				}
-				if per := float64(got) / float64(len(res.Transcript)); per > maxVisitsPerEntry {
+				got := entryVisits.Load()
+				if per := float64(got) / float64(len(entries)); per > maxVisitsPerEntry {
 					t.Errorf("n=%d: %d entries read for %d, %.1f per entry; want at most %d",
-						n, got, len(res.Transcript), per, maxVisitsPerEntry)
+						n, got, len(entries), per, maxVisitsPerEntry)
 				}
 			}
 		})

@@ -1,4 +1,4 @@
-package render
+package diagnose
 
 import (
 	"fmt"
@@ -44,11 +44,15 @@ func annotateEPSV(e transcript.Entry) []annotation {
 // private address), or that it dialled nothing. It walks the session up to
 // its next 227 or 229 reply, so each of a session's entries is read once.
 func dialledInstead(ix *sessionIndex, i int, host string, port int) []annotation {
+	began := 0 // a transfer's 1xx: its data connection opened
 	for j := ix.next[i]; j >= 0; j = ix.next[j] {
 		entryVisits.Add(1)
 		e := ix.entries[j]
 		if e.Kind == transcript.Reply && (e.Code == ftp.EnteringPassive || e.Code == ftp.EnteringExtPassive) {
 			break
+		}
+		if e.Kind == transcript.Reply && e.Code >= 100 && e.Code < 200 && began == 0 {
+			began = e.Code
 		}
 		if e.Kind != transcript.Event || e.Event == nil || e.Event.Op != transcript.OpDataConnect {
 			continue
@@ -60,6 +64,11 @@ func dialledInstead(ix *sessionIndex, i int, host string, port int) []annotation
 		t := fmt.Sprintf("so the client dialled %s instead (the control connection's address), as common clients do", e.Event.Addr)
 		// A note naming the dialled address (the probe's own) says it already.
 		return []annotation{{text: t, key: e.Event.Addr}}
+	}
+	if began != 0 {
+		// Opened, though the log does not say where to (lftp below debug
+		// 9, most servers' logs).
+		return []annotation{{text: fmt.Sprintf("the log shows no data connection, but the server's %d says one opened", began), key: "no data connection"}}
 	}
 	t := fmt.Sprintf("the client did not dial %s:%d", host, port)
 	return []annotation{{text: t, key: "did not dial"}}

@@ -63,6 +63,14 @@ func (d *diagnosis) busy(i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeControlBusy, Detail: detail, Lines: []int{i}})
 }
 
+// greetingError: a 5xx where the greeting belongs is the server failing
+// on its own side (vsftpd's "500 OOPS: ..." when its set-up is broken),
+// not a busy server and not a missing greeting.
+func (d *diagnosis) greetingError(i int, e transcript.Entry) {
+	d.add(Fact{Code: CodeControlGreetingError, Lines: []int{i},
+		Detail: fmt.Sprintf("The server answered the connection with an error instead of its 220 greeting: %q. No client can log in.", ftp.FirstLine(e.Text))})
+}
+
 func (d *diagnosis) controlClosed(s *session, i int, what string) {
 	after := s.verb
 	if after == "" {
@@ -77,6 +85,13 @@ func (d *diagnosis) loginRejected(s *session, i int, e transcript.Entry) {
 		Detail: fmt.Sprintf("The server refused the login after %s: %q.", s.verb, ftp.FirstLine(e.Text))})
 }
 
+// lockedOut: 421 to the session's first password is no verdict on the
+// password: the server refuses the address (after repeated failures).
+func (d *diagnosis) lockedOut(i int, e transcript.Entry) {
+	d.add(Fact{Code: CodeLoginLockedOut, Lines: []int{i},
+		Detail: fmt.Sprintf("The server answered the password with %q before judging it: it refuses logins from this address for now, after repeated failed logins from it.", ftp.FirstLine(e.Text))})
+}
+
 func (d *diagnosis) tlsRequired(i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeLoginTLSRequired, Lines: []int{i},
 		Detail: fmt.Sprintf("The server refuses a plain-text login and asks for TLS: %q.", ftp.FirstLine(e.Text))})
@@ -85,6 +100,35 @@ func (d *diagnosis) tlsRequired(i int, e transcript.Entry) {
 func (d *diagnosis) tlsUnsupported(i int, e transcript.Entry) {
 	d.add(Fact{Code: CodeTLSUnsupported, Lines: []int{i},
 		Detail: fmt.Sprintf("The server answered AUTH TLS with %q: passwords and files travel in clear text.", ftp.FirstLine(e.Text))})
+}
+
+// passSent notes a password sent over a plain control connection; an
+// anonymous login's "password" (an e-mail address, or nothing) is no secret.
+func (d *diagnosis) passSent(s *session) {
+	switch {
+	case s.tls.on:
+	case ftp.Anonymous(s.user):
+	default:
+		d.clearPass = true
+	}
+}
+
+// settleTLSUnsupported: AUTH refused is a warning where a password then
+// went in clear, and information where none did (an anonymous login).
+func (d *diagnosis) settleTLSUnsupported() {
+	f := d.found[CodeTLSUnsupported]
+	if f == nil || d.clearPass {
+		if f != nil {
+			f.Severity = result.Warning
+		}
+		return
+	}
+	f.Severity = result.Info
+	why := "no password was sent"
+	if d.anonLogin {
+		why = "the login was anonymous, so no password was exposed"
+	}
+	f.Detail = strings.Replace(f.Detail, "passwords and files travel in clear text.", "listings and files travel in clear text; "+why+".", 1)
 }
 
 func (d *diagnosis) sessionReuse(i int, e transcript.Entry) {
@@ -122,6 +166,54 @@ func (d *diagnosis) clientNAT(s *session, i int, seen netip.Addr, port string) {
 func (d *diagnosis) algRewrite(i int, sent, got string) {
 	d.add(Fact{Code: CodeALGRewrite, Lines: []int{i},
 		Detail: fmt.Sprintf("A router between client and server rewrote the PORT command: the client sent %s, the server received %s (an FTP ALG).", sent, got)})
+}
+
+// transferState follows a listing or download through its replies.
+func (d *diagnosis) transferState(s *session, e transcript.Entry) {
+	if !ftp.IsTransfer(s.verb) {
+		return
+	}
+	s.inTransfer = e.Code >= 100 && e.Code < 200
+	s.xferBegun = s.xferBegun || s.inTransfer
+	s.xferOK = e.Code >= 200 && e.Code < 300
+}
+
+// dataUnended: the transcript shows the transfer's data connection neither
+// ending (a probe records how: stalled, cut at its limit) nor failing its
+// TLS handshake: what a client's log shows of a transfer that never ended.
+func (s *session) dataUnended() bool {
+	if s.data != nil && s.data.closed != "" {
+		return false
+	}
+	return s.tls.data == nil || s.tls.data.ev.Outcome == transcript.Connected
+}
+
+// stalledOpen: the client gave up on a listing or download whose data
+// connection was up (the 150 came) and which never ended. Nothing moved
+// that the log shows: a stall, not a refused data connection.
+func (d *diagnosis) stalledOpen(s *session, i int) {
+	s.xferOK = false
+	waited := ""
+	if dt := d.entries[i].T - s.cmdT; dt > 0 {
+		waited = " after " + transcript.Human(dt)
+	}
+	d.add(Fact{Code: CodeTransferStalled, Lines: []int{s.cmdLine, i},
+		Detail: fmt.Sprintf("The data connection for %s opened and the server began the transfer (its 1xx reply came), but it never ended: the client gave up%s.", strings.TrimSpace(s.verb+" "+s.arg), waited)})
+}
+
+// settleStalled: where other transfers of the run completed and one
+// stalled, the size is what differs, and a path-MTU black hole (full-size
+// packets lost, the ICMP that would say so dropped) is the likely cause.
+func (d *diagnosis) settleStalled() {
+	for _, s := range d.sessions {
+		d.transferDone = d.transferDone || s.xferOK
+	}
+	f := d.found[CodeTransferStalled]
+	if f == nil || !d.transferDone {
+		return
+	}
+	f.Detail += " Other transfers in the same run completed: small transfers pass and this one stalls."
+	f.Hints = append([]string{"Small transfers pass and a larger one stalls: the likely cause is a path-MTU black hole, full-size packets lost on a link with a smaller MTU (a VPN, PPPoE, a tunnel) while the ICMP \"fragmentation needed\" (IPv6: \"packet too big\") that would tell the sender is dropped. Let that ICMP through every firewall, or clamp the TCP MSS on the router:\n    nft add rule inet filter forward tcp flags syn tcp option maxseg size set rt mtu"}, f.Hints...)
 }
 
 func (d *diagnosis) sizeMismatch(s *session, i int, got, want int64) {

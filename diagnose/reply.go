@@ -14,7 +14,10 @@ import (
 // reply reads one reply by its code, in the light of the command before it.
 func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 	if s.replies == 1 && !s.greeted {
-		if greetingCode(e.Code) {
+		// After the connect event and before any command, the first reply
+		// is the greeting whatever its code: a 5xx there is the server
+		// failing, not a log cut in the middle.
+		if greetingCode(e.Code) || s.connected && e.Code >= 500 {
 			d.greeting(s, i, e)
 			return
 		}
@@ -70,6 +73,8 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 		d.whoami(s, i, e)
 	case "SITE PORTCHECK":
 		d.portcheck(i, e)
+	case "SITE SWEEP":
+		d.sweepReply(i, e)
 	}
 }
 
@@ -87,6 +92,8 @@ func (d *diagnosis) greeting(s *session, i int, e transcript.Entry) {
 		s.notReady, s.notReadyI = &e, i
 	case e.Code == ftp.PolicyDenied || tlsText(e.Text):
 		d.tlsRequired(i, e)
+	case e.Code >= 500:
+		d.greetingError(i, e)
 	default:
 		d.busy(i, e)
 	}
@@ -114,7 +121,10 @@ func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
 	case e.Code == ftp.PolicyDenied || tlsText(e.Text):
 		s.tls.refused = true
 		d.tlsRequired(i, e)
+	case e.Code == ftp.ServiceNotAvailable && s.verb == "PASS" && !s.passFailed:
+		d.lockedOut(i, e)
 	case e.Code >= 500 || e.Code == ftp.ServiceNotAvailable:
+		s.passFailed = s.passFailed || s.verb == "PASS"
 		d.loginRejected(s, i, e)
 	}
 }
