@@ -35,12 +35,13 @@ func (s *session) cmdPASV(string) {
 // advertisedIP is the IPv4 address put in 227 replies: the fault's, else
 // --pasv-address, else the address the client reached us on; not valid
 // when that is an IPv6 address. A client that reached us over loopback is
-// on this machine, where the public address of --pasv-address may not
-// lead back (no NAT hairpin): it gets the loopback address.
+// on this machine, where a public --pasv-address may not lead back (no NAT
+// hairpin): it gets the loopback address. A loopback --pasv-address (a
+// test's 127.0.0.9) is advertised to it as given.
 func (s *session) advertisedIP() netip.Addr {
 	local := s.local.AddrPort().Addr()
 	pasv := s.srv.cfg.PasvAddress
-	if local.Unmap().IsLoopback() {
+	if ip, err := netip.ParseAddr(pasv); err == nil && local.Unmap().IsLoopback() && !ip.Unmap().IsLoopback() {
 		pasv = ""
 	}
 	for _, a := range []string{s.srv.cfg.Faults.AdvertiseAddress, pasv} {
