@@ -1,0 +1,48 @@
+package foreign
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ProFTPD's ExtendedLog with ALL commands, in the default LogFormat
+// ("%h %l %u %t \"%r\" %s %b"):
+//
+//	198.18.0.2 UNKNOWN john [06/Dec/2026:04:58:34 +0000] "PASV" 227 -
+//
+// or in "%m %r %s" (no address, no time: sessions are told apart only by
+// their USER commands):
+//
+//	PASV PASV 227
+//
+// It logs each command with its final reply code, not the reply's text,
+// and neither the connection nor its end.
+var (
+	proftpdDefault = regexp.MustCompile(`^(\S+) \S+ (\S+) \[(\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "(.*)" (\d{3}|-) \S+$`)
+	proftpdShort   = regexp.MustCompile(`^([A-Z]{3,4}) ([A-Z]{3,4}\b.*) (\d{3}|-)$`)
+)
+
+const proftpdLayout = "02/Jan/2006:15:04:05 -0700"
+
+func proftpdLine(line string) (rec, bool) {
+	if m := proftpdDefault.FindStringSubmatch(line); m != nil {
+		t, _ := time.Parse(proftpdLayout, m[3])
+		user := m[2]
+		if user == "-" {
+			user = ""
+		}
+		return proftpdRec(rec{t: t, key: clientAddr(m[1]), client: clientAddr(m[1]), user: user}, m[4], m[5]), true
+	}
+	if m := proftpdShort.FindStringSubmatch(line); m != nil && strings.HasPrefix(m[2], m[1]) {
+		return proftpdRec(rec{}, m[2], m[3]), true
+	}
+	return rec{}, false
+}
+
+func proftpdRec(r rec, request, status string) rec {
+	r.kind, r.text = recCommand, request
+	r.code, _ = strconv.Atoi(status)
+	return r
+}
