@@ -104,16 +104,21 @@ func (r *ServerReport) countPassive(c *ClientTally, res *result.Result) {
 	failed := slices.ContainsFunc(res.Findings, func(f result.Finding) bool {
 		return f.Code == CodePassiveNeverArrived || f.Code == CodePassiveFallback
 	})
-	tls, passive := false, false
+	tls, passive, done, xfer := false, false, false, false
 	for _, e := range res.Transcript {
 		switch {
+		case e.Kind == transcript.Command:
+			verb, _, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
+			xfer = ftp.IsTransfer(strings.ToUpper(verb))
+		case xfer && e.Kind == transcript.Reply && (e.Code == int(ftp.ClosingData) || e.Code == int(ftp.FileActionOK)):
+			done = true
 		case e.Kind == transcript.Reply && e.Code == int(ftp.AuthOK):
 			tls = true
 		case e.Kind == transcript.Reply && (e.Code == int(ftp.EnteringPassive) || e.Code == int(ftp.EnteringExtPassive)):
 			passive = true
 		}
 	}
-	worked := passive && !failed && res.Verdict == result.VerdictOK
+	worked := passive && !failed && done && res.Verdict != result.VerdictCritical
 	switch {
 	case failed && tls:
 		c.PassiveFailedTLS++

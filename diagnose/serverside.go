@@ -60,25 +60,21 @@ func NewServerResult(in ServerInput) *result.Result {
 	return res
 }
 
-// serverEvidence holds a session to the evidence rule. Where the log never
-// records connections, the session's first command stands in for its
-// start: the rule then asks the rest of it (a login, a finished transfer).
+// serverEvidence holds a session to the evidence rule. A log that never
+// records connections (ProFTPD's) cannot show a session's start, so its
+// sessions are never ok; where all else is there, the evidence says so.
 func serverEvidence(res *result.Result, unlogged bool) {
-	if !unlogged {
-		applyEvidence(res, true)
+	applyEvidence(res, true)
+	if !unlogged || res.Evidence == "" {
 		return
 	}
 	opened := append([]transcript.Entry{
 		{Session: 1, Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpConnect, Outcome: transcript.Connected}},
 		{Session: 1, Kind: transcript.Reply, Code: int(ftp.ServiceReady)},
 	}, res.Transcript...)
-	ok, says := Evidence(opened, "the log")
-	if ok || res.Verdict == result.VerdictCritical {
-		return
-	}
-	res.Evidence = says
-	if res.Verdict == result.VerdictOK {
-		res.Verdict = result.VerdictUnknown
+	if ok, _ := Evidence(opened, "the log"); ok {
+		res.Evidence = "the log records commands only, not the connection or the greeting (ProFTPD's ExtendedLog): " +
+			"the login and a finished transfer are in it and nothing failed, but a verdict of ok needs the session's start too"
 	}
 }
 
@@ -92,10 +88,13 @@ func DiagnoseServer(entries []transcript.Entry, client string) []result.Finding 
 		w.entry(i, e)
 	}
 	var out []result.Finding
-	portPrivate := w.found[CodePortPrivate] != nil
+	portPrivate := w.portPriv
 	for _, f := range Diagnose(entries) {
-		if !fromEitherSide[f.Code] || f.Code == CodePortRefused && portPrivate {
+		switch {
+		case !fromEitherSide[f.Code], f.Code == CodePortRefused && portPrivate:
 			continue // a PORT refused for naming a private address: port-private is the cause
+		case f.Code == CodeTLSUnsupported && !w.tlsRefused:
+			continue // "AUTH SSL" refused says nothing of AUTH TLS (curl tries SSL first)
 		}
 		out = append(out, seenFromServer(f))
 	}
@@ -118,15 +117,18 @@ type serverWalk struct {
 	verb    string // the last command's verb
 	arg     string
 	tls     bool // AUTH was accepted
+	// tlsRefused: an "AUTH TLS" was refused (not another mechanism)
+	tlsRefused bool
 	// the data connection the last PASV/EPSV/PORT/EPRT prepared
 	mode       string
 	modeLine   int // its accepted reply (passive) or command (active)
 	pasvAddr   netip.AddrPort
-	arrived    bool // a data connection came, or a transfer's reply shows one did
-	transfered bool // a transfer command was sent since
-	portPriv   bool // the PORT/EPRT named a private address from a public client
-	failedPasv int  // the reply line of the last passive mode whose connection never came, -1 if none
-	lo, hi     int  // passive ports handed out
+	arrived    bool  // a data connection came, or a transfer's reply shows one did
+	transfered bool  // a transfer command was sent since
+	portPriv   bool  // the PORT/EPRT named a private address from a public client
+	portFact   *Fact // its finding, made when the server answers
+	failedPasv int   // the reply line of the last passive mode whose connection never came, -1 if none
+	lo, hi     int   // passive ports handed out
 }
 
 func (w *serverWalk) entry(i int, e transcript.Entry) {
@@ -167,8 +169,14 @@ func (w *serverWalk) prepare(mode string, line int) {
 
 func (w *serverWalk) reply(i int, e transcript.Entry) {
 	switch {
+	case w.portFact != nil:
+		w.portFact.Lines = append(w.portFact.Lines, i)
+		w.add(i, *w.portFact)
+		w.portFact = nil
 	case e.Code == int(ftp.AuthOK):
 		w.tls = true
+	case w.verb == "AUTH" && strings.EqualFold(w.arg, "TLS") && e.Code >= 400:
+		w.tlsRefused = true
 	case e.Code == int(ftp.EnteringPassive) && w.verb == "PASV":
 		w.prepare("PASV", i)
 		w.pasvAddress(i, e.Text)
@@ -308,9 +316,9 @@ func (w *serverWalk) portAddress(line int) {
 	}
 	if ftp.NonPublic(ap.Addr()) && !ftp.NonPublic(w.client) {
 		w.portPriv = true
-		w.add(line, Fact{Code: CodePortPrivate, Lines: []int{line},
+		w.portFact = &Fact{Code: CodePortPrivate, Lines: []int{line},
 			Detail: fmt.Sprintf("The client connected from %s and asked the server to connect back to %s (%s): it is behind NAT, and its router did not rewrite the address.",
-				w.client, ap, w.verb)})
+				w.client, ap, w.verb)}
 	}
 }
 

@@ -41,19 +41,21 @@ var slCases = []slCase{
 		clients: []string{"curl-list", "lftp"}},
 	{name: "pasv-refused", topo: Topology{RouterRules: []string{fromClient + "tcp dport " + PasvRange + " reject with tcp reset"}},
 		clients: []string{"curl-list", "lftp"}},
-	{name: "pasv-private", topo: Topology{ServerNAT: true, Forward: []string{"21"}}, clients: []string{"curl-list"}},
+	// Each client runs twice where its failure leaves no line behind: the
+	// next session shows the server that the first one is over.
+	{name: "pasv-private", topo: Topology{ServerNAT: true, Forward: []string{"21"}}, clients: []string{"curl-list", "curl-list"}},
 	{name: "client-nat", topo: Topology{ClientNAT: true}, clients: []string{"curl-active", "lftp-active"}},
 	{name: "tls-alg-blind", topo: Topology{ServerNAT: true, ALG: true, Forward: []string{"21"}}, tls: true,
-		clients: []string{"curl-list", "curl-tls"}},
+		clients: []string{"curl-tls", "curl-list", "curl-tls", "curl-list"}},
 }
 
 // slServers are the servers that write logs explain reads.
-var slServers = []string{"vsftpd", "proftpd", "pure-ftpd"}
+var slServers = []string{"vsftpd", "proftpd", "pure-ftpd", "serve"}
 
 // slUser is the account of the server's URL: pure-ftpd has no anonymous
 // login in the lab, the others serve anonymous users.
 func slURL(server string) string {
-	if server == "pure-ftpd" {
+	if server == "pure-ftpd" || server == "serve" {
 		return URL()
 	}
 	return fmt.Sprintf("ftp://%s:%d/", ServerPublic, FTPPort)
@@ -148,6 +150,8 @@ func recordServerLog(t *testing.T, server string, c slCase) map[string][]byte {
 		collect = n.startProFTPDLogging(t, dir, cert)
 	case "pure-ftpd":
 		collect = n.startPureLogging(t, dir, cert)
+	case "serve":
+		collect = n.startServeLogging(t, dir, cert)
 	}
 	for _, cl := range c.clients {
 		n.runClient(cl, slURL(server))
@@ -321,5 +325,26 @@ func (n *Net) startPureLogging(t *testing.T, dir, cert string) func() map[string
 		mu.Lock()
 		defer mu.Unlock()
 		return map[string][]byte{"": slices.Clone(lines)}
+	}
+}
+
+// startServeLogging runs ftpdiag serve with --transcript-dir; its log is
+// the directory's files one after another, as explain reads a directory.
+func (n *Net) startServeLogging(t *testing.T, dir, cert string) func() map[string][]byte {
+	td := filepath.Join(dir, "transcripts")
+	os.Mkdir(td, 0o755)
+	args := []string{"serve", "--listen", fmt.Sprintf("%s:%d", n.ServerAddr(), FTPPort), "--pasv-ports", PasvRange,
+		"--user", User + ":" + Password, "--transcript-dir", td}
+	if cert != "" {
+		args = append(args, "--tls-cert", cert, "--tls-key", cert)
+	}
+	p := n.Start(t, n.Server, ftpdiagBinary(t), args...)
+	n.WaitListen(t, p, n.Server, FTPPort)
+	return func() map[string][]byte {
+		b, err := foreign.ReadServeDir(td)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string][]byte{"": b}
 	}
 }

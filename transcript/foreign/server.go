@@ -169,7 +169,9 @@ func ScanServer(r io.Reader, from Format, fn func(*ServerSession)) (lines int, e
 		sp.take(r, ok, line)
 	}
 	sp.finish()
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return sp.seq, fmt.Errorf("%w: line %d is longer than 1 MiB", ErrTooLarge, sp.seq+1)
+	} else if err != nil {
 		return sp.seq, fmt.Errorf("reading the log: %w", err)
 	}
 	return sp.seq, nil
