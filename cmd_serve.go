@@ -49,6 +49,7 @@ func serveFlags() []cli.Flag {
 		&cli.StringFlag{Name: "users-file", Usage: "`FILE` of NAME:PASSWORD lines", EnvVars: env("USERS_FILE")},
 		&cli.BoolFlag{Name: "anonymous", Usage: "allow anonymous (read-only) logins", EnvVars: env("ANONYMOUS")},
 		&cli.StringFlag{Name: "transcript-dir", Usage: "write each session's transcript into `DIR`", EnvVars: env("TRANSCRIPT_DIR")},
+		&cli.StringFlag{Name: "log-format", Value: "text", Usage: "one line per session on standard error, with its diagnosis: `text` or json", EnvVars: env("LOG_FORMAT")},
 		&cli.Int64Flag{Name: "transcript-max-bytes", Value: server.DefaultTranscriptMaxBytes, Usage: "cut each session's transcript file at `N` bytes, noting the cut", EnvVars: env("TRANSCRIPT_MAX_BYTES")},
 		&cli.DurationFlag{Name: "login-timeout", Value: server.DefaultLoginTimeout, Usage: "close a connection not logged in this long after connecting", EnvVars: env("LOGIN_TIMEOUT")},
 		&cli.IntFlag{Name: "max-prelogin", DefaultText: "half of --max-connections", Usage: "connections waiting to log in; one more closes the one waiting longest", EnvVars: env("MAX_PRELOGIN")},
@@ -145,6 +146,11 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 	if err := serveLimits(c, &cfg); err != nil {
 		return cfg, err
 	}
+	lg, err := server.SessionLogger(c.App.ErrWriter, c.String("log-format"))
+	if err != nil {
+		return cfg, usageErrorf("%v", err).withHint("--log-format text or --log-format json")
+	}
+	cfg.SessionLog = lg
 	hint := "see 'ftpdiag serve --help'"
 	if cfg.MaxConns < 1 || cfg.MaxPerAddr < 1 {
 		return cfg, usageErrorf("--max-connections and --max-per-address must be at least 1").withHint("%s", hint)

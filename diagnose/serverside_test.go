@@ -41,7 +41,9 @@ func sv(lines ...string) []transcript.Entry {
 
 var svLogin = []string{"connect 198.18.0.2", "220 ready", "> USER john", "331 Password", "> PASS xxxxxxxx", "230 Logged in"}
 
-func svSession(lines ...string) []transcript.Entry { return sv(append(slices.Clone(svLogin), lines...)...) }
+func svSession(lines ...string) []transcript.Entry {
+	return sv(append(slices.Clone(svLogin), lines...)...)
+}
 
 var serverCases = []struct {
 	name    string

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -55,6 +56,9 @@ type Config struct {
 	// TranscriptMaxBytes caps each file (default 4 MiB), noting the cut.
 	TranscriptDir      string
 	TranscriptMaxBytes int64
+	// SessionLog, when set, gets one line per session with its diagnosis
+	// from the server's side (diagnosis.go).
+	SessionLog *slog.Logger
 	// Greeting is the text of the 220 reply (default "ftpdiag reference server ready").
 	Greeting string
 	// TLS, when set, offers AUTH TLS (RFC 4217) with this certificate

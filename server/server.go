@@ -39,6 +39,7 @@ type Server struct {
 	sweeps   sweepLimits // one per address per SweepInterval
 	locks    lockout
 	tlsBase  *tls.Config // nil without a certificate (tls.go)
+	diag     diagStats   // the last hour's sessions, for SITE STATS (diagnosis.go)
 
 	mu   sync.Mutex
 	ln   net.Listener

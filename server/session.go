@@ -71,6 +71,8 @@ type session struct {
 
 	xmu  sync.Mutex
 	xfer *transfer
+
+	diag *sessionDiag // diagnosis.go
 }
 
 func newSession(srv *Server, c net.Conn, id int) *session {
@@ -89,6 +91,7 @@ func newSession(srv *Server, c net.Conn, id int) *session {
 			s.conn = transcript.Record(c, tr.sess, transcript.ServerSide)
 		}
 	}
+	s.diagnoseLater(c)
 	s.r = bufio.NewReaderSize(s.conn, MaxLine)
 	return s
 }
@@ -282,4 +285,5 @@ func (s *session) finish() {
 	if s.tr != nil {
 		s.tr.close(s.conn, s.closedBy)
 	}
+	s.diagnoseEnd()
 }
