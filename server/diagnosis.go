@@ -97,7 +97,7 @@ func (s *session) diagnoseEnd() {
 	target := result.Target{URL: "(a client of this server)", Host: client, User: s.user}
 	res := diagnose.NewServerResult(diagnose.ServerInput{Tool: result.Tool{Name: "ftpdiag"}, Target: target, Client: client,
 		Record: result.Record{Target: target, Started: s.diag.start, Entries: entries}})
-	if file != "" {
+	if file != "" && !s.tr.cut { // a file cut at its cap stays within it
 		appendDiagnosis(file, res)
 	}
 	s.logSession(client, res)
@@ -110,7 +110,7 @@ func (s *session) diagEntries() ([]transcript.Entry, string) {
 	if s.tr.f == nil {
 		s.diag.mu.Lock()
 		defer s.diag.mu.Unlock()
-		return slices.Clone(s.diag.entries), ""
+		return s.connectFirst(s.diag.entries), ""
 	}
 	name := s.tr.f.Name()
 	data, err := os.ReadFile(name)
@@ -122,6 +122,20 @@ func (s *session) diagEntries() ([]transcript.Entry, string) {
 		return nil, name
 	}
 	return l.Sessions[0].Entries, name
+}
+
+// connectFirst gives the session's heading as what it is from the
+// server's side, the client's connection (as the transcript reader does
+// with a file's heading), so the evidence rule sees where it began.
+func (s *session) connectFirst(entries []transcript.Entry) []transcript.Entry {
+	out := slices.Clone(entries)
+	for i, e := range out {
+		if e.Event != nil && e.Event.Op == transcript.OpSession {
+			ev := transcript.EventInfo{Op: transcript.OpConnect, Local: s.remote.String(), Outcome: transcript.Connected}
+			out[i].Event, out[i].Text = &ev, "control connection from "+s.remote.String()
+		}
+	}
+	return out
 }
 
 // appendDiagnosis writes the findings as notes at the end of the
