@@ -29,9 +29,12 @@ for n in ${sizes[*]}; do
 	for _ in $(seq "$runs"); do
 		/usr/bin/time -f '%e %U %S %M' -a -o "$tmp/times" "$tmp/ftpdiag" explain "$tmp/big.log" >/dev/null || true
 	done
-	wall=$(awk '{print $1}' "$tmp/times" | median)
-	cpu=$(awk '{print $2+$3}' "$tmp/times" | median)
-	rss=$(awk '{print int($4/1024)}' "$tmp/times" | median)
+	# time -a also writes "Command exited with non-zero status 2" (explain's
+	# critical verdict): only the lines of numbers count.
+	grep -E '^[0-9.]+ ' "$tmp/times" >"$tmp/nums"
+	wall=$(awk '{print $1}' "$tmp/nums" | median)
+	cpu=$(awk '{print $2+$3}' "$tmp/nums" | median)
+	rss=$(awk '{print int($4/1024)}' "$tmp/nums" | median)
 	printf '%-10s %-10s %-10s %-10s %-10s %-12s\n' "$n" "$mib" "$wall" "$cpu" "$rss" "$(awk -v m="$mib" -v w="$wall" 'BEGIN {printf "%.1f", m/w}')"
 	rm -f "$tmp/big.log"
 done

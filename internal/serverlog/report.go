@@ -155,9 +155,11 @@ func serverHints(ew *errW, r *diagnose.ServerReport) {
 			ew.printf("  - %s\n", printableText(h))
 		}
 	}
+	header := "\nWhat to tell the user:\n"
 	for _, f := range fs {
 		for _, h := range f.ClientHints {
-			ew.printf("  - %s\n", printableText(h))
+			ew.printf("%s  - %s\n", header, printableText(strings.TrimPrefix(h, "Tell the user: ")))
+			header = ""
 		}
 	}
 }

@@ -291,8 +291,9 @@ func (sp *splitter) sessionFor(r *rec) *ServerSession {
 	if r.key == "" && r.client == "" && s == nil && sp.cur != nil && sp.open[sp.cur.Key] == sp.cur {
 		s = sp.cur // a log of one session after another (ftpdiag's transcripts)
 	}
-	if s != nil && r.kind == recCommand && s.loggedIn && strings.HasPrefix(strings.ToUpper(r.text), "USER ") {
-		// A log without connections (ProFTPD's): a new login is a new session.
+	if s != nil && sp.format == ProFTPD && r.kind == recCommand && s.loggedIn && newLogin(r) {
+		// A log without connections (ProFTPD's): a command before login
+		// after a session logged in begins the next session.
 		s.End = EndNext
 		sp.end(s, EndNext)
 		return sp.start(r)
@@ -436,6 +437,20 @@ func (s *ServerSession) command(r rec) {
 		s.entry(transcript.Entry{Kind: transcript.Reply, Code: r.code, Text: fmt.Sprintf("%d", r.code)}, r.t)
 	}
 }
+
+// newLogin tells a command sent before login: ProFTPD's default format
+// names no user for it ("-"); "%m %r %s" names none at all, so there only
+// the commands a client opens a session with tell.
+func newLogin(r *rec) bool {
+	if r.client != "" {
+		return r.user == ""
+	}
+	verb, _, _ := strings.Cut(strings.TrimSpace(r.text), " ")
+	return beginsLogin[strings.ToUpper(verb)]
+}
+
+// beginsLogin are commands no client sends once logged in.
+var beginsLogin = map[string]bool{"USER": true, "AUTH": true, "HOST": true, "CLNT": true}
 
 // opensSession are the commands a client starts a session with, before
 // it logs in.

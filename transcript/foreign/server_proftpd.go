@@ -21,7 +21,7 @@ import (
 // and neither the connection nor its end.
 var (
 	proftpdDefault = regexp.MustCompile(`^(\S+) \S+ (\S+) \[(\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "(.*)" (\d{3}|-) \S+$`)
-	proftpdShort   = regexp.MustCompile(`^([A-Z]{3,4}) ([A-Z]{3,4}\b.*) (\d{3}|-)$`)
+	proftpdShort   = regexp.MustCompile(`^([A-Z][A-Z_]{2,15}) ([A-Z][A-Z_]{2,15}\b.*) (\d{3}|-)$`)
 )
 
 const proftpdLayout = "02/Jan/2006:15:04:05 -0700"
@@ -41,7 +41,19 @@ func proftpdLine(line string) (rec, bool) {
 	return rec{}, false
 }
 
+// proftpdRec reads one command line. ProFTPD logs some commands twice: as
+// its handler's name with the reply code ("OPTS_UTF8 ON" 200), then as
+// sent without one ("OPTS UTF8 ON" -); the first is the command, the second
+// a note.
 func proftpdRec(r rec, request, status string) rec {
+	if status == "-" {
+		r.kind, r.text = recNote, request+" (logged again without a reply code)"
+		return r
+	}
+	verb, rest, _ := strings.Cut(request, " ")
+	if name, sub, ok := strings.Cut(verb, "_"); ok {
+		request = strings.TrimSpace(name + " " + sub + " " + rest)
+	}
 	r.kind, r.text = recCommand, request
 	r.code, _ = strconv.Atoi(status)
 	return r
