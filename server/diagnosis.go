@@ -184,13 +184,34 @@ func (s *session) logSession(client string, res *result.Result) {
 		for _, f := range res.Findings {
 			codes = append(codes, f.Code)
 		}
-		attrs = append(attrs, slog.String("codes", strings.Join(codes, ",")), slog.String("diagnosis", res.Findings[0].Detail))
-		msg = "session: " + strings.TrimSuffix(res.Findings[0].Title, diagnose.SeenFromServer)
+		worst := worstFinding(res.Findings)
+		attrs = append(attrs, slog.String("codes", strings.Join(codes, ",")), slog.String("diagnosis", worst.Detail))
+		msg = "session: " + strings.TrimSuffix(worst.Title, diagnose.SeenFromServer)
 		if res.Verdict != result.VerdictOK {
 			level = slog.LevelWarn
 		}
 	}
 	lg.Log(s.ctx, level, msg, attrs...)
+}
+
+// worstFinding is the first finding of the highest severity.
+func worstFinding(fs []result.Finding) result.Finding {
+	rank := map[result.Severity]int{result.Info: 0, result.Warning: 1, result.Critical: 2}
+	w := fs[0]
+	for _, f := range fs[1:] {
+		if rank[f.Severity] > rank[w.Severity] {
+			w = f
+		}
+	}
+	return w
+}
+
+// addresses is "1 client address", "4 client addresses".
+func addresses(n int) string {
+	if n == 1 {
+		return "1 client address"
+	}
+	return fmt.Sprintf("%d client addresses", n)
 }
 
 // sessionDid counts what a session did: logins, transfers that finished
@@ -284,7 +305,7 @@ func (st *diagStats) report(now time.Time) *diagnose.ServerReport {
 // connections arrive.
 func (srv *Server) StatsLines(now time.Time) []string {
 	rep := srv.diag.report(now)
-	lines := []string{fmt.Sprintf("in the last %s: %d sessions from %d client addresses", StatsWindow, rep.Sessions, len(rep.Clients))}
+	lines := []string{fmt.Sprintf("in the last %s: %d sessions from %s", StatsWindow, rep.Sessions, addresses(len(rep.Clients)))}
 	for _, f := range rep.Findings() {
 		lines = append(lines, fmt.Sprintf("%s %s: %s", f.Severity, f.Code, f.Detail))
 	}

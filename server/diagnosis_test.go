@@ -86,6 +86,11 @@ func TestSessionDiagnosis(t *testing.T) {
 			c.do(425, "LIST")
 			c.do(221, "QUIT")
 		}, "warning", "active.connect-back-failed"},
+		{"the worst finding leads the line", func(c *ctl) {
+			c.do(502, "AUTH TLS")
+			c.do(227, "PASV")
+			c.do(221, "QUIT")
+		}, "critical", "tls.unsupported,data.passive.never-arrived"},
 		{"healthy", func(c *ctl) {
 			d := c.epsv()
 			c.do(150, "LIST")
@@ -106,6 +111,9 @@ func TestSessionDiagnosis(t *testing.T) {
 			if l["verdict"] != c.verdict || fmt.Sprint(l["codes"]) != c.codes && !(c.codes == "" && l["codes"] == nil) {
 				t.Errorf("verdict %v, codes %v; want %s, %q\n%v", l["verdict"], l["codes"], c.verdict, c.codes, l)
 			}
+			if c.verdict == "critical" && l["msg"] != "session: Passive data connections never arrive" {
+				t.Errorf("msg %q does not name the critical finding", l["msg"])
+			}
 			if l["client"] != "127.0.0.1" || l["user"] != servertest.User {
 				t.Errorf("client %v, user %v", l["client"], l["user"])
 			}
@@ -124,7 +132,7 @@ func TestSiteStats(t *testing.T) {
 	}
 	buf.lines(t, 2)
 	stats := dialCtl(t, s).login().do(211, "SITE STATS")
-	for _, want := range []string{"2 sessions from 1 client addresses", "critical data.passive.never-arrived: 2 sessions, 1 of 1 client addresses: 127.0.0.1 (2)",
+	for _, want := range []string{"2 sessions from 1 client address", "critical data.passive.never-arrived: 2 sessions, 1 of 1 client addresses: 127.0.0.1 (2)",
 		"1 of 1 client addresses never opened their passive data connection (127.0.0.1)"} {
 		if !strings.Contains(stats, want) {
 			t.Errorf("SITE STATS does not say %q:\n%s", want, stats)

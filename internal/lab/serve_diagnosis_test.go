@@ -62,6 +62,7 @@ func TestServeDiagnosesItsClients(t *testing.T) {
 		t.Fatalf("curl SITE STATS: %v\n%s", err, out)
 	}
 	stats := string(out)
+	t.Logf("serve's standard error:\n%s\ncurl -Q 'SITE STATS':\n%s", p.Output(), stats)
 	for _, want := range []string{"data.passive.never-arrived", "1 of 1 client addresses never opened their passive data connection (" + ClientPublic + ")"} {
 		if !strings.Contains(stats, want) {
 			t.Errorf("SITE STATS does not say %q:\n%s", want, stats)
