@@ -158,7 +158,7 @@ func serverHints(ew *errW, r *diagnose.ServerReport) {
 	header := "\nWhat to tell the user:\n"
 	for _, f := range fs {
 		for _, h := range f.ClientHints {
-			ew.printf("%s  - %s\n", header, printableText(strings.TrimPrefix(h, "Tell the user: ")))
+			ew.printf("%s  - %s\n", header, printableText(capitalize(strings.TrimPrefix(h, "Tell the user: "))))
 			header = ""
 		}
 	}
@@ -309,4 +309,11 @@ func Codes(r *diagnose.ServerReport) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
