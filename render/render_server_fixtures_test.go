@@ -27,7 +27,9 @@ func (f *fx) serverSession(clientAddr string) *transcript.Session {
 	return s
 }
 
-func (f *fx) diagnoseServer(client string) { f.findings = diagnose.DiagnoseServer(f.log.Entries(), client) }
+func (f *fx) diagnoseServer(client string) {
+	f.findings = diagnose.DiagnoseServer(f.log.Entries(), client)
+}
 
 var serverScenarios = map[string]func(f *fx){
 	diagnose.CodePassiveNeverArrived: func(f *fx) {

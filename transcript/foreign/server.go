@@ -139,13 +139,13 @@ type splitter struct {
 	clock   time.Time
 	swept   time.Time
 	emit    func(*ServerSession)
-	closedK map[string]bool // keys whose session ended: echoes of its end are dropped
+	closedK map[string]time.Time // keys whose session just ended: echoes of its end are dropped
 	cur     *ServerSession  // the last session started
 }
 
 func newSplitter(format Format, emit func(*ServerSession)) *splitter {
 	return &splitter{format: format, open: map[string]*ServerSession{}, byAddr: map[string][]*ServerSession{},
-		emit: emit, closedK: map[string]bool{}}
+		emit: emit, closedK: map[string]time.Time{}}
 }
 
 // ScanServer reads a server log from r in one pass and hands each session
@@ -310,7 +310,7 @@ func (sp *splitter) sessionFor(r *rec) *ServerSession {
 	if s := sp.continued(r); s != nil {
 		return s
 	}
-	if sp.closedK[r.key] && (r.kind == recReply || r.kind == recClose) {
+	if _, ok := sp.closedK[r.key]; ok && (r.kind == recReply || r.kind == recClose) {
 		return nil // pure-ftpd's "Logout." after QUIT, and its echo of the last reply
 	}
 	return sp.start(r)
@@ -394,7 +394,7 @@ func (sp *splitter) add(s *ServerSession, r rec) {
 		s.flush(r.t)
 		ev := transcript.EventInfo{Op: transcript.OpClose, By: "client", Outcome: transcript.Closed}
 		s.entry(transcript.Entry{Kind: transcript.Event, Event: &ev, Text: r.text}, r.t)
-		sp.closedK[s.Key] = true
+		sp.closed(s.Key)
 		sp.end(s, EndClosed)
 	case recEvent:
 		s.flush(r.t)
@@ -403,7 +403,7 @@ func (sp *splitter) add(s *ServerSession, r rec) {
 		s.note(r.text, r.t)
 	}
 	if s.verb == "QUIT" && s.code == 0 && lastCode(s) == int(ftp.ServiceClosing) && sp.open[s.Key] == s {
-		sp.closedK[s.Key] = true
+		sp.closed(s.Key)
 		sp.end(s, EndQuit)
 	}
 }
@@ -520,6 +520,19 @@ func (s *ServerSession) entry(e transcript.Entry, t time.Time) {
 	s.Entries = append(s.Entries, e)
 }
 
+// closedKeys bounds the keys remembered for their echoes, in a log without
+// times (where they are not swept by age).
+const closedKeys = 4096
+
+// closed remembers a key whose session just ended, for a minute of log
+// time: pure-ftpd's "Logout." and its last reply's echo come right after.
+func (sp *splitter) closed(key string) {
+	if len(sp.closedK) >= closedKeys {
+		clear(sp.closedK)
+	}
+	sp.closedK[key] = sp.clock
+}
+
 // tick moves the log's clock; sessions silent for SilentEnd are over. The
 // open sessions are swept once a minute of log time, not at every line.
 func (sp *splitter) tick(t time.Time) {
@@ -530,6 +543,11 @@ func (sp *splitter) tick(t time.Time) {
 		return
 	}
 	sp.swept = sp.clock
+	for k, at := range sp.closedK {
+		if sp.clock.Sub(at) > time.Minute {
+			delete(sp.closedK, k)
+		}
+	}
 	keep := sp.order[:0]
 	for _, s := range sp.order {
 		if sp.open[s.Key] != s {
