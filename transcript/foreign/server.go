@@ -140,7 +140,7 @@ type splitter struct {
 	swept   time.Time
 	emit    func(*ServerSession)
 	closedK map[string]time.Time // keys whose session just ended: echoes of its end are dropped
-	cur     *ServerSession  // the last session started
+	cur     *ServerSession       // the last session started
 }
 
 func newSplitter(format Format, emit func(*ServerSession)) *splitter {
