@@ -128,7 +128,11 @@ type serverWalk struct {
 	portPriv   bool  // the PORT/EPRT named a private address from a public client
 	portFact   *Fact // its finding, made when the server answers
 	failedPasv int   // the reply line of the last passive mode whose connection never came, -1 if none
-	lo, hi     int   // passive ports handed out
+	// pending: a passive connection that never came, the client having
+	// switched to PORT/EPRT: its fall-back's transfer decides the code
+	// (a cut log that ends first says neither)
+	pending *Fact
+	lo, hi  int // passive ports handed out
 }
 
 func (w *serverWalk) entry(i int, e transcript.Entry) {
@@ -149,6 +153,7 @@ func (w *serverWalk) command(i int, e transcript.Entry) {
 	w.verb, w.arg = strings.ToUpper(verb), strings.TrimSpace(arg)
 	switch w.verb {
 	case "PASV", "EPSV", "PORT", "EPRT", "ABOR", "QUIT", "REIN":
+		w.settlePending()
 		w.passiveUnused(i)
 	}
 	switch w.verb {
@@ -214,6 +219,7 @@ func (w *serverWalk) event(i int, ev *transcript.EventInfo) {
 				Detail: fmt.Sprintf("The client stopped reading the data connection after %d bytes of %s; the server gave up on it.", ev.Bytes, w.verb)})
 		}
 	case transcript.OpClose:
+		w.settlePending()
 		w.passiveUnused(i)
 	}
 }
@@ -224,6 +230,7 @@ func (w *serverWalk) noData(line int) {
 	case "PASV", "EPSV":
 		w.passiveFailed(line, "the server waited for it and none came")
 	case "PORT", "EPRT":
+		w.settlePending() // the fall-back failed too
 		if w.portPriv {
 			return // the private address is the cause, and its finding says so
 		}
@@ -256,10 +263,25 @@ func (w *serverWalk) passiveFailed(line int, how string) {
 	if w.pasvAddr.IsValid() {
 		addr = w.pasvAddr.String()
 	}
-	w.add(line, Fact{Code: CodePassiveNeverArrived, Lines: []int{w.modeLine, line}, Args: Args{Lo: w.lo, Hi: w.hi},
+	f := Fact{Code: CodePassiveNeverArrived, Lines: []int{w.modeLine, line}, Args: Args{Lo: w.lo, Hi: w.hi},
 		Ports:  portOf(w.pasvAddr),
-		Detail: fmt.Sprintf("The server answered %s with %s, and %s.", w.mode, addr, how) + w.tlsNote()})
+		Detail: fmt.Sprintf("The server answered %s with %s, and %s.", w.mode, addr, how) + w.tlsNote()}
 	w.failedPasv = w.modeLine
+	if w.verb == "PORT" || w.verb == "EPRT" {
+		w.pending = &f
+		return
+	}
+	w.add(line, f)
+}
+
+// settlePending: the client's fall-back to active mode did not show a
+// working transfer before it moved on, failed, or the session ended.
+func (w *serverWalk) settlePending() {
+	if w.pending != nil {
+		f := *w.pending
+		w.pending = nil
+		w.add(f.Lines[len(f.Lines)-1], f)
+	}
 }
 
 func (w *serverWalk) tlsNote() string {
@@ -271,7 +293,8 @@ func (w *serverWalk) tlsNote() string {
 
 // fallbackWorked: a transfer in active mode after a failed passive one.
 func (w *serverWalk) fallbackWorked(line int) {
-	if (w.mode == "PORT" || w.mode == "EPRT") && w.found[CodePassiveNeverArrived] != nil {
+	if (w.mode == "PORT" || w.mode == "EPRT") && (w.pending != nil || w.found[CodePassiveNeverArrived] != nil) {
+		w.pending = nil
 		w.add(line, Fact{Code: CodePassiveFallback, Lines: []int{w.failedPasv, w.modeLine, line}, Args: Args{Lo: w.lo, Hi: w.hi},
 			Detail: "The passive data connection never arrived; the client then switched to active mode (" + w.mode + ") and that transfer worked."})
 	}

@@ -39,8 +39,9 @@ var slCases = []slCase{
 	{name: "ok", clients: []string{"curl-list", "curl-get", "lftp"}},
 	{name: "pasv-dropped", topo: Topology{RouterRules: []string{fromClient + "tcp dport " + PasvRange + " drop"}},
 		clients: []string{"curl-list", "lftp"}},
+	// tnftp falls back to active mode when passive fails (LAB-NOTES).
 	{name: "pasv-refused", topo: Topology{RouterRules: []string{fromClient + "tcp dport " + PasvRange + " reject with tcp reset"}},
-		clients: []string{"curl-list", "lftp"}},
+		clients: []string{"curl-list", "lftp", "tnftp"}},
 	// Each client runs twice where its failure leaves no line behind: the
 	// next session shows the server that the first one is over.
 	{name: "pasv-private", topo: Topology{ServerNAT: true, Forward: []string{"21"}}, clients: []string{"curl-list", "curl-list"}},
@@ -180,6 +181,14 @@ func (n *Net) runClient(kind, url string) {
 		n.runBounded(curlWait, "curl", append(curl, "--ssl-reqd", "-k", url)...)
 	case "lftp":
 		n.runBounded(curlWait, "lftp", "-c", lftp+"open "+url+"; ls")
+	case "tnftp":
+		user, pass := "anonymous", "guest"
+		if strings.Contains(url, "@") {
+			user, pass = User, Password
+		}
+		cmd := n.Command(n.Client, "timeout", "20", "tnftp", "-n", ServerPublic)
+		cmd.Stdin = strings.NewReader("user " + user + " " + pass + "\nls\nbye\n")
+		cmd.Run()
 	case "lftp-active":
 		n.runBounded(curlWait, "lftp", "-c", lftp+"set ftp:passive-mode off; open "+url+"; ls")
 	}
