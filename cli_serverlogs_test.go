@@ -40,11 +40,11 @@ func TestExplainServerLog(t *testing.T) {
 		not    []string
 	}{
 		{name: "vsftpd, detected", args: []string{"explain", vsftpd}, status: exitCritical,
-			want: []string{"ftpdiag explain: vsftpd log, 4 sessions from 1 client address",
+			want: []string{"ftpdiag explain: vsftpd log, 5 sessions from 1 client address",
 				"data.passive.never-arrived: Passive data connections never arrive (seen from the server)",
-				"3 sessions from 1 of 1 client addresses: 198.18.0.2 (3)", "For the administrator:", "=== session 1 (198.18.0.2"}},
+				"4 sessions from 1 of 1 client addresses: 198.18.0.2 (4)", "data.passive.fallback-active", "For the administrator:", "=== session 1 (198.18.0.2"}},
 		{name: "standard input", stdin: string(data), args: []string{"explain", "-"}, status: exitCritical,
-			want: []string{"ftpdiag explain: vsftpd log, 4 sessions"}},
+			want: []string{"ftpdiag explain: vsftpd log, 5 sessions"}},
 		{name: "--from forces the format", args: []string{"explain", "--from", "vsftpd", vsftpd}, status: exitCritical,
 			want: []string{"vsftpd log"}},
 		{name: "--client of another address", args: []string{"explain", "--client", "198.18.0.9", vsftpd}, status: exitUnknown,
