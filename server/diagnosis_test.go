@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -118,6 +120,29 @@ func TestSessionDiagnosis(t *testing.T) {
 				t.Errorf("client %v, user %v", l["client"], l["user"])
 			}
 		})
+	}
+}
+
+// TestSessionDiagnosisClientStopsReading: a client that opens the data
+// connection of a download and never reads it; the server's write times
+// out, and the session's line says the client stopped reading.
+func TestSessionDiagnosisClientStopsReading(t *testing.T) {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "big"), make([]byte, 16<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buf := &syncBuffer{}
+	lg, _ := server.SessionLogger(buf, "json")
+	s := servertest.Start(t, server.Config{Root: root, SessionLog: lg, DataTimeout: 300 * time.Millisecond})
+	c := dialCtl(t, s).login()
+	d := c.epsv()
+	defer d.Close()
+	c.do(150, "RETR big")
+	c.expect(426)
+	c.do(221, "QUIT")
+	l := buf.lines(t, 1)[0]
+	if l["codes"] != "transfer.stalled" || !strings.Contains(fmt.Sprint(l["diagnosis"]), "The client stopped reading") {
+		t.Errorf("codes %v, diagnosis %v", l["codes"], l["diagnosis"])
 	}
 }
 
