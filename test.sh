@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 need=()
 for pair in curl:curl lftp:lftp wget:wget python3:python3 openssl:openssl nft:nftables ip:iproute2 ss:iproute2 \
 	chromium:chromium node:nodejs npm:npm prometheus:prometheus promtool:prometheus systemd-analyze:systemd \
-	zsh:zsh fish:fish; do
+	zsh:zsh fish:fish tnftp:tnftp; do
 	cmd=${pair%%:*} pkg=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || [[ " ${need[*]} " == *" $pkg "* ]] || need+=("$pkg")
 done
@@ -85,7 +85,8 @@ if [ "$fuzztime" != 0 ]; then
 		ftp:FuzzParsePASV ftp:FuzzParseEPSV ftp:FuzzParsePORT ftp:FuzzParseEPRT ftp:FuzzParseCodeLine \
 		transcript/foreign:FuzzParseFileZilla transcript/foreign:FuzzParseWinSCP transcript/foreign:FuzzParseCurl \
 		transcript/foreign:FuzzParseLftp transcript/foreign:FuzzParseSeed transcript/foreign:FuzzParseJSON \
-		transcript/foreign:FuzzParseDetect render:FuzzLoad render:FuzzRenderRedacts probe:FuzzParseTarget \
+		transcript/foreign:FuzzParseDetect transcript/foreign:FuzzParseVsftpd transcript/foreign:FuzzParseProFTPD \
+		transcript/foreign:FuzzParsePureFTPd transcript/foreign:FuzzParseServe render:FuzzLoad render:FuzzRenderRedacts probe:FuzzParseTarget \
 		server:FuzzParseCommandLines; do
 		fuzz "${pair%%:*}" "${pair#*:}"
 	done

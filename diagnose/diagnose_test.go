@@ -125,6 +125,8 @@ func TestDiagnoseGolden(t *testing.T) {
 func TestEveryCodeHasAGolden(t *testing.T) {
 	found := map[string]bool{}
 	files, _ := filepath.Glob("testdata/diagnose/*.findings.json")
+	server, _ := filepath.Glob("testdata/serverside/*.findings.json") // serverside_test.go
+	files = append(files, server...)
 	for _, path := range files {
 		var fs []result.Finding
 		b, err := os.ReadFile(path)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
 	"net/netip"
 	"time"
 )
@@ -73,6 +74,9 @@ type Config struct {
 	// the oldest closed files are removed first. Negative: no bound.
 	TranscriptKeepBytes int64
 	TranscriptKeepAge   time.Duration
+	// SessionLog, when set, gets one line per session with its diagnosis
+	// from the server's side (diagnosis.go).
+	SessionLog *slog.Logger
 	// Greeting is the text of the 220 reply (default "ftpdiag reference server ready").
 	Greeting string
 	// TLS, when set, offers AUTH TLS (RFC 4217) with this certificate

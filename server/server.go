@@ -46,6 +46,7 @@ type Server struct {
 	cert  atomic.Pointer[tls.Certificate]
 	// transcripts keeps --transcript-dir within its budget; nil without one.
 	transcripts *transcriptStore
+	diag        diagStats // the last hour's sessions, for SITE STATS (diagnosis.go)
 
 	mu   sync.Mutex
 	ln   net.Listener

@@ -73,6 +73,7 @@ type session struct {
 	xfer *transfer
 
 	uploaded atomic.Int64 // bytes received by uploads (upload_limits.go)
+	diag     *sessionDiag // diagnosis.go
 }
 
 func newSession(srv *Server, c net.Conn, id int) *session {
@@ -91,6 +92,7 @@ func newSession(srv *Server, c net.Conn, id int) *session {
 			s.conn = transcript.Record(c, tr.sess, transcript.ServerSide)
 		}
 	}
+	s.diagnoseLater(c)
 	s.r = bufio.NewReaderSize(s.conn, MaxLine)
 	return s
 }
@@ -287,4 +289,5 @@ func (s *session) finish() {
 	if s.tr != nil {
 		s.tr.close(s.conn, s.closedBy)
 	}
+	s.diagnoseEnd()
 }

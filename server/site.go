@@ -17,8 +17,10 @@ func (s *session) cmdSITE(arg string) {
 		s.sitePortcheck(strings.TrimSpace(rest))
 	case "SWEEP":
 		s.siteSweep(strings.TrimSpace(rest))
+	case "STATS":
+		s.siteStats() // diagnosis.go
 	case "HELP":
-		s.reply(ftp.HelpMessage, "SITE WHOAMI, SITE PORTCHECK [spelled-arg], SITE SWEEP [seconds]")
+		s.reply(ftp.HelpMessage, "SITE WHOAMI, SITE PORTCHECK [spelled-arg], SITE SWEEP [seconds], SITE STATS")
 	default:
 		s.reply(ftp.ParamNotImplemented, "SITE %s not understood (WHOAMI, PORTCHECK, SWEEP are)", sub)
 	}

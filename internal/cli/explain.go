@@ -1,15 +1,18 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"ftpdiag/diagnose"
 	"ftpdiag/ftp"
+	"ftpdiag/internal/serverlog"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 	"ftpdiag/transcript/foreign"
@@ -24,7 +27,8 @@ func explainCommand() *cli.Command {
 			"annotated report as 'ftpdiag probe', offline. The format is detected from the\n" +
 			"content; --from names it. Passwords in the log are never printed.",
 		Flags: append(outputFlags(),
-			&cli.StringFlag{Name: "from", Usage: "read the log as `FORMAT`: filezilla, winscp, curl, lftp, seed or json (default: detect)"},
+			&cli.StringFlag{Name: "from", Usage: "read the log as `FORMAT`: filezilla, winscp, curl, lftp, seed or json; a server's: vsftpd, pure-ftpd, proftpd or serve (a --transcript-dir) (default: detect)"},
+			&cli.StringFlag{Name: "client", Usage: "server logs: only the sessions of the client at `ADDR`"},
 		),
 		Action: explainAction,
 	}
@@ -44,6 +48,13 @@ func explainAction(c *cli.Context) error {
 		from = f
 	}
 	path := c.Args().First()
+	if path == "-" { // detection peeks at it; the client logs' reader gets it whole
+		c.App.Reader = bufio.NewReaderSize(c.App.Reader, serverlog.Sniff)
+	}
+	opt := serverlog.Options{From: from, Client: c.String("client"), Tool: tool()}
+	if rep, err := serverlog.Read(path, c.App.Reader, opt); !errors.Is(err, serverlog.ErrNotServer) {
+		return explainServer(c, path, rep, err)
+	}
 	log, err := readLog(c, path, from)
 	if err != nil {
 		return err
@@ -121,4 +132,37 @@ func explainTarget(t foreign.Target) result.Target {
 		return result.Target{URL: "(not in the log)", User: t.User}
 	}
 	return result.Target{URL: ftp.URL("ftp", t.User, t.Host, t.Port, "/"), Host: t.Host, Port: t.Port, User: t.User}
+}
+
+// explainServer prints the report of a server's log (internal/serverlog);
+// its exit status is the worst session's verdict.
+func explainServer(c *cli.Context, path string, rep *diagnose.ServerReport, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return openError(path, err)
+	}
+	if err != nil {
+		return usageErrorf("cannot explain %s: %v", path, err).withHint("server logs: vsftpd.log with log_ftp_protocol=YES, ProFTPD's ExtendedLog, pure-ftpd's syslog lines (-d), ftpdiag serve's --transcript-dir")
+	}
+	var b strings.Builder
+	if err := serverlog.Write(&b, rep, c.String("format")); err != nil {
+		return usageErrorf("%v", err).withHint("use --format text or --format json")
+	}
+	if err := writeOut(c, b.String()); err != nil {
+		return err
+	}
+	if s := rep.Verdict().ExitStatus(); s != exitOK {
+		return exitError{s}
+	}
+	return nil
+}
+
+func writeOut(c *cli.Context, text string) error {
+	if path := c.String("output"); path != "" {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			return usageErrorf("cannot write the result: %v", err)
+		}
+		return nil
+	}
+	_, err := io.WriteString(c.App.Writer, text)
+	return err
 }

@@ -52,6 +52,7 @@ func serveFlags() []cli.Flag {
 		&cli.StringFlag{Name: "users-file", Usage: "`FILE` of NAME:PASSWORD lines", EnvVars: env("USERS_FILE")},
 		&cli.BoolFlag{Name: "anonymous", Usage: "allow anonymous (read-only) logins", EnvVars: env("ANONYMOUS")},
 		&cli.StringFlag{Name: "transcript-dir", Usage: "write each session's transcript into `DIR`", EnvVars: env("TRANSCRIPT_DIR")},
+		&cli.StringFlag{Name: "log-format", Value: "text", Usage: "one line per session on standard error, with its diagnosis: `text` or json", EnvVars: env("LOG_FORMAT")},
 		&cli.Int64Flag{Name: "transcript-max-bytes", Value: server.DefaultTranscriptMaxBytes, Usage: "cut each session's transcript file at `N` bytes, noting the cut", EnvVars: env("TRANSCRIPT_MAX_BYTES")},
 		&cli.StringFlag{Name: "transcript-keep", Value: "30d,256MiB", Usage: "keep transcript files this `AGE,SIZE` in all, removing the oldest first", EnvVars: env("TRANSCRIPT_KEEP")},
 		durationFlag(cli.DurationFlag{Name: "login-timeout", Value: server.DefaultLoginTimeout, Usage: "close a connection not logged in this long after connecting", EnvVars: env("LOGIN_TIMEOUT")}),
@@ -177,6 +178,11 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 	if err := serveLimits(c, &cfg); err != nil {
 		return cfg, err
 	}
+	lg, err := server.SessionLogger(c.App.ErrWriter, c.String("log-format"))
+	if err != nil {
+		return cfg, usageErrorf("%v", err).withHint("--log-format text or --log-format json")
+	}
+	cfg.SessionLog = lg
 	if r := c.String("pasv-ports"); r != "" {
 		lo, hi, err := parsePortRange(r)
 		if err != nil {

@@ -27,6 +27,9 @@ func Detect(data []byte) (Format, error) {
 	if err := plausibleText(data); err != nil {
 		return "", err
 	}
+	if f, ok := DetectServer(data); ok { // server.go
+		return f, nil
+	}
 	trimmed := bytes.TrimSpace(data)
 	if trimmed[0] == '{' || trimmed[0] == '[' {
 		if json.Valid(trimmed) {

@@ -34,7 +34,7 @@ const (
 )
 
 // Formats lists every format in the order detection prefers them.
-var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed}
+var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed, Vsftpd, PureFTPd, ProFTPD, ServeDir}
 
 // MaxLog is the most of a log read; a client log worth explaining is far
 // smaller, and a bound keeps a wrong file (a disk image) from eating memory.
@@ -115,6 +115,8 @@ func Parse(data []byte, from Format) (*Log, error) {
 		l, err = readJSON(data)
 	case FileZilla, WinSCP, Curl, Lftp, Seed:
 		l = readLines(data, lineReaders[from])
+	case Vsftpd, ProFTPD, PureFTPd, ServeDir: // server.go
+		l, err = readServerLog(data, from)
 	default:
 		return nil, fmt.Errorf("%w %q (use one of %s)", ErrBadFormat, from, formatList())
 	}
