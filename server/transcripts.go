@@ -59,6 +59,9 @@ func (st *sessionTranscript) close(c net.Conn, by string) {
 	st.sess.Event(transcript.EventInfo{Op: transcript.OpClose, Outcome: transcript.Closed, By: by}, "")
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if st.store == nil {
+		return // kept in memory for the session's diagnosis: no file
+	}
 	st.f.Close()
 	st.store.done(st.name, st.written, st.loggedIn, time.Now())
 }
@@ -69,7 +72,9 @@ func (st *sessionTranscript) markLoggedIn() {
 	defer st.mu.Unlock()
 	if !st.loggedIn {
 		st.loggedIn = true
-		st.store.promote(st.written)
+		if st.store != nil { // nil: kept in memory, no file in the budget
+			st.store.promote(st.written)
+		}
 	}
 }
 
