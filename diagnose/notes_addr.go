@@ -51,6 +51,9 @@ func dialledInstead(ix *sessionIndex, i int, host string, port int) []annotation
 		if e.Kind == transcript.Reply && (e.Code == ftp.EnteringPassive || e.Code == ftp.EnteringExtPassive) {
 			break
 		}
+		if verb, _ := ftp.Verb(e.Text); e.Kind == transcript.Command && (verb == "PORT" || verb == "EPRT") {
+			break // a new data connection, the other way: the 227's is over
+		}
 		if e.Kind == transcript.Reply && e.Code >= 100 && e.Code < 200 && began == 0 {
 			began = e.Code
 		}

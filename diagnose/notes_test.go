@@ -66,6 +66,19 @@ func TestAnnotateEntry(t *testing.T) {
 			"192.168.1.175 is a private address: a client outside the server's network cannot reach it",
 			"the log shows no data connection, but the server's 150 says one opened",
 		}},
+		// The 150 after a fall-back to PORT is the active connection's:
+		// the passive one was never dialled (a server's log, lftp).
+		{"PASV not dialled, the client fell back to PORT", func(s *transcript.Session) {
+			connected(s, "198.18.1.2:21")
+			s.Reply(227, "227 Entering Passive Mode (198,18,1,2,11,187)")
+			s.Command("LIST")
+			s.Reply(425, "425 Failed to establish connection.")
+			s.Command("PORT 198,18,0,2,200,10")
+			s.Reply(200, "200 PORT command successful. Consider using PASV.")
+			s.Command("LIST")
+			s.Reply(150, "150 Here comes the directory listing.")
+			s.Reply(226, "226 Directory send OK.")
+		}, 2, []string{"the server listens on 198.18.1.2 port 11*256+187 = 3003", "the client did not dial 198.18.1.2:3003"}},
 		{"PASV shared address", func(s *transcript.Session) {
 			connected(s, "198.18.1.2:21")
 			s.Reply(227, "227 =100,64,1,1,0,21")
