@@ -64,6 +64,7 @@ type builder struct {
 	// (FileZilla, WinSCP, manual transcripts): a 125/150 reply is then the
 	// only sign that one opened.
 	quietData bool
+	langs     map[string]bool // FileZilla's languages seen in the labels
 }
 
 // stream is one control connection's state; FileZilla interleaves several

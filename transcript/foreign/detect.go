@@ -33,6 +33,8 @@ func Detect(data []byte) (Format, error) {
 			return JSON, nil
 		}
 	}
+	data = unwrap(data)
+	canon := newBuilder()
 	score := map[Format]int{}
 	lines := strings.SplitN(string(data), "\n", detectLines+1)
 	for _, line := range lines[:min(len(lines), detectLines)] {
@@ -40,7 +42,7 @@ func Detect(data []byte) (Format, error) {
 		switch {
 		case detectWinSCP.MatchString(line):
 			score[WinSCP]++
-		case fileZillaRe.MatchString(line):
+		case fileZillaRe.MatchString(canon.fileZillaCanon(line)):
 			score[FileZilla]++
 		case detectLftp.MatchString(line):
 			score[Lftp]++

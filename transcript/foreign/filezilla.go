@@ -14,7 +14,7 @@ import (
 // ("2026-11-23 21:54:30 1234 1 Status: Connecting to ..."). Copies from
 // the pane pad the label with spaces before the tab ("Status:      \t...");
 // only that separator goes, so a reply's continuation keeps its indent.
-var fileZillaRe = regexp.MustCompile(`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\d+\s+(\d+)\s+)?(Status|Command|Response|Error|Trace|Listing):(?: *\t| ?)(.*)$`)
+var fileZillaRe = regexp.MustCompile(`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\d+\s+(\d+)\s+|\d\d:\d\d:\d\d\s+)?(Status|Command|Response|Error|Trace|Listing):(?: *\t| +)?(.*)$`)
 
 // fileZillaInactivity is FileZilla's default timeout: its "Connection timed
 // out after N seconds of inactivity" message names the value in use.
@@ -25,6 +25,7 @@ var fileZillaConnecting = regexp.MustCompile(`^Connecting to (\S+?)\.\.\.`)
 func fileZillaLine(b *builder, line string) {
 	b.quietData = true
 	b.scanSecrets(line)
+	line = b.fileZillaCanon(line)
 	m := fileZillaRe.FindStringSubmatch(line)
 	if m == nil {
 		if !b.cur.connected || !b.replyLine(line) {
@@ -47,9 +48,9 @@ func fileZillaLine(b *builder, line string) {
 			b.note(text)
 		}
 	case "Status":
-		fileZillaStatus(b, text)
+		fileZillaStatus(b, b.translate(text))
 	case "Error":
-		fileZillaError(b, text)
+		fileZillaError(b, b.translate(text))
 	default: // Trace and Listing lines explain, they do not change anything
 		b.note(m[3] + ": " + text)
 	}

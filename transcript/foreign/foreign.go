@@ -92,7 +92,7 @@ func Read(r io.Reader, from Format) (*Log, error) {
 
 // Parse reads a log held in memory; see Read.
 func Parse(data []byte, from Format) (*Log, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM from Windows editors
+	data = unwrap(data)
 	if err := plausibleText(data); err != nil {
 		return nil, err
 	}
