@@ -137,6 +137,9 @@ func (d *diagnosis) dropEchoes() bool {
 func (d *diagnosis) passiveDials() {
 	var ok, bad []*dataFact
 	for _, f := range d.dials {
+		if unspecifiedDial(f) {
+			continue // the 227 naming 0.0.0.0 is the finding
+		}
 		if f.outcome == transcript.Connected {
 			ok = append(ok, f)
 		} else {

@@ -14,7 +14,7 @@ import (
 // reply reads one reply by its code, in the light of the command before it.
 func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 	if s.replies == 1 && !s.greeted {
-		if greetingCode(e.Code) {
+		if greetingCode(e.Code) && !dataEchoGreeting(e) {
 			d.greeting(s, i, e)
 			return
 		}
@@ -28,12 +28,16 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 			return // vsftpd's session process is gone: every later answer echoes the first OOPS
 		}
 		s.oops = true
+		d.serverOOPS(s, i, e)
 		if s.verb == "PASV" || s.verb == "EPSV" {
 			// vsftpd could not bind a passive port (its range used up by
 			// other connections): not a refusal of PASV, which the
 			// contract's pasv.unsupported would claim.
 			return
 		}
+	}
+	if d.noCloseNotify(s, i, e) || d.dataEcho(s, e) {
+		return
 	}
 	c := e.Code
 	switch {
@@ -119,6 +123,9 @@ func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
 }
 
 func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
+	if e.Code >= 400 && d.pasvIPv6(s, i, e) {
+		return
+	}
 	if e.Code >= 500 {
 		if s.family != result.FamilyIPv6 { // PASV cannot work over IPv6: no fault
 			d.pasvUnsupported(i, e)
@@ -129,6 +136,9 @@ func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
 		return
 	}
 	ap, err := ftp.ParsePASV(e.Text)
+	if err != nil && d.pasvWorld(s, i, e) {
+		return
+	}
 	if err != nil {
 		d.pasvBad(i, e, err)
 		return
@@ -230,7 +240,7 @@ func (d *diagnosis) portcheck(i int, e transcript.Entry) {
 // tlsText tells whether a refusal at login talks about encryption: the
 // words vsftpd, pure-ftpd, ProFTPD and FileZilla Server use for it.
 func tlsText(text string) bool {
-	for _, w := range []string{"tls", "ssl", "encrypt", "cleartext", "clear text"} {
+	for _, w := range []string{"tls", "ssl", "encrypt", "cleartext", "clear text", "secure"} {
 		if containsFold(text, w) {
 			return true
 		}

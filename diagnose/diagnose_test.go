@@ -79,6 +79,10 @@ func TestDiagnoseGolden(t *testing.T) {
 		"tls-session-reuse-probe":      {CodeTLSSessionReuse},
 		"reply-slow":                   {CodeReplySlow},
 		"root-cause-only":              {CodeLoginRejected},
+		// Issue 27, from the real-world logs of testdata/world.
+		"server-failed":            {CodeServerFailed},
+		"pasv-ipv6-refused":        {CodePasvIPv6Refused},
+		"tls-data-no-close-notify": {CodeTLSNoCloseNotify},
 	}
 	files, _ := filepath.Glob("testdata/diagnose/*.json")
 	seen := 0

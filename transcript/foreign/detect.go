@@ -37,6 +37,7 @@ func Detect(data []byte) (Format, error) {
 	canon := newBuilder()
 	score := map[Format]int{}
 	lines := strings.SplitN(string(data), "\n", detectLines+1)
+	lines = lines[:min(len(lines), detectLines)]
 	for _, line := range lines[:min(len(lines), detectLines)] {
 		line = strings.TrimRight(line, "\r")
 		switch {
@@ -59,6 +60,14 @@ func Detect(data []byte) (Format, error) {
 		}
 	}
 	if best == "" {
+		if k := learnKeys(lines); len(k.cmd) > 0 || len(k.reply) > 0 {
+			return Generic, nil
+		}
+		for _, l := range lines {
+			if _, text := genericSplit(l); curlSentence(text) {
+				return Generic, nil
+			}
+		}
 		return "", fmt.Errorf("%w (%s)", ErrUnknown, formatList())
 	}
 	return best, nil

@@ -67,6 +67,7 @@ func fileZillaStatus(b *builder, text string) {
 		return
 	case strings.Contains(text, "passive reply with unroutable address"):
 		b.useControlHost()
+		b.cur.unroutable = true
 		b.note("Status: " + text)
 	case strings.HasPrefix(text, "TLS connection established"):
 		s := b.cur
@@ -76,6 +77,14 @@ func fileZillaStatus(b *builder, text string) {
 		}
 		s.tls.on, s.tls.last = true, info
 		b.event(transcript.EventInfo{Op: transcript.OpTLS, Addr: s.ctrl, Outcome: transcript.Connected, TLS: info})
+	case strings.HasPrefix(text, "Server did not properly shut down TLS connection"):
+		b.cur.tlsDataLost = b.cur.tlsDataLost || b.dataVerb()
+		b.note("Status: " + text)
+	case text == "Logged in" || text == "Connected":
+		// A log that starts after the greeting: the control connection
+		// is up, and its login worked.
+		b.cur.connected, b.cur.heard = true, true
+		b.note("Status: " + text)
 	case strings.HasPrefix(text, "Disconnected from server"):
 		b.closed("client", "", 0, "")
 	default:
@@ -89,6 +98,9 @@ func fileZillaError(b *builder, text string) {
 		b.closed("server", transcript.Closed, 0, "")
 	case fileZillaInactivity.MatchString(text):
 		fileZillaTimeout(b, text)
+	case strings.TrimRight(text, ".") == "Connection timed out" && b.cur.connected && b.dataVerb():
+		// FileZilla before 3.0 said no more than this.
+		fileZillaTimeout(b, "Connection timed out after 0 seconds of inactivity")
 	case fileZillaGnuTLS.MatchString(text):
 		// During a transfer the error is the data connection's handshake
 		// (or its TLS stream); before TLS was up, the control one's. A
@@ -98,7 +110,17 @@ func fileZillaError(b *builder, text string) {
 		if strings.HasPrefix(m[2], "gnutls_record_") {
 			b.cur.tls.on = true
 		}
-		b.tlsFailed(transcript.Failed, "GnuTLS: "+m[3])
+		why := "GnuTLS error " + m[1]
+		if m[2] != "" {
+			why += " in " + m[2]
+		}
+		b.tlsFailed(transcript.Failed, why+": "+m[3])
+	case strings.Contains(text, "data connection could not be established") &&
+		(b.cur.tlsDataLost || strings.Contains(text, "ECONNABORTED")):
+		// ECONNABORTED: FileZilla aborted the connection itself, after
+		// another failure (its TLS) the lines before show or a cut left out.
+		b.note("Error: " + text)
+		b.note("the data connection's TLS failed just before: this is FileZilla giving up on it, not a second failure")
 	case strings.Contains(text, "data connection could not be established"),
 		strings.HasPrefix(text, "Connection attempt failed"):
 		fileZillaFailure(b, text)
@@ -147,6 +169,9 @@ func fileZillaTimeout(b *builder, text string) {
 	secs := fileZillaInactivity.FindStringSubmatch(text)[1]
 	dur, _ := time.ParseDuration(secs + "s")
 	s := b.cur
+	if b.dataVerb() && !s.dataLost {
+		b.retractImplied() // the 150 promised a data connection that never came
+	}
 	switch {
 	case s.dial == nil && s.dataLost && b.dataVerb():
 		// The data connection already failed (refused, reset): FileZilla
@@ -157,10 +182,21 @@ func fileZillaTimeout(b *builder, text string) {
 			s.verb + ", an echo of that failure, not a second one")
 	case s.dial != nil || !s.connected:
 		b.failed(transcript.Timeout, dur, "")
-	case s.pasv != "" && !s.dataUp && b.dataVerb():
-		b.failed(transcript.Timeout, dur, "")
+	case s.active && !s.dataUp && b.dataVerb():
+		// Active mode: the server was to connect back, and did not.
+		b.event(transcript.EventInfo{Op: transcript.OpDataAccept, Outcome: transcript.Timeout, Dur: dur})
+		b.note("FileZilla logs no data connection: its inactivity timeout after PORT and " + s.verb +
+			" means the server's connection back to the client never arrived")
+	case s.connected && b.dataVerb() && !s.dataUp && s.pasv == "" && !s.unroutable && !s.sawMode:
+		// A fragment that starts at the transfer command: the data
+		// connection did not open, but whether passive or active is cut.
+		b.note("Error: " + text)
+		b.note("FileZilla's inactivity timeout after " + s.verb + ": the data connection did not open (the log starts after the PASV or PORT that would say which kind)")
+	case (s.pasv != "" || s.unroutable) && !s.dataUp && b.dataVerb():
+		b.dialData("")
+		b.dialed(transcript.Timeout, dur, "")
 		b.note("FileZilla logs no data connection attempt: its inactivity timeout after " +
-			s.verb + " means the data connection to " + s.pasv + " did not open")
+			s.verb + " means the data connection to " + orUnknown(s.pasv) + " did not open")
 	default:
 		b.closed("client", transcript.Timeout, dur, "no reply in "+secs+" seconds")
 	}

@@ -30,10 +30,13 @@ const (
 	Lftp      Format = "lftp"
 	Seed      Format = "seed" // "Cmd:" and "NNN:" lines, as server manuals print them
 	JSON      Format = "json" // ftpdiag's own result, or a bare transcript
+	// Generic is any other log of commands and replies: its labels are
+	// learned from the log itself (see generic.go).
+	Generic Format = "generic"
 )
 
 // Formats lists every format in the order detection prefers them.
-var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed}
+var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed, Generic}
 
 // MaxLog is the most of a log read; a client log worth explaining is far
 // smaller, and a bound keeps a wrong file (a disk image) from eating memory.
@@ -110,7 +113,11 @@ func Parse(data []byte, from Format) (*Log, error) {
 	switch from {
 	case JSON:
 		l, err = readJSON(data)
-	case FileZilla, WinSCP, Curl, Lftp, Seed:
+	case FileZilla, Generic:
+		// FileZilla's reader within the generic one: a FileZilla log is
+		// often retyped, translated or mixed with another client's lines.
+		l = readGeneric(data)
+	case WinSCP, Curl, Lftp, Seed:
 		l = readLines(data, lineReaders[from])
 	default:
 		return nil, fmt.Errorf("%w %q (use one of %s)", ErrBadFormat, from, formatList())

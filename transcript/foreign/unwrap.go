@@ -49,6 +49,7 @@ var entities = regexp.MustCompile(`&(?:gt|lt|amp|quot|apos|nbsp|#\d+|#x[0-9a-fA-
 // fromUTF16 decodes UTF-16 text (with a BOM, or without one where every
 // other byte of the start is NUL) into UTF-8; other data is returned as is.
 func fromUTF16(data []byte) []byte {
+	orig := data
 	var big bool
 	switch {
 	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
@@ -85,7 +86,17 @@ func fromUTF16(data []byte) []byte {
 			units[i] = uint16(data[2*i+1])<<8 | uint16(data[2*i])
 		}
 	}
-	return []byte(string(utf16.Decode(units)))
+	runes := utf16.Decode(units)
+	ascii := 0
+	for _, r := range runes[:min(len(runes), 256)] {
+		if r < 0x80 {
+			ascii++
+		}
+	}
+	if ascii*2 < min(len(runes), 256) {
+		return orig // not a text of the Latin script a log is mostly in
+	}
+	return []byte(string(runes))
 }
 
 // quoted tells a log quoted as a whole ("> " before most lines) from a
