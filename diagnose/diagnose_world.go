@@ -171,7 +171,10 @@ func prematureTLS(err string) bool {
 // or a 550 after a 425 that a refused TLS handshake caused.
 func (d *diagnosis) dataEcho(s *session, e transcript.Entry) bool {
 	switch {
-	case e.Code == ftp.ServiceNotAvailable && (s.data != nil && s.data.outcome != transcript.Connected || dataEchoGreeting(e)):
+	case e.Code == ftp.ServiceNotAvailable && (s.data != nil && s.data.outcome != transcript.Connected || dataWords.MatchString(e.Text)):
+		return true
+	case e.Code == ftp.ServiceNotAvailable && timeoutWords.MatchString(e.Text) &&
+		(s.verb == "" || ftp.IsTransfer(s.verb) || s.verb == "PASV" || s.verb == "EPSV") && (s.data == nil || s.data.outcome != transcript.Connected):
 		return true
 	case e.Code >= 500 && (s.tls.failed != nil || d.found[CodeTLSDataHandshake] != nil) && ftp.IsTransfer(s.verb):
 		return true
@@ -183,8 +186,14 @@ func (d *diagnosis) dataEcho(s *session, e transcript.Entry) bool {
 // channel timed out", pyftpdlib) that a log cut just before it shows first:
 // no refusal at the greeting, but the echo of a data connection's failure.
 func dataEchoGreeting(e transcript.Entry) bool {
-	return e.Code == ftp.ServiceNotAvailable && dataWords.MatchString(e.Text)
+	return e.Code == ftp.ServiceNotAvailable && (dataWords.MatchString(e.Text) || timeoutWords.MatchString(e.Text))
 }
+
+// timeoutWords: a 421 that says a timer ran out ("421 Connection timed
+// out.", "421 Idle timeout (600 seconds)") is no greeting, and after a
+// transfer command it is the server giving up on a data connection that
+// never came.
+var timeoutWords = regexp.MustCompile(`(?i)timed? ?out`)
 
 var dataWords = regexp.MustCompile(`(?i)data (?:channel|connection|socket)`)
 

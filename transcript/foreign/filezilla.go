@@ -96,6 +96,14 @@ func fileZillaError(b *builder, text string) {
 	switch {
 	case strings.HasPrefix(text, "Connection closed by server"):
 		b.closed("server", transcript.Closed, 0, "")
+	case strings.HasPrefix(text, "Disconnected from server: ") && b.cur.connected:
+		// "Disconnected from server: ECONNABORTED - Connection aborted":
+		// the control connection ended under FileZilla, not by its choice.
+		out, ok := errnoOutcome(text)
+		if !ok {
+			out = transcript.Closed
+		}
+		b.closed("server", out, 0, errText(text))
 	case fileZillaInactivity.MatchString(text):
 		fileZillaTimeout(b, text)
 	case strings.TrimRight(text, ".") == "Connection timed out" && b.cur.connected && b.dataVerb():

@@ -31,7 +31,7 @@ var genericPrefixes = []*regexp.Regexp{
 	regexp.MustCompile(`^\|?(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|Trace|Debug|Info|Warn|Error)\|[\w.]*\|`),
 	regexp.MustCompile(`^\[(?:VRB|DBG|INF|WRN|ERR|FTL|debug|info|trace|warn|error|DEBUG|INFO|TRACE|WARN|ERROR)\]\s*`),
 	regexp.MustCompile(`^(?:dbug|info|trce|warn|fail|crit): [\w.]+\[\d+\]\s*`),
-	regexp.MustCompile(`^\[[A-Za-z][\w.-]{0,30}\]\s+`),
+	regexp.MustCompile(`^\[[A-Za-z][^\]]{0,60}\]\s+`),
 }
 
 // genericMarker is a line's marker: an arrow, ftplib's *cmd*, or a label
@@ -159,7 +159,9 @@ func (g *genericState) line(b *builder, line string) {
 	}
 	key, text := genericSplit(line)
 	switch {
-	case g.keys.cmd[key] && text != "":
+	case g.keys.cmd[key] && text != "", key == "" && isFTPVerbLine(text) && len(g.keys.reply) > 0:
+		// A bare command among bare replies (basic-ftp, Commons Net's
+		// PrintCommandListener, Windows ftp.exe -d) is still a command.
 		g.command(b, text)
 	case g.keys.reply[key] || key == "" && genericCode.MatchString(text):
 		if strings.Contains(text, `\r\n`) { // node-ftp: several lines in one
@@ -201,16 +203,31 @@ func (g *genericState) reply(b *builder, text string) {
 		if code == ftp.CommandOK && strings.Contains(strings.ToUpper(text), "PORT") && s.verb != "PORT" {
 			g.implied(b, "PORT")
 		}
-		if g.pending != "" && (code == ftp.DataAlreadyOpen || code == ftp.FileStatusOK || code == ftp.CantOpenData) &&
-			(s.verb == "PASV" || s.verb == "EPSV" || s.verb == "PORT") {
-			g.implied(b, g.pending)
+		if (code == ftp.DataAlreadyOpen || code == ftp.FileStatusOK || code == ftp.CantOpenData) &&
+			(s.verb == "PASV" || s.verb == "EPSV" || s.verb == "PORT") && s.lastCode < 400 {
+			// A transfer's reply right after the mode's: the client sent a
+			// transfer command it does not echo ("ls" is a LIST).
+			verb := g.pending
+			if verb == "" {
+				verb = "LIST"
+				b.note("the transfer command is not in the log; LIST stands for it")
+			}
+			g.implied(b, verb)
 			g.pending = ""
 		}
+	}
+	if code == ftp.ServiceNotAvailable && s.code == 0 && s.pasv != "" && !s.dataUp && s.dial == nil && timeoutWords.MatchString(text) {
+		// FileZilla Server's "421 Connection timed out." right after the
+		// 227: it waited for the client's data connection, which never came.
+		b.failed(transcript.Timeout, 0, "")
+		b.note("the server gave up waiting for the data connection: it never arrived")
 	}
 	if !b.replyLine(text) && !b.banner(text) {
 		b.note(text)
 	}
 }
+
+var timeoutWords = regexp.MustCompile(`(?i)timed? ?out`)
 
 func (g *genericState) implied(b *builder, verb string) {
 	b.note("the client's " + verb + " is not in the log: the reply after it answers it")
