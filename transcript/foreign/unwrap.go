@@ -39,6 +39,7 @@ func unwrap(data []byte) []byte {
 			lines[i] = html.UnescapeString(l)
 		}
 	}
+	lines = dedent(lines)
 	lines = unnumber(lines)
 	lines = unsession(lines)
 	return []byte(strings.Join(lines, "\n"))
@@ -197,6 +198,35 @@ func unsession(lines []string) []string {
 		if loc := sessionPrefix.FindStringIndex(l); loc != nil {
 			lines[i] = l[loc[1]:]
 		}
+	}
+	return lines
+}
+
+// dedent strips the indentation every line shares (a log pasted as an
+// indented block, in Markdown or a forum's editor).
+func dedent(lines []string) []string {
+	prefix, first := "", true
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		ws := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if first {
+			prefix, first = ws, false
+			continue
+		}
+		for !strings.HasPrefix(ws, prefix) {
+			prefix = prefix[:len(prefix)-1]
+		}
+		if prefix == "" {
+			return lines
+		}
+	}
+	if prefix == "" {
+		return lines
+	}
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(l, prefix)
 	}
 	return lines
 }
