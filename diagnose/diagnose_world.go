@@ -16,7 +16,7 @@ import (
 
 // redactedReply matches what people put over an address before they post a
 // log: "(92,222,XXX,XXX,128,133)", "xxx", "***", "[redacted]".
-var redactedReply = regexp.MustCompile(`(?i)x{2,}|\*{2,}|\[redacted\]`)
+var redactedReply = regexp.MustCompile(`(?i)x{2,}|\*{2,}|\[redacted\]|<[^>]*(?:ip|address|host)[^>]*>`)
 
 // pasvWorld reads a 227 that ParsePASV refused: a redacted address is no
 // fault of the server's, and 0.0.0.0 is the server's wildcard listen

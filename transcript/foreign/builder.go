@@ -298,7 +298,7 @@ func (b *builder) flushReply() {
 // a transfer proves open, for clients that do not log it themselves.
 func (b *builder) impliedData() {
 	s := b.cur
-	if !b.quietData || s.pasv == "" || s.dataUp || s.dial != nil || !b.dataVerb() {
+	if !b.quietData || s.pasv == "" || s.dataUp || s.dataLost || s.dial != nil || !b.dataVerb() {
 		return
 	}
 	s.dataUp, s.implied = true, len(b.entries)+1

@@ -132,10 +132,16 @@ func fileZillaError(b *builder, text string) {
 	case strings.Contains(text, "data connection could not be established"),
 		strings.HasPrefix(text, "Connection attempt failed"):
 		fileZillaFailure(b, text)
+	case errnoName.MatchString(text) && b.cur.connected && b.dataVerb() && (b.cur.pasv != "" || b.cur.redacted || b.cur.unroutable):
+		// A sentence the tables do not know (an older translation) that
+		// names an errno after a transfer command: the data connection's.
+		fileZillaFailure(b, "data connection: "+text)
 	default:
 		b.note("Error: " + text)
 	}
 }
+
+var errnoName = regexp.MustCompile(`\bE(?:CONNREFUSED|TIMEDOUT|HOSTUNREACH|NETUNREACH|CONNRESET)\b`)
 
 // fileZillaFailure reads "... failed with \"ECONNREFUSED - Connection
 // refused by server\"" and the like into the outcome of the attempt.
@@ -200,7 +206,7 @@ func fileZillaTimeout(b *builder, text string) {
 		// connection did not open, but whether passive or active is cut.
 		b.note("Error: " + text)
 		b.note("FileZilla's inactivity timeout after " + s.verb + ": the data connection did not open (the log starts after the PASV or PORT that would say which kind)")
-	case (s.pasv != "" || s.unroutable) && !s.dataUp && b.dataVerb():
+	case (s.pasv != "" || s.unroutable || s.sawMode && !s.active) && !s.dataUp && b.dataVerb():
 		b.dialData("")
 		b.dialed(transcript.Timeout, dur, "")
 		b.note("FileZilla logs no data connection attempt: its inactivity timeout after " +

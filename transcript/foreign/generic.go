@@ -293,6 +293,13 @@ func (g *genericState) message(b *builder, text, line string) {
 				if b.failed(out, 0, m[2]) {
 					return
 				}
+				if b.cur.redacted || b.cur.lastCode == int(ftp.EnteringPassive) || b.cur.lastCode == int(ftp.EnteringExtPassive) {
+					// The 227 named an address the log hides: the data
+					// connection to it failed.
+					b.dialData("")
+					b.dialed(out, 0, m[2])
+					return
+				}
 			} else if m[1] != "" {
 				b.dialControl(net.JoinHostPort(m[1], "21"))
 				b.dialed(out, 0, m[2])

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 )
 
@@ -127,6 +128,16 @@ func unfence(lines []string) []string {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
 			continue
+		}
+		// Markdown emphasis around lines of a log (**Error: ...**).
+		// Only around words: lftp's "**** " marker stays.
+		for _, mark := range []string{"**", "__"} {
+			if strings.HasPrefix(l, mark) && len(l) > 2 && unicode.IsLetter(rune(l[2])) {
+				l = l[len(mark):]
+			}
+			if n := len(l); strings.HasSuffix(l, mark) && n > 2 && l[n-3] != mark[0] {
+				l = l[:n-len(mark)]
+			}
 		}
 		if strings.HasPrefix(l, "`") && !strings.HasPrefix(l, "``") {
 			l = l[1:]
