@@ -8,6 +8,7 @@ const (
 	CodeServerFailed     = "server.failed"
 	CodePasvIPv6Refused  = "pasv.ipv6-refused"
 	CodeTLSNoCloseNotify = "tls.data-no-close-notify"
+	CodeOutOfStep        = "control.out-of-step"
 )
 
 var worldCatalogue = []Entry{
@@ -22,4 +23,15 @@ var worldCatalogue = []Entry{
 		Admin: say("The listing or file arrived, then the server closed the data connection without TLS's close_notify alert; GnuTLS clients (FileZilla, lftp) refuse the transfer for it (GnuTLS error -110). " +
 			"Close the TLS session properly before the socket (a .NET SslStream must be shut down, not only disposed; check the FTP server's TLS library and update it)."),
 		Client: say("The server is at fault; until it is fixed, an OpenSSL-based client (curl, WinSCP) accepts such a close.")},
+	{Code: CodeOutOfStep, Severity: result.Critical, Title: "The server's replies are one command behind",
+		Admin: say("Send the greeting (and every multi-line reply) as RFC 959 wants it: \"220-\" before every line but the last, \"220 \" before the last only. " +
+			"A greeting of several \"220 \" lines is read as several replies, and every command after it gets the answer to the one before."),
+		Client: say("The server is at fault; a client that reads its greeting whole still fails at the first command whose answer matters (AUTH TLS).")},
+}
+
+// Both end what a session can show: nothing after them is a cause of its
+// own while no session logged in.
+func init() {
+	gate[CodeOutOfStep] = true
+	gate[CodeServerFailed] = true
 }

@@ -109,6 +109,7 @@ func (d *diagnosis) dropEchoes() bool {
 	if _, ok := d.found[CodeLoginTLSRequired]; ok {
 		delete(d.found, CodeLoginRejected)
 	}
+	d.dropWorldEchoes()
 	if _, ok := d.found[CodeTLSDataHandshake]; ok {
 		// A transfer cut while its data connection's handshake never ended
 		// is that failure seen again, not the probe's own limit.

@@ -36,7 +36,7 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 			return
 		}
 	}
-	if d.noCloseNotify(s, i, e) || d.dataEcho(s, e) {
+	if d.noCloseNotify(s, i, e) || d.dataEcho(s, e) || d.outOfStep(s, i, e) {
 		return
 	}
 	c := e.Code

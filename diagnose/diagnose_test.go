@@ -83,6 +83,7 @@ func TestDiagnoseGolden(t *testing.T) {
 		"server-failed":            {CodeServerFailed},
 		"pasv-ipv6-refused":        {CodePasvIPv6Refused},
 		"tls-data-no-close-notify": {CodeTLSNoCloseNotify},
+		"control-out-of-step":      {CodeOutOfStep},
 	}
 	files, _ := filepath.Glob("testdata/diagnose/*.json")
 	seen := 0

@@ -171,7 +171,7 @@ func prematureTLS(err string) bool {
 // or a 550 after a 425 that a refused TLS handshake caused.
 func (d *diagnosis) dataEcho(s *session, e transcript.Entry) bool {
 	switch {
-	case e.Code == ftp.ServiceNotAvailable && (s.data != nil && s.data.outcome != transcript.Connected || dataWords.MatchString(e.Text)):
+	case e.Code == ftp.ServiceNotAvailable && (s.data != nil && s.data.outcome != transcript.Connected || dataWords.MatchString(e.Text) || s.oops):
 		return true
 	case e.Code == ftp.ServiceNotAvailable && timeoutWords.MatchString(e.Text) &&
 		(s.verb == "" || ftp.IsTransfer(s.verb) || s.verb == "PASV" || s.verb == "EPSV") && (s.data == nil || s.data.outcome != transcript.Connected):
@@ -217,4 +217,27 @@ func (d *diagnosis) noCloseNotifyAtEnd(s *session) bool {
 		Detail: fmt.Sprintf("The data connection to %s was up and carrying data when the server closed it without TLS's close_notify (%s): GnuTLS clients count that as a failed transfer. The log does not show whether the server then said 226.",
 			orWord(h.ev.Addr, "the passive port"), h.ev.Err)})
 	return true
+}
+
+// outOfStep reads a 220 that answers AUTH: a line of a greeting sent as
+// several final "220 " lines (RFC 959 wants "220-" on all but the last),
+// so every reply after it is one behind, and the TLS handshake meets a
+// plain-text line. It reports whether it took the reply.
+func (d *diagnosis) outOfStep(s *session, i int, e transcript.Entry) bool {
+	if s.verb != "AUTH" || e.Code != ftp.ServiceReady {
+		return false
+	}
+	d.add(Fact{Code: CodeOutOfStep, Lines: []int{i},
+		Detail: fmt.Sprintf("The server answered %s with %q, a line of its greeting: it sends its greeting as several final \"220 \" lines "+
+			"(RFC 959 wants \"220-\" on all but the last), so each reply comes one command late, and the TLS handshake met the next greeting line instead of TLS.",
+			strings.TrimSpace(s.verb+" "+s.arg), ftp.FirstLine(e.Text))})
+	return true
+}
+
+// dropWorldEchoes removes what an out-of-step reply explains: a TLS
+// handshake that met plain text.
+func (d *diagnosis) dropWorldEchoes() {
+	if d.found[CodeOutOfStep] != nil {
+		delete(d.found, CodeTLSHandshake)
+	}
 }

@@ -23,7 +23,8 @@ import (
 // Prefixes that say when or where a line was written, not what: stripped
 // before a line is read (timestamps, log levels, logger names).
 var genericPrefixes = []*regexp.Regexp{
-	regexp.MustCompile(`^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?:?\s*`),
+	regexp.MustCompile(`^\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?: ?Z| ?[+-]\d\d:?\d\d)?\]?:?\s*`),
+	regexp.MustCompile(`^(?:DEBUG|INFO|NOTICE|ERROR|WARN(?:ING)?)\s*:\s+`),
 	regexp.MustCompile(`^\[?\d\d?[-/.]\d\d?[-/.]\d{2,4}[ ,]+\d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?\]?:?\s*`),
 	regexp.MustCompile(`^\[?\d\d-\d\d \d\d:\d\d:\d\d\]?\s*`),
 	regexp.MustCompile(`^\(?\[?\d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?\]?\)?:?\s+`),
@@ -159,6 +160,13 @@ func (g *genericState) line(b *builder, line string) {
 	}
 	key, text := genericSplit(line)
 	switch {
+	case key == "" && strings.HasPrefix(text, "421 Service not available, remote server has closed connection"):
+		// netkit's and BSD ftp's own words when the server hung up: no
+		// reply, though it looks like one.
+		if b.cur.connected {
+			b.closed("server", transcript.Closed, 0, "")
+		}
+		b.note(line)
 	case g.keys.cmd[key] && text != "", key == "" && isFTPVerbLine(text) && len(g.keys.reply) > 0:
 		// A bare command among bare replies (basic-ftp, Commons Net's
 		// PrintCommandListener, Windows ftp.exe -d) is still a command.

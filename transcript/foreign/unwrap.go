@@ -35,6 +35,7 @@ func unwrap(data []byte) []byte {
 		}
 	}
 	lines = unfence(lines)
+	lines = unitalic(lines)
 	if entities.MatchString(text) {
 		for i, l := range lines {
 			lines[i] = html.UnescapeString(l)
@@ -238,6 +239,28 @@ func dedent(lines []string) []string {
 	}
 	for i, l := range lines {
 		lines[i] = strings.TrimPrefix(l, prefix)
+	}
+	return lines
+}
+
+// unitalic takes off the underscores that put a whole paste in italics:
+// one before the first line, one after the last.
+func unitalic(lines []string) []string {
+	first, last := -1, -1
+	for i, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 || first == last {
+		return lines
+	}
+	a, b := lines[first], strings.TrimRight(lines[last], " ")
+	if len(a) > 1 && a[0] == '_' && unicode.IsLetter(rune(a[1])) && strings.HasSuffix(b, "_") && !strings.HasSuffix(b, "__") {
+		lines[first], lines[last] = a[1:], b[:len(b)-1]
 	}
 	return lines
 }
