@@ -33,6 +33,7 @@ var genericPrefixes = []*regexp.Regexp{
 	regexp.MustCompile(`^\[(?:VRB|DBG|INF|WRN|ERR|FTL|debug|info|trace|warn|error|DEBUG|INFO|TRACE|WARN|ERROR)\]\s*`),
 	regexp.MustCompile(`^(?:dbug|info|trce|warn|fail|crit): [\w.]+\[\d+\]\s*`),
 	regexp.MustCompile(`^\[[A-Za-z][^\]]{0,60}\]\s+`),
+	regexp.MustCompile(`^[\w.-]+\.(?:js|ts|py|go|java|cs)(?: \[\w+\])?:\d+\s+`), // a console's file:line
 }
 
 // genericMarker is a line's marker: an arrow, ftplib's *cmd*, or a label
