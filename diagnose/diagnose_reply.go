@@ -70,6 +70,8 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 		}
 	case "LIST", "NLST", "MLSD", "RETR":
 		d.transferReply(s, i, e)
+	case "STOR", "APPE", "STOU":
+		d.uploadReply(s, i, e)
 	case "SITE WHOAMI":
 		d.whoami(s, i, e)
 	case "SITE PORTCHECK":

@@ -241,3 +241,18 @@ func (d *diagnosis) dropWorldEchoes() {
 		delete(d.found, CodeTLSHandshake)
 	}
 }
+
+// uploadReply reads the refusal of an upload (450/550/553 to STOR): the
+// same finding as a refused listing or download, worded for a file that
+// could not be written.
+func (d *diagnosis) uploadReply(s *session, i int, e transcript.Entry) {
+	if e.Code != ftp.FileBusy && e.Code != ftp.FileUnavailable && e.Code != ftp.BadFileName {
+		return
+	}
+	what := s.arg
+	if what == "" {
+		what = "the file"
+	}
+	d.add(Fact{Code: CodeTransferDenied, Args: Args{Path: what}, Lines: []int{s.cmdLine, i},
+		Detail: d.loginWorks(fmt.Sprintf("the server answered %s %s with %q: this account may not write %s there (permissions, a full quota, a file type the server refuses).", s.verb, what, ftp.FirstLine(e.Text), what))})
+}

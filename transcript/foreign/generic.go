@@ -212,11 +212,15 @@ func (g *genericState) reply(b *builder, text string) {
 		if code == ftp.CommandOK && strings.Contains(strings.ToUpper(text), "PORT") && s.verb != "PORT" {
 			g.implied(b, "PORT")
 		}
-		if (code == ftp.DataAlreadyOpen || code == ftp.FileStatusOK || code == ftp.CantOpenData) &&
+		if (code == ftp.DataAlreadyOpen || code == ftp.FileStatusOK || code == ftp.CantOpenData || code == ftp.BadFileName) &&
 			(s.verb == "PASV" || s.verb == "EPSV" || s.verb == "PORT") && s.lastCode < 400 {
 			// A transfer's reply right after the mode's: the client sent a
 			// transfer command it does not echo ("ls" is a LIST).
 			verb := g.pending
+			if verb == "" && code == ftp.BadFileName {
+				verb = "STOR" // 553: a file name the server will not create
+				b.note("the upload command is not in the log; STOR stands for it")
+			}
 			if verb == "" {
 				verb = "LIST"
 				b.note("the transfer command is not in the log; LIST stands for it")
