@@ -224,7 +224,15 @@ func (d *diagnosis) noCloseNotifyAtEnd(s *session) bool {
 // so every reply after it is one behind, and the TLS handshake meets a
 // plain-text line. It reports whether it took the reply.
 func (d *diagnosis) outOfStep(s *session, i int, e transcript.Entry) bool {
-	if s.verb != "AUTH" || e.Code != ftp.ServiceReady {
+	transferCode := e.Code == ftp.ClosingData || e.Code == ftp.FileStatusOK || e.Code == ftp.DataAlreadyOpen
+	switch {
+	case s.verb == "AUTH" && e.Code == ftp.ServiceReady:
+	case (s.verb == "PASV" || s.verb == "EPSV") && transferCode:
+		// "226" to PASV: the answer to the transfer before it came late.
+		d.add(Fact{Code: CodeOutOfStep, Lines: []int{i},
+			Detail: fmt.Sprintf("The server answered %s with %q, the end of the transfer before it: its replies are one command late, so the client read the wrong answer to every command after it.", s.verb, ftp.FirstLine(e.Text))})
+		return true
+	default:
 		return false
 	}
 	d.add(Fact{Code: CodeOutOfStep, Lines: []int{i},

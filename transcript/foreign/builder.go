@@ -66,6 +66,7 @@ type builder struct {
 	// only sign that one opened.
 	quietData bool
 	langs     map[string]bool // FileZilla's languages seen in the labels
+	resolving string          // the name FileZilla said it was resolving
 }
 
 // stream is one control connection's state; FileZilla interleaves several
@@ -95,6 +96,9 @@ type stream struct {
 	implied     int  // 1 + the index of the data connect a 125/150 implied, 0 for none
 	sawMode     bool // a PASV/EPSV/PORT/EPRT was sent on this session
 	lastCode    int  // the code of the last reply
+	// lostTimeout is an inactivity timeout with nothing before it to say
+	// which connection it was; the line after it may.
+	lostTimeout time.Duration
 }
 
 type dial struct {

@@ -56,8 +56,16 @@ func fileZillaLine(b *builder, line string) {
 	}
 }
 
+var fileZillaResolving = regexp.MustCompile(`^Resolving address of (\S+)`)
+
 func fileZillaStatus(b *builder, text string) {
 	switch {
+	case fileZillaResolving.MatchString(text):
+		b.resolving = fileZillaResolving.FindStringSubmatch(text)[1]
+		b.note("Status: " + text)
+	case strings.HasPrefix(text, "Connection attempt failed") && strings.Contains(text, "EAI_") && b.resolving != "":
+		// getaddrinfo's errors: the name did not resolve, nothing was dialled.
+		b.event(transcript.EventInfo{Op: transcript.OpResolve, Addr: b.resolving, Outcome: transcript.Failed, Err: errText(text)})
 	case fileZillaConnecting.MatchString(text):
 		b.dialControl(fileZillaConnecting.FindStringSubmatch(text)[1])
 	case strings.HasPrefix(text, "Connection established"):
@@ -94,6 +102,14 @@ func fileZillaStatus(b *builder, text string) {
 
 func fileZillaError(b *builder, text string) {
 	switch {
+	case strings.HasPrefix(text, "Could not connect to server") && b.cur.lostTimeout > 0:
+		// The two lines pasted alone: the control connection to an address
+		// the paste leaves out timed out.
+		dur := b.cur.lostTimeout
+		b.cur.lostTimeout = 0
+		b.dialControl("")
+		b.failed(transcript.Timeout, dur, "")
+		b.note("Error: " + text)
 	case strings.HasPrefix(text, "Connection closed by server"):
 		b.closed("server", transcript.Closed, 0, "")
 	case strings.HasPrefix(text, "Disconnected from server: ") && b.cur.connected:
@@ -106,6 +122,8 @@ func fileZillaError(b *builder, text string) {
 		b.closed("server", out, 0, errText(text))
 	case fileZillaInactivity.MatchString(text):
 		fileZillaTimeout(b, text)
+	case strings.TrimRight(text, ".") == "Connection timed out" && !b.cur.connected && b.cur.ctrl != "":
+		fileZillaTimeout(b, "Connection timed out after 0 seconds of inactivity")
 	case strings.TrimRight(text, ".") == "Connection timed out" && b.cur.connected && b.dataVerb():
 		// FileZilla before 3.0 said no more than this.
 		fileZillaTimeout(b, "Connection timed out after 0 seconds of inactivity")
@@ -194,6 +212,11 @@ func fileZillaTimeout(b *builder, text string) {
 		b.note("Error: " + text)
 		b.note("FileZilla's inactivity timeout after the failed data connection: it waited for the server's answer to " +
 			s.verb + ", an echo of that failure, not a second one")
+	case s.dial == nil && !s.connected && s.ctrl == "" && !s.heard:
+		// Nothing before it: which connection timed out, the line after it
+		// tells ("Could not connect to server": the control connection).
+		s.lostTimeout = dur
+		b.note("Error: " + text)
 	case s.dial != nil || !s.connected:
 		b.failed(transcript.Timeout, dur, "")
 	case s.active && !s.dataUp && b.dataVerb():

@@ -194,7 +194,7 @@ func hasProtocol(entries []transcript.Entry) bool {
 		switch {
 		case e.Kind == transcript.Command, e.Kind == transcript.Reply:
 			return true
-		case e.Event != nil && e.Event.Op == transcript.OpConnect:
+		case e.Event != nil && (e.Event.Op == transcript.OpConnect || e.Event.Op == transcript.OpResolve):
 			return true
 		}
 	}

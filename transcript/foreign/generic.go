@@ -209,8 +209,8 @@ func (g *genericState) reply(b *builder, text string) {
 		if verb, ok := impliedBy[code]; ok && s.verb != verb && len(text) > 3 && text[3] == ' ' {
 			g.implied(b, verb)
 		}
-		if code == ftp.CommandOK && strings.Contains(strings.ToUpper(text), "PORT") && s.verb != "PORT" {
-			g.implied(b, "PORT")
+		if (code == ftp.CommandOK || code >= 500) && strings.Contains(strings.ToUpper(text), "PORT") && s.verb != "PORT" && s.verb != "EPRT" {
+			g.implied(b, "PORT") // "200 PORT command successful", "500 Illegal PORT command"
 		}
 		if (code == ftp.DataAlreadyOpen || code == ftp.FileStatusOK || code == ftp.CantOpenData || code == ftp.BadFileName) &&
 			(s.verb == "PASV" || s.verb == "EPSV" || s.verb == "PORT") && s.lastCode < 400 {
