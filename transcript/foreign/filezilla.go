@@ -14,7 +14,7 @@ import (
 // ("2026-11-23 21:54:30 1234 1 Status: Connecting to ..."). Copies from
 // the pane pad the label with spaces before the tab ("Status:      \t...");
 // only that separator goes, so a reply's continuation keeps its indent.
-var fileZillaRe = regexp.MustCompile(`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\d+\s+(\d+)\s+|\d\d:\d\d:\d\d\s+)?(Status|Command|Response|Error|Trace|Listing):(?: *\t| +)?(.*)$`)
+var fileZillaRe = regexp.MustCompile(`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\d+\s+(\d+)\s+|\d\d:\d\d:\d\d\s+)?(Status|Command|Response|Error|Trace|Listing):(?: *\t| ?)(.*)$`)
 
 // fileZillaInactivity is FileZilla's default timeout: its "Connection timed
 // out after N seconds of inactivity" message names the value in use.
@@ -40,11 +40,16 @@ func fileZillaLine(b *builder, line string) {
 	}
 	b.use(m[2])
 	text := m[4]
+	if m[3] != "Response" {
+		text = strings.TrimSpace(text) // only a reply's continuation keeps its indent
+	}
 	switch m[3] {
 	case "Command":
 		b.command(text)
 	case "Response":
-		if !b.replyLine(text) && !b.banner(text) {
+		// A continuation keeps its indent; a retyped log pads the label
+		// with spaces ("Response:   220 ftpii").
+		if !b.replyLine(text) && !b.replyLine(strings.TrimLeft(text, " ")) && !b.banner(text) {
 			b.note(text)
 		}
 	case "Status":

@@ -43,7 +43,7 @@ func buildI18n() *i18nTables {
 				continue
 			}
 			if _, ok := t.labels[label]; !ok {
-				alts = append(alts, regexp.QuoteMeta(strings.TrimRight(strings.TrimSpace(tr), ": \u00a0\u202f")))
+				alts = append(alts, regexp.QuoteMeta(strings.TrimRight(strings.TrimSpace(tr), labelEnd)))
 			}
 			t.labels[label] = strings.TrimSuffix(english, ":")
 			t.langs[label] = append(t.langs[label], lang)
@@ -56,12 +56,16 @@ func buildI18n() *i18nTables {
 	// Longest first, so that "Trace" does not take the start of "Tracé".
 	sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
 	t.labelRe = regexp.MustCompile(`^((?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d+\s+\d+\s+)|(?:\d\d:\d\d:\d\d\s+))?(?i:(` +
-		strings.Join(alts, "|") + `))[ \x{a0}\x{202f}]*[:：](?: *\t| *)(.*)$`)
+		strings.Join(alts, "|") + `))([ \x{a0}\x{202f}]*[:：.։](?: *\t| ?)|\t| )(.*)$`)
 	return t
 }
 
+// labelEnd is what ends a translated label: a colon in most languages,
+// a full stop in Armenian, nothing at all in some (Polish "Odpowiedź").
+const labelEnd = ": \u00a0\u202f：.։"
+
 func foldLabel(s string) string {
-	return strings.ToLower(strings.TrimRight(strings.TrimSpace(s), ": \u00a0\u202f："))
+	return strings.ToLower(strings.TrimRight(strings.TrimSpace(s), labelEnd))
 }
 
 // compileSentence turns a translation with printf verbs into a pattern.
@@ -131,7 +135,10 @@ func (b *builder) fileZillaCanon(line string) string {
 	}
 	label := foldLabel(m[2])
 	english, ok := t.labels[label]
-	if !ok {
+	if !ok || m[3] == " " && m[1] == "" {
+		// A label without its colon counts only before a tab, or in the
+		// log file's layout (time, process, engine): a word that opens a
+		// line of prose is no label.
 		return line
 	}
 	for _, lang := range t.langs[label] {
@@ -140,7 +147,7 @@ func (b *builder) fileZillaCanon(line string) string {
 		}
 		b.langs[lang] = true
 	}
-	return m[1] + english + ":\t" + m[3]
+	return m[1] + english + ":\t" + m[4]
 }
 
 // translate rewrites a sentence of a language seen in the log's labels into
