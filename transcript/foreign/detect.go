@@ -59,6 +59,11 @@ func Detect(data []byte) (Format, error) {
 			best, most = f, score[f]
 		}
 	}
+	if best == Lftp && !lftpReplies(lines) {
+		// netkit's ftp -d marks commands "---> " as lftp does, but prints
+		// the replies bare: the generic reader learns both.
+		return Generic, nil
+	}
 	if best == "" {
 		if k := learnKeys(lines); len(k.cmd) > 0 || len(k.reply) > 0 {
 			return Generic, nil
@@ -71,4 +76,13 @@ func Detect(data []byte) (Format, error) {
 		return "", fmt.Errorf("%w (%s)", ErrUnknown, formatList())
 	}
 	return best, nil
+}
+
+func lftpReplies(lines []string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, "<--- ") {
+			return true
+		}
+	}
+	return false
 }

@@ -56,7 +56,7 @@ func init() {
 }
 
 type genericKeys struct {
-	cmd, reply map[string]bool
+	cmd, reply, skip map[string]bool
 }
 
 // genericSplit cuts a line into its marker ("" for none, "\t" for an
@@ -114,7 +114,7 @@ func learnKeys(lines []string) genericKeys {
 			reply[key]++
 		}
 	}
-	k := genericKeys{cmd: map[string]bool{}, reply: map[string]bool{}}
+	k := genericKeys{cmd: map[string]bool{}, reply: map[string]bool{}, skip: map[string]bool{}}
 	for key, n := range cmd {
 		if key != "" && n > reply[key] {
 			k.cmd[key] = true
@@ -124,6 +124,12 @@ func learnKeys(lines []string) genericKeys {
 		if n >= cmd[key] {
 			k.reply[key] = true
 		}
+	}
+	if k.cmd["*cmd*"] && k.cmd["*put*"] {
+		// ftplib at debug level 2 prints each line twice.
+		k.skip["*put*"], k.skip["*get*"] = true, true
+		delete(k.cmd, "*put*")
+		delete(k.reply, "*get*")
 	}
 	return k
 }
@@ -172,7 +178,10 @@ func (g *genericState) line(b *builder, line string) {
 		// A bare command among bare replies (basic-ftp, Commons Net's
 		// PrintCommandListener, Windows ftp.exe -d) is still a command.
 		g.command(b, text)
-	case g.keys.reply[key] || key == "" && genericCode.MatchString(text):
+	case g.keys.skip[key]:
+		b.note(line) // ftplib's *put*/*get*: the same as its *cmd*/*resp*, in wire form
+	case g.keys.reply[key] && (key != "" || genericCode.MatchString(text) || b.cur.code != 0),
+		key == "" && genericCode.MatchString(text):
 		if strings.Contains(text, `\r\n`) { // node-ftp: several lines in one
 			for _, part := range strings.Split(text, `\r\n`) {
 				if part != "" {
@@ -208,6 +217,12 @@ func (g *genericState) reply(b *builder, text string) {
 	if s.code == 0 && code != 0 {
 		if verb, ok := impliedBy[code]; ok && s.verb != verb && len(text) > 3 && text[3] == ' ' {
 			g.implied(b, verb)
+		}
+		switch {
+		case code == ftp.NeedPassword && s.verb != "USER":
+			g.implied(b, "USER")
+		case (code == ftp.LoggedIn || code == ftp.NotLoggedIn) && s.lastCode == int(ftp.NeedPassword) && s.verb != "PASS":
+			g.implied(b, "PASS ****")
 		}
 		if (code == ftp.CommandOK || code >= 500) && strings.Contains(strings.ToUpper(text), "PORT") && s.verb != "PORT" && s.verb != "EPRT" {
 			g.implied(b, "PORT") // "200 PORT command successful", "500 Illegal PORT command"
@@ -255,6 +270,7 @@ var (
 	flashData     = regexp.MustCompile(`(?i)^Opening data connection IP: (\S+) PORT: (\d+)`)
 	flashDataErr  = regexp.MustCompile(`(?i)^Data Socket Error: (.*)$`)
 	dataWords     = regexp.MustCompile(`(?i)data (?:connection|socket|channel)`)
+	pyConnError   = regexp.MustCompile(`^(?:ConnectionRefusedError|ConnectionResetError|TimeoutError|socket\.timeout)\b.*`)
 )
 
 // cliTransfers maps what a user types at "ftp>" to the command it sends.
@@ -327,6 +343,16 @@ func (g *genericState) message(b *builder, text, line string) {
 	case strings.Contains(strings.ToLower(text), "inactivity"):
 		if fileZillaInactivity.MatchString(text) {
 			fileZillaTimeout(b, text)
+			return
+		}
+	}
+	if m := pyConnError.FindStringSubmatch(strings.TrimSpace(line)); m != nil && b.cur.connected && b.cur.pasv != "" && !b.cur.dataUp && !b.cur.dataLost {
+		// ftplib's traceback after a 227/229: its data connection failed.
+		out, ok := errnoOutcome(text)
+		if !ok {
+			out = transcript.Timeout
+		}
+		if b.failed(out, 0, strings.TrimSpace(m[0])) {
 			return
 		}
 	}
