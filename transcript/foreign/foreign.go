@@ -117,10 +117,14 @@ func Parse(data []byte, from Format) (*Log, error) {
 		// FileZilla's reader within the generic one: a FileZilla log is
 		// often retyped, translated or mixed with another client's lines.
 		l = readGeneric(data)
-	case WinSCP, Curl, Lftp, Seed:
-		l = readLines(data, lineReaders[from])
 	default:
-		return nil, fmt.Errorf("%w %q (use one of %s)", ErrBadFormat, from, formatList())
+		// Every line reader registered in lineReaders (builder.go): a new
+		// format needs its entry there, in Formats and in Detect.
+		read, ok := lineReaders[from]
+		if !ok {
+			return nil, fmt.Errorf("%w %q (use one of %s)", ErrBadFormat, from, formatList())
+		}
+		l = readLines(data, read)
 	}
 	if err != nil {
 		return nil, err
