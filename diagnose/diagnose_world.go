@@ -224,6 +224,9 @@ func (d *diagnosis) noCloseNotifyAtEnd(s *session) bool {
 // so every reply after it is one behind, and the TLS handshake meets a
 // plain-text line. It reports whether it took the reply.
 func (d *diagnosis) outOfStep(s *session, i int, e transcript.Entry) bool {
+	if !d.firstAnswer(i) {
+		return false // the command was answered already: what follows is no answer to it
+	}
 	transferCode := e.Code == ftp.ClosingData || e.Code == ftp.FileStatusOK || e.Code == ftp.DataAlreadyOpen
 	switch {
 	case s.verb == "AUTH" && e.Code == ftp.ServiceReady:
@@ -263,4 +266,17 @@ func (d *diagnosis) uploadReply(s *session, i int, e transcript.Entry) {
 	}
 	d.add(Fact{Code: CodeTransferDenied, Args: Args{Path: what}, Lines: []int{s.cmdLine, i},
 		Detail: d.loginWorks(fmt.Sprintf("the server answered %s %s with %q: this account may not write %s there (permissions, a full quota, a file type the server refuses).", s.verb, what, ftp.FirstLine(e.Text), what))})
+}
+
+// firstAnswer tells a reply that comes right after its command (notes and
+// events aside), the first the command gets.
+func (d *diagnosis) firstAnswer(i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		e := d.entries[j]
+		if e.Session != d.entries[i].Session || e.Kind == transcript.Note || e.Kind == transcript.Event {
+			continue
+		}
+		return e.Kind == transcript.Command
+	}
+	return false
 }
