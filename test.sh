@@ -86,7 +86,8 @@ if [ "$fuzztime" != 0 ]; then
 		transcript/foreign:FuzzParseFileZilla transcript/foreign:FuzzParseWinSCP transcript/foreign:FuzzParseCurl \
 		transcript/foreign:FuzzParseLftp transcript/foreign:FuzzParseSeed transcript/foreign:FuzzParseJSON \
 		transcript/foreign:FuzzParseDetect transcript/foreign:FuzzParseVsftpd transcript/foreign:FuzzParseProFTPD \
-		transcript/foreign:FuzzParsePureFTPd transcript/foreign:FuzzParseServe render:FuzzLoad render:FuzzRenderRedacts probe:FuzzParseTarget \
+		transcript/foreign:FuzzParsePureFTPd transcript/foreign:FuzzParseServe transcript/foreign:FuzzParseGeneric \
+		render:FuzzLoad render:FuzzRenderRedacts probe:FuzzParseTarget \
 		server:FuzzParseCommandLines; do
 		fuzz "${pair%%:*}" "${pair#*:}"
 	done

@@ -94,6 +94,11 @@ func TestDiagnoseGolden(t *testing.T) {
 		"tls-session-reuse-probe":    {CodeTLSSessionReuse},
 		"reply-slow":                 {CodeReplySlow},
 		"root-cause-only":            {CodeLoginRejected},
+		// Issue 27, from the real-world logs of testdata/world.
+		"server-failed":            {CodeServerFailed},
+		"pasv-ipv6-refused":        {CodePasvIPv6Refused},
+		"tls-data-no-close-notify": {CodeTLSNoCloseNotify},
+		"control-out-of-step":      {CodeOutOfStep},
 	}
 	files, _ := filepath.Glob("testdata/diagnose/*.json")
 	seen := 0

@@ -126,6 +126,10 @@ func logSeen(entries []transcript.Entry) map[string]bool {
 // checkOf names the check a finding code fails.
 func checkOf(code string) string {
 	switch code {
+	case CodeOutOfStep, CodeServerFailed:
+		// The server's replies or its session process: everything the
+		// control connection carries, whichever command met it.
+		return "control connection"
 	case CodeDNSFailed, CodeControlRefused, CodeControlTimeout, CodeControlUnreachable,
 		CodeControlNoGreeting, CodeControlNotFTP, CodeControlBusy, CodeControlClosed:
 		return "control connection"

@@ -113,6 +113,7 @@ func (d *diagnosis) dropEchoes() bool {
 	if _, ok := d.found[CodeLoginTLSRequired]; ok {
 		delete(d.found, CodeLoginRejected)
 	}
+	d.dropWorldEchoes()
 	if _, ok := d.found[CodeTLSDataHandshake]; ok {
 		// A transfer cut while its data connection's handshake never ended
 		// is that failure seen again, not the probe's own limit.
@@ -141,6 +142,9 @@ func (d *diagnosis) dropEchoes() bool {
 func (d *diagnosis) passiveDials() {
 	var ok, bad []*dataFact
 	for _, f := range d.dials {
+		if unspecifiedDial(f) {
+			continue // the 227 naming 0.0.0.0 is the finding
+		}
 		if f.outcome == transcript.Connected {
 			ok = append(ok, f)
 		} else {

@@ -17,7 +17,7 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 		// After the connect event and before any command, the first reply
 		// is the greeting whatever its code: a 5xx there is the server
 		// failing, not a log cut in the middle.
-		if greetingCode(e.Code) || s.connected && e.Code >= 500 {
+		if greetingCode(e.Code) && !dataEchoGreeting(e) || s.connected && e.Code >= 500 {
 			d.greeting(s, i, e)
 			return
 		}
@@ -31,12 +31,16 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 			return // vsftpd's session process is gone: every later answer echoes the first OOPS
 		}
 		s.oops = true
+		d.serverOOPS(s, i, e)
 		if s.verb == "PASV" || s.verb == "EPSV" {
 			// vsftpd could not bind a passive port (its range used up by
 			// other connections): not a refusal of PASV, which the
 			// contract's pasv.unsupported would claim.
 			return
 		}
+	}
+	if d.noCloseNotify(s, i, e) || d.dataEcho(s, e) || d.outOfStep(s, i, e) {
+		return
 	}
 	c := e.Code
 	switch {
@@ -69,6 +73,8 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 		}
 	case "LIST", "NLST", "MLSD", "RETR":
 		d.transferReply(s, i, e)
+	case "STOR", "APPE", "STOU":
+		d.uploadReply(s, i, e)
 	case "SITE WHOAMI":
 		d.whoami(s, i, e)
 	case "SITE PORTCHECK":
@@ -130,6 +136,9 @@ func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
 }
 
 func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
+	if e.Code >= 400 && d.pasvIPv6(s, i, e) {
+		return
+	}
 	if e.Code == ftp.CantOpenData {
 		d.noPassivePort(i, e)
 		return
@@ -144,6 +153,9 @@ func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
 		return
 	}
 	ap, err := ftp.ParsePASV(e.Text)
+	if err != nil && d.pasvWorld(s, i, e) {
+		return
+	}
 	if err != nil {
 		d.pasvBad(i, e, err)
 		return
@@ -256,7 +268,7 @@ func (d *diagnosis) portcheck(i int, e transcript.Entry) {
 // tlsText tells whether a refusal at login talks about encryption: the
 // words vsftpd, pure-ftpd, ProFTPD and FileZilla Server use for it.
 func tlsText(text string) bool {
-	for _, w := range []string{"tls", "ssl", "encrypt", "cleartext", "clear text"} {
+	for _, w := range []string{"tls", "ssl", "encrypt", "cleartext", "clear text", "secure"} {
 		if containsFold(text, w) {
 			return true
 		}

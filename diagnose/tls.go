@@ -108,7 +108,7 @@ func noResume(h *dataTLS) bool { return h != nil && h.ev.TLS != nil && h.ev.TLS.
 // naming session reuse came after it.
 func (d *diagnosis) settleDataTLS(s *session) {
 	h := s.tls.failed
-	if h == nil {
+	if h == nil || d.noCloseNotifyAtEnd(s) {
 		return
 	}
 	s.tls.failed = nil

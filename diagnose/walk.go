@@ -258,7 +258,7 @@ func (d *diagnosis) connect(s *session, i int, e transcript.Entry) {
 
 // closed tells a session that ended early from one that ended normally.
 func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
-	if s.quit || s.oops && d.found[CodeActiveServerFailed] != nil {
+	if s.quit || s.oops && (d.found[CodeActiveServerFailed] != nil || d.found[CodeServerFailed] != nil) {
 		return // vsftpd ends its session after an OOPS: the OOPS is the finding
 	}
 	byServer := ev.By == "server"

@@ -30,7 +30,8 @@ func (e *subError) Unwrap() error { return e.parent }
 
 // ScanPASV reads the address and port a 227 reply names, without judging
 // them: 0.0.0.0 and port 0 come back as they are, for a reader who wants to
-// show what the server said. Only the first line counts. The six numbers
+// show what the server said. The first line with six numbers counts (a
+// multi-line 227 is read whole). The six numbers
 // may stand in parentheses, after "=", or bare, because RFC 959 leaves the
 // text around them free; RFC 1123 4.1.2.6 tells clients to scan for them,
 // and the first group of six comma-separated numbers is the one taken (a
@@ -38,6 +39,14 @@ func (e *subError) Unwrap() error { return e.parent }
 func ScanPASV(text string) (netip.AddrPort, error) {
 	first := FirstLine(text)
 	nums, ok := firstSixGroup(first)
+	for _, line := range strings.Split(text, "\n")[1:] {
+		if ok {
+			break
+		}
+		// A multi-line 227 ("227-listen socket created", "227
+		// (0,0,0,0,135,179)") is one reply: its numbers may be on a later line.
+		nums, ok = firstSixGroup(line)
+	}
 	if !ok {
 		return netip.AddrPort{}, fmt.Errorf("%w: no h1,h2,h3,h4,p1,p2 in %q", ErrBadPASV, first)
 	}

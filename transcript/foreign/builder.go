@@ -3,6 +3,7 @@ package foreign
 import (
 	"fmt"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,8 @@ type builder struct {
 	// (FileZilla, WinSCP, manual transcripts): a 125/150 reply is then the
 	// only sign that one opened.
 	quietData bool
+	langs     map[string]bool // FileZilla's languages seen in the labels
+	resolving string          // the name FileZilla said it was resolving
 }
 
 // stream is one control connection's state; FileZilla interleaves several
@@ -83,6 +86,19 @@ type stream struct {
 	code      int // the open multi-line reply's code, 0 when none
 	reply     []string
 	tls       tlsState
+	// tlsDataLost: a data connection's TLS failed since the last
+	// PASV/EPSV/PORT; the client's "could not be established" after it
+	// is its echo.
+	tlsDataLost bool
+	active      bool // the last PASV/EPSV/PORT/EPRT was PORT or EPRT
+	redacted    bool // the last 227 had its address redacted
+	unroutable  bool // FileZilla replaced an unroutable 227 address
+	implied     int  // 1 + the index of the data connect a 125/150 implied, 0 for none
+	sawMode     bool // a PASV/EPSV/PORT/EPRT was sent on this session
+	lastCode    int  // the code of the last reply
+	// lostTimeout is an inactivity timeout with nothing before it to say
+	// which connection it was; the line after it may.
+	lostTimeout time.Duration
 }
 
 type dial struct {
@@ -158,7 +174,7 @@ func (b *builder) command(line string) {
 	b.flushReply()
 	b.open()
 	line = strings.TrimSpace(line)
-	verb, arg, _ := strings.Cut(line, " ")
+	verb, arg, _ := strings.Cut(strings.Join(strings.Fields(line), " "), " ")
 	b.cur.verb = strings.ToUpper(verb)
 	switch b.cur.verb {
 	case "PASS":
@@ -169,6 +185,9 @@ func (b *builder) command(line string) {
 		}
 	case "PASV", "EPSV", "PORT", "EPRT":
 		b.cur.pasv, b.cur.dataUp, b.cur.dataLost = "", false, false
+		b.cur.tlsDataLost, b.cur.redacted, b.cur.unroutable, b.cur.implied = false, false, false, 0
+		b.cur.active = b.cur.verb == "PORT" || b.cur.verb == "EPRT"
+		b.cur.sawMode = true
 	}
 	b.cur.cmdT, b.cur.cmdIn = b.t, b.cur.session
 	b.add(transcript.Entry{Kind: transcript.Command, Text: line})
@@ -262,11 +281,18 @@ func (b *builder) flushReply() {
 	}
 	s.connected, s.heard = true, true
 	b.add(transcript.Entry{Kind: transcript.Reply, Code: code, Text: text})
+	s.lastCode = code
 	switch code {
 	case ftp.DataAlreadyOpen, ftp.FileStatusOK:
 		b.impliedData()
 	case ftp.EnteringPassive:
 		s.pasv = pasvAddr(text)
+		if s.pasv == "" && redaction.MatchString(text) {
+			s.redacted = true
+			b.useControlHostPort(text)
+			b.note("the address in this 227 reply was redacted by whoever posted the log (not the server's fault); the data connection goes to " +
+				orUnknown(s.pasv))
+		}
 	case ftp.EnteringExtPassive:
 		s.pasv = epsvAddr(text, s.ctrl)
 	}
@@ -276,10 +302,10 @@ func (b *builder) flushReply() {
 // a transfer proves open, for clients that do not log it themselves.
 func (b *builder) impliedData() {
 	s := b.cur
-	if !b.quietData || s.pasv == "" || s.dataUp || s.dial != nil || !b.dataVerb() {
+	if !b.quietData || s.pasv == "" || s.dataUp || s.dataLost || s.dial != nil || !b.dataVerb() {
 		return
 	}
-	s.dataUp = true
+	s.dataUp, s.implied = true, len(b.entries)+1
 	ev := transcript.EventInfo{Op: transcript.OpDataConnect, Addr: s.pasv, Outcome: transcript.Connected}
 	b.add(transcript.Entry{Kind: transcript.Event, Event: &ev,
 		Text: "data connection to " + s.pasv + ": connected (not in the log; the server's reply shows it opened)"})
@@ -371,6 +397,7 @@ func (b *builder) dialed(out transcript.Outcome, dur time.Duration, why string) 
 // connection when it was never made. It reports false when it fits none.
 func (b *builder) failed(out transcript.Outcome, dur time.Duration, why string) bool {
 	s := b.cur
+	b.retractImplied()
 	switch {
 	case s.dial != nil:
 	case s.connected && s.pasv != "" && !s.dataUp:
@@ -458,4 +485,44 @@ func markMidSession(entries []transcript.Entry) []transcript.Entry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// redaction matches what people put over an address before posting a log.
+var redaction = regexp.MustCompile(`(?i)x{2,}|\*{2,}|\[redacted\]|<[^>]*(?:ip|address|host)[^>]*>`)
+
+var pasvPort = regexp.MustCompile(`,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)`)
+
+// useControlHostPort takes the port of a redacted 227 ("(92,222,XXX,XXX,
+// 128,133)") with the control connection's host, where the log names it.
+func (b *builder) useControlHostPort(text string) {
+	m := pasvPort.FindStringSubmatch(text)
+	host, _, err := net.SplitHostPort(b.cur.ctrl)
+	if m == nil || err != nil {
+		return
+	}
+	p1, _ := strconv.Atoi(m[1])
+	p2, _ := strconv.Atoi(m[2])
+	b.cur.pasv = net.JoinHostPort(host, strconv.Itoa(p1<<8|p2))
+}
+
+func orUnknown(addr string) string {
+	if addr == "" {
+		return "an address the log does not show"
+	}
+	return addr
+}
+
+// retractImplied takes back the data connection a 125/150 reply implied
+// when the client then says it failed: some servers (pyftpdlib, ftpii)
+// send 150 before the client has connected, not after.
+func (b *builder) retractImplied() {
+	s := b.cur
+	if s.implied == 0 || !s.dataUp {
+		return
+	}
+	i := s.implied - 1
+	s.implied, s.dataUp = 0, false
+	if i < len(b.entries) && b.entries[i].Event != nil && b.entries[i].Event.Op == transcript.OpDataConnect {
+		b.entries = append(b.entries[:i], b.entries[i+1:]...)
+	}
 }

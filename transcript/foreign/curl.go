@@ -154,6 +154,12 @@ func curlFailure(b *builder, text string) {
 			dur, _ = time.ParseDuration(m[1] + "ms")
 		}
 		b.closed("client", transcript.Timeout, dur, strings.TrimSpace(text))
+	case strings.HasPrefix(text, "Failed EPSV attempt") || strings.HasPrefix(text, "Failed PASV attempt"):
+		// The failure before it was the data connection's, whatever port
+		// curl's message named: a fragment that starts there read it as
+		// the control connection's.
+		curlDataAfterEPSV(b)
+		b.note("* " + text)
 	case strings.HasPrefix(text, "Closing connection") && b.cur.connected:
 		b.closed("client", "", 0, "")
 	default:
@@ -183,4 +189,22 @@ func curlDataAfterAll(b *builder, text string) bool {
 		return true
 	}
 	return false
+}
+
+// curlDataAfterEPSV turns the session's last failed control connect event
+// into the data connection's, when curl then says its EPSV attempt failed.
+func curlDataAfterEPSV(b *builder) {
+	for i := len(b.entries) - 1; i >= 0; i-- {
+		e := &b.entries[i]
+		if e.Session != b.cur.session || e.Event == nil {
+			continue
+		}
+		if e.Event.Op != transcript.OpConnect || e.Event.Outcome == transcript.Connected {
+			return
+		}
+		ev := *e.Event
+		ev.Op = transcript.OpDataConnect
+		e.Event, e.Text = &ev, transcript.Describe(ev)
+		return
+	}
 }

@@ -36,14 +36,17 @@ func Detect(data []byte) (Format, error) {
 			return JSON, nil
 		}
 	}
+	data = unwrap(data)
+	canon := newBuilder()
 	score := map[Format]int{}
 	lines := strings.SplitN(string(data), "\n", detectLines+1)
+	lines = lines[:min(len(lines), detectLines)]
 	for _, line := range lines[:min(len(lines), detectLines)] {
 		line = strings.TrimRight(line, "\r")
 		switch {
 		case detectWinSCP.MatchString(line):
 			score[WinSCP]++
-		case fileZillaRe.MatchString(line):
+		case fileZillaRe.MatchString(canon.fileZillaCanon(line)):
 			score[FileZilla]++
 		case detectLftp.MatchString(line):
 			score[Lftp]++
@@ -59,8 +62,30 @@ func Detect(data []byte) (Format, error) {
 			best, most = f, score[f]
 		}
 	}
+	if best == Lftp && !lftpReplies(lines) {
+		// netkit's ftp -d marks commands "---> " as lftp does, but prints
+		// the replies bare: the generic reader learns both.
+		return Generic, nil
+	}
 	if best == "" {
+		if k := learnKeys(lines); len(k.cmd) > 0 || len(k.reply) > 0 {
+			return Generic, nil
+		}
+		for _, l := range lines {
+			if _, text := genericSplit(l); curlSentence(text) {
+				return Generic, nil
+			}
+		}
 		return "", fmt.Errorf("%w (%s)", ErrUnknown, formatList())
 	}
 	return best, nil
+}
+
+func lftpReplies(lines []string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, "<--- ") {
+			return true
+		}
+	}
+	return false
 }

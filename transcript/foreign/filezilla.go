@@ -14,7 +14,7 @@ import (
 // ("2026-11-23 21:54:30 1234 1 Status: Connecting to ..."). Copies from
 // the pane pad the label with spaces before the tab ("Status:      \t...");
 // only that separator goes, so a reply's continuation keeps its indent.
-var fileZillaRe = regexp.MustCompile(`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\d+\s+(\d+)\s+)?(Status|Command|Response|Error|Trace|Listing):(?: *\t| ?)(.*)$`)
+var fileZillaRe = regexp.MustCompile(`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\d+\s+(\d+)\s+|\d\d:\d\d:\d\d\s+)?(Status|Command|Response|Error|Trace|Listing):(?: *\t| ?)(.*)$`)
 
 // fileZillaInactivity is FileZilla's default timeout: its "Connection timed
 // out after N seconds of inactivity" message names the value in use.
@@ -25,6 +25,7 @@ var fileZillaConnecting = regexp.MustCompile(`^Connecting to (\S+?)\.\.\.`)
 func fileZillaLine(b *builder, line string) {
 	b.quietData = true
 	b.scanSecrets(line)
+	line = b.fileZillaCanon(line)
 	m := fileZillaRe.FindStringSubmatch(line)
 	if m == nil {
 		if !b.cur.connected || !b.replyLine(line) {
@@ -39,24 +40,37 @@ func fileZillaLine(b *builder, line string) {
 	}
 	b.use(m[2])
 	text := m[4]
+	if m[3] != "Response" {
+		text = strings.TrimSpace(text) // only a reply's continuation keeps its indent
+	}
 	switch m[3] {
 	case "Command":
 		b.command(text)
 	case "Response":
-		if !b.replyLine(text) && !b.banner(text) {
+		// A continuation keeps its indent; a retyped log pads the label
+		// with spaces ("Response:   220 ftpii").
+		if !b.replyLine(text) && !b.replyLine(strings.TrimLeft(text, " ")) && !b.banner(text) {
 			b.note(text)
 		}
 	case "Status":
-		fileZillaStatus(b, text)
+		fileZillaStatus(b, b.translate(text))
 	case "Error":
-		fileZillaError(b, text)
+		fileZillaError(b, b.translate(text))
 	default: // Trace and Listing lines explain, they do not change anything
 		b.note(m[3] + ": " + text)
 	}
 }
 
+var fileZillaResolving = regexp.MustCompile(`^Resolving address of (\S+)`)
+
 func fileZillaStatus(b *builder, text string) {
 	switch {
+	case fileZillaResolving.MatchString(text):
+		b.resolving = fileZillaResolving.FindStringSubmatch(text)[1]
+		b.note("Status: " + text)
+	case strings.HasPrefix(text, "Connection attempt failed") && strings.Contains(text, "EAI_") && b.resolving != "":
+		// getaddrinfo's errors: the name did not resolve, nothing was dialled.
+		b.event(transcript.EventInfo{Op: transcript.OpResolve, Addr: b.resolving, Outcome: transcript.Failed, Err: errText(text)})
 	case fileZillaConnecting.MatchString(text):
 		b.dialControl(fileZillaConnecting.FindStringSubmatch(text)[1])
 	case strings.HasPrefix(text, "Connection established"):
@@ -66,6 +80,7 @@ func fileZillaStatus(b *builder, text string) {
 		return
 	case strings.Contains(text, "passive reply with unroutable address"):
 		b.useControlHost()
+		b.cur.unroutable = true
 		b.note("Status: " + text)
 	case strings.HasPrefix(text, "TLS connection established"):
 		s := b.cur
@@ -75,6 +90,14 @@ func fileZillaStatus(b *builder, text string) {
 		}
 		s.tls.on, s.tls.last = true, info
 		b.event(transcript.EventInfo{Op: transcript.OpTLS, Addr: s.ctrl, Outcome: transcript.Connected, TLS: info})
+	case strings.HasPrefix(text, "Server did not properly shut down TLS connection"):
+		b.cur.tlsDataLost = b.cur.tlsDataLost || b.dataVerb()
+		b.note("Status: " + text)
+	case text == "Logged in" || text == "Connected":
+		// A log that starts after the greeting: the control connection
+		// is up, and its login worked.
+		b.cur.connected, b.cur.heard = true, true
+		b.note("Status: " + text)
 	case strings.HasPrefix(text, "Disconnected from server"):
 		b.closed("client", "", 0, "")
 	default:
@@ -84,10 +107,31 @@ func fileZillaStatus(b *builder, text string) {
 
 func fileZillaError(b *builder, text string) {
 	switch {
+	case strings.HasPrefix(text, "Could not connect to server") && b.cur.lostTimeout > 0:
+		// The two lines pasted alone: the control connection to an address
+		// the paste leaves out timed out.
+		dur := b.cur.lostTimeout
+		b.cur.lostTimeout = 0
+		b.dialControl("")
+		b.failed(transcript.Timeout, dur, "")
+		b.note("Error: " + text)
 	case strings.HasPrefix(text, "Connection closed by server"):
 		b.closed("server", transcript.Closed, 0, "")
+	case strings.HasPrefix(text, "Disconnected from server: ") && b.cur.connected:
+		// "Disconnected from server: ECONNABORTED - Connection aborted":
+		// the control connection ended under FileZilla, not by its choice.
+		out, ok := errnoOutcome(text)
+		if !ok {
+			out = transcript.Closed
+		}
+		b.closed("server", out, 0, errText(text))
 	case fileZillaInactivity.MatchString(text):
 		fileZillaTimeout(b, text)
+	case strings.TrimRight(text, ".") == "Connection timed out" && !b.cur.connected && b.cur.ctrl != "":
+		fileZillaTimeout(b, "Connection timed out after 0 seconds of inactivity")
+	case strings.TrimRight(text, ".") == "Connection timed out" && b.cur.connected && b.dataVerb():
+		// FileZilla before 3.0 said no more than this.
+		fileZillaTimeout(b, "Connection timed out after 0 seconds of inactivity")
 	case fileZillaGnuTLS.MatchString(text):
 		// During a transfer the error is the data connection's handshake
 		// (or its TLS stream); before TLS was up, the control one's. A
@@ -97,14 +141,30 @@ func fileZillaError(b *builder, text string) {
 		if strings.HasPrefix(m[2], "gnutls_record_") {
 			b.cur.tls.on = true
 		}
-		b.tlsFailed(transcript.Failed, "GnuTLS: "+m[3])
+		why := "GnuTLS error " + m[1]
+		if m[2] != "" {
+			why += " in " + m[2]
+		}
+		b.tlsFailed(transcript.Failed, why+": "+m[3])
+	case strings.Contains(text, "data connection could not be established") &&
+		(b.cur.tlsDataLost || strings.Contains(text, "ECONNABORTED")):
+		// ECONNABORTED: FileZilla aborted the connection itself, after
+		// another failure (its TLS) the lines before show or a cut left out.
+		b.note("Error: " + text)
+		b.note("the data connection's TLS failed just before: this is FileZilla giving up on it, not a second failure")
 	case strings.Contains(text, "data connection could not be established"),
 		strings.HasPrefix(text, "Connection attempt failed"):
 		fileZillaFailure(b, text)
+	case errnoName.MatchString(text) && b.cur.connected && b.dataVerb() && (b.cur.pasv != "" || b.cur.redacted || b.cur.unroutable):
+		// A sentence the tables do not know (an older translation) that
+		// names an errno after a transfer command: the data connection's.
+		fileZillaFailure(b, "data connection: "+text)
 	default:
 		b.note("Error: " + text)
 	}
 }
+
+var errnoName = regexp.MustCompile(`\bE(?:CONNREFUSED|TIMEDOUT|HOSTUNREACH|NETUNREACH|CONNRESET)\b`)
 
 // fileZillaFailure reads "... failed with \"ECONNREFUSED - Connection
 // refused by server\"" and the like into the outcome of the attempt.
@@ -146,6 +206,9 @@ func fileZillaTimeout(b *builder, text string) {
 	secs := fileZillaInactivity.FindStringSubmatch(text)[1]
 	dur, _ := time.ParseDuration(secs + "s")
 	s := b.cur
+	if b.dataVerb() && !s.dataLost {
+		b.retractImplied() // the 150 promised a data connection that never came
+	}
 	switch {
 	case s.dial == nil && s.dataLost && b.dataVerb():
 		// The data connection already failed (refused, reset): FileZilla
@@ -154,12 +217,28 @@ func fileZillaTimeout(b *builder, text string) {
 		b.note("Error: " + text)
 		b.note("FileZilla's inactivity timeout after the failed data connection: it waited for the server's answer to " +
 			s.verb + ", an echo of that failure, not a second one")
+	case s.dial == nil && !s.connected && s.ctrl == "" && !s.heard:
+		// Nothing before it: which connection timed out, the line after it
+		// tells ("Could not connect to server": the control connection).
+		s.lostTimeout = dur
+		b.note("Error: " + text)
 	case s.dial != nil || !s.connected:
 		b.failed(transcript.Timeout, dur, "")
-	case s.pasv != "" && !s.dataUp && b.dataVerb():
-		b.failed(transcript.Timeout, dur, "")
+	case s.active && !s.dataUp && b.dataVerb():
+		// Active mode: the server was to connect back, and did not.
+		b.event(transcript.EventInfo{Op: transcript.OpDataAccept, Outcome: transcript.Timeout, Dur: dur})
+		b.note("FileZilla logs no data connection: its inactivity timeout after PORT and " + s.verb +
+			" means the server's connection back to the client never arrived")
+	case s.connected && b.dataVerb() && !s.dataUp && s.pasv == "" && !s.unroutable && !s.sawMode:
+		// A fragment that starts at the transfer command: the data
+		// connection did not open, but whether passive or active is cut.
+		b.note("Error: " + text)
+		b.note("FileZilla's inactivity timeout after " + s.verb + ": the data connection did not open (the log starts after the PASV or PORT that would say which kind)")
+	case (s.pasv != "" || s.unroutable || s.sawMode && !s.active) && !s.dataUp && b.dataVerb():
+		b.dialData("")
+		b.dialed(transcript.Timeout, dur, "")
 		b.note("FileZilla logs no data connection attempt: its inactivity timeout after " +
-			s.verb + " means the data connection to " + s.pasv + " did not open")
+			s.verb + " means the data connection to " + orUnknown(s.pasv) + " did not open")
 	default:
 		b.closed("client", transcript.Timeout, dur, "no reply in "+secs+" seconds")
 	}

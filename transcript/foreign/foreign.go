@@ -31,10 +31,13 @@ const (
 	Lftp      Format = "lftp"
 	Seed      Format = "seed" // "Cmd:" and "NNN:" lines, as server manuals print them
 	JSON      Format = "json" // ftpdiag's own result, or a bare transcript
+	// Generic is any other log of commands and replies: its labels are
+	// learned from the log itself (see generic.go).
+	Generic Format = "generic"
 )
 
 // Formats lists every format in the order detection prefers them.
-var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed, Vsftpd, PureFTPd, ProFTPD, ServeDir}
+var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed, Vsftpd, PureFTPd, ProFTPD, ServeDir, Generic}
 
 // MaxLog is the most of a log read; a client log worth explaining is far
 // smaller, and a bound keeps a wrong file (a disk image) from eating memory.
@@ -95,7 +98,7 @@ func Read(r io.Reader, from Format) (*Log, error) {
 
 // Parse reads a log held in memory; see Read.
 func Parse(data []byte, from Format) (*Log, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM from Windows editors
+	data = unwrap(data)
 	if err := plausibleText(data); err != nil {
 		return nil, err
 	}
@@ -113,12 +116,20 @@ func Parse(data []byte, from Format) (*Log, error) {
 	switch from {
 	case JSON:
 		l, err = readJSON(data)
-	case FileZilla, WinSCP, Curl, Lftp, Seed:
-		l = readLines(data, lineReaders[from])
 	case Vsftpd, ProFTPD, PureFTPd, ServeDir: // server.go
 		l, err = readServerLog(data, from)
+	case FileZilla, Generic:
+		// FileZilla's reader within the generic one: a FileZilla log is
+		// often retyped, translated or mixed with another client's lines.
+		l = readGeneric(data)
 	default:
-		return nil, fmt.Errorf("%w %q (use one of %s)", ErrBadFormat, from, formatList())
+		// Every line reader registered in lineReaders (builder.go): a new
+		// format needs its entry there, in Formats and in Detect.
+		read, ok := lineReaders[from]
+		if !ok {
+			return nil, fmt.Errorf("%w %q (use one of %s)", ErrBadFormat, from, formatList())
+		}
+		l = readLines(data, read)
 	}
 	if err != nil {
 		return nil, err
@@ -192,7 +203,7 @@ func hasProtocol(entries []transcript.Entry) bool {
 		switch {
 		case e.Kind == transcript.Command, e.Kind == transcript.Reply:
 			return true
-		case e.Event != nil && e.Event.Op == transcript.OpConnect:
+		case e.Event != nil && (e.Event.Op == transcript.OpConnect || e.Event.Op == transcript.OpResolve):
 			return true
 		}
 	}

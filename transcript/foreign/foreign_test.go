@@ -52,6 +52,10 @@ func TestDetectSamples(t *testing.T) {
 	for _, name := range sampleNames(t) {
 		t.Run(name, func(t *testing.T) {
 			want := Format(strings.SplitN(name, "-", 2)[0])
+			switch want {
+			case "inetutils", "tnftp", "ftplib": // read by their content (issue 27)
+				want = Generic
+			}
 			got, err := Detect(readSample(t, name))
 			if err != nil || got != want {
 				t.Errorf("Detect = %q, %v; want %q", got, err, want)

@@ -20,6 +20,11 @@ import (
 func seedLogs(f *testing.F, prefix string) {
 	f.Helper()
 	paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "logs", prefix+"*"))
+	if prefix == "" {
+		// The real-world corpus (issue 27): every wrapper and client it holds.
+		world, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "world", "*.log"))
+		paths = append(paths, world...)
+	}
 	json, _ := filepath.Glob(filepath.Join("..", "testdata", "*.json"))
 	if prefix == "json" || prefix == "" {
 		paths = append(paths, json...)
@@ -87,3 +92,4 @@ func FuzzParseLftp(f *testing.F)      { fuzzFormat(f, "lftp", Lftp) }
 func FuzzParseSeed(f *testing.F)      { fuzzFormat(f, "seed", Seed) }
 func FuzzParseJSON(f *testing.F)      { fuzzFormat(f, "json", JSON) }
 func FuzzParseDetect(f *testing.F)    { fuzzFormat(f, "", "") }
+func FuzzParseGeneric(f *testing.F)   { fuzzFormat(f, "", Generic) }

@@ -38,7 +38,11 @@ func lftpLine(b *builder, line string) {
 	case strings.HasPrefix(line, "**** "):
 		lftpFailure(b, line[5:])
 	default:
-		b.note(line)
+		// netkit's ftp -d marks commands "---> " as lftp does, and prints
+		// the replies bare.
+		if !b.replyLine(line) {
+			b.note(line)
+		}
 	}
 }
 
@@ -80,6 +84,10 @@ func lftpFailure(b *builder, text string) {
 		return
 	case strings.Contains(text, "control-socket") || strings.Contains(text, "Connection reset by peer") && b.cur.dial == nil:
 		b.closed("server", transcript.Reset, 0, strings.TrimSpace(text))
+		return
+	}
+	if strings.HasPrefix(text, "gnutls_") || strings.HasPrefix(text, "SSL_") {
+		b.tlsFailed(transcript.Failed, text)
 		return
 	}
 	out, ok := errnoOutcome(text)

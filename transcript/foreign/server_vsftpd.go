@@ -33,9 +33,9 @@ func vsftpdLine(line string) (rec, bool) {
 	case "CONNECT":
 		r.kind = recConnect
 	case "FTP command":
-		r.kind, r.text = recCommand, quoted(rest)
+		r.kind, r.text = recCommand, vsftpdText(rest)
 	case "FTP response":
-		r.kind, r.text = recReply, strings.TrimSuffix(quoted(rest), "??")
+		r.kind, r.text = recReply, strings.TrimSuffix(vsftpdText(rest), "??")
 	case "OK LOGIN":
 		r.kind, r.text = recLoginOK, what+rest
 	default: // OK DOWNLOAD, FAIL LOGIN, FAIL DOWNLOAD, OK MKDIR ...
@@ -44,8 +44,8 @@ func vsftpdLine(line string) (rec, bool) {
 	return r, true
 }
 
-// quoted is the text of `, "TEXT"`, the rest of a vsftpd line.
-func quoted(rest string) string {
+// vsftpdText is the text of `, "TEXT"`, the rest of a vsftpd line.
+func vsftpdText(rest string) string {
 	rest = strings.TrimPrefix(rest, ", ")
 	if len(rest) >= 2 && rest[0] == '"' && rest[len(rest)-1] == '"' {
 		return rest[1 : len(rest)-1]

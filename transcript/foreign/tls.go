@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdiag/ftp"
 	res "ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -46,11 +47,25 @@ func (b *builder) tlsDone(version, cipher string) {
 func (b *builder) tlsFailed(out transcript.Outcome, why string) {
 	s := b.cur
 	info := &transcript.TLSInfo{Conn: transcript.TLSControl}
-	if s.tls.on {
+	addr := s.ctrl
+	if s.tls.on || b.dataVerb() || s.lastCode == int(ftp.FileStatusOK) || s.lastCode == int(ftp.DataAlreadyOpen) {
+		// After a listing or transfer command, a TLS error is the data
+		// connection's, at the port the 227/229 named: the control
+		// connection's TLS was up, or the command could not have been sent.
 		info.Conn = transcript.TLSData
+		if s.pasv != "" {
+			addr = s.pasv
+		}
+		s.tlsDataLost = true
+	}
+	if info.Conn == transcript.TLSControl && s.verb != "AUTH" && !(s.connected || s.dial != nil) {
+		// A fragment that starts at the error: which connection it was on
+		// is not in the log.
+		b.note("a TLS error, on a connection the log does not show: " + why)
+		return
 	}
 	s.tls.last = info
-	b.event(transcript.EventInfo{Op: transcript.OpTLS, Addr: s.ctrl, Outcome: out, Err: why, TLS: info})
+	b.event(transcript.EventInfo{Op: transcript.OpTLS, Addr: addr, Outcome: out, Err: why, TLS: info})
 }
 
 // certProblemKind names what a client's words about its certificate check

@@ -1,0 +1,198 @@
+package foreign
+
+import (
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// FileZilla writes its message log in the user's language: the labels
+// ("Befehl:", "Réponse :") and the sentences ("GnuTLS-Fehler -110 in
+// gnutls_record_recv: ..."). Explain reads them back into English, from the
+// table generated out of FileZilla's own translations (filezilla_i18n.go).
+
+// i18nSentence is one translated sentence: a pattern for the translation,
+// with the printf verbs as captures, and the English it stands for.
+type i18nSentence struct {
+	re      *regexp.Regexp
+	english string
+	order   []int // for each verb of the English, which capture holds it
+}
+
+type i18nTables struct {
+	labels    map[string]string // translated label, without its colon, folded: English label
+	labelRe   *regexp.Regexp
+	sentences map[string][]i18nSentence // by language
+	langs     map[string][]string       // translated label: the languages that use it
+}
+
+var i18n = sync.OnceValue(buildI18n)
+
+var printfVerb = regexp.MustCompile(`%(?:(\d)\$)?([sd])`)
+
+func buildI18n() *i18nTables {
+	t := &i18nTables{labels: map[string]string{}, sentences: map[string][]i18nSentence{}, langs: map[string][]string{}}
+	var alts []string
+	for _, row := range fileZillaI18n {
+		lang, english, tr := row[0], row[1], row[2]
+		if strings.HasSuffix(english, ":") && !strings.Contains(english, " ") {
+			label := foldLabel(tr)
+			if label == "" {
+				continue
+			}
+			if _, ok := t.labels[label]; !ok {
+				alts = append(alts, regexp.QuoteMeta(strings.TrimRight(strings.TrimSpace(tr), labelEnd)))
+			}
+			t.labels[label] = strings.TrimSuffix(english, ":")
+			t.langs[label] = append(t.langs[label], lang)
+			continue
+		}
+		if s, ok := compileSentence(english, tr); ok {
+			t.sentences[lang] = append(t.sentences[lang], s)
+		}
+	}
+	// Longest first, so that "Trace" does not take the start of "Tracé".
+	sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
+	t.labelRe = regexp.MustCompile(`^((?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d+\s+\d+\s+)|(?:\d\d:\d\d:\d\d\s+))?(?i:(` +
+		strings.Join(alts, "|") + `))([ \x{a0}\x{202f}]*[:：.։](?: *\t| ?)|\t| )(.*)$`)
+	return t
+}
+
+// labelEnd is what ends a translated label: a colon in most languages,
+// a full stop in Armenian, nothing at all in some (Polish "Odpowiedź").
+const labelEnd = ": \u00a0\u202f：.։"
+
+func foldLabel(s string) string {
+	return strings.ToLower(strings.TrimRight(strings.TrimSpace(s), labelEnd))
+}
+
+// compileSentence turns a translation with printf verbs into a pattern.
+func compileSentence(english, tr string) (i18nSentence, bool) {
+	enVerbs := printfVerb.FindAllStringSubmatch(english, -1)
+	trVerbs := printfVerb.FindAllStringSubmatchIndex(tr, -1)
+	if len(enVerbs) != len(trVerbs) {
+		return i18nSentence{}, false
+	}
+	var pat strings.Builder
+	pat.WriteString("^")
+	order := make([]int, len(enVerbs))
+	last := 0
+	for k, loc := range trVerbs {
+		pat.WriteString(regexp.QuoteMeta(tr[last:loc[0]]))
+		if tr[loc[5]-1] == 'd' {
+			pat.WriteString(`(-?\d+)`)
+		} else {
+			pat.WriteString(`(.*?)`)
+		}
+		pos := k
+		if loc[2] >= 0 {
+			pos = int(tr[loc[2]]-'0') - 1
+		}
+		if pos < 0 || pos >= len(order) {
+			return i18nSentence{}, false
+		}
+		order[pos] = k + 1
+		last = loc[1]
+	}
+	pat.WriteString(regexp.QuoteMeta(tr[last:]))
+	pat.WriteString("$")
+	if len(printfVerb.ReplaceAllString(tr, "")) < 6 {
+		return i18nSentence{}, false // too little text of its own to tell it
+	}
+	re, err := regexp.Compile(strings.ReplaceAll(pat.String(), "’", "['’]"))
+	if err != nil {
+		return i18nSentence{}, false
+	}
+	return i18nSentence{re: re, english: english, order: order}, true
+}
+
+// english rewrites text in the English the sentence stands for.
+func (s i18nSentence) english1(text string) (string, bool) {
+	m := s.re.FindStringSubmatch(text)
+	if m == nil {
+		return "", false
+	}
+	k := 0
+	out := printfVerb.ReplaceAllStringFunc(s.english, func(string) string {
+		v := m[s.order[k]]
+		k++
+		return v
+	})
+	return out, true
+}
+
+// fileZillaCanon rewrites a FileZilla line with a translated label into the
+// English one ("Befehl:\tPWD" into "Command:\tPWD"), and records the
+// languages the label belongs to, whose sentences are then read too. Other
+// lines are returned as they are.
+func (b *builder) fileZillaCanon(line string) string {
+	t := i18n()
+	m := t.labelRe.FindStringSubmatch(line)
+	if m == nil {
+		return line
+	}
+	label := foldLabel(m[2])
+	english, ok := t.labels[label]
+	if !ok || m[3] == " " && m[1] == "" {
+		// A label without its colon counts only before a tab, or in the
+		// log file's layout (time, process, engine): a word that opens a
+		// line of prose is no label.
+		return line
+	}
+	for _, lang := range t.langs[label] {
+		if b.langs == nil {
+			b.langs = map[string]bool{}
+		}
+		b.langs[lang] = true
+	}
+	return m[1] + english + ":\t" + m[4]
+}
+
+// translate rewrites a sentence of a language seen in the log's labels into
+// FileZilla's English; a sentence it does not know is returned as it is.
+func (b *builder) translate(text string) string {
+	if len(b.langs) == 0 {
+		return text
+	}
+	t := i18n()
+	text = strings.TrimSpace(text)
+	for _, lang := range b.langList() {
+		for _, s := range t.sentences[lang] {
+			if out, ok := s.english1(text); ok {
+				return b.translate1(out)
+			}
+		}
+	}
+	return text
+}
+
+// translate1 translates what a sentence quotes: "ECONNABORTED -
+// Verbindung abgebrochen" inside "Could not read from transfer socket: %s".
+func (b *builder) translate1(text string) string {
+	t := i18n()
+	i := strings.LastIndex(text, " - ")
+	if i < 0 {
+		return text
+	}
+	tail := strings.TrimRight(text[i+3:], `".`)
+	for _, lang := range b.langList() {
+		for _, s := range t.sentences[lang] {
+			if out, ok := s.english1(tail); ok {
+				return text[:i+3] + out + text[i+3+len(tail):]
+			}
+		}
+	}
+	return text
+}
+
+// langList is the languages seen, in a fixed order.
+func (b *builder) langList() []string {
+	var out []string
+	for l := range b.langs {
+		out = append(out, l)
+	}
+	slices.Sort(out)
+	return out
+}
