@@ -1,4 +1,4 @@
-package cli
+package diagnose
 
 import (
 	"bufio"
@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"ftpdiag/diagnose"
 	"ftpdiag/result"
 )
 
@@ -22,7 +21,7 @@ import (
 // would name a wrong one; its "measured:" line holds the figures this code
 // reaches, which the test keeps from falling.
 
-var world = filepath.Join("..", "..", "testdata", "world")
+var world = filepath.Join("..", "testdata", "world")
 
 type worldEntry struct {
 	file    string
@@ -96,7 +95,7 @@ func judgeWorld(t *testing.T, c worldEntry) worldOutcome {
 		}
 	}
 	o.right = hit && res.Verdict == c.verdict && len(o.wrong) == 0
-	if err := diagnose.Backed(res); err != nil {
+	if err := Backed(res); err != nil {
 		t.Errorf("%s: %v", c.file, err)
 	}
 	return o
