@@ -152,7 +152,7 @@ func firewall(a Args) []string {
 }
 
 // Catalogue lists every code the program can emit, in the contract's order.
-var Catalogue = slices.Concat(catalogue, tlsCatalogue, serverCatalogue, worldCatalogue)
+var Catalogue = slices.Concat(catalogue, tlsCatalogue, worldCatalogue, serverCatalogue)
 
 var catalogue = []Entry{
 	{Code: CodeDNSFailed, Severity: result.Critical, Title: "The host name does not resolve",

@@ -165,6 +165,12 @@ func TestCorpusCuts(t *testing.T) {
 // whole than cut before the fallback: the cut shows the failed family
 // alone, with nothing to fall back to, which is as bad as the lines say.
 
+// fragmentOf names, for a code a cut may give, the code the whole log gives
+// for the same lines: vsftpd's "500 OOPS" as the first reply is
+// control.greeting-error with the connection in the log, and server.failed
+// in a fragment that starts after it, where no greeting can be told.
+var fragmentOf = map[string]string{CodeServerFailed: CodeControlGreetingError}
+
 func checkCut(t *testing.T, c corpusEntry, kind string, k int, text string) {
 	t.Helper()
 	res := explainBytes(t, []byte(text))
@@ -179,6 +185,9 @@ func checkCut(t *testing.T, c corpusEntry, kind string, k int, text string) {
 		t.Errorf("%s: %s, worse than the whole log's %s (%s)", where, res.Verdict, c.verdict, codes(res.Findings))
 	}
 	for _, f := range res.Findings {
+		if slices.Contains(c.codes, fragmentOf[f.Code]) {
+			continue
+		}
 		if !slices.Contains(c.codes, f.Code) || slices.Contains(c.forbid, f.Code) {
 			t.Errorf("%s: %s, which the whole log (%q) does not show", where, f.Code, c.codes)
 		}

@@ -124,7 +124,7 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 	case transcript.Command:
 		d.command(s, i, e)
 	case transcript.Reply:
-		if d.late(i, e) {
+		if d.late(i, e) && !ftp.Answers(s.verb, e.Code) {
 			// It answers an earlier command; the server was stuck on
 			// that, so the answer to this one is timed from here.
 			s.cmdT = e.T
@@ -146,7 +146,10 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 // followed, in its session, by another reply before any command. Twisted
 // answers a PASV whose data connection never came with a late "550" just
 // before it answers the next command (issue 31); that 550 is not the
-// answer to the next command. A 421 (the server leaving) is never late.
+// answer to the next command. A 421 (the server leaving) is never late,
+// and neither is a reply the command may get (ftp.Answers, RFC 959's
+// lists): "530 Login incorrect." to PASS followed by the 530 another
+// client's line drew is PASS's own answer.
 func (d *diagnosis) late(i int, e transcript.Entry) bool {
 	if e.Code < 400 || e.Code == ftp.ServiceNotAvailable {
 		return false
