@@ -171,6 +171,10 @@ func prematureTLS(err string) bool {
 // or a 550 after a 425 that a refused TLS handshake caused.
 func (d *diagnosis) dataEcho(s *session, e transcript.Entry) bool {
 	switch {
+	case connectsBack(s.verb) && s.data == nil:
+		// pyftpdlib's "421 Active data channel timed out." to PORT is the
+		// connection back failing, the finding itself (callbackFailed).
+		return false
 	case e.Code == ftp.ServiceNotAvailable && (s.data != nil && s.data.outcome != transcript.Connected || dataWords.MatchString(e.Text) || s.oops):
 		return true
 	case e.Code == ftp.ServiceNotAvailable && timeoutWords.MatchString(e.Text) &&

@@ -53,6 +53,11 @@ func (r *sessRun) portList() stepResult {
 }
 
 func (r *sessRun) eprtList() stepResult {
+	if r.callbackFailed {
+		// The server took PORT's address and could not connect back: EPRT
+		// would wait for the same connection, as long (pyftpdlib: 30 s).
+		return stepResult{status: result.NotChecked, detail: "not tried: the server could not connect back after PORT, and EPRT would wait for the same connection"}
+	}
 	return r.activeList("EPRT", ftp.FormatEPRT)
 }
 
@@ -74,6 +79,12 @@ func (r *sessRun) activeList(verb string, arg func(netip.AddrPort) string) stepR
 	code, text, ok := r.portCmd(verb + " " + a)
 	if !ok {
 		return stepResult{status: result.Fail, detail: "no reply to " + verb, stop: true}
+	}
+	if code == ftp.CantOpenData || code == ftp.ServiceNotAvailable {
+		// The address was taken and connecting back to it failed: the
+		// server connects before it answers (Twisted 425, pyftpdlib 421).
+		r.callbackFailed = true
+		return stepResult{status: result.Warn, detail: "the server could not connect back: " + firstLine(text)}
 	}
 	if code >= 300 {
 		res := stepResult{status: result.Warn, detail: verb + " refused: " + firstLine(text)}

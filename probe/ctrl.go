@@ -50,7 +50,10 @@ type ctrl struct {
 	refused error
 	// owed names a PASV or EPSV whose data connection did not arrive:
 	// Twisted answers it again, late, once it gives up waiting (issue 31).
-	owed  string
+	owed string
+	// late: the last command's answer came after a late answer to an
+	// earlier one (inStep): the server held it back.
+	late  bool
 	sniff *sniffConn // under the TLS control connection, for plainInTLS
 }
 
@@ -158,6 +161,7 @@ func (c *ctrl) cmd(format string, args ...any) (int, string, bool) {
 		return 0, "", false
 	}
 	c.p.opts.Status("waiting for the reply to "+c.verb, c.p.opts.ReplyTimeout)
+	c.late = false
 	code, text, ok := c.reply()
 	if ok && c.owed != "" {
 		code, text, ok = c.inStep(code, text)
@@ -178,6 +182,7 @@ func (c *ctrl) inStep(code int, text string) (int, string, bool) {
 	next, ntext, err := c.readRaw(lateGrace)
 	switch {
 	case err == nil:
+		c.late = true
 		c.sess.Note(fmt.Sprintf("%d is the server's late answer to the %s before, whose data connection never arrived; %d answers %s", code, owed, next, c.verb))
 		return next, ntext, true
 	case transcript.Classify(err) == transcript.Timeout && c.guard.body == 0:

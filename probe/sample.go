@@ -69,6 +69,12 @@ func (r *sessRun) sample() stepResult {
 			r.c.owed = verb // not connected (yet): its late answer may come
 		}
 		mu.Unlock()
+		if r.c.late {
+			// The server answered only after giving up on the previous
+			// passive connection (Twisted: 10 s each): every further
+			// sample would cost as much.
+			break
+		}
 	}
 	wg.Wait()
 	return sampleResult(open, closed)

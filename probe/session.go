@@ -23,6 +23,9 @@ type sessRun struct {
 	file      string // the file to download
 	passive   string // PASV, or EPSV when PASV is refused
 	portcheck bool   // SITE PORTCHECK is offered: arm it before PORT
+	// callbackFailed: the server took PORT's address and could not
+	// connect back (its 425 or 421): EPRT is not tried as well.
+	callbackFailed bool
 
 	tlsCfg    *tls.Config // this control connection's TLS, its session cache
 	protected bool        // PROT P accepted: data connections do TLS
