@@ -39,6 +39,7 @@ func probeCommand() *cli.Command {
 			&cli.BoolFlag{Name: "trust-pasv-address", Usage: "connect to the address a PASV reply names even when it is not the server's"},
 			&cli.BoolFlag{Name: "sweep", Usage: "test every port of an ftpdiag server's passive range (SITE SWEEP)"},
 			&cli.StringFlag{Name: "tls", Value: string(probe.TLSAuto), Usage: "explicit TLS on ftp:// (`MODE`: auto tries AUTH TLS and goes on in plain text where refused, require stops there, off speaks plain FTP); ftps:// is implicit TLS"},
+			&cli.StringFlag{Name: "trace", Value: string(probe.TraceAuto), Usage: "trace the path to a data port hop by hop beside port 21 (`MODE`: auto where one timed out, always, off; Linux only; off by default with --format nagios)"},
 			&cli.StringFlag{Name: "ca-file", Usage: "trust the CA certificates in `FILE` (PEM) besides the system roots"},
 		),
 		Action: runProbe,
@@ -103,8 +104,15 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	if t.Implicit && mode == probe.TLSOff {
 		return t, opts, usageErrorf("ftps:// is implicit TLS, and --tls off asks for none").withHint("use ftp://host/ --tls off for plain FTP")
 	}
+	traceMode, err := probe.ParseTraceMode(c.String("trace"))
+	if err != nil {
+		return t, opts, usageErrorf("%v", err).withHint("auto traces only where a data port timed out")
+	}
+	if c.String("format") == "nagios" && !c.IsSet("trace") {
+		traceMode = probe.TraceOff // monitoring sends no TTL-stepped probes unless asked
+	}
 	opts = probe.Options{
-		TLS:     mode,
+		TLS: mode, Trace: traceMode,
 		Timeout: c.Duration("timeout"), ReplyTimeout: c.Duration("reply-timeout"),
 		PassiveOnly: c.Bool("passive-only"), ActiveOnly: c.Bool("active-only"), Family: family,
 		File: c.String("file"), MaxBytes: c.Int64("max-bytes"),
