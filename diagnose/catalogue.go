@@ -71,7 +71,12 @@ type Args struct {
 	Control  int    // local.firewall-blocks: the plan's control port and passive range
 	PasvMin  int
 	PasvMax  int
-	IPv6     bool // epsv.unsupported: refused over IPv6, where no PASV can replace it; data.passive.*: blocked over IPv6 (ip6tables)
+	// data.dropped-at: how the data port is stopped ("dropped", "rejected",
+	// "reset"), at which hop count, and the address of that hop.
+	How     string
+	Hop     int
+	HopAddr string
+	IPv6    bool // epsv.unsupported: refused over IPv6, where no PASV can replace it; data.passive.*: blocked over IPv6 (ip6tables)
 }
 
 // Entry is one finding code: its severity, the one-line title every
@@ -125,7 +130,7 @@ func firewall(a Args) []string {
 }
 
 // Catalogue lists every code the program can emit, in the contract's order.
-var Catalogue = slices.Concat(catalogue, tlsCatalogue)
+var Catalogue = slices.Concat(catalogue, tlsCatalogue, traceCatalogue)
 
 var catalogue = []Entry{
 	{Code: CodeDNSFailed, Severity: result.Critical, Title: "The host name does not resolve",

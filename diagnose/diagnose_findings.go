@@ -84,6 +84,7 @@ func (d *diagnosis) settle() {
 		d.settleDataTLS(d.sessions[id])
 	}
 	d.passiveDials()
+	d.traceHops()
 	if d.authOK {
 		delete(d.found, CodeTLSUnsupported) // one AUTH refused, another accepted: encrypted
 	}

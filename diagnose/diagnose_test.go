@@ -79,6 +79,12 @@ func TestDiagnoseGolden(t *testing.T) {
 		"tls-session-reuse-probe":      {CodeTLSSessionReuse},
 		"reply-slow":                   {CodeReplySlow},
 		"root-cause-only":              {CodeLoginRejected},
+		// Hop traces recorded in the lab (internal/lab TestHopTrace).
+		"trace-dropped-middle":       {CodePassiveTimeout, CodeDataDroppedAt},
+		"trace-dropped-last-router":  {CodePassiveTimeout, CodeDataDroppedAt},
+		"trace-dropped-server-input": {CodePassiveTimeout, CodeDataDroppedAt},
+		"trace-rejected-icmp":        {CodePassiveTimeout, CodeDataDroppedAt},
+		"trace-reset":                {CodePassiveRefused, CodeDataDroppedAt},
 	}
 	files, _ := filepath.Glob("testdata/diagnose/*.json")
 	seen := 0

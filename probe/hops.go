@@ -21,10 +21,12 @@ const (
 	// TraceOff never traces: the zero value, for library callers and for
 	// monitoring, which should not send TTL-stepped probes on every scrape.
 	TraceOff TraceMode = "off"
-	// TraceAuto traces where a passive data port timed out: the command
-	// line's default.
+	// TraceAuto traces where a passive data connection timed out or was
+	// reported unreachable (an ICMP answer whose sender the trace names):
+	// the command line's default.
 	TraceAuto TraceMode = "auto"
-	// TraceAlways traces the first passive data port, whatever happened.
+	// TraceAlways traces a passive data port whatever happened: the first
+	// that failed, or else the first dialled.
 	TraceAlways TraceMode = "always"
 )
 
@@ -43,7 +45,8 @@ func ParseTraceMode(s string) (TraceMode, error) {
 type traceTarget struct {
 	data, control netip.AddrPort
 	rtt           time.Duration
-	timedOut      bool
+	failed        bool // a timeout or an unreachable: what auto traces
+	settled       bool // no better choice will come
 }
 
 // traceHops traces the path to a data port as the mode says, into a
@@ -54,7 +57,7 @@ func (out *Outcome) traceHops(ctx context.Context, o Options) {
 		return
 	}
 	tt, ok := findTraceTarget(out.Log.Entries(), out.Target.Port)
-	if !ok || o.Trace == TraceAuto && !tt.timedOut {
+	if !ok || o.Trace == TraceAuto && !tt.failed {
 		return
 	}
 	sess := out.Log.Session(fmt.Sprintf("hop trace: data port %d beside the control port %d, one connection attempt per hop count",
@@ -79,9 +82,9 @@ func (out *Outcome) traceHops(ctx context.Context, o Options) {
 	out.Checks = append(out.Checks, check)
 }
 
-// findTraceTarget picks the first passive data port that timed out (or,
-// failing that, the first one dialled) and the control address of its
-// address family.
+// findTraceTarget picks the first passive data port that timed out or
+// was unreachable, else the first that was refused, else the first
+// dialled, and the control address of its address family.
 func findTraceTarget(entries []transcript.Entry, ctlPort int) (traceTarget, bool) {
 	var tt traceTarget
 	var ctl []netip.AddrPort
@@ -100,9 +103,11 @@ func findTraceTarget(entries []transcript.Entry, ctlPort int) (traceTarget, bool
 			if tt.rtt == 0 || ev.Dur < tt.rtt {
 				tt.rtt = ev.Dur
 			}
-		case ev.Op == transcript.OpDataConnect && !tt.timedOut:
-			if !tt.data.IsValid() || ev.Outcome == transcript.Timeout {
-				tt.data, tt.timedOut = ap, ev.Outcome == transcript.Timeout
+		case ev.Op == transcript.OpDataConnect && !tt.failed:
+			failed := ev.Outcome == transcript.Timeout || ev.Outcome == transcript.Unreachable
+			refused := ev.Outcome == transcript.Refused
+			if !tt.data.IsValid() || failed || refused && !tt.settled {
+				tt.data, tt.failed, tt.settled = ap, failed, failed || refused
 			}
 		}
 	}

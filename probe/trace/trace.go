@@ -208,23 +208,25 @@ func (p *Path) put(h Hop) {
 	*old = h
 }
 
-// retry tries once more the hop count where the data port first went
-// silent after its last answer, and the control port's silent hops up to
-// there: the finding names those boxes, and an ICMP rate limit can make a
-// hop look silent once.
+// retry tries once more the silent hops that the finding reads: the
+// control port's before it reached its end, and the data port's before
+// its end or, where it has none, the first one after its last answer. An
+// ICMP rate limit spent by the probe's own data connections (a router
+// rejecting each of them) can make a hop look silent once.
 func (c Config) retry(ctx context.Context, dial dialFunc, paths []*Path, wait time.Duration) {
-	data := paths[1]
-	if data.End() > 0 || ctx.Err() != nil {
+	if ctx.Err() != nil {
 		return
 	}
-	edge := data.LastAnswer() + 1
 	var jobs []job
-	if edge <= len(data.Hops) {
-		jobs = append(jobs, job{path: data, ttl: edge})
-	}
-	for _, h := range paths[0].Hops {
-		if h.TTL <= edge && h.Answer == Silent && len(jobs) < 2*Window {
-			jobs = append(jobs, job{path: paths[0], ttl: h.TTL})
+	for _, p := range []*Path{paths[1], paths[0]} {
+		edge := p.End() - 1
+		if edge < 0 {
+			edge = p.LastAnswer() + 1
+		}
+		for _, h := range p.Hops {
+			if h.TTL <= edge && h.Answer == Silent && len(jobs) < 2*Window {
+				jobs = append(jobs, job{path: p, ttl: h.TTL})
+			}
 		}
 	}
 	if len(jobs) > 0 {
