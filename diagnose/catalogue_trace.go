@@ -29,7 +29,7 @@ var traceCatalogue = []Entry{
 			case "rejected":
 				return []string{fmt.Sprintf("Open TCP %d (and the whole passive range) on %s: it rejects the port and says so (ICMP), so it is the box to fix.", a.Port, a.HopAddr)}
 			case "reset":
-				return []string{fmt.Sprintf("Check that the FTP server listens on its whole passive range (ss -ltn 'sport = :%d' during a transfer) and that no firewall answers TCP %d with a reset: a reset from a firewall looks the same as a closed port.", a.Port, a.Port)}
+				return []string{fmt.Sprintf("Find the firewall at hop %d that answers TCP %d with a reset in the server's name (a reject-with-reset rule) and let the passive range through.", a.Hop, a.Port)}
 			}
 			return []string{fmt.Sprintf("Open TCP %d (and the whole passive range) on the boxes the detail names, in the order it gives: the first that drops it is the one to fix.", a.Port),
 				"A drop at the server's own firewall and at the last router look the same from outside: check the server's rules (nft list ruleset, iptables -S) and the cloud security group or router in front of it."}

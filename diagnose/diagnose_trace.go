@@ -83,7 +83,7 @@ func (d *diagnosis) traceHops() {
 		return
 	}
 	end := data.end()
-	if end > 0 && data.hops[end].outcome == transcript.Connected {
+	if end > 0 && reached(&ctl, data.hops[end].outcome, end) {
 		return
 	}
 	fact := Fact{Code: CodeDataDroppedAt, Ports: []int{data.port}}
@@ -120,6 +120,16 @@ func lineAt(p *tracedPath, ttls ...int) []int {
 	return out
 }
 
+// reached tells a data port's path that gets to the server: a connection,
+// or a reset at the hop count where the control port reached it. After the
+// session nothing listens on a passive port, so the server resets it: the
+// packets got there. A firewall resetting in the server's name at the
+// server's hop reads the same; no trace can tell them apart.
+func reached(ctl *tracedPath, out transcript.Outcome, end int) bool {
+	n := ctl.end()
+	return out == transcript.Connected || out == transcript.Refused && n > 0 && end >= n
+}
+
 // reachText says how far the control port got: the distance to the server.
 func reachText(ctl *tracedPath) string {
 	n := ctl.end()
@@ -141,10 +151,10 @@ func stoppedAt(ctl, data *tracedPath, end int) (how, detail string) {
 		return "rejected", rejectedBy(ctl, data, end)
 	}
 	detail = fmt.Sprintf("data port %d is answered with a TCP reset at hop %d, in the name of %s. ", data.port, end, h.from)
-	if server > 0 && end < server {
+	if server > 0 {
 		detail += fmt.Sprintf("The reset comes from hop %d, before the server at hop %d: a firewall there answers for the server. ", end, server)
 	}
-	return "reset", detail + "A reset from a firewall looks the same as a closed port: the trace cannot tell them apart at the server's hop."
+	return "reset", detail + "At the server's own hop the same reset would look like a closed port."
 }
 
 // boxHop is the hop count at which the box that answered the data port
@@ -197,8 +207,12 @@ func droppedAfter(ctl, data *tracedPath, k int) string {
 		if next == k+1 {
 			return s + fmt.Sprintf(", by its forward filter or at the input of %s (hop %d on port %d's path).", ctl.hops[next].from, next, ctl.port)
 		}
-		return s + fmt.Sprintf(", somewhere before %s (hop %d on port %d's path); hops %d-%d answer port %d neither (routers that send no ICMP), which widens the gap.",
-			ctl.hops[next].from, next, ctl.port, k+1, next-1, ctl.port)
+		silent := fmt.Sprintf("hops %d-%d answer", k+1, next-1)
+		if next-1 == k+1 {
+			silent = fmt.Sprintf("hop %d answers", k+1)
+		}
+		return s + fmt.Sprintf(", somewhere before %s (hop %d on port %d's path); %s port %d neither (a router that sends no ICMP), which widens the gap.",
+			ctl.hops[next].from, next, ctl.port, silent, ctl.port)
 	}
 	return s + "."
 }

@@ -141,7 +141,7 @@ var hopScenarios = []hopScenario{
 		rule:  "tcp dport " + PasvRange + " reject with tcp reset", trace: "always",
 		title: "Data port %d is reset at hop 3, in the name of " + chainServer,
 		detail: []string{"Port 21 reaches the server at hop 4; ",
-			"The reset comes from hop 3, before the server at hop 4: a firewall there answers for the server."}},
+			"is answered with a TCP reset at hop 3, in the name of " + chainServer + ". The reset comes from hop 3, before the server at hop 4: a firewall there answers for the server."}},
 }
 
 // TestHopTrace blocks the same passive range at a middle router, at the

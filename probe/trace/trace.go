@@ -208,27 +208,34 @@ func (p *Path) put(h Hop) {
 	*old = h
 }
 
-// retry tries once more the silent hops that the finding reads: the
-// control port's before it reached its end, and the data port's before
-// its end or, where it has none, the first one after its last answer. An
-// ICMP rate limit spent by the probe's own data connections (a router
-// rejecting each of them) can make a hop look silent once.
+// retry tries once more the silent hops that the finding reads: the data
+// port's before its end or, where it has none, up to the server's distance
+// that the control port measured (at least the first hop after its last
+// answer), and the control port's before its end. An ICMP rate limit spent
+// by the probe's own data connections (a router rejecting each of them)
+// can make a hop look silent once. They run at once: one more hop wait.
 func (c Config) retry(ctx context.Context, dial dialFunc, paths []*Path, wait time.Duration) {
 	if ctx.Err() != nil {
 		return
 	}
+	ctl, data := paths[0], paths[1]
 	var jobs []job
-	for _, p := range []*Path{paths[1], paths[0]} {
-		edge := p.End() - 1
-		if edge < 0 {
-			edge = p.LastAnswer() + 1
-		}
-		for _, h := range p.Hops {
-			if h.TTL <= edge && h.Answer == Silent && len(jobs) < 2*Window {
-				jobs = append(jobs, job{path: p, ttl: h.TTL})
+	add := func(p *Path, hi int) {
+		for ttl := 1; ttl <= hi && len(jobs) < 2*Window; ttl++ {
+			if ttl > len(p.Hops) || p.Hops[ttl-1].Answer == Silent {
+				jobs = append(jobs, job{path: p, ttl: ttl})
 			}
 		}
 	}
+	hi := data.End() - 1
+	if hi < 0 {
+		hi = data.LastAnswer() + 1
+		if n := ctl.End(); n > hi && c.Data.Addr() == c.Control.Addr() {
+			hi = n
+		}
+	}
+	add(data, hi)
+	add(ctl, max(ctl.End()-1, 0))
 	if len(jobs) > 0 {
 		runJobs(ctx, dial, jobs, wait)
 	}
