@@ -104,12 +104,9 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	if t.Implicit && mode == probe.TLSOff {
 		return t, opts, usageErrorf("ftps:// is implicit TLS, and --tls off asks for none").withHint("use ftp://host/ --tls off for plain FTP")
 	}
-	traceMode, err := probe.ParseTraceMode(c.String("trace"))
+	traceMode, err := probe.TraceModeFor(c.String("trace"), c.IsSet("trace"), c.String("format") == "nagios")
 	if err != nil {
 		return t, opts, usageErrorf("%v", err).withHint("auto traces only where a data port timed out")
-	}
-	if c.String("format") == "nagios" && !c.IsSet("trace") {
-		traceMode = probe.TraceOff // monitoring sends no TTL-stepped probes unless asked
 	}
 	opts = probe.Options{
 		TLS: mode, Trace: traceMode,

@@ -39,6 +39,16 @@ func ParseTraceMode(s string) (TraceMode, error) {
 	return "", fmt.Errorf("unknown --trace %q (use off, auto or always)", s)
 }
 
+// TraceModeFor is the mode a command line asks for: value where it was
+// given, else auto, except off for monitoring output (the nagios format),
+// which should not send TTL-stepped probes on every check unless asked.
+func TraceModeFor(value string, given, monitoring bool) (TraceMode, error) {
+	if !given && monitoring {
+		return TraceOff, nil
+	}
+	return ParseTraceMode(value)
+}
+
 // traceTarget is what the trace needs from the transcript: the data port
 // to trace, the control port beside it, and the control connection's
 // round trip.

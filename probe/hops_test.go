@@ -25,6 +25,25 @@ func TestParseTraceMode(t *testing.T) {
 	}
 }
 
+func TestTraceModeFor(t *testing.T) {
+	for _, tc := range []struct {
+		value             string
+		given, monitoring bool
+		want              TraceMode
+	}{
+		{"auto", false, false, TraceAuto},
+		{"auto", false, true, TraceOff},
+		{"always", true, true, TraceAlways},
+		{"auto", true, true, TraceAuto},
+		{"off", true, false, TraceOff},
+	} {
+		got, err := TraceModeFor(tc.value, tc.given, tc.monitoring)
+		if err != nil || got != tc.want {
+			t.Errorf("TraceModeFor(%q, given %v, monitoring %v) = %q, %v; want %q", tc.value, tc.given, tc.monitoring, got, err, tc.want)
+		}
+	}
+}
+
 func dataEvent(addr string, out transcript.Outcome) transcript.Entry {
 	return transcript.Entry{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpDataConnect, Addr: addr, Outcome: out}}
 }

@@ -212,6 +212,17 @@ func runHopScenario(t *testing.T, bin string, sc hopScenario) (result.Result, ti
 	if err := decodeProbe(&run); err != nil {
 		t.Fatal(err)
 	}
+	if dir := os.Getenv("FTPDIAG_LAB_KEEP"); dir != "" {
+		// The text report too, for the worked example in docs/README-trace.md.
+		text, err := c.runBounded(hopWait, bin, "probe", "--timeout", ProbeTimeout.String(),
+			"--tls", "off", "--passive-only", "--trace", cmp.Or(sc.trace, "auto"), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "trace-"+slug(sc.name)+".txt"), []byte(text.stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return run.Result, run.Elapsed
 }
 
