@@ -76,7 +76,7 @@ if [ "$fuzztime" != 0 ]; then
 		ftp:FuzzParsePASV ftp:FuzzParseEPSV ftp:FuzzParsePORT ftp:FuzzParseEPRT ftp:FuzzParseCodeLine \
 		transcript/foreign:FuzzParseFileZilla transcript/foreign:FuzzParseWinSCP transcript/foreign:FuzzParseCurl \
 		transcript/foreign:FuzzParseLftp transcript/foreign:FuzzParseSeed transcript/foreign:FuzzParseJSON \
-		transcript/foreign:FuzzParseDetect render:FuzzLoad render:FuzzRenderRedacts probe:FuzzParseTarget \
+		transcript/foreign:FuzzParseDetect transcript/foreign:FuzzParseCapture render:FuzzLoad render:FuzzRenderRedacts probe:FuzzParseTarget \
 		server:FuzzParseCommandLines; do
 		fuzz "${pair%%:*}" "${pair#*:}"
 	done
