@@ -130,7 +130,7 @@ func firewall(a Args) []string {
 }
 
 // Catalogue lists every code the program can emit, in the contract's order.
-var Catalogue = slices.Concat(catalogue, tlsCatalogue, traceCatalogue)
+var Catalogue = slices.Concat(catalogue, tlsCatalogue, traceCatalogue, captureCatalogue)
 
 var catalogue = []Entry{
 	{Code: CodeDNSFailed, Severity: result.Critical, Title: "The host name does not resolve",

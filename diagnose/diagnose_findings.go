@@ -85,6 +85,7 @@ func (d *diagnosis) settle() {
 	}
 	d.passiveDials()
 	d.traceHops()
+	d.seenInCapture()
 	if d.authOK {
 		delete(d.found, CodeTLSUnsupported) // one AUTH refused, another accepted: encrypted
 	}

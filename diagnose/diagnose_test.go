@@ -85,6 +85,11 @@ func TestDiagnoseGolden(t *testing.T) {
 		"trace-dropped-server-input": {CodePassiveTimeout, CodeDataDroppedAt},
 		"trace-rejected-icmp":        {CodePassiveTimeout, CodeDataDroppedAt},
 		"trace-reset":                {CodePassiveRefused, CodeDataDroppedAt},
+		// Packet captures from the lab (internal/lab TestCaptures), read by explain.
+		"capture-reject-client": {CodePassiveTimeout, CodeSeenInCapture},
+		"capture-drop-server":   {CodePassiveTimeout, CodeSeenInCapture},
+		"capture-drop-client":   {CodePassiveTimeout, CodeSeenInCapture},
+		"capture-mtu-server":    {CodeTransferStalled, CodeSeenInCapture},
 	}
 	files, _ := filepath.Glob("testdata/diagnose/*.json")
 	seen := 0

@@ -68,6 +68,7 @@ type EventInfo struct {
 	Err     string        `json:"error,omitempty"`
 	TLS     *TLSInfo      `json:"tls,omitempty"` // set for OpTLS where known
 	Hop     *HopInfo      `json:"hop,omitempty"` // set for OpTraceHop
+	Capture *CaptureInfo  `json:"capture,omitempty"` // what a packet capture saw of it
 }
 
 // MarshalJSON writes Dur as dur_ms, in milliseconds with microsecond precision.

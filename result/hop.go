@@ -20,3 +20,23 @@ type HopInfo struct {
 	// Tries is how many attempts were sent at this hop count.
 	Tries int `json:"tries,omitempty"`
 }
+
+// CaptureInfo is what a packet capture adds to a connection event: where
+// the capture was taken and what it saw on the wire.
+type CaptureInfo struct {
+	// Side is where the capture was taken: "client" or "server" ("" when
+	// the TTLs do not tell).
+	Side string `json:"side,omitempty"`
+	SYN  int    `json:"syn,omitempty"` // SYN segments seen for this connection
+	// ICMP names an ICMP error that answered the SYN, From its sender.
+	ICMP string `json:"icmp,omitempty"`
+	From string `json:"from,omitempty"`
+	// Absent: no SYN arrived at all; the event is read from its absence
+	// (a server-side capture after the server announced the port).
+	Absent bool `json:"absent,omitempty"`
+	// BlackHole: segments of Size bytes were sent Resent more times and
+	// never acknowledged, and no ICMP fragmentation-needed came back.
+	BlackHole bool `json:"black_hole,omitempty"`
+	Resent    int  `json:"resent,omitempty"`
+	Size      int  `json:"size,omitempty"`
+}

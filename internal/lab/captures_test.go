@@ -36,15 +36,15 @@ type captureScenario struct {
 var captureScenarios = []captureScenario{
 	{name: "healthy", file: TestFile, client: []string{}, server: []string{}},
 	{name: "drop", topo: Topology{RouterRules: []string{"tcp dport " + PasvRange + " drop"}},
-		client: []string{diagnose.CodePassiveTimeout}, server: []string{diagnose.CodePassiveTimeout}},
+		client: []string{diagnose.CodePassiveTimeout, diagnose.CodeSeenInCapture}, server: []string{diagnose.CodePassiveTimeout, diagnose.CodeSeenInCapture}},
 	{name: "reject", topo: Topology{RouterRules: []string{"tcp dport " + PasvRange + " reject with icmp type admin-prohibited"}},
-		client: []string{diagnose.CodePassiveTimeout}, server: []string{diagnose.CodePassiveTimeout}},
+		client: []string{diagnose.CodePassiveTimeout, diagnose.CodeSeenInCapture}, server: []string{diagnose.CodePassiveTimeout, diagnose.CodeSeenInCapture}},
 	{name: "nat", topo: Topology{ServerNAT: true, Forward: []string{"21", PasvRange}}, file: TestFile,
 		// Behind NAT, the server sees its own private address as the
 		// control connection's: the problem shows on the client's side only.
 		client: []string{diagnose.CodePasvPrivate}, server: []string{}},
 	{name: "mtu", topo: Topology{RouterRules: []string{"meta length > 1200 drop"}}, file: TestFile,
-		client: []string{diagnose.CodeTransferStalled}, server: []string{diagnose.CodeTransferStalled}},
+		client: []string{diagnose.CodeTransferStalled}, server: []string{diagnose.CodeTransferStalled, diagnose.CodeSeenInCapture}},
 }
 
 // TestCaptures records each scenario with tcpdump on both sides, explains

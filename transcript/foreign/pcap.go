@@ -41,9 +41,12 @@ func IsCapture(head []byte) bool {
 	return false
 }
 
-// packetSource is what pcapgo's two readers have in common.
+// packetSource is what pcapgo's two readers have in common. Packets are
+// read into one reused buffer: nothing keeps a packet's bytes past its
+// turn (the reassembly copies what it must hold), so a capture of any size
+// reads in the memory of a few packets and the connections followed.
 type packetSource interface {
-	ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
 	LinkType() layers.LinkType
 }
 
@@ -69,7 +72,7 @@ func ReadCapture(r io.Reader) (*Log, error) {
 		return nil, fmt.Errorf("%w: link type %s is not one explain reads (Ethernet, Linux cooked, raw IP, loopback)", ErrCapture, src.LinkType())
 	}
 	for {
-		data, ci, err := src.ReadPacketData()
+		data, ci, err := src.ZeroCopyReadPacketData()
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			c.cutShort = errors.Is(err, io.ErrUnexpectedEOF)
 			break

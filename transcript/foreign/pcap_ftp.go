@@ -163,6 +163,10 @@ func (c *capture) dataEvent(conn *tcpConn, out transcript.Outcome, why string) {
 	if !d.passive {
 		ev.Addr, ev.Local = conn.ends[0].String(), conn.ends[1].String()
 	}
+	ev.Capture = &transcript.CaptureInfo{Side: cc.side, SYN: conn.syns}
+	if conn.icmp != nil && out == transcript.Unreachable {
+		ev.Capture.ICMP, ev.Capture.From = conn.icmp.name, conn.icmp.from.String()
+	}
 	text := transcript.Describe(ev)
 	if out == transcript.Timeout || out == transcript.Unreachable {
 		text = fmt.Sprintf("%s connection %s to %s: %s after %s (%d SYN)", dataWord(d), conn.ends[0], conn.ends[1], out, transcript.Human(ev.Dur), conn.syns)
@@ -257,7 +261,10 @@ func (c *capture) dataClosed(conn *tcpConn, by string, atEnd bool) {
 		}
 	}
 	ev := transcript.EventInfo{Op: transcript.OpDataClose, Bytes: conn.bytes[sender], By: by, Outcome: out,
-		Dur: c.b.t - c.sinceStart(conn.estT)}
+		Dur: c.b.t - c.sinceStart(conn.estT), Capture: &transcript.CaptureInfo{Side: d.ctrl.side, SYN: conn.syns}}
+	if conn.bigResent[sender] >= 2 && conn.fragNeed == nil {
+		ev.Capture.BlackHole, ev.Capture.Resent, ev.Capture.Size = true, conn.bigResent[sender], conn.bigLen[sender]
+	}
 	c.b.event(ev)
 	if conn.fragNeed != nil {
 		c.b.note(fmt.Sprintf("%s sent ICMP %s (MTU %d) for this connection: path-MTU discovery works on this path", conn.fragNeed.from, conn.fragNeed.name, conn.fragNeed.mtu))
@@ -300,7 +307,8 @@ func (c *capture) unreachedPasv(cc *ctrlConn, force bool) {
 	cc.seenData[port] = true
 	addr := netip.AddrPortFrom(cc.conn.ends[1].Addr(), port)
 	ev := transcript.EventInfo{Op: transcript.OpDataConnect, Addr: addr.String(), Outcome: transcript.Timeout,
-		Dur: c.b.t - c.sinceStart(cc.lastPasv), Err: "no SYN arrived"}
+		Dur: c.b.t - c.sinceStart(cc.lastPasv), Err: "no SYN arrived",
+		Capture: &transcript.CaptureInfo{Side: cc.side, Absent: true}}
 	c.b.flushReply()
 	c.b.open()
 	c.b.add(transcript.Entry{Kind: transcript.Event, Event: &ev,
