@@ -1,7 +1,9 @@
 // Command bigcapture makes a large packet capture from a real one, for the
 // benchmark of `ftpdiag explain` on captures: it finds the capture's
 // largest data segment and repeats it, in sequence, inside the same data
-// connection until the file reaches the size asked for; the packets after
+// connection, cut to -seg bytes of payload (an Ethernet MSS: a capture
+// taken with segmentation offload holds larger ones), until the file
+// reaches the size asked for; the packets after
 // it have their sequence and acknowledgement numbers moved on to match, so
 // the result reads as one session with one very long transfer.
 //
@@ -27,12 +29,16 @@ func main() {
 	in := flag.String("in", "transcript/foreign/testdata/pcap/healthy-client.pcap", "the real capture (pcap, Ethernet)")
 	out := flag.String("out", "big.pcap", "the capture to write")
 	mib := flag.Int("mib", 1024, "its size in MiB")
+	flag.IntVar(&segSize, "seg", 1448, "payload bytes of each added segment")
 	flag.Parse()
 	if err := run(*in, *out, int64(*mib)<<20); err != nil {
 		fmt.Fprintln(os.Stderr, "bigcapture:", err)
 		os.Exit(1)
 	}
 }
+
+// segSize is the payload of each added segment.
+var segSize int
 
 type packet struct {
 	ci   gopacket.CaptureInfo
@@ -113,9 +119,11 @@ func write(out string, pkts []packet, tmpl int, size int64) error {
 	}
 	t := pkts[tmpl]
 	off, _ := tcpAt(t.data)
-	n := payloadLen(t.data, off)
+	n := min(payloadLen(t.data, off), segSize)
+	seg := append([]byte(nil), t.data[:off+int(t.data[off+12]>>4)*4+n]...)
+	binary.BigEndian.PutUint16(seg[14+2:], uint16(len(seg)-14)) // the IPv4 total length
 	sport, dport := t.data[off:off+2], t.data[off+2:off+4]
-	seq := binary.BigEndian.Uint32(t.data[off+4:])
+	next := binary.BigEndian.Uint32(t.data[off+4:]) + uint32(payloadLen(t.data, off))
 	var added uint32
 	var shift time.Duration
 	written := int64(24)
@@ -132,12 +140,14 @@ func write(out string, pkts []packet, tmpl int, size int64) error {
 			continue
 		}
 		for written < size {
-			c := append([]byte(nil), t.data...)
+			c := append([]byte(nil), seg...)
+			binary.BigEndian.PutUint32(c[off+4:], next)
+			next += uint32(n)
 			added += uint32(n)
 			shift += 10 * time.Microsecond
-			binary.BigEndian.PutUint32(c[off+4:], seq+added)
 			ci := t.ci
 			ci.Timestamp = t.ci.Timestamp.Add(shift)
+			ci.CaptureLength, ci.Length = len(c), len(c)
 			if err := w.WritePacket(ci, c); err != nil {
 				return err
 			}
