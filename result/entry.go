@@ -66,8 +66,8 @@ type EventInfo struct {
 	Bytes   int64         `json:"bytes,omitempty"`
 	By      string        `json:"by,omitempty"` // who closed: "server" or "client"
 	Err     string        `json:"error,omitempty"`
-	TLS     *TLSInfo      `json:"tls,omitempty"` // set for OpTLS where known
-	Hop     *HopInfo      `json:"hop,omitempty"` // set for OpTraceHop
+	TLS     *TLSInfo      `json:"tls,omitempty"`     // set for OpTLS where known
+	Hop     *HopInfo      `json:"hop,omitempty"`     // set for OpTraceHop
 	Capture *CaptureInfo  `json:"capture,omitempty"` // what a packet capture saw of it
 }
 

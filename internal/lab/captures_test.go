@@ -187,4 +187,3 @@ func (n *Net) curlCapture(file string) (output, error) {
 	}
 	return out, err
 }
-

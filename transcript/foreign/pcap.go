@@ -93,16 +93,16 @@ func ReadCapture(r io.Reader) (*Log, error) {
 
 // decoder decodes the layers explain needs, reusing its layer values.
 type decoder struct {
-	eth    layers.Ethernet
-	dot1q  layers.Dot1Q
-	sll    layers.LinuxSLL
-	sll2   layers.LinuxSLL2
-	lo     layers.Loopback
-	ip4    layers.IPv4
-	ip6    layers.IPv6
-	tcp    layers.TCP
-	icmp4  layers.ICMPv4
-	icmp6  layers.ICMPv6
+	eth     layers.Ethernet
+	dot1q   layers.Dot1Q
+	sll     layers.LinuxSLL
+	sll2    layers.LinuxSLL2
+	lo      layers.Loopback
+	ip4     layers.IPv4
+	ip6     layers.IPv6
+	tcp     layers.TCP
+	icmp4   layers.ICMPv4
+	icmp6   layers.ICMPv6
 	pay     gopacket.Payload
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
 	types   []gopacket.LayerType

@@ -66,11 +66,14 @@ type tcpConn struct {
 	bigResent [2]int // large segments sent again
 	bigLen    [2]int
 	maxAcked  [2]int // the largest segment the other side acknowledged
-	pendAck   [2]struct{ end uint32; size int }
-	fragNeed  *icmpInfo
-	ctrl      *ctrlConn
-	data      *dataConn
-	done      bool
+	pendAck   [2]struct {
+		end  uint32
+		size int
+	}
+	fragNeed *icmpInfo
+	ctrl     *ctrlConn
+	data     *dataConn
+	done     bool
 }
 
 func (c *tcpConn) side(src netip.AddrPort) int {
