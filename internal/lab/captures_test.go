@@ -29,6 +29,7 @@ type captureScenario struct {
 	name string
 	topo Topology
 	file string // what curl downloads; "" lists the root
+	tls  bool   // the server offers AUTH TLS and curl requires it
 	// want: the codes the explanation of each side's capture must hold.
 	client, server []string
 }
@@ -45,6 +46,12 @@ var captureScenarios = []captureScenario{
 		client: []string{diagnose.CodePasvPrivate}, server: []string{}},
 	{name: "mtu", topo: Topology{RouterRules: []string{"meta length > 1200 drop"}}, file: TestFile,
 		client: []string{diagnose.CodeTransferStalled}, server: []string{diagnose.CodeTransferStalled, diagnose.CodeSeenInCapture}},
+	// FTPS: the control connection is encrypted after AUTH TLS, so only
+	// connection outcomes remain. On the client's side they still show the
+	// data connection dropped; on the server's side nothing does (the port
+	// it announced is encrypted, and no SYN arrives).
+	{name: "ftps-drop", topo: Topology{RouterRules: []string{"tcp dport " + PasvRange + " drop"}}, tls: true,
+		client: []string{diagnose.CodePassiveTimeout, diagnose.CodeSeenInCapture}, server: []string{}},
 }
 
 // TestCaptures records each scenario with tcpdump on both sides, explains
@@ -65,10 +72,16 @@ func TestCaptures(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			n := New(t, sc.topo)
-			n.StartReference(t, bin, ServerOptions{})
+			if sc.tls {
+				p := n.Start(t, n.Server, bin, "serve", "--listen", fmt.Sprintf("%s:%d", n.ServerAddr(), FTPPort),
+					"--pasv-ports", PasvRange, "--user", User+":"+Password, "--tls-self-signed")
+				n.WaitListen(t, p, n.Server, FTPPort)
+			} else {
+				n.StartReference(t, bin, ServerOptions{})
+			}
 			cli := n.startTcpdump(t, n.Client, filepath.Join(dir, "client.pcap"))
 			srv := n.startTcpdump(t, n.Server, filepath.Join(dir, "server.pcap"))
-			out, err := n.curlCapture(sc.file)
+			out, err := n.curlCapture(sc.file, sc.tls)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,10 +190,13 @@ func (p *tcpdumpProc) stop(t *testing.T) {
 // curlCapture runs curl once, as a user would, in passive mode (PASV),
 // giving up on a data connection after 3 s and on a stalled transfer after
 // 3 s below 1 byte a second.
-func (n *Net) curlCapture(file string) (output, error) {
+func (n *Net) curlCapture(file string, tls bool) (output, error) {
 	url := fmt.Sprintf("ftp://%s:%s@%s:%d/%s", User, Password, ServerPublic, FTPPort, file)
-	out, err := n.runBounded(curlWait, "curl", "-v", "-sS", "--disable-epsv", "--connect-timeout", "3",
-		"-Y", "1", "-y", "3", "--max-time", "12", "-o", "/dev/null", url)
+	args := []string{"-v", "-sS", "--disable-epsv", "--connect-timeout", "3", "-Y", "1", "-y", "3", "--max-time", "12", "-o", "/dev/null"}
+	if tls {
+		args = append(args, "--ssl-reqd", "-k")
+	}
+	out, err := n.runBounded(curlWait, "curl", append(args, url)...)
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) {
 		err = nil

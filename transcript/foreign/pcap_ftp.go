@@ -29,6 +29,7 @@ type ctrlConn struct {
 	pending  []*tcpConn // data connections whose SYN has no answer yet
 	seenData map[uint16]bool
 	side     string // "client", "server" or "" (unknown)
+	closed   bool   // its close is recorded
 }
 
 // dataConn ties a data connection to its session.
@@ -207,10 +208,15 @@ func (c *capture) closed(conn *tcpConn) {
 		by = "server"
 	}
 	switch {
-	case conn.ctrl != nil:
-		c.ctrlLinesFlush(conn.ctrl)
-		c.b.use(conn.ctrl.key)
-		c.settlePending(conn.ctrl, true)
+	case conn.ctrl != nil && !conn.ctrl.closed:
+		cc := conn.ctrl
+		cc.closed = true
+		c.ctrlLinesFlush(cc)
+		c.b.use(cc.key)
+		c.settlePending(cc, true)
+		if cc.tls && cc.side == "server" && len(cc.seenData) == 0 {
+			c.b.note("no data connection attempt from the client arrived during this encrypted session; its PASV reply cannot be read, so which port it waited on is not known")
+		}
 		out := transcript.Closed
 		if conn.reset {
 			out = transcript.Reset
@@ -434,7 +440,7 @@ func (c *capture) ctrlLine(cc *ctrlConn, side int, line string) {
 		}
 	case ftp.AuthOK:
 		cc.tls = true
-		c.b.note("AUTH TLS accepted: the control connection is encrypted from here on, so the capture shows only connection outcomes, not commands or replies")
+		c.b.note("AUTH accepted: the control connection is encrypted from here on, so the capture shows only connection outcomes, not commands or replies")
 	}
 }
 

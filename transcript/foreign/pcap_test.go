@@ -25,8 +25,8 @@ const captureDir = "testdata/pcap"
 func captureNames(t testing.TB) []string {
 	t.Helper()
 	paths, _ := filepath.Glob(filepath.Join(captureDir, "*.pcap"))
-	if len(paths) < 10 {
-		t.Fatalf("found %d captures under %s, want the lab's 10", len(paths), captureDir)
+	if len(paths) < 12 {
+		t.Fatalf("found %d captures under %s, want the lab's 12", len(paths), captureDir)
 	}
 	return paths
 }
@@ -80,6 +80,8 @@ func TestCaptureFacts(t *testing.T) {
 		{"reject-client.pcap", []string{"198.18.0.1 answered the SYN with ICMP admin-prohibited: that box rejects port 3000, and names itself"}},
 		{"nat-client.pcap", []string{"227 Entering Passive Mode (192,168,1,2,", "data connection to 198.18.1.2:3000: connected"}},
 		{"mtu-server.pcap", []string{"never acknowledged", "a path-MTU black hole", "stalled"}},
+		{"ftps-drop-client.pcap", []string{"AUTH accepted: the control connection is encrypted from here on", "198.18.1.2:3000: timeout after", "3 SYN to port 3000 left it"}},
+		{"ftps-drop-server.pcap", []string{"no data connection attempt from the client arrived during this encrypted session"}},
 		{"mtu-client.pcap", []string{"no data arrived at all while the control connection's small packets did", "stalled, 0 bytes"}},
 	}
 	for _, tc := range tests {
