@@ -52,7 +52,7 @@ var captureCatalogue = []Entry{
 			return []string{fmt.Sprintf("Something on the way, or the server's firewall, drops TCP %d without a word: a capture on the server's side tells which (do the SYNs arrive there?).", a.Port)}
 		},
 		Client: func(a Args) []string {
-			if a.How == seenLeftClient || a.How == seenUpstream || a.How == seenAtServer {
+			if a.How == seenLeftClient || a.How == seenAtServer {
 				return []string{"The attempts leave your machine: your own firewall is not what stops them."}
 			}
 			return nil

@@ -3,6 +3,7 @@ package foreign
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ type ctrlConn struct {
 	seenData map[uint16]bool
 	side     string // "client", "server" or "" (unknown)
 	closed   bool   // its close is recorded
+	mid      bool   // the capture starts inside it: announcements may be missing
 }
 
 // dataConn ties a data connection to its session.
@@ -50,7 +52,7 @@ type lineAcc struct {
 func (c *capture) control(conn *tcpConn, mid bool) {
 	cc := &ctrlConn{key: conn.ends[0].String() + ">" + conn.ends[1].String(), conn: conn,
 		pasv: map[uint16]time.Time{}, active: map[uint16]time.Time{}, seenData: map[uint16]bool{}}
-	cc.tls = conn.ends[1].Port() == portFTPS
+	cc.tls, cc.mid = conn.ends[1].Port() == portFTPS, mid
 	conn.ctrl = cc
 	c.ctrls = append(c.ctrls, cc)
 	c.b.use(cc.key)
@@ -63,9 +65,36 @@ func (c *capture) control(conn *tcpConn, mid bool) {
 		c.b.note(fmt.Sprintf("the capture starts in the middle of the control connection %s to %s: its connection and first lines are not in it",
 			conn.ends[0], conn.ends[1]))
 	}
+	if mid {
+		c.adopt(cc)
+	}
 	if cc.tls {
 		c.b.open()
 		c.b.note("port 990 is implicit TLS: the control connection is encrypted, so the capture shows only connection outcomes, not commands or replies")
+	}
+}
+
+// adopt ties to a session the capture joined in its middle the data
+// connections that began before its first control packet was seen.
+func (c *capture) adopt(cc *ctrlConn) {
+	var found []*tcpConn
+	for _, conn := range c.conns {
+		if conn.ctrl == nil && conn.data == nil && !conn.done && c.dataOf(conn) == cc {
+			found = append(found, conn)
+		}
+	}
+	slices.SortFunc(found, func(a, b *tcpConn) int { return a.firstSyn.Compare(b.firstSyn) })
+	for _, conn := range found {
+		conn.data = &dataConn{ctrl: cc, passive: conn.ends[0].Addr() == cc.conn.ends[0].Addr()}
+		if conn.syns == 0 {
+			continue
+		}
+		cc.seenData[conn.ends[1].Port()] = true
+		if conn.est {
+			c.dataEvent(conn, transcript.Connected, "")
+		} else {
+			cc.pending = append(cc.pending, conn)
+		}
 	}
 }
 
@@ -87,6 +116,8 @@ func (c *capture) dataOf(conn *tcpConn) *ctrlConn {
 			continue // another control connection
 		case passive && (announced || cc.tls), active && (callback || cc.tls):
 			return cc
+		case passive && cc.mid && len(cc.pasv) == 0 && len(cc.active) == 0:
+			return cc // the capture starts after the announcement
 		case announced && (cli.Addr() == ctl[0].Addr() || srv.Addr() == ctl[1].Addr()):
 			return cc // through NAT: one side's address differs
 		}

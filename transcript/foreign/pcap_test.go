@@ -144,6 +144,52 @@ func TestCapturePcapng(t *testing.T) {
 	}
 }
 
+// TestCaptureMidSession: a capture that starts after the PASV reply says
+// so, and still ties the data connection to its session.
+func TestCaptureMidSession(t *testing.T) {
+	f, err := os.Open(filepath.Join(captureDir, "healthy-client.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cut bytes.Buffer
+	w := pcapgo.NewWriter(&cut)
+	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	started := false
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		if started {
+			if err := w.WritePacket(ci, data); err != nil {
+				t.Fatal(err)
+			}
+		}
+		started = started || bytes.Contains(data, []byte("227 Entering Passive Mode"))
+	}
+	l, err := Read(&cut, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, e := range l.Entries {
+		all.WriteString(e.Text + "\n")
+	}
+	for _, want := range []string{"the capture starts in the middle of the control connection", "data connection to 198.18.1.2:3000: connected",
+		"data connection closed by the server: complete, 43182 bytes", "226 Transfer complete"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no entry holds %q:\n%s", want, all.String())
+		}
+	}
+}
+
 // TestCaptureErrors: what is no usable capture says so, by kind.
 func TestCaptureErrors(t *testing.T) {
 	ok, err := os.ReadFile(filepath.Join(captureDir, "healthy-client.pcap"))
