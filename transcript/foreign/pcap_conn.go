@@ -152,13 +152,36 @@ func (c *capture) segment(p pkt, ci gopacket.CaptureInfo) {
 	side := conn.side(src)
 	c.flags(conn, side, p)
 	c.payload(conn, side, p)
+	if conn.ctrl == nil && conn.data == nil && side == 1 && greets(t.Payload) && conn.bytes[1] == int64(len(t.Payload)) {
+		c.lateControl(conn) // an FTP server on another port than 21
+	}
 	if conn.ctrl != nil && !conn.ctrl.tls {
 		c.next = conn.ctrl
 		ctx := captureContext(ci)
 		c.asm.AssembleWithContext(netFlow(p), t, &ctx)
 	}
-	if conn.done && conn.ctrl == nil {
-		delete(c.conns, k)
+	if conn.ctrl == nil && (conn.done || conn.data == nil && t.RST) {
+		delete(c.conns, k) // no state kept for what is over, or not FTP
+	}
+}
+
+// greets tells the first bytes of an FTP greeting: "220 " or "220-".
+func greets(b []byte) bool {
+	return len(b) >= 4 && string(b[:3]) == "220" && (b[3] == ' ' || b[3] == '-')
+}
+
+// lateControl makes a connection a control connection when its server
+// greets as FTP does, on a port other than 21 or 990.
+func (c *capture) lateControl(conn *tcpConn) {
+	c.control(conn, conn.syns == 0)
+	if conn.syns == 0 {
+		return
+	}
+	c.b.use(conn.ctrl.key)
+	c.b.dialControl(conn.ends[1].String())
+	if conn.est {
+		c.b.dialed(transcript.Connected, conn.estT.Sub(conn.firstSyn), "")
+		c.sideOf(conn)
 	}
 }
 

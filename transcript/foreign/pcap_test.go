@@ -190,6 +190,58 @@ func TestCaptureMidSession(t *testing.T) {
 	}
 }
 
+// TestCaptureOtherPort: a server on port 2121 is told by its greeting.
+func TestCaptureOtherPort(t *testing.T) {
+	f, err := os.Open(filepath.Join(captureDir, "healthy-client.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var moved bytes.Buffer
+	w := pcapgo.NewWriter(&moved)
+	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		if len(data) > 14+20+4 && data[12] == 8 && data[14+9] == 6 { // IPv4, TCP: port 21 becomes 2121
+			off := 14 + int(data[14]&0x0f)*4
+			for _, at := range []int{off, off + 2} {
+				if data[at] == 0 && data[at+1] == 21 {
+					data[at], data[at+1] = 2121>>8, 2121&0xff
+				}
+			}
+		}
+		if err := w.WritePacket(ci, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := Read(&moved, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, e := range l.Entries {
+		all.WriteString(e.Text + "\n")
+	}
+	for _, want := range []string{"control connection to 198.18.1.2:2121: connected", "220 ftpdiag reference server ready",
+		"data connection closed by the server: complete, 43182 bytes"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no entry holds %q:\n%s", want, all.String())
+		}
+	}
+	if l.Target.Port != 2121 {
+		t.Errorf("target %+v, want port 2121", l.Target)
+	}
+}
+
 // TestCaptureErrors: what is no usable capture says so, by kind.
 func TestCaptureErrors(t *testing.T) {
 	ok, err := os.ReadFile(filepath.Join(captureDir, "healthy-client.pcap"))
