@@ -30,12 +30,14 @@ type captureScenario struct {
 	topo Topology
 	file string // what curl downloads; "" lists the root
 	tls  bool   // the server offers AUTH TLS and curl requires it
+	any  bool   // tcpdump -i any: Linux cooked headers (SLL2) instead of Ethernet
 	// want: the codes the explanation of each side's capture must hold.
 	client, server []string
 }
 
 var captureScenarios = []captureScenario{
 	{name: "healthy", file: TestFile, client: []string{}, server: []string{}},
+	{name: "healthy-any", file: TestFile, any: true, client: []string{}, server: []string{}},
 	{name: "drop", topo: Topology{RouterRules: []string{"tcp dport " + PasvRange + " drop"}},
 		client: []string{diagnose.CodePassiveTimeout, diagnose.CodeSeenInCapture}, server: []string{diagnose.CodePassiveTimeout, diagnose.CodeSeenInCapture}},
 	{name: "reject", topo: Topology{RouterRules: []string{"tcp dport " + PasvRange + " reject with icmp type admin-prohibited"}},
@@ -79,8 +81,12 @@ func TestCaptures(t *testing.T) {
 			} else {
 				n.StartReference(t, bin, ServerOptions{})
 			}
-			cli := n.startTcpdump(t, n.Client, filepath.Join(dir, "client.pcap"))
-			srv := n.startTcpdump(t, n.Server, filepath.Join(dir, "server.pcap"))
+			iface := hostIf
+			if sc.any {
+				iface = "any"
+			}
+			cli := n.startTcpdump(t, n.Client, iface, filepath.Join(dir, "client.pcap"))
+			srv := n.startTcpdump(t, n.Server, iface, filepath.Join(dir, "server.pcap"))
 			out, err := n.curlCapture(sc.file, sc.tls)
 			if err != nil {
 				t.Fatal(err)
@@ -155,10 +161,10 @@ type tcpdumpProc struct {
 	done chan error
 }
 
-// startTcpdump records hostIf in ns into path, and waits until it listens.
-func (n *Net) startTcpdump(t *testing.T, ns, path string) *tcpdumpProc {
+// startTcpdump records iface in ns into path, and waits until it listens.
+func (n *Net) startTcpdump(t *testing.T, ns, iface, path string) *tcpdumpProc {
 	t.Helper()
-	cmd := exec.Command("ip", "netns", "exec", ns, "tcpdump", "-n", "-U", "--immediate-mode", "-i", hostIf, "-w", path, "tcp or icmp")
+	cmd := exec.Command("ip", "netns", "exec", ns, "tcpdump", "-n", "-U", "--immediate-mode", "-B", "16384", "-i", iface, "-w", path, "tcp or icmp")
 	p := &tcpdumpProc{cmd: cmd, out: &lockedBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	if err := cmd.Start(); err != nil {

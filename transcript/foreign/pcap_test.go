@@ -25,8 +25,8 @@ const captureDir = "testdata/pcap"
 func captureNames(t testing.TB) []string {
 	t.Helper()
 	paths, _ := filepath.Glob(filepath.Join(captureDir, "*.pcap"))
-	if len(paths) < 12 {
-		t.Fatalf("found %d captures under %s, want the lab's 12", len(paths), captureDir)
+	if len(paths) < 14 {
+		t.Fatalf("found %d captures under %s, want the lab's 14", len(paths), captureDir)
 	}
 	return paths
 }
@@ -74,6 +74,7 @@ func TestCaptureFacts(t *testing.T) {
 		want []string // texts some entry must hold
 	}{
 		{"healthy-client.pcap", []string{"captured on the client's side", "data connection closed by the server: complete, 43182 bytes"}},
+		{"healthy-any-client.pcap", []string{"captured on the client's side", "data connection closed by the server: complete, 43182 bytes"}},
 		{"healthy-server.pcap", []string{"captured on the server's side", "226 Transfer complete"}},
 		{"drop-client.pcap", []string{"198.18.1.2:3000: timeout after", "left it and got no answer, and no ICMP came back"}},
 		{"drop-server.pcap", []string{"no SYN to it arrived, so the client's attempts are dropped before they reach this machine"}},
