@@ -181,8 +181,10 @@ func rejectedBy(ctl, data *tracedPath, end int) string {
 		return fmt.Sprintf("data port %d is rejected by %s, the server itself (its own firewall), with ICMP %s.%s", data.port, h.from, h.icmp, exact)
 	}
 	if j := boxHop(ctl, data, end); j > 0 {
-		return fmt.Sprintf("data port %d is rejected by %s (hop %d) with ICMP %s, answering the attempt at hop count %d.%s",
-			data.port, h.from, j, h.icmp, end, exact)
+		// Not the hop count it first answered at: a box that rejected the
+		// probe's own data connections has spent its ICMP burst, and may
+		// answer one hop count later than it could.
+		return fmt.Sprintf("data port %d is rejected by %s (hop %d) with ICMP %s.%s", data.port, h.from, j, h.icmp, exact)
 	}
 	return fmt.Sprintf("data port %d is rejected at hop count %d by %s with ICMP %s.%s", data.port, end, h.from, h.icmp, exact)
 }

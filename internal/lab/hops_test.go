@@ -155,7 +155,7 @@ var hopScenarios = []hopScenario{
 		rule:  "tcp dport " + PasvRange + " reject with icmp type admin-prohibited",
 		title: "Data port %d is rejected by " + chainR2 + " (hop 2)",
 		detail: []string{"Port 21 reaches the server at hop 4; ",
-			"is rejected by " + chainR2 + " (hop 2) with ICMP admin-prohibited, answering the attempt at hop count 3. A rejection that says so names the box exactly."}},
+			"is rejected by " + chainR2 + " (hop 2) with ICMP admin-prohibited. A rejection that says so names the box exactly."}},
 	{name: "reset by a middle router",
 		where: func(c *Chain) (string, string) { return c.Routers[1], "forward" },
 		rule:  "tcp dport " + PasvRange + " reject with tcp reset", trace: "always",
