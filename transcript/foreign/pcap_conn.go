@@ -3,6 +3,7 @@ package foreign
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -64,6 +65,8 @@ type tcpConn struct {
 	hiEnd     [2]uint32
 	seqSet    [2]bool
 	bigResent [2]int // large segments sent again
+	bigSeqs   [2][16]uint32
+	bigNext   [2]int
 	bigLen    [2]int
 	maxAcked  [2]int // the largest segment the other side acknowledged
 	pendAck   [2]struct {
@@ -240,10 +243,16 @@ func (c *capture) flags(conn *tcpConn, side int, p pkt) {
 }
 
 // payload counts bytes, and the large segments sent again: the path-MTU
-// black hole shows as those while smaller ones are acknowledged.
+// black hole shows as those while smaller ones are acknowledged. Bytes are
+// the advance of the highest sequence number, so segments captured out of
+// order (a capture on "any" with several CPUs) count once; a large segment
+// is sent again when its sequence number was seen among the last few.
 func (c *capture) payload(conn *tcpConn, side int, p pkt) {
 	t := p.tcp
 	other := 1 - side
+	if t.SYN {
+		conn.seqSet[side], conn.hiEnd[side] = true, t.Seq+1
+	}
 	if t.ACK && conn.pendAck[other].size > 0 && seqAfterEq(t.Ack, conn.pendAck[other].end) {
 		conn.maxAcked[other] = max(conn.maxAcked[other], conn.pendAck[other].size)
 		conn.pendAck[other].size = 0
@@ -253,15 +262,23 @@ func (c *capture) payload(conn *tcpConn, side int, p pkt) {
 		return
 	}
 	end := t.Seq + uint32(n)
-	if conn.seqSet[side] && !seqAfter(end, conn.hiEnd[side]) {
-		if n >= bigSegment {
+	if n >= bigSegment {
+		if slices.Contains(conn.bigSeqs[side][:], t.Seq) {
 			conn.bigResent[side]++
 			conn.bigLen[side] = max(conn.bigLen[side], n)
 		}
-		return
+		conn.bigSeqs[side][conn.bigNext[side]%len(conn.bigSeqs[side])] = t.Seq
+		conn.bigNext[side]++
+	}
+	switch {
+	case !conn.seqSet[side]:
+		conn.bytes[side] += int64(n)
+	case seqAfter(end, conn.hiEnd[side]):
+		conn.bytes[side] += int64(end - conn.hiEnd[side])
+	default:
+		return // sent again, or captured late
 	}
 	conn.seqSet[side], conn.hiEnd[side] = true, end
-	conn.bytes[side] += int64(n)
 	conn.lastData = p.t
 	if conn.pendAck[side].size == 0 || n > conn.pendAck[side].size {
 		conn.pendAck[side].end, conn.pendAck[side].size = end, n

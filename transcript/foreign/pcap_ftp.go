@@ -252,10 +252,26 @@ func (c *capture) closed(conn *tcpConn) {
 		if conn.reset {
 			out = transcript.Reset
 		}
+		if cc.tls {
+			c.encryptedClose(by, out)
+			return
+		}
 		c.b.closed(by, out, 0, "")
 	case conn.data != nil && conn.est && !conn.data.closed:
 		c.dataClosed(conn, by, false)
 	}
+}
+
+// encryptedClose records the end of an encrypted control connection
+// without saying who ended it for the diagnosis: whether a QUIT came
+// before cannot be read, so a server's close is no sign of trouble.
+func (c *capture) encryptedClose(by string, out transcript.Outcome) {
+	c.b.flushReply()
+	c.b.cur.connected, c.b.cur.dial = false, nil
+	c.b.open()
+	ev := transcript.EventInfo{Op: transcript.OpClose, Outcome: out}
+	c.b.add(transcript.Entry{Kind: transcript.Event, Event: &ev,
+		Text: fmt.Sprintf("control connection closed by the %s (encrypted: whether a QUIT came first cannot be read)", by)})
 }
 
 // dataClosed records a data connection's close: bytes moved, who closed,
