@@ -84,6 +84,11 @@ type Args struct {
 	Blocked []ftp.PortRun
 	Known   ftp.PortRun
 	SeenRun ftp.PortRun
+	// data.dropped-at: how the data port is stopped ("dropped", "rejected",
+	// "reset"), at which hop count, and the address of that hop.
+	How     string
+	Hop     int
+	HopAddr string
 	IPv6    bool // epsv.unsupported: refused over IPv6, where no PASV can replace it; data.passive.*: blocked over IPv6 (ip6tables)
 }
 
@@ -152,7 +157,7 @@ func firewall(a Args) []string {
 }
 
 // Catalogue lists every code the program can emit, in the contract's order.
-var Catalogue = slices.Concat(catalogue, tlsCatalogue, worldCatalogue, serverCatalogue)
+var Catalogue = slices.Concat(catalogue, tlsCatalogue, worldCatalogue, serverCatalogue, traceCatalogue, captureCatalogue)
 
 var catalogue = []Entry{
 	{Code: CodeDNSFailed, Severity: result.Critical, Title: "The host name does not resolve",

@@ -99,6 +99,17 @@ func TestDiagnoseGolden(t *testing.T) {
 		"pasv-ipv6-refused":        {CodePasvIPv6Refused},
 		"tls-data-no-close-notify": {CodeTLSNoCloseNotify},
 		"control-out-of-step":      {CodeOutOfStep},
+		// Hop traces recorded in the lab (internal/lab TestHopTrace).
+		"trace-dropped-middle":       {CodePassiveTimeout, CodeDataDroppedAt},
+		"trace-dropped-last-router":  {CodePassiveTimeout, CodeDataDroppedAt},
+		"trace-dropped-server-input": {CodePassiveTimeout, CodeDataDroppedAt},
+		"trace-rejected-icmp":        {CodePassiveTimeout, CodeDataDroppedAt},
+		"trace-reset":                {CodePassiveRefused, CodeDataDroppedAt},
+		// Packet captures from the lab (internal/lab TestCaptures), read by explain.
+		"capture-reject-client": {CodePassiveTimeout, CodeSeenInCapture},
+		"capture-drop-server":   {CodePassiveTimeout, CodeSeenInCapture},
+		"capture-drop-client":   {CodePassiveTimeout, CodeSeenInCapture},
+		"capture-mtu-server":    {CodeTransferStalled, CodeSeenInCapture},
 	}
 	files, _ := filepath.Glob("testdata/diagnose/*.json")
 	seen := 0

@@ -86,6 +86,8 @@ func (d *diagnosis) settle() {
 	d.passiveDials()
 	d.settleStalls()
 	d.settleExhausted()
+	d.traceHops()
+	d.seenInCapture()
 	if d.authOK {
 		delete(d.found, CodeTLSUnsupported) // one AUTH refused, another accepted: encrypted
 	}

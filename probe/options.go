@@ -91,6 +91,9 @@ type Options struct {
 	// Sweep asks an ftpdiag server to open its whole passive range (SITE
 	// SWEEP) and dials every port of it.
 	Sweep bool
+	// Trace says when to trace the path to a data port hop by hop
+	// (TraceOff, the zero value, TraceAuto, TraceAlways).
+	Trace TraceMode
 	// Status, when set, is told what the probe is waiting for, and how long
 	// it will wait at most (0 when no single deadline applies). "" clears it.
 	Status func(msg string, limit time.Duration)

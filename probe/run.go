@@ -115,8 +115,9 @@ func Run(ctx context.Context, t Target, opts Options) *Outcome {
 		wg.Go(func() { p.run(ctx, firsts[i]) })
 	}
 	wg.Wait()
-	out.Duration = time.Since(start)
 	out.merge(probers, res)
+	out.traceHops(ctx, o)
+	out.Duration = time.Since(start)
 	return out
 }
 

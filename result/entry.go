@@ -34,6 +34,7 @@ const (
 	OpDataAccept  Op = "data-accept"  // a data connection accepted from Addr (active mode, or server side)
 	OpDataClose   Op = "data-close"   // a data connection ended; Bytes moved, By who closed it
 	OpTLS         Op = "tls"          // a TLS handshake on the control or data connection
+	OpTraceHop    Op = "trace-hop"    // one TTL-stepped connection attempt of a hop trace; Hop says more
 )
 
 // Outcome is how an event ended.
@@ -52,6 +53,7 @@ const (
 	Truncated   Outcome = "truncated"   // a transfer was cut at the byte limit
 	Rejected    Outcome = "rejected"    // refused by policy (wrong peer address, bad token)
 	Failed      Outcome = "failed"      // any other failure; Err says what
+	Expired     Outcome = "expired"     // a router's ICMP time exceeded: the hop count ran out there
 )
 
 // EventInfo is the structured part of an Event entry.
@@ -64,7 +66,9 @@ type EventInfo struct {
 	Bytes   int64         `json:"bytes,omitempty"`
 	By      string        `json:"by,omitempty"` // who closed: "server" or "client"
 	Err     string        `json:"error,omitempty"`
-	TLS     *TLSInfo      `json:"tls,omitempty"` // set for OpTLS where known
+	TLS     *TLSInfo      `json:"tls,omitempty"`     // set for OpTLS where known
+	Hop     *HopInfo      `json:"hop,omitempty"`     // set for OpTraceHop
+	Capture *CaptureInfo  `json:"capture,omitempty"` // what a packet capture saw of it
 }
 
 // MarshalJSON writes Dur as dur_ms, in milliseconds with microsecond precision.

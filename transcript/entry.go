@@ -10,6 +10,8 @@ type (
 	Outcome   = result.Outcome
 	EventInfo = result.EventInfo
 	Entry     = result.Entry
+
+	CaptureInfo = result.CaptureInfo
 )
 
 const (

@@ -21,13 +21,13 @@ import (
 func explainCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "explain",
-		Usage:     "diagnose a log you already have: FileZilla, WinSCP, curl -v, lftp debug, a transcript",
+		Usage:     "diagnose a log you already have: FileZilla, WinSCP, curl -v, lftp debug, a transcript, a packet capture",
 		ArgsUsage: "LOG (- reads standard input)",
 		Description: "explain reads a client's log, finds what went wrong in it and prints the same\n" +
 			"annotated report as 'ftpdiag probe', offline. The format is detected from the\n" +
 			"content; --from names it. Passwords in the log are never printed.",
 		Flags: append(outputFlags(),
-			&cli.StringFlag{Name: "from", Usage: "read the log as `FORMAT`: filezilla, winscp, curl, lftp, seed or json; a server's: vsftpd, pure-ftpd, proftpd or serve (a --transcript-dir) (default: detect)"},
+			&cli.StringFlag{Name: "from", Usage: "read the log as `FORMAT`: filezilla, winscp, curl, lftp, seed, json or pcap; a server's: vsftpd, pure-ftpd, proftpd or serve (a --transcript-dir) (default: detect)"},
 			&cli.StringFlag{Name: "client", Usage: "server logs: only the sessions of the client at `ADDR`"},
 		),
 		Action: explainAction,
@@ -99,7 +99,7 @@ func openError(path string, err error) error {
 }
 
 // logKinds names what explain reads, for hints.
-const logKinds = "FileZilla's message log, WinSCP's session log, curl -v output, lftp debug output, a Cmd:/NNN: transcript or ftpdiag's JSON"
+const logKinds = "FileZilla's message log, WinSCP's session log, curl -v output, lftp debug output, a Cmd:/NNN: transcript, ftpdiag's JSON or a packet capture (pcap, pcapng)"
 
 func logError(name string, err error) error {
 	ue := usageErrorf("cannot explain %s: %v", name, err)

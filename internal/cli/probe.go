@@ -44,6 +44,7 @@ func probeCommand(status *statusLine) *cli.Command {
 			&cli.BoolFlag{Name: "sweep", Usage: "test every port of an ftpdiag server's passive range (SITE SWEEP)"},
 			&cli.StringFlag{Name: "tls", Value: string(probe.TLSAuto), Usage: "explicit TLS on ftp:// (`MODE`: auto tries AUTH TLS and goes on in plain text where refused, require stops there, off speaks plain FTP); ftps:// is implicit TLS"},
 			&cli.BoolFlag{Name: "compare-plain", Usage: "where TLS is in use and its passive data connection fails, log in once more without TLS to tell a router's FTP helper from the rest (sends the password in clear text)"},
+			&cli.StringFlag{Name: "trace", Value: string(probe.TraceAuto), Usage: "trace the path to a data port hop by hop beside port 21 (`MODE`: auto where one timed out, always, off; Linux only; off by default with --format nagios)"},
 			&cli.StringFlag{Name: "ca-file", Usage: "trust the CA certificates in `FILE` (PEM) besides the system roots"},
 			durationFlag(cli.DurationFlag{Name: "warning", Aliases: []string{"w"}, DefaultText: "none", Usage: "a verdict taking longer than this is at least a warning (probe.slow), as a monitoring plugin's -w"}),
 			durationFlag(cli.DurationFlag{Name: "critical", Aliases: []string{"c"}, DefaultText: "none", Usage: "a verdict taking longer than this is critical (probe.slow), as a monitoring plugin's -c"}),
@@ -123,8 +124,12 @@ func probeArgs(c *cli.Context) (probe.Target, probe.Options, error) {
 	if t.Implicit && mode == probe.TLSOff {
 		return t, opts, usageErrorf("ftps:// is implicit TLS, and --tls off asks for none").withHint("use ftp://host/ --tls off for plain FTP")
 	}
+	traceMode, err := probe.TraceModeFor(c.String("trace"), c.IsSet("trace"), c.String("format") == "nagios")
+	if err != nil {
+		return t, opts, usageErrorf("%v", err).withHint("auto traces only where a data port timed out")
+	}
 	opts = probe.Options{
-		TLS:     mode,
+		TLS: mode, Trace: traceMode,
 		Timeout: c.Duration("timeout"), ReplyTimeout: c.Duration("reply-timeout"),
 		PassiveOnly: c.Bool("passive-only"), ActiveOnly: c.Bool("active-only"), Family: family,
 		File: c.String("file"), MaxBytes: c.Int64("max-bytes"),

@@ -44,7 +44,7 @@ func (n *Net) Probe(bin string, extra ...string) (ProbeRun, error) {
 	// Plain FTP unless the scenario asks for TLS (a later --tls wins): the
 	// servers of the plain scenarios have none, and tls.unsupported is not
 	// what they are about.
-	args := append([]string{"probe", "--format", "json", "--timeout", ProbeTimeout.String(), "--tls", "off"}, extra...)
+	args := append([]string{"probe", "--format", "json", "--timeout", ProbeTimeout.String(), "--tls", "off", "--trace", "off"}, extra...) // the hop trace has its own lab test (hops_test.go)
 	args = append(args, URL())
 	out, err := n.runBounded(probeWait, bin, args...)
 	run := ProbeRun{Exit: out.exit, Elapsed: out.elapsed, Stdout: out.stdout, Stderr: out.stderr}

@@ -129,7 +129,7 @@ func runFamScenario(t *testing.T, order int, sc famScenario) famRow {
 
 // ProbeURL runs the probe against url from the client namespace.
 func (n *Net) ProbeURL(bin, url string) (ProbeRun, error) {
-	args := []string{"probe", "--format", "json", "--timeout", ProbeTimeout.String(), "--tls", "off", url} // plain servers: TLS is not what these rows are about
+	args := []string{"probe", "--format", "json", "--timeout", ProbeTimeout.String(), "--tls", "off", "--trace", "off", url} // plain servers: TLS is not what these rows are about
 	out, err := n.runBounded(probeWait, bin, args...)
 	run := ProbeRun{Exit: out.exit, Elapsed: out.elapsed, Stdout: out.stdout, Stderr: out.stderr}
 	if err != nil {

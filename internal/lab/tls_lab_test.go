@@ -139,7 +139,7 @@ func runTLSScenario(t *testing.T, order int, sc tlsScenario) tlsRow {
 	if sc.implicit {
 		n.WaitListen(t, p, n.Server, ImplicitPort)
 	}
-	probeArgs := []string{"probe", "--format", "json", "--timeout", ProbeTimeout.String(), "--tls", "auto"}
+	probeArgs := []string{"probe", "--format", "json", "--timeout", ProbeTimeout.String(), "--tls", "auto", "--trace", "off"}
 	if sc.trusted {
 		probeArgs = append(probeArgs, "--ca-file", cert)
 	}

@@ -9,6 +9,7 @@
 package foreign
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -36,8 +37,9 @@ const (
 	Generic Format = "generic"
 )
 
-// Formats lists every format in the order detection prefers them.
-var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed, Vsftpd, PureFTPd, ProFTPD, ServeDir, Generic}
+// Formats lists every format in the order detection prefers them; a
+// packet capture is told by its first bytes (see IsCapture).
+var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed, Vsftpd, PureFTPd, ProFTPD, ServeDir, Generic, Pcap}
 
 // MaxLog is the most of a log read; a client log worth explaining is far
 // smaller, and a bound keeps a wrong file (a disk image) from eating memory.
@@ -86,6 +88,11 @@ type Log struct {
 // Read reads a whole log from r. from names the format; empty means detect
 // it from the content.
 func Read(r io.Reader, from Format) (*Log, error) {
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(4); from == Pcap || from == "" && IsCapture(head) {
+		return ReadCapture(br) // streamed: a capture may be far larger than MaxLog
+	}
+	r = br
 	data, err := io.ReadAll(io.LimitReader(r, MaxLog+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading the log: %w", err)
@@ -98,6 +105,9 @@ func Read(r io.Reader, from Format) (*Log, error) {
 
 // Parse reads a log held in memory; see Read.
 func Parse(data []byte, from Format) (*Log, error) {
+	if from == Pcap || from == "" && IsCapture(data) {
+		return ReadCapture(bytes.NewReader(data))
+	}
 	data = unwrap(data)
 	if err := plausibleText(data); err != nil {
 		return nil, err

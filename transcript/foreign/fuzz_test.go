@@ -47,7 +47,7 @@ func seedLogs(f *testing.F, prefix string) {
 }
 
 // knownErrors are the errors Parse may return; anything else is a bug.
-var knownErrors = []error{ErrEmpty, ErrBinary, ErrHTML, ErrUnknown, ErrBadFormat, ErrTooLarge, ErrNoProtocol}
+var knownErrors = []error{ErrEmpty, ErrBinary, ErrHTML, ErrUnknown, ErrBadFormat, ErrTooLarge, ErrNoProtocol, ErrCapture}
 
 // checkParse parses data as from and checks what every reader promises: no
 // panic, a known error or a log with entries of known kinds, bounded, and

@@ -1,0 +1,301 @@
+package foreign
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+
+	"ftpdiag/internal/golden"
+	"ftpdiag/transcript"
+)
+
+// captureDir holds captures recorded with tcpdump in the namespace lab
+// (internal/lab TestCaptures, FTPDIAG_LAB_CAPTURES=1 records them afresh):
+// NAME-client.pcap and NAME-server.pcap, taken on each side of one curl
+// session, and NAME-SIDE.transcript, the transcript each reads into.
+const captureDir = "testdata/pcap"
+
+func captureNames(t testing.TB) []string {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join(captureDir, "*.pcap"))
+	if len(paths) < 14 {
+		t.Fatalf("found %d captures under %s, want the lab's 14", len(paths), captureDir)
+	}
+	return paths
+}
+
+func readCaptureFile(t testing.TB, path string) *Log {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	l, err := Read(f, "")
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return l
+}
+
+// TestCaptureTranscripts reads each lab capture and compares its rendered
+// transcript, times and notes included, with its golden file.
+func TestCaptureTranscripts(t *testing.T) {
+	for _, path := range captureNames(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			l := readCaptureFile(t, path)
+			if l.Format != Pcap || l.Target.Host == "" || l.Started.IsZero() {
+				t.Errorf("format %q, target %+v, started %v", l.Format, l.Target, l.Started)
+			}
+			entries := transcript.FromEntries(l.Entries, transcript.WithSecrets(l.Secrets...)).Entries()
+			var b bytes.Buffer
+			if err := transcript.Render(&b, entries, transcript.RenderOptions{Times: true, Headings: true}); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(b.String(), "secret") {
+				t.Errorf("the lab's password shows in the transcript")
+			}
+			golden.Check(t, strings.TrimSuffix(path, ".pcap")+".transcript", b.Bytes(), *update)
+		})
+	}
+}
+
+// TestCaptureFacts checks what each side of each capture must show.
+func TestCaptureFacts(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string // texts some entry must hold
+	}{
+		{"healthy-client.pcap", []string{"captured on the client's side", "data connection closed by the server: complete, 43182 bytes"}},
+		{"healthy-any-client.pcap", []string{"captured on the client's side", "data connection closed by the server: complete, 43182 bytes"}},
+		{"healthy-server.pcap", []string{"captured on the server's side", "226 Transfer complete"}},
+		{"drop-client.pcap", []string{"198.18.1.2:3000: timeout after", "left it and got no answer, and no ICMP came back"}},
+		{"drop-server.pcap", []string{"no SYN to it arrived, so the client's attempts are dropped before they reach this machine"}},
+		{"reject-client.pcap", []string{"198.18.0.1 answered the SYN with ICMP admin-prohibited: that box rejects port 3000, and names itself"}},
+		{"nat-client.pcap", []string{"227 Entering Passive Mode (192,168,1,2,", "data connection to 198.18.1.2:3000: connected"}},
+		{"mtu-server.pcap", []string{"never acknowledged", "a path-MTU black hole", "stalled"}},
+		{"ftps-drop-client.pcap", []string{"AUTH accepted: the control connection is encrypted from here on", "198.18.1.2:3000: timeout after", "3 SYN to port 3000 left it"}},
+		{"ftps-drop-server.pcap", []string{"no data connection attempt from the client arrived during this encrypted session"}},
+		{"mtu-client.pcap", []string{"no data arrived at all while the control connection's small packets did", "stalled, 0 bytes"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			l := readCaptureFile(t, filepath.Join(captureDir, tc.file))
+			var all strings.Builder
+			for _, e := range l.Entries {
+				all.WriteString(e.Text + "\n")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(all.String(), w) {
+					t.Errorf("no entry holds %q:\n%s", w, all.String())
+				}
+			}
+		})
+	}
+}
+
+// TestCapturePcapng: the same packets written as pcapng read into the same
+// entries as the pcap file.
+func TestCapturePcapng(t *testing.T) {
+	path := filepath.Join(captureDir, "drop-client.pcap")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ng bytes.Buffer
+	w, err := pcapgo.NewNgWriter(&ng, layers.LinkTypeEthernet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		ci.InterfaceIndex = 0
+		if err := w.WritePacket(ci, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if !IsCapture(ng.Bytes()) {
+		t.Fatalf("pcapng not told by its first bytes: % x", ng.Bytes()[:4])
+	}
+	got, err := Read(&ng, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := readCaptureFile(t, path)
+	if !slices.EqualFunc(got.Entries, want.Entries, func(a, b transcript.Entry) bool { return a.Text == b.Text && a.T == b.T }) {
+		t.Errorf("pcapng read differs from pcap:\n%v\n%v", got.Entries, want.Entries)
+	}
+}
+
+// TestCaptureMidSession: a capture that starts after the PASV reply says
+// so, and still ties the data connection to its session.
+func TestCaptureMidSession(t *testing.T) {
+	f, err := os.Open(filepath.Join(captureDir, "healthy-client.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cut bytes.Buffer
+	w := pcapgo.NewWriter(&cut)
+	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	started := false
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		if started {
+			if err := w.WritePacket(ci, data); err != nil {
+				t.Fatal(err)
+			}
+		}
+		started = started || bytes.Contains(data, []byte("227 Entering Passive Mode"))
+	}
+	l, err := Read(&cut, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, e := range l.Entries {
+		all.WriteString(e.Text + "\n")
+	}
+	for _, want := range []string{"the capture starts in the middle of the control connection", "data connection to 198.18.1.2:3000: connected",
+		"data connection closed by the server: complete, 43182 bytes", "226 Transfer complete"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no entry holds %q:\n%s", want, all.String())
+		}
+	}
+}
+
+// TestCaptureOtherPort: a server on port 2121 is told by its greeting.
+func TestCaptureOtherPort(t *testing.T) {
+	f, err := os.Open(filepath.Join(captureDir, "healthy-client.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var moved bytes.Buffer
+	w := pcapgo.NewWriter(&moved)
+	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		if len(data) > 14+20+4 && data[12] == 8 && data[14+9] == 6 { // IPv4, TCP: port 21 becomes 2121
+			off := 14 + int(data[14]&0x0f)*4
+			for _, at := range []int{off, off + 2} {
+				if data[at] == 0 && data[at+1] == 21 {
+					data[at], data[at+1] = 2121>>8, 2121&0xff
+				}
+			}
+		}
+		if err := w.WritePacket(ci, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := Read(&moved, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, e := range l.Entries {
+		all.WriteString(e.Text + "\n")
+	}
+	for _, want := range []string{"control connection to 198.18.1.2:2121: connected", "220 ftpdiag reference server ready",
+		"data connection closed by the server: complete, 43182 bytes"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no entry holds %q:\n%s", want, all.String())
+		}
+	}
+	if l.Target.Port != 2121 {
+		t.Errorf("target %+v, want port 2121", l.Target)
+	}
+}
+
+// TestCaptureErrors: what is no usable capture says so, by kind.
+func TestCaptureErrors(t *testing.T) {
+	ok, err := os.ReadFile(filepath.Join(captureDir, "healthy-client.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		from Format
+		want error
+	}{
+		{"header only", ok[:24], "", ErrNoProtocol},
+		{"a text log read as a capture", []byte("Status: Connecting to 1.2.3.4:21...\n"), Pcap, ErrCapture},
+		{"a broken header", append([]byte{0xa1, 0xb2, 0xc3, 0xd4}, 0, 9), "", ErrCapture},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse(tc.data, tc.from)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	// Cut in the middle of a packet: read up to there, and said.
+	l, err := Parse(ok[:len(ok)-7], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := l.Entries[len(l.Entries)-1]; !strings.Contains(last.Text, "cut short") {
+		t.Errorf("a cut capture ends with %q, want a note that says so", last.Text)
+	}
+}
+
+// FuzzParseCapture feeds captures, whole and mutated, to the reader: no
+// panic, and a known error or entries that FromEntries masks. The small
+// captures seed it (the failed sessions, some 2 KiB): Go's fuzzer shrinks
+// every new input it finds, and shrinking a 47 KiB transfer takes it most
+// of a short run.
+func FuzzParseCapture(f *testing.F) {
+	n := 0
+	for _, path := range captureNames(f) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if len(data) <= 8<<10 {
+			f.Add(data)
+			n++
+		}
+	}
+	if n < 4 {
+		f.Fatalf("%d small captures to seed the fuzzer, want at least 4", n)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, data, Pcap) })
+}
