@@ -1,6 +1,6 @@
 package diagnose
 
-import "ftpdiag/transcript"
+import "ftpdiag/result"
 
 // Annotations are the notes a report shows under a transcript's lines:
 // decoded PASV/EPSV/PORT arguments, the class of an address a client
@@ -13,7 +13,7 @@ type Annotations struct{ ix *sessionIndex }
 
 // Annotate indexes entries once; every method then costs a constant per
 // entry (the layout of a transcript of a million lines stays linear).
-func Annotate(entries []transcript.Entry) *Annotations {
+func Annotate(entries []result.Entry) *Annotations {
 	return &Annotations{ix: newSessionIndex(entries)}
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // ErrUnbacked is wrapped by Backed for each claim of a result that its
@@ -34,7 +33,7 @@ func Backed(res *result.Result) error {
 	return errors.Join(errs...)
 }
 
-func citesKind(f result.Finding, es []transcript.Entry) error {
+func citesKind(f result.Finding, es []result.Entry) error {
 	if len(f.Lines) == 0 {
 		return fmt.Errorf("%s cites no line: %w", f.Code, ErrUnbacked)
 	}
@@ -44,7 +43,7 @@ func citesKind(f result.Finding, es []transcript.Entry) error {
 		if l < 0 || l >= len(es) {
 			return fmt.Errorf("%s cites line %d of %d: %w", f.Code, l, len(es), ErrUnbacked)
 		}
-		if es[l].Kind == transcript.Note {
+		if es[l].Kind == result.Note {
 			return fmt.Errorf("%s cites line %d, a note: %w", f.Code, l, ErrUnbacked)
 		}
 		found = found || want(es[l])
@@ -57,10 +56,10 @@ func citesKind(f result.Finding, es []transcript.Entry) error {
 
 // lineKind says which entries can show a code: the connection event whose
 // outcome it names, or the reply whose code it reads.
-func lineKind(code string) func(transcript.Entry) bool {
-	reply := func(e transcript.Entry) bool { return e.Kind == transcript.Reply }
-	op := func(ops ...transcript.Op) func(transcript.Entry) bool {
-		return func(e transcript.Entry) bool {
+func lineKind(code string) func(result.Entry) bool {
+	reply := func(e result.Entry) bool { return e.Kind == result.Reply }
+	op := func(ops ...result.Op) func(result.Entry) bool {
+		return func(e result.Entry) bool {
 			for _, o := range ops {
 				if e.Event != nil && e.Event.Op == o {
 					return true
@@ -69,43 +68,43 @@ func lineKind(code string) func(transcript.Entry) bool {
 			return false
 		}
 	}
-	either := func(a, b func(transcript.Entry) bool) func(transcript.Entry) bool {
-		return func(e transcript.Entry) bool { return a(e) || b(e) }
+	either := func(a, b func(result.Entry) bool) func(result.Entry) bool {
+		return func(e result.Entry) bool { return a(e) || b(e) }
 	}
 	switch code {
 	case CodeDNSFailed:
-		return op(transcript.OpResolve)
+		return op(result.OpResolve)
 	case CodeControlRefused, CodeControlTimeout, CodeControlUnreachable:
-		return op(transcript.OpConnect)
+		return op(result.OpConnect)
 	case CodeControlNoGreeting:
-		return op(transcript.OpClose)
+		return op(result.OpClose)
 	case CodeControlNotFTP, CodeControlClosed:
-		return either(reply, op(transcript.OpClose))
+		return either(reply, op(result.OpClose))
 	case CodePassiveTimeout, CodePassiveRefused, CodePassivePartial:
-		return op(transcript.OpDataConnect)
+		return op(result.OpDataConnect)
 	case CodePasvPrivate:
-		return either(reply, op(transcript.OpDataConnect))
+		return either(reply, op(result.OpDataConnect))
 	case CodeDataRejected:
-		return either(reply, op(transcript.OpDataConnect, transcript.OpDataAccept))
+		return either(reply, op(result.OpDataConnect, result.OpDataAccept))
 	case CodeNoCallback:
 		// A 425 or 421 to PORT, the listener's timeout, or the session
 		// that closed waiting for the answer to PORT (callback.go).
-		return either(reply, op(transcript.OpDataAccept, transcript.OpClose))
+		return either(reply, op(result.OpDataAccept, result.OpClose))
 	case CodeClientNAT:
 		// SITE WHOAMI's answer, or the connect event with the client's
 		// own private address (callback.go).
-		return either(reply, op(transcript.OpConnect))
+		return either(reply, op(result.OpConnect))
 	case CodeTransferStalled:
 		// The probe sees the stall on the data connection; a client's log
 		// shows the client giving up on the control connection after 150.
-		return op(transcript.OpDataClose, transcript.OpClose)
+		return op(result.OpDataClose, result.OpClose)
 	case CodeSizeMismatch, CodeTransferTruncated:
-		return op(transcript.OpDataClose)
+		return op(result.OpDataClose)
 	case CodeLoginRejected, CodeLoginLockedOut, CodeLoginTLSRequired, CodeControlBusy, CodeControlGreetingError, CodeSweepRefused, CodePasvUnsupported, CodePasvBadReply,
 		CodePasvForeign, CodeEPSVUnsupported, CodePortRefused, CodeActiveServerFailed,
 		CodeALGRewrite, CodeTLSUnsupported, CodeTLSSessionReuse, CodeTransferDenied, CodeReplySlow:
 		return reply
 	}
 	// FTPS and later codes: a reply or an event, never a note.
-	return func(e transcript.Entry) bool { return e.Kind == transcript.Reply || e.Kind == transcript.Event }
+	return func(e result.Entry) bool { return e.Kind == result.Reply || e.Kind == result.Event }
 }

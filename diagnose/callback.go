@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -18,7 +19,7 @@ import (
 func connectsBack(verb string) bool { return verb == "PORT" || verb == "EPRT" }
 
 // noCallbackSaid is active.no-callback where the server said why.
-func (d *diagnosis) noCallbackSaid(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) noCallbackSaid(s *session, i int, e result.Entry) {
 	d.add(Fact{Code: CodeNoCallback, Lines: []int{i},
 		Detail: fmt.Sprintf("The server accepted %s but could not connect back: it said %q, and nothing reached the client's listener. A firewall or NAT on the client's side blocks inbound connections, or the server's firewall blocks outbound ones.",
 			s.mode, ftp.FirstLine(e.Text))})
@@ -28,7 +29,7 @@ func (d *diagnosis) noCallbackSaid(s *session, i int, e transcript.Entry) {
 // PORT/EPRT, with nothing at the client's listener, as a server still
 // trying to connect back (pyftpdlib tries for 30 s, past a client's usual
 // 20 s): active mode fails, the control connection is not dead.
-func (d *diagnosis) callbackPending(s *session, i int, ev *transcript.EventInfo) bool {
+func (d *diagnosis) callbackPending(s *session, i int, ev *result.EventInfo) bool {
 	if !connectsBack(s.verb) || !s.awaiting || s.data != nil {
 		return false
 	}

@@ -10,30 +10,30 @@ import (
 	"ftpdiag/transcript"
 )
 
-func (d *diagnosis) dnsFailed(i int, ev *transcript.EventInfo) {
+func (d *diagnosis) dnsFailed(i int, ev *result.EventInfo) {
 	d.add(Fact{Code: CodeDNSFailed, Detail: fmt.Sprintf("The name %s does not resolve%s.", ev.Addr, paren(ev.Err)), Lines: []int{i}})
 }
 
-func (d *diagnosis) controlRefused(i int, ev *transcript.EventInfo) {
+func (d *diagnosis) controlRefused(i int, ev *result.EventInfo) {
 	_, port, _ := hostPort(ev.Addr)
 	d.add(Fact{Code: CodeControlRefused, Args: Args{Port: port}, Ports: []int{port}, Lines: []int{i},
 		Detail: fmt.Sprintf("Connecting to %s was refused (TCP reset): nothing listens on port %d, or a firewall rejects it.", ev.Addr, port)})
 }
 
-func (d *diagnosis) controlTimeout(i int, ev *transcript.EventInfo) {
+func (d *diagnosis) controlTimeout(i int, ev *result.EventInfo) {
 	_, port, _ := hostPort(ev.Addr)
 	d.add(Fact{Code: CodeControlTimeout, Args: Args{Port: port}, Ports: []int{port}, Lines: []int{i},
 		Detail: fmt.Sprintf("Connecting to %s got no answer in %s: a firewall drops port %d, or the address is wrong, or the host is down.", ev.Addr, transcript.Human(ev.Dur), port)})
 }
 
-func (d *diagnosis) controlUnreachable(i int, ev *transcript.EventInfo) {
+func (d *diagnosis) controlUnreachable(i int, ev *result.EventInfo) {
 	d.add(Fact{Code: CodeControlUnreachable, Lines: []int{i},
 		Detail: fmt.Sprintf("Connecting to %s failed: the network or host is unreachable%s.", ev.Addr, paren(ev.Err))})
 }
 
-func (d *diagnosis) noGreeting(i int, ev *transcript.EventInfo) {
+func (d *diagnosis) noGreeting(i int, ev *result.EventInfo) {
 	why := "the server closed the connection without a word"
-	if ev.Outcome == transcript.Timeout {
+	if ev.Outcome == result.Timeout {
 		why = "nothing arrived in " + transcript.Human(ev.Dur)
 	}
 	d.add(Fact{Code: CodeControlNoGreeting, Lines: []int{i},
@@ -52,7 +52,7 @@ func (d *diagnosis) brokeFormat(i int, why string) {
 		Detail: "The server's answer breaks FTP's format (" + why + "): no FTP client can read it. A server with an enormous banner, or another service on this port, does this."})
 }
 
-func (d *diagnosis) busy(i int, e transcript.Entry) {
+func (d *diagnosis) busy(i int, e result.Entry) {
 	detail := fmt.Sprintf("The server refused the session at the greeting: %q.", ftp.FirstLine(e.Text))
 	if e.Code < 200 {
 		detail = fmt.Sprintf("The server says it is not ready yet (%q), and no 220 greeting followed before the client gave up.", ftp.FirstLine(e.Text))
@@ -66,7 +66,7 @@ func (d *diagnosis) busy(i int, e transcript.Entry) {
 // greetingError: a 5xx where the greeting belongs is the server failing
 // on its own side (vsftpd's "500 OOPS: ..." when its set-up is broken),
 // not a busy server and not a missing greeting.
-func (d *diagnosis) greetingError(i int, e transcript.Entry) {
+func (d *diagnosis) greetingError(i int, e result.Entry) {
 	d.add(Fact{Code: CodeControlGreetingError, Lines: []int{i},
 		Detail: fmt.Sprintf("The server answered the connection with an error instead of its 220 greeting: %q. No client can log in.", ftp.FirstLine(e.Text))})
 }
@@ -80,24 +80,24 @@ func (d *diagnosis) controlClosed(s *session, i int, what string) {
 		Detail: fmt.Sprintf("The server %s after %s, in the middle of the session.", what, after)})
 }
 
-func (d *diagnosis) loginRejected(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) loginRejected(s *session, i int, e result.Entry) {
 	d.add(Fact{Code: CodeLoginRejected, Lines: []int{i},
 		Detail: fmt.Sprintf("The server refused the login after %s: %q.", s.verb, ftp.FirstLine(e.Text))})
 }
 
 // lockedOut: 421 to the session's first password is no verdict on the
 // password: the server refuses the address (after repeated failures).
-func (d *diagnosis) lockedOut(i int, e transcript.Entry) {
+func (d *diagnosis) lockedOut(i int, e result.Entry) {
 	d.add(Fact{Code: CodeLoginLockedOut, Lines: []int{i},
 		Detail: fmt.Sprintf("The server answered the password with %q before judging it: it refuses logins from this address for now, after repeated failed logins from it.", ftp.FirstLine(e.Text))})
 }
 
-func (d *diagnosis) tlsRequired(i int, e transcript.Entry) {
+func (d *diagnosis) tlsRequired(i int, e result.Entry) {
 	d.add(Fact{Code: CodeLoginTLSRequired, Lines: []int{i},
 		Detail: fmt.Sprintf("The server refuses a plain-text login and asks for TLS: %q.", ftp.FirstLine(e.Text))})
 }
 
-func (d *diagnosis) tlsUnsupported(i int, e transcript.Entry) {
+func (d *diagnosis) tlsUnsupported(i int, e result.Entry) {
 	d.add(Fact{Code: CodeTLSUnsupported, Lines: []int{i},
 		Detail: fmt.Sprintf("The server answered AUTH TLS with %q: passwords and files travel in clear text.", ftp.FirstLine(e.Text))})
 }
@@ -131,17 +131,17 @@ func (d *diagnosis) settleTLSUnsupported() {
 	f.Detail = strings.Replace(f.Detail, "passwords and files travel in clear text.", "listings and files travel in clear text; "+why+".", 1)
 }
 
-func (d *diagnosis) sessionReuse(i int, e transcript.Entry) {
+func (d *diagnosis) sessionReuse(i int, e result.Entry) {
 	d.add(Fact{Code: CodeTLSSessionReuse, Lines: []int{i},
 		Detail: fmt.Sprintf("The server refused a TLS data connection that does not resume the control connection's TLS session: %q.", ftp.FirstLine(e.Text))})
 }
 
-func (d *diagnosis) portRefused(s *session, i int, e transcript.Entry) *result.Finding {
+func (d *diagnosis) portRefused(s *session, i int, e result.Entry) *result.Finding {
 	return d.add(Fact{Code: CodePortRefused, Lines: []int{s.cmdLine, i},
 		Detail: fmt.Sprintf("The server refused %s %s: %q. Servers refuse addresses that are private or differ from the one they see.", s.verb, s.arg, ftp.FirstLine(e.Text))})
 }
 
-func (d *diagnosis) noCallback(s *session, i int, ev *transcript.EventInfo) {
+func (d *diagnosis) noCallback(s *session, i int, ev *result.EventInfo) {
 	detail := "The server accepted " + s.mode + " but never connected back"
 	if ev != nil {
 		detail += " (nothing arrived in " + transcript.Human(ev.Dur) + ")"
@@ -152,7 +152,7 @@ func (d *diagnosis) noCallback(s *session, i int, ev *transcript.EventInfo) {
 
 // callbackFailed: a 425 to PORT or EPRT, from a server that connects back
 // before it answers: it took the address, and could not connect to it.
-func (d *diagnosis) callbackFailed(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) callbackFailed(s *session, i int, e result.Entry) {
 	d.anyPort = true // the address was taken: an EPRT the server lacks is no refusal
 	d.add(Fact{Code: CodeNoCallback, Lines: []int{s.cmdLine, i},
 		Detail: fmt.Sprintf("The server took the address of %s and tried to connect back before answering, but could not: %q. A firewall or NAT on the client's side blocks inbound connections, or the server's firewall blocks outbound ones from port 20.", s.verb, ftp.FirstLine(e.Text))})
@@ -169,7 +169,7 @@ func (d *diagnosis) algRewrite(i int, sent, got string) {
 }
 
 // transferState follows a listing or download through its replies.
-func (d *diagnosis) transferState(s *session, e transcript.Entry) {
+func (d *diagnosis) transferState(s *session, e result.Entry) {
 	if !ftp.IsTransfer(s.verb) {
 		return
 	}
@@ -185,7 +185,7 @@ func (s *session) dataUnended() bool {
 	if s.data != nil && s.data.closed != "" {
 		return false
 	}
-	return s.tls.data == nil || s.tls.data.ev.Outcome == transcript.Connected
+	return s.tls.data == nil || s.tls.data.ev.Outcome == result.Connected
 }
 
 // stalledOpen: the client gave up on a listing or download whose data
@@ -225,7 +225,7 @@ func (d *diagnosis) sizeMismatch(s *session, i int, got, want int64) {
 // 553), before any data moved: the path does not exist, or the account may
 // not read it. The seed document names it the other common cause of "I can
 // log in, but I can't list or download".
-func (d *diagnosis) denied(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) denied(s *session, i int, e result.Entry) {
 	what := "the current directory"
 	if s.arg != "" && !strings.HasPrefix(s.arg, "-") {
 		what = s.arg
@@ -234,7 +234,7 @@ func (d *diagnosis) denied(s *session, i int, e transcript.Entry) {
 		Detail: d.loginWorks(fmt.Sprintf("the server answered %s %s with %q: %s does not exist there, or this account may not read it.", s.verb, what, ftp.FirstLine(e.Text), what))})
 }
 
-func (d *diagnosis) dataRejected(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) dataRejected(s *session, i int, e result.Entry) {
 	where := "the data connection opened"
 	if s.data == nil {
 		where = "no data connection was made"
@@ -246,7 +246,7 @@ func (d *diagnosis) dataRejected(s *session, i int, e transcript.Entry) {
 // dataIgnored is data.rejected without a word: the data connection opened,
 // and the server never answered the transfer command (pure-ftpd waits in
 // silence for a data connection from the control connection's address).
-func (d *diagnosis) dataIgnored(s *session, i int, ev *transcript.EventInfo) {
+func (d *diagnosis) dataIgnored(s *session, i int, ev *result.EventInfo) {
 	d.add(Fact{Code: CodeDataRejected, Args: Args{Silent: true}, Lines: []int{s.data.line, i},
 		Detail: fmt.Sprintf("The data connection to %s opened, but the server never answered %s (nothing in %s): it ignores data connections it does not expect, typically from another address than the control connection's.", s.data.addr, s.verb, transcript.Human(ev.Dur))})
 }

@@ -2,7 +2,6 @@ package diagnose
 
 import (
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // Diagnose reads a transcript and names the root causes it shows. It is a
@@ -74,7 +73,7 @@ import (
 // no session logged in), only those findings (and reply.slow) are returned; replies that merely echo a
 // failed data connection (425 after a timeout, 426 after a stall) are not
 // findings of their own.
-func Diagnose(entries []transcript.Entry) []result.Finding {
+func Diagnose(entries []result.Entry) []result.Finding {
 	d := newDiagnosis(entries)
 	for i, e := range entries {
 		d.entry(i, e)

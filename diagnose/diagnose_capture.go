@@ -5,7 +5,6 @@ import (
 	"net/netip"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // CodeSeenInCapture is what a packet capture shows beyond a client's log:
@@ -80,7 +79,7 @@ func (d *diagnosis) seenInCapture() {
 	}
 }
 
-func captureFact(ev *transcript.EventInfo) (Fact, bool) {
+func captureFact(ev *result.EventInfo) (Fact, bool) {
 	c := ev.Capture
 	port := 0
 	if ap, err := netip.ParseAddrPort(ev.Addr); err == nil {
@@ -89,15 +88,15 @@ func captureFact(ev *transcript.EventInfo) (Fact, bool) {
 	f := Fact{Code: CodeSeenInCapture, Ports: []int{port}}
 	f.Port = port
 	switch {
-	case ev.Op == transcript.OpDataClose && ev.Outcome == transcript.Stalled && c.BlackHole:
+	case ev.Op == result.OpDataClose && ev.Outcome == result.Stalled && c.BlackHole:
 		f.How, f.Ports = seenBlackHole, nil
 		f.Detail = fmt.Sprintf("The capture shows segments of %d bytes sent %d more times and never acknowledged, while the control connection's small packets passed, and no ICMP fragmentation-needed came back: a router on the path drops packets too large for it without saying so.", c.Size, c.Resent)
-	case ev.Op != transcript.OpDataConnect && ev.Op != transcript.OpDataAccept:
+	case ev.Op != result.OpDataConnect && ev.Op != result.OpDataAccept:
 		return f, false
-	case ev.Outcome == transcript.Unreachable && c.From != "":
+	case ev.Outcome == result.Unreachable && c.From != "":
 		f.How, f.HopAddr, f.Verb = seenRejected, hopAddr(c.From), icmpName(c.ICMP)
 		f.Detail = fmt.Sprintf("ICMP %s from %s answered the SYN to port %d: that box rejects the data connection, and a rejection that says so names it exactly.", f.Verb, f.HopAddr, port)
-	case ev.Outcome != transcript.Timeout:
+	case ev.Outcome != result.Timeout:
 		return f, false
 	case c.Absent && c.Side == "server":
 		f.How = seenUpstream

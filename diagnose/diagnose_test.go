@@ -11,7 +11,6 @@ import (
 
 	"ftpdiag/internal/golden"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -160,9 +159,9 @@ func TestEveryCodeHasAGolden(t *testing.T) {
 	}
 }
 
-func readEntries(t *testing.T, path string) []transcript.Entry {
+func readEntries(t *testing.T, path string) []result.Entry {
 	t.Helper()
-	var es []transcript.Entry
+	var es []result.Entry
 	golden.ReadJSON(t, path, &es)
 	return es
 }

@@ -5,13 +5,12 @@ import (
 	"net/netip"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // tracedHop is one trace-hop event as the diagnosis reads it.
 type tracedHop struct {
 	line    int
-	outcome transcript.Outcome
+	outcome result.Outcome
 	from    string
 	icmp    string
 }
@@ -24,7 +23,7 @@ type tracedPath struct {
 	max  int
 }
 
-func (p *tracedPath) put(line int, ev *transcript.EventInfo) {
+func (p *tracedPath) put(line int, ev *result.EventInfo) {
 	if p.hops == nil {
 		p.hops = map[int]tracedHop{}
 		p.addr = ev.Addr
@@ -41,7 +40,7 @@ func (p *tracedPath) put(line int, ev *transcript.EventInfo) {
 func (p *tracedPath) end() int {
 	for ttl := 1; ttl <= p.max; ttl++ {
 		switch p.hops[ttl].outcome {
-		case transcript.Connected, transcript.Refused, transcript.Unreachable:
+		case result.Connected, result.Refused, result.Unreachable:
 			return ttl
 		}
 	}
@@ -93,7 +92,7 @@ func (d *diagnosis) traceHops() {
 	case end > 0:
 		h := data.hops[end]
 		fact.Hop, fact.HopAddr, fact.Lines = end, h.from, []int{h.line}
-		if j := boxHop(&ctl, &data, end); h.outcome == transcript.Unreachable && j > 0 {
+		if j := boxHop(&ctl, &data, end); h.outcome == result.Unreachable && j > 0 {
 			fact.Hop = j
 		}
 		fact.How, fact.Detail = stoppedAt(&ctl, &data, end)
@@ -125,9 +124,9 @@ func lineAt(p *tracedPath, ttls ...int) []int {
 // session nothing listens on a passive port, so the server resets it: the
 // packets got there. A firewall resetting in the server's name at the
 // server's hop reads the same; no trace can tell them apart.
-func reached(ctl *tracedPath, out transcript.Outcome, end int) bool {
+func reached(ctl *tracedPath, out result.Outcome, end int) bool {
 	n := ctl.end()
-	return out == transcript.Connected || out == transcript.Refused && n > 0 && end >= n
+	return out == result.Connected || out == result.Refused && n > 0 && end >= n
 }
 
 // reachText says how far the control port got: the distance to the server.
@@ -147,7 +146,7 @@ func reachText(ctl *tracedPath) string {
 func stoppedAt(ctl, data *tracedPath, end int) (how, detail string) {
 	h := data.hops[end]
 	server := ctl.end()
-	if h.outcome == transcript.Unreachable {
+	if h.outcome == result.Unreachable {
 		return "rejected", rejectedBy(ctl, data, end)
 	}
 	detail = fmt.Sprintf("data port %d is answered with a TCP reset at hop %d, in the name of %s. ", data.port, end, h.from)

@@ -5,13 +5,12 @@ import (
 	"testing"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // hopsOf makes a trace's events from "ttl:outcome:from[:icmp]" words, the
 // control port's (port 21) and the data port's (3003) side by side.
-func hopsOf(ctl, data string) []transcript.Entry {
-	var out []transcript.Entry
+func hopsOf(ctl, data string) []result.Entry {
+	var out []result.Entry
 	add := func(words string, control bool, addr string) {
 		for _, w := range strings.Fields(words) {
 			f := strings.Split(w, ":")
@@ -26,8 +25,8 @@ func hopsOf(ctl, data string) []transcript.Entry {
 			if len(f) > 3 {
 				hop.ICMP = f[3]
 			}
-			ev := &transcript.EventInfo{Op: result.OpTraceHop, Addr: addr, Outcome: transcript.Outcome(f[1]), Hop: hop}
-			out = append(out, transcript.Entry{Session: 3, Kind: transcript.Event, Text: w, Event: ev})
+			ev := &result.EventInfo{Op: result.OpTraceHop, Addr: addr, Outcome: result.Outcome(f[1]), Hop: hop}
+			out = append(out, result.Entry{Session: 3, Kind: result.Event, Text: w, Event: ev})
 		}
 	}
 	add(ctl, true, "198.18.13.2:21")

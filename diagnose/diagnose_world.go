@@ -8,7 +8,6 @@ import (
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // Issue 27's rules for logs as clients write them: echoes are not causes,
@@ -21,7 +20,7 @@ var redactedReply = regexp.MustCompile(`(?i)x{2,}|\*{2,}|\[redacted\]|<[^>]*(?:i
 // pasvWorld reads a 227 that ParsePASV refused: a redacted address is no
 // fault of the server's, and 0.0.0.0 is the server's wildcard listen
 // address, explained as such. It reports whether it took the reply.
-func (d *diagnosis) pasvWorld(s *session, i int, e transcript.Entry) bool {
+func (d *diagnosis) pasvWorld(s *session, i int, e result.Entry) bool {
 	if redactedReply.MatchString(e.Text) {
 		s.modeOK = true // the data connection's fate is what the log can show
 		return true
@@ -48,7 +47,7 @@ func unspecifiedDial(f *dataFact) bool {
 // pasvIPv6 reads a PASV refused where the control connection is IPv6 (its
 // connect event, or the greeting naming an IPv6 address in brackets) and
 // the client never tried EPSV: the client's mistake, not the server's.
-func (d *diagnosis) pasvIPv6(s *session, i int, e transcript.Entry) bool {
+func (d *diagnosis) pasvIPv6(s *session, i int, e result.Entry) bool {
 	if e.Code < 400 || d.triedEPSV(s, i) {
 		return false
 	}
@@ -63,7 +62,7 @@ func (d *diagnosis) pasvIPv6(s *session, i int, e transcript.Entry) bool {
 func (d *diagnosis) triedEPSV(s *session, i int) bool {
 	for j := i - 1; j >= 0; j-- {
 		e := d.entries[j]
-		if e.Session == d.entries[i].Session && e.Kind == transcript.Command && strings.HasPrefix(strings.ToUpper(e.Text), "EPSV") {
+		if e.Session == d.entries[i].Session && e.Kind == result.Command && strings.HasPrefix(strings.ToUpper(e.Text), "EPSV") {
 			return true
 		}
 	}
@@ -77,7 +76,7 @@ var bracketV6 = regexp.MustCompile(`\[([0-9a-fA-F:]+:[0-9a-fA-F:]*)\]`)
 func (d *diagnosis) greetedV6(i int) bool {
 	for j := 0; j < i; j++ {
 		e := d.entries[j]
-		if e.Session != d.entries[i].Session || e.Kind != transcript.Reply {
+		if e.Session != d.entries[i].Session || e.Kind != result.Reply {
 			continue
 		}
 		if e.Code != ftp.ServiceReady {
@@ -108,7 +107,7 @@ var oopsCauses = []struct {
 
 // serverOOPS makes vsftpd's "500 OOPS:" a finding of its own, quoted, with
 // the cause it names; the active-mode bind failure has its own code.
-func (d *diagnosis) serverOOPS(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) serverOOPS(s *session, i int, e result.Entry) {
 	text := ftp.FirstLine(e.Text)
 	switch {
 	case (s.mode == "PORT" || s.mode == "EPRT") && s.modeOK && ftp.IsTransfer(s.verb):
@@ -150,7 +149,7 @@ func orWord(verb, alt string) string {
 // GnuTLS -110 ("The TLS connection was non-properly terminated"): the data
 // arrived, and the server closed the connection without close_notify. It
 // reports whether it took the reply.
-func (d *diagnosis) noCloseNotify(s *session, i int, e transcript.Entry) bool {
+func (d *diagnosis) noCloseNotify(s *session, i int, e result.Entry) bool {
 	h := s.tls.failed
 	if h == nil || e.Code != ftp.ClosingData || !prematureTLS(h.ev.Err) {
 		return false
@@ -169,16 +168,16 @@ func prematureTLS(err string) bool {
 // dataEcho tells a reply that only repeats a data connection's failure
 // seen just before it: pyftpdlib's "421 Passive data channel timed out",
 // or a 550 after a 425 that a refused TLS handshake caused.
-func (d *diagnosis) dataEcho(s *session, e transcript.Entry) bool {
+func (d *diagnosis) dataEcho(s *session, e result.Entry) bool {
 	switch {
 	case connectsBack(s.verb) && s.data == nil:
 		// pyftpdlib's "421 Active data channel timed out." to PORT is the
 		// connection back failing, the finding itself (callbackFailed).
 		return false
-	case e.Code == ftp.ServiceNotAvailable && (s.data != nil && s.data.outcome != transcript.Connected || dataWords.MatchString(e.Text) || s.oops):
+	case e.Code == ftp.ServiceNotAvailable && (s.data != nil && s.data.outcome != result.Connected || dataWords.MatchString(e.Text) || s.oops):
 		return true
 	case e.Code == ftp.ServiceNotAvailable && timeoutWords.MatchString(e.Text) &&
-		(s.verb == "" || ftp.IsTransfer(s.verb) || s.verb == "PASV" || s.verb == "EPSV") && (s.data == nil || s.data.outcome != transcript.Connected):
+		(s.verb == "" || ftp.IsTransfer(s.verb) || s.verb == "PASV" || s.verb == "EPSV") && (s.data == nil || s.data.outcome != result.Connected):
 		return true
 	case e.Code >= 500 && (s.tls.failed != nil || d.found[CodeTLSDataHandshake] != nil) && ftp.IsTransfer(s.verb):
 		return true
@@ -189,7 +188,7 @@ func (d *diagnosis) dataEcho(s *session, e transcript.Entry) bool {
 // dataEchoGreeting tells a 421 about a data connection ("421 Passive data
 // channel timed out", pyftpdlib) that a log cut just before it shows first:
 // no refusal at the greeting, but the echo of a data connection's failure.
-func dataEchoGreeting(e transcript.Entry) bool {
+func dataEchoGreeting(e result.Entry) bool {
 	return e.Code == ftp.ServiceNotAvailable && (dataWords.MatchString(e.Text) || timeoutWords.MatchString(e.Text))
 }
 
@@ -227,7 +226,7 @@ func (d *diagnosis) noCloseNotifyAtEnd(s *session) bool {
 // several final "220 " lines (RFC 959 wants "220-" on all but the last),
 // so every reply after it is one behind, and the TLS handshake meets a
 // plain-text line. It reports whether it took the reply.
-func (d *diagnosis) outOfStep(s *session, i int, e transcript.Entry) bool {
+func (d *diagnosis) outOfStep(s *session, i int, e result.Entry) bool {
 	if !d.firstAnswer(i) {
 		return false // the command was answered already: what follows is no answer to it
 	}
@@ -260,7 +259,7 @@ func (d *diagnosis) dropWorldEchoes() {
 // uploadReply reads the refusal of an upload (450/550/553 to STOR): the
 // same finding as a refused listing or download, worded for a file that
 // could not be written.
-func (d *diagnosis) uploadReply(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) uploadReply(s *session, i int, e result.Entry) {
 	if e.Code != ftp.FileBusy && e.Code != ftp.FileUnavailable && e.Code != ftp.BadFileName {
 		return
 	}
@@ -277,10 +276,10 @@ func (d *diagnosis) uploadReply(s *session, i int, e transcript.Entry) {
 func (d *diagnosis) firstAnswer(i int) bool {
 	for j := i - 1; j >= 0; j-- {
 		e := d.entries[j]
-		if e.Session != d.entries[i].Session || e.Kind == transcript.Note || e.Kind == transcript.Event {
+		if e.Session != d.entries[i].Session || e.Kind == result.Note || e.Kind == result.Event {
 			continue
 		}
-		return e.Kind == transcript.Command
+		return e.Kind == result.Command
 	}
 	return false
 }

@@ -6,7 +6,6 @@ import (
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // The contract's "Evidence" section: a verdict says only what the lines
@@ -20,16 +19,16 @@ import (
 // and no greeting: its first line is a command, or a reply no server greets
 // with. Such a session is read as greeted; its first reply is the answer to
 // the command before it.
-func (d *diagnosis) start(s *session, e transcript.Entry) {
+func (d *diagnosis) start(s *session, e result.Entry) {
 	if s.started {
 		return
 	}
 	switch {
-	case e.Kind == transcript.Command:
+	case e.Kind == result.Command:
 		s.started, s.mid = true, true
-	case e.Kind == transcript.Reply:
+	case e.Kind == result.Reply:
 		s.started, s.mid = true, !fragmentGreeting(e.Code)
-	case e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpConnect:
+	case e.Kind == result.Event && e.Event != nil && e.Event.Op == result.OpConnect:
 		s.started = true
 	}
 	if s.mid {
@@ -57,13 +56,13 @@ func fragmentGreeting(code int) bool { return ftp.OpensSession(code) }
 // isOOPS tells vsftpd's fatal errors ("500 OOPS: vsf_sysutil_bind"): its
 // session process gives up and the connection closes after it. The
 // contract names the text.
-func isOOPS(e transcript.Entry) bool {
+func isOOPS(e result.Entry) bool {
 	return e.Code == ftp.SyntaxError && strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(ftp.FirstLine(e.Text), "500")), "OOPS:")
 }
 
 // authReply: AUTH refused is tls.unsupported unless another AUTH of the
 // same log was accepted (curl tries AUTH SSL, then AUTH TLS).
-func (d *diagnosis) authReply(i int, e transcript.Entry) {
+func (d *diagnosis) authReply(i int, e result.Entry) {
 	switch {
 	case e.Code >= 400:
 		d.tlsUnsupported(i, e)
@@ -75,7 +74,7 @@ func (d *diagnosis) authReply(i int, e transcript.Entry) {
 // activeServerFailed: the server accepted PORT/EPRT and then failed on its
 // own side to open the connection back, and says so (vsftpd cannot bind
 // port 20 while another process holds it).
-func (d *diagnosis) activeServerFailed(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) activeServerFailed(s *session, i int, e result.Entry) {
 	why := "it failed on its own side to open the connection back"
 	if containsFold(e.Text, "vsf_sysutil_bind") {
 		why = "it could not bind its own port for the connection back (vsftpd with connect_from_port_20=YES binds port 20, and fails while another process holds it)"
@@ -87,7 +86,7 @@ func (d *diagnosis) activeServerFailed(s *session, i int, e transcript.Entry) {
 // truncated: the probe cut a transfer at its own limit (--max-bytes, or
 // the whole-transfer time). Not the server's fault, and not a transfer
 // seen to its end either.
-func (d *diagnosis) truncated(s *session, i int, ev *transcript.EventInfo) {
+func (d *diagnosis) truncated(s *session, i int, ev *result.EventInfo) {
 	what := s.verb
 	if s.arg != "" {
 		what += " " + s.arg
@@ -111,7 +110,7 @@ func (d *diagnosis) loginWorks(rest string) string {
 // the report ("the log ends after the greeting: nothing about login or
 // data connections"). noun names the transcript: "the log", "the
 // transcript".
-func Evidence(entries []transcript.Entry, noun string) (ok bool, says string) {
+func Evidence(entries []result.Entry, noun string) (ok bool, says string) {
 	w := walkEvidence(entries)
 	if w.login && w.done && !w.mid && w.connected && !w.open {
 		return true, ""
@@ -129,23 +128,23 @@ type evidenceWalk struct {
 	lastVerb string
 }
 
-func walkEvidence(entries []transcript.Entry) evidenceWalk {
+func walkEvidence(entries []result.Entry) evidenceWalk {
 	w := evidenceWalk{cut: -1}
 	xfers := map[int]*xferSeen{} // each session's transfer in progress
 	verbs := map[int]string{}
 	first, dialed := map[int]bool{}, map[int]bool{}
 	for _, e := range entries {
-		if e.Event != nil && e.Event.Op == transcript.OpConnect {
+		if e.Event != nil && e.Event.Op == result.OpConnect {
 			dialed[e.Session] = true
 		}
-		if !first[e.Session] && (e.Kind == transcript.Command || e.Kind == transcript.Reply) {
+		if !first[e.Session] && (e.Kind == result.Command || e.Kind == result.Reply) {
 			first[e.Session] = true
 			greets := greetingCode(e.Code) && (dialed[e.Session] || fragmentGreeting(e.Code))
-			w.mid = w.mid || e.Kind == transcript.Command || !greets
+			w.mid = w.mid || e.Kind == result.Command || !greets
 		}
 		x := xfers[e.Session]
 		switch {
-		case e.Kind == transcript.Command:
+		case e.Kind == result.Command:
 			w.settle(x)
 			verb, _, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
 			verbs[e.Session] = strings.ToUpper(verb)
@@ -154,7 +153,7 @@ func walkEvidence(entries []transcript.Entry) evidenceWalk {
 			if ftp.IsTransfer(w.lastVerb) {
 				w.tried, xfers[e.Session] = true, &xferSeen{}
 			}
-		case e.Kind == transcript.Reply:
+		case e.Kind == result.Reply:
 			w.reply(e, x)
 		case e.Event != nil:
 			w.event(e, x)
@@ -172,9 +171,9 @@ func walkEvidence(entries []transcript.Entry) evidenceWalk {
 // (the probe reads both side by side), so it is judged at the session's
 // next command or at the end.
 type xferSeen struct {
-	started  bool               // a 1xx: the data connection is up
-	answered bool               // 226/250
-	closed   transcript.Outcome // the data connection's close, "" when not shown
+	started  bool           // a 1xx: the data connection is up
+	answered bool           // 226/250
+	closed   result.Outcome // the data connection's close, "" when not shown
 }
 
 // settle: the close rules where the transcript shows it; a client's log
@@ -183,10 +182,10 @@ func (w *evidenceWalk) settle(x *xferSeen) {
 	if x == nil {
 		return
 	}
-	w.done = w.done || x.closed == transcript.Complete || x.closed == "" && x.answered
+	w.done = w.done || x.closed == result.Complete || x.closed == "" && x.answered
 }
 
-func (w *evidenceWalk) reply(e transcript.Entry, x *xferSeen) {
+func (w *evidenceWalk) reply(e result.Entry, x *xferSeen) {
 	switch {
 	case e.Code == ftp.ServiceReady:
 		w.greeted = true
@@ -199,14 +198,14 @@ func (w *evidenceWalk) reply(e transcript.Entry, x *xferSeen) {
 	}
 }
 
-func (w *evidenceWalk) event(e transcript.Entry, x *xferSeen) {
+func (w *evidenceWalk) event(e result.Entry, x *xferSeen) {
 	ev := e.Event
 	switch {
-	case ev.Op == transcript.OpConnect && ev.Outcome == transcript.Connected:
+	case ev.Op == result.OpConnect && ev.Outcome == result.Connected:
 		w.connected = true
-	case ev.Op == transcript.OpDataClose && x != nil:
+	case ev.Op == result.OpDataClose && x != nil:
 		x.closed = ev.Outcome
-		if ev.Outcome == transcript.Truncated && ev.By == "client" {
+		if ev.Outcome == result.Truncated && ev.By == "client" {
 			w.cut = ev.Bytes
 		}
 	}

@@ -5,7 +5,6 @@ import (
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // FromLog finishes the findings Diagnose made from a client's log rather
@@ -78,7 +77,7 @@ func logHints(code string, t result.Target) []string {
 
 // LogChecks says what a log shows to work and to fail, in the terms of the
 // probe's checks: a log that never tried active mode leaves it "not checked".
-func LogChecks(entries []transcript.Entry, fs []result.Finding) []result.Check {
+func LogChecks(entries []result.Entry, fs []result.Finding) []result.Check {
 	seen := logSeen(entries)
 	worst := map[string]result.Severity{}
 	for _, f := range fs {
@@ -103,20 +102,20 @@ func LogChecks(entries []transcript.Entry, fs []result.Finding) []result.Check {
 }
 
 // logSeen tells which steps the log shows working.
-func logSeen(entries []transcript.Entry) map[string]bool {
+func logSeen(entries []result.Entry) map[string]bool {
 	seen := map[string]bool{}
 	for _, e := range entries {
 		switch {
-		case e.Kind == transcript.Reply && e.Code == ftp.ServiceReady:
+		case e.Kind == result.Reply && e.Code == ftp.ServiceReady:
 			seen["control connection"] = true
-		case e.Kind == transcript.Reply && e.Code == ftp.LoggedIn:
+		case e.Kind == result.Reply && e.Code == ftp.LoggedIn:
 			seen["login"] = true
-		case e.Event == nil || e.Event.Outcome != transcript.Connected:
-		case e.Event.Op == transcript.OpConnect:
+		case e.Event == nil || e.Event.Outcome != result.Connected:
+		case e.Event.Op == result.OpConnect:
 			seen["control connection"] = true
-		case e.Event.Op == transcript.OpDataConnect:
+		case e.Event.Op == result.OpDataConnect:
 			seen["passive data connection"] = true
-		case e.Event.Op == transcript.OpDataAccept:
+		case e.Event.Op == result.OpDataAccept:
 			seen["active data connection"] = true
 		}
 	}

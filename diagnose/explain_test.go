@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 func TestProbeCommand(t *testing.T) {
@@ -69,28 +68,28 @@ func TestFromLogNamesTheProbe(t *testing.T) {
 }
 
 func TestLogChecks(t *testing.T) {
-	connected := func(op transcript.Op) transcript.Entry {
-		return transcript.Entry{Kind: transcript.Event, Event: &transcript.EventInfo{Op: op, Outcome: transcript.Connected}}
+	connected := func(op result.Op) result.Entry {
+		return result.Entry{Kind: result.Event, Event: &result.EventInfo{Op: op, Outcome: result.Connected}}
 	}
-	reply := func(code int) transcript.Entry { return transcript.Entry{Kind: transcript.Reply, Code: code} }
+	reply := func(code int) result.Entry { return result.Entry{Kind: result.Reply, Code: code} }
 	cases := []struct {
 		name     string
-		entries  []transcript.Entry
+		entries  []result.Entry
 		findings []result.Finding
 		want     string
 	}{
-		{"nothing but a greeting", []transcript.Entry{reply(220)}, nil,
+		{"nothing but a greeting", []result.Entry{reply(220)}, nil,
 			"control connection:pass login:not checked passive data connection:not checked active data connection:not checked"},
-		{"passive works", []transcript.Entry{connected(transcript.OpConnect), reply(230), connected(transcript.OpDataConnect)}, nil,
+		{"passive works", []result.Entry{connected(result.OpConnect), reply(230), connected(result.OpDataConnect)}, nil,
 			"control connection:pass login:pass passive data connection:pass active data connection:not checked"},
-		{"passive times out", []transcript.Entry{reply(220), reply(230)}, []result.Finding{{Code: CodePassiveTimeout, Severity: result.Critical}},
+		{"passive times out", []result.Entry{reply(220), reply(230)}, []result.Finding{{Code: CodePassiveTimeout, Severity: result.Critical}},
 			"control connection:pass login:pass passive data connection:fail active data connection:not checked"},
-		{"login refused", []transcript.Entry{reply(220)}, []result.Finding{{Code: CodeLoginRejected, Severity: result.Critical}},
+		{"login refused", []result.Entry{reply(220)}, []result.Finding{{Code: CodeLoginRejected, Severity: result.Critical}},
 			"control connection:pass login:fail passive data connection:not checked active data connection:not checked"},
-		{"a warning is not a failure", []transcript.Entry{reply(220), reply(230), connected(transcript.OpDataConnect)},
+		{"a warning is not a failure", []result.Entry{reply(220), reply(230), connected(result.OpDataConnect)},
 			[]result.Finding{{Code: CodePasvPrivate, Severity: result.Warning}},
 			"control connection:pass login:pass passive data connection:warn active data connection:not checked"},
-		{"info findings fail nothing", []transcript.Entry{reply(220), reply(230)}, []result.Finding{{Code: CodeReplySlow, Severity: result.Info}},
+		{"info findings fail nothing", []result.Entry{reply(220), reply(230)}, []result.Finding{{Code: CodeReplySlow, Severity: result.Info}},
 			"control connection:pass login:pass passive data connection:not checked active data connection:not checked"},
 	}
 	for _, tc := range cases {

@@ -13,10 +13,10 @@ import (
 // famSession writes one session to addr: connect (outcome), then, when
 // connected, greeting, login and one passive listing whose data
 // connection ends as data says ("" for no listing).
-func famSession(l *transcript.Log, purpose, addr string, connect transcript.Outcome, data transcript.Outcome, epsv int) {
+func famSession(l *transcript.Log, purpose, addr string, connect result.Outcome, data result.Outcome, epsv int) {
 	s := l.Session(purpose)
-	s.Event(transcript.EventInfo{Op: transcript.OpConnect, Addr: addr, Outcome: connect, Dur: time.Millisecond}, "")
-	if connect != transcript.Connected {
+	s.Event(result.EventInfo{Op: result.OpConnect, Addr: addr, Outcome: connect, Dur: time.Millisecond}, "")
+	if connect != result.Connected {
 		return
 	}
 	s.Reply(220, "220 ready")
@@ -34,13 +34,13 @@ func famSession(l *transcript.Log, purpose, addr string, connect transcript.Outc
 	}
 	s.Reply(229, "229 Entering Extended Passive Mode (|||3001|)")
 	host := addr[:strings.LastIndex(addr, ":")]
-	s.Event(transcript.EventInfo{Op: transcript.OpDataConnect, Addr: host + ":3001", Outcome: data, Dur: time.Millisecond}, "")
-	if data != transcript.Connected {
+	s.Event(result.EventInfo{Op: result.OpDataConnect, Addr: host + ":3001", Outcome: data, Dur: time.Millisecond}, "")
+	if data != result.Connected {
 		return
 	}
 	s.Command("LIST")
 	s.Reply(150, "150 here")
-	s.Event(transcript.EventInfo{Op: transcript.OpDataClose, Outcome: transcript.Complete, Bytes: 10}, "")
+	s.Event(result.EventInfo{Op: result.OpDataClose, Outcome: result.Complete, Bytes: 10}, "")
 	s.Reply(226, "226 done")
 }
 
@@ -53,10 +53,10 @@ const (
 // the same, with the contract's severities.
 func TestFamilies(t *testing.T) {
 	type fam struct {
-		connect, data transcript.Outcome
+		connect, data result.Outcome
 		epsv          int
 	}
-	ok := fam{transcript.Connected, transcript.Connected, 229}
+	ok := fam{result.Connected, result.Connected, 229}
 	type want struct {
 		code, family string
 		sev          result.Severity
@@ -68,27 +68,27 @@ func TestFamilies(t *testing.T) {
 		want   []want
 	}{
 		{"both work", &ok, &ok, nil},
-		{"IPv6 data dropped", &fam{transcript.Connected, transcript.Timeout, 229}, &ok,
+		{"IPv6 data dropped", &fam{result.Connected, result.Timeout, 229}, &ok,
 			[]want{{CodePassiveTimeout, "ipv6", result.Critical, " (IPv6 only)"}}},
-		{"IPv4 data dropped", &ok, &fam{transcript.Connected, transcript.Timeout, 229},
+		{"IPv4 data dropped", &ok, &fam{result.Connected, result.Timeout, 229},
 			[]want{{CodePassiveTimeout, "ipv4", result.Critical, " (IPv4 only)"}}},
-		{"both data dropped: one finding", &fam{transcript.Connected, transcript.Timeout, 229}, &fam{transcript.Connected, transcript.Timeout, 229},
+		{"both data dropped: one finding", &fam{result.Connected, result.Timeout, 229}, &fam{result.Connected, result.Timeout, 229},
 			[]want{{CodePassiveTimeout, "", result.Critical, ""}}},
-		{"IPv6 control dropped: FileZilla and lftp never fall back", &fam{connect: transcript.Timeout}, &ok,
+		{"IPv6 control dropped: FileZilla and lftp never fall back", &fam{connect: result.Timeout}, &ok,
 			[]want{{CodeControlTimeout, "ipv6", result.Critical, " (IPv6 only)"}}},
-		{"IPv6 control refused", &fam{connect: transcript.Refused}, &ok,
+		{"IPv6 control refused", &fam{connect: result.Refused}, &ok,
 			[]want{{CodeControlRefused, "ipv6", result.Warning, " (IPv6 only)"}}},
-		{"both control refused", &fam{connect: transcript.Refused}, &fam{connect: transcript.Refused},
+		{"both control refused", &fam{connect: result.Refused}, &fam{connect: result.Refused},
 			[]want{{CodeControlRefused, "", result.Critical, ""}}},
-		{"IPv6 control refused, IPv4 not listed", &fam{connect: transcript.Refused}, &fam{connect: transcript.Connected},
+		{"IPv6 control refused, IPv4 not listed", &fam{connect: result.Refused}, &fam{connect: result.Connected},
 			[]want{{CodeControlRefused, "ipv6", result.Warning, " (IPv6 only)"}}},
-		{"EPSV refused over IPv6", &fam{transcript.Connected, transcript.Connected, 502}, &ok,
+		{"EPSV refused over IPv6", &fam{result.Connected, result.Connected, 502}, &ok,
 			[]want{{CodeEPSVUnsupported, "ipv6", result.Critical, " (IPv6 only)"}}},
-		{"EPSV refused over IPv4", &ok, &fam{transcript.Connected, transcript.Connected, 502},
+		{"EPSV refused over IPv4", &ok, &fam{result.Connected, result.Connected, 502},
 			[]want{{CodeEPSVUnsupported, "ipv4", result.Info, " (IPv4 only)"}}},
-		{"EPSV refused, IPv6 alone", &fam{transcript.Connected, transcript.Connected, 502}, nil,
+		{"EPSV refused, IPv6 alone", &fam{result.Connected, result.Connected, 502}, nil,
 			[]want{{CodeEPSVUnsupported, "", result.Critical, ""}}},
-		{"IPv6 data dropped, IPv4 not listed", &fam{transcript.Connected, transcript.Timeout, 229}, &fam{connect: transcript.Connected},
+		{"IPv6 data dropped, IPv4 not listed", &fam{result.Connected, result.Timeout, 229}, &fam{connect: result.Connected},
 			[]want{{CodePassiveTimeout, "ipv6", result.Critical, " (over IPv6; not tried over IPv4)"}}},
 	}
 	for _, tc := range cases {

@@ -147,7 +147,7 @@ func (d *diagnosis) passiveDials() {
 		if unspecifiedDial(f) {
 			continue // the 227 naming 0.0.0.0 is the finding
 		}
-		if f.outcome == transcript.Connected {
+		if f.outcome == result.Connected {
 			ok = append(ok, f)
 		} else {
 			bad = append(bad, f)
@@ -177,7 +177,7 @@ func (d *diagnosis) passiveDials() {
 			continue
 		}
 		switch f.outcome {
-		case transcript.Refused, transcript.Reset:
+		case result.Refused, result.Reset:
 			d.passiveRefused(f)
 		default:
 			d.passiveFailed(f)
@@ -286,17 +286,17 @@ func (d *diagnosis) pasvForeign(s *session, i int, ap netip.AddrPort) {
 		Detail: fmt.Sprintf("The server's passive reply names %s, a public address other than %s that the control connection reached. Common clients connect to %s instead; only a client told to trust the reply (ftpdiag --trust-pasv-address) follows it.", ap, s.ctrl, s.ctrl)})
 }
 
-func (d *diagnosis) pasvBad(i int, e transcript.Entry, err error) {
+func (d *diagnosis) pasvBad(i int, e result.Entry, err error) {
 	d.add(Fact{Code: CodePasvBadReply, Lines: []int{i},
 		Detail: fmt.Sprintf("The reply %q to PASV cannot be used: %v.", ftp.FirstLine(e.Text), unwrapText(err))})
 }
 
-func (d *diagnosis) pasvUnsupported(i int, e transcript.Entry) {
+func (d *diagnosis) pasvUnsupported(i int, e result.Entry) {
 	d.add(Fact{Code: CodePasvUnsupported, Lines: []int{i},
 		Detail: fmt.Sprintf("The server answered PASV with %q.", ftp.FirstLine(e.Text))})
 }
 
-func (d *diagnosis) epsvUnsupported(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) epsvUnsupported(s *session, i int, e result.Entry) {
 	detail := fmt.Sprintf("The server answered EPSV with %q; clients fall back to PASV, which needs the right address behind NAT.", ftp.FirstLine(e.Text))
 	if s.family == result.FamilyIPv6 {
 		detail = fmt.Sprintf("The server answered EPSV with %q over IPv6, where PASV cannot name the server's address: clients connected over IPv6 have no passive mode, and cannot list or download.", ftp.FirstLine(e.Text))

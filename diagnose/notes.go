@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -21,7 +22,7 @@ type annotation struct {
 // annotateEntry explains entry i of entries alone. It indexes the whole
 // transcript first: a renderer annotating every entry builds one
 // sessionIndex and calls its annotate instead.
-func annotateEntry(entries []transcript.Entry, i int) []annotation {
+func annotateEntry(entries []result.Entry, i int) []annotation {
 	return newSessionIndex(entries).annotate(i)
 }
 
@@ -32,7 +33,7 @@ func (ix *sessionIndex) annotate(i int) []annotation {
 	e := ix.entries[i]
 	var out []annotation
 	switch e.Kind {
-	case transcript.Reply:
+	case result.Reply:
 		out = append(out, annotateSlow(ix, i)...)
 		switch e.Code {
 		case 0:
@@ -49,10 +50,10 @@ func (ix *sessionIndex) annotate(i int) []annotation {
 		if m := ftp.Meaning(e.Code); m != "" {
 			out = append(out, annotation{text: m, key: m})
 		}
-	case transcript.Command:
+	case result.Command:
 		out = append(out, annotatePORT(e.Text)...)
 		out = append(out, annotateSITE(e.Text)...)
-	case transcript.Event:
+	case result.Event:
 		out = append(out, annotateEvent(e)...)
 	}
 	return dropKnown(ix, i, out)
@@ -80,21 +81,21 @@ func dropKnown(ix *sessionIndex, i int, as []annotation) []annotation {
 
 // annotateEvent says what a failed data connection usually means; the event
 // line itself already gives the address and the time.
-func annotateEvent(e transcript.Entry) []annotation {
+func annotateEvent(e result.Entry) []annotation {
 	if e.Event == nil {
 		return nil
 	}
 	var t string
 	switch {
-	case e.Event.Op == transcript.OpDataConnect && e.Event.Outcome == transcript.Timeout:
+	case e.Event.Op == result.OpDataConnect && e.Event.Outcome == result.Timeout:
 		t = "no answer at all: a firewall on the way silently drops connections to this port"
-	case e.Event.Op == transcript.OpDataConnect && e.Event.Outcome == transcript.Refused:
+	case e.Event.Op == result.OpDataConnect && e.Event.Outcome == result.Refused:
 		t = "answered with a reset: nothing listens on this port, or a firewall rejects it"
-	case e.Event.Op == transcript.OpDataAccept && e.Event.Outcome == transcript.Timeout:
+	case e.Event.Op == result.OpDataAccept && e.Event.Outcome == result.Timeout:
 		t = "the server never connected back: something between it and the client blocks inbound connections"
-	case e.Event.Op == transcript.OpConnect && e.Event.Outcome == transcript.Timeout:
+	case e.Event.Op == result.OpConnect && e.Event.Outcome == result.Timeout:
 		t = "no answer at all: a firewall drops the connection, or the address is wrong or down"
-	case e.Event.Op == transcript.OpConnect && e.Event.Outcome == transcript.Refused:
+	case e.Event.Op == result.OpConnect && e.Event.Outcome == result.Refused:
 		t = "answered with a reset: nothing listens on this port, or a firewall rejects it"
 	default:
 		return nil
@@ -111,10 +112,10 @@ func annotateSlow(ix *sessionIndex, i int) []annotation {
 		return nil
 	}
 	prev := ix.entries[j]
-	if prev.Kind != transcript.Command && !isConnect(prev) {
+	if prev.Kind != result.Command && !isConnect(prev) {
 		return nil
 	}
-	if prev.Kind == transcript.Command && ftp.IsTransfer(prev.Text) {
+	if prev.Kind == result.Command && ftp.IsTransfer(prev.Text) {
 		return nil
 	}
 	d := ix.entries[i].T - prev.T
@@ -134,7 +135,7 @@ func annotateSize(ix *sessionIndex, i int) []annotation {
 	}
 	prev := ix.entries[j]
 	verb, file, _ := strings.Cut(prev.Text, " ")
-	if prev.Kind != transcript.Command || !strings.EqualFold(verb, "SIZE") {
+	if prev.Kind != result.Command || !strings.EqualFold(verb, "SIZE") {
 		return nil
 	}
 	f := strings.Fields(strings.TrimPrefix(ix.entries[i].Text, "213"))

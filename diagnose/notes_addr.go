@@ -6,7 +6,7 @@ import (
 	"net/netip"
 
 	"ftpdiag/ftp"
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // Notes that decode the addresses of PASV, EPSV, PORT and EPRT, the lines a
@@ -30,7 +30,7 @@ func annotatePASV(ix *sessionIndex, i int) []annotation {
 	return append(out, dialledInstead(ix, i, host, port)...)
 }
 
-func annotateEPSV(e transcript.Entry) []annotation {
+func annotateEPSV(e result.Entry) []annotation {
 	port, err := ftp.ParseEPSV(e.Text)
 	if err != nil {
 		return []annotation{{text: "this 229 reply holds no port that a client can use", key: "no port"}}
@@ -48,16 +48,16 @@ func dialledInstead(ix *sessionIndex, i int, host string, port int) []annotation
 	for j := ix.next[i]; j >= 0; j = ix.next[j] {
 		entryVisits.Add(1)
 		e := ix.entries[j]
-		if e.Kind == transcript.Reply && (e.Code == ftp.EnteringPassive || e.Code == ftp.EnteringExtPassive) {
+		if e.Kind == result.Reply && (e.Code == ftp.EnteringPassive || e.Code == ftp.EnteringExtPassive) {
 			break
 		}
-		if verb, _ := ftp.Verb(e.Text); e.Kind == transcript.Command && (verb == "PORT" || verb == "EPRT") {
+		if verb, _ := ftp.Verb(e.Text); e.Kind == result.Command && (verb == "PORT" || verb == "EPRT") {
 			break // a new data connection, the other way: the 227's is over
 		}
-		if e.Kind == transcript.Reply && e.Code >= 100 && e.Code < 200 && began == 0 {
+		if e.Kind == result.Reply && e.Code >= 100 && e.Code < 200 && began == 0 {
 			began = e.Code
 		}
-		if e.Kind != transcript.Event || e.Event == nil || e.Event.Op != transcript.OpDataConnect {
+		if e.Kind != result.Event || e.Event == nil || e.Event.Op != result.OpDataConnect {
 			continue
 		}
 		h, _, err := net.SplitHostPort(e.Event.Addr)

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"sync/atomic"
 
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // entryVisits counts the transcript entries the annotated layout reads, for
@@ -21,7 +21,7 @@ var entryVisits atomic.Int64
 // engines, the probe's sessions side by side), so "the entry before" is
 // never simply i-1.
 type sessionIndex struct {
-	entries []transcript.Entry
+	entries []result.Entry
 	// prev and next are the same session's entries before and after i,
 	// -1 where there is none.
 	prev, next []int
@@ -41,7 +41,7 @@ type sessionIndex struct {
 	memo   [2][]annotation
 }
 
-func newSessionIndex(entries []transcript.Entry) *sessionIndex {
+func newSessionIndex(entries []result.Entry) *sessionIndex {
 	n := len(entries)
 	ix := &sessionIndex{entries: entries, prev: make([]int, n), next: make([]int, n),
 		lastCmd: make([]int, n), ctrlHost: make([]string, n), bySession: map[int][]int{}, memoAt: [2]int{-1, -1}}
@@ -64,7 +64,7 @@ func newSessionIndex(entries []transcript.Entry) *sessionIndex {
 		s.last = i
 		ix.bySession[e.Session] = append(ix.bySession[e.Session], i)
 		switch {
-		case e.Kind == transcript.Command:
+		case e.Kind == result.Command:
 			s.cmd = i
 		case isConnect(e):
 			s.host, _, _ = net.SplitHostPort(e.Event.Addr)
@@ -74,8 +74,8 @@ func newSessionIndex(entries []transcript.Entry) *sessionIndex {
 	return ix
 }
 
-func isConnect(e transcript.Entry) bool {
-	return e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpConnect
+func isConnect(e result.Entry) bool {
+	return e.Kind == result.Event && e.Event != nil && e.Event.Op == result.OpConnect
 }
 
 // commandBefore is the command a reply answers: the session's last command
@@ -92,7 +92,7 @@ func (ix *sessionIndex) commandBefore(i int) string {
 // index (i when none) and their texts.
 func (ix *sessionIndex) notesAfter(i int) (last int, texts []string) {
 	last = i
-	for j := ix.next[i]; j >= 0 && ix.entries[j].Kind == transcript.Note; j = ix.next[j] {
+	for j := ix.next[i]; j >= 0 && ix.entries[j].Kind == result.Note; j = ix.next[j] {
 		entryVisits.Add(1)
 		last = j
 		texts = append(texts, ix.entries[j].Text)
@@ -110,7 +110,7 @@ func (ix *sessionIndex) repeats(i int) bool {
 		return false
 	}
 	e, p := ix.entries[i], ix.entries[j]
-	if e.Kind != p.Kind || e.Code != p.Code || e.Text != p.Text || e.Kind == transcript.Event {
+	if e.Kind != p.Kind || e.Code != p.Code || e.Text != p.Text || e.Kind == result.Event {
 		return false
 	}
 	return slices.Equal(ix.notes(i), ix.notes(j))

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -21,11 +22,11 @@ func notesFor(build func(s *transcript.Session), at int) []string {
 }
 
 func connected(s *transcript.Session, addr string) {
-	s.Event(transcript.EventInfo{Op: transcript.OpConnect, Addr: addr, Outcome: transcript.Connected}, "")
+	s.Event(result.EventInfo{Op: result.OpConnect, Addr: addr, Outcome: result.Connected}, "")
 }
 
-func dialled(s *transcript.Session, addr string, out transcript.Outcome) {
-	s.Event(transcript.EventInfo{Op: transcript.OpDataConnect, Addr: addr, Outcome: out, Dur: time.Second}, "")
+func dialled(s *transcript.Session, addr string, out result.Outcome) {
+	s.Event(result.EventInfo{Op: result.OpDataConnect, Addr: addr, Outcome: out, Dur: time.Second}, "")
 }
 
 func TestAnnotateEntry(t *testing.T) {
@@ -38,7 +39,7 @@ func TestAnnotateEntry(t *testing.T) {
 		{"PASV private, dialled the control address", func(s *transcript.Session) {
 			connected(s, "198.18.1.2:21")
 			s.Reply(227, "227 Entering Passive Mode (192,168,1,175,11,187)")
-			dialled(s, "198.18.1.2:3003", transcript.Connected)
+			dialled(s, "198.18.1.2:3003", result.Connected)
 		}, 2, []string{
 			"the server listens on 192.168.1.175 port 11*256+187 = 3003",
 			"192.168.1.175 is a private address: a client outside the server's network cannot reach it",
@@ -47,7 +48,7 @@ func TestAnnotateEntry(t *testing.T) {
 		{"PASV private on a private network", func(s *transcript.Session) {
 			connected(s, "10.0.0.5:21")
 			s.Reply(227, "227 Entering Passive Mode (10,0,0,5,11,187)")
-			dialled(s, "10.0.0.5:3003", transcript.Connected)
+			dialled(s, "10.0.0.5:3003", result.Connected)
 		}, 2, []string{"the server listens on 10.0.0.5 port 11*256+187 = 3003"}},
 		{"PASV without parentheses, not dialled", func(s *transcript.Session) {
 			connected(s, "198.18.1.2:21")
@@ -82,7 +83,7 @@ func TestAnnotateEntry(t *testing.T) {
 		{"PASV shared address", func(s *transcript.Session) {
 			connected(s, "198.18.1.2:21")
 			s.Reply(227, "227 =100,64,1,1,0,21")
-			dialled(s, "100.64.1.1:21", transcript.Timeout)
+			dialled(s, "100.64.1.1:21", result.Timeout)
 		}, 2, []string{"the server listens on 100.64.1.1 port 0*256+21 = 21",
 			"100.64.1.1 is a shared (carrier-grade NAT) address: a client outside the server's network cannot reach it"}},
 		{"PASV garbage", func(s *transcript.Session) { s.Reply(227, "227 ok") }, 1,
@@ -90,13 +91,13 @@ func TestAnnotateEntry(t *testing.T) {
 		{"probe already decoded it", func(s *transcript.Session) {
 			s.Reply(227, "227 Entering Passive Mode (198,18,1,2,11,187)")
 			s.Note("port 3003 (11*256+187 = 3003)")
-			dialled(s, "198.18.1.2:3003", transcript.Connected)
+			dialled(s, "198.18.1.2:3003", result.Connected)
 		}, 1, nil},
 		{"probe already said what it dialled", func(s *transcript.Session) {
 			connected(s, "198.18.1.2:21")
 			s.Reply(227, "227 Entering Passive Mode (192,168,1,175,11,187)")
 			s.Note("192.168.1.175 is a private address; the probe connects to 198.18.1.2:3003 instead")
-			dialled(s, "198.18.1.2:3003", transcript.Connected)
+			dialled(s, "198.18.1.2:3003", result.Connected)
 		}, 2, []string{"the server listens on 192.168.1.175 port 11*256+187 = 3003"}},
 		{"EPSV", func(s *transcript.Session) { s.Reply(229, "229 Entering Extended Passive Mode (|||3003|)") }, 1,
 			[]string{"the server listens on port 3003, at the address of the control connection"}},
@@ -128,9 +129,9 @@ func TestAnnotateEntry(t *testing.T) {
 		{"226 says it all", func(s *transcript.Session) { s.Reply(226, "226 Transfer complete") }, 1, nil},
 		{"not FTP", func(s *transcript.Session) { s.Reply(0, "HTTP/1.1 400 Bad Request") }, 1,
 			[]string{"not an FTP reply: every FTP reply starts with a three-digit code"}},
-		{"data connection refused", func(s *transcript.Session) { dialled(s, "198.18.1.2:3003", transcript.Refused) }, 1,
+		{"data connection refused", func(s *transcript.Session) { dialled(s, "198.18.1.2:3003", result.Refused) }, 1,
 			[]string{"answered with a reset: nothing listens on this port, or a firewall rejects it"}},
-		{"data connection fine", func(s *transcript.Session) { dialled(s, "198.18.1.2:3003", transcript.Connected) }, 1, nil},
+		{"data connection fine", func(s *transcript.Session) { dialled(s, "198.18.1.2:3003", result.Connected) }, 1, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

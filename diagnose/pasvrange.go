@@ -5,13 +5,13 @@ import (
 	"slices"
 
 	"ftpdiag/ftp"
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // noPassivePort: the server answered PASV or EPSV with 425, it could not
 // open a passive port. Judged at the end (settleExhausted), when every
 // port the server handed out is known.
-func (d *diagnosis) noPassivePort(i int, e transcript.Entry) {
+func (d *diagnosis) noPassivePort(i int, e result.Entry) {
 	if d.exhausted == nil {
 		d.exhausted = &e
 		d.exhaustedI = i

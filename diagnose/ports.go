@@ -6,13 +6,13 @@ import (
 	"strings"
 
 	"ftpdiag/ftp"
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // sweepReply reads the range an ftpdiag server's SITE SWEEP opened
 // ("200-SWEEP 3000-3024 open for 5s token ..."): the server's whole
 // passive range, known rather than sampled.
-func (d *diagnosis) sweepReply(i int, e transcript.Entry) {
+func (d *diagnosis) sweepReply(i int, e result.Entry) {
 	if e.Code >= 400 {
 		d.add(Fact{Code: CodeSweepRefused, Lines: []int{i},
 			Detail: fmt.Sprintf("The server refused SITE SWEEP with %q, so not every port of its passive range was tried; what the passive checks show comes from the ports PASV handed out.", ftp.FirstLine(e.Text))})
@@ -41,7 +41,7 @@ func (d *diagnosis) blockedRuns() []ftp.PortRun {
 	tried := map[int]bool{} // port: blocked
 	for _, f := range d.dials {
 		if f.port > 0 {
-			tried[f.port] = tried[f.port] || f.outcome != transcript.Connected
+			tried[f.port] = tried[f.port] || f.outcome != result.Connected
 		}
 	}
 	ports := make([]int, 0, len(tried))

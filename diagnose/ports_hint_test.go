@@ -6,34 +6,33 @@ import (
 	"testing"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // portsSession is a logged-in session that dials each passive port given,
 // port > 0 answering and port < 0 getting no answer; sweep, where set, is
 // the SITE SWEEP reply's range ("3000-3024"), and every port is then
 // dialled as a sweep does, without PASV.
-func portsSession(sweep string, ports ...int) []transcript.Entry {
-	es := []transcript.Entry{
-		{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpConnect, Addr: "192.0.2.10:21", Outcome: transcript.Connected}},
-		{Kind: transcript.Reply, Code: 220, Text: "220 ready"},
-		{Kind: transcript.Command, Text: "USER john"}, {Kind: transcript.Reply, Code: 331, Text: "331 password"},
-		{Kind: transcript.Command, Text: "PASS xxxxxxxx"}, {Kind: transcript.Reply, Code: 230, Text: "230 in"},
+func portsSession(sweep string, ports ...int) []result.Entry {
+	es := []result.Entry{
+		{Kind: result.Event, Event: &result.EventInfo{Op: result.OpConnect, Addr: "192.0.2.10:21", Outcome: result.Connected}},
+		{Kind: result.Reply, Code: 220, Text: "220 ready"},
+		{Kind: result.Command, Text: "USER john"}, {Kind: result.Reply, Code: 331, Text: "331 password"},
+		{Kind: result.Command, Text: "PASS xxxxxxxx"}, {Kind: result.Reply, Code: 230, Text: "230 in"},
 	}
 	if sweep != "" {
-		es = append(es, transcript.Entry{Kind: transcript.Command, Text: "SITE SWEEP 5"},
-			transcript.Entry{Kind: transcript.Reply, Code: 200, Text: "200-SWEEP " + sweep + " open for 5s token 6f1c2a9e\n200 SWEEP ready"})
+		es = append(es, result.Entry{Kind: result.Command, Text: "SITE SWEEP 5"},
+			result.Entry{Kind: result.Reply, Code: 200, Text: "200-SWEEP " + sweep + " open for 5s token 6f1c2a9e\n200 SWEEP ready"})
 	}
 	for _, p := range ports {
-		out := transcript.Connected
+		out := result.Connected
 		if p < 0 {
-			p, out = -p, transcript.Timeout
+			p, out = -p, result.Timeout
 		}
 		if sweep == "" {
-			es = append(es, transcript.Entry{Kind: transcript.Command, Text: "PASV"},
-				transcript.Entry{Kind: transcript.Reply, Code: 227, Text: fmt.Sprintf("227 Entering Passive Mode (192,0,2,10,%d,%d)", p/256, p%256)})
+			es = append(es, result.Entry{Kind: result.Command, Text: "PASV"},
+				result.Entry{Kind: result.Reply, Code: 227, Text: fmt.Sprintf("227 Entering Passive Mode (192,0,2,10,%d,%d)", p/256, p%256)})
 		}
-		es = append(es, transcript.Entry{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpDataConnect,
+		es = append(es, result.Entry{Kind: result.Event, Event: &result.EventInfo{Op: result.OpDataConnect,
 			Addr: fmt.Sprintf("192.0.2.10:%d", p), Outcome: out}})
 	}
 	return es
@@ -58,7 +57,7 @@ func span(lo, hi int, blocked func(int) bool) []int {
 func TestPortHintsNameBlockedPorts(t *testing.T) {
 	cases := []struct {
 		name     string
-		entries  []transcript.Entry
+		entries  []result.Entry
 		code     string
 		want     []string
 		dontWant []string

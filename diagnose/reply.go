@@ -8,11 +8,10 @@ import (
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // reply reads one reply by its code, in the light of the command before it.
-func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) reply(s *session, i int, e result.Entry) {
 	if s.replies == 1 && !s.greeted {
 		// After the connect event and before any command, the first reply
 		// is the greeting whatever its code: a 5xx there is the server
@@ -85,7 +84,7 @@ func (d *diagnosis) reply(s *session, i int, e transcript.Entry) {
 }
 
 // greeting reads the first thing the server says.
-func (d *diagnosis) greeting(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) greeting(s *session, i int, e result.Entry) {
 	switch {
 	case e.Code == 0:
 		d.notFTP(i, "it answers "+protocolName(e.Text))
@@ -118,7 +117,7 @@ func protocolName(text string) string {
 	return "with something that is not an FTP reply: " + strconv.QuoteToASCII(truncate(ftp.FirstLine(text), 60))
 }
 
-func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) login(s *session, i int, e result.Entry) {
 	switch {
 	case e.Code == ftp.LoggedIn:
 		d.loggedIn, s.tls.loggedIn = true, true
@@ -135,7 +134,7 @@ func (d *diagnosis) login(s *session, i int, e transcript.Entry) {
 	}
 }
 
-func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) pasvReply(s *session, i int, e result.Entry) {
 	if e.Code >= 400 && d.pasvIPv6(s, i, e) {
 		return
 	}
@@ -174,7 +173,7 @@ func (d *diagnosis) pasvReply(s *session, i int, e transcript.Entry) {
 	}
 }
 
-func (d *diagnosis) epsvReply(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) epsvReply(s *session, i int, e result.Entry) {
 	if e.Code == ftp.CantOpenData {
 		d.noPassivePort(i, e)
 		return
@@ -189,7 +188,7 @@ func (d *diagnosis) epsvReply(s *session, i int, e transcript.Entry) {
 	}
 }
 
-func (d *diagnosis) portReply(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) portReply(s *session, i int, e result.Entry) {
 	if e.Code == ftp.CantOpenData || e.Code == ftp.ServiceNotAvailable {
 		// The address was taken; connecting back to it failed. Twisted
 		// (425) and pyftpdlib (421 "Active data channel timed out.")
@@ -212,7 +211,7 @@ func (d *diagnosis) portReply(s *session, i int, e transcript.Entry) {
 }
 
 // transferReply reads the replies to a command that moves data.
-func (d *diagnosis) transferReply(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) transferReply(s *session, i int, e result.Entry) {
 	if e.Code == ftp.FileStatusOK && s.verb == "RETR" {
 		if m := announcedBytes.FindStringSubmatch(e.Text); m != nil {
 			s.announced, _ = strconv.ParseInt(m[1], 10, 64)
@@ -238,8 +237,8 @@ func (d *diagnosis) transferReply(s *session, i int, e transcript.Entry) {
 		s.refusedAt, s.refusedI = &e, i
 	case s.data == nil && !active:
 		d.dataRejected(s, i, e)
-	case s.data != nil && s.data.outcome == transcript.Connected && s.data.closed != transcript.Stalled &&
-		s.data.closed != transcript.Truncated:
+	case s.data != nil && s.data.outcome == result.Connected && s.data.closed != result.Stalled &&
+		s.data.closed != result.Truncated:
 		d.dataRejected(s, i, e)
 	}
 }
@@ -247,7 +246,7 @@ func (d *diagnosis) transferReply(s *session, i int, e transcript.Entry) {
 // announcedBytes finds the size a 150 reply announces: "(43182 bytes)".
 var announcedBytes = regexp.MustCompile(`\((\d+) bytes?\)`)
 
-func (d *diagnosis) whoami(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) whoami(s *session, i int, e result.Entry) {
 	f := strings.Fields(ftp.FirstLine(e.Text))
 	if e.Code != ftp.CommandOK || len(f) < 3 || !s.local.IsValid() {
 		return
@@ -258,7 +257,7 @@ func (d *diagnosis) whoami(s *session, i int, e transcript.Entry) {
 	}
 }
 
-func (d *diagnosis) portcheck(i int, e transcript.Entry) {
+func (d *diagnosis) portcheck(i int, e result.Entry) {
 	f := strings.Fields(ftp.FirstLine(e.Text))
 	if e.Code == ftp.CommandOK && len(f) >= 5 && strings.EqualFold(f[1], "PORTCHECK") && f[2] == "rewritten" {
 		d.algRewrite(i, f[3], f[4])
@@ -288,7 +287,7 @@ func truncate(s string, n int) string {
 }
 
 // sizeOf reads "213 43182", the answer to SIZE.
-func sizeOf(e transcript.Entry) (int64, bool) {
+func sizeOf(e result.Entry) (int64, bool) {
 	f := strings.Fields(ftp.FirstLine(e.Text))
 	if e.Code != ftp.FileStatus || len(f) != 2 {
 		return 0, false

@@ -9,7 +9,6 @@ import (
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // ServerSession is one session of a server's log, diagnosed.
@@ -107,14 +106,14 @@ func (r *ServerReport) countPassive(c *ClientTally, res *result.Result) {
 	tls, passive, done, xfer := false, false, false, false
 	for _, e := range res.Transcript {
 		switch {
-		case e.Kind == transcript.Command:
+		case e.Kind == result.Command:
 			verb, _, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
 			xfer = ftp.IsTransfer(strings.ToUpper(verb))
-		case xfer && e.Kind == transcript.Reply && (e.Code == int(ftp.ClosingData) || e.Code == int(ftp.FileActionOK)):
+		case xfer && e.Kind == result.Reply && (e.Code == int(ftp.ClosingData) || e.Code == int(ftp.FileActionOK)):
 			done = true
-		case e.Kind == transcript.Reply && e.Code == int(ftp.AuthOK):
+		case e.Kind == result.Reply && e.Code == int(ftp.AuthOK):
 			tls = true
-		case e.Kind == transcript.Reply && (e.Code == int(ftp.EnteringPassive) || e.Code == int(ftp.EnteringExtPassive)):
+		case e.Kind == result.Reply && (e.Code == int(ftp.EnteringPassive) || e.Code == int(ftp.EnteringExtPassive)):
 			passive = true
 		}
 	}

@@ -7,7 +7,6 @@ import (
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // A server sees a session from the other end: commands come in, replies go
@@ -68,9 +67,9 @@ func serverEvidence(res *result.Result, unlogged bool) {
 	if !unlogged || res.Evidence == "" {
 		return
 	}
-	opened := append([]transcript.Entry{
-		{Session: 1, Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpConnect, Outcome: transcript.Connected}},
-		{Session: 1, Kind: transcript.Reply, Code: int(ftp.ServiceReady)},
+	opened := append([]result.Entry{
+		{Session: 1, Kind: result.Event, Event: &result.EventInfo{Op: result.OpConnect, Outcome: result.Connected}},
+		{Session: 1, Kind: result.Reply, Code: int(ftp.ServiceReady)},
 	}, res.Transcript...)
 	if ok, _ := Evidence(opened, "the log"); ok {
 		res.Evidence = "the log records commands only, not the connection or the greeting (ProFTPD's ExtendedLog): " +
@@ -81,7 +80,7 @@ func serverEvidence(res *result.Result, unlogged bool) {
 // DiagnoseServer names the root causes a server's record of one session
 // shows, each marked as seen from the server. client is the client's
 // address as the server saw it ("" when the log does not say).
-func DiagnoseServer(entries []transcript.Entry, client string) []result.Finding {
+func DiagnoseServer(entries []result.Entry, client string) []result.Finding {
 	w := &serverWalk{entries: entries, found: map[string]*result.Finding{}, failedPasv: -1}
 	w.client, _ = netip.ParseAddr(client)
 	for i, e := range entries {
@@ -111,7 +110,7 @@ func DiagnoseServer(entries []transcript.Entry, client string) []result.Finding 
 
 // serverWalk is what the walk knows of the session so far.
 type serverWalk struct {
-	entries []transcript.Entry
+	entries []result.Entry
 	client  netip.Addr
 	found   map[string]*result.Finding
 	verb    string // the last command's verb
@@ -135,20 +134,20 @@ type serverWalk struct {
 	lo, hi  int // passive ports handed out
 }
 
-func (w *serverWalk) entry(i int, e transcript.Entry) {
+func (w *serverWalk) entry(i int, e result.Entry) {
 	switch e.Kind {
-	case transcript.Command:
+	case result.Command:
 		w.command(i, e)
-	case transcript.Reply:
+	case result.Reply:
 		w.reply(i, e)
-	case transcript.Event:
+	case result.Event:
 		if e.Event != nil {
 			w.event(i, e.Event)
 		}
 	}
 }
 
-func (w *serverWalk) command(i int, e transcript.Entry) {
+func (w *serverWalk) command(i int, e result.Entry) {
 	verb, arg, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
 	w.verb, w.arg = strings.ToUpper(verb), strings.TrimSpace(arg)
 	switch w.verb {
@@ -172,7 +171,7 @@ func (w *serverWalk) prepare(mode string, line int) {
 	w.mode, w.modeLine, w.arrived, w.transfered, w.portPriv = mode, line, false, false, false
 }
 
-func (w *serverWalk) reply(i int, e transcript.Entry) {
+func (w *serverWalk) reply(i int, e result.Entry) {
 	switch {
 	case w.portFact != nil:
 		w.portFact.Lines = append(w.portFact.Lines, i)
@@ -203,22 +202,22 @@ func (w *serverWalk) reply(i int, e transcript.Entry) {
 	}
 }
 
-func (w *serverWalk) event(i int, ev *transcript.EventInfo) {
+func (w *serverWalk) event(i int, ev *result.EventInfo) {
 	switch ev.Op {
-	case transcript.OpDataAccept, transcript.OpDataConnect:
-		if ev.Outcome == transcript.Connected {
+	case result.OpDataAccept, result.OpDataConnect:
+		if ev.Outcome == result.Connected {
 			w.arrived = true
 			return
 		}
-		if ev.Outcome != transcript.Rejected {
+		if ev.Outcome != result.Rejected {
 			w.noData(i)
 		}
-	case transcript.OpDataClose:
-		if (ev.Outcome == transcript.Timeout || ev.Outcome == transcript.Stalled) && ev.By == "server" {
+	case result.OpDataClose:
+		if (ev.Outcome == result.Timeout || ev.Outcome == result.Stalled) && ev.By == "server" {
 			w.add(i, Fact{Code: CodeTransferStalled,
 				Detail: fmt.Sprintf("The client stopped reading the data connection after %d bytes of %s; the server gave up on it.", ev.Bytes, w.verb)})
 		}
-	case transcript.OpClose:
+	case result.OpClose:
 		w.settlePending()
 		w.passiveUnused(i)
 	}
@@ -252,7 +251,7 @@ func (w *serverWalk) passiveUnused(line int) {
 
 func (w *serverWalk) movedOn(line int) string {
 	e := w.entries[line]
-	if e.Kind == transcript.Command {
+	if e.Kind == result.Command {
 		return "sent " + strings.ToUpper(strings.Fields(e.Text + " x")[0])
 	}
 	return "left"
@@ -347,7 +346,7 @@ func (w *serverWalk) portAddress(line int) {
 
 func (w *serverWalk) entryText(line int) string {
 	e := w.entries[line]
-	if e.Kind == transcript.Reply {
+	if e.Kind == result.Reply {
 		return "the server answered " + firstLine(e.Text)
 	}
 	return e.Text

@@ -12,27 +12,27 @@ import (
 
 // server-view transcripts, as the server-log readers make them: commands
 // from the client, replies from the server, the server's own events.
-func sv(lines ...string) []transcript.Entry {
-	var out []transcript.Entry
+func sv(lines ...string) []result.Entry {
+	var out []result.Entry
 	for _, l := range lines {
-		e := transcript.Entry{Session: 1}
+		e := result.Entry{Session: 1}
 		switch {
 		case strings.HasPrefix(l, "> "):
-			e.Kind, e.Text = transcript.Command, l[2:]
+			e.Kind, e.Text = result.Command, l[2:]
 		case strings.HasPrefix(l, "connect "):
-			e.Kind, e.Text = transcript.Event, l
-			e.Event = &transcript.EventInfo{Op: transcript.OpConnect, Local: l[8:], Outcome: transcript.Connected}
+			e.Kind, e.Text = result.Event, l
+			e.Event = &result.EventInfo{Op: result.OpConnect, Local: l[8:], Outcome: result.Connected}
 		case l == "close":
-			e.Kind, e.Text = transcript.Event, "control connection ended"
-			e.Event = &transcript.EventInfo{Op: transcript.OpClose, By: "client", Outcome: transcript.Closed}
+			e.Kind, e.Text = result.Event, "control connection ended"
+			e.Event = &result.EventInfo{Op: result.OpClose, By: "client", Outcome: result.Closed}
 		case l == "no data":
-			e.Kind, e.Text = transcript.Event, "no data connection arrived in 10s"
-			e.Event = &transcript.EventInfo{Op: transcript.OpDataAccept, Outcome: transcript.Timeout}
+			e.Kind, e.Text = result.Event, "no data connection arrived in 10s"
+			e.Event = &result.EventInfo{Op: result.OpDataAccept, Outcome: result.Timeout}
 		case l == "stopped":
-			e.Kind, e.Text = transcript.Event, "data connection closed by the server: timeout, 65536 bytes"
-			e.Event = &transcript.EventInfo{Op: transcript.OpDataClose, By: "server", Outcome: transcript.Timeout, Bytes: 65536}
+			e.Kind, e.Text = result.Event, "data connection closed by the server: timeout, 65536 bytes"
+			e.Event = &result.EventInfo{Op: result.OpDataClose, By: "server", Outcome: result.Timeout, Bytes: 65536}
 		default:
-			e.Kind, e.Code, e.Text = transcript.Reply, transcript.ReplyCode(l), l
+			e.Kind, e.Code, e.Text = result.Reply, transcript.ReplyCode(l), l
 		}
 		out = append(out, e)
 	}
@@ -41,14 +41,14 @@ func sv(lines ...string) []transcript.Entry {
 
 var svLogin = []string{"connect 198.18.0.2", "220 ready", "> USER john", "331 Password", "> PASS xxxxxxxx", "230 Logged in"}
 
-func svSession(lines ...string) []transcript.Entry {
+func svSession(lines ...string) []result.Entry {
 	return sv(append(slices.Clone(svLogin), lines...)...)
 }
 
 var serverCases = []struct {
 	name    string
 	client  string
-	entries []transcript.Entry
+	entries []result.Entry
 	codes   []string
 }{
 	{"passive-never-arrived", "198.18.0.2", svSession("> PASV", "227 Entering Passive Mode (198,18,1,2,11,184).", "close"),
@@ -115,7 +115,7 @@ func TestDiagnoseServer(t *testing.T) {
 func TestServerSessionVerdicts(t *testing.T) {
 	for _, c := range []struct {
 		name    string
-		entries []transcript.Entry
+		entries []result.Entry
 		want    result.Verdict
 	}{
 		{"cut after PASV", svSession("> PASV", "227 Entering Passive Mode (198,18,1,2,11,184)."), result.VerdictUnknown},

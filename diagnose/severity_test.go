@@ -4,24 +4,23 @@ import (
 	"testing"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // plainSession is a session on a server that refuses AUTH TLS, with the
 // commands given after the refusal and a reply to each.
-func plainSession(cmds ...string) []transcript.Entry {
-	es := []transcript.Entry{
-		{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpConnect, Addr: "192.0.2.10:21", Outcome: transcript.Connected}},
-		{Kind: transcript.Reply, Code: 220, Text: "220 hi"},
-		{Kind: transcript.Command, Text: "AUTH TLS"},
-		{Kind: transcript.Reply, Code: 530, Text: "530 Please login with USER and PASS."},
+func plainSession(cmds ...string) []result.Entry {
+	es := []result.Entry{
+		{Kind: result.Event, Event: &result.EventInfo{Op: result.OpConnect, Addr: "192.0.2.10:21", Outcome: result.Connected}},
+		{Kind: result.Reply, Code: 220, Text: "220 hi"},
+		{Kind: result.Command, Text: "AUTH TLS"},
+		{Kind: result.Reply, Code: 530, Text: "530 Please login with USER and PASS."},
 	}
 	for _, c := range cmds {
 		code, text := 331, "331 Please specify the password."
 		if c[:4] == "PASS" {
 			code, text = 230, "230 Login successful."
 		}
-		es = append(es, transcript.Entry{Kind: transcript.Command, Text: c}, transcript.Entry{Kind: transcript.Reply, Code: code, Text: text})
+		es = append(es, result.Entry{Kind: result.Command, Text: c}, result.Entry{Kind: result.Reply, Code: code, Text: text})
 	}
 	return es
 }

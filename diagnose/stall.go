@@ -2,7 +2,9 @@ package diagnose
 
 import (
 	"fmt"
+	"path"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -13,7 +15,7 @@ type stall struct {
 	line      int
 	verb, arg string
 	bytes     int64
-	idle      transcript.EventInfo
+	idle      result.EventInfo
 	want      int64 // the size announced or asked for, -1 when unknown
 }
 
@@ -64,7 +66,13 @@ func sameTransfer(verb1, arg1, verb2, arg2 string) bool {
 	if listing(verb1) && listing(verb2) {
 		return true
 	}
-	return verb1 == verb2 && arg1 == arg2
+	return verb1 == verb2 && samePath(arg1, arg2)
+}
+
+// samePath: "/hello.txt" and "hello.txt" name one file where the session
+// stays in the root, as the probe's and the library's sessions do.
+func samePath(a, b string) bool {
+	return path.Clean("/"+a) == path.Clean("/"+b)
 }
 
 func listing(verb string) bool { return verb == "LIST" || verb == "NLST" || verb == "MLSD" }
@@ -77,7 +85,7 @@ func (d *diagnosis) fullSize(st stall) int64 {
 		return st.want
 	}
 	for _, c := range d.complete {
-		if c.verb == st.verb && c.arg == st.arg {
+		if c.verb == st.verb && samePath(c.arg, st.arg) {
 			return c.bytes
 		}
 	}

@@ -30,7 +30,7 @@ func (th Thresholds) Validate() error {
 // thresholdFinding is probe.slow where took passes a threshold: critical
 // over Critical, a warning over Warning. It cites the transcript's last
 // reply or event, where the time was reached.
-func thresholdFinding(th Thresholds, took time.Duration, entries []transcript.Entry) (result.Finding, bool) {
+func thresholdFinding(th Thresholds, took time.Duration, entries []result.Entry) (result.Finding, bool) {
 	sev, limit, name := result.Critical, th.Critical, "critical"
 	if th.Critical == 0 || took <= th.Critical {
 		sev, limit, name = result.Warning, th.Warning, "warning"
@@ -40,7 +40,7 @@ func thresholdFinding(th Thresholds, took time.Duration, entries []transcript.En
 	}
 	var lines []int
 	for i := len(entries) - 1; i >= 0; i-- {
-		if entries[i].Kind != transcript.Note {
+		if entries[i].Kind != result.Note {
 			lines = []int{i}
 			break
 		}

@@ -6,16 +6,15 @@ import (
 	"time"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // TestThresholds: a verdict slower than -w is at least a warning, slower
 // than -c critical; at or under a threshold, or with none, nothing.
 func TestThresholds(t *testing.T) {
-	entries := []transcript.Entry{
-		{Kind: transcript.Event, T: time.Millisecond},
-		{Kind: transcript.Reply, T: 2 * time.Second},
-		{Kind: transcript.Note, T: 2 * time.Second},
+	entries := []result.Entry{
+		{Kind: result.Event, T: time.Millisecond},
+		{Kind: result.Reply, T: 2 * time.Second},
+		{Kind: result.Note, T: 2 * time.Second},
 	}
 	cases := []struct {
 		name string
@@ -67,7 +66,7 @@ func TestThresholdsValidate(t *testing.T) {
 // TestThresholdsInResult: NewResult holds the verdict to the thresholds,
 // and adds nothing without them.
 func TestThresholdsInResult(t *testing.T) {
-	rec := result.Record{Entries: []transcript.Entry{{Kind: transcript.Reply, T: 3 * time.Second}}, Duration: 3 * time.Second}
+	rec := result.Record{Entries: []result.Entry{{Kind: result.Reply, T: 3 * time.Second}}, Duration: 3 * time.Second}
 	for _, tc := range []struct {
 		name string
 		th   Thresholds

@@ -7,7 +7,6 @@ import (
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // The FTPS codes (docs/DIAGNOSES.md, "FTPS"), read from OpTLS events and
@@ -46,25 +45,25 @@ type tlsSession struct {
 
 // dataTLS is one data connection's handshake.
 type dataTLS struct {
-	ev   *transcript.EventInfo
+	ev   *result.EventInfo
 	line int
 }
 
-func (d *diagnosis) tlsEvent(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) tlsEvent(s *session, i int, e result.Entry) {
 	ev := e.Event
-	conn := transcript.TLSControl
+	conn := result.TLSControl
 	if ev.TLS != nil {
 		conn = ev.TLS.Conn
 	}
-	if conn == transcript.TLSData {
+	if conn == result.TLSData {
 		d.dataHandshake(s, i, ev)
 		return
 	}
-	if ev.Outcome == transcript.Rejected && ev.TLS != nil && ev.TLS.Cert != nil {
+	if ev.Outcome == result.Rejected && ev.TLS != nil && ev.TLS.Cert != nil {
 		d.certProblems(i, ev.TLS.Cert) // the client refused the certificate
 		return
 	}
-	if ev.Outcome != transcript.Connected {
+	if ev.Outcome != result.Connected {
 		d.add(Fact{Code: CodeTLSHandshake, Lines: []int{i},
 			Detail: fmt.Sprintf("The server accepted TLS, but the handshake on the control connection failed: %s.", orText(ev.Err, string(ev.Outcome)))})
 		return
@@ -82,7 +81,7 @@ var certCodes = map[string]string{
 	result.CertExpired:      CodeTLSCertExpired,
 }
 
-func (d *diagnosis) certProblems(i int, c *transcript.CertInfo) {
+func (d *diagnosis) certProblems(i int, c *result.CertInfo) {
 	for _, p := range c.Problems {
 		code, ok := certCodes[p.Kind]
 		if !ok {
@@ -93,10 +92,10 @@ func (d *diagnosis) certProblems(i int, c *transcript.CertInfo) {
 	}
 }
 
-func (d *diagnosis) dataHandshake(s *session, i int, ev *transcript.EventInfo) {
+func (d *diagnosis) dataHandshake(s *session, i int, ev *result.EventInfo) {
 	h := &dataTLS{ev: ev, line: i}
 	s.tls.data = h
-	if ev.Outcome == transcript.Connected || ev.Outcome == transcript.Rejected || noResume(h) || s.tls.reuse {
+	if ev.Outcome == result.Connected || ev.Outcome == result.Rejected || noResume(h) || s.tls.reuse {
 		return
 	}
 	s.tls.failed = h
@@ -118,7 +117,7 @@ func (d *diagnosis) settleDataTLS(s *session) {
 
 // reuseRefused reads a refusal naming session reuse: the server's policy
 // where the connection offered no session on purpose, a fault otherwise.
-func (d *diagnosis) reuseRefused(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) reuseRefused(s *session, i int, e result.Entry) {
 	s.tls.failed, s.tls.reuse = nil, true
 	if noResume(s.tls.data) {
 		d.reuseEnforced(s, i, e)
@@ -127,14 +126,14 @@ func (d *diagnosis) reuseRefused(s *session, i int, e transcript.Entry) {
 	d.sessionReuse(i, e)
 }
 
-func (d *diagnosis) reuseEnforced(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) reuseEnforced(s *session, i int, e result.Entry) {
 	d.add(Fact{Code: CodeTLSReuseEnforced, Lines: []int{s.tls.data.line, i},
 		Detail: fmt.Sprintf("A data connection that did not offer the control connection's TLS session was refused: %q. The probe's resumed data connections are not affected.", ftp.FirstLine(e.Text))})
 }
 
 // tlsEcho tells whether a 425/426 echoes a TLS fact already read: the
 // handshake of this data connection failed, or it offered no session.
-func (d *diagnosis) tlsEcho(s *session, i int, e transcript.Entry) bool {
+func (d *diagnosis) tlsEcho(s *session, i int, e result.Entry) bool {
 	switch {
 	case noResume(s.tls.data):
 		d.reuseEnforced(s, i, e)
@@ -145,7 +144,7 @@ func (d *diagnosis) tlsEcho(s *session, i int, e transcript.Entry) bool {
 	return false
 }
 
-func (d *diagnosis) protRefused(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) protRefused(s *session, i int, e result.Entry) {
 	d.add(Fact{Code: CodeTLSProtRefused, Lines: []int{i},
 		Detail: fmt.Sprintf("The server answered %s with %q: the login is encrypted, but listings and files travel in clear text.", s.verb, ftp.FirstLine(e.Text))})
 }
@@ -205,9 +204,9 @@ func (d *diagnosis) algBlind() {
 	for _, f := range d.dials {
 		on := d.sess(d.entries[f.line].Session).tls.on
 		switch {
-		case !on && f.outcome == transcript.Connected && f.closed == transcript.Complete:
+		case !on && f.outcome == result.Connected && f.closed == result.Complete:
 			plainOK = append(plainOK, f)
-		case on && f.outcome == transcript.Connected:
+		case on && f.outcome == result.Connected:
 			tlsOK = append(tlsOK, f)
 		case on:
 			tlsBad = append(tlsBad, f)

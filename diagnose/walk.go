@@ -36,7 +36,7 @@ type session struct {
 	// the server's connection may still show up in the lines after it (the
 	// probe reads replies and connections side by side), so it is judged
 	// at the next command or at the end.
-	refusedAt *transcript.Entry
+	refusedAt *result.Entry
 	refusedI  int
 	// started is set at the session's first command, reply or connect
 	// event; mid when that was a command or a reply no greeting can be:
@@ -56,27 +56,27 @@ type session struct {
 	xferOK    bool // its 2xx came; done unless the client then gave up
 	// notReady is the last 120 ("ready in n minutes") at the greeting,
 	// while no 220 has followed it.
-	notReady  *transcript.Entry
+	notReady  *result.Entry
 	notReadyI int
 	tls       tlsSession
 }
 
 // dataFact is one data connection attempt seen in the transcript.
 type dataFact struct {
-	op       transcript.Op
+	op       result.Op
 	addr     string
 	port     int
-	outcome  transcript.Outcome
+	outcome  result.Outcome
 	dur      time.Duration
 	line     int
-	closed   transcript.Outcome // outcome of its data-close, if seen
-	pasvLine int                // the 227/229 it followed, -1 if none
-	private  bool               // it went to a private 227 address as advertised
+	closed   result.Outcome // outcome of its data-close, if seen
+	pasvLine int            // the 227/229 it followed, -1 if none
+	private  bool           // it went to a private 227 address as advertised
 }
 
 // diagnosis collects facts while walking the transcript, then findings.
 type diagnosis struct {
-	entries  []transcript.Entry
+	entries  []result.Entry
 	sessions map[int]*session
 	found    map[string]*result.Finding
 	order    []string
@@ -100,11 +100,11 @@ type diagnosis struct {
 	complete             []completed // transfers that completed
 	// exhausted is the first 425 to PASV/EPSV: the passive range used up
 	// (pasvrange.go).
-	exhausted  *transcript.Entry
+	exhausted  *result.Entry
 	exhaustedI int
 }
 
-func newDiagnosis(entries []transcript.Entry) *diagnosis {
+func newDiagnosis(entries []result.Entry) *diagnosis {
 	return &diagnosis{entries: entries, sessions: map[int]*session{}, found: map[string]*result.Finding{}, fam: newFamilies()}
 }
 
@@ -117,13 +117,13 @@ func (d *diagnosis) sess(id int) *session {
 	return s
 }
 
-func (d *diagnosis) entry(i int, e transcript.Entry) {
+func (d *diagnosis) entry(i int, e result.Entry) {
 	s := d.sess(e.Session)
 	d.start(s, e)
 	switch e.Kind {
-	case transcript.Command:
+	case result.Command:
 		d.command(s, i, e)
-	case transcript.Reply:
+	case result.Reply:
 		if d.late(i, e) && !ftp.Answers(s.verb, e.Code) {
 			// It answers an earlier command; the server was stuck on
 			// that, so the answer to this one is timed from here.
@@ -135,7 +135,7 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 		s.awaiting = false
 		d.transferState(s, e)
 		d.reply(s, i, e)
-	case transcript.Event:
+	case result.Event:
 		if e.Event != nil {
 			d.event(s, i, e)
 		}
@@ -150,7 +150,7 @@ func (d *diagnosis) entry(i int, e transcript.Entry) {
 // and neither is a reply the command may get (ftp.Answers, RFC 959's
 // lists): "530 Login incorrect." to PASS followed by the 530 another
 // client's line drew is PASS's own answer.
-func (d *diagnosis) late(i int, e transcript.Entry) bool {
+func (d *diagnosis) late(i int, e result.Entry) bool {
 	if e.Code < 400 || e.Code == ftp.ServiceNotAvailable {
 		return false
 	}
@@ -159,16 +159,16 @@ func (d *diagnosis) late(i int, e transcript.Entry) bool {
 			continue
 		}
 		switch n.Kind {
-		case transcript.Command:
+		case result.Command:
 			return false
-		case transcript.Reply:
+		case result.Reply:
 			return n.Code != ftp.ServiceNotAvailable
 		}
 	}
 	return false
 }
 
-func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) command(s *session, i int, e result.Entry) {
 	d.settleRefusal(s)
 	d.settleDataTLS(s)
 	verb, arg, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
@@ -199,7 +199,7 @@ func (d *diagnosis) command(s *session, i int, e transcript.Entry) {
 }
 
 // slow remembers the slowest answer; the greeting counts from the connect.
-func (d *diagnosis) slow(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) slow(s *session, i int, e result.Entry) {
 	var took time.Duration
 	what := ""
 	switch {
@@ -215,27 +215,27 @@ func (d *diagnosis) slow(s *session, i int, e transcript.Entry) {
 	}
 }
 
-func (d *diagnosis) event(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) event(s *session, i int, e result.Entry) {
 	ev := e.Event
 	switch ev.Op {
-	case transcript.OpResolve:
-		if ev.Outcome != transcript.Resolved {
+	case result.OpResolve:
+		if ev.Outcome != result.Resolved {
 			d.dnsFailed(i, ev)
 		}
-	case transcript.OpConnect:
+	case result.OpConnect:
 		d.connect(s, i, e)
-	case transcript.OpClose:
+	case result.OpClose:
 		d.closed(s, i, ev)
-	case transcript.OpDataConnect, transcript.OpDataAccept:
+	case result.OpDataConnect, result.OpDataAccept:
 		d.dataOpen(s, i, ev)
-	case transcript.OpDataClose:
+	case result.OpDataClose:
 		d.dataClose(s, i, ev)
-	case transcript.OpTLS:
+	case result.OpTLS:
 		d.tlsEvent(s, i, e)
 	}
 }
 
-func (d *diagnosis) connect(s *session, i int, e transcript.Entry) {
+func (d *diagnosis) connect(s *session, i int, e result.Entry) {
 	ev := e.Event
 	if ip, _, ok := hostPort(ev.Addr); ok {
 		s.ctrl, s.family = ip, result.FamilyOf(ip)
@@ -245,14 +245,14 @@ func (d *diagnosis) connect(s *session, i int, e transcript.Entry) {
 		s.local, s.localLine = ip, i
 	}
 	switch ev.Outcome {
-	case transcript.Connected:
+	case result.Connected:
 		s.connected, s.connectT = true, e.T
 		if s.family != "" {
 			d.fam.connected[s.family] = true
 		}
-	case transcript.Refused, transcript.Reset:
+	case result.Refused, result.Reset:
 		d.controlRefused(i, ev)
-	case transcript.Timeout:
+	case result.Timeout:
 		d.controlTimeout(i, ev)
 	default:
 		d.controlUnreachable(i, ev)
@@ -260,52 +260,52 @@ func (d *diagnosis) connect(s *session, i int, e transcript.Entry) {
 }
 
 // closed tells a session that ended early from one that ended normally.
-func (d *diagnosis) closed(s *session, i int, ev *transcript.EventInfo) {
+func (d *diagnosis) closed(s *session, i int, ev *result.EventInfo) {
 	if s.quit || s.oops && (d.found[CodeActiveServerFailed] != nil || d.found[CodeServerFailed] != nil) {
 		return // vsftpd ends its session after an OOPS: the OOPS is the finding
 	}
 	byServer := ev.By == "server"
 	switch {
-	case ev.By == "client" && ev.Outcome == transcript.Failed:
+	case ev.By == "client" && ev.Outcome == result.Failed:
 		d.brokeFormat(i, ev.Err)
-	case s.replies == 0 && !s.mid && s.notReady != nil && (byServer || ev.Outcome == transcript.Timeout):
+	case s.replies == 0 && !s.mid && s.notReady != nil && (byServer || ev.Outcome == result.Timeout):
 		d.busy(s.notReadyI, *s.notReady) // 120 and never a 220: not ready, however long one waits
 	case s.mid && (s.verb == "" || s.replies == 0 || s.oops && s.replies == 1):
 		// A fragment that starts with the connection ending, with a
 		// command no reply followed, or with vsftpd's OOPS (its session
 		// ends after one): what it waited for, or why the server left, is
 		// not in it.
-	case s.replies == 0 && !s.mid && (byServer || ev.Outcome == transcript.Timeout):
+	case s.replies == 0 && !s.mid && (byServer || ev.Outcome == result.Timeout):
 		d.noGreeting(i, ev)
 	case s.greeted && byServer:
 		d.controlClosed(s, i, "closed the control connection")
-	case s.greeted && s.inTransfer && ev.By == "client" && ev.Outcome != transcript.Failed && s.dataUnended(),
-		s.greeted && s.xferBegun && ev.By == "client" && ev.Outcome == transcript.Timeout && s.dataUnended():
+	case s.greeted && s.inTransfer && ev.By == "client" && ev.Outcome != result.Failed && s.dataUnended(),
+		s.greeted && s.xferBegun && ev.By == "client" && ev.Outcome == result.Timeout && s.dataUnended():
 		// Its 226 may have come while the data still had not: vsftpd
 		// says so once the data is in its socket's buffer.
 		d.stalledOpen(s, i)
-	case s.greeted && ev.Outcome == transcript.Timeout && ftp.IsTransfer(s.verb) && s.data != nil &&
-		s.data.outcome == transcript.Connected && s.data.closed == "":
+	case s.greeted && ev.Outcome == result.Timeout && ftp.IsTransfer(s.verb) && s.data != nil &&
+		s.data.outcome == result.Connected && s.data.closed == "":
 		d.dataIgnored(s, i, ev)
-	case s.greeted && ev.Outcome == transcript.Timeout && d.callbackPending(s, i, ev):
-	case s.greeted && ev.Outcome == transcript.Timeout:
+	case s.greeted && ev.Outcome == result.Timeout && d.callbackPending(s, i, ev):
+	case s.greeted && ev.Outcome == result.Timeout:
 		d.controlClosed(s, i, "stopped answering (no reply in "+transcript.Human(ev.Dur)+")")
 	}
 }
 
-func (d *diagnosis) dataOpen(s *session, i int, ev *transcript.EventInfo) {
+func (d *diagnosis) dataOpen(s *session, i int, ev *result.EventInfo) {
 	f := &dataFact{op: ev.Op, addr: ev.Addr, outcome: ev.Outcome, dur: ev.Dur, line: i, pasvLine: s.pasvLine}
 	ip, port, _ := hostPort(ev.Addr)
 	f.port = port
-	if ev.Op == transcript.OpDataAccept {
-		if ev.Outcome == transcript.Rejected {
+	if ev.Op == result.OpDataAccept {
+		if ev.Outcome == result.Rejected {
 			return // a stranger knocked; the probe keeps waiting for the server
 		}
 		s.data = f
-		if ev.Outcome == transcript.Timeout && s.modeOK {
+		if ev.Outcome == result.Timeout && s.modeOK {
 			d.noCallback(s, i, ev)
 		}
-		if ev.Outcome == transcript.Connected && s.refusedAt != nil {
+		if ev.Outcome == result.Connected && s.refusedAt != nil {
 			d.dataRejected(s, s.refusedI, *s.refusedAt)
 			s.refusedAt = nil
 		}
@@ -317,12 +317,12 @@ func (d *diagnosis) dataOpen(s *session, i int, ev *transcript.EventInfo) {
 	d.dials = append(d.dials, f)
 }
 
-func (d *diagnosis) dataClose(s *session, i int, ev *transcript.EventInfo) {
+func (d *diagnosis) dataClose(s *session, i int, ev *result.EventInfo) {
 	if s.data != nil {
 		s.data.closed = ev.Outcome
 	}
 	switch ev.Outcome {
-	case transcript.Stalled:
+	case result.Stalled:
 		want, ok := s.sizes[s.arg]
 		if s.announced >= 0 {
 			want, ok = s.announced, true
@@ -331,11 +331,11 @@ func (d *diagnosis) dataClose(s *session, i int, ev *transcript.EventInfo) {
 			want = -1
 		}
 		d.stalls = append(d.stalls, stall{session: d.entries[i].Session, line: i, verb: s.verb, arg: s.arg, bytes: ev.Bytes, idle: *ev, want: want})
-	case transcript.Truncated:
+	case result.Truncated:
 		if ev.By == "client" {
 			d.truncated(s, i, ev)
 		}
-	case transcript.Complete:
+	case result.Complete:
 		d.complete = append(d.complete, completed{session: d.entries[i].Session, line: i, verb: s.verb, arg: s.arg, bytes: ev.Bytes})
 		if s.verb != "RETR" {
 			return

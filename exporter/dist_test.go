@@ -19,7 +19,6 @@ import (
 	"ftpdiag/result"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
-	"ftpdiag/transcript"
 )
 
 // TestSystemdUnit (issue 21): dist/ftpdiag-exporter.service passes
@@ -206,11 +205,11 @@ func exportedMetrics(t *testing.T) map[string]bool {
 	e.self.backedOff.Inc()
 	e.self.shared.Inc()
 	e.self.reloads.WithLabelValues("success").Inc()
-	res := &result.Result{Verdict: result.VerdictOK, Transcript: []transcript.Entry{
-		{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpConnect, Outcome: transcript.Connected}},
-		{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpTLS, Outcome: transcript.Connected,
-			TLS: &transcript.TLSInfo{Conn: transcript.TLSControl, Cert: &transcript.CertInfo{NotAfter: time.Now()}}}},
-		{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpDataConnect, Outcome: transcript.Connected}},
+	res := &result.Result{Verdict: result.VerdictOK, Transcript: []result.Entry{
+		{Kind: result.Event, Event: &result.EventInfo{Op: result.OpConnect, Outcome: result.Connected}},
+		{Kind: result.Event, Event: &result.EventInfo{Op: result.OpTLS, Outcome: result.Connected,
+			TLS: &result.TLSInfo{Conn: result.TLSControl, Cert: &result.CertInfo{NotAfter: time.Now()}}}},
+		{Kind: result.Event, Event: &result.EventInfo{Op: result.OpDataConnect, Outcome: result.Connected}},
 	}, Findings: []result.Finding{{Code: "x", Severity: result.Warning}}}
 	probeReg := probeRegistry(res)
 	backoffGauge(probeReg, time.Minute)

@@ -20,7 +20,6 @@ import (
 	"ftpdiag/result"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
-	"ftpdiag/transcript"
 )
 
 // testConfig has the default module and one logging in as servertest's user.
@@ -304,12 +303,12 @@ func TestCertExpiryLive(t *testing.T) {
 // certificate, the metric shows its not-after.
 func TestCertExpiry(t *testing.T) {
 	notAfter := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
-	res := &result.Result{Verdict: result.VerdictOK, Transcript: []transcript.Entry{
-		{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpConnect, Outcome: transcript.Connected}},
-		{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpTLS, Outcome: transcript.Connected,
-			TLS: &transcript.TLSInfo{Conn: transcript.TLSControl, Version: "TLS 1.3", Cert: &transcript.CertInfo{NotAfter: notAfter}}}},
-		{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpTLS, Outcome: transcript.Connected,
-			TLS: &transcript.TLSInfo{Conn: transcript.TLSData, Version: "TLS 1.3", Resumed: true}}},
+	res := &result.Result{Verdict: result.VerdictOK, Transcript: []result.Entry{
+		{Kind: result.Event, Event: &result.EventInfo{Op: result.OpConnect, Outcome: result.Connected}},
+		{Kind: result.Event, Event: &result.EventInfo{Op: result.OpTLS, Outcome: result.Connected,
+			TLS: &result.TLSInfo{Conn: result.TLSControl, Version: "TLS 1.3", Cert: &result.CertInfo{NotAfter: notAfter}}}},
+		{Kind: result.Event, Event: &result.EventInfo{Op: result.OpTLS, Outcome: result.Connected,
+			TLS: &result.TLSInfo{Conn: result.TLSData, Version: "TLS 1.3", Resumed: true}}},
 	}}
 	var b bytes.Buffer
 	mfs, err := probeRegistry(res).Gather()

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"ftpdiag/probe"
+	"ftpdiag/result"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
-	"ftpdiag/transcript"
 )
 
 // countingServer listens on addr ("127.0.0.2:0", say), counts the
@@ -298,7 +298,7 @@ func TestNoPasswordInClearText(t *testing.T) {
 			res := e.recent.list()[0].res
 			var pass, auth bool
 			for _, en := range res.Transcript {
-				if en.Kind == transcript.Command {
+				if en.Kind == result.Command {
 					pass = pass || strings.HasPrefix(en.Text, "PASS")
 					auth = auth || strings.HasPrefix(en.Text, "AUTH TLS")
 				}

@@ -74,7 +74,7 @@ func passiveBlocked(res *result.Result) (blocked int, tried bool) {
 		}
 	}
 	for _, e := range res.Transcript {
-		if e.Kind == transcript.Event && e.Event.Op == transcript.OpDataConnect {
+		if e.Kind == result.Event && e.Event.Op == result.OpDataConnect {
 			tried = true
 		}
 	}

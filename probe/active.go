@@ -112,7 +112,7 @@ func (r *sessRun) portCmd(line string) (int, string, bool) {
 	}
 	r.p.opts.Status("waiting for the reply to "+verb, r.p.opts.ReplyTimeout)
 	code, text, err := r.c.readRaw(r.p.opts.ReplyTimeout)
-	if err != nil && transcript.Classify(err) == transcript.Timeout && r.c.guard.body == 0 && r.ctx.Err() == nil {
+	if err != nil && transcript.Classify(err) == result.Timeout && r.c.guard.body == 0 && r.ctx.Err() == nil {
 		r.sess.Note(fmt.Sprintf("no reply to %s in %s: servers that connect back before they answer (Twisted, pyftpdlib) wait for their own connect timeout; the probe waits %s more",
 			verb, transcript.Human(r.p.opts.ReplyTimeout), transcript.Human(r.p.opts.ReplyTimeout)))
 		code, text, err = r.c.readRaw(r.p.opts.ReplyTimeout)
@@ -155,7 +155,7 @@ func (r *sessRun) activeTransfer(ln net.Listener) stepResult {
 		if a.conn != nil {
 			// It connected, then refused: the connection belongs in the
 			// transcript, or the refusal would read as no callback.
-			r.sess.Event(transcript.EventInfo{Op: transcript.OpDataAccept, Addr: a.conn.RemoteAddr().String(), Outcome: transcript.Connected, Dur: a.dur}, "")
+			r.sess.Event(result.EventInfo{Op: result.OpDataAccept, Addr: a.conn.RemoteAddr().String(), Outcome: result.Connected, Dur: a.dur}, "")
 			a.conn.Close()
 		}
 		if first.err != nil {
@@ -188,7 +188,7 @@ func (r *sessRun) lateAccept(ln net.Listener, got <-chan accepted) accepted {
 // accepted goes on once the server's connection arrived or did not.
 func (r *sessRun) accepted(a accepted, replies <-chan asyncReply, first *asyncReply) stepResult {
 	if a.err != nil {
-		r.sess.Event(transcript.EventInfo{Op: transcript.OpDataAccept, Outcome: transcript.Classify(a.err), Dur: a.dur}, "")
+		r.sess.Event(result.EventInfo{Op: result.OpDataAccept, Outcome: transcript.Classify(a.err), Dur: a.dur}, "")
 		r.c.hangUp("waiting longer would only wait for the server's own timeout")
 		if first == nil {
 			<-replies
@@ -196,7 +196,7 @@ func (r *sessRun) accepted(a accepted, replies <-chan asyncReply, first *asyncRe
 		return stepResult{status: result.Fail, detail: "the server never connected back", stop: true}
 	}
 	from := a.conn.RemoteAddr().String()
-	r.sess.Event(transcript.EventInfo{Op: transcript.OpDataAccept, Addr: from, Outcome: transcript.Connected, Dur: a.dur}, "")
+	r.sess.Event(result.EventInfo{Op: result.OpDataAccept, Addr: from, Outcome: result.Connected, Dur: a.dur}, "")
 	fromNote := "the server connected from port 20, as RFC 959 says"
 	if ap, _ := netip.ParseAddrPort(from); ap.Port() != 20 {
 		fromNote = fmt.Sprintf("the server connected from port %d, not 20 (a client firewall allowing only port 20 would block it)", ap.Port())
@@ -223,7 +223,7 @@ func (r *sessRun) accepted(a accepted, replies <-chan asyncReply, first *asyncRe
 		conn = hs.tc
 	}
 	t := r.c.drain(conn)
-	if t.outcome != transcript.Complete {
+	if t.outcome != result.Complete {
 		r.c.hangUp("the data transfer did not end normally")
 		return transferEnded(t)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -69,7 +70,7 @@ func (p *prober) dialControl(ctx context.Context, sess *transcript.Session) (*ct
 	d := net.Dialer{Timeout: p.opts.Timeout}
 	start := time.Now()
 	conn, err := d.DialContext(ctx, "tcp", addr)
-	ev := transcript.EventInfo{Op: transcript.OpConnect, Addr: addr, Outcome: transcript.Classify(err), Dur: time.Since(start)}
+	ev := result.EventInfo{Op: result.OpConnect, Addr: addr, Outcome: transcript.Classify(err), Dur: time.Since(start)}
 	if err != nil {
 		ev.Err = errText(err)
 		sess.Event(ev, "")
@@ -123,7 +124,7 @@ func (c *ctrl) greeting() (int, string, bool) {
 			// Each 120 is a transcript line: a flood of them would fill
 			// memory long before the reply timeout ends it.
 			c.rc.Flush()
-			c.sess.Event(transcript.EventInfo{Op: transcript.OpClose, By: "client", Outcome: transcript.Timeout, Dur: time.Since(start),
+			c.sess.Event(result.EventInfo{Op: result.OpClose, By: "client", Outcome: result.Timeout, Dur: time.Since(start),
 				Err: fmt.Sprintf("%d replies of 120 and no 220: the probe stops waiting", n)}, "")
 			c.conn.Close()
 			c.dead = true
@@ -185,7 +186,7 @@ func (c *ctrl) inStep(code int, text string) (int, string, bool) {
 		c.late = true
 		c.sess.Note(fmt.Sprintf("%d is the server's late answer to the %s before, whose data connection never arrived; %d answers %s", code, owed, next, c.verb))
 		return next, ntext, true
-	case transcript.Classify(err) == transcript.Timeout && c.guard.body == 0:
+	case transcript.Classify(err) == result.Timeout && c.guard.body == 0:
 		return code, text, true // nothing follows: the error answers the command
 	}
 	c.fail(err, c.awaited())
@@ -263,28 +264,28 @@ func (c *ctrl) awaited() string {
 // fail records why the control connection ended and closes it.
 func (c *ctrl) fail(err error, waiting string) {
 	c.rc.Flush()
-	ev := transcript.EventInfo{Op: transcript.OpClose, Err: errText(err)}
+	ev := result.EventInfo{Op: result.OpClose, Err: errText(err)}
 	var pe textproto.ProtocolError
 	switch out := transcript.Classify(err); {
 	case c.ctx.Err() != nil:
 		// Not the server's doing: the probe's own time ran out.
-		ev.By, ev.Outcome, ev.Dur = "client", transcript.Timeout, time.Since(c.sent)
+		ev.By, ev.Outcome, ev.Dur = "client", result.Timeout, time.Since(c.sent)
 		if !strings.HasPrefix(waiting, "sending ") {
 			waiting = "waiting for " + waiting
 		}
 		ev.Err = c.p.endedWhy(c.ctx) + " while " + waiting
 	case c.plainInTLS(err):
-		ev.By, ev.Outcome, ev.Err = "server", transcript.Failed, "the server left TLS: "+waiting+" came in plain text"
+		ev.By, ev.Outcome, ev.Err = "server", result.Failed, "the server left TLS: "+waiting+" came in plain text"
 	case errors.Is(err, errTooLong):
-		ev.By, ev.Outcome, ev.Err = "client", transcript.Failed, fmt.Sprintf("%s is longer than %d KiB", waiting, maxReplyBytes>>10)
+		ev.By, ev.Outcome, ev.Err = "client", result.Failed, fmt.Sprintf("%s is longer than %d KiB", waiting, maxReplyBytes>>10)
 	case errors.As(err, &pe):
-		ev.By, ev.Outcome, ev.Err = "client", transcript.Failed, waiting+" is not an FTP reply"
-	case out == transcript.Timeout:
-		ev.By, ev.Outcome, ev.Dur = "client", transcript.Timeout, c.p.opts.ReplyTimeout
+		ev.By, ev.Outcome, ev.Err = "client", result.Failed, waiting+" is not an FTP reply"
+	case out == result.Timeout:
+		ev.By, ev.Outcome, ev.Dur = "client", result.Timeout, c.p.opts.ReplyTimeout
 		ev.Err = "nothing came: " + waiting
 	default:
 		ev.By, ev.Outcome = "server", out
-		if out == transcript.Closed {
+		if out == result.Closed {
 			ev.Err = ""
 		}
 	}
@@ -298,7 +299,7 @@ func (c *ctrl) hangUp(why string) {
 	if c.dead {
 		return
 	}
-	c.sess.Event(transcript.EventInfo{Op: transcript.OpClose, By: "client", Outcome: transcript.Closed}, "control connection closed by the client: "+why)
+	c.sess.Event(result.EventInfo{Op: result.OpClose, By: "client", Outcome: result.Closed}, "control connection closed by the client: "+why)
 	c.conn.Close()
 	c.dead = true
 }

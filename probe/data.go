@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -44,7 +45,7 @@ func (c *ctrl) dialData(ctx context.Context, ap netip.AddrPort, onStart func()) 
 	}
 	start := time.Now()
 	dc, err := d.DialContext(ctx, "tcp", ap.String())
-	ev := transcript.EventInfo{Op: transcript.OpDataConnect, Addr: ap.String(), Outcome: transcript.Classify(err), Dur: time.Since(start)}
+	ev := result.EventInfo{Op: result.OpDataConnect, Addr: ap.String(), Outcome: transcript.Classify(err), Dur: time.Since(start)}
 	if err != nil {
 		ev.Err = errText(err)
 	} else {
@@ -57,7 +58,7 @@ func (c *ctrl) dialData(ctx context.Context, ap netip.AddrPort, onStart func()) 
 // transfer is what one data connection delivered.
 type transfer struct {
 	bytes   int64
-	outcome transcript.Outcome
+	outcome result.Outcome
 	head    []byte // the first bytes, for reading a listing
 }
 
@@ -84,19 +85,19 @@ func (c *ctrl) drain(dc net.Conn) transfer {
 		}
 		t.bytes += int64(n)
 		if t.bytes >= o.MaxBytes || time.Now().After(end) || c.ctx.Err() != nil {
-			t.outcome, by = transcript.Truncated, "client"
+			t.outcome, by = result.Truncated, "client"
 			break
 		}
 		if err != nil {
 			t.outcome = transferEnd(err)
-			if t.outcome == transcript.Stalled {
+			if t.outcome == result.Stalled {
 				by = "client"
 			}
 			break
 		}
 	}
-	ev := transcript.EventInfo{Op: transcript.OpDataClose, Outcome: t.outcome, Bytes: t.bytes, By: by, Dur: time.Since(start)}
-	if t.outcome == transcript.Stalled {
+	ev := result.EventInfo{Op: result.OpDataClose, Outcome: t.outcome, Bytes: t.bytes, By: by, Dur: time.Since(start)}
+	if t.outcome == result.Stalled {
 		ev.Dur = o.StallTimeout
 		c.p.markStalled(isListing(c.verb), t.bytes)
 	}
@@ -104,12 +105,12 @@ func (c *ctrl) drain(dc net.Conn) transfer {
 	return t
 }
 
-func transferEnd(err error) transcript.Outcome {
+func transferEnd(err error) result.Outcome {
 	switch {
 	case errors.Is(err, io.EOF):
-		return transcript.Complete
-	case transcript.Classify(err) == transcript.Timeout:
-		return transcript.Stalled
+		return result.Complete
+	case transcript.Classify(err) == result.Timeout:
+		return result.Stalled
 	}
 	return transcript.Classify(err)
 }
@@ -126,9 +127,9 @@ func minTime(a, b time.Time) time.Time {
 func (c *ctrl) listen(ctx context.Context) (net.Listener, bool) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", netip.AddrPortFrom(c.local.Addr(), 0).String())
-	ev := transcript.EventInfo{Op: transcript.OpDataListen, Outcome: transcript.Connected}
+	ev := result.EventInfo{Op: result.OpDataListen, Outcome: result.Connected}
 	if err != nil {
-		ev.Outcome, ev.Err = transcript.Failed, errText(err)
+		ev.Outcome, ev.Err = result.Failed, errText(err)
 		c.sess.Event(ev, "")
 		return nil, false
 	}
@@ -162,7 +163,7 @@ func (c *ctrl) acceptFrom(ln net.Listener) <-chan accepted {
 				ch <- accepted{conn: conn, dur: time.Since(start)}
 				return
 			}
-			c.sess.Event(transcript.EventInfo{Op: transcript.OpDataAccept, Addr: from.String(), Outcome: transcript.Rejected, Err: "not the server's address"}, "")
+			c.sess.Event(result.EventInfo{Op: result.OpDataAccept, Addr: from.String(), Outcome: result.Rejected, Err: "not the server's address"}, "")
 			conn.Close()
 		}
 	}()

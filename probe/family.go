@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // Families: a name with both an A and an AAAA record is two servers to its
@@ -32,8 +31,8 @@ func FamilyName(family string) string {
 // the preferred family first.
 type resolution struct {
 	addrs []netip.Addr
-	ev    *transcript.EventInfo // the lookup, nil for an address literal
-	note  string                // a name with one family only: the info line of the report
+	ev    *result.EventInfo // the lookup, nil for an address literal
+	note  string            // a name with one family only: the info line of the report
 }
 
 // resolveTarget looks the host name up once, so every session of a family
@@ -48,13 +47,13 @@ func resolveTarget(ctx context.Context, t Target, o Options) resolution {
 	defer cancel()
 	start := time.Now()
 	ips, err := o.Resolver.LookupNetIP(ctx, "ip", t.Host)
-	ev := &transcript.EventInfo{Op: transcript.OpResolve, Addr: t.Host, Dur: time.Since(start)}
+	ev := &result.EventInfo{Op: result.OpResolve, Addr: t.Host, Dur: time.Since(start)}
 	res := resolution{ev: ev}
 	if err == nil && len(ips) == 0 {
 		err = fmt.Errorf("no address for %s", t.Host)
 	}
 	if err != nil {
-		ev.Outcome, ev.Err = transcript.Failed, errText(err)
+		ev.Outcome, ev.Err = result.Failed, errText(err)
 		return res
 	}
 	v6, v4 := firstOf(ips, result.FamilyIPv6), firstOf(ips, result.FamilyIPv4)
@@ -73,7 +72,7 @@ func resolveTarget(ctx context.Context, t Target, o Options) resolution {
 		if o.Family == other {
 			other = result.FamilyIPv6
 		}
-		ev.Outcome, ev.Err = transcript.Failed, fmt.Sprintf("no %s address, only %s (drop -%s to check it)",
+		ev.Outcome, ev.Err = result.Failed, fmt.Sprintf("no %s address, only %s (drop -%s to check it)",
 			FamilyName(o.Family), FamilyName(other), o.Family[3:])
 		return res
 	}
@@ -81,7 +80,7 @@ func resolveTarget(ctx context.Context, t Target, o Options) resolution {
 	for i, ip := range res.addrs {
 		names[i] = ip.String()
 	}
-	ev.Outcome, ev.Local = transcript.Resolved, strings.Join(names, " and ")
+	ev.Outcome, ev.Local = result.Resolved, strings.Join(names, " and ")
 	return res
 }
 

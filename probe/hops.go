@@ -95,7 +95,7 @@ func (out *Outcome) traceHops(ctx context.Context, o Options) {
 // findTraceTarget picks the first passive data port that timed out or
 // was unreachable, else the first that was refused, else the first
 // dialled, and the control address of its address family.
-func findTraceTarget(entries []transcript.Entry, ctlPort int) (traceTarget, bool) {
+func findTraceTarget(entries []result.Entry, ctlPort int) (traceTarget, bool) {
 	var tt traceTarget
 	var ctl []netip.AddrPort
 	for _, e := range entries {
@@ -108,14 +108,14 @@ func findTraceTarget(entries []transcript.Entry, ctlPort int) (traceTarget, bool
 			continue
 		}
 		switch {
-		case ev.Op == transcript.OpConnect && ev.Outcome == transcript.Connected:
+		case ev.Op == result.OpConnect && ev.Outcome == result.Connected:
 			ctl = append(ctl, ap)
 			if tt.rtt == 0 || ev.Dur < tt.rtt {
 				tt.rtt = ev.Dur
 			}
-		case ev.Op == transcript.OpDataConnect && !tt.failed:
-			failed := ev.Outcome == transcript.Timeout || ev.Outcome == transcript.Unreachable
-			refused := ev.Outcome == transcript.Refused
+		case ev.Op == result.OpDataConnect && !tt.failed:
+			failed := ev.Outcome == result.Timeout || ev.Outcome == result.Unreachable
+			refused := ev.Outcome == result.Refused
 			if !tt.data.IsValid() || failed || refused && !tt.settled {
 				tt.data, tt.failed, tt.settled = ap, failed, failed || refused
 			}
@@ -148,32 +148,32 @@ func recordPaths(sess *transcript.Session, ctl, data trace.Path) {
 }
 
 // hopEvent is one attempt as the transcript records it.
-func hopEvent(target netip.AddrPort, h trace.Hop, control bool) transcript.EventInfo {
-	ev := transcript.EventInfo{Op: result.OpTraceHop, Addr: target.String(), Dur: h.RTT, Err: h.Err,
+func hopEvent(target netip.AddrPort, h trace.Hop, control bool) result.EventInfo {
+	ev := result.EventInfo{Op: result.OpTraceHop, Addr: target.String(), Dur: h.RTT, Err: h.Err,
 		Hop: &result.HopInfo{TTL: h.TTL, ICMP: h.ICMP, Control: control, Tries: h.Tries}}
 	if h.From.IsValid() {
 		ev.Hop.From = h.From.String()
 	}
 	switch h.Answer {
 	case trace.Silent:
-		ev.Outcome = transcript.Timeout
+		ev.Outcome = result.Timeout
 	case trace.Expired:
 		ev.Outcome = result.Expired
 	case trace.Unreachable:
-		ev.Outcome = transcript.Unreachable
+		ev.Outcome = result.Unreachable
 	case trace.Connected:
-		ev.Outcome = transcript.Connected
+		ev.Outcome = result.Connected
 	case trace.Reset:
-		ev.Outcome = transcript.Refused
+		ev.Outcome = result.Refused
 	default:
-		ev.Outcome = transcript.Failed
+		ev.Outcome = result.Failed
 	}
 	return ev
 }
 
 // hopText is the event's line: "hop 3 to port 3003: time-exceeded from
 // 198.18.2.1 in 0.4 ms".
-func hopText(ev transcript.EventInfo) string {
+func hopText(ev result.EventInfo) string {
 	h := ev.Hop
 	_, port, _ := strings.Cut(ev.Addr[strings.LastIndexByte(ev.Addr, ']')+1:], ":")
 	head := fmt.Sprintf("hop %d to port %s: ", h.TTL, port)
@@ -182,13 +182,13 @@ func hopText(ev transcript.EventInfo) string {
 		tries = fmt.Sprintf(" (%d tries)", h.Tries)
 	}
 	switch ev.Outcome {
-	case transcript.Timeout:
+	case result.Timeout:
 		return head + "no answer in " + transcript.Human(ev.Dur) + tries
-	case result.Expired, transcript.Unreachable:
+	case result.Expired, result.Unreachable:
 		return fmt.Sprintf("%s%s from %s in %s%s", head, h.ICMP, h.From, transcript.Human(ev.Dur), tries)
-	case transcript.Connected:
+	case result.Connected:
 		return fmt.Sprintf("%sconnected: %s answers (SYN-ACK) in %s%s", head, h.From, transcript.Human(ev.Dur), tries)
-	case transcript.Refused:
+	case result.Refused:
 		return fmt.Sprintf("%sreset (RST) in the name of %s in %s%s", head, h.From, transcript.Human(ev.Dur), tries)
 	}
 	return head + "failed: " + ev.Err

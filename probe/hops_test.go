@@ -9,7 +9,6 @@ import (
 	"ftpdiag/result"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
-	"ftpdiag/transcript"
 )
 
 func TestParseTraceMode(t *testing.T) {
@@ -44,29 +43,29 @@ func TestTraceModeFor(t *testing.T) {
 	}
 }
 
-func dataEvent(addr string, out transcript.Outcome) transcript.Entry {
-	return transcript.Entry{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpDataConnect, Addr: addr, Outcome: out}}
+func dataEvent(addr string, out result.Outcome) result.Entry {
+	return result.Entry{Kind: result.Event, Event: &result.EventInfo{Op: result.OpDataConnect, Addr: addr, Outcome: out}}
 }
 
 func TestFindTraceTarget(t *testing.T) {
-	ctl4 := transcript.Entry{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpConnect, Addr: "198.18.1.2:2121", Outcome: transcript.Connected, Dur: 3000}}
-	ctl6 := transcript.Entry{Kind: transcript.Event, Event: &transcript.EventInfo{Op: transcript.OpConnect, Addr: "[2001:db8::2]:2121", Outcome: transcript.Connected, Dur: 2000}}
+	ctl4 := result.Entry{Kind: result.Event, Event: &result.EventInfo{Op: result.OpConnect, Addr: "198.18.1.2:2121", Outcome: result.Connected, Dur: 3000}}
+	ctl6 := result.Entry{Kind: result.Event, Event: &result.EventInfo{Op: result.OpConnect, Addr: "[2001:db8::2]:2121", Outcome: result.Connected, Dur: 2000}}
 	tests := []struct {
 		name          string
-		entries       []transcript.Entry
+		entries       []result.Entry
 		ok, failed    bool
 		data, control string
 	}{
-		{"nothing dialled", []transcript.Entry{ctl4}, false, false, "", ""},
-		{"healthy: the first dialled, not failed", []transcript.Entry{ctl4, dataEvent("198.18.1.2:3001", transcript.Connected), dataEvent("198.18.1.2:3002", transcript.Connected)},
+		{"nothing dialled", []result.Entry{ctl4}, false, false, "", ""},
+		{"healthy: the first dialled, not failed", []result.Entry{ctl4, dataEvent("198.18.1.2:3001", result.Connected), dataEvent("198.18.1.2:3002", result.Connected)},
 			true, false, "198.18.1.2:3001", "198.18.1.2:2121"},
-		{"the first timeout wins over connections before it", []transcript.Entry{ctl4, dataEvent("198.18.1.2:3001", transcript.Connected), dataEvent("198.18.1.2:3005", transcript.Timeout), dataEvent("198.18.1.2:3006", transcript.Timeout)},
+		{"the first timeout wins over connections before it", []result.Entry{ctl4, dataEvent("198.18.1.2:3001", result.Connected), dataEvent("198.18.1.2:3005", result.Timeout), dataEvent("198.18.1.2:3006", result.Timeout)},
 			true, true, "198.18.1.2:3005", "198.18.1.2:2121"},
-		{"an unreachable counts as failed", []transcript.Entry{ctl4, dataEvent("198.18.1.2:3003", transcript.Unreachable)},
+		{"an unreachable counts as failed", []result.Entry{ctl4, dataEvent("198.18.1.2:3003", result.Unreachable)},
 			true, true, "198.18.1.2:3003", "198.18.1.2:2121"},
-		{"a refusal is traced with always only", []transcript.Entry{ctl4, dataEvent("198.18.1.2:3001", transcript.Connected), dataEvent("198.18.1.2:3004", transcript.Refused)},
+		{"a refusal is traced with always only", []result.Entry{ctl4, dataEvent("198.18.1.2:3001", result.Connected), dataEvent("198.18.1.2:3004", result.Refused)},
 			true, false, "198.18.1.2:3004", "198.18.1.2:2121"},
-		{"the control port of the data port's family", []transcript.Entry{ctl6, ctl4, dataEvent("198.18.1.2:3005", transcript.Timeout)},
+		{"the control port of the data port's family", []result.Entry{ctl6, ctl4, dataEvent("198.18.1.2:3005", result.Timeout)},
 			true, true, "198.18.1.2:3005", "198.18.1.2:2121"},
 	}
 	for _, tc := range tests {
@@ -97,7 +96,7 @@ func TestTraceModes(t *testing.T) {
 			o.PassiveOnly, o.Trace = true, mode
 			out := probeAddr(t, servertest.URL(s), o)
 			res := diagnosed(out, result.Tool{})
-			var hops []transcript.Entry
+			var hops []result.Entry
 			for _, e := range res.Transcript {
 				if e.Event != nil && e.Event.Op == result.OpTraceHop {
 					hops = append(hops, e)
@@ -119,7 +118,7 @@ func TestTraceModes(t *testing.T) {
 				}
 				return
 			}
-			if len(hops) < 2 || hops[0].Event.Hop.TTL != 1 || !hops[0].Event.Hop.Control || hops[0].Event.Outcome != transcript.Connected {
+			if len(hops) < 2 || hops[0].Event.Hop.TTL != 1 || !hops[0].Event.Hop.Control || hops[0].Event.Outcome != result.Connected {
 				t.Fatalf("want hop 1 of the control port connected first, got %d hops: %+v", len(hops), hops)
 			}
 			for _, f := range res.Findings {

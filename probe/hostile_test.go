@@ -170,7 +170,7 @@ func codes(fs []result.Finding) []string {
 	return out
 }
 
-func render(es []transcript.Entry) string {
+func render(es []result.Entry) string {
 	var b strings.Builder
 	transcript.Render(&b, es, transcript.RenderOptions{Headings: true})
 	return b.String()

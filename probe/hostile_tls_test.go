@@ -12,7 +12,6 @@ import (
 
 	"ftpdiag/diagnose"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // tlsScript makes the scripted server speak TLS after AUTH TLS with chain
@@ -180,7 +179,7 @@ func TestEndlessTLSData(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	cut := false
 	for _, e := range res.Transcript {
-		cut = cut || e.Event != nil && e.Event.Op == transcript.OpDataClose && e.Event.Outcome == transcript.Truncated
+		cut = cut || e.Event != nil && e.Event.Op == result.OpDataClose && e.Event.Outcome == result.Truncated
 	}
 	if !cut {
 		t.Errorf("no transfer was cut at the limit\n%s", render(res.Transcript))

@@ -9,7 +9,6 @@ import (
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // openPassive asks for a passive data port (PASV or EPSV) and dials it.
@@ -69,7 +68,7 @@ func (r *sessRun) transferCmd(dc net.Conn, line string) (transfer, stepResult) {
 		dc = hs.tc
 	}
 	t := r.c.drain(dc)
-	if t.outcome != transcript.Complete {
+	if t.outcome != result.Complete {
 		r.c.hangUp("the data transfer did not end normally; the server may not answer until it does")
 		return t, transferEnded(t)
 	}
@@ -85,7 +84,7 @@ func (r *sessRun) transferCmd(dc net.Conn, line string) (transfer, stepResult) {
 // probe cut at its own limit is not the server's failure: the data
 // connection worked, its end was not seen (diagnose: transfer.truncated).
 func transferEnded(t transfer) stepResult {
-	if t.outcome == transcript.Truncated {
+	if t.outcome == result.Truncated {
 		return stepResult{status: result.NotChecked, stop: true,
 			detail: fmt.Sprintf("cut by the probe after %d bytes (--max-bytes or the transfer time): the data connection works, the transfer's end was not seen", t.bytes)}
 	}

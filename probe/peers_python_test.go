@@ -53,7 +53,14 @@ func TestPythonServers(t *testing.T) {
 			port, dir := closedPort(t), servedDir(t)
 			addr := fmt.Sprintf("127.0.0.1:%d", port)
 			runPeer(t, addr, debianPython, tc.start(t, port, dir)...)
-			wantPeerCodes(t, "ftp://"+addr+"/", tc.want, "")
+			want := tc.want
+			if tc.name == "pyftpdlib" {
+				// pyftpdlib stalls a transfer now and then beside the
+				// probe's other sessions, and completes it alone (issue
+				// 31); the probe then says transfer.stalled-parallel.
+				want = append(want, "?"+diagnose.CodeStalledParallel)
+			}
+			wantPeerCodes(t, "ftp://"+addr+"/", want, "")
 		})
 	}
 }

@@ -162,14 +162,26 @@ func TestVsftpd(t *testing.T) {
 // wantPeerCodes probes the real server at url and checks the codes found.
 // Where none is expected every check must pass as well, the active ones
 // with activePort in their detail: where that server connects from.
+// A code in want that starts with "?" may be found or not: a server's
+// known intermittent fault (pyftpdlib's stall beside other sessions).
 func wantPeerCodes(t *testing.T, url string, want []string, activePort string) {
 	t.Helper()
 	out := probeAddr(t, url, peerOptions())
 	res := diagnosed(out, result.Tool{})
-	if got := codes(res.Findings); !slices.Equal(got, want) {
-		t.Errorf("codes = %v, want %v\n%s", got, want, render(res.Transcript))
+	var maybe []string
+	want = slices.DeleteFunc(slices.Clone(want), func(w string) bool {
+		if strings.HasPrefix(w, "?") {
+			maybe = append(maybe, w[1:])
+			return true
+		}
+		return false
+	})
+	all := codes(res.Findings)
+	got := slices.DeleteFunc(slices.Clone(all), func(c string) bool { return slices.Contains(maybe, c) })
+	if !slices.Equal(got, want) {
+		t.Errorf("codes = %v, want %v\n%s", all, want, render(res.Transcript))
 	}
-	if len(want) == 0 {
+	if len(want) == 0 && len(maybe) == 0 { // a flaky server's checks vary
 		wantChecks(t, out.Checks, map[string]string{
 			"PASV+LIST": "", "EPSV+LIST": "", "PASV+RETR": "hello.txt: 13 bytes",
 			"PORT+LIST": activePort, "EPRT+LIST": activePort, "typical client: RETR": "13 bytes",

@@ -10,18 +10,17 @@ import (
 	"ftpdiag/result"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
-	"ftpdiag/transcript"
 )
 
 // clearPasswords lists the sessions that sent PASS before any TLS on their
 // control connection: the password crossed the network in clear text.
-func clearPasswords(es []transcript.Entry) []int {
+func clearPasswords(es []result.Entry) []int {
 	tlsOn := map[int]bool{}
 	var clear []int
 	for _, e := range es {
 		switch {
-		case e.Event != nil && e.Event.Op == transcript.OpTLS && e.Event.Outcome == transcript.Connected &&
-			(e.Event.TLS == nil || e.Event.TLS.Conn == transcript.TLSControl):
+		case e.Event != nil && e.Event.Op == result.OpTLS && e.Event.Outcome == result.Connected &&
+			(e.Event.TLS == nil || e.Event.TLS.Conn == result.TLSControl):
 			tlsOn[e.Session] = true
 		case e.Kind == result.Command && strings.HasPrefix(e.Text, "PASS ") && !tlsOn[e.Session]:
 			clear = append(clear, e.Session)
@@ -76,7 +75,7 @@ func TestPlainComparisonKeepsPasswords(t *testing.T) {
 					t.Errorf("codes = %v, want %v\n%s", got, tc.want, render(es))
 				}
 			}
-			noted := slices.ContainsFunc(es, func(e transcript.Entry) bool {
+			noted := slices.ContainsFunc(es, func(e result.Entry) bool {
 				return e.Kind == result.Note && strings.Contains(e.Text, "so the probe leaves it out (--compare-plain allows it)")
 			})
 			if noted != tc.wantNote {

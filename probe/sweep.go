@@ -115,7 +115,7 @@ func portRange(s string) (int, int, error) {
 
 // swept is one port's answer.
 type swept struct {
-	ev   transcript.EventInfo
+	ev   result.EventInfo
 	port int
 }
 
@@ -150,7 +150,7 @@ func (r *sessRun) sweepOne(port int, token string) swept {
 	start := time.Now()
 	addr := netip.AddrPortFrom(r.p.ip, uint16(port)).String()
 	conn, err := r.p.dialPort(r.ctx, port)
-	ev := transcript.EventInfo{Op: transcript.OpDataConnect, Addr: addr, Outcome: transcript.Classify(err), Dur: time.Since(start)}
+	ev := result.EventInfo{Op: result.OpDataConnect, Addr: addr, Outcome: transcript.Classify(err), Dur: time.Since(start)}
 	if err != nil {
 		ev.Err = errText(err)
 		return swept{ev, port}
@@ -160,7 +160,7 @@ func (r *sessRun) sweepOne(port int, token string) swept {
 	line, _ := bufio.NewReader(conn).ReadString('\n')
 	want := fmt.Sprintf("ftpdiag-sweep %s %d", token, port)
 	if got := strings.TrimSpace(line); got != want {
-		ev.Outcome, ev.Err = transcript.Rejected, fmt.Sprintf("answered %q, not %q: the connection did not reach this port of the server", got, want)
+		ev.Outcome, ev.Err = result.Rejected, fmt.Sprintf("answered %q, not %q: the connection did not reach this port of the server", got, want)
 	}
 	return swept{ev, port}
 }
@@ -169,22 +169,22 @@ func (r *sessRun) sweepOne(port int, token string) swept {
 // ranges: "3000-3012 open, 3013-3024 no answer".
 func (r *sessRun) sweepRecord(results []swept) stepResult {
 	slices.SortFunc(results, func(a, b swept) int { return a.port - b.port })
-	by := map[transcript.Outcome][]int{}
+	by := map[result.Outcome][]int{}
 	for _, s := range results {
 		by[s.ev.Outcome] = append(by[s.ev.Outcome], s.port)
 		r.sess.Event(s.ev, "")
 	}
 	var parts []string
 	names := []struct {
-		o    transcript.Outcome
+		o    result.Outcome
 		name string
-	}{{transcript.Connected, "open"}, {transcript.Timeout, "no answer"}, {transcript.Refused, "refused"},
-		{transcript.Rejected, "wrong answer"}, {transcript.Unreachable, "unreachable"}, {transcript.Failed, "failed"}}
+	}{{result.Connected, "open"}, {result.Timeout, "no answer"}, {result.Refused, "refused"},
+		{result.Rejected, "wrong answer"}, {result.Unreachable, "unreachable"}, {result.Failed, "failed"}}
 	bad := 0
 	for _, n := range names {
 		if ps := by[n.o]; len(ps) > 0 {
 			parts = append(parts, ranges(ps)+" "+n.name)
-			if n.o != transcript.Connected {
+			if n.o != result.Connected {
 				bad += len(ps)
 			}
 		}

@@ -80,14 +80,14 @@ func (s *sniffConn) Read(p []byte) (int, error) {
 
 // handshakeErr says why a handshake failed, with what the peer sent where
 // it was not TLS.
-func handshakeErr(err error, sc *sniffConn, wait time.Duration) (transcript.Outcome, string) {
+func handshakeErr(err error, sc *sniffConn, wait time.Duration) (result.Outcome, string) {
 	out := transcript.Classify(err)
 	switch out {
-	case transcript.Timeout:
+	case result.Timeout:
 		return out, "the handshake did not complete in " + transcript.Human(wait)
-	case transcript.Reset, transcript.Closed:
+	case result.Reset, result.Closed:
 	default:
-		out = transcript.Failed
+		out = result.Failed
 	}
 	msg := errText(err)
 	var rhe tls.RecordHeaderError
@@ -116,16 +116,16 @@ func (c *ctrl) startTLS(ctx context.Context, cfg *tls.Config) bool {
 	c.conn.SetDeadline(start.Add(wait))
 	err := tc.HandshakeContext(ctx)
 	c.conn.SetDeadline(time.Time{})
-	ev := transcript.EventInfo{Op: transcript.OpTLS, Addr: c.p.addr(), Dur: time.Since(start), Outcome: transcript.Connected}
+	ev := result.EventInfo{Op: result.OpTLS, Addr: c.p.addr(), Dur: time.Since(start), Outcome: result.Connected}
 	if err != nil {
 		ev.Outcome, ev.Err = handshakeErr(err, sc, wait)
-		ev.TLS = &transcript.TLSInfo{Conn: transcript.TLSControl, ServerName: cfg.ServerName}
+		ev.TLS = &result.TLSInfo{Conn: result.TLSControl, ServerName: cfg.ServerName}
 		c.sess.Event(ev, "")
 		c.hangUp("the TLS handshake failed; the session cannot go on")
 		return false
 	}
 	cs := tc.ConnectionState()
-	ev.TLS = transcript.TLSFromState(transcript.TLSControl, cs, true, nil)
+	ev.TLS = transcript.TLSFromState(result.TLSControl, cs, true, nil)
 	if c.p.certSeen(ev.TLS.Cert.SHA256) {
 		ev.TLS.Cert = nil // the transcript shows a certificate once
 	} else {
@@ -173,12 +173,12 @@ func (c *ctrl) secureData(ctx context.Context, dc net.Conn, cfg *tls.Config, noR
 		dc.SetDeadline(start.Add(wait))
 		err := d.tc.HandshakeContext(ctx)
 		dc.SetDeadline(time.Time{})
-		ev := transcript.EventInfo{Op: transcript.OpTLS, Addr: dc.RemoteAddr().String(), Dur: time.Since(start), Outcome: transcript.Connected}
-		ev.TLS = &transcript.TLSInfo{Conn: transcript.TLSData, ServerName: cfg.ServerName}
+		ev := result.EventInfo{Op: result.OpTLS, Addr: dc.RemoteAddr().String(), Dur: time.Since(start), Outcome: result.Connected}
+		ev.TLS = &result.TLSInfo{Conn: result.TLSData, ServerName: cfg.ServerName}
 		if err != nil {
 			ev.Outcome, ev.Err = handshakeErr(err, sc, wait)
 		} else {
-			ev.TLS = transcript.TLSFromState(transcript.TLSData, d.tc.ConnectionState(), false, nil)
+			ev.TLS = transcript.TLSFromState(result.TLSData, d.tc.ConnectionState(), false, nil)
 		}
 		ev.TLS.NoResume = noResume
 		c.sess.Event(ev, "")

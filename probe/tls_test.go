@@ -18,7 +18,6 @@ import (
 	"ftpdiag/result"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
-	"ftpdiag/transcript"
 )
 
 // certFor makes a self-signed certificate for names (DNS names or IP
@@ -127,11 +126,11 @@ func TestReferenceServerTLS(t *testing.T) {
 // checkHandshakes: every handshake in version, every data connection that
 // offered its session resumed it, and the certificate once per control
 // connection.
-func checkHandshakes(t *testing.T, es []transcript.Entry, version string, resumes bool) {
+func checkHandshakes(t *testing.T, es []result.Entry, version string, resumes bool) {
 	t.Helper()
 	n, certs := 0, 0
 	for _, e := range es {
-		if e.Event == nil || e.Event.Op != transcript.OpTLS || e.Event.TLS == nil {
+		if e.Event == nil || e.Event.Op != result.OpTLS || e.Event.TLS == nil {
 			continue
 		}
 		n++
@@ -139,10 +138,10 @@ func checkHandshakes(t *testing.T, es []transcript.Entry, version string, resume
 		if info.Version != version {
 			t.Errorf("line %q: version %q, want %q", e.Text, info.Version, version)
 		}
-		if resumes && info.Conn == transcript.TLSData && !info.NoResume && !info.Resumed {
+		if resumes && info.Conn == result.TLSData && !info.NoResume && !info.Resumed {
 			t.Errorf("a data connection did not resume its session: %q", e.Text)
 		}
-		if info.Conn == transcript.TLSData && info.Cert != nil {
+		if info.Conn == result.TLSData && info.Cert != nil {
 			t.Errorf("a data handshake carries the certificate: %q", e.Text)
 		}
 		if info.Cert != nil {

@@ -226,7 +226,7 @@ type dataConn struct {
 func (d *dataConn) Read(p []byte) (int, error) {
 	o := d.r.p.opts
 	if d.bytes >= o.MaxBytes || time.Since(d.start) > o.TransferTime || d.r.ctx.Err() != nil {
-		d.end(transcript.Truncated, "client")
+		d.end(result.Truncated, "client")
 		return 0, fmt.Errorf("the probe cut the transfer at %d bytes", d.bytes)
 	}
 	d.Conn.SetReadDeadline(time.Now().Add(o.StallTimeout))
@@ -238,8 +238,8 @@ func (d *dataConn) Read(p []byte) (int, error) {
 	switch out := transferEnd(err); {
 	case err == nil:
 	case d.r.ctx.Err() != nil: // the overall deadline closed it
-		d.end(transcript.Truncated, "client")
-	case out == transcript.Stalled:
+		d.end(result.Truncated, "client")
+	case out == result.Stalled:
 		d.end(out, "client")
 	default:
 		d.end(out, "server")
@@ -251,31 +251,31 @@ func (d *dataConn) Read(p []byte) (int, error) {
 // complete (the ones that did are recorded by typicalTLS).
 func (d *dataConn) handshakeFailed(err error) {
 	out, why := handshakeErr(err, &sniffConn{}, d.r.p.opts.StallTimeout)
-	d.r.sess.Event(transcript.EventInfo{Op: transcript.OpTLS, Addr: d.Conn.RemoteAddr().String(), Outcome: out, Err: why,
-		TLS: &transcript.TLSInfo{Conn: transcript.TLSData, ServerName: d.r.p.target.Host}}, "")
+	d.r.sess.Event(result.EventInfo{Op: result.OpTLS, Addr: d.Conn.RemoteAddr().String(), Outcome: out, Err: why,
+		TLS: &result.TLSInfo{Conn: result.TLSData, ServerName: d.r.p.target.Host}}, "")
 }
 
 func (d *dataConn) Close() error {
-	d.end(transcript.Complete, "client")
+	d.end(result.Complete, "client")
 	return d.Conn.Close()
 }
 
-func (d *dataConn) end(out transcript.Outcome, by string) {
+func (d *dataConn) end(out result.Outcome, by string) {
 	if d.ended {
 		return
 	}
 	d.ended = true
-	ev := transcript.EventInfo{Op: transcript.OpDataClose, Outcome: out, Bytes: d.bytes, By: by, Dur: time.Since(d.start)}
-	if out == transcript.Stalled {
+	ev := result.EventInfo{Op: result.OpDataClose, Outcome: out, Bytes: d.bytes, By: by, Dur: time.Since(d.start)}
+	if out == result.Stalled {
 		ev.Dur = d.r.p.opts.StallTimeout
 		// The library lists before it downloads: no entries yet, a listing.
 		d.r.p.markStalled(d.r.client != nil && d.r.client.entries == nil, d.bytes)
 	}
 	d.r.sess.Event(ev, "")
-	if out == transcript.Truncated {
+	if out == result.Truncated {
 		d.r.client.cut = true
 	}
-	if out == transcript.Stalled || out == transcript.Truncated {
+	if out == result.Stalled || out == result.Truncated {
 		// The library would now wait a whole reply timeout for the 226
 		// that a server still sending (or stuck) does not give: the
 		// verdict is known, so hang up, as the probe's own sessions do.
@@ -355,12 +355,12 @@ func (p *prober) typicalTLS(r *sessRun) *tls.Config {
 	cfg := p.newTLSConfig()
 	first := true
 	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
-		conn := transcript.TLSData
+		conn := result.TLSData
 		if first {
-			conn, first = transcript.TLSControl, false
+			conn, first = result.TLSControl, false
 			keepExpired(cfg, cs)
 		}
-		r.sess.Event(transcript.EventInfo{Op: transcript.OpTLS, Outcome: transcript.Connected,
+		r.sess.Event(result.EventInfo{Op: result.OpTLS, Outcome: result.Connected,
 			TLS: transcript.TLSFromState(conn, cs, false, nil)}, "")
 		return nil
 	}

@@ -3,14 +3,14 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"ftpdiag/diagnose"
-	"ftpdiag/internal/golden"
-	"ftpdiag/result"
-	"ftpdiag/transcript"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"ftpdiag/diagnose"
+	"ftpdiag/internal/golden"
+	"ftpdiag/result"
 )
 
 // diagnosedResults turns every transcript of the diagnosis goldens into a
@@ -27,7 +27,7 @@ func diagnosedResults(t *testing.T) map[string]*result.Result {
 		if strings.HasSuffix(p, ".findings.json") {
 			continue
 		}
-		var entries []transcript.Entry
+		var entries []result.Entry
 		golden.ReadJSON(t, p, &entries)
 		fs := diagnose.Diagnose(entries)
 		out[strings.TrimSuffix(filepath.Base(p), ".json")] = &result.Result{

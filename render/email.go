@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // EmailWidth is the longest line of an e-mail body: under the 78 columns of
@@ -172,10 +171,10 @@ func emailTranscript(b *strings.Builder, res *result.Result) {
 
 // modesSeen reads the data-connection modes from the commands sent, for
 // results that do not list them (a client's log read by explain).
-func modesSeen(entries []transcript.Entry) string {
+func modesSeen(entries []result.Entry) string {
 	var passive, active bool
 	for _, e := range entries {
-		if e.Kind != transcript.Command {
+		if e.Kind != result.Command {
 			continue
 		}
 		verb, _, _ := strings.Cut(strings.ToUpper(e.Text), " ")

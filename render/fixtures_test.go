@@ -38,15 +38,15 @@ func (f *fx) wait(d time.Duration) { *f.now = f.now.Add(d) }
 // last is the transcript index of the entry just added, for Finding.Lines.
 func (f *fx) last() int { return len(f.log.Entries()) - 1 }
 
-func ev(op transcript.Op, addr string, out transcript.Outcome, d time.Duration) transcript.EventInfo {
-	return transcript.EventInfo{Op: op, Addr: addr, Outcome: out, Dur: d}
+func ev(op result.Op, addr string, out result.Outcome, d time.Duration) result.EventInfo {
+	return result.EventInfo{Op: op, Addr: addr, Outcome: out, Dur: d}
 }
 
 // connect opens a session and its control connection to the test server.
 func (f *fx) connect(purpose string) *transcript.Session {
 	s := f.log.Session(purpose)
-	s.Event(transcript.EventInfo{Op: transcript.OpConnect, Addr: "198.18.1.2:21", Local: "10.0.0.2:51234",
-		Outcome: transcript.Connected, Dur: 2300 * time.Microsecond}, "")
+	s.Event(result.EventInfo{Op: result.OpConnect, Addr: "198.18.1.2:21", Local: "10.0.0.2:51234",
+		Outcome: result.Connected, Dur: 2300 * time.Microsecond}, "")
 	return s
 }
 
@@ -62,10 +62,10 @@ func (f *fx) login(purpose string) *transcript.Session {
 }
 
 // pasv asks for a passive data port and dials it with outcome out.
-func (f *fx) pasv(s *transcript.Session, dial string, out transcript.Outcome, d time.Duration) {
+func (f *fx) pasv(s *transcript.Session, dial string, out result.Outcome, d time.Duration) {
 	s.Command("PASV")
 	s.Reply(227, "227 Entering Passive Mode (198,18,1,2,11,187)")
-	s.Event(ev(transcript.OpDataConnect, dial, out, d), "")
+	s.Event(ev(result.OpDataConnect, dial, out, d), "")
 }
 
 func (f *fx) find(code, detail string, hints, client []string, ports []int, lines ...int) {
@@ -98,17 +98,17 @@ func seedScenario() *result.Result {
 	s.Command("PASV")
 	s.Reply(227, "227 Entering Passive Mode (192,168,1,175,11,187)")
 	pasvLine := f.last()
-	s.Event(ev(transcript.OpDataConnect, "198.18.1.2:3003", transcript.Timeout, 5*time.Second), "")
+	s.Event(ev(result.OpDataConnect, "198.18.1.2:3003", result.Timeout, 5*time.Second), "")
 	dial := f.last()
-	s.Event(transcript.EventInfo{Op: transcript.OpClose, By: "client",
+	s.Event(result.EventInfo{Op: result.OpClose, By: "client",
 		Err: "giving up on ftp://john:" + testPassword + "@198.18.1.2/"}, "")
 	a := f.login("active mode listing")
-	a.Event(ev(transcript.OpDataListen, "10.0.0.2:40001", transcript.Connected, 0), "")
+	a.Event(ev(result.OpDataListen, "10.0.0.2:40001", result.Connected, 0), "")
 	a.Command("PORT 10,0,0,2,156,65")
 	a.Reply(200, "200 PORT command successful")
 	a.Command("LIST")
 	a.Reply(425, "425 Can't open data connection")
-	a.Event(ev(transcript.OpDataAccept, "", transcript.Timeout, 5*time.Second), "")
+	a.Event(ev(result.OpDataAccept, "", result.Timeout, 5*time.Second), "")
 	noCall := f.last()
 	f.find(diagnose.CodePasvPrivate, "The PASV reply names 192.168.1.175, a private address, while the control connection reached 198.18.1.2; ftpdiag dialled 198.18.1.2 instead.",
 		[]string{"Set the server's passive address to its public address 198.18.1.2 (vsftpd: pasv_address=198.18.1.2; pure-ftpd: -P 198.18.1.2)."},
@@ -134,10 +134,10 @@ func okScenario() *result.Result {
 	s := f.login("login, passive listing and download")
 	s.Command("EPSV")
 	s.Reply(229, "229 Entering Extended Passive Mode (|||3003|)")
-	s.Event(ev(transcript.OpDataConnect, "198.18.1.2:3003", transcript.Connected, 1200*time.Microsecond), "")
+	s.Event(ev(result.OpDataConnect, "198.18.1.2:3003", result.Connected, 1200*time.Microsecond), "")
 	s.Command("LIST")
 	s.Reply(150, "150 Opening connection")
-	s.Event(transcript.EventInfo{Op: transcript.OpDataClose, Outcome: transcript.Complete, By: "server", Bytes: 312, Dur: 3 * time.Millisecond}, "")
+	s.Event(result.EventInfo{Op: result.OpDataClose, Outcome: result.Complete, By: "server", Bytes: 312, Dur: 3 * time.Millisecond}, "")
 	s.Reply(226, "226 Transfer complete")
 	s.Command("QUIT")
 	s.Reply(221, "221 Bye")
@@ -164,29 +164,29 @@ func unknownScenario() *result.Result {
 var codeScenarios = map[string]func(f *fx){
 	diagnose.CodeDNSFailed: func(f *fx) {
 		s := f.log.Session("control connection")
-		s.Event(transcript.EventInfo{Op: transcript.OpResolve, Addr: "ftp.example.invalid", Outcome: transcript.Failed, Err: "no such host"}, "")
+		s.Event(result.EventInfo{Op: result.OpResolve, Addr: "ftp.example.invalid", Outcome: result.Failed, Err: "no such host"}, "")
 		f.find(diagnose.CodeDNSFailed, "ftp.example.invalid does not resolve: no such host.", []string{"Publish an A or AAAA record for ftp.example.invalid."},
 			[]string{"Check the spelling of the host name, or use the server's IP address."}, nil, f.last())
 	},
 	diagnose.CodeControlRefused: func(f *fx) {
 		s := f.log.Session("control connection")
-		s.Event(ev(transcript.OpConnect, "198.18.1.2:21", transcript.Refused, 400*time.Microsecond), "")
+		s.Event(ev(result.OpConnect, "198.18.1.2:21", result.Refused, 400*time.Microsecond), "")
 		f.find(diagnose.CodeControlRefused, "Connecting to 198.18.1.2:21 was answered with a reset.", []string{"Start the FTP server, or allow inbound TCP 21 on the firewall."}, nil, nil, f.last())
 	},
 	diagnose.CodeControlTimeout: func(f *fx) {
 		s := f.log.Session("control connection")
-		s.Event(ev(transcript.OpConnect, "198.18.1.2:21", transcript.Timeout, 5*time.Second), "")
+		s.Event(ev(result.OpConnect, "198.18.1.2:21", result.Timeout, 5*time.Second), "")
 		f.find(diagnose.CodeControlTimeout, "Connecting to 198.18.1.2:21 got no answer in 5s.", []string{"Allow inbound TCP 21 on the server's firewall and forward it on the router."},
 			[]string{"Ask your network administrator whether outbound TCP 21 is allowed."}, nil, f.last())
 	},
 	diagnose.CodeControlUnreachable: func(f *fx) {
 		s := f.log.Session("control connection")
-		s.Event(transcript.EventInfo{Op: transcript.OpConnect, Addr: "198.18.1.2:21", Outcome: transcript.Unreachable, Err: "no route to host"}, "")
+		s.Event(result.EventInfo{Op: result.OpConnect, Addr: "198.18.1.2:21", Outcome: result.Unreachable, Err: "no route to host"}, "")
 		f.find(diagnose.CodeControlUnreachable, "198.18.1.2 is unreachable: no route to host.", []string{"Check that the server is up and routed."}, nil, nil, f.last())
 	},
 	diagnose.CodeControlNoGreeting: func(f *fx) {
 		s := f.connect("control connection")
-		s.Event(transcript.EventInfo{Op: transcript.OpClose, By: "client", Err: "no greeting in 20s"}, "")
+		s.Event(result.EventInfo{Op: result.OpClose, By: "client", Err: "no greeting in 20s"}, "")
 		f.find(diagnose.CodeControlNoGreeting, "TCP connected to 198.18.1.2:21, but no 220 greeting came in 20s.", []string{"Check the server's reverse DNS lookups and its logs."}, nil, nil, f.last())
 	},
 	diagnose.CodeControlNotFTP: func(f *fx) {
@@ -202,7 +202,7 @@ var codeScenarios = map[string]func(f *fx){
 	diagnose.CodeControlClosed: func(f *fx) {
 		s := f.login("login and passive listing")
 		s.Command("PASV")
-		s.Event(transcript.EventInfo{Op: transcript.OpClose, By: "server", Outcome: transcript.Closed}, "")
+		s.Event(result.EventInfo{Op: result.OpClose, By: "server", Outcome: result.Closed}, "")
 		f.find(diagnose.CodeControlClosed, "The server closed the control connection after PASV, without a reply.", []string{"Check the server's logs for a crash at PASV."}, nil, nil, f.last())
 	},
 	diagnose.CodeLoginRejected: func(f *fx) {
@@ -239,7 +239,7 @@ var codeScenarios = map[string]func(f *fx){
 		s.Command("PASV")
 		s.Reply(227, "227 Entering Passive Mode (10,1,2,3,11,187)")
 		l := f.last()
-		s.Event(ev(transcript.OpDataConnect, "198.18.1.2:3003", transcript.Connected, 1500*time.Microsecond), "")
+		s.Event(ev(result.OpDataConnect, "198.18.1.2:3003", result.Connected, 1500*time.Microsecond), "")
 		f.find(diagnose.CodePasvPrivate, "The PASV reply names 10.1.2.3; ftpdiag dialled 198.18.1.2 instead.", []string{"Set the passive address to 198.18.1.2."}, nil, nil, l)
 	},
 	diagnose.CodePasvForeign: func(f *fx) {
@@ -251,26 +251,26 @@ var codeScenarios = map[string]func(f *fx){
 	},
 	diagnose.CodePassiveTimeout: func(f *fx) {
 		s := f.login("passive listing")
-		f.pasv(s, "198.18.1.2:3003", transcript.Timeout, 5*time.Second)
+		f.pasv(s, "198.18.1.2:3003", result.Timeout, 5*time.Second)
 		f.find(diagnose.CodePassiveTimeout, "Connecting to 198.18.1.2:3003 got no answer in 5s.", []string{"Allow inbound TCP 3000-3024."}, nil, []int{3003}, f.last())
 	},
 	diagnose.CodePassiveRefused: func(f *fx) {
 		s := f.login("passive listing")
-		f.pasv(s, "198.18.1.2:3003", transcript.Refused, 300*time.Microsecond)
+		f.pasv(s, "198.18.1.2:3003", result.Refused, 300*time.Microsecond)
 		f.find(diagnose.CodePassiveRefused, "Connecting to 198.18.1.2:3003 was reset.", []string{"Forward TCP 3000-3024 to the server."}, nil, []int{3003}, f.last())
 	},
 	diagnose.CodePassivePartial: func(f *fx) {
 		s := f.login("passive port range sweep")
-		f.pasv(s, "198.18.1.2:3003", transcript.Connected, time.Millisecond)
+		f.pasv(s, "198.18.1.2:3003", result.Connected, time.Millisecond)
 		ok := f.last()
 		s.Command("PASV")
 		s.Reply(227, "227 Entering Passive Mode (198,18,1,2,11,195)")
-		s.Event(ev(transcript.OpDataConnect, "198.18.1.2:3011", transcript.Timeout, 5*time.Second), "")
+		s.Event(ev(result.OpDataConnect, "198.18.1.2:3011", result.Timeout, 5*time.Second), "")
 		f.find(diagnose.CodePassivePartial, "Ports 3011 of 3000-3024 got no answer; 3003 connected.", []string{"Allow the whole range 3000-3024, not part of it."}, nil, []int{3011}, ok, f.last())
 	},
 	diagnose.CodeDataRejected: func(f *fx) {
 		s := f.login("passive listing")
-		f.pasv(s, "198.18.1.2:3003", transcript.Connected, time.Millisecond)
+		f.pasv(s, "198.18.1.2:3003", result.Connected, time.Millisecond)
 		s.Command("LIST")
 		s.Reply(425, "425 Security: Bad IP connecting")
 		f.find(diagnose.CodeDataRejected, "The data connection opened, but the server answered 425.", []string{"vsftpd: the data connection came from another address than the control connection; check NAT on the client side."}, nil, nil, f.last())
@@ -289,15 +289,15 @@ var codeScenarios = map[string]func(f *fx){
 	},
 	diagnose.CodeNoCallback: func(f *fx) {
 		s := f.login("active listing")
-		s.Event(ev(transcript.OpDataListen, "10.0.0.2:40001", transcript.Connected, 0), "")
+		s.Event(ev(result.OpDataListen, "10.0.0.2:40001", result.Connected, 0), "")
 		s.Command("PORT 10,0,0,2,156,65")
 		s.Reply(200, "200 PORT command successful")
-		s.Event(ev(transcript.OpDataAccept, "", transcript.Timeout, 5*time.Second), "")
+		s.Event(ev(result.OpDataAccept, "", result.Timeout, 5*time.Second), "")
 		f.find(diagnose.CodeNoCallback, "The server never connected back to 10.0.0.2:40001.", nil, []string{"Use passive mode."}, nil, f.last())
 	},
 	diagnose.CodeActiveServerFailed: func(f *fx) {
 		s := f.login("active listing")
-		s.Event(ev(transcript.OpDataListen, "198.18.0.2:40001", transcript.Connected, 0), "")
+		s.Event(ev(result.OpDataListen, "198.18.0.2:40001", result.Connected, 0), "")
 		s.Command("PORT 198,18,0,2,156,65")
 		s.Reply(200, "200 PORT command successful. Consider using PASV.")
 		s.Command("LIST")
@@ -324,10 +324,10 @@ var codeScenarios = map[string]func(f *fx){
 	},
 	diagnose.CodeTransferStalled: func(f *fx) {
 		s := f.login("download")
-		f.pasv(s, "198.18.1.2:3003", transcript.Connected, time.Millisecond)
+		f.pasv(s, "198.18.1.2:3003", result.Connected, time.Millisecond)
 		s.Command("RETR big.bin")
 		s.Reply(150, "150 Opening connection (1048576 bytes)")
-		s.Event(transcript.EventInfo{Op: transcript.OpDataClose, By: "client", Outcome: transcript.Stalled, Bytes: 20480, Dur: 5 * time.Second}, "")
+		s.Event(result.EventInfo{Op: result.OpDataClose, By: "client", Outcome: result.Stalled, Bytes: 20480, Dur: 5 * time.Second}, "")
 		f.find(diagnose.CodeTransferStalled, "The download stopped after 20480 of 1048576 bytes.", []string{"Look for a firewall that cuts long transfers."}, nil, nil, f.last())
 	},
 	diagnose.CodePasvExhausted: func(f *fx) {
@@ -338,10 +338,10 @@ var codeScenarios = map[string]func(f *fx){
 	},
 	diagnose.CodeStalledParallel: func(f *fx) {
 		s := f.login("typical client")
-		f.pasv(s, "198.18.1.2:3007", transcript.Connected, time.Millisecond)
+		f.pasv(s, "198.18.1.2:3007", result.Connected, time.Millisecond)
 		s.Command("MLSD /")
 		s.Reply(150, "150 File status okay. About to open data connection.")
-		s.Event(transcript.EventInfo{Op: transcript.OpDataClose, By: "client", Outcome: transcript.Stalled, Bytes: 76, Dur: 10 * time.Second}, "")
+		s.Event(result.EventInfo{Op: result.OpDataClose, By: "client", Outcome: result.Stalled, Bytes: 76, Dur: 10 * time.Second}, "")
 		f.find(diagnose.CodeStalledParallel, "MLSD / stopped after 76 bytes while the client had other sessions open, and completed (61 bytes) when run again alone.",
 			[]string{"Update the server, or limit connections per client."}, nil, nil, f.last())
 	},
@@ -349,24 +349,24 @@ var codeScenarios = map[string]func(f *fx){
 		s := f.login("download")
 		s.Command("SIZE test")
 		s.Reply(213, "213 43182")
-		f.pasv(s, "198.18.1.2:3003", transcript.Connected, time.Millisecond)
+		f.pasv(s, "198.18.1.2:3003", result.Connected, time.Millisecond)
 		s.Command("RETR test")
 		s.Reply(150, "150 Opening connection (43182 bytes)")
-		s.Event(transcript.EventInfo{Op: transcript.OpDataClose, By: "server", Outcome: transcript.Closed, Bytes: 40000, Dur: 3 * time.Millisecond}, "")
+		s.Event(result.EventInfo{Op: result.OpDataClose, By: "server", Outcome: result.Closed, Bytes: 40000, Dur: 3 * time.Millisecond}, "")
 		s.Reply(226, "226 Transfer complete")
 		f.find(diagnose.CodeSizeMismatch, "43182 bytes announced, 40000 received.", []string{"Check the file on the server."}, nil, nil, f.last()-1)
 	},
 	diagnose.CodeTransferTruncated: func(f *fx) {
 		s := f.login("listing")
-		f.pasv(s, "198.18.1.2:3003", transcript.Connected, time.Millisecond)
+		f.pasv(s, "198.18.1.2:3003", result.Connected, time.Millisecond)
 		s.Command("LIST")
 		s.Reply(150, "150 Here comes the directory listing.")
-		s.Event(transcript.EventInfo{Op: transcript.OpDataClose, By: "client", Outcome: transcript.Truncated, Bytes: 100, Dur: time.Millisecond}, "")
+		s.Event(result.EventInfo{Op: result.OpDataClose, By: "client", Outcome: result.Truncated, Bytes: 100, Dur: time.Millisecond}, "")
 		f.find(diagnose.CodeTransferTruncated, "The probe cut LIST after 100 bytes, at its own limit.", nil, []string{"Raise --max-bytes."}, nil, f.last())
 	},
 	diagnose.CodeTransferDenied: func(f *fx) {
 		s := f.login("listing")
-		f.pasv(s, "198.18.1.2:3003", transcript.Connected, time.Millisecond)
+		f.pasv(s, "198.18.1.2:3003", result.Connected, time.Millisecond)
 		s.Command("LIST /incoming")
 		s.Reply(550, "550 /incoming: Permission denied")
 		f.find(diagnose.CodeTransferDenied, "The server answered LIST /incoming with 550.", []string{"Grant the account read permission on /incoming."}, []string{"Check the path."}, nil, f.last())
@@ -403,7 +403,7 @@ var codeScenarios = map[string]func(f *fx){
 	},
 	diagnose.CodeTLSSessionReuse: func(f *fx) {
 		s := f.login("TLS passive listing")
-		f.pasv(s, "198.18.1.2:3003", transcript.Connected, time.Millisecond)
+		f.pasv(s, "198.18.1.2:3003", result.Connected, time.Millisecond)
 		s.Command("LIST")
 		s.Reply(522, "522 SSL connection failed: session reuse required")
 		f.find(diagnose.CodeTLSSessionReuse, "vsftpd requires the data connection to resume the control connection's TLS session.", []string{"vsftpd: require_ssl_reuse=NO, if clients cannot resume."},
@@ -422,7 +422,7 @@ var codeScenarios = map[string]func(f *fx){
 	diagnose.CodeProbeSlow: func(f *fx) {
 		s := f.login("passive mode: log in, list and download")
 		f.wait(6 * time.Second)
-		f.pasv(s, "198.18.1.2:3003", transcript.Connected, 400*time.Microsecond)
+		f.pasv(s, "198.18.1.2:3003", result.Connected, 400*time.Microsecond)
 		f.find(diagnose.CodeProbeSlow, "The verdict took 5.12s, over the warning threshold of 5s.", []string{"If this time is normal for this server, raise the threshold (-w, -c)."}, nil, nil, f.last())
 	},
 }
@@ -454,7 +454,7 @@ func codeResult(t *testing.T, code string) *result.Result {
 	f := newFx()
 	if fact, ok := localScenarios[code]; ok {
 		s := f.login("passive mode: log in, list and download")
-		f.pasv(s, "198.18.1.2:3003", transcript.Connected, 400*time.Microsecond)
+		f.pasv(s, "198.18.1.2:3003", result.Connected, 400*time.Microsecond)
 		f.findings = append(f.findings, diagnose.Make(fact))
 	} else if build, ok := codeScenarios[code]; ok {
 		build(f)

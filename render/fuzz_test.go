@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // seedResults adds the repository's saved results (the renderer's goldens
@@ -75,7 +74,7 @@ func FuzzRenderRedacts(f *testing.F) {
 		text := printableASCII(before) + secret + printableASCII(after)
 		var res result.Result
 		fillStrings(reflect.ValueOf(&res).Elem(), text)
-		res.Transcript = append(res.Transcript, transcript.Entry{Session: 1, Kind: transcript.Command, Text: "PASS " + secret})
+		res.Transcript = append(res.Transcript, result.Entry{Session: 1, Kind: result.Command, Text: "PASS " + secret})
 		for _, given := range []*result.Result{Redacted(&res, secret), &res} {
 			for _, format := range Formats {
 				var out bytes.Buffer

@@ -181,7 +181,7 @@ func hintParts(h string) []htmlHintPart {
 
 // htmlConns is the timeline's text equivalent: every data connection, and a
 // sweep as its runs of ports.
-func htmlConns(entries []transcript.Entry, attempts []dataAttempt) []htmlConn {
+func htmlConns(entries []result.Entry, attempts []dataAttempt) []htmlConn {
 	var out []htmlConn
 	for _, id := range transcript.SessionOrder(entries) {
 		as := attemptsOf(attempts, id)
@@ -211,12 +211,12 @@ func htmlConns(entries []transcript.Entry, attempts []dataAttempt) []htmlConn {
 // htmlSessions lays the annotated transcript out as the text format does,
 // a section per session, each line styled by what it shows.
 func htmlSessions(res *result.Result) []htmlSession {
-	index := make(map[*transcript.Entry]int, len(res.Transcript))
+	index := make(map[*result.Entry]int, len(res.Transcript))
 	for i := range res.Transcript {
 		index[&res.Transcript[i]] = i
 	}
 	var out []htmlSession
-	var prev *transcript.Entry
+	var prev *result.Entry
 	for _, l := range annotatedTranscript(res) {
 		if l.entry == nil {
 			continue
@@ -256,15 +256,15 @@ func htmlLineClass(l tline) string {
 	switch {
 	case l.pointer:
 		return "pointer"
-	case e.Kind == transcript.Note || l.added:
+	case e.Kind == result.Note || l.added:
 		return "note"
 	case l.marked:
 		return "marked"
-	case e.Kind == transcript.Command:
+	case e.Kind == result.Command:
 		return "cmd"
-	case e.Kind == transcript.Reply && e.Code >= 400:
+	case e.Kind == result.Reply && e.Code >= 400:
 		return "warn"
-	case e.Kind == transcript.Event && eventFailed(e.Event):
+	case e.Kind == result.Event && eventFailed(e.Event):
 		return "bad"
 	}
 	return ""

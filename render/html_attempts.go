@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // The data connections of a transcript, read from its events as the HTML
@@ -47,29 +47,29 @@ type dataAttempt struct {
 }
 
 // dataAttempts reads every session's data connections, in transcript order.
-func dataAttempts(entries []transcript.Entry) []dataAttempt {
+func dataAttempts(entries []result.Entry) []dataAttempt {
 	var out []dataAttempt
 	open := map[int]int{}   // session -> index in out of its open attempt
 	listen := map[int]int{} // session -> transcript index of its last data-listen event
 	for i, e := range entries {
 		switch {
-		case e.Kind == transcript.Reply && e.Code >= 400:
+		case e.Kind == result.Reply && e.Code >= 400:
 			if k, ok := open[e.Session]; ok {
 				a := &out[k]
 				a.outcome, a.word, a.end, a.open = outcomeRejected, outcomeRejected.Word+": "+strconv.Itoa(e.Code), e.T, false
 				delete(open, e.Session)
 			}
-		case e.Kind != transcript.Event || e.Event == nil:
-		case e.Event.Op == transcript.OpDataListen:
+		case e.Kind != result.Event || e.Event == nil:
+		case e.Event.Op == result.OpDataListen:
 			listen[e.Session] = i
-		case e.Event.Op == transcript.OpDataConnect, e.Event.Op == transcript.OpDataAccept:
+		case e.Event.Op == result.OpDataConnect, e.Event.Op == result.OpDataAccept:
 			a := newAttempt(entries, i, listen)
 			delete(open, e.Session)
 			if a.open {
 				open[e.Session] = len(out)
 			}
 			out = append(out, a)
-		case e.Event.Op == transcript.OpDataClose:
+		case e.Event.Op == result.OpDataClose:
 			if k, ok := open[e.Session]; ok {
 				endTransfer(&out[k], e)
 				delete(open, e.Session)
@@ -83,12 +83,12 @@ func dataAttempts(entries []transcript.Entry) []dataAttempt {
 // event's time is when it ended; it started its duration before, though
 // never before the session's line that came before it (a hand-made or
 // foreign transcript may hold durations its times do not allow).
-func newAttempt(entries []transcript.Entry, i int, listen map[int]int) dataAttempt {
+func newAttempt(entries []result.Entry, i int, listen map[int]int) dataAttempt {
 	e := entries[i]
 	ev := e.Event
 	a := dataAttempt{session: e.Session, entry: i, start: max(e.T-ev.Dur, previousT(entries, i)), end: e.T, addr: ev.Addr}
 	a.port = portOf(ev.Addr)
-	if ev.Op == transcript.OpDataAccept {
+	if ev.Op == result.OpDataAccept {
 		a.active = true
 		if l, ok := listen[e.Session]; ok {
 			a.port = portOf(entries[l].Event.Addr)
@@ -100,39 +100,39 @@ func newAttempt(entries []transcript.Entry, i int, listen map[int]int) dataAttem
 	a.outcome = connectOutcome(ev.Outcome)
 	a.word = a.outcome.Word
 	switch ev.Outcome {
-	case transcript.Connected:
+	case result.Connected:
 		a.open = true
-	case transcript.Unreachable, transcript.Reset:
+	case result.Unreachable, result.Reset:
 		a.word = string(ev.Outcome)
 	}
 	return a
 }
 
-func connectOutcome(o transcript.Outcome) outcomeClass {
+func connectOutcome(o result.Outcome) outcomeClass {
 	switch o {
-	case transcript.Connected:
+	case result.Connected:
 		return outcomeOK
-	case transcript.Refused, transcript.Reset, transcript.Unreachable:
+	case result.Refused, result.Reset, result.Unreachable:
 		return outcomeRefused
-	case transcript.Timeout:
+	case result.Timeout:
 		return outcomeTimeout
-	case transcript.Rejected:
+	case result.Rejected:
 		return outcomeRejected
 	}
 	return outcomeFailed
 }
 
 // endTransfer reads how the transfer on an open data connection ended.
-func endTransfer(a *dataAttempt, e transcript.Entry) {
+func endTransfer(a *dataAttempt, e result.Entry) {
 	ev := e.Event
 	a.end, a.open = max(e.T, a.end), false
 	bytes := ", " + strconv.FormatInt(ev.Bytes, 10) + " bytes"
 	switch ev.Outcome {
-	case transcript.Complete, transcript.Closed:
+	case result.Complete, result.Closed:
 		a.outcome, a.word = outcomeOK, "complete"+bytes
-	case transcript.Truncated:
+	case result.Truncated:
 		a.outcome, a.word = outcomeOK, "cut at the byte limit"+bytes
-	case transcript.Stalled:
+	case result.Stalled:
 		a.outcome, a.word = outcomeStalled, "stalled"+bytes
 	default:
 		a.outcome, a.word = outcomeFailed, string(ev.Outcome)+bytes
@@ -152,7 +152,7 @@ func portOf(addr string) int {
 // previousT is the time of the session's line before i that is not
 // another attempt's outcome (attempts in flight together are recorded as
 // each ends), or 0.
-func previousT(entries []transcript.Entry, i int) time.Duration {
+func previousT(entries []result.Entry, i int) time.Duration {
 	for j := i - 1; j >= 0; j-- {
 		e := entries[j]
 		if e.Session != entries[i].Session || isDataOutcome(e) {
@@ -163,7 +163,7 @@ func previousT(entries []transcript.Entry, i int) time.Duration {
 	return 0
 }
 
-func isDataOutcome(e transcript.Entry) bool {
-	return e.Kind == transcript.Event && e.Event != nil &&
-		(e.Event.Op == transcript.OpDataConnect || e.Event.Op == transcript.OpDataAccept)
+func isDataOutcome(e result.Entry) bool {
+	return e.Kind == result.Event && e.Event != nil &&
+		(e.Event.Op == result.OpDataConnect || e.Event.Op == result.OpDataAccept)
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // bigTranscriptEntries is the size for a long transcript.
@@ -20,25 +19,25 @@ func bigScenario() *result.Result {
 	f := newFx()
 	s := f.login("passive mode: a thousand listings")
 	for k := range 1000 {
-		f.pasv(s, fmt.Sprintf("198.18.1.2:%d", 3000+k%25), transcript.Connected, time.Millisecond)
+		f.pasv(s, fmt.Sprintf("198.18.1.2:%d", 3000+k%25), result.Connected, time.Millisecond)
 		s.Command("LIST")
 		s.Reply(150, "150 Here comes the directory listing")
-		s.Event(transcript.EventInfo{Op: transcript.OpDataClose, Outcome: transcript.Complete, By: "server", Bytes: 312, Dur: time.Millisecond}, "")
+		s.Event(result.EventInfo{Op: result.OpDataClose, Outcome: result.Complete, By: "server", Bytes: 312, Dur: time.Millisecond}, "")
 		s.Reply(226, "226 Directory send OK")
 	}
 	w := f.login("passive range: SITE SWEEP")
 	w.Command("SITE SWEEP 6")
 	w.Reply(200, "200-SWEEP 4000-4999 open for 6s token 12377a5a\n200 SWEEP ready")
 	for p := 4000; p < 5000; p++ {
-		out := transcript.Connected
+		out := result.Connected
 		if p >= 4400 && p < 4600 {
-			out = transcript.Timeout
+			out = result.Timeout
 		}
-		w.Event(ev(transcript.OpDataConnect, fmt.Sprintf("198.18.1.2:%d", p), out, 5*time.Second), "")
+		w.Event(ev(result.OpDataConnect, fmt.Sprintf("198.18.1.2:%d", p), out, 5*time.Second), "")
 	}
 	b := f.login("passive range sample")
 	for k := range 30 {
-		f.pasv(b, fmt.Sprintf("198.18.1.2:%d", 3000+k), transcript.Refused, time.Millisecond)
+		f.pasv(b, fmt.Sprintf("198.18.1.2:%d", 3000+k), result.Refused, time.Millisecond)
 	}
 	n := f.login("idle")
 	for len(f.log.Entries()) < bigTranscriptEntries {

@@ -243,7 +243,7 @@ func checkBrowserPage(t *testing.T, p browserPage, res *result.Result) {
 func expectedConnections(res *result.Result) (bars, bands, rows int) {
 	per := map[int][]int{}
 	for i, e := range res.Transcript {
-		if e.Event != nil && (e.Event.Op == transcript.OpDataConnect || e.Event.Op == transcript.OpDataAccept) {
+		if e.Event != nil && (e.Event.Op == result.OpDataConnect || e.Event.Op == result.OpDataAccept) {
 			per[e.Session] = append(per[e.Session], i)
 		}
 	}

@@ -73,9 +73,9 @@ func passiveDroppedScenario() *result.Result {
 	}
 	activeListing(f, a, "PORT 10,0,0,2,156,65", "10.0.0.2:40001")
 	f.wait(5 * time.Second)
-	p.Event(ev(transcript.OpDataConnect, "198.18.1.2:3003", transcript.Timeout, 5*time.Second), "")
+	p.Event(ev(result.OpDataConnect, "198.18.1.2:3003", result.Timeout, 5*time.Second), "")
 	for k := range 3 {
-		r.Event(ev(transcript.OpDataConnect, fmt.Sprintf("198.18.1.2:%d", 3004+k), transcript.Timeout, 5*time.Second-time.Duration(k)*20*time.Millisecond), "")
+		r.Event(ev(result.OpDataConnect, fmt.Sprintf("198.18.1.2:%d", 3004+k), result.Timeout, 5*time.Second-time.Duration(k)*20*time.Millisecond), "")
 	}
 	p.Command("QUIT")
 	p.Reply(221, "221 Goodbye")
@@ -89,13 +89,13 @@ func passiveDroppedScenario() *result.Result {
 // activeListing runs one active-mode listing that works: the server
 // connects back from port 20 and sends 312 bytes.
 func activeListing(f *fx, a *transcript.Session, port, listen string) {
-	a.Event(ev(transcript.OpDataListen, listen, transcript.Connected, 0), "")
+	a.Event(ev(result.OpDataListen, listen, result.Connected, 0), "")
 	a.Command(port)
 	a.Reply(200, "200 PORT command successful")
 	a.Command("LIST")
-	a.Event(ev(transcript.OpDataAccept, "198.18.1.2:20", transcript.Connected, 2*time.Millisecond), "")
+	a.Event(ev(result.OpDataAccept, "198.18.1.2:20", result.Connected, 2*time.Millisecond), "")
 	a.Reply(150, "150 Here comes the directory listing")
-	a.Event(transcript.EventInfo{Op: transcript.OpDataClose, Outcome: transcript.Complete, By: "server", Bytes: 312, Dur: 2 * time.Millisecond}, "")
+	a.Event(result.EventInfo{Op: result.OpDataClose, Outcome: result.Complete, By: "server", Bytes: 312, Dur: 2 * time.Millisecond}, "")
 	a.Reply(226, "226 Directory send OK")
 }
 
@@ -107,20 +107,20 @@ func activeBlockedScenario() *result.Result {
 	a := f.login("active mode: the server connects back (PORT, EPRT)")
 	p.Command("EPSV")
 	p.Reply(229, "229 Entering Extended Passive Mode (|||3003|)")
-	p.Event(ev(transcript.OpDataConnect, "198.18.1.2:3003", transcript.Connected, 1200*time.Microsecond), "")
+	p.Event(ev(result.OpDataConnect, "198.18.1.2:3003", result.Connected, 1200*time.Microsecond), "")
 	p.Command("LIST")
 	p.Reply(150, "150 Here comes the directory listing")
-	p.Event(transcript.EventInfo{Op: transcript.OpDataClose, Outcome: transcript.Complete, By: "server", Bytes: 312, Dur: 3 * time.Millisecond}, "")
+	p.Event(result.EventInfo{Op: result.OpDataClose, Outcome: result.Complete, By: "server", Bytes: 312, Dur: 3 * time.Millisecond}, "")
 	p.Reply(226, "226 Directory send OK")
 	p.Command("QUIT")
 	p.Reply(221, "221 Goodbye")
 	for k, cmd := range []string{"PORT 10,0,0,2,156,65", "EPRT |1|10.0.0.2|40002|"} {
-		a.Event(ev(transcript.OpDataListen, fmt.Sprintf("10.0.0.2:%d", 40001+k), transcript.Connected, 0), "")
+		a.Event(ev(result.OpDataListen, fmt.Sprintf("10.0.0.2:%d", 40001+k), result.Connected, 0), "")
 		a.Command(cmd)
 		a.Reply(200, "200 PORT command successful. Consider using PASV.")
 		a.Command("LIST")
 		f.wait(5 * time.Second)
-		a.Event(ev(transcript.OpDataAccept, "", transcript.Timeout, 5*time.Second), "")
+		a.Event(ev(result.OpDataAccept, "", result.Timeout, 5*time.Second), "")
 		a.Reply(425, "425 Failed to establish connection.")
 	}
 	a.Command("QUIT")
@@ -150,7 +150,7 @@ func partialSweepScenario(t *testing.T) *result.Result {
 	es := res.Transcript
 	sweepSession, first := 0, -1
 	for i, e := range es {
-		if e.Event != nil && e.Event.Op == transcript.OpDataConnect && len(attemptsOf(dataAttempts(es), e.Session)) > sweepThreshold {
+		if e.Event != nil && e.Event.Op == result.OpDataConnect && len(attemptsOf(dataAttempts(es), e.Session)) > sweepThreshold {
 			sweepSession, first = e.Session, i
 			break
 		}
@@ -164,21 +164,21 @@ func partialSweepScenario(t *testing.T) *result.Result {
 			continue
 		}
 		e.T += sweepTimeout
-		if e.Event == nil || e.Event.Op != transcript.OpDataConnect {
+		if e.Event == nil || e.Event.Op != result.OpDataConnect {
 			continue
 		}
 		ev := *e.Event
 		switch p := portOf(ev.Addr); {
 		case p >= sweepDropLo && p <= sweepDropHi:
-			ev.Outcome, ev.Dur, ev.Err = transcript.Timeout, sweepTimeout, "i/o timeout"
+			ev.Outcome, ev.Dur, ev.Err = result.Timeout, sweepTimeout, "i/o timeout"
 		case p >= sweepRejectLo && p <= sweepRejectHi:
-			ev.Outcome, ev.Dur, ev.Err = transcript.Refused, 300*time.Microsecond, "connection refused"
+			ev.Outcome, ev.Dur, ev.Err = result.Refused, 300*time.Microsecond, "connection refused"
 		}
 		e.Event, e.Text = &ev, transcript.Describe(ev)
 	}
 	detail := "33000-33039, 33060-33069, 33073-33099 open; 33040-33059 no answer; 33070-33072 refused"
 	for i := range es {
-		if es[i].Session == sweepSession && es[i].Kind == transcript.Note {
+		if es[i].Session == sweepSession && es[i].Kind == result.Note {
 			es[i].Text = "sweep: " + detail
 		}
 	}

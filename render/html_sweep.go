@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // A sweep (SITE SWEEP, or any session with more data connections than
@@ -67,7 +67,7 @@ func portRuns(as []dataAttempt) []portRun {
 
 // layoutSweep draws the sweep's time bar, and the band of its ports with
 // each run that did not connect labelled.
-func layoutSweep(entries []transcript.Entry, as []dataAttempt, sc timeScale, top float64) *svgSweep {
+func layoutSweep(entries []result.Entry, as []dataAttempt, sc timeScale, top float64) *svgSweep {
 	runs := portRuns(as)
 	start, end := as[0].start, as[0].end
 	if t, ok := sweepStart(entries, as[0]); ok {
@@ -111,16 +111,16 @@ func layoutSweep(entries []transcript.Entry, as []dataAttempt, sc timeScale, top
 
 // sweepStart is when the sweep's dials left: the server's reply that opened
 // the range, since the probe records the attempts only once all have ended.
-func sweepStart(entries []transcript.Entry, first dataAttempt) (time.Duration, bool) {
+func sweepStart(entries []result.Entry, first dataAttempt) (time.Duration, bool) {
 	for j := first.entry - 1; j >= 0; j-- {
 		e := entries[j]
 		if e.Session != first.session {
 			continue
 		}
-		if e.Kind == transcript.Reply {
+		if e.Kind == result.Reply {
 			return e.T, true
 		}
-		if e.Kind == transcript.Event && e.Event != nil && e.Event.Op != transcript.OpDataConnect {
+		if e.Kind == result.Event && e.Event != nil && e.Event.Op != result.OpDataConnect {
 			break
 		}
 	}

@@ -14,7 +14,6 @@ import (
 	"ftpdiag/diagnose"
 	"ftpdiag/internal/golden"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // TestHTMLGolden renders each HTML scenario; -update rewrites
@@ -68,7 +67,7 @@ func hostileScenario() *result.Result {
 	s.Reply(220, "220-<script>alert(document.cookie)</script>\n220 </svg></pre><img src=x onerror=alert(1)> \x1b[2J\x00\x07 ready")
 	s.Command("USER <iframe src=//evil>")
 	s.Reply(550, long)
-	s.Event(ev(transcript.OpDataConnect, "198.18.1.2:3003\"><script>", transcript.Timeout, time.Second), "")
+	s.Event(ev(result.OpDataConnect, "198.18.1.2:3003\"><script>", result.Timeout, time.Second), "")
 	f.find(diagnose.CodeControlNotFTP, `The server said </svg><script>x</script>.`, []string{"    <script>alert(2)</script>", `Look at <a href="javascript:alert(3)">this</a>`}, nil, nil, f.last())
 	return f.result()
 }

@@ -144,12 +144,12 @@ func laneHeight(l svgLane) float64 {
 
 // layoutLane draws one session: its title, its control connection from
 // connect to last line, its commands, and its data connections.
-func layoutLane(entries []transcript.Entry, id int, as []dataAttempt, sc timeScale, y float64) svgLane {
+func layoutLane(entries []result.Entry, id int, as []dataAttempt, sc timeScale, y float64) svgLane {
 	l := svgLane{Session: id, Y: y, LabelY: y + 13, CtrlY: y + laneTitleH + ctrlRowH/2}
 	l.Label = shorten(laneLabel(entries, id), maxTitleLen)
 	l.Ctrl = controlSpan(entries, id, sc, l.CtrlY)
 	for _, e := range entries {
-		if e.Session == id && e.Kind == transcript.Command {
+		if e.Session == id && e.Kind == result.Command {
 			l.Cmds = append(l.Cmds, svgTick{X: sc.x(e.T) - 0.75, Y: l.CtrlY - 5, Label: shorten("Cmd: "+e.Text, maxTitleLen)})
 		}
 	}
@@ -164,22 +164,22 @@ func layoutLane(entries []transcript.Entry, id int, as []dataAttempt, sc timeSca
 
 // laneLabel is the session's heading as the transcript writes it, with the
 // address family and TLS where its events show them.
-func laneLabel(entries []transcript.Entry, id int) string {
+func laneLabel(entries []result.Entry, id int) string {
 	label := fmt.Sprintf("session %d", id)
 	var extra []string
 	for _, e := range entries {
-		if e.Session != id || e.Kind != transcript.Event || e.Event == nil {
+		if e.Session != id || e.Kind != result.Event || e.Event == nil {
 			continue
 		}
 		switch e.Event.Op {
-		case transcript.OpSession:
+		case result.OpSession:
 			label = strings.TrimPrefix(transcript.RenderEntry(e)[0], "=== ")
-		case transcript.OpConnect:
+		case result.OpConnect:
 			if ap, err := netip.ParseAddrPort(e.Event.Addr); err == nil {
 				extra = append(extra, map[bool]string{true: "IPv4", false: "IPv6"}[ap.Addr().Unmap().Is4()]+" "+e.Event.Addr)
 			}
-		case transcript.OpTLS:
-			if e.Event.Outcome == transcript.Connected {
+		case result.OpTLS:
+			if e.Event.Outcome == result.Connected {
 				extra = append(extra, "TLS")
 			}
 		}
@@ -204,7 +204,7 @@ func dedupe(ss []string) []string {
 
 // controlSpan is the control connection, from its connect attempt to the
 // session's last line; a connect that failed is drawn with its outcome.
-func controlSpan(entries []transcript.Entry, id int, sc timeScale, y float64) svgBar {
+func controlSpan(entries []result.Entry, id int, sc timeScale, y float64) svgBar {
 	first, last := time.Duration(-1), time.Duration(0)
 	b := svgBar{Class: "ctrl", Title: "control connection", Y: y - 2, Entry: -1}
 	for i, e := range entries {
@@ -215,7 +215,7 @@ func controlSpan(entries []transcript.Entry, id int, sc timeScale, y float64) sv
 			first = e.T
 		}
 		last = max(last, e.T)
-		if e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpConnect {
+		if e.Kind == result.Event && e.Event != nil && e.Event.Op == result.OpConnect {
 			first = min(first, max(e.T-e.Event.Dur, 0))
 			b.Entry = i
 			if oc := connectOutcome(e.Event.Outcome); oc != outcomeOK {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -44,11 +45,11 @@ func TestTimeAxis(t *testing.T) {
 // replies around a data connection.
 func TestDataAttempts(t *testing.T) {
 	connected := func(s *transcript.Session) {
-		s.Event(ev(transcript.OpDataConnect, "198.18.1.2:3003", transcript.Connected, time.Millisecond), "")
+		s.Event(ev(result.OpDataConnect, "198.18.1.2:3003", result.Connected, time.Millisecond), "")
 	}
-	closed := func(out transcript.Outcome) func(s *transcript.Session) {
+	closed := func(out result.Outcome) func(s *transcript.Session) {
 		return func(s *transcript.Session) {
-			s.Event(transcript.EventInfo{Op: transcript.OpDataClose, Outcome: out, Bytes: 312, Dur: time.Millisecond}, "")
+			s.Event(result.EventInfo{Op: result.OpDataClose, Outcome: out, Bytes: 312, Dur: time.Millisecond}, "")
 		}
 	}
 	cases := []struct {
@@ -56,21 +57,21 @@ func TestDataAttempts(t *testing.T) {
 		steps []func(s *transcript.Session)
 		want  string // "outcome/word" per attempt
 	}{
-		{"complete", []func(*transcript.Session){connected, closed(transcript.Complete)}, "ok/complete, 312 bytes"},
-		{"stalled", []func(*transcript.Session){connected, closed(transcript.Stalled)}, "stalled/stalled, 312 bytes"},
-		{"reset mid-transfer", []func(*transcript.Session){connected, closed(transcript.Reset)}, "failed/reset, 312 bytes"},
+		{"complete", []func(*transcript.Session){connected, closed(result.Complete)}, "ok/complete, 312 bytes"},
+		{"stalled", []func(*transcript.Session){connected, closed(result.Stalled)}, "stalled/stalled, 312 bytes"},
+		{"reset mid-transfer", []func(*transcript.Session){connected, closed(result.Reset)}, "failed/reset, 312 bytes"},
 		{"refused", []func(*transcript.Session){func(s *transcript.Session) {
-			s.Event(ev(transcript.OpDataConnect, "198.18.1.2:3003", transcript.Refused, time.Millisecond), "")
+			s.Event(ev(result.OpDataConnect, "198.18.1.2:3003", result.Refused, time.Millisecond), "")
 		}}, "refused/refused"},
 		{"no answer", []func(*transcript.Session){func(s *transcript.Session) {
-			s.Event(ev(transcript.OpDataConnect, "198.18.1.2:3003", transcript.Timeout, 5*time.Second), "")
+			s.Event(ev(result.OpDataConnect, "198.18.1.2:3003", result.Timeout, 5*time.Second), "")
 		}}, "timeout/no answer"},
 		{"server says 425 on an open connection", []func(*transcript.Session){connected, func(s *transcript.Session) {
 			s.Command("LIST")
 			s.Reply(425, "425 Security: Bad IP connecting")
 		}}, "rejected/rejected by the server: 425"},
 		{"a 425 after a timeout stays no answer", []func(*transcript.Session){func(s *transcript.Session) {
-			s.Event(ev(transcript.OpDataAccept, "", transcript.Timeout, 5*time.Second), "")
+			s.Event(ev(result.OpDataAccept, "", result.Timeout, 5*time.Second), "")
 			s.Reply(425, "425 Failed to establish connection.")
 		}}, "timeout/no answer"},
 		{"connected, nothing after", []func(*transcript.Session){connected}, "ok/connected"},
@@ -108,7 +109,7 @@ func TestAttemptsStartWhenTheyLeft(t *testing.T) {
 	}
 	f := newFx()
 	s := f.login("inconsistent")
-	s.Event(ev(transcript.OpDataConnect, "198.18.1.2:3003", transcript.Timeout, 5*time.Second), "")
+	s.Event(ev(result.OpDataConnect, "198.18.1.2:3003", result.Timeout, 5*time.Second), "")
 	es := f.log.Entries()
 	if a := dataAttempts(es)[0]; a.start != es[len(es)-2].T {
 		t.Errorf("starts at %v, want the line before's %v", a.start, es[len(es)-2].T)

@@ -1,9 +1,10 @@
 package render
 
 import (
-	"ftpdiag/ftp"
 	"reflect"
 	"strings"
+
+	"ftpdiag/ftp"
 
 	"ftpdiag/result"
 	"ftpdiag/transcript"
@@ -22,7 +23,7 @@ func Redacted(res *result.Result, extra ...string) *result.Result {
 	secrets := append(harvestSecrets(res), extra...)
 	out := redactWalk(*res, transcript.NewRedactor(secrets...))
 	for i, e := range out.Transcript {
-		if e.Kind == transcript.Command {
+		if e.Kind == result.Command {
 			out.Transcript[i].Text = transcript.RedactCommand(e.Text)
 		}
 	}
@@ -52,7 +53,7 @@ func harvestSecrets(res *result.Result) []string {
 	walkStrings(reflect.ValueOf(res), func(s string) { found = append(found, transcript.URLPasswords(s)...) })
 	found = append(found, echoedSecrets(res)...)
 	for _, e := range res.Transcript {
-		if e.Kind != transcript.Command {
+		if e.Kind != result.Command {
 			continue
 		}
 		verb, arg, ok := strings.Cut(strings.TrimSpace(e.Text), " ")
@@ -75,7 +76,7 @@ const maxEchoes = 64
 func echoedSecrets(res *result.Result) []string {
 	var masked []string
 	for _, e := range res.Transcript {
-		if e.Kind != transcript.Reply || !strings.Contains(e.Text, transcript.Mask) {
+		if e.Kind != result.Reply || !strings.Contains(e.Text, transcript.Mask) {
 			continue
 		}
 		for _, line := range strings.Split(e.Text, "\n") {

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // fillStrings sets every string in v, at any depth, to s, giving each
@@ -63,7 +62,7 @@ func TestRedactedLearnsSecretsFromTheResult(t *testing.T) {
 		secret string
 	}{
 		{"PASS in clear", result.Result{
-			Transcript: []transcript.Entry{{Session: 1, Kind: transcript.Command, Text: "PASS S3cr3tPW"}},
+			Transcript: []result.Entry{{Session: 1, Kind: result.Command, Text: "PASS S3cr3tPW"}},
 			Checks:     []result.Check{{Name: "login", Status: result.Fail, Detail: "login refused: user u pass S3cr3tPW rejected"}},
 		}, "S3cr3tPW"},
 		{"URL in a finding", result.Result{
@@ -76,8 +75,8 @@ func TestRedactedLearnsSecretsFromTheResult(t *testing.T) {
 			Checks: []result.Check{{Name: "login", Detail: "pass S3cr3tPW rejected"}},
 		}, "S3cr3tPW"},
 		{"masked reply, leaked check (an older ftpdiag's JSON)", result.Result{
-			Transcript: []transcript.Entry{{Session: 1, Kind: transcript.Command, Text: "PASS xxxxxxxx"},
-				{Session: 1, Kind: transcript.Reply, Code: 530, Text: "530 user u pass xxxxxxxx rejected"}},
+			Transcript: []result.Entry{{Session: 1, Kind: result.Command, Text: "PASS xxxxxxxx"},
+				{Session: 1, Kind: result.Reply, Code: 530, Text: "530 user u pass xxxxxxxx rejected"}},
 			Checks: []result.Check{{Name: "login", Status: result.Fail, Detail: "login refused: user u pass S3cr3tPW rejected"}},
 		}, "S3cr3tPW"},
 	}

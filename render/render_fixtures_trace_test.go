@@ -5,7 +5,6 @@ import (
 
 	"ftpdiag/diagnose"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // Scenarios of the hop trace's and the packet captures' codes, added to
@@ -13,24 +12,24 @@ import (
 func init() {
 	codeScenarios[diagnose.CodeDataDroppedAt] = func(f *fx) {
 		s := f.login("passive listing")
-		f.pasv(s, "198.18.1.2:3003", transcript.Timeout, 5*time.Second)
+		f.pasv(s, "198.18.1.2:3003", result.Timeout, 5*time.Second)
 		dial := f.last()
 		tr := f.log.Session("hop trace: data port 3003 beside the control port 21, one connection attempt per hop count")
 		hops := []struct {
 			ttl     int
 			control bool
-			out     transcript.Outcome
+			out     result.Outcome
 			from    string
 		}{
 			{1, true, result.Expired, "198.18.0.1"}, {1, false, result.Expired, "198.18.0.1"},
-			{2, true, transcript.Connected, "198.18.1.2"}, {2, false, transcript.Timeout, ""},
+			{2, true, result.Connected, "198.18.1.2"}, {2, false, result.Timeout, ""},
 		}
 		for _, h := range hops {
 			port := "3003"
 			if h.control {
 				port = "21"
 			}
-			ev := transcript.EventInfo{Op: result.OpTraceHop, Addr: "198.18.1.2:" + port, Outcome: h.out, Dur: 300 * time.Microsecond,
+			ev := result.EventInfo{Op: result.OpTraceHop, Addr: "198.18.1.2:" + port, Outcome: h.out, Dur: 300 * time.Microsecond,
 				Hop: &result.HopInfo{TTL: h.ttl, From: h.from, Control: h.control, Tries: 1}}
 			tr.Event(ev, "hop "+string(rune('0'+h.ttl))+" to port "+port+": "+string(h.out))
 		}
@@ -44,7 +43,7 @@ func init() {
 		s := f.login("passive listing")
 		s.Command("PASV")
 		s.Reply(227, "227 Entering Passive Mode (198,18,1,2,11,187)")
-		s.Event(transcript.EventInfo{Op: transcript.OpDataConnect, Addr: "198.18.1.2:3003", Outcome: transcript.Unreachable, Dur: 300 * time.Microsecond,
+		s.Event(result.EventInfo{Op: result.OpDataConnect, Addr: "198.18.1.2:3003", Outcome: result.Unreachable, Dur: 300 * time.Microsecond,
 			Err: "ICMP admin-prohibited from 198.18.0.1", Capture: &result.CaptureInfo{Side: "client", SYN: 1, ICMP: "admin-prohibited", From: "198.18.0.1"}}, "")
 		s.Note("198.18.0.1 answered the SYN with ICMP admin-prohibited: that box rejects port 3003, and names itself")
 		f.find(diagnose.CodePassiveTimeout, "Connecting to 198.18.1.2:3003 got no answer.", []string{"Allow inbound TCP 3000-3024."}, nil, []int{3003}, f.last()-1)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"ftpdiag/diagnose"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -18,7 +19,7 @@ func init() {
 // at clientAddr.
 func (f *fx) serverSession(clientAddr string) *transcript.Session {
 	s := f.log.Session("control connection from " + clientAddr + ":51234 to 198.18.1.2:21")
-	s.Event(transcript.EventInfo{Op: transcript.OpConnect, Local: clientAddr + ":51234", Outcome: transcript.Connected}, "control connection from "+clientAddr+":51234")
+	s.Event(result.EventInfo{Op: result.OpConnect, Local: clientAddr + ":51234", Outcome: result.Connected}, "control connection from "+clientAddr+":51234")
 	s.Reply(220, "220 (vsFTPd 3.0.3)")
 	s.Command("USER john")
 	s.Reply(331, "331 Please specify the password.")
@@ -64,7 +65,7 @@ var serverScenarios = map[string]func(f *fx){
 		s.Command("PORT 198,18,0,2,180,55")
 		s.Reply(200, "200 PORT command successful. Consider using PASV.")
 		s.Command("LIST")
-		s.Event(transcript.EventInfo{Op: transcript.OpDataConnect, Addr: "198.18.0.2:46135", Outcome: transcript.Timeout, Dur: 5e9}, "")
+		s.Event(result.EventInfo{Op: result.OpDataConnect, Addr: "198.18.0.2:46135", Outcome: result.Timeout, Dur: 5e9}, "")
 		s.Reply(425, "425 Failed to establish connection.")
 		f.diagnoseServer("198.18.0.2")
 	},

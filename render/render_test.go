@@ -103,7 +103,7 @@ func TestEmailLineWidth(t *testing.T) {
 		results[code] = codeResult(t, code)
 	}
 	long := seedScenario()
-	long.Transcript = append(long.Transcript, transcript.Entry{Session: 1, Kind: transcript.Reply, Code: 550,
+	long.Transcript = append(long.Transcript, result.Entry{Session: 1, Kind: result.Reply, Code: 550,
 		Text: "550 " + strings.Repeat("averyveryverylongfilenamewithoutanyspaces", 4) + " and then some words after it"})
 	results["long lines"] = long
 	for name, res := range results {

@@ -2,7 +2,7 @@ package render
 
 import (
 	"ftpdiag/diagnose"
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // Scenarios for the codes of issue 27 (logs as people paste them), beside
@@ -26,7 +26,7 @@ func init() {
 	}
 	codeScenarios[diagnose.CodeTLSNoCloseNotify] = func(f *fx) {
 		s := f.login("passive listing over TLS")
-		f.pasv(s, "198.18.1.2:3003", transcript.Connected, 0)
+		f.pasv(s, "198.18.1.2:3003", result.Connected, 0)
 		s.Command("MLSD")
 		s.Reply(150, "150 Opening data connection.")
 		s.Reply(226, "226 Closing data connection.")

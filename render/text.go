@@ -3,14 +3,14 @@ package render
 import (
 	"bufio"
 	"fmt"
-	"ftpdiag/ftp"
 	"io"
 	"strings"
+
+	"ftpdiag/ftp"
 
 	"github.com/fatih/color"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // textWidth is where the text format wraps prose: a terminal's usual 80
@@ -169,26 +169,26 @@ func (st textStyle) line(l tline) string {
 		return st.bold.Sprint(l.text)
 	case l.pointer:
 		return st.bad.Sprint(l.text)
-	case l.entry.Kind == transcript.Note || l.added:
+	case l.entry.Kind == result.Note || l.added:
 		return st.faint.Sprint(l.text)
 	case l.marked:
 		return st.bold.Sprint(l.text)
-	case l.entry.Kind == transcript.Command:
+	case l.entry.Kind == result.Command:
 		return st.cmd.Sprint(l.text)
-	case l.entry.Kind == transcript.Reply && l.entry.Code >= 400:
+	case l.entry.Kind == result.Reply && l.entry.Code >= 400:
 		return st.warn.Sprint(l.text)
-	case l.entry.Kind == transcript.Event && eventFailed(l.entry.Event):
+	case l.entry.Kind == result.Event && eventFailed(l.entry.Event):
 		return st.bad.Sprint(l.text)
 	}
 	return l.text
 }
 
-func eventFailed(ev *transcript.EventInfo) bool {
+func eventFailed(ev *result.EventInfo) bool {
 	if ev == nil {
 		return false
 	}
 	switch ev.Outcome {
-	case "", transcript.Connected, transcript.Resolved, transcript.Complete, transcript.Closed:
+	case "", result.Connected, result.Resolved, result.Complete, result.Closed:
 		return false
 	}
 	return true

@@ -14,11 +14,11 @@ import (
 // points at or a note the renderer added.
 type tline struct {
 	text    string
-	entry   *transcript.Entry // nil for blank lines
-	heading bool              // "=== session N: what it tests"
-	marked  bool              // a finding's Lines point at this entry
-	added   bool              // a note written by the renderer, not the probe
-	pointer bool              // the added note that names the finding
+	entry   *result.Entry // nil for blank lines
+	heading bool          // "=== session N: what it tests"
+	marked  bool          // a finding's Lines point at this entry
+	added   bool          // a note written by the renderer, not the probe
+	pointer bool          // the added note that names the finding
 }
 
 // annotatedTranscript lays out res.Transcript as transcript.Render does with
@@ -69,7 +69,7 @@ func afterNotes(ann *diagnose.Annotations, marks map[int][]int) map[int][]int {
 	return out
 }
 
-func addedNote(e *transcript.Entry, text string) tline {
+func addedNote(e *result.Entry, text string) tline {
 	return tline{text: notePrefix + text, entry: e, added: true}
 }
 
@@ -79,14 +79,14 @@ const notePrefix = transcript.Indent + "^ "
 // wrapNote wraps a note line (the probe's or an added one) to width,
 // continuing under the note's text; other lines come back as they are.
 func wrapNote(l tline, width int) []string {
-	if l.entry == nil || (!l.added && l.entry.Kind != transcript.Note) || !strings.HasPrefix(l.text, notePrefix) {
+	if l.entry == nil || (!l.added && l.entry.Kind != result.Note) || !strings.HasPrefix(l.text, notePrefix) {
 		return []string{l.text}
 	}
 	return wrapWords(strings.TrimPrefix(l.text, notePrefix), width, notePrefix, transcript.Indent+"  ")
 }
 
-func isSessionHead(e transcript.Entry) bool {
-	return e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpSession
+func isSessionHead(e result.Entry) bool {
+	return e.Kind == result.Event && e.Event != nil && e.Event.Op == result.OpSession
 }
 
 // findingMarks maps a transcript index to the numbers (from 1) of the

@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -103,7 +104,7 @@ func (p *passive) accept(s *session) {
 	start := time.Now()
 	p.ln.SetDeadline(start.Add(s.srv.cfg.DataTimeout))
 	c, err := p.ln.AcceptTCP()
-	ev := transcript.EventInfo{Op: transcript.OpDataAccept, Local: p.ln.Addr().String(), Dur: time.Since(start)}
+	ev := result.EventInfo{Op: result.OpDataAccept, Local: p.ln.Addr().String(), Dur: time.Since(start)}
 	if err != nil {
 		ev.Outcome, ev.Err = transcript.Classify(err), err.Error()
 		s.event(ev)
@@ -113,12 +114,12 @@ func (p *passive) accept(s *session) {
 	ev.Addr = c.RemoteAddr().String()
 	if !sameIP(c.RemoteAddr(), s.remote.IP) {
 		c.Close()
-		ev.Outcome, ev.Err = transcript.Rejected, "not the control connection's address "+s.remote.IP.String()
+		ev.Outcome, ev.Err = result.Rejected, "not the control connection's address "+s.remote.IP.String()
 		s.event(ev)
 		p.err = fmt.Errorf("%w: %s is not %s", ErrStolen, hostOf(c.RemoteAddr()), s.remote.IP)
 		return
 	}
-	ev.Outcome = transcript.Connected
+	ev.Outcome = result.Connected
 	s.event(ev)
 	p.conn = c
 }
@@ -167,7 +168,7 @@ func (s *session) dialActive(ctx context.Context, to *net.TCPAddr) (net.Conn, er
 	if err != nil && s.srv.from20 && (errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.EADDRNOTAVAIL)) {
 		c, err = s.dialFrom(ctx, to, false) // port 20 to this client is still in TIME_WAIT
 	}
-	ev := transcript.EventInfo{Op: transcript.OpDataConnect, Addr: to.String(), Dur: time.Since(start), Outcome: transcript.Classify(err)}
+	ev := result.EventInfo{Op: result.OpDataConnect, Addr: to.String(), Dur: time.Since(start), Outcome: transcript.Classify(err)}
 	if err != nil {
 		ev.Err = err.Error()
 		s.event(ev)

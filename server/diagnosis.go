@@ -56,12 +56,12 @@ const statsMax = 10_000
 // does.
 type sessionDiag struct {
 	mu      sync.Mutex
-	entries []transcript.Entry
+	entries []result.Entry
 	left    int
 	start   time.Time
 }
 
-func (d *sessionDiag) add(e transcript.Entry) {
+func (d *sessionDiag) add(e result.Entry) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if len(d.entries) >= diagMaxEntries {
@@ -106,7 +106,7 @@ func (s *session) diagnoseEnd() {
 
 // diagEntries are the session's entries: read back from its transcript
 // file where it has one, else as kept in memory.
-func (s *session) diagEntries() ([]transcript.Entry, string) {
+func (s *session) diagEntries() ([]result.Entry, string) {
 	if s.tr.f == nil {
 		s.diag.mu.Lock()
 		defer s.diag.mu.Unlock()
@@ -127,11 +127,11 @@ func (s *session) diagEntries() ([]transcript.Entry, string) {
 // connectFirst gives the session's heading as what it is from the
 // server's side, the client's connection (as the transcript reader does
 // with a file's heading), so the evidence rule sees where it began.
-func (s *session) connectFirst(entries []transcript.Entry) []transcript.Entry {
+func (s *session) connectFirst(entries []result.Entry) []result.Entry {
 	out := slices.Clone(entries)
 	for i, e := range out {
-		if e.Event != nil && e.Event.Op == transcript.OpSession {
-			ev := transcript.EventInfo{Op: transcript.OpConnect, Local: s.remote.String(), Outcome: transcript.Connected}
+		if e.Event != nil && e.Event.Op == result.OpSession {
+			ev := result.EventInfo{Op: result.OpConnect, Local: s.remote.String(), Outcome: result.Connected}
 			out[i].Event, out[i].Text = &ev, "control connection from "+s.remote.String()
 		}
 	}
@@ -218,16 +218,16 @@ func addresses(n int) string {
 // (226/250 after a transfer command), and those that did not.
 type did struct{ logins, transfers, failed int }
 
-func sessionDid(entries []transcript.Entry) did {
+func sessionDid(entries []result.Entry) did {
 	var d did
 	xfer := false
 	for _, e := range entries {
 		switch {
-		case e.Kind == transcript.Command:
+		case e.Kind == result.Command:
 			verb, _, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
 			verb = strings.ToUpper(verb)
 			xfer = ftp.IsTransfer(verb) || verb == "STOR" || verb == "APPE" || verb == "STOU"
-		case e.Kind != transcript.Reply:
+		case e.Kind != result.Reply:
 		case e.Code == int(ftp.LoggedIn):
 			d.logins++
 		case xfer && (e.Code == int(ftp.ClosingData) || e.Code == int(ftp.FileActionOK)):
@@ -257,8 +257,8 @@ func (st *diagStats) add(client string, at time.Time, res *result.Result) {
 	slim := *res
 	slim.Transcript = nil
 	for _, e := range res.Transcript {
-		if e.Kind == transcript.Command || e.Kind == transcript.Reply && isStatReply(e.Code) {
-			slim.Transcript = append(slim.Transcript, transcript.Entry{Kind: e.Kind, Code: e.Code, Text: firstWord(e)})
+		if e.Kind == result.Command || e.Kind == result.Reply && isStatReply(e.Code) {
+			slim.Transcript = append(slim.Transcript, result.Entry{Kind: e.Kind, Code: e.Code, Text: firstWord(e)})
 		}
 	}
 	st.mu.Lock()
@@ -278,8 +278,8 @@ func isStatReply(code int) bool {
 	return false
 }
 
-func firstWord(e transcript.Entry) string {
-	if e.Kind == transcript.Command {
+func firstWord(e result.Entry) string {
+	if e.Kind == result.Command {
 		verb, _, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
 		return verb
 	}

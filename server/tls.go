@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -113,7 +114,7 @@ func (s *session) startTLS() bool {
 	s.raw.SetDeadline(start.Add(tlsHandshakeTimeout))
 	err := tc.Handshake()
 	s.raw.SetDeadline(time.Time{})
-	s.tlsEvent(transcript.TLSControl, tc, time.Since(start), err)
+	s.tlsEvent(result.TLSControl, tc, time.Since(start), err)
 	if err != nil {
 		return false
 	}
@@ -142,7 +143,7 @@ func (s *session) protectData(dc net.Conn) (net.Conn, error) {
 	if err == nil && !tc.ConnectionState().DidResume && !s.srv.cfg.TLSReuseOptional {
 		err = ErrNotResumed
 	}
-	s.tlsEvent(transcript.TLSData, tc, time.Since(start), err)
+	s.tlsEvent(result.TLSData, tc, time.Since(start), err)
 	if err != nil {
 		tc.Close()
 		return nil, fmt.Errorf("TLS on the data connection: %w", err)
@@ -156,18 +157,18 @@ func (s *session) tlsEvent(conn string, tc *tls.Conn, d time.Duration, err error
 	if s.tr == nil {
 		return
 	}
-	ev := transcript.EventInfo{Op: transcript.OpTLS, Addr: s.remote.String(), Dur: d, Outcome: transcript.Connected}
-	if conn == transcript.TLSData {
+	ev := result.EventInfo{Op: result.OpTLS, Addr: s.remote.String(), Dur: d, Outcome: result.Connected}
+	if conn == result.TLSData {
 		ev.Addr = tc.RemoteAddr().String()
 	}
 	cs := tc.ConnectionState()
-	ev.TLS = &transcript.TLSInfo{Conn: conn}
+	ev.TLS = &result.TLSInfo{Conn: conn}
 	if cs.HandshakeComplete {
-		ev.TLS = transcript.TLSFromState(conn, cs, conn == transcript.TLSControl, s.srv.currentCert().Leaf)
+		ev.TLS = transcript.TLSFromState(conn, cs, conn == result.TLSControl, s.srv.currentCert().Leaf)
 	}
 	switch {
 	case errors.Is(err, ErrNotResumed):
-		ev.Outcome, ev.Err = transcript.Rejected, "did not resume the control connection's TLS session; --tls-reuse optional would allow it"
+		ev.Outcome, ev.Err = result.Rejected, "did not resume the control connection's TLS session; --tls-reuse optional would allow it"
 	case err != nil:
 		ev.Outcome, ev.Err = handshakeOutcome(err), err.Error()
 	}
@@ -176,12 +177,12 @@ func (s *session) tlsEvent(conn string, tc *tls.Conn, d time.Duration, err error
 
 // handshakeOutcome: a timeout or a reset keeps its name; anything else a
 // handshake can end with (an alert, not TLS at all) is a failure.
-func handshakeOutcome(err error) transcript.Outcome {
+func handshakeOutcome(err error) result.Outcome {
 	switch o := transcript.Classify(err); o {
-	case transcript.Timeout, transcript.Reset, transcript.Closed:
+	case result.Timeout, result.Reset, result.Closed:
 		return o
 	}
-	return transcript.Failed
+	return result.Failed
 }
 
 // refuseClearData answers 521 for a transfer without PROT P when TLS is

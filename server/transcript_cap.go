@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -21,12 +22,12 @@ type fileCap struct {
 }
 
 // admit returns what of an entry's rendered lines may still be written.
-func (c *fileCap) admit(e transcript.Entry, lines []string) []string {
+func (c *fileCap) admit(e result.Entry, lines []string) []string {
 	size := int64(0)
 	for _, l := range lines {
 		size += int64(len(l))
 	}
-	closing := e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpClose
+	closing := e.Kind == result.Event && e.Event != nil && e.Event.Op == result.OpClose
 	if closing {
 		c.store.grow(c.written, c.written+size, true, c.loggedIn)
 	} else if c.cut {
@@ -56,7 +57,7 @@ func (c *fileCap) budgetNote(why growRefusal) string {
 // over the budget, as the closing line is: a few hundred bytes a session.
 func (c *fileCap) cutHere(why string) []string {
 	c.cut = true
-	note := transcript.Entry{Kind: transcript.Note, Text: why}
+	note := result.Entry{Kind: result.Note, Text: why}
 	line := transcript.RenderEntry(note)[0] + "\n"
 	c.store.grow(c.written, c.written+int64(len(line)), true, c.loggedIn)
 	return []string{line}

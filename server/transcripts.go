@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -39,7 +40,7 @@ func openTranscript(store *transcriptStore, id int, remote, local *net.TCPAddr, 
 	return st, nil
 }
 
-func (st *sessionTranscript) write(e transcript.Entry) {
+func (st *sessionTranscript) write(e result.Entry) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	lines := transcript.RenderEntry(e)
@@ -56,7 +57,7 @@ func (st *sessionTranscript) close(c net.Conn, by string) {
 	if rc, ok := c.(*transcript.Conn); ok {
 		rc.Flush()
 	}
-	st.sess.Event(transcript.EventInfo{Op: transcript.OpClose, Outcome: transcript.Closed, By: by}, "")
+	st.sess.Event(result.EventInfo{Op: result.OpClose, Outcome: result.Closed, By: by}, "")
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.store == nil {
@@ -79,7 +80,7 @@ func (st *sessionTranscript) markLoggedIn() {
 }
 
 // event records a data-connection event when transcripts are on.
-func (s *session) event(ev transcript.EventInfo) {
+func (s *session) event(ev result.EventInfo) {
 	if s.tr != nil {
 		s.tr.sess.Event(ev, "")
 	}

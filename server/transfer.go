@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -158,15 +159,15 @@ func (s *session) runJob(ctx context.Context, j job, dc net.Conn) (n int64, err 
 	return j.run(ctx, dc)
 }
 
-func closeEvent(dc net.Conn, by string, n int64, d time.Duration, err error) transcript.EventInfo {
-	ev := transcript.EventInfo{Op: transcript.OpDataClose, Addr: dc.RemoteAddr().String(), Bytes: n, Dur: d, By: by, Outcome: transcript.Complete}
+func closeEvent(dc net.Conn, by string, n int64, d time.Duration, err error) result.EventInfo {
+	ev := result.EventInfo{Op: result.OpDataClose, Addr: dc.RemoteAddr().String(), Bytes: n, Dur: d, By: by, Outcome: result.Complete}
 	switch {
 	case errors.Is(err, errAborted):
-		ev.Outcome, ev.Err = transcript.Closed, err.Error()
+		ev.Outcome, ev.Err = result.Closed, err.Error()
 	case errors.Is(err, errStalled):
-		ev.Outcome, ev.Err = transcript.Stalled, err.Error()
+		ev.Outcome, ev.Err = result.Stalled, err.Error()
 	case errors.As(err, new(*storageError)):
-		ev.Outcome, ev.Err = transcript.Closed, err.Error() // by the server, at a limit: not the probe's own truncation
+		ev.Outcome, ev.Err = result.Closed, err.Error() // by the server, at a limit: not the probe's own truncation
 	case err != nil:
 		ev.Outcome, ev.Err = transcript.Classify(err), err.Error()
 	}

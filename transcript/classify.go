@@ -6,29 +6,31 @@ import (
 	"net"
 	"os"
 	"syscall"
+
+	"ftpdiag/result"
 )
 
 // Classify maps a network error onto an Outcome, by error value and never by
 // the text of the error.
-func Classify(err error) Outcome {
+func Classify(err error) result.Outcome {
 	switch {
 	case err == nil:
-		return Connected
+		return result.Connected
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return Refused
+		return result.Refused
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
-		return Reset
+		return result.Reset
 	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH),
 		errors.Is(err, syscall.EHOSTDOWN), errors.Is(err, syscall.ENETDOWN):
-		return Unreachable
+		return result.Unreachable
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, syscall.ETIMEDOUT):
-		return Timeout
+		return result.Timeout
 	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
-		return Closed
+		return result.Closed
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		return Timeout
+		return result.Timeout
 	}
-	return Failed
+	return result.Failed
 }

@@ -3,6 +3,8 @@ package transcript
 import (
 	"strings"
 	"time"
+
+	"ftpdiag/result"
 )
 
 // Phase names, in the order a client goes through them: the labels of the
@@ -26,10 +28,10 @@ type Phase struct {
 // a client with default settings would be): each from the entries that
 // start and end it. A phase the transcript does not show both ends of is
 // left out, never reported as zero.
-func Phases(entries []Entry) []Phase {
+func Phases(entries []result.Entry) []Phase {
 	var out []Phase
 	for _, e := range entries {
-		if e.Kind == Event && e.Event.Op == OpResolve && e.Event.Dur > 0 {
+		if e.Kind == result.Event && e.Event.Op == result.OpResolve && e.Event.Dur > 0 {
 			out = append(out, Phase{PhaseResolve, e.Event.Dur})
 			break
 		}
@@ -38,13 +40,13 @@ func Phases(entries []Entry) []Phase {
 	if sess == 0 {
 		return out
 	}
-	var own []Entry
+	var own []result.Entry
 	for _, e := range entries {
 		if e.Session == sess {
 			own = append(own, e)
 		}
 	}
-	for _, measure := range []func([]Entry) (Phase, bool){connectPhase, greetingPhase, tlsPhase, loginPhase, dataPhase} {
+	for _, measure := range []func([]result.Entry) (Phase, bool){connectPhase, greetingPhase, tlsPhase, loginPhase, dataPhase} {
 		if p, ok := measure(own); ok {
 			out = append(out, p)
 		}
@@ -54,40 +56,40 @@ func Phases(entries []Entry) []Phase {
 
 // firstConnected is the number of the first session whose control
 // connection attempt is recorded; 0 when none is.
-func firstConnected(entries []Entry) int {
+func firstConnected(entries []result.Entry) int {
 	for _, e := range entries {
-		if e.Kind == Event && e.Event.Op == OpConnect {
+		if e.Kind == result.Event && e.Event.Op == result.OpConnect {
 			return e.Session
 		}
 	}
 	return 0
 }
 
-func connectPhase(es []Entry) (Phase, bool) {
+func connectPhase(es []result.Entry) (Phase, bool) {
 	for _, e := range es {
-		if e.Kind == Event && e.Event.Op == OpConnect {
-			return Phase{PhaseConnect, e.Event.Dur}, e.Event.Outcome == Connected
+		if e.Kind == result.Event && e.Event.Op == result.OpConnect {
+			return Phase{PhaseConnect, e.Event.Dur}, e.Event.Outcome == result.Connected
 		}
 	}
 	return Phase{}, false
 }
 
-func greetingPhase(es []Entry) (Phase, bool) {
+func greetingPhase(es []result.Entry) (Phase, bool) {
 	var from time.Duration = -1
 	for _, e := range es {
 		switch {
-		case e.Kind == Event && e.Event.Op == OpConnect && e.Event.Outcome == Connected:
+		case e.Kind == result.Event && e.Event.Op == result.OpConnect && e.Event.Outcome == result.Connected:
 			from = e.T
-		case e.Kind == Reply && from >= 0:
+		case e.Kind == result.Reply && from >= 0:
 			return Phase{PhaseGreeting, e.T - from}, true
 		}
 	}
 	return Phase{}, false
 }
 
-func tlsPhase(es []Entry) (Phase, bool) {
+func tlsPhase(es []result.Entry) (Phase, bool) {
 	for _, e := range es {
-		if e.Kind == Event && e.Event.Op == OpTLS {
+		if e.Kind == result.Event && e.Event.Op == result.OpTLS {
 			return Phase{PhaseTLS, e.Event.Dur}, e.Event.Dur > 0
 		}
 	}
@@ -96,13 +98,13 @@ func tlsPhase(es []Entry) (Phase, bool) {
 
 // loginPhase runs from USER to the first reply that is not an intermediate
 // 3xx (331 asks for the password, 332 for an account): 230 or a refusal.
-func loginPhase(es []Entry) (Phase, bool) {
+func loginPhase(es []result.Entry) (Phase, bool) {
 	var from time.Duration = -1
 	for _, e := range es {
 		switch {
-		case e.Kind == Command && from < 0 && verb(e.Text) == "USER":
+		case e.Kind == result.Command && from < 0 && verb(e.Text) == "USER":
 			from = e.T
-		case e.Kind == Reply && from >= 0 && (e.Code < 300 || e.Code >= 400):
+		case e.Kind == result.Reply && from >= 0 && (e.Code < 300 || e.Code >= 400):
 			return Phase{PhaseLogin, e.T - from}, true
 		}
 	}
@@ -111,18 +113,18 @@ func loginPhase(es []Entry) (Phase, bool) {
 
 // dataPhase runs from the first command that sets a data connection up to
 // that connection's end: closed, or its attempt failed.
-func dataPhase(es []Entry) (Phase, bool) {
+func dataPhase(es []result.Entry) (Phase, bool) {
 	var from time.Duration = -1
 	for _, e := range es {
 		switch {
-		case e.Kind == Command && from < 0:
+		case e.Kind == result.Command && from < 0:
 			switch verb(e.Text) {
 			case "PASV", "EPSV", "PORT", "EPRT":
 				from = e.T
 			}
-		case e.Kind != Event || from < 0:
-		case e.Event.Op == OpDataClose,
-			(e.Event.Op == OpDataConnect || e.Event.Op == OpDataAccept) && e.Event.Outcome != Connected:
+		case e.Kind != result.Event || from < 0:
+		case e.Event.Op == result.OpDataClose,
+			(e.Event.Op == result.OpDataConnect || e.Event.Op == result.OpDataAccept) && e.Event.Outcome != result.Connected:
 			return Phase{PhaseData, e.T - from}, true
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"ftpdiag/result"
 )
 
 // Indent is how far continuation lines of a reply, and notes, stand in,
@@ -13,50 +15,50 @@ import (
 const Indent = "      "
 
 // Describe makes the sentence an event line shows when none was given.
-func Describe(ev EventInfo) string {
+func Describe(ev result.EventInfo) string {
 	switch ev.Op {
-	case OpSession:
+	case result.OpSession:
 		return "session"
-	case OpResolve:
-		if ev.Outcome == Resolved {
+	case result.OpResolve:
+		if ev.Outcome == result.Resolved {
 			return fmt.Sprintf("%s resolves to %s%s", ev.Addr, ev.Local, took(ev))
 		}
 		return fmt.Sprintf("%s does not resolve%s", ev.Addr, because(ev))
-	case OpConnect:
+	case result.OpConnect:
 		return "control connection to " + ev.Addr + ": " + outcomeText(ev)
-	case OpDataConnect:
+	case result.OpDataConnect:
 		return "data connection to " + ev.Addr + ": " + outcomeText(ev)
-	case OpDataListen:
-		if ev.Outcome == Failed {
+	case result.OpDataListen:
+		if ev.Outcome == result.Failed {
 			return "cannot listen for a data connection" + because(ev)
 		}
 		return "listening for a data connection on " + ev.Addr
-	case OpDataAccept:
-		if ev.Outcome == Timeout {
+	case result.OpDataAccept:
+		if ev.Outcome == result.Timeout {
 			return fmt.Sprintf("no data connection arrived in %s", Human(ev.Dur))
 		}
 		return "data connection from " + ev.Addr + ": " + outcomeText(ev)
-	case OpDataClose:
+	case result.OpDataClose:
 		return fmt.Sprintf("data connection closed by the %s: %s, %d bytes%s", orUnknown(ev.By), ev.Outcome, ev.Bytes, took(ev))
-	case OpClose:
+	case result.OpClose:
 		return fmt.Sprintf("control connection closed by the %s%s", orUnknown(ev.By), because(ev))
-	case OpTLS:
+	case result.OpTLS:
 		return describeTLS(ev)
 	}
 	return string(ev.Op) + ": " + outcomeText(ev)
 }
 
-func outcomeText(ev EventInfo) string {
+func outcomeText(ev result.EventInfo) string {
 	switch ev.Outcome {
-	case Connected:
+	case result.Connected:
 		return "connected" + took(ev)
-	case Timeout:
+	case result.Timeout:
 		return "no answer after " + Human(ev.Dur)
-	case Refused:
+	case result.Refused:
 		return "refused (connection reset)" + took(ev)
-	case Unreachable:
+	case result.Unreachable:
 		return "unreachable" + because(ev)
-	case Rejected:
+	case result.Rejected:
 		return "rejected" + because(ev)
 	case "":
 		return "unknown"
@@ -64,14 +66,14 @@ func outcomeText(ev EventInfo) string {
 	return string(ev.Outcome) + because(ev)
 }
 
-func took(ev EventInfo) string {
+func took(ev result.EventInfo) string {
 	if ev.Dur <= 0 {
 		return ""
 	}
 	return " in " + Human(ev.Dur)
 }
 
-func because(ev EventInfo) string {
+func because(ev result.EventInfo) string {
 	if ev.Err == "" {
 		return ""
 	}
@@ -104,7 +106,7 @@ type RenderOptions struct {
 	Headings bool // head each session with what it tests (when there are several)
 	// Style, when set, decorates a rendered line by its kind (colour); it must
 	// not change the text itself.
-	Style func(k Kind, line string) string
+	Style func(k result.Kind, line string) string
 }
 
 // Render writes entries in the style of a server manual's sample transcript:
@@ -117,7 +119,7 @@ type RenderOptions struct {
 //	      ^ a note about the line above
 //
 // Entries of one session are kept together, sessions one after another.
-func Render(w io.Writer, entries []Entry, opt RenderOptions) error {
+func Render(w io.Writer, entries []result.Entry, opt RenderOptions) error {
 	ew := &errWriter{w: w}
 	sessions := SessionOrder(entries)
 	for i, id := range sessions {
@@ -125,12 +127,12 @@ func Render(w io.Writer, entries []Entry, opt RenderOptions) error {
 			if e.Session != id {
 				continue
 			}
-			if e.Kind == Event && e.Event != nil && e.Event.Op == OpSession {
+			if e.Kind == result.Event && e.Event != nil && e.Event.Op == result.OpSession {
 				if opt.Headings && len(sessions) > 1 {
 					if i > 0 {
 						ew.printf("\n")
 					}
-					ew.printf("%s\n", opt.style(Event, RenderEntry(e)[0]))
+					ew.printf("%s\n", opt.style(result.Event, RenderEntry(e)[0]))
 				}
 				continue
 			}
@@ -145,7 +147,7 @@ func Render(w io.Writer, entries []Entry, opt RenderOptions) error {
 	return ew.err
 }
 
-func (o RenderOptions) style(k Kind, line string) string {
+func (o RenderOptions) style(k result.Kind, line string) string {
 	if o.Style == nil {
 		return line
 	}
@@ -153,7 +155,7 @@ func (o RenderOptions) style(k Kind, line string) string {
 }
 
 // SessionOrder lists the session numbers in the order they first appear.
-func SessionOrder(entries []Entry) []int {
+func SessionOrder(entries []result.Entry) []int {
 	var ids []int
 	seen := map[int]bool{}
 	for _, e := range entries {
@@ -166,14 +168,14 @@ func SessionOrder(entries []Entry) []int {
 }
 
 // RenderEntry returns the lines that show one entry (without a trailing newline).
-func RenderEntry(e Entry) []string {
+func RenderEntry(e result.Entry) []string {
 	switch e.Kind {
-	case Command:
+	case result.Command:
 		return []string{"Cmd: " + e.Text}
-	case Reply:
+	case result.Reply:
 		return renderReply(e)
-	case Event:
-		if e.Event != nil && e.Event.Op == OpSession {
+	case result.Event:
+		if e.Event != nil && e.Event.Op == result.OpSession {
 			return []string{fmt.Sprintf("=== session %d: %s", e.Session, e.Text)}
 		}
 		lines := []string{"--> " + e.Text}
@@ -181,7 +183,7 @@ func RenderEntry(e Entry) []string {
 			lines = append(lines, certLines(e.Event.TLS.Cert)...)
 		}
 		return lines
-	case Note:
+	case result.Note:
 		var out []string
 		for _, l := range strings.Split(e.Text, "\n") {
 			out = append(out, Indent+"^ "+l)
@@ -193,7 +195,7 @@ func RenderEntry(e Entry) []string {
 
 // renderReply turns "220-Welcome\n220 Ready" into "220: Welcome" with the
 // following lines indented under it, their code prefixes removed.
-func renderReply(e Entry) []string {
+func renderReply(e result.Entry) []string {
 	lines := strings.Split(e.Text, "\n")
 	code := strconv.Itoa(e.Code)
 	var out []string

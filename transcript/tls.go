@@ -6,29 +6,24 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
-	"ftpdiag/result"
 	"strings"
+
+	"ftpdiag/result"
 )
 
 // The TLS part of an event belongs to the contract's document (package
 // result); the recorder fills it under these names.
-type (
-	TLSInfo  = result.TLSInfo
-	CertInfo = result.CertInfo
-)
+type ()
 
 // Which connection a TLS handshake was on (TLSInfo.Conn).
-const (
-	TLSControl = result.TLSControl
-	TLSData    = result.TLSData
-)
+const ()
 
 // TLSFromState fills a TLSInfo from a finished handshake. withCert records
 // the server's leaf certificate (for the control connection): on the client
 // side the peer's, on the server side pass own, the certificate it presented
 // (a server's ConnectionState holds no certificate of its own).
-func TLSFromState(conn string, cs tls.ConnectionState, withCert bool, own *x509.Certificate) *TLSInfo {
-	info := &TLSInfo{
+func TLSFromState(conn string, cs tls.ConnectionState, withCert bool, own *x509.Certificate) *result.TLSInfo {
+	info := &result.TLSInfo{
 		Conn:       conn,
 		Version:    tls.VersionName(cs.Version),
 		Cipher:     tls.CipherSuiteName(cs.CipherSuite),
@@ -47,8 +42,8 @@ func TLSFromState(conn string, cs tls.ConnectionState, withCert bool, own *x509.
 }
 
 // CertFromX509 keeps the parts of c that a transcript shows.
-func CertFromX509(c *x509.Certificate) *CertInfo {
-	ci := &CertInfo{
+func CertFromX509(c *x509.Certificate) *result.CertInfo {
+	ci := &result.CertInfo{
 		Subject:   c.Subject.String(),
 		Issuer:    c.Issuer.String(),
 		DNSNames:  append([]string(nil), c.DNSNames...),
@@ -79,7 +74,7 @@ func Fingerprint(der []byte) string {
 //
 //	TLS handshake on control: TLS 1.3, TLS_AES_128_GCM_SHA256, new session in 2.1ms
 //	TLS handshake on data: failed (remote error: tls: bad certificate)
-func describeTLS(ev EventInfo) string {
+func describeTLS(ev result.EventInfo) string {
 	if ev.TLS == nil { // read from a log that said only "TLS established"
 		return "TLS handshake: " + outcomeText(ev)
 	}
@@ -95,14 +90,14 @@ func describeTLS(ev EventInfo) string {
 		session = "new session (none offered, on purpose)"
 	}
 	line := fmt.Sprintf("%s: %s, %s, %s%s", head, ev.TLS.Version, ev.TLS.Cipher, session, took(ev))
-	if ev.Outcome != Connected && ev.Outcome != "" {
+	if ev.Outcome != result.Connected && ev.Outcome != "" {
 		line += ": " + outcomeText(ev)
 	}
 	return line
 }
 
 // certLines show a certificate under its handshake's event line.
-func certLines(c *CertInfo) []string {
+func certLines(c *result.CertInfo) []string {
 	names := append(append([]string(nil), c.DNSNames...), c.IPs...)
 	if len(names) == 0 {
 		names = []string{"none"}

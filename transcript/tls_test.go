@@ -14,9 +14,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ftpdiag/result"
 )
 
-var testCert = &CertInfo{
+var testCert = &result.CertInfo{
 	Subject: "CN=ftp.example.net", Issuer: "CN=R3,O=Let's Encrypt,C=US",
 	DNSNames: []string{"ftp.example.net"}, IPs: []string{"192.0.2.7"},
 	NotBefore: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2026, 11, 30, 23, 59, 0, 0, time.UTC),
@@ -27,11 +29,11 @@ func TestRenderTLS(t *testing.T) {
 	ms := time.Millisecond
 	cases := []struct {
 		name string
-		ev   EventInfo
+		ev   result.EventInfo
 		want []string
 	}{
-		{"control with certificate", EventInfo{Op: OpTLS, Outcome: Connected, Dur: 3 * ms,
-			TLS: &TLSInfo{Conn: TLSControl, Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", Cert: testCert}},
+		{"control with certificate", result.EventInfo{Op: result.OpTLS, Outcome: result.Connected, Dur: 3 * ms,
+			TLS: &result.TLSInfo{Conn: result.TLSControl, Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", Cert: testCert}},
 			[]string{
 				"--> TLS handshake on control: TLS 1.3, TLS_AES_128_GCM_SHA256, new session in 3ms",
 				Indent + "certificate: CN=ftp.example.net (issued by CN=R3,O=Let's Encrypt,C=US)",
@@ -39,17 +41,17 @@ func TestRenderTLS(t *testing.T) {
 				Indent + "valid: 2026-09-01 00:00 UTC to 2026-11-30 23:59 UTC",
 				Indent + "SHA-256: AB:CD",
 			}},
-		{"data resumed", EventInfo{Op: OpTLS, Outcome: Connected, Dur: ms,
-			TLS: &TLSInfo{Conn: TLSData, Version: "TLS 1.2", Cipher: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", Resumed: true}},
+		{"data resumed", result.EventInfo{Op: result.OpTLS, Outcome: result.Connected, Dur: ms,
+			TLS: &result.TLSInfo{Conn: result.TLSData, Version: "TLS 1.2", Cipher: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", Resumed: true}},
 			[]string{"--> TLS handshake on data: TLS 1.2, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, resumed session in 1ms"}},
-		{"data not resumed, refused", EventInfo{Op: OpTLS, Outcome: Rejected, Err: "did not resume the control connection's TLS session",
-			TLS: &TLSInfo{Conn: TLSData, Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256"}},
+		{"data not resumed, refused", result.EventInfo{Op: result.OpTLS, Outcome: result.Rejected, Err: "did not resume the control connection's TLS session",
+			TLS: &result.TLSInfo{Conn: result.TLSData, Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256"}},
 			[]string{"--> TLS handshake on data: TLS 1.3, TLS_AES_128_GCM_SHA256, new session: rejected (did not resume the control connection's TLS session)"}},
-		{"control failed", EventInfo{Op: OpTLS, Outcome: Failed, Err: "remote error: tls: bad certificate", TLS: &TLSInfo{Conn: TLSControl}},
+		{"control failed", result.EventInfo{Op: result.OpTLS, Outcome: result.Failed, Err: "remote error: tls: bad certificate", TLS: &result.TLSInfo{Conn: result.TLSControl}},
 			[]string{"--> TLS handshake on control: failed (remote error: tls: bad certificate)"}},
-		{"control timeout", EventInfo{Op: OpTLS, Outcome: Timeout, Dur: 5 * time.Second, TLS: &TLSInfo{Conn: TLSControl}},
+		{"control timeout", result.EventInfo{Op: result.OpTLS, Outcome: result.Timeout, Dur: 5 * time.Second, TLS: &result.TLSInfo{Conn: result.TLSControl}},
 			[]string{"--> TLS handshake on control: no answer after 5s"}},
-		{"from a foreign log", EventInfo{Op: OpTLS, Outcome: Connected},
+		{"from a foreign log", result.EventInfo{Op: result.OpTLS, Outcome: result.Connected},
 			[]string{"--> TLS handshake: connected"}},
 	}
 	for _, tc := range cases {
@@ -65,8 +67,8 @@ func TestRenderTLS(t *testing.T) {
 }
 
 func TestTLSJSONRoundTrip(t *testing.T) {
-	ev := EventInfo{Op: OpTLS, Outcome: Connected, Dur: 2 * time.Millisecond,
-		TLS: &TLSInfo{Conn: TLSControl, Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", ServerName: "ftp.example.net", Chain: 2, Cert: testCert}}
+	ev := result.EventInfo{Op: result.OpTLS, Outcome: result.Connected, Dur: 2 * time.Millisecond,
+		TLS: &result.TLSInfo{Conn: result.TLSControl, Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", ServerName: "ftp.example.net", Chain: 2, Cert: testCert}}
 	b, err := json.Marshal(ev)
 	if err != nil {
 		t.Fatal(err)
@@ -76,14 +78,14 @@ func TestTLSJSONRoundTrip(t *testing.T) {
 			t.Errorf("JSON %s lacks %s", b, want)
 		}
 	}
-	var back EventInfo
+	var back result.EventInfo
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(back, ev) {
 		t.Errorf("round trip: got %+v, want %+v", back, ev)
 	}
-	plain, _ := json.Marshal(EventInfo{Op: OpConnect, Outcome: Connected})
+	plain, _ := json.Marshal(result.EventInfo{Op: result.OpConnect, Outcome: result.Connected})
 	if strings.Contains(string(plain), "tls") {
 		t.Errorf("an event without TLS writes %s", plain)
 	}
@@ -116,10 +118,10 @@ func TestTLSFromState(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	client := TLSFromState(TLSControl, c.ConnectionState(), true, nil)
-	server := TLSFromState(TLSControl, <-srv, true, leaf)
+	client := TLSFromState(result.TLSControl, c.ConnectionState(), true, nil)
+	server := TLSFromState(result.TLSControl, <-srv, true, leaf)
 	want := CertFromX509(leaf)
-	for _, got := range []*TLSInfo{client, server} {
+	for _, got := range []*result.TLSInfo{client, server} {
 		if got.Version != "TLS 1.2" || !strings.HasPrefix(got.Cipher, "TLS_ECDHE_ECDSA_") || got.Resumed {
 			t.Errorf("got %+v, want a new TLS 1.2 ECDSA session", got)
 		}

@@ -8,6 +8,8 @@ package transcript
 import (
 	"sync"
 	"time"
+
+	"ftpdiag/result"
 )
 
 // SlowReply is how long a reply may take before it is worth noting (a note
@@ -22,11 +24,11 @@ type Log struct {
 	mu       sync.Mutex
 	start    time.Time
 	now      func() time.Time
-	entries  []Entry
+	entries  []result.Entry
 	sessions int
 	red      *Redactor
 	redCmd   func(line string) string
-	follow   []func(Entry)
+	follow   []func(result.Entry)
 	discard  bool // entries go to follow only
 }
 
@@ -59,7 +61,7 @@ func FollowOnly() Option {
 
 // Follow calls fn with every entry as it is added (after redaction), for
 // transcripts written to a file as they happen.
-func Follow(fn func(Entry)) Option {
+func Follow(fn func(result.Entry)) Option {
 	return func(l *Log) { l.follow = append(l.follow, fn) }
 }
 
@@ -75,9 +77,9 @@ func New(opts ...Option) *Log {
 
 // FromEntries wraps entries read back from JSON or a foreign log. They are
 // redacted again, since a foreign log may hold a password in clear.
-func FromEntries(entries []Entry, opts ...Option) *Log {
+func FromEntries(entries []result.Entry, opts ...Option) *Log {
 	l := New(opts...)
-	l.entries = make([]Entry, 0, len(entries))
+	l.entries = make([]result.Entry, 0, len(entries))
 	for _, e := range entries {
 		l.add(e)
 		if e.Session > l.sessions {
@@ -94,10 +96,10 @@ func (l *Log) AddSecret(s string) { l.red.Add(s) }
 func (l *Log) Start() time.Time { return l.start }
 
 // Entries returns a copy of the entries so far.
-func (l *Log) Entries() []Entry {
+func (l *Log) Entries() []result.Entry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]Entry(nil), l.entries...)
+	return append([]result.Entry(nil), l.entries...)
 }
 
 // Session opens a new numbered session, headed by what it tests.
@@ -107,14 +109,14 @@ func (l *Log) Session(purpose string) *Session {
 	id := l.sessions
 	l.mu.Unlock()
 	s := &Session{log: l, id: id}
-	s.Event(EventInfo{Op: OpSession}, purpose)
+	s.Event(result.EventInfo{Op: result.OpSession}, purpose)
 	return s
 }
 
-func (l *Log) add(e Entry) Entry {
+func (l *Log) add(e result.Entry) result.Entry {
 	l.mu.Lock()
 	e.Text = l.red.Redact(e.Text)
-	if e.Kind == Command {
+	if e.Kind == result.Command {
 		e.Text = l.redCmd(e.Text)
 	}
 	if e.Event != nil {
@@ -151,25 +153,25 @@ func (s *Session) Log() *Log { return s.log }
 
 // Command records a command line sent by the client.
 func (s *Session) Command(line string) {
-	s.log.add(Entry{T: s.log.since(), Session: s.id, Kind: Command, Text: line})
+	s.log.add(result.Entry{T: s.log.since(), Session: s.id, Kind: result.Command, Text: line})
 }
 
 // Reply records a whole reply; text holds its lines joined by "\n", each
 // with its code prefix as sent ("220-Hello\n220 Ready").
 func (s *Session) Reply(code int, text string) {
-	s.log.add(Entry{T: s.log.since(), Session: s.id, Kind: Reply, Code: code, Text: text})
+	s.log.add(result.Entry{T: s.log.since(), Session: s.id, Kind: result.Reply, Code: code, Text: text})
 }
 
 // Event records a connection event. text may be empty: then a sentence is
 // made from the event's fields.
-func (s *Session) Event(ev EventInfo, text string) {
+func (s *Session) Event(ev result.EventInfo, text string) {
 	if text == "" {
 		text = Describe(ev)
 	}
-	s.log.add(Entry{T: s.log.since(), Session: s.id, Kind: Event, Text: text, Event: &ev})
+	s.log.add(result.Entry{T: s.log.since(), Session: s.id, Kind: result.Event, Text: text, Event: &ev})
 }
 
 // Note attaches an explanation to the entry before it.
 func (s *Session) Note(text string) {
-	s.log.add(Entry{T: s.log.since(), Session: s.id, Kind: Note, Text: text})
+	s.log.add(result.Entry{T: s.log.since(), Session: s.id, Kind: result.Note, Text: text})
 }

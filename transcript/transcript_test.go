@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"ftpdiag/internal/golden"
+	"ftpdiag/result"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -31,7 +32,7 @@ func pinnedClock(step time.Duration) func() time.Time {
 func sample() *Log {
 	l := New(WithClock(pinnedClock(2*time.Millisecond)), WithSecrets("s3cr3t-pw"))
 	s := l.Session("login and passive listing")
-	s.Event(EventInfo{Op: OpConnect, Addr: "192.168.1.175:21", Outcome: Connected, Dur: 2300 * time.Microsecond}, "")
+	s.Event(result.EventInfo{Op: result.OpConnect, Addr: "192.168.1.175:21", Outcome: result.Connected, Dur: 2300 * time.Microsecond}, "")
 	s.Reply(220, "220-Welcome To Rumpus!\n220 Service ready for new user")
 	s.Command("USER john")
 	s.Reply(331, "331 Password required")
@@ -42,12 +43,12 @@ func sample() *Log {
 	s.Command("PASV")
 	s.Reply(227, "227 Entering Passive Mode (192,168,1,175,11,187)")
 	s.Note("the server listens on 192.168.1.175 port 11*256+187 = 3003")
-	s.Event(EventInfo{Op: OpDataConnect, Addr: "192.168.1.175:3003", Outcome: Timeout, Dur: 5 * time.Second}, "")
+	s.Event(result.EventInfo{Op: result.OpDataConnect, Addr: "192.168.1.175:3003", Outcome: result.Timeout, Dur: 5 * time.Second}, "")
 	t := l.Session("active mode")
-	t.Event(EventInfo{Op: OpDataListen, Addr: "192.168.1.20:40001", Outcome: Connected}, "")
+	t.Event(result.EventInfo{Op: result.OpDataListen, Addr: "192.168.1.20:40001", Outcome: result.Connected}, "")
 	t.Command("PORT 192,168,1,20,156,65")
 	t.Reply(500, "500 Illegal PORT command")
-	t.Event(EventInfo{Op: OpClose, By: "server", Err: "login failed for ftp://john:s3cr3t-pw@host/"}, "")
+	t.Event(result.EventInfo{Op: result.OpClose, By: "server", Err: "login failed for ftp://john:s3cr3t-pw@host/"}, "")
 	return l
 }
 
@@ -79,7 +80,7 @@ func TestJSONGoldenAndRoundTrip(t *testing.T) {
 	}
 	golden.Check(t, filepath.Join("testdata", "sample.json"), append(got, '\n'), *update)
 
-	var back []Entry
+	var back []result.Entry
 	if err := json.Unmarshal(got, &back); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestRenderReply(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := RenderEntry(Entry{Kind: Reply, Code: tc.code, Text: tc.text})
+			got := RenderEntry(result.Entry{Kind: result.Reply, Code: tc.code, Text: tc.text})
 			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
@@ -209,7 +210,7 @@ func TestRecorderLoopback(t *testing.T) {
 	for _, side := range []*Log{cliLog, srvLog} {
 		var got []string
 		for _, e := range side.Entries() {
-			if e.Kind == Command || e.Kind == Reply {
+			if e.Kind == result.Command || e.Kind == result.Reply {
 				got = append(got, strings.TrimSpace(strings.Join([]string{itoa(e.Code), e.Text}, ":")))
 			}
 		}
@@ -257,8 +258,8 @@ func TestRedactionEverywhere(t *testing.T) {
 	s.Command("ACCT " + pw)
 	s.Reply(230, "230-Welcome, your password "+pw+" is weak\n230 Logged in")
 	s.Note("tried ftp://john:" + url.QueryEscape(pw) + "@198.18.1.2/")
-	s.Event(EventInfo{Op: OpClose, By: "server", Err: "auth " + pw + " failed"}, "")
-	s.Event(EventInfo{Op: OpConnect, Addr: "h:21", Outcome: Failed, Err: "dial ftp://u:" + url.PathEscape(pw) + "@h"}, "")
+	s.Event(result.EventInfo{Op: result.OpClose, By: "server", Err: "auth " + pw + " failed"}, "")
+	s.Event(result.EventInfo{Op: result.OpConnect, Addr: "h:21", Outcome: result.Failed, Err: "dial ftp://u:" + url.PathEscape(pw) + "@h"}, "")
 	// A password that is not registered still leaves PASS lines and URLs.
 	s.Command("PASS unregistered")
 	s.Note("see ftp://anna:unregistered@host:21/x")
@@ -300,7 +301,7 @@ func TestRedactURLs(t *testing.T) {
 
 func TestFollowSeesRedactedEntries(t *testing.T) {
 	var lines []string
-	l := New(Follow(func(e Entry) { lines = append(lines, RenderEntry(e)...) }))
+	l := New(Follow(func(e result.Entry) { lines = append(lines, RenderEntry(e)...) }))
 	s := l.Session("follow")
 	s.Command("PASS topsecret")
 	if got := strings.Join(lines, "|"); got != "=== session 1: follow|Cmd: PASS xxxxxxxx" {
@@ -309,7 +310,7 @@ func TestFollowSeesRedactedEntries(t *testing.T) {
 }
 
 func TestFromEntriesRedactsAgain(t *testing.T) {
-	in := []Entry{{Session: 3, Kind: Command, Text: "PASS clear"}, {Session: 3, Kind: Note, Text: "pw was clear"}}
+	in := []result.Entry{{Session: 3, Kind: result.Command, Text: "PASS clear"}, {Session: 3, Kind: result.Note, Text: "pw was clear"}}
 	l := FromEntries(in, WithSecrets("clear"))
 	for _, e := range l.Entries() {
 		if strings.Contains(e.Text, "clear") {

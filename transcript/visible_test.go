@@ -3,6 +3,7 @@ package transcript_test
 import (
 	"testing"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -71,7 +72,7 @@ func TestWithCommandRedactor(t *testing.T) {
 // TestFollowOnly: entries reach Follow and are not kept.
 func TestFollowOnly(t *testing.T) {
 	var seen int
-	log := transcript.New(transcript.FollowOnly(), transcript.Follow(func(transcript.Entry) { seen++ }))
+	log := transcript.New(transcript.FollowOnly(), transcript.Follow(func(result.Entry) { seen++ }))
 	s := log.Session("test")
 	for range 1000 {
 		s.Command("NOOP")

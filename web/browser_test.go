@@ -143,4 +143,3 @@ func needBrowser(t *testing.T) (chromium, tools string) {
 	}
 	return chromium, tools
 }
-

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"ftpdiag/ftp"
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 const (
@@ -69,19 +69,19 @@ type interval struct{ from, to time.Duration }
 // other command, except those that wait for a data connection or transfer,
 // whose time belongs to the network. Waits that overlap (sessions side by
 // side) count once, so it is the time the server itself added to the run.
-func ServerReplyTime(entries []transcript.Entry) time.Duration {
+func ServerReplyTime(entries []result.Entry) time.Duration {
 	var waits []interval
 	pending := map[int]time.Duration{} // session -> when its awaited reply was asked for
 	for _, e := range entries {
 		switch {
-		case e.Kind == transcript.Event && e.Event != nil && e.Event.Op == transcript.OpConnect &&
-			e.Event.Outcome == transcript.Connected:
+		case e.Kind == result.Event && e.Event != nil && e.Event.Op == result.OpConnect &&
+			e.Event.Outcome == result.Connected:
 			pending[e.Session] = e.T
-		case e.Kind == transcript.Command && !ftp.IsTransfer(e.Text):
+		case e.Kind == result.Command && !ftp.IsTransfer(e.Text):
 			pending[e.Session] = e.T
-		case e.Kind == transcript.Command:
+		case e.Kind == result.Command:
 			delete(pending, e.Session)
-		case e.Kind == transcript.Reply:
+		case e.Kind == result.Reply:
 			if from, ok := pending[e.Session]; ok {
 				waits = append(waits, interval{from, e.T})
 				delete(pending, e.Session)

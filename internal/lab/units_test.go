@@ -10,7 +10,6 @@ import (
 
 	"ftpdiag/internal/golden"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -56,37 +55,37 @@ func TestBound(t *testing.T) {
 func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 
 func TestServerReplyTime(t *testing.T) {
-	connected := func(t time.Duration, s int) transcript.Entry {
-		return transcript.Entry{T: t, Session: s, Kind: transcript.Event,
-			Event: &transcript.EventInfo{Op: transcript.OpConnect, Outcome: transcript.Connected}}
+	connected := func(t time.Duration, s int) result.Entry {
+		return result.Entry{T: t, Session: s, Kind: result.Event,
+			Event: &result.EventInfo{Op: result.OpConnect, Outcome: result.Connected}}
 	}
-	cmd := func(t time.Duration, s int, text string) transcript.Entry {
-		return transcript.Entry{T: t, Session: s, Kind: transcript.Command, Text: text}
+	cmd := func(t time.Duration, s int, text string) result.Entry {
+		return result.Entry{T: t, Session: s, Kind: result.Command, Text: text}
 	}
-	reply := func(t time.Duration, s int) transcript.Entry {
-		return transcript.Entry{T: t, Session: s, Kind: transcript.Reply, Code: 200}
+	reply := func(t time.Duration, s int) result.Entry {
+		return result.Entry{T: t, Session: s, Kind: result.Reply, Code: 200}
 	}
 	tests := []struct {
 		name    string
-		entries []transcript.Entry
+		entries []result.Entry
 		want    time.Duration
 	}{
 		{"nothing", nil, 0},
-		{"greeting and login", []transcript.Entry{
+		{"greeting and login", []result.Entry{
 			connected(0, 1), reply(ms(100), 1), cmd(ms(100), 1, "USER john"), reply(ms(110), 1),
 			cmd(ms(110), 1, "PASS xxxxxxxx"), reply(ms(3610), 1),
 		}, ms(3610)},
-		{"transfers do not count", []transcript.Entry{
+		{"transfers do not count", []result.Entry{
 			connected(0, 1), reply(0, 1), cmd(0, 1, "LIST"), reply(ms(2000), 1), cmd(ms(2000), 1, "retr test"), reply(ms(4000), 1),
 		}, 0},
-		{"other commands count", []transcript.Entry{
+		{"other commands count", []result.Entry{
 			connected(0, 1), reply(0, 1), cmd(0, 1, "PORT 198,18,0,2,4,1"), reply(ms(2120), 1),
 		}, ms(2120)},
-		{"overlapping logins count once", []transcript.Entry{
+		{"overlapping logins count once", []result.Entry{
 			cmd(0, 1, "PASS xxxxxxxx"), cmd(ms(500), 2, "PASS xxxxxxxx"),
 			reply(ms(3500), 1), reply(ms(4000), 2),
 		}, ms(4000)},
-		{"logins one after the other add up", []transcript.Entry{
+		{"logins one after the other add up", []result.Entry{
 			cmd(0, 1, "PASS xxxxxxxx"), reply(ms(3500), 1), cmd(ms(5000), 2, "pass xxxxxxxx"), reply(ms(8500), 2),
 		}, ms(7000)},
 	}
@@ -144,11 +143,11 @@ func TestSideBySideTable(t *testing.T) {
 }
 
 func TestTimeProblem(t *testing.T) {
-	login := []transcript.Entry{
-		{T: 0, Session: 1, Kind: transcript.Command, Text: "PASS xxxxxxxx"},
-		{T: 3 * time.Second, Session: 1, Kind: transcript.Reply, Code: 230},
+	login := []result.Entry{
+		{T: 0, Session: 1, Kind: result.Command, Text: "PASS xxxxxxxx"},
+		{T: 3 * time.Second, Session: 1, Kind: result.Reply, Code: 230},
 	}
-	run := func(durMs int64, wall time.Duration, tr []transcript.Entry) ProbeRun {
+	run := func(durMs int64, wall time.Duration, tr []result.Entry) ProbeRun {
 		return ProbeRun{Elapsed: wall, Result: result.Result{DurationMs: durMs, Transcript: tr}}
 	}
 	tests := []struct {

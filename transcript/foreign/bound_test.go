@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // TestMaxEntriesCutsWithANote: a log of more entries than MaxEntries keeps
@@ -21,7 +21,7 @@ func TestMaxEntriesCutsWithANote(t *testing.T) {
 		t.Fatalf("%d entries, want %d", got, want)
 	}
 	last := log.Entries[len(log.Entries)-1]
-	if last.Kind != transcript.Note || !strings.Contains(last.Text, "goes on for 7 more lines") {
+	if last.Kind != result.Note || !strings.Contains(last.Text, "goes on for 7 more lines") {
 		t.Errorf("last entry %+v, want the note of the cut", last)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -50,7 +51,7 @@ func (b *builder) full() bool { return len(b.entries) >= MaxEntries }
 // control connection went, which data address a 227 handed out, which dial
 // a later error belongs to.
 type builder struct {
-	entries  []transcript.Entry
+	entries  []result.Entry
 	secrets  []string
 	start    time.Time
 	t        time.Duration
@@ -133,7 +134,7 @@ func (b *builder) at(ts time.Time) {
 	}
 }
 
-func (b *builder) add(e transcript.Entry) {
+func (b *builder) add(e result.Entry) {
 	if b.full() {
 		b.cut++ // a reply still open when the limit came: its line is left out
 		return
@@ -161,13 +162,13 @@ func (b *builder) restart() {
 func (b *builder) note(text string) {
 	b.flushReply()
 	b.open()
-	b.add(transcript.Entry{Kind: transcript.Note, Text: strings.TrimSpace(text)})
+	b.add(result.Entry{Kind: result.Note, Text: strings.TrimSpace(text)})
 }
 
-func (b *builder) event(ev transcript.EventInfo) {
+func (b *builder) event(ev result.EventInfo) {
 	b.flushReply()
 	b.open()
-	b.add(transcript.Entry{Kind: transcript.Event, Text: transcript.Describe(ev), Event: &ev})
+	b.add(result.Entry{Kind: result.Event, Text: transcript.Describe(ev), Event: &ev})
 }
 
 func (b *builder) command(line string) {
@@ -190,7 +191,7 @@ func (b *builder) command(line string) {
 		b.cur.sawMode = true
 	}
 	b.cur.cmdT, b.cur.cmdIn = b.t, b.cur.session
-	b.add(transcript.Entry{Kind: transcript.Command, Text: line})
+	b.add(result.Entry{Kind: result.Command, Text: line})
 }
 
 // lastCommandT is when the current session's last command was sent, or
@@ -258,10 +259,10 @@ func (b *builder) banner(line string) bool {
 		return false
 	}
 	if s.dial != nil {
-		b.dialed(transcript.Connected, 0, "")
+		b.dialed(result.Connected, 0, "")
 	}
 	s.connected, s.heard = true, true
-	b.add(transcript.Entry{Kind: transcript.Reply, Text: strings.TrimSpace(line)})
+	b.add(result.Entry{Kind: result.Reply, Text: strings.TrimSpace(line)})
 	return true
 }
 
@@ -277,10 +278,10 @@ func (b *builder) flushReply() {
 	if !s.connected && s.dial != nil && !s.dial.data {
 		// A reply proves the control connection was made; logs that say
 		// so only by showing the greeting get their connect event here.
-		b.dialed(transcript.Connected, 0, "")
+		b.dialed(result.Connected, 0, "")
 	}
 	s.connected, s.heard = true, true
-	b.add(transcript.Entry{Kind: transcript.Reply, Code: code, Text: text})
+	b.add(result.Entry{Kind: result.Reply, Code: code, Text: text})
 	s.lastCode = code
 	switch code {
 	case ftp.DataAlreadyOpen, ftp.FileStatusOK:
@@ -306,8 +307,8 @@ func (b *builder) impliedData() {
 		return
 	}
 	s.dataUp, s.implied = true, len(b.entries)+1
-	ev := transcript.EventInfo{Op: transcript.OpDataConnect, Addr: s.pasv, Outcome: transcript.Connected}
-	b.add(transcript.Entry{Kind: transcript.Event, Event: &ev,
+	ev := result.EventInfo{Op: result.OpDataConnect, Addr: s.pasv, Outcome: result.Connected}
+	b.add(result.Entry{Kind: result.Event, Event: &ev,
 		Text: "data connection to " + s.pasv + ": connected (not in the log; the server's reply shows it opened)"})
 }
 
@@ -371,7 +372,7 @@ func (b *builder) dialData(addr string) {
 
 // dialed records the outcome of the attempt in progress. dur 0 means: as
 // long as the log's timestamps say.
-func (b *builder) dialed(out transcript.Outcome, dur time.Duration, why string) {
+func (b *builder) dialed(out result.Outcome, dur time.Duration, why string) {
 	s := b.cur
 	d := s.dial
 	if d == nil {
@@ -381,21 +382,21 @@ func (b *builder) dialed(out transcript.Outcome, dur time.Duration, why string) 
 	if dur == 0 {
 		dur = b.t - d.t
 	}
-	op := transcript.OpConnect
+	op := result.OpConnect
 	if d.data {
-		op = transcript.OpDataConnect
-		s.dataUp, s.dataLost = out == transcript.Connected, out != transcript.Connected
-	} else if out == transcript.Connected {
+		op = result.OpDataConnect
+		s.dataUp, s.dataLost = out == result.Connected, out != result.Connected
+	} else if out == result.Connected {
 		s.connected = true
 	}
-	b.event(transcript.EventInfo{Op: op, Addr: d.addr, Outcome: out, Dur: dur, Err: why})
+	b.event(result.EventInfo{Op: op, Addr: d.addr, Outcome: out, Dur: dur, Err: why})
 }
 
 // failed records a failure a log reports without naming the connection:
 // it belongs to the attempt in progress, else to the data connection a
 // 227/229 announced (when none opened since), else to the control
 // connection when it was never made. It reports false when it fits none.
-func (b *builder) failed(out transcript.Outcome, dur time.Duration, why string) bool {
+func (b *builder) failed(out result.Outcome, dur time.Duration, why string) bool {
 	s := b.cur
 	b.retractImplied()
 	switch {
@@ -413,11 +414,11 @@ func (b *builder) failed(out transcript.Outcome, dur time.Duration, why string) 
 }
 
 // closed records the end of the control connection.
-func (b *builder) closed(by string, out transcript.Outcome, dur time.Duration, why string) {
+func (b *builder) closed(by string, out result.Outcome, dur time.Duration, why string) {
 	b.flushReply()
 	b.cur.connected = false
 	b.cur.dial = nil
-	b.event(transcript.EventInfo{Op: transcript.OpClose, By: by, Outcome: out, Dur: dur, Err: why})
+	b.event(result.EventInfo{Op: result.OpClose, By: by, Outcome: out, Dur: dur, Err: why})
 }
 
 // dataVerb tells whether the last command needs a data connection.
@@ -430,7 +431,7 @@ func (b *builder) finish() *Log {
 		b.flushReply()
 	}
 	if b.cut > 0 && len(b.entries) > 0 {
-		b.entries = append(b.entries, transcript.Entry{T: b.t, Session: b.entries[len(b.entries)-1].Session, Kind: transcript.Note,
+		b.entries = append(b.entries, result.Entry{T: b.t, Session: b.entries[len(b.entries)-1].Session, Kind: result.Note,
 			Text: fmt.Sprintf("the log goes on for %d more lines, not read: explain reads the first %d entries", b.cut, MaxEntries)})
 	}
 	l := &Log{Entries: markMidSession(b.entries), Secrets: b.secrets, Target: b.target}
@@ -444,19 +445,19 @@ func (b *builder) finish() *Log {
 // (FileZilla's "ECONNREFUSED - Connection refused by server", curl's and
 // lftp's strerror text) onto an outcome. A foreign log is text, so text is
 // all there is to read here.
-func errnoOutcome(text string) (transcript.Outcome, bool) {
+func errnoOutcome(text string) (result.Outcome, bool) {
 	t := strings.ToLower(text)
 	switch {
 	case strings.Contains(t, "econnrefused"), strings.Contains(t, "connection refused"):
-		return transcript.Refused, true
+		return result.Refused, true
 	case strings.Contains(t, "etimedout"), strings.Contains(t, "timed out"), strings.Contains(t, "timeout"):
-		return transcript.Timeout, true
+		return result.Timeout, true
 	case strings.Contains(t, "ehostunreach"), strings.Contains(t, "enetunreach"),
 		strings.Contains(t, "no route to host"), strings.Contains(t, "network is unreachable"):
-		return transcript.Unreachable, true
+		return result.Unreachable, true
 	case strings.Contains(t, "econnreset"), strings.Contains(t, "connection reset"),
 		strings.Contains(t, "econnaborted"):
-		return transcript.Reset, true
+		return result.Reset, true
 	}
 	return "", false
 }
@@ -471,14 +472,14 @@ func parseTime(layout, s string) (time.Time, bool) {
 // log joins in the middle (no connection attempt, no greeting: a command
 // first, or a reply no server opens with), so that the annotated transcript
 // says where the log starts.
-func markMidSession(entries []transcript.Entry) []transcript.Entry {
+func markMidSession(entries []result.Entry) []result.Entry {
 	seen := map[int]bool{}
-	var out []transcript.Entry
+	var out []result.Entry
 	for _, e := range entries {
-		if !seen[e.Session] && e.Kind != transcript.Note {
+		if !seen[e.Session] && e.Kind != result.Note {
 			seen[e.Session] = true
-			if e.Kind == transcript.Command || e.Kind == transcript.Reply && !ftp.OpensSession(e.Code) {
-				out = append(out, transcript.Entry{T: e.T, Session: e.Session, Kind: transcript.Note,
+			if e.Kind == result.Command || e.Kind == result.Reply && !ftp.OpensSession(e.Code) {
+				out = append(out, result.Entry{T: e.T, Session: e.Session, Kind: result.Note,
 					Text: "the log starts here, in the middle of a session: its connection and greeting are not in it"})
 			}
 		}
@@ -522,7 +523,7 @@ func (b *builder) retractImplied() {
 	}
 	i := s.implied - 1
 	s.implied, s.dataUp = 0, false
-	if i < len(b.entries) && b.entries[i].Event != nil && b.entries[i].Event.Op == transcript.OpDataConnect {
+	if i < len(b.entries) && b.entries[i].Event != nil && b.entries[i].Event.Op == result.OpDataConnect {
 		b.entries = append(b.entries[:i], b.entries[i+1:]...)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -86,14 +87,14 @@ func curlMessage(b *builder, text string) {
 	case curlConnectedTo.MatchString(text):
 		m := curlConnectedTo.FindStringSubmatch(text)
 		curlEnsureDial(b, net.JoinHostPort(m[1], m[2]), false)
-		b.dialed(transcript.Connected, 0, "")
+		b.dialed(result.Connected, 0, "")
 	case curlConnecting.MatchString(text):
 		m := curlConnecting.FindStringSubmatch(text)
 		b.dialData(net.JoinHostPort(m[1], m[2]))
 	case curlDataUp.MatchString(text):
 		m := curlDataUp.FindStringSubmatch(text)
 		curlEnsureDial(b, net.JoinHostPort(m[1], m[2]), true)
-		b.dialed(transcript.Connected, 0, "")
+		b.dialed(result.Connected, 0, "")
 	case strings.HasPrefix(text, "Skip ") && strings.Contains(text, "for data connection"):
 		b.useControlHost()
 		b.note("* " + text)
@@ -125,7 +126,7 @@ func curlFailure(b *builder, text string) {
 		m := curlConnFailed.FindStringSubmatch(text)
 		out, ok := errnoOutcome(m[3])
 		if !ok {
-			out = transcript.Failed
+			out = result.Failed
 		}
 		curlEnsureDial(b, net.JoinHostPort(m[1], m[2]), b.cur.connected)
 		b.dialed(out, 0, m[3])
@@ -134,7 +135,7 @@ func curlFailure(b *builder, text string) {
 		if m := curlAfterMs.FindStringSubmatch(text); m != nil {
 			dur, _ = time.ParseDuration(m[1] + "ms")
 		}
-		if !b.failed(transcript.Timeout, dur, "") {
+		if !b.failed(result.Timeout, dur, "") {
 			b.note(text)
 		}
 	case curlFailedTo.MatchString(text) && b.cur.dial == nil && curlDataAfterAll(b, text):
@@ -144,7 +145,7 @@ func curlFailure(b *builder, text string) {
 		dur, _ := time.ParseDuration(m[1] + "ms")
 		out, ok := errnoOutcome(m[2])
 		if !ok {
-			out = transcript.Failed
+			out = result.Failed
 		}
 		b.dialed(out, dur, m[2])
 	case strings.HasPrefix(text, "Operation timed out after") && b.cur.connected && b.cur.dial == nil:
@@ -153,7 +154,7 @@ func curlFailure(b *builder, text string) {
 		if m := curlAfterMs.FindStringSubmatch(text); m != nil {
 			dur, _ = time.ParseDuration(m[1] + "ms")
 		}
-		b.closed("client", transcript.Timeout, dur, strings.TrimSpace(text))
+		b.closed("client", result.Timeout, dur, strings.TrimSpace(text))
 	case strings.HasPrefix(text, "Failed EPSV attempt") || strings.HasPrefix(text, "Failed PASV attempt"):
 		// The failure before it was the data connection's, whatever port
 		// curl's message named: a fragment that starts there read it as
@@ -180,11 +181,11 @@ func curlDataAfterAll(b *builder, text string) bool {
 			continue
 		}
 		_, port, err := net.SplitHostPort(e.Event.Addr)
-		if e.Event.Op != transcript.OpConnect || e.Event.Outcome == transcript.Connected || err != nil || port == m[1] {
+		if e.Event.Op != result.OpConnect || e.Event.Outcome == result.Connected || err != nil || port == m[1] {
 			return false
 		}
 		ev := *e.Event
-		ev.Op = transcript.OpDataConnect
+		ev.Op = result.OpDataConnect
 		e.Event, e.Text = &ev, transcript.Describe(ev)
 		return true
 	}
@@ -199,11 +200,11 @@ func curlDataAfterEPSV(b *builder) {
 		if e.Session != b.cur.session || e.Event == nil {
 			continue
 		}
-		if e.Event.Op != transcript.OpConnect || e.Event.Outcome == transcript.Connected {
+		if e.Event.Op != result.OpConnect || e.Event.Outcome == result.Connected {
 			return
 		}
 		ev := *e.Event
-		ev.Op = transcript.OpDataConnect
+		ev.Op = result.OpDataConnect
 		e.Event, e.Text = &ev, transcript.Describe(ev)
 		return
 	}

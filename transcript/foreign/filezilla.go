@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // fileZillaRe matches a line of FileZilla's message log: as copied from the
@@ -70,11 +70,11 @@ func fileZillaStatus(b *builder, text string) {
 		b.note("Status: " + text)
 	case strings.HasPrefix(text, "Connection attempt failed") && strings.Contains(text, "EAI_") && b.resolving != "":
 		// getaddrinfo's errors: the name did not resolve, nothing was dialled.
-		b.event(transcript.EventInfo{Op: transcript.OpResolve, Addr: b.resolving, Outcome: transcript.Failed, Err: errText(text)})
+		b.event(result.EventInfo{Op: result.OpResolve, Addr: b.resolving, Outcome: result.Failed, Err: errText(text)})
 	case fileZillaConnecting.MatchString(text):
 		b.dialControl(fileZillaConnecting.FindStringSubmatch(text)[1])
 	case strings.HasPrefix(text, "Connection established"):
-		b.dialed(transcript.Connected, 0, "")
+		b.dialed(result.Connected, 0, "")
 	case strings.HasPrefix(text, "Connection attempt failed"):
 		fileZillaFailure(b, text)
 		return
@@ -84,12 +84,12 @@ func fileZillaStatus(b *builder, text string) {
 		b.note("Status: " + text)
 	case strings.HasPrefix(text, "TLS connection established"):
 		s := b.cur
-		info := &transcript.TLSInfo{Conn: transcript.TLSControl}
+		info := &result.TLSInfo{Conn: result.TLSControl}
 		if s.tls.on {
-			info.Conn = transcript.TLSData
+			info.Conn = result.TLSData
 		}
 		s.tls.on, s.tls.last = true, info
-		b.event(transcript.EventInfo{Op: transcript.OpTLS, Addr: s.ctrl, Outcome: transcript.Connected, TLS: info})
+		b.event(result.EventInfo{Op: result.OpTLS, Addr: s.ctrl, Outcome: result.Connected, TLS: info})
 	case strings.HasPrefix(text, "Server did not properly shut down TLS connection"):
 		b.cur.tlsDataLost = b.cur.tlsDataLost || b.dataVerb()
 		b.note("Status: " + text)
@@ -113,16 +113,16 @@ func fileZillaError(b *builder, text string) {
 		dur := b.cur.lostTimeout
 		b.cur.lostTimeout = 0
 		b.dialControl("")
-		b.failed(transcript.Timeout, dur, "")
+		b.failed(result.Timeout, dur, "")
 		b.note("Error: " + text)
 	case strings.HasPrefix(text, "Connection closed by server"):
-		b.closed("server", transcript.Closed, 0, "")
+		b.closed("server", result.Closed, 0, "")
 	case strings.HasPrefix(text, "Disconnected from server: ") && b.cur.connected:
 		// "Disconnected from server: ECONNABORTED - Connection aborted":
 		// the control connection ended under FileZilla, not by its choice.
 		out, ok := errnoOutcome(text)
 		if !ok {
-			out = transcript.Closed
+			out = result.Closed
 		}
 		b.closed("server", out, 0, errText(text))
 	case fileZillaInactivity.MatchString(text):
@@ -145,7 +145,7 @@ func fileZillaError(b *builder, text string) {
 		if m[2] != "" {
 			why += " in " + m[2]
 		}
-		b.tlsFailed(transcript.Failed, why+": "+m[3])
+		b.tlsFailed(result.Failed, why+": "+m[3])
 	case strings.Contains(text, "data connection could not be established") &&
 		(b.cur.tlsDataLost || strings.Contains(text, "ECONNABORTED")):
 		// ECONNABORTED: FileZilla aborted the connection itself, after
@@ -171,7 +171,7 @@ var errnoName = regexp.MustCompile(`\bE(?:CONNREFUSED|TIMEDOUT|HOSTUNREACH|NETUN
 func fileZillaFailure(b *builder, text string) {
 	out, ok := errnoOutcome(text)
 	if !ok {
-		out = transcript.Failed
+		out = result.Failed
 	}
 	switch {
 	case b.failed(out, 0, errText(text)):
@@ -223,10 +223,10 @@ func fileZillaTimeout(b *builder, text string) {
 		s.lostTimeout = dur
 		b.note("Error: " + text)
 	case s.dial != nil || !s.connected:
-		b.failed(transcript.Timeout, dur, "")
+		b.failed(result.Timeout, dur, "")
 	case s.active && !s.dataUp && b.dataVerb():
 		// Active mode: the server was to connect back, and did not.
-		b.event(transcript.EventInfo{Op: transcript.OpDataAccept, Outcome: transcript.Timeout, Dur: dur})
+		b.event(result.EventInfo{Op: result.OpDataAccept, Outcome: result.Timeout, Dur: dur})
 		b.note("FileZilla logs no data connection: its inactivity timeout after PORT and " + s.verb +
 			" means the server's connection back to the client never arrived")
 	case s.connected && b.dataVerb() && !s.dataUp && s.pasv == "" && !s.unroutable && !s.sawMode:
@@ -236,10 +236,10 @@ func fileZillaTimeout(b *builder, text string) {
 		b.note("FileZilla's inactivity timeout after " + s.verb + ": the data connection did not open (the log starts after the PASV or PORT that would say which kind)")
 	case (s.pasv != "" || s.unroutable || s.sawMode && !s.active) && !s.dataUp && b.dataVerb():
 		b.dialData("")
-		b.dialed(transcript.Timeout, dur, "")
+		b.dialed(result.Timeout, dur, "")
 		b.note("FileZilla logs no data connection attempt: its inactivity timeout after " +
 			s.verb + " means the data connection to " + orUnknown(s.pasv) + " did not open")
 	default:
-		b.closed("client", transcript.Timeout, dur, "no reply in "+secs+" seconds")
+		b.closed("client", result.Timeout, dur, "no reply in "+secs+" seconds")
 	}
 }

@@ -19,7 +19,6 @@ import (
 	"unicode/utf8"
 
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // Format names a kind of log, as --from spells it.
@@ -76,7 +75,7 @@ type Target struct {
 // Log is a client log read into transcript entries.
 type Log struct {
 	Format  Format
-	Entries []transcript.Entry
+	Entries []result.Entry
 	// Secrets are passwords the log held in clear (PASS lines, URLs): the
 	// caller hands them to transcript.WithSecrets so that they are masked
 	// wherever else they appear.
@@ -208,12 +207,12 @@ func mostlyUTF8(b []byte) bool {
 // hasProtocol tells a log of an FTP session, even one that never got a
 // reply (a control connection refused or timed out), from text that only
 // happens to match a few patterns.
-func hasProtocol(entries []transcript.Entry) bool {
+func hasProtocol(entries []result.Entry) bool {
 	for _, e := range entries {
 		switch {
-		case e.Kind == transcript.Command, e.Kind == transcript.Reply:
+		case e.Kind == result.Command, e.Kind == result.Reply:
 			return true
-		case e.Event != nil && (e.Event.Op == transcript.OpConnect || e.Event.Op == transcript.OpResolve):
+		case e.Event != nil && (e.Event.Op == result.OpConnect || e.Event.Op == result.OpResolve):
 			return true
 		}
 	}

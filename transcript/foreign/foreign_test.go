@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"ftpdiag/internal/golden"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -113,17 +114,17 @@ func TestRejectsWhatIsNotALog(t *testing.T) {
 
 // ev is an event in short form, for comparing what readers make of lines.
 type ev struct {
-	op      transcript.Op
+	op      result.Op
 	addr    string
-	outcome transcript.Outcome
+	outcome result.Outcome
 	dur     time.Duration
 	by      string
 }
 
-func events(entries []transcript.Entry) []ev {
+func events(entries []result.Entry) []ev {
 	var out []ev
 	for _, e := range entries {
-		if e.Kind == transcript.Event {
+		if e.Kind == result.Event {
 			out = append(out, ev{e.Event.Op, e.Event.Addr, e.Event.Outcome, e.Event.Dur, e.Event.By})
 		}
 	}
@@ -141,60 +142,60 @@ func TestEvents(t *testing.T) {
 			"Response:\t227 Entering Passive Mode (10,1,2,3,11,187)\n" +
 			"Status:\tServer sent passive reply with unroutable address. Using server address instead.\n" +
 			"Command:\tMLSD\nError:\tConnection timed out after 20 seconds of inactivity\n",
-			[]ev{{transcript.OpConnect, "203.0.113.10:21", transcript.Connected, 0, ""},
-				{transcript.OpDataConnect, "203.0.113.10:3003", transcript.Timeout, 20 * time.Second, ""}}},
+			[]ev{{result.OpConnect, "203.0.113.10:21", result.Connected, 0, ""},
+				{result.OpDataConnect, "203.0.113.10:3003", result.Timeout, 20 * time.Second, ""}}},
 		{"filezilla inactivity after a plain command closes the session", "Status:\tConnecting to 192.0.2.1:21...\n" +
 			"Status:\tConnection established, waiting for welcome message...\nResponse:\t220 Hi\nCommand:\tUSER john\n" +
 			"Error:\tConnection timed out after 30 seconds of inactivity\n",
-			[]ev{{transcript.OpConnect, "192.0.2.1:21", transcript.Connected, 0, ""},
-				{transcript.OpClose, "", transcript.Timeout, 30 * time.Second, "client"}}},
+			[]ev{{result.OpConnect, "192.0.2.1:21", result.Connected, 0, ""},
+				{result.OpClose, "", result.Timeout, 30 * time.Second, "client"}}},
 		{"filezilla pane copy padded with spaces", "Status:      \tConnecting to 127.0.0.1:2122...\n" +
 			"Status:      \tConnection established, waiting for welcome message...\nResponse:    \t220 Hi\n",
-			[]ev{{transcript.OpConnect, "127.0.0.1:2122", transcript.Connected, 0, ""}}},
+			[]ev{{result.OpConnect, "127.0.0.1:2122", result.Connected, 0, ""}}},
 		{"filezilla control connection refused", "Status:\tConnecting to 192.0.2.1:21...\n" +
 			"Error:\tConnection attempt failed with \"ECONNREFUSED - Connection refused by server\".\nCommand:\tQUIT\n",
-			[]ev{{transcript.OpConnect, "192.0.2.1:21", transcript.Refused, 0, ""}}},
+			[]ev{{result.OpConnect, "192.0.2.1:21", result.Refused, 0, ""}}},
 		{"filezilla closed by server", "Status:\tConnecting to 192.0.2.1:21...\n" +
 			"Status:\tConnection established, waiting for welcome message...\nResponse:\t220 Hi\nCommand:\tPASV\n" +
 			"Error:\tConnection closed by server\n",
-			[]ev{{transcript.OpConnect, "192.0.2.1:21", transcript.Connected, 0, ""},
-				{transcript.OpClose, "", transcript.Closed, 0, "server"}}},
+			[]ev{{result.OpConnect, "192.0.2.1:21", result.Connected, 0, ""},
+				{result.OpClose, "", result.Closed, 0, "server"}}},
 		{"curl refused data port", "*   Trying 127.0.0.1:2121...\n* Connected to 127.0.0.1 (127.0.0.1) port 2121 (#0)\n< 220 Hi\n" +
 			"> EPSV\n< 229 Entering Extended Passive Mode (|||40001|)\n* Connecting to 127.0.0.1 (127.0.0.1) port 40001\n" +
 			"*   Trying 127.0.0.1:40001...\n* connect to 127.0.0.1 port 40001 failed: Connection refused\n" +
 			"* Failed to connect to 127.0.0.1 port 2121 after 1 ms: Couldn't connect to server\n",
-			[]ev{{transcript.OpConnect, "127.0.0.1:2121", transcript.Connected, 0, ""},
-				{transcript.OpDataConnect, "127.0.0.1:40001", transcript.Refused, 0, ""}}},
+			[]ev{{result.OpConnect, "127.0.0.1:2121", result.Connected, 0, ""},
+				{result.OpDataConnect, "127.0.0.1:40001", result.Refused, 0, ""}}},
 		{"curl data timeout, curl's other wording", "*   Trying 127.0.0.1:2121...\n* Connected to 127.0.0.1 (127.0.0.1) port 2121 (#0)\n< 220 Hi\n" +
 			"> PASV\n< 227 Entering Passive Mode (10,0,0,5,11,189)\n* Skip 10.0.0.5 for data connection, re-use 127.0.0.1 instead\n" +
 			"* Connecting to 127.0.0.1 (127.0.0.1) port 3005\n*   Trying 127.0.0.1:3005...\n" +
 			"\r  0     0    0     0    0     0      0      0 --:--:--  0:00:11 --:--:--     0* Connection timeout after 12000 ms\n",
-			[]ev{{transcript.OpConnect, "127.0.0.1:2121", transcript.Connected, 0, ""},
-				{transcript.OpDataConnect, "127.0.0.1:3005", transcript.Timeout, 12 * time.Second, ""}}},
+			[]ev{{result.OpConnect, "127.0.0.1:2121", result.Connected, 0, ""},
+				{result.OpDataConnect, "127.0.0.1:3005", result.Timeout, 12 * time.Second, ""}}},
 		{"curl control timeout", "*   Trying 192.0.2.9:21...\n* Connection timed out after 5001 milliseconds\n> USER x\n",
-			[]ev{{transcript.OpConnect, "192.0.2.9:21", transcript.Timeout, 5001 * time.Millisecond, ""}}},
+			[]ev{{result.OpConnect, "192.0.2.9:21", result.Timeout, 5001 * time.Millisecond, ""}}},
 		{"lftp data refused then reconnect", "---- Connecting to h (192.0.2.5) port 21\n<--- 220 Hi\n---> PASV\n" +
 			"<--- 227 Entering Passive Mode (192,0,2,5,11,184).\n---- Connecting data socket to (192.0.2.5) port 3000\n" +
 			"**** Data socket error (Connection refused) - reconnecting\n---- Closing control socket\n" +
 			"---- Connecting to h (192.0.2.5) port 21\n",
-			[]ev{{transcript.OpConnect, "192.0.2.5:21", transcript.Connected, 0, ""},
-				{transcript.OpDataConnect, "192.0.2.5:3000", transcript.Refused, 0, ""},
-				{transcript.OpClose, "", "", 0, "client"}}},
+			[]ev{{result.OpConnect, "192.0.2.5:21", result.Connected, 0, ""},
+				{result.OpDataConnect, "192.0.2.5:3000", result.Refused, 0, ""},
+				{result.OpClose, "", "", 0, "client"}}},
 		{"lftp peer closed", "---- Connecting to h (192.0.2.5) port 21\n<--- 220 Hi\n---> USER a\n**** Peer closed connection\n",
-			[]ev{{transcript.OpConnect, "192.0.2.5:21", transcript.Connected, 0, ""},
-				{transcript.OpClose, "", transcript.Closed, 0, "server"}}},
+			[]ev{{result.OpConnect, "192.0.2.5:21", result.Connected, 0, ""},
+				{result.OpClose, "", result.Closed, 0, "server"}}},
 		{"winscp data timeout counts from the command", ". 2026-11-23 10:00:00.000 Host name: 198.51.100.4 (Port: 2121)\n" +
 			". 2026-11-23 10:00:00.000 Connecting to 198.51.100.4 ...\n" +
 			". 2026-11-23 10:00:00.100 Connected with 198.51.100.4. Waiting for welcome message...\n" +
 			"< 2026-11-23 10:00:00.200 220 Hi\n> 2026-11-23 10:00:00.300 PASV\n" +
 			"< 2026-11-23 10:00:00.400 227 Entering Passive Mode (198,51,100,4,11,185).\n" +
 			"> 2026-11-23 10:00:00.500 LIST -a\n. 2026-11-23 10:00:15.500 Timeout detected. (data connection)\n",
-			[]ev{{transcript.OpConnect, "198.51.100.4:2121", transcript.Connected, 100 * time.Millisecond, ""},
-				{transcript.OpDataConnect, "198.51.100.4:3001", transcript.Timeout, 15 * time.Second, ""}}},
+			[]ev{{result.OpConnect, "198.51.100.4:2121", result.Connected, 100 * time.Millisecond, ""},
+				{result.OpDataConnect, "198.51.100.4:3001", result.Timeout, 15 * time.Second, ""}}},
 		{"seed events read back", "--> control connection to 192.0.2.7:21: connected in 2.3ms\n220: Hi\nCmd: PASV\n" +
 			"227: Entering Passive Mode (192,0,2,7,11,187)\n--> data connection to 192.0.2.7:3003: no answer after 5s\n",
-			[]ev{{transcript.OpConnect, "192.0.2.7:21", transcript.Connected, 0, ""},
-				{transcript.OpDataConnect, "192.0.2.7:3003", transcript.Timeout, 5 * time.Second, ""}}},
+			[]ev{{result.OpConnect, "192.0.2.7:21", result.Connected, 0, ""},
+				{result.OpDataConnect, "192.0.2.7:3003", result.Timeout, 5 * time.Second, ""}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -339,7 +340,7 @@ func TestFileZillaEngines(t *testing.T) {
 	}
 	var got []string
 	for _, e := range l.Entries {
-		if e.Kind == transcript.Event {
+		if e.Kind == result.Event {
 			got = append(got, strconv.Itoa(e.Session)+" "+string(e.Event.Op)+" "+e.Event.Addr+" "+string(e.Event.Outcome))
 		}
 	}

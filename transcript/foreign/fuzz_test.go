@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -67,14 +68,14 @@ func checkParse(t *testing.T, data []byte, from Format) {
 	}
 	for _, e := range transcript.FromEntries(l.Entries, transcript.WithSecrets(l.Secrets...)).Entries() {
 		switch e.Kind {
-		case transcript.Command, transcript.Reply, transcript.Event, transcript.Note:
+		case result.Command, result.Reply, result.Event, result.Note:
 		default:
 			t.Fatalf("entry of kind %q", e.Kind)
 		}
-		if e.Kind == transcript.Event && e.Event == nil {
+		if e.Kind == result.Event && e.Event == nil {
 			t.Fatalf("event without its info: %+v", e)
 		}
-		if e.Kind == transcript.Command && strings.HasPrefix(strings.ToUpper(e.Text), "PASS ") && e.Text != "PASS "+transcript.Mask {
+		if e.Kind == result.Command && strings.HasPrefix(strings.ToUpper(e.Text), "PASS ") && e.Text != "PASS "+transcript.Mask {
 			t.Fatalf("a PASS line in clear: %q", e.Text)
 		}
 	}

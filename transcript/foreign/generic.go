@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -171,7 +172,7 @@ func (g *genericState) line(b *builder, line string) {
 		// netkit's and BSD ftp's own words when the server hung up: no
 		// reply, though it looks like one.
 		if b.cur.connected {
-			b.closed("server", transcript.Closed, 0, "")
+			b.closed("server", result.Closed, 0, "")
 		}
 		b.note(line)
 	case g.keys.cmd[key] && text != "", key == "" && isFTPVerbLine(text) && len(g.keys.reply) > 0:
@@ -247,7 +248,7 @@ func (g *genericState) reply(b *builder, text string) {
 	if code == ftp.ServiceNotAvailable && s.code == 0 && s.pasv != "" && !s.dataUp && s.dial == nil && timeoutWords.MatchString(text) {
 		// FileZilla Server's "421 Connection timed out." right after the
 		// 227: it waited for the client's data connection, which never came.
-		b.failed(transcript.Timeout, 0, "")
+		b.failed(result.Timeout, 0, "")
 		b.note("the server gave up waiting for the data connection: it never arrived")
 	}
 	if !b.replyLine(text) && !b.banner(text) {
@@ -311,7 +312,7 @@ func (g *genericState) message(b *builder, text, line string) {
 	case flashDataErr.MatchString(text) && b.cur.dial != nil:
 		out, ok := errnoOutcome(text)
 		if !ok {
-			out = transcript.Failed
+			out = result.Failed
 		}
 		b.dialed(out, 0, flashDataErr.FindStringSubmatch(text)[1])
 		return
@@ -350,7 +351,7 @@ func (g *genericState) message(b *builder, text, line string) {
 		// ftplib's traceback after a 227/229: its data connection failed.
 		out, ok := errnoOutcome(text)
 		if !ok {
-			out = transcript.Timeout
+			out = result.Timeout
 		}
 		if b.failed(out, 0, strings.TrimSpace(m[0])) {
 			return

@@ -46,21 +46,21 @@ func readJSON(data []byte) (*Log, error) {
 // knownKinds keeps every entry, as every reader does with what it does not
 // understand: an entry of no known kind (a hand-edited file), or an event
 // without its details, becomes a note of its text.
-func knownKinds(entries []transcript.Entry) []transcript.Entry {
+func knownKinds(entries []result.Entry) []result.Entry {
 	for i, e := range entries {
 		switch {
-		case e.Kind == transcript.Event && e.Event == nil,
-			e.Kind != transcript.Command && e.Kind != transcript.Reply && e.Kind != transcript.Event && e.Kind != transcript.Note:
-			entries[i] = transcript.Entry{T: e.T, Session: e.Session, Kind: transcript.Note, Text: e.Text}
+		case e.Kind == result.Event && e.Event == nil,
+			e.Kind != result.Command && e.Kind != result.Reply && e.Kind != result.Event && e.Kind != result.Note:
+			entries[i] = result.Entry{T: e.T, Session: e.Session, Kind: result.Note, Text: e.Text}
 		}
 	}
 	return entries
 }
 
 // targetOf finds the first control connection of a bare transcript.
-func targetOf(entries []transcript.Entry) Target {
+func targetOf(entries []result.Entry) Target {
 	for _, e := range entries {
-		if e.Event == nil || e.Event.Op != transcript.OpConnect {
+		if e.Event == nil || e.Event.Op != result.OpConnect {
 			continue
 		}
 		host, port, err := net.SplitHostPort(e.Event.Addr)
@@ -75,14 +75,14 @@ func targetOf(entries []transcript.Entry) Target {
 
 // secretsOf finds passwords a hand-edited transcript holds in clear, as the
 // line readers do: after PASS, and in URLs.
-func secretsOf(entries []transcript.Entry) []string {
+func secretsOf(entries []result.Entry) []string {
 	b := newBuilder()
 	for _, e := range entries {
 		b.scanSecrets(e.Text)
 		if e.Event != nil {
 			b.scanSecrets(e.Event.Err) // masked with RedactURLs before anything renders it
 		}
-		if verb, arg, ok := strings.Cut(e.Text, " "); ok && e.Kind == transcript.Command && strings.EqualFold(verb, "PASS") {
+		if verb, arg, ok := strings.Cut(e.Text, " "); ok && e.Kind == result.Command && strings.EqualFold(verb, "PASS") {
 			b.secret(arg)
 		}
 	}

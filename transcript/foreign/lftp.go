@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // lftp's debug output marks what it sends "---> ", what it receives
@@ -58,11 +58,11 @@ func lftpStep(b *builder, text string) {
 		b.useControlHost() // ftp:fix-pasv-address
 		b.note("---- " + text)
 	case strings.HasPrefix(text, "Data connection established"):
-		b.dialed(transcript.Connected, 0, "")
+		b.dialed(result.Connected, 0, "")
 	case lftpAccepted.MatchString(text):
 		m := lftpAccepted.FindStringSubmatch(text)
 		b.cur.dataUp = true
-		b.event(transcript.EventInfo{Op: transcript.OpDataAccept, Addr: net.JoinHostPort(m[1], m[2]), Outcome: transcript.Connected})
+		b.event(result.EventInfo{Op: result.OpDataAccept, Addr: net.JoinHostPort(m[1], m[2]), Outcome: result.Connected})
 	case strings.HasPrefix(text, "Closing control socket"):
 		if b.cur.connected {
 			b.closed("client", "", 0, "")
@@ -80,14 +80,14 @@ func lftpStep(b *builder, text string) {
 func lftpFailure(b *builder, text string) {
 	switch {
 	case strings.HasPrefix(text, "Peer closed connection"):
-		b.closed("server", transcript.Closed, 0, "")
+		b.closed("server", result.Closed, 0, "")
 		return
 	case strings.Contains(text, "control-socket") || strings.Contains(text, "Connection reset by peer") && b.cur.dial == nil:
-		b.closed("server", transcript.Reset, 0, strings.TrimSpace(text))
+		b.closed("server", result.Reset, 0, strings.TrimSpace(text))
 		return
 	}
 	if strings.HasPrefix(text, "gnutls_") || strings.HasPrefix(text, "SSL_") {
-		b.tlsFailed(transcript.Failed, text)
+		b.tlsFailed(result.Failed, text)
 		return
 	}
 	out, ok := errnoOutcome(text)
@@ -103,8 +103,8 @@ func lftpFailure(b *builder, text string) {
 		b.dialed(out, 0, why)
 		return
 	}
-	if out == transcript.Timeout && b.cur.connected {
-		b.closed("client", transcript.Timeout, b.t-b.lastCommandT(), "no reply before lftp's net:timeout")
+	if out == result.Timeout && b.cur.connected {
+		b.closed("client", result.Timeout, b.t-b.lastCommandT(), "no reply before lftp's net:timeout")
 		return
 	}
 	if !b.failed(out, 0, why) {

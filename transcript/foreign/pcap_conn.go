@@ -6,11 +6,11 @@ import (
 	"slices"
 	"time"
 
+	"ftpdiag/result"
+
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/reassembly"
-
-	"ftpdiag/transcript"
 )
 
 // Bounds that keep a capture's reading small whatever its size.
@@ -183,7 +183,7 @@ func (c *capture) lateControl(conn *tcpConn) {
 	c.b.use(conn.ctrl.key)
 	c.b.dialControl(conn.ends[1].String())
 	if conn.est {
-		c.b.dialed(transcript.Connected, conn.estT.Sub(conn.firstSyn), "")
+		c.b.dialed(result.Connected, conn.estT.Sub(conn.firstSyn), "")
 		c.sideOf(conn)
 	}
 }
@@ -217,11 +217,11 @@ func (c *capture) flags(conn *tcpConn, side int, p pkt) {
 		conn.syns++
 	case t.SYN && t.ACK && side == 1 && !conn.est:
 		conn.est, conn.estT, conn.ttl[1] = true, p.t, p.ttl
-		c.answered(conn, transcript.Connected, "")
+		c.answered(conn, result.Connected, "")
 	case t.RST:
 		if !conn.est && side == 1 && conn.syns > 0 {
 			conn.refused = true
-			c.answered(conn, transcript.Refused, "answered with a TCP reset (RST)")
+			c.answered(conn, result.Refused, "answered with a TCP reset (RST)")
 			conn.done = true
 			return
 		}
@@ -304,7 +304,7 @@ func (c *capture) icmpError(p pkt) {
 	}
 	conn.icmp = in
 	if in.unreach {
-		c.answered(conn, transcript.Unreachable, fmt.Sprintf("ICMP %s from %s", in.name, in.from))
+		c.answered(conn, result.Unreachable, fmt.Sprintf("ICMP %s from %s", in.name, in.from))
 		conn.done = conn.ctrl == nil
 	}
 }

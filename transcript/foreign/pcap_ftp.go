@@ -12,6 +12,7 @@ import (
 	"github.com/gopacket/gopacket/reassembly"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -91,7 +92,7 @@ func (c *capture) adopt(cc *ctrlConn) {
 		}
 		cc.seenData[conn.ends[1].Port()] = true
 		if conn.est {
-			c.dataEvent(conn, transcript.Connected, "")
+			c.dataEvent(conn, result.Connected, "")
 		} else {
 			cc.pending = append(cc.pending, conn)
 		}
@@ -140,7 +141,7 @@ func (c *capture) dialStarted(conn *tcpConn) {
 }
 
 // answered records how a SYN was answered.
-func (c *capture) answered(conn *tcpConn, out transcript.Outcome, why string) {
+func (c *capture) answered(conn *tcpConn, out result.Outcome, why string) {
 	switch {
 	case conn.ctrl != nil:
 		c.b.use(conn.ctrl.key)
@@ -148,7 +149,7 @@ func (c *capture) answered(conn *tcpConn, out transcript.Outcome, why string) {
 			return
 		}
 		c.b.dialed(out, c.b.t-c.sinceStart(conn.firstSyn), why)
-		if out == transcript.Connected {
+		if out == result.Connected {
 			c.sideOf(conn)
 		}
 	case conn.data != nil && !conn.data.answered && conn.syns > 0:
@@ -181,31 +182,31 @@ func (c *capture) sideOf(conn *tcpConn) {
 
 // dataEvent records a data connection's attempt and outcome, with what the
 // capture adds: who rejected it, and where the SYNs were seen.
-func (c *capture) dataEvent(conn *tcpConn, out transcript.Outcome, why string) {
+func (c *capture) dataEvent(conn *tcpConn, out result.Outcome, why string) {
 	d := conn.data
 	d.answered = true
 	cc := d.ctrl
 	c.b.use(cc.key)
-	op := transcript.OpDataConnect
+	op := result.OpDataConnect
 	if !d.passive {
-		op = transcript.OpDataAccept
+		op = result.OpDataAccept
 	}
-	ev := transcript.EventInfo{Op: op, Addr: conn.ends[1].String(), Local: conn.ends[0].String(), Outcome: out, Err: why,
+	ev := result.EventInfo{Op: op, Addr: conn.ends[1].String(), Local: conn.ends[0].String(), Outcome: out, Err: why,
 		Dur: c.b.t - c.sinceStart(conn.firstSyn)}
 	if !d.passive {
 		ev.Addr, ev.Local = conn.ends[0].String(), conn.ends[1].String()
 	}
-	ev.Capture = &transcript.CaptureInfo{Side: cc.side, SYN: conn.syns}
-	if conn.icmp != nil && out == transcript.Unreachable {
+	ev.Capture = &result.CaptureInfo{Side: cc.side, SYN: conn.syns}
+	if conn.icmp != nil && out == result.Unreachable {
 		ev.Capture.ICMP, ev.Capture.From = conn.icmp.name, conn.icmp.from.String()
 	}
 	text := transcript.Describe(ev)
-	if out == transcript.Timeout || out == transcript.Unreachable {
+	if out == result.Timeout || out == result.Unreachable {
 		text = fmt.Sprintf("%s connection %s to %s: %s after %s (%d SYN)", dataWord(d), conn.ends[0], conn.ends[1], out, transcript.Human(ev.Dur), conn.syns)
 	}
 	c.b.flushReply()
 	c.b.open()
-	c.b.add(transcript.Entry{Kind: transcript.Event, Text: text, Event: &ev})
+	c.b.add(result.Entry{Kind: result.Event, Text: text, Event: &ev})
 	if n := c.reading(conn, out); n != "" {
 		c.b.note(n)
 	}
@@ -219,14 +220,14 @@ func dataWord(d *dataConn) string {
 }
 
 // reading is what the capture's side adds to an outcome.
-func (c *capture) reading(conn *tcpConn, out transcript.Outcome) string {
+func (c *capture) reading(conn *tcpConn, out result.Outcome) string {
 	side := conn.data.ctrl.side
 	switch {
-	case out == transcript.Unreachable && conn.icmp != nil:
+	case out == result.Unreachable && conn.icmp != nil:
 		return fmt.Sprintf("%s answered the SYN with ICMP %s: that box rejects port %d, and names itself", conn.icmp.from, conn.icmp.name, conn.ends[1].Port())
-	case out == transcript.Timeout && side == "server" && conn.syns > 0:
+	case out == result.Timeout && side == "server" && conn.syns > 0:
 		return fmt.Sprintf("the capture was taken on the server: %d SYN to port %d arrived here and got no answer, so the server's own firewall drops them (or nothing listens and the firewall hides it)", conn.syns, conn.ends[1].Port())
-	case out == transcript.Timeout && side == "client":
+	case out == result.Timeout && side == "client":
 		return fmt.Sprintf("the capture was taken on the client: %d SYN to port %d left it and got no answer, and no ICMP came back: something on the way or the server's firewall drops them", conn.syns, conn.ends[1].Port())
 	}
 	return ""
@@ -248,9 +249,9 @@ func (c *capture) closed(conn *tcpConn) {
 		if cc.tls && cc.side == "server" && len(cc.seenData) == 0 {
 			c.b.note("no data connection attempt from the client arrived during this encrypted session; its PASV reply cannot be read, so which port it waited on is not known")
 		}
-		out := transcript.Closed
+		out := result.Closed
 		if conn.reset {
-			out = transcript.Reset
+			out = result.Reset
 		}
 		if cc.tls {
 			c.encryptedClose(by, out)
@@ -265,12 +266,12 @@ func (c *capture) closed(conn *tcpConn) {
 // encryptedClose records the end of an encrypted control connection
 // without saying who ended it for the diagnosis: whether a QUIT came
 // before cannot be read, so a server's close is no sign of trouble.
-func (c *capture) encryptedClose(by string, out transcript.Outcome) {
+func (c *capture) encryptedClose(by string, out result.Outcome) {
 	c.b.flushReply()
 	c.b.cur.connected, c.b.cur.dial = false, nil
 	c.b.open()
-	ev := transcript.EventInfo{Op: transcript.OpClose, Outcome: out}
-	c.b.add(transcript.Entry{Kind: transcript.Event, Event: &ev,
+	ev := result.EventInfo{Op: result.OpClose, Outcome: out}
+	c.b.add(result.Entry{Kind: result.Event, Event: &ev,
 		Text: fmt.Sprintf("control connection closed by the %s (encrypted: whether a QUIT came first cannot be read)", by)})
 }
 
@@ -290,11 +291,11 @@ func (c *capture) dataClosed(conn *tcpConn, by string, atEnd bool) {
 	if conn.bytes[1-sender] > conn.bytes[sender] {
 		sender = 1 - sender
 	}
-	out := transcript.Complete
+	out := result.Complete
 	note := ""
 	switch {
 	case conn.bigResent[sender] >= 2 && conn.fragNeed == nil:
-		out = transcript.Stalled
+		out = result.Stalled
 		passed := fmt.Sprintf("segments of up to %d bytes were", conn.maxAcked[sender])
 		if conn.maxAcked[sender] == 0 {
 			passed = "the control connection's small packets passed"
@@ -302,19 +303,19 @@ func (c *capture) dataClosed(conn *tcpConn, by string, atEnd bool) {
 		note = fmt.Sprintf("segments of %d bytes were sent %d more times and never acknowledged, while %s; no ICMP fragmentation-needed came back: a path-MTU black hole (a router drops large packets without saying so)",
 			conn.bigLen[sender], conn.bigResent[sender], passed)
 	case atEnd:
-		out = transcript.Stalled
+		out = result.Stalled
 		note = fmt.Sprintf("the capture ends with this data connection still open, %s after its last data", transcript.Human(c.last.Sub(conn.lastData)))
 	case conn.reset:
-		out = transcript.Reset
+		out = result.Reset
 	case conn.closer != sender && !conn.fin[sender]:
-		out = transcript.Stalled
+		out = result.Stalled
 		note = fmt.Sprintf("the receiving side closed this data connection after %d bytes, before the sender finished it (no FIN from the sender): it gave up waiting", conn.bytes[sender])
 		if conn.bytes[sender] == 0 {
 			note += "; no data arrived at all while the control connection's small packets did: large packets may be lost on the way (a path-MTU black hole; a capture on the sender's side would show its large segments sent again)"
 		}
 	}
-	ev := transcript.EventInfo{Op: transcript.OpDataClose, Bytes: conn.bytes[sender], By: by, Outcome: out,
-		Dur: c.b.t - c.sinceStart(conn.estT), Capture: &transcript.CaptureInfo{Side: d.ctrl.side, SYN: conn.syns}}
+	ev := result.EventInfo{Op: result.OpDataClose, Bytes: conn.bytes[sender], By: by, Outcome: out,
+		Dur: c.b.t - c.sinceStart(conn.estT), Capture: &result.CaptureInfo{Side: d.ctrl.side, SYN: conn.syns}}
 	if conn.bigResent[sender] >= 2 && conn.fragNeed == nil {
 		ev.Capture.BlackHole, ev.Capture.Resent, ev.Capture.Size = true, conn.bigResent[sender], conn.bigLen[sender]
 	}
@@ -340,7 +341,7 @@ func (c *capture) settlePending(cc *ctrlConn, force bool) {
 			keep = append(keep, conn)
 			continue
 		}
-		c.dataEvent(conn, transcript.Timeout, fmt.Sprintf("%d SYN, no answer", conn.syns))
+		c.dataEvent(conn, result.Timeout, fmt.Sprintf("%d SYN, no answer", conn.syns))
 	}
 	cc.pending = keep
 	c.unreachedPasv(cc, force)
@@ -359,12 +360,12 @@ func (c *capture) unreachedPasv(cc *ctrlConn, force bool) {
 	port := cc.lastPort
 	cc.seenData[port] = true
 	addr := netip.AddrPortFrom(cc.conn.ends[1].Addr(), port)
-	ev := transcript.EventInfo{Op: transcript.OpDataConnect, Addr: addr.String(), Outcome: transcript.Timeout,
+	ev := result.EventInfo{Op: result.OpDataConnect, Addr: addr.String(), Outcome: result.Timeout,
 		Dur: c.b.t - c.sinceStart(cc.lastPasv), Err: "no SYN arrived",
-		Capture: &transcript.CaptureInfo{Side: cc.side, Absent: true}}
+		Capture: &result.CaptureInfo{Side: cc.side, Absent: true}}
 	c.b.flushReply()
 	c.b.open()
-	c.b.add(transcript.Entry{Kind: transcript.Event, Event: &ev,
+	c.b.add(result.Entry{Kind: result.Event, Event: &ev,
 		Text: fmt.Sprintf("data connection to %s: no connection attempt arrived in %s (not in the capture: read from its absence)", addr, transcript.Human(ev.Dur))})
 	c.b.note(fmt.Sprintf("the capture was taken on the server: it announced port %d and no SYN to it arrived, so the client's attempts are dropped before they reach this machine (a firewall or router upstream, or a security group)", port))
 }
@@ -527,7 +528,7 @@ func (c *capture) finish() *Log {
 		c.ctrlLinesFlush(cc)
 		c.settlePending(cc, true)
 		if conn := cc.conn; conn.syns > 0 && !conn.est && !conn.refused && conn.icmp == nil {
-			c.b.dialed(transcript.Timeout, c.b.t-c.sinceStart(conn.firstSyn), fmt.Sprintf("%d SYN, no answer", conn.syns))
+			c.b.dialed(result.Timeout, c.b.t-c.sinceStart(conn.firstSyn), fmt.Sprintf("%d SYN, no answer", conn.syns))
 		}
 	}
 	if c.dropped > 0 || c.cutShort {

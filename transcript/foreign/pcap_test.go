@@ -13,6 +13,7 @@ import (
 	"github.com/gopacket/gopacket/pcapgo"
 
 	"ftpdiag/internal/golden"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -140,7 +141,7 @@ func TestCapturePcapng(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := readCaptureFile(t, path)
-	if !slices.EqualFunc(got.Entries, want.Entries, func(a, b transcript.Entry) bool { return a.Text == b.Text && a.T == b.T }) {
+	if !slices.EqualFunc(got.Entries, want.Entries, func(a, b result.Entry) bool { return a.Text == b.Text && a.T == b.T }) {
 		t.Errorf("pcapng read differs from pcap:\n%v\n%v", got.Entries, want.Entries)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // The style server manuals print sample sessions in (Rumpus, and ftpdiag's
@@ -107,7 +107,7 @@ func seedConnect(b *builder, host string) {
 	}
 	b.cur.dial = &dial{addr: addr, t: b.t}
 	n := len(b.entries)
-	b.dialed(transcript.Connected, 0, "")
+	b.dialed(result.Connected, 0, "")
 	if len(b.entries) == n {
 		return // past MaxEntries: nothing was added to move
 	}
@@ -143,22 +143,22 @@ func seedEventLine(b *builder, text string) {
 	b.dialed(out, dur, "")
 }
 
-func seedOutcome(text string) (transcript.Outcome, time.Duration) {
+func seedOutcome(text string) (result.Outcome, time.Duration) {
 	if m := seedNoAnswer.FindStringSubmatch(text); m != nil {
 		d, _ := time.ParseDuration(m[1])
-		return transcript.Timeout, d
+		return result.Timeout, d
 	}
 	if strings.HasPrefix(text, "connected") {
-		return transcript.Connected, 0
+		return result.Connected, 0
 	}
 	if strings.HasPrefix(text, "refused") {
-		return transcript.Refused, 0
+		return result.Refused, 0
 	}
 	if out, ok := errnoOutcome(text); ok {
 		return out, 0
 	}
 	word, _, _ := strings.Cut(text, " ")
-	return transcript.Outcome(word), 0
+	return result.Outcome(word), 0
 }
 
 // isVerb tells a bare command line ("QUIT", as the seed transcript prints

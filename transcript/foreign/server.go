@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -72,7 +73,7 @@ type ServerSession struct {
 	Line    int       // the log line it starts on, from 1
 	// Entries are its commands, replies and events, Session 1, T since
 	// Started.
-	Entries []transcript.Entry
+	Entries []result.Entry
 	End     string // one of the End constants
 	Secrets []string
 	// Unlogged: the log records no connections (ProFTPD's ExtendedLog),
@@ -106,7 +107,7 @@ type rec struct {
 	kind   recKind
 	text   string
 	code   int // replies logged by code alone (ProFTPD)
-	ev     *transcript.EventInfo
+	ev     *result.EventInfo
 }
 
 type recKind int
@@ -379,8 +380,8 @@ func (sp *splitter) add(s *ServerSession, r rec) {
 	}
 	switch r.kind {
 	case recConnect:
-		ev := transcript.EventInfo{Op: transcript.OpConnect, Local: r.client, Outcome: transcript.Connected}
-		s.entry(transcript.Entry{Kind: transcript.Event, Event: &ev, Text: "control connection from " + r.client}, r.t)
+		ev := result.EventInfo{Op: result.OpConnect, Local: r.client, Outcome: result.Connected}
+		s.entry(result.Entry{Kind: result.Event, Event: &ev, Text: "control connection from " + r.client}, r.t)
 	case recCommand:
 		s.command(r)
 	case recReply:
@@ -392,13 +393,13 @@ func (sp *splitter) add(s *ServerSession, r rec) {
 		s.note(r.text, r.t)
 	case recClose:
 		s.flush(r.t)
-		ev := transcript.EventInfo{Op: transcript.OpClose, By: "client", Outcome: transcript.Closed}
-		s.entry(transcript.Entry{Kind: transcript.Event, Event: &ev, Text: r.text}, r.t)
+		ev := result.EventInfo{Op: result.OpClose, By: "client", Outcome: result.Closed}
+		s.entry(result.Entry{Kind: result.Event, Event: &ev, Text: r.text}, r.t)
 		sp.closed(s.Key)
 		sp.end(s, EndClosed)
 	case recEvent:
 		s.flush(r.t)
-		s.entry(transcript.Entry{Kind: transcript.Event, Event: r.ev, Text: r.text}, r.t)
+		s.entry(result.Entry{Kind: result.Event, Event: r.ev, Text: r.text}, r.t)
 	default:
 		s.note(r.text, r.t)
 	}
@@ -409,7 +410,7 @@ func (sp *splitter) add(s *ServerSession, r rec) {
 }
 
 func lastCode(s *ServerSession) int {
-	if n := len(s.Entries); n > 0 && s.Entries[n-1].Kind == transcript.Reply {
+	if n := len(s.Entries); n > 0 && s.Entries[n-1].Kind == result.Reply {
 		return s.Entries[n-1].Code
 	}
 	return 0
@@ -431,10 +432,10 @@ func (s *ServerSession) command(r rec) {
 	if s.verb == "USER" && s.User == "" {
 		s.User = strings.TrimSpace(arg)
 	}
-	s.entry(transcript.Entry{Kind: transcript.Command, Text: r.text}, r.t)
+	s.entry(result.Entry{Kind: result.Command, Text: r.text}, r.t)
 	if r.code != 0 { // ProFTPD: the command's final reply code, without its text
 		s.loggedIn = s.loggedIn || r.code == int(ftp.LoggedIn)
-		s.entry(transcript.Entry{Kind: transcript.Reply, Code: r.code, Text: fmt.Sprintf("%d", r.code)}, r.t)
+		s.entry(result.Entry{Kind: result.Reply, Code: r.code, Text: fmt.Sprintf("%d", r.code)}, r.t)
 	}
 }
 
@@ -483,7 +484,7 @@ func (s *ServerSession) replyLine(r rec) {
 // replyMore adds a line to the reply just recorded, or keeps it as a
 // note where none was.
 func (s *ServerSession) replyMore(r rec) {
-	if n := len(s.Entries); n > 0 && s.Entries[n-1].Kind == transcript.Reply && s.left == 0 {
+	if n := len(s.Entries); n > 0 && s.Entries[n-1].Kind == result.Reply && s.left == 0 {
 		s.Entries[n-1].Text += "\n" + r.text
 		return
 	}
@@ -498,15 +499,15 @@ func (s *ServerSession) flush(t time.Time) {
 	code, text := s.code, strings.Join(s.reply, "\n")
 	s.code, s.reply = 0, nil
 	s.loggedIn = s.loggedIn || code == int(ftp.LoggedIn)
-	s.entry(transcript.Entry{Kind: transcript.Reply, Code: code, Text: text}, t)
+	s.entry(result.Entry{Kind: result.Reply, Code: code, Text: text}, t)
 }
 
 func (s *ServerSession) note(text string, t time.Time) {
 	s.flush(t)
-	s.entry(transcript.Entry{Kind: transcript.Note, Text: strings.TrimSpace(text)}, t)
+	s.entry(result.Entry{Kind: result.Note, Text: strings.TrimSpace(text)}, t)
 }
 
-func (s *ServerSession) entry(e transcript.Entry, t time.Time) {
+func (s *ServerSession) entry(e result.Entry, t time.Time) {
 	if len(s.Entries) >= MaxSessionEntries {
 		s.left++
 		return
@@ -595,7 +596,7 @@ func (s *ServerSession) finish() {
 	s.flush(s.last)
 	if s.left > 0 {
 		s.End = EndTooLong
-		s.Entries = append(s.Entries, transcript.Entry{Session: 1, Kind: transcript.Note, T: s.lastT(),
+		s.Entries = append(s.Entries, result.Entry{Session: 1, Kind: result.Note, T: s.lastT(),
 			Text: fmt.Sprintf("the session goes on for %d more lines, not read: explain reads its first %d entries", s.left, MaxSessionEntries)})
 		return
 	}
@@ -610,8 +611,8 @@ func (s *ServerSession) finish() {
 	default:
 		return
 	}
-	ev := transcript.EventInfo{Op: transcript.OpClose, By: "client", Outcome: transcript.Closed}
-	s.Entries = append(s.Entries, transcript.Entry{Session: 1, Kind: transcript.Event, Event: &ev, T: s.lastT(),
+	ev := result.EventInfo{Op: result.OpClose, By: "client", Outcome: result.Closed}
+	s.Entries = append(s.Entries, result.Entry{Session: 1, Kind: result.Event, Event: &ev, T: s.lastT(),
 		Text: "control connection ended (" + why + ")"})
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
 
@@ -60,25 +61,25 @@ func serveLine(line string) (rec, bool) {
 // serveEvent reads back the events the server records; one it does not
 // know stays a note.
 func serveEvent(text string) rec {
-	ev := transcript.EventInfo{}
+	ev := result.EventInfo{}
 	switch {
 	case serveNoData.MatchString(text):
 		d, _ := time.ParseDuration(serveNoData.FindStringSubmatch(text)[1])
-		ev = transcript.EventInfo{Op: transcript.OpDataAccept, Outcome: transcript.Timeout, Dur: d}
+		ev = result.EventInfo{Op: result.OpDataAccept, Outcome: result.Timeout, Dur: d}
 	case serveAccept.MatchString(text):
 		m := serveAccept.FindStringSubmatch(text)
-		ev = transcript.EventInfo{Op: transcript.OpDataAccept, Addr: m[1], Outcome: transcript.Outcome(m[2]), Err: m[3]}
+		ev = result.EventInfo{Op: result.OpDataAccept, Addr: m[1], Outcome: result.Outcome(m[2]), Err: m[3]}
 	case serveDial.MatchString(text):
 		m := serveDial.FindStringSubmatch(text)
-		ev = transcript.EventInfo{Op: transcript.OpDataConnect, Addr: m[1], Outcome: transcript.Outcome(m[3])}
+		ev = result.EventInfo{Op: result.OpDataConnect, Addr: m[1], Outcome: result.Outcome(m[3])}
 		if m[2] != "" {
-			ev.Outcome = transcript.Timeout
+			ev.Outcome = result.Timeout
 			ev.Dur, _ = time.ParseDuration(m[2])
 		}
 	case serveDataEnd.MatchString(text):
 		m := serveDataEnd.FindStringSubmatch(text)
 		n, _ := strconv.ParseInt(m[3], 10, 64)
-		ev = transcript.EventInfo{Op: transcript.OpDataClose, By: m[1], Outcome: transcript.Outcome(m[2]), Bytes: n}
+		ev = result.EventInfo{Op: result.OpDataClose, By: m[1], Outcome: result.Outcome(m[2]), Bytes: n}
 	case serveClose.MatchString(text):
 		return rec{kind: recClose, text: text}
 	default:

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"ftpdiag/ftp"
+	"ftpdiag/result"
 	res "ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // TLS as logs tell it: curl -v names each handshake's version and cipher
@@ -18,9 +18,9 @@ import (
 
 // tlsState is what a stream knows of TLS so far.
 type tlsState struct {
-	on     bool                // the control connection's handshake worked
-	resume bool                // the next handshake offers a session (curl: "SSL re-using session ID")
-	last   *transcript.TLSInfo // the last handshake, for the certificate lines after it
+	on     bool            // the control connection's handshake worked
+	resume bool            // the next handshake offers a session (curl: "SSL re-using session ID")
+	last   *result.TLSInfo // the last handshake, for the certificate lines after it
 }
 
 // tlsVersionName writes "TLSv1.3" (OpenSSL's spelling) as crypto/tls does.
@@ -34,38 +34,38 @@ func tlsVersionName(v string) string {
 // tlsDone records a handshake that worked.
 func (b *builder) tlsDone(version, cipher string) {
 	s := b.cur
-	info := &transcript.TLSInfo{Conn: transcript.TLSControl, Version: tlsVersionName(version), Cipher: cipher}
+	info := &result.TLSInfo{Conn: result.TLSControl, Version: tlsVersionName(version), Cipher: cipher}
 	if s.tls.on {
-		info.Conn, info.Resumed = transcript.TLSData, s.tls.resume
+		info.Conn, info.Resumed = result.TLSData, s.tls.resume
 	}
 	s.tls.on, s.tls.resume, s.tls.last = true, false, info
-	b.event(transcript.EventInfo{Op: transcript.OpTLS, Addr: s.ctrl, Outcome: transcript.Connected, TLS: info})
+	b.event(result.EventInfo{Op: result.OpTLS, Addr: s.ctrl, Outcome: result.Connected, TLS: info})
 }
 
 // tlsFailed records a handshake that did not work, on the control
 // connection before TLS was up, on a data connection after.
-func (b *builder) tlsFailed(out transcript.Outcome, why string) {
+func (b *builder) tlsFailed(out result.Outcome, why string) {
 	s := b.cur
-	info := &transcript.TLSInfo{Conn: transcript.TLSControl}
+	info := &result.TLSInfo{Conn: result.TLSControl}
 	addr := s.ctrl
 	if s.tls.on || b.dataVerb() || s.lastCode == int(ftp.FileStatusOK) || s.lastCode == int(ftp.DataAlreadyOpen) {
 		// After a listing or transfer command, a TLS error is the data
 		// connection's, at the port the 227/229 named: the control
 		// connection's TLS was up, or the command could not have been sent.
-		info.Conn = transcript.TLSData
+		info.Conn = result.TLSData
 		if s.pasv != "" {
 			addr = s.pasv
 		}
 		s.tlsDataLost = true
 	}
-	if info.Conn == transcript.TLSControl && s.verb != "AUTH" && !(s.connected || s.dial != nil) {
+	if info.Conn == result.TLSControl && s.verb != "AUTH" && !(s.connected || s.dial != nil) {
 		// A fragment that starts at the error: which connection it was on
 		// is not in the log.
 		b.note("a TLS error, on a connection the log does not show: " + why)
 		return
 	}
 	s.tls.last = info
-	b.event(transcript.EventInfo{Op: transcript.OpTLS, Addr: addr, Outcome: out, Err: why, TLS: info})
+	b.event(result.EventInfo{Op: result.OpTLS, Addr: addr, Outcome: out, Err: why, TLS: info})
 }
 
 // certProblemKind names what a client's words about its certificate check
@@ -115,11 +115,11 @@ func curlTLS(b *builder, text string) bool {
 		// curl refused the certificate: the handshake worked, policy
 		// (certificate checking) ended it.
 		why := curlCertProb.FindStringSubmatch(text)[1]
-		info := &transcript.TLSInfo{Conn: transcript.TLSControl, Cert: &transcript.CertInfo{
+		info := &result.TLSInfo{Conn: result.TLSControl, Cert: &result.CertInfo{
 			Problems: []res.CertProblem{{Kind: certProblemKind(why), Detail: why + " (curl refuses it without --cacert or -k)"}}}}
-		b.event(transcript.EventInfo{Op: transcript.OpTLS, Addr: s.ctrl, Outcome: transcript.Rejected, Err: why, TLS: info})
+		b.event(result.EventInfo{Op: result.OpTLS, Addr: s.ctrl, Outcome: result.Rejected, Err: why, TLS: info})
 	case curlTLSFailure.MatchString(text):
-		b.tlsFailed(transcript.Failed, text)
+		b.tlsFailed(result.Failed, text)
 	default:
 		return false
 	}
@@ -128,12 +128,12 @@ func curlTLS(b *builder, text string) bool {
 
 // controlCert is the certificate of the control handshake just made, where
 // the lines after it still describe it; data connections show the same one.
-func controlCert(s *stream) *transcript.CertInfo {
-	if s.tls.last == nil || s.tls.last.Conn != transcript.TLSControl {
+func controlCert(s *stream) *result.CertInfo {
+	if s.tls.last == nil || s.tls.last.Conn != result.TLSControl {
 		return nil
 	}
 	if s.tls.last.Cert == nil {
-		s.tls.last.Cert = &transcript.CertInfo{}
+		s.tls.last.Cert = &result.CertInfo{}
 	}
 	return s.tls.last.Cert
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // shape is what a reading keeps of a log: every command, reply and event,
@@ -24,7 +24,7 @@ func shape(t *testing.T, data []byte) []string {
 	}
 	var out []string
 	for _, e := range l.Entries {
-		if e.Kind == transcript.Note {
+		if e.Kind == result.Note {
 			continue
 		}
 		out = append(out, fmt.Sprintf("%d %s %d %s", e.Session, e.Kind, e.Code, e.Text))

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"ftpdiag/transcript"
+	"ftpdiag/result"
 )
 
 // winSCPRe matches a line of WinSCP's session log: a type mark ("." a
@@ -64,7 +64,7 @@ func winSCPMessage(b *builder, mark, text string) {
 		}
 		b.dialControl(net.JoinHostPort(strings.Trim(host, "[]"), port))
 	case strings.HasPrefix(text, "Connected with"):
-		b.dialed(transcript.Connected, 0, "")
+		b.dialed(result.Connected, 0, "")
 		b.note(text)
 	case strings.Contains(text, "passive reply with unroutable address"):
 		b.useControlHost()
@@ -72,11 +72,11 @@ func winSCPMessage(b *builder, mark, text string) {
 	case strings.HasPrefix(text, "Timeout detected. (data connection)"):
 		winSCPDataTimeout(b, text)
 	case strings.HasPrefix(text, "Timeout detected"):
-		if !b.failed(transcript.Timeout, 0, "") {
-			b.closed("client", transcript.Timeout, 0, "timeout detected on the control connection")
+		if !b.failed(result.Timeout, 0, "") {
+			b.closed("client", result.Timeout, 0, "timeout detected on the control connection")
 		}
 	case strings.HasPrefix(text, "Connection closed by server") || strings.HasPrefix(text, "Lost connection"):
-		b.closed("server", transcript.Closed, 0, "")
+		b.closed("server", result.Closed, 0, "")
 	case strings.HasPrefix(text, "Disconnected from server"):
 		b.closed("client", "", 0, "")
 	default:
@@ -95,7 +95,7 @@ func winSCPDataTimeout(b *builder, text string) {
 	since := b.lastCommandT()
 	b.dialData("")
 	s.dial.t = since
-	b.dialed(transcript.Timeout, 0, "")
+	b.dialed(result.Timeout, 0, "")
 }
 
 // winSCPOther reads errors that name a connection failure; the rest are notes.
