@@ -33,6 +33,18 @@ func (d *diagnosis) sweepReply(i int, e result.Entry) {
 	}
 }
 
+// featReply reads the passive range an ftpdiag server announces in FEAT
+// ("FTPDIAG-PASV-RANGE 3000-3024"): its whole range, known rather than
+// sampled, unless a sweep already said it.
+func (d *diagnosis) featReply(e transcript.Entry) {
+	if e.Code != ftp.SystemStatus || d.known.Hi > 0 {
+		return
+	}
+	if r, ok := ftp.ParsePasvRangeFeat(e.Text); ok {
+		d.known = r
+	}
+}
+
 // blockedRuns are the ports the dials show blocked, as runs: consecutive
 // blocked ports among those tried, unbroken by one that answered. A sweep
 // tries every port, so its runs are exact; PASV samples a few, so a run

@@ -38,6 +38,15 @@ func portsSession(sweep string, ports ...int) []result.Entry {
 	return es
 }
 
+// featSession is portsSession whose server announced its passive range in
+// FEAT, as an ftpdiag server does.
+func featSession(rng string, ports ...int) []transcript.Entry {
+	es := portsSession("", ports...)
+	feat := []transcript.Entry{{Kind: transcript.Command, Text: "FEAT"},
+		{Kind: transcript.Reply, Code: 211, Text: "211-Extensions supported:\n EPSV\n PASV\n SITE FTPDIAG WHOAMI;PORTCHECK;SWEEP\n FTPDIAG-PASV-RANGE " + rng + "\n211 End"}}
+	return append(es[:6:6], append(feat, es[6:]...)...)
+}
+
 func span(lo, hi int, blocked func(int) bool) []int {
 	var out []int
 	for p := lo; p <= hi; p++ {
@@ -70,6 +79,10 @@ func TestPortHintsNameBlockedPorts(t *testing.T) {
 			CodePassivePartial, []string{"tcp dport { 3003, 3013-3024 } accept", "--dports 3003,3013:3024"}, nil},
 		{"sampled, part blocked", portsSession("", 3007, 3010, -3013, -3015, -3022),
 			CodePassivePartial, []string{"at least 3013-3022 of the range the server hands out (3007-3022 seen)", "tcp dport 3013-3022 accept"}, nil},
+		// An ftpdiag server announces its range in FEAT: one sampled
+		// PASV then names it (issue 20), as a sweep does.
+		{"sampled, the range announced in FEAT", featSession("3000-3024", -3007),
+			CodePassiveTimeout, []string{"3000-3024", "tcp dport 3007 accept"}, []string{"at least"}},
 		{"sampled, all ten dropped", portsSession("", span(3000, 3009, func(int) bool { return true })...),
 			CodePassiveTimeout, []string{"at least 3000-3009, every passive port the server handed out", "tcp dport 3000-3009 accept"}, nil},
 	}

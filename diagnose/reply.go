@@ -78,6 +78,8 @@ func (d *diagnosis) reply(s *session, i int, e result.Entry) {
 		d.whoami(s, i, e)
 	case "SITE PORTCHECK":
 		d.portcheck(i, e)
+	case "FEAT":
+		d.featReply(e)
 	case "SITE SWEEP":
 		d.sweepReply(i, e)
 	}

@@ -17,3 +17,16 @@ func TestSpell(t *testing.T) {
 		}
 	}
 }
+
+func TestPasvRangeFeat(t *testing.T) {
+	line := FormatPasvRangeFeat(3000, 3024)
+	r, ok := ParsePasvRangeFeat("211-Extensions supported:\n EPSV\n" + line + "\n211 End")
+	if !ok || r != (PortRun{Lo: 3000, Hi: 3024}) {
+		t.Errorf("round trip of %q: %v %v", line, r, ok)
+	}
+	for _, bad := range []string{"211 End", " FTPDIAG-PASV-RANGE 3024-3000", " FTPDIAG-PASV-RANGE 0-10", " FTPDIAG-PASV-RANGE x"} {
+		if _, ok := ParsePasvRangeFeat(bad); ok {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}

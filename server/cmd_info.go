@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"ftpdiag/ftp"
+	"slices"
 	"strings"
 )
 
@@ -28,6 +29,9 @@ func (s *session) cmdFEAT(string) {
 	lines := featLines
 	if s.srv.tlsBase != nil {
 		lines = append(append([]string(nil), tlsFeatLines...), featLines...)
+	}
+	if c := s.srv.cfg; c.PasvMin > 0 && c.PasvMax >= c.PasvMin {
+		lines = append(slices.Clip(lines), ftp.FormatPasvRangeFeat(c.PasvMin, c.PasvMax))
 	}
 	s.replyMulti(ftp.SystemStatus, "Extensions supported:", lines, "End")
 }
