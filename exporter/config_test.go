@@ -187,3 +187,24 @@ func TestConfigYAML(t *testing.T) {
 		}
 	}
 }
+
+// TestModuleTrace (issue 29): the hop trace is off for monitoring unless a
+// module turns it on; a value that is no mode names its line.
+func TestModuleTrace(t *testing.T) {
+	cfg, err := ParseConfig([]byte("modules:\n  quiet:\n  traced:\n    trace: auto\n"), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Modules["quiet"].options(10 * time.Second).Trace; got != "" && got != probe.TraceOff {
+		t.Errorf("a module without trace traces: %q", got)
+	}
+	if got := cfg.Modules["traced"].options(10 * time.Second).Trace; got != probe.TraceAuto {
+		t.Errorf("trace: auto gave %q", got)
+	}
+	if !strings.Contains(cfg.Modules["traced"].String(), "trace auto") {
+		t.Errorf("the status page does not say the module traces: %s", cfg.Modules["traced"])
+	}
+	if _, err := ParseConfig([]byte("modules:\n  bad:\n    trace: sometimes\n"), t.TempDir()); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("trace: sometimes: %v, want an error naming line 3", err)
+	}
+}

@@ -32,6 +32,9 @@ type Module struct {
 	TLS          probe.TLSMode // "" in a zero Module: auto
 	Families     []string      // "ipv4", "ipv6"
 	Sweep        bool
+	// Trace is the hop trace's mode (probe --trace); off unless the module
+	// says: monitoring should not send TTL-stepped probes on every scrape.
+	Trace        probe.TraceMode
 	User         string
 	PasswordFile string
 	// Allowed are the targets a module with credentials may probe; others
@@ -43,16 +46,17 @@ type Module struct {
 // moduleFile is a module as the file writes it. Its fields' own types check
 // their values where they are decoded, so errors name the value's line.
 type moduleFile struct {
-	Timeout        duration    `yaml:"timeout"`
-	ReplyTimeout   duration    `yaml:"reply_timeout"`
-	ProbeTimeout   duration    `yaml:"probe_timeout"`
-	Modes          modeList    `yaml:"modes,flow"`
-	TLS            tlsSetting  `yaml:"tls,omitempty"`
-	Families       familyList  `yaml:"families,flow"`
-	Sweep          bool        `yaml:"sweep"`
-	User           string      `yaml:"user,omitempty"`
-	PasswordFile   string      `yaml:"password_file,omitempty"`
-	AllowedTargets targetRules `yaml:"allowed_targets,omitempty,flow"`
+	Timeout        duration     `yaml:"timeout"`
+	ReplyTimeout   duration     `yaml:"reply_timeout"`
+	ProbeTimeout   duration     `yaml:"probe_timeout"`
+	Modes          modeList     `yaml:"modes,flow"`
+	TLS            tlsSetting   `yaml:"tls,omitempty"`
+	Families       familyList   `yaml:"families,flow"`
+	Sweep          bool         `yaml:"sweep"`
+	Trace          traceSetting `yaml:"trace,omitempty"`
+	User           string       `yaml:"user,omitempty"`
+	PasswordFile   string       `yaml:"password_file,omitempty"`
+	AllowedTargets targetRules  `yaml:"allowed_targets,omitempty,flow"`
 }
 
 // defaultModuleFile is what a module says before its keys are read.
@@ -84,7 +88,7 @@ func newModule(name string, f *moduleFile, dir string) (*Module, error) {
 	}
 	m := &Module{Name: name, Timeout: time.Duration(f.Timeout), ReplyTimeout: time.Duration(f.ReplyTimeout),
 		ProbeTimeout: time.Duration(f.ProbeTimeout), Modes: f.Modes, TLS: probe.TLSMode(f.TLS), Families: f.Families,
-		Sweep: f.Sweep, User: f.User, PasswordFile: f.PasswordFile, Allowed: f.AllowedTargets}
+		Sweep: f.Sweep, Trace: probe.TraceMode(f.Trace), User: f.User, PasswordFile: f.PasswordFile, Allowed: f.AllowedTargets}
 	switch {
 	case f.PasswordFile != "" && f.User == "":
 		return m, errors.New("password_file without user")
@@ -129,7 +133,7 @@ func (m *Module) credentials(dir string) error {
 // file is the module as /config shows it.
 func (m *Module) file() *moduleFile {
 	return &moduleFile{Timeout: duration(m.Timeout), ReplyTimeout: duration(m.ReplyTimeout), ProbeTimeout: duration(m.ProbeTimeout),
-		Modes: m.Modes, TLS: tlsSetting(m.TLS), Families: m.Families, Sweep: m.Sweep, User: m.User, PasswordFile: m.PasswordFile,
+		Modes: m.Modes, TLS: tlsSetting(m.TLS), Families: m.Families, Sweep: m.Sweep, Trace: traceSetting(m.Trace), User: m.User, PasswordFile: m.PasswordFile,
 		AllowedTargets: m.Allowed}
 }
 
@@ -194,6 +198,18 @@ func (s *tlsSetting) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// traceSetting is a module's trace: off (the default), auto or always.
+type traceSetting probe.TraceMode
+
+func (s *traceSetting) UnmarshalYAML(n *yaml.Node) error {
+	mode, err := probe.ParseTraceMode(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		return lineErr(n, "trace: %q is not one of off, auto, always", n.Value)
+	}
+	*s = traceSetting(mode)
+	return nil
+}
+
 // String describes the module for the status page and logs: never the password.
 func (m *Module) String() string {
 	parts := []string{}
@@ -218,6 +234,9 @@ func (m *Module) String() string {
 	}
 	if m.Sweep {
 		add("sweep", "on")
+	}
+	if m.Trace != "" && m.Trace != probe.TraceOff {
+		add("trace", string(m.Trace))
 	}
 	if m.User != "" {
 		add("user", m.User)
@@ -246,6 +265,7 @@ func (m *Module) options(budget time.Duration) probe.Options {
 	o := probe.Options{
 		Timeout: orDefault(m.Timeout, probe.DefaultTimeout), ReplyTimeout: orDefault(m.ReplyTimeout, probe.DefaultReplyTimeout),
 		StallTimeout: probe.DefaultStallTimeout, TransferTime: probe.DefaultTransferTime, Sweep: m.Sweep,
+		Trace: m.Trace, // "" is off
 	}
 	if len(m.Modes) == 1 {
 		o.PassiveOnly, o.ActiveOnly = m.Modes[0] == "passive", m.Modes[0] == "active"

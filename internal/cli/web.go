@@ -47,12 +47,13 @@ func webCommand() *cli.Command {
 			&cli.StringFlag{Name: "web.config.file", Usage: "TLS and basic-auth `FILE` in the Prometheus exporter-toolkit format"},
 			&cli.StringSliceFlag{Name: "trusted-proxy", Usage: "believe X-Forwarded-For and X-Forwarded-Proto from this `CIDR` (repeat for more)"},
 			&cli.BoolFlag{Name: "allow-private", Usage: "probe private, loopback and link-local addresses too (a check page inside one network)"},
-			&cli.DurationFlag{Name: "keep", Value: ftpweb.DefaultKeep, Usage: "how long a finished report stays at its address"},
+			durationFlag(cli.DurationFlag{Name: "keep", Value: ftpweb.DefaultKeep, Usage: "how long a finished report stays at its address"}),
 			&cli.IntFlag{Name: "max-concurrent", Value: ftpweb.DefaultMaxConcurrent, Usage: "probes running at once over all visitors"},
 			&cli.IntFlag{Name: "per-client", Value: ftpweb.DefaultPerClient, Usage: "probes one visitor's address may run at once"},
 			&cli.IntFlag{Name: "per-client-hour", Value: ftpweb.DefaultPerClientHour, Usage: "probes one visitor's address may start in an hour"},
-			&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "how long a connection attempt may go unanswered"},
-			&cli.DurationFlag{Name: "reply-timeout", Value: probe.DefaultReplyTimeout, Usage: "how long to wait for a server's reply"},
+			durationFlag(cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "how long a connection attempt may go unanswered"}),
+			durationFlag(cli.DurationFlag{Name: "reply-timeout", Value: probe.DefaultReplyTimeout, Usage: "how long to wait for a server's reply"}),
+			&cli.StringFlag{Name: "trace", Value: string(probe.TraceOff), Usage: "trace the path to a data port that timed out, hop by hop (`MODE`: off, auto, always); off by default: a public page should not send TTL-stepped probes for every visitor"},
 		},
 		Action: webAction,
 	}
@@ -108,7 +109,11 @@ func webOptions(c *cli.Context) (ftpweb.Options, error) {
 		}
 		o.TrustedProxies = append(o.TrustedProxies, p.Masked())
 	}
-	o.Probe = probe.Options{Timeout: c.Duration("timeout"), ReplyTimeout: c.Duration("reply-timeout"), Resolver: probeResolverOrDefault()}
+	trace, err := probe.ParseTraceMode(c.String("trace"))
+	if err != nil {
+		return o, usageErrorf("%v", err).withHint("--trace off, auto or always")
+	}
+	o.Probe = probe.Options{Timeout: c.Duration("timeout"), ReplyTimeout: c.Duration("reply-timeout"), Trace: trace, Resolver: probeResolverOrDefault()}
 	return o, nil
 }
 

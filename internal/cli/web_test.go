@@ -71,3 +71,12 @@ func TestWebConfigFile(t *testing.T) {
 		}
 	}
 }
+
+// TestWebTraceFlag (issue 29): the check page traces only where its
+// operator says; a mode that is none is a usage error before it listens.
+func TestWebTraceFlag(t *testing.T) {
+	status, _, errOut := runCLI(t, "web", "--listen", "127.0.0.1:0", "--trace", "sometimes")
+	if status != exitUnknown || !strings.Contains(errOut, "trace") {
+		t.Errorf("--trace sometimes: exit %d, %s", status, errOut)
+	}
+}
