@@ -36,7 +36,7 @@ func (d *diagnosis) sweepReply(i int, e result.Entry) {
 // featReply reads the passive range an ftpdiag server announces in FEAT
 // ("FTPDIAG-PASV-RANGE 3000-3024"): its whole range, known rather than
 // sampled, unless a sweep already said it.
-func (d *diagnosis) featReply(e transcript.Entry) {
+func (d *diagnosis) featReply(e result.Entry) {
 	if e.Code != ftp.SystemStatus || d.known.Hi > 0 {
 		return
 	}

@@ -40,10 +40,10 @@ func portsSession(sweep string, ports ...int) []result.Entry {
 
 // featSession is portsSession whose server announced its passive range in
 // FEAT, as an ftpdiag server does.
-func featSession(rng string, ports ...int) []transcript.Entry {
+func featSession(rng string, ports ...int) []result.Entry {
 	es := portsSession("", ports...)
-	feat := []transcript.Entry{{Kind: transcript.Command, Text: "FEAT"},
-		{Kind: transcript.Reply, Code: 211, Text: "211-Extensions supported:\n EPSV\n PASV\n SITE FTPDIAG WHOAMI;PORTCHECK;SWEEP\n FTPDIAG-PASV-RANGE " + rng + "\n211 End"}}
+	feat := []result.Entry{{Kind: result.Command, Text: "FEAT"},
+		{Kind: result.Reply, Code: 211, Text: "211-Extensions supported:\n EPSV\n PASV\n SITE FTPDIAG WHOAMI;PORTCHECK;SWEEP\n FTPDIAG-PASV-RANGE " + rng + "\n211 End"}}
 	return append(es[:6:6], append(feat, es[6:]...)...)
 }
 
