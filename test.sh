@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 need=()
 for pair in curl:curl lftp:lftp wget:wget python3:python3 openssl:openssl nft:nftables ip:iproute2 ss:iproute2 \
 	chromium:chromium node:nodejs npm:npm prometheus:prometheus promtool:prometheus systemd-analyze:systemd \
-	zsh:zsh fish:fish tnftp:tnftp; do
+	zsh:zsh fish:fish tnftp:tnftp ping:iputils-ping; do
 	cmd=${pair%%:*} pkg=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || [[ " ${need[*]} " == *" $pkg "* ]] || need+=("$pkg")
 done

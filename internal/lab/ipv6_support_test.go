@@ -48,6 +48,14 @@ func (n *Net) buildIPv6() error {
 	if out, err := n.Command(n.Router, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1").CombinedOutput(); err != nil {
 		return fmt.Errorf("router IPv6 forwarding: %w: %s", err, out)
 	}
+	// The first IPv6 connection in a fresh namespace waits for neighbour
+	// discovery (LAB-NOTES), which on a loaded machine ate a 2 s connect
+	// timeout: the client and the server each greet their router once, so
+	// all four neighbour entries exist before a scenario's first dial. A
+	// failed ping changes nothing: the scenario's own dials say what works.
+	for _, hop := range [][2]string{{n.Client, RouterClient6}, {n.Server, RouterServer6}} {
+		_ = n.Command(hop[0], "ping", "-6", "-c", "1", "-W", "1", hop[1]).Run()
+	}
 	if len(n.RouterRules6) > 0 {
 		var b strings.Builder
 		b.WriteString("table ip6 ftpdlab6 {\n")
