@@ -101,7 +101,7 @@ func TestWebConfig(t *testing.T) {
 		return p
 	}
 	authOnly := write("auth.yml", users)
-	tlsAuth := write("tls.yml", "tls_server_config:\n  cert_file: web.crt\n  key_file: web.key\n"+users)
+	tlsAuth := write("web-tls.yml", "tls_server_config:\n  cert_file: web.crt\n  key_file: web.key\n"+users)
 	tlsClient := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	cases := []struct {
 		name   string
