@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"ftpdiag/internal/browsertest"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -76,37 +77,11 @@ type browserPage struct {
 	} `json:"axe"`
 }
 
-// needBrowser finds chromium and the browser tools, or skips; in CI it fails.
-func needBrowser(t *testing.T) (chromium, tools string) {
-	t.Helper()
-	missing := func(what string) {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing; test.sh installs it", what)
-		}
-		t.Skipf("%s is missing (test.sh installs it)", what)
-	}
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		missing("chromium (apt-get install chromium)")
-	}
-	if _, err := exec.LookPath("node"); err != nil {
-		missing("node (apt-get install nodejs npm)")
-	}
-	tools, err = filepath.Abs(filepath.Join("..", "tools", "browser"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(tools, "node_modules", "playwright-core")); err != nil {
-		missing("tools/browser/node_modules (npm ci --prefix tools/browser)")
-	}
-	return chromium, tools
-}
-
 // runBrowser loads files and returns what the browser saw, screenshots
 // (full page, at the first width) going to shots where given.
 func runBrowser(t *testing.T, files, shots []string) []browserPage {
 	t.Helper()
-	chromium, tools := needBrowser(t)
+	chromium, tools := browsertest.Need(t)
 	type page struct {
 		File       string `json:"file"`
 		Screenshot string `json:"screenshot"`

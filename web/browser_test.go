@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"ftpdiag/internal/browsertest"
 	"ftpdiag/server"
 	"ftpdiag/server/servertest"
 )
@@ -57,7 +58,7 @@ type violation struct {
 // download after 1000 bytes, so the probe takes seconds and the progress
 // shows. In CI a missing browser fails the test; elsewhere it skips.
 func TestBrowser(t *testing.T) {
-	chromium, tools := needBrowser(t)
+	chromium, tools := browsertest.Need(t)
 	ftpd := servertest.Start(t, server.Config{Anonymous: true, Faults: server.Faults{StallAfter: 1000}})
 	o := Options{AllowPrivate: true, Probe: quick}
 	o.Probe.StallTimeout = 2 * time.Second
@@ -115,31 +116,4 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("%d px: links %v, frame %q titled %q", v.Width, v.Done.Links, v.Done.Frame, v.Done.ReportTitle)
 		}
 	}
-}
-
-// needBrowser finds chromium, node and the npm packages, or skips; in CI
-// it fails.
-func needBrowser(t *testing.T) (chromium, tools string) {
-	t.Helper()
-	missing := func(what string) {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing; test.sh installs it", what)
-		}
-		t.Skipf("%s is missing (test.sh installs it)", what)
-	}
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		missing("chromium (apt-get install chromium)")
-	}
-	if _, err := exec.LookPath("node"); err != nil {
-		missing("node (apt-get install nodejs npm)")
-	}
-	tools, err = filepath.Abs(filepath.Join("..", "tools", "browser"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(tools, "node_modules", "playwright-core")); err != nil {
-		missing("tools/browser/node_modules (npm ci --prefix tools/browser)")
-	}
-	return chromium, tools
 }
