@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"ftpdiag/internal/labcheck"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 	"ftpdiag/transcript/foreign"
@@ -210,7 +211,7 @@ func TestCorpusLiveLab(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the lab takes about a minute; skipped with -short")
 	}
-	requireLab(t)
+	labcheck.Require(t)
 	out := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), labTimeout)
 	defer cancel()
@@ -243,29 +244,6 @@ func TestCorpusLiveLab(t *testing.T) {
 	if made < 10 {
 		t.Errorf("the lab made %d of the sample logs, want at least 10", made)
 	}
-}
-
-// requireLab skips when this machine cannot run the lab (not root, no
-// network namespaces, no curl or lftp), unless CI is set: there a missing
-// peer is a failure.
-func requireLab(t *testing.T) {
-	t.Helper()
-	var missing []string
-	if os.Geteuid() != 0 {
-		missing = append(missing, "root")
-	}
-	for _, bin := range []string{"ip", "nft", "curl", "lftp", "openssl"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			missing = append(missing, bin)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("the lab needs %s", strings.Join(missing, ", "))
-	}
-	t.Skipf("the lab needs %s", strings.Join(missing, ", "))
 }
 
 // TestShortLogs: logs as users paste them, often only the lines

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -226,27 +225,4 @@ func codes(fs []result.Finding) string {
 		s = append(s, f.Code)
 	}
 	return strings.Join(s, " ")
-}
-
-// requireLab skips when this machine cannot run the lab (not root, no
-// network namespaces, no curl or lftp), unless CI is set: there a missing
-// peer is a failure.
-func requireLab(t *testing.T) {
-	t.Helper()
-	var missing []string
-	if os.Geteuid() != 0 {
-		missing = append(missing, "root")
-	}
-	for _, bin := range []string{"ip", "nft", "curl", "lftp", "openssl"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			missing = append(missing, bin)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("the lab needs %s", strings.Join(missing, ", "))
-	}
-	t.Skipf("the lab needs %s", strings.Join(missing, ", "))
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"ftpdiag/diagnose"
+	"ftpdiag/internal/labcheck"
 	"ftpdiag/probe"
 	"ftpdiag/render"
 	"ftpdiag/result"
@@ -137,7 +138,7 @@ func TestProbeStallVsftpd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a stall costs the stall timeout; skipped with -short")
 	}
-	requireLab(t)
+	labcheck.Require(t)
 	bin := filepath.Join(t.TempDir(), "ftpdiag")
 	if b, err := exec.Command("go", "build", "-o", bin, "ftpdiag").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, b)
