@@ -9,6 +9,7 @@ const (
 	CodePasvIPv6Refused  = "pasv.ipv6-refused"
 	CodeTLSNoCloseNotify = "tls.data-no-close-notify"
 	CodeOutOfStep        = "control.out-of-step"
+	CodeTLSDataRequired  = "tls.data-required"
 )
 
 var worldCatalogue = []Entry{
@@ -27,6 +28,12 @@ var worldCatalogue = []Entry{
 		Admin: say("Send the greeting (and every multi-line reply) as RFC 959 wants it: \"220-\" before every line but the last, \"220 \" before the last only. " +
 			"A greeting of several \"220 \" lines is read as several replies, and every command after it gets the answer to the one before."),
 		Client: say("The server is at fault; a client that reads its greeting whole still fails at the first command whose answer matters (AUTH TLS).")},
+	{Code: CodeTLSDataRequired, Severity: result.Critical, Title: "The server wants the data connection encrypted; the client did not ask",
+		Admin: say("Nothing is broken if encrypted data connections are your policy: the client must send PBSZ 0 and PROT P after AUTH TLS. " +
+			"To accept clear-text data connections from such clients instead: IIS FTP SSL Settings, custom policy, data channel \"Allow\"; vsftpd force_local_data_ssl=NO; ProFTPD TLSRequired ctrl."),
+		Client: say("Ask for encrypted data connections: the client must send PBSZ 0 and PROT P after AUTH TLS. " +
+			"curl: --ssl-reqd (not --ftp-ssl-control, which leaves data in clear text); lftp: set ftp:ssl-protect-data true; Python ftplib: FTP_TLS.prot_p(); " +
+			"Apache Commons Net: FTPSClient.execPBSZ(0) and execPROT(\"P\") after login; FileZilla and WinSCP do it by themselves with explicit FTP over TLS.")},
 }
 
 // Both end what a session can show: nothing after them is a cause of its

@@ -98,6 +98,7 @@ func TestDiagnoseGolden(t *testing.T) {
 		"pasv-ipv6-refused":        {CodePasvIPv6Refused},
 		"tls-data-no-close-notify": {CodeTLSNoCloseNotify},
 		"control-out-of-step":      {CodeOutOfStep},
+		"tls-data-required":        {CodeTLSDataRequired},
 		// Hop traces recorded in the lab (internal/lab TestHopTrace).
 		"trace-dropped-middle":       {CodePassiveTimeout, CodeDataDroppedAt},
 		"trace-dropped-last-router":  {CodePassiveTimeout, CodeDataDroppedAt},

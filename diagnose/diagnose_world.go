@@ -260,6 +260,9 @@ func (d *diagnosis) dropWorldEchoes() {
 // same finding as a refused listing or download, worded for a file that
 // could not be written.
 func (d *diagnosis) uploadReply(s *session, i int, e result.Entry) {
+	if d.dataTLSRequired(s, i, e) {
+		return
+	}
 	if e.Code != ftp.FileBusy && e.Code != ftp.FileUnavailable && e.Code != ftp.BadFileName {
 		return
 	}

@@ -59,6 +59,8 @@ func (d *diagnosis) reply(s *session, i int, e result.Entry) {
 	case "PBSZ", "PROT":
 		if c >= 400 {
 			d.protRefused(s, i, e)
+		} else if s.verb == "PROT" {
+			s.tls.protP = strings.EqualFold(strings.TrimSpace(s.arg), "P")
 		}
 	case "PASV":
 		d.pasvReply(s, i, e)
@@ -214,6 +216,9 @@ func (d *diagnosis) portReply(s *session, i int, e result.Entry) {
 
 // transferReply reads the replies to a command that moves data.
 func (d *diagnosis) transferReply(s *session, i int, e result.Entry) {
+	if d.dataTLSRequired(s, i, e) {
+		return
+	}
 	if e.Code == ftp.FileStatusOK && s.verb == "RETR" {
 		if m := announcedBytes.FindStringSubmatch(e.Text); m != nil {
 			s.announced, _ = strconv.ParseInt(m[1], 10, 64)

@@ -41,6 +41,8 @@ type tlsSession struct {
 	// opened; a handshake error logged after it (FileZilla's GnuTLS line)
 	// is its echo.
 	reuse bool
+	// protP: the server accepted PROT P: data connections are protected.
+	protP bool
 }
 
 // dataTLS is one data connection's handshake.
@@ -88,7 +90,7 @@ func (d *diagnosis) certProblems(i int, c *result.CertInfo) {
 			continue
 		}
 		d.add(Fact{Code: code, Lines: []int{i},
-			Detail: fmt.Sprintf("The server's certificate (%s, issued by %s, SHA-256 %s): %s.", c.Subject, c.Issuer, c.SHA256, p.Detail)})
+			Detail: fmt.Sprintf("The server's certificate (%s): %s.", certName(c), p.Detail)})
 	}
 }
 
@@ -243,4 +245,34 @@ func dialAddr(f *dataFact) netip.Addr {
 func portsOf(fs []*dataFact) []int {
 	ports, _ := addrPorts(fs)
 	return ports
+}
+
+// dataTLSRequired: the server refused a listing or transfer because its data
+// connection would travel in clear text (IIS "534 Policy requires SSL.",
+// vsftpd "522 Data connections must be encrypted.", FileZilla Server "521
+// PROT P required"): the client encrypted the login, or none of it, but
+// never sent PROT P. A client that had PROT P accepted meets something else.
+func (d *diagnosis) dataTLSRequired(s *session, i int, e result.Entry) bool {
+	c := e.Code
+	if s.tls.protP || !(c == ftp.DataProtRefused || (c == ftp.BadNetProtocol || c == ftp.PolicyDenied) && tlsText(e.Text)) {
+		return false
+	}
+	d.add(Fact{Code: CodeTLSDataRequired, Lines: []int{s.cmdLine, i},
+		Detail: fmt.Sprintf("The server answered %s with %q: it accepts data connections only encrypted, and this client never asked for that (no PROT P was accepted before it).", strings.TrimSpace(s.verb+" "+s.arg), ftp.FirstLine(e.Text))})
+	return true
+}
+
+// certName names a certificate by what is known of it: a client's log (curl
+// -v) gives the subject and issuer but no fingerprint.
+func certName(c *result.CertInfo) string {
+	var parts []string
+	for _, p := range [][2]string{{"", c.Subject}, {"issued by ", c.Issuer}, {"SHA-256 ", c.SHA256}} {
+		if p[1] != "" {
+			parts = append(parts, p[0]+p[1])
+		}
+	}
+	if len(parts) == 0 {
+		return "not described in the log"
+	}
+	return strings.Join(parts, ", ")
 }

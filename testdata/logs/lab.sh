@@ -186,6 +186,15 @@ curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$out/curl-tls-required.log"
 lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-tls-ok.log"
 curlv --ssl-reqd -k --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-tls-ok-passive.log"
 stop_vsftpd
+# Encrypted data connections required of anonymous users too: a client that
+# protects only the login (curl --ftp-ssl-control) meets "522 Data
+# connections must be encrypted." (lftp with ftp:ssl-force sends PROT P
+# whatever ftp:ssl-protect-data says: measured, so it is not recorded.)
+start_vsftpd "ssl_enable=YES
+allow_anon_ssl=YES
+force_anon_data_ssl=YES"
+curlv --ftp-ssl-control -k --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-tls-data-required.log"
+stop_vsftpd
 # pure-ftpd with one virtual user (a puredb compiled by pure-pw, mapped to the system user
 # daemon), on the same address and ports; $1 adds options.
 start_pureftpd() {
