@@ -138,7 +138,7 @@ func (d *diagnosis) sessionReuse(i int, e result.Entry) {
 
 func (d *diagnosis) portRefused(s *session, i int, e result.Entry) *result.Finding {
 	return d.add(Fact{Code: CodePortRefused, Lines: []int{s.cmdLine, i},
-		Detail: fmt.Sprintf("The server refused %s %s: %q. Servers refuse addresses that are private or differ from the one they see.", s.verb, s.arg, ftp.FirstLine(e.Text))})
+		Detail: fmt.Sprintf("The server refused %s: %q. Servers refuse addresses that are private or differ from the one they see.", strings.TrimSpace(s.verb+" "+s.arg), ftp.FirstLine(e.Text))})
 }
 
 func (d *diagnosis) noCallback(s *session, i int, ev *result.EventInfo) {

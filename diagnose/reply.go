@@ -242,13 +242,23 @@ func (d *diagnosis) transferReply(s *session, i int, e result.Entry) {
 	switch {
 	case s.data == nil && active && s.modeOK:
 		s.refusedAt, s.refusedI = &e, i
-	case s.data == nil && !active:
+	case s.data == nil && !active && rejectWords.MatchString(e.Text):
+		// Only a log gets here (the probe dials before it sends the
+		// transfer): no data connection is in it, and the server's words
+		// say it turned one away ("425 Security: Bad IP connecting.").
+		// Without such words ("425 Failed to establish connection.", which
+		// is vsftpd's for a connection that never arrived) the log cannot
+		// tell whose side failed: no finding.
 		d.dataRejected(s, i, e)
 	case s.data != nil && s.data.outcome == result.Connected && s.data.closed != result.Stalled &&
 		s.data.closed != result.Truncated:
 		d.dataRejected(s, i, e)
 	}
 }
+
+// rejectWords are a 425's words for a data connection that arrived and was
+// turned away.
+var rejectWords = regexp.MustCompile(`(?i)security|bad ip|address|illegal|not allowed|refus|denied|reject|foreign|another host|mismatch`)
 
 // announcedBytes finds the size a 150 reply announces: "(43182 bytes)".
 var announcedBytes = regexp.MustCompile(`\((\d+) bytes?\)`)

@@ -40,4 +40,12 @@ func init() {
 		f.find(diagnose.CodeOutOfStep, "The server answered AUTH TLS with \"220 ---   By Renzo Mischianti   ---\", a line of its greeting.",
 			nil, nil, nil, f.last())
 	}
+	codeScenarios[diagnose.CodeTLSDataRequired] = func(f *fx) {
+		s := f.login("upload over TLS")
+		f.pasv(s, "198.18.1.2:3004", result.Connected, 0)
+		s.Command("STOR report.csv")
+		s.Reply(534, "534 Policy requires SSL.")
+		f.find(diagnose.CodeTLSDataRequired, "The server answered STOR report.csv with \"534 Policy requires SSL.\": it accepts data connections only encrypted, and this client never asked for that (no PROT P was accepted before it).",
+			nil, nil, nil, f.last())
+	}
 }

@@ -3,6 +3,7 @@ package foreign
 import (
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"ftpdiag/ftp"
@@ -157,6 +158,10 @@ func readGeneric(data []byte) *Log {
 type genericState struct {
 	keys    genericKeys
 	pending string // a transfer the user asked the command-line client for
+	// quoted: the user typed "quote pasv" (or literal) at the command-line
+	// client's prompt. The client sends it as it is and does not know it is
+	// in passive mode: it never dials the port the 227 names.
+	quoted bool
 }
 
 func (g *genericState) line(b *builder, line string) {
@@ -228,8 +233,17 @@ func (g *genericState) reply(b *builder, text string) {
 		if (code == ftp.CommandOK || code >= 500) && strings.Contains(strings.ToUpper(text), "PORT") && s.verb != "PORT" && s.verb != "EPRT" {
 			g.implied(b, "PORT") // "200 PORT command successful", "500 Illegal PORT command"
 		}
+		if g.quoted && (code == ftp.CantOpenData || code == ftp.TransferAborted) && (s.verb == "PASV" || s.verb == "EPSV") {
+			b.note(text)
+			b.note("this " + strconv.Itoa(code) + " follows a PASV the user sent with \"quote\": the command-line client does not use passive mode " +
+				"and never connects to the port the 227 names, so no data connection could come (Windows ftp.exe has no passive mode at all); not a cause of its own")
+			return
+		}
 		if (code == ftp.DataAlreadyOpen || code == ftp.FileStatusOK || code == ftp.CantOpenData || code == ftp.BadFileName) &&
-			(s.verb == "PASV" || s.verb == "EPSV" || s.verb == "PORT") && s.lastCode < 400 {
+			(s.verb == "PASV" || s.verb == "EPSV" || s.verb == "PORT") && (s.lastCode < 400 || s.verb == "PORT") {
+			// After a PORT refused ("500 Illegal PORT command") a 425 is no
+			// second answer to it but the transfer's own ("Use PORT or PASV
+			// first"): the client sent the transfer anyway.
 			// A transfer's reply right after the mode's: the client sent a
 			// transfer command it does not echo ("ls" is a LIST).
 			verb := g.pending
@@ -283,8 +297,18 @@ var cliTransfers = map[string]string{"ls": "LIST", "dir": "LIST", "get": "RETR",
 func (g *genericState) message(b *builder, text, line string) {
 	switch m := cliPrompt.FindStringSubmatch(strings.TrimSpace(line)); {
 	case m != nil:
-		g.pending = cliTransfers[strings.ToLower(m[1])]
+		word := strings.ToLower(m[1])
+		g.pending, g.quoted = cliTransfers[word], false
 		b.note(line)
+		if word == "quote" || word == "literal" {
+			// "quote pasv": the rest of the line goes to the server as it is.
+			_, rest, _ := strings.Cut(strings.TrimSpace(line), m[1])
+			if rest = strings.TrimSpace(rest); rest != "" {
+				verb, _, _ := strings.Cut(rest, " ")
+				g.quoted = strings.EqualFold(verb, "PASV") || strings.EqualFold(verb, "EPSV")
+				g.command(b, strings.ToUpper(verb)+rest[len(verb):])
+			}
+		}
 		return
 	case cliConnected.MatchString(text):
 		m := cliConnected.FindStringSubmatch(text)
