@@ -1,0 +1,98 @@
+package probe
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"ftpdiag/ftp/replytest"
+	"ftpdiag/result"
+	"ftpdiag/transcript"
+)
+
+// TestControlReadsReplies runs the one table of reply streams (issue 27)
+// through the probe's control connection over loopback: the replies it
+// reads whole, then how it stops (the close event it records).
+func TestControlReadsReplies(t *testing.T) {
+	for _, tc := range replytest.Cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			t.Parallel()
+			c := dialStream(t, tc.In)
+			want, stop := tc.Live()
+			var got []replytest.Reply
+			var err error
+			for {
+				var code int
+				var text string
+				code, text, err = c.readUntil(time.Now().Add(5 * time.Second))
+				if err != nil {
+					break
+				}
+				got = append(got, replytest.Reply{Code: code, Lines: []string{text}})
+			}
+			replytest.Compare(t, "probe", tc, got, messages(want))
+			c.fail(err, "the reply")
+			es := c.sess.Log().Entries()
+			ev := es[len(es)-1].Event
+			wantBy, wantOut := "server", result.Closed
+			if stop == replytest.NotReply {
+				wantBy, wantOut = "client", result.Failed
+			}
+			if ev == nil || ev.By != wantBy || ev.Outcome != wantOut {
+				t.Errorf("%s: stops with %+v, want by %s, %s (%s)", tc.Name, ev, wantBy, wantOut, stop)
+			}
+		})
+	}
+}
+
+// dialStream opens the probe's control connection to a loopback server
+// that writes in and closes.
+func dialStream(t *testing.T, in string) *ctrl {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		sc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		io.WriteString(sc, in)
+		sc.Close()
+	}()
+	ap := netip.MustParseAddrPort(ln.Addr().String())
+	o := quick()
+	o.Status = func(string, time.Duration) {}
+	p := &prober{opts: o, target: Target{Port: int(ap.Port())}, ip: ap.Addr()}
+	c, ok := p.dialControl(context.Background(), transcript.New().Session("replies"))
+	if !ok {
+		t.Fatal("no control connection")
+	}
+	t.Cleanup(func() { c.conn.Close() })
+	return c
+}
+
+// messages are replies as the probe's steps see them: the text after the
+// code, and after it again on the lines of a multi-line reply that repeat
+// it (net/textproto's form, which the checks' details quote).
+func messages(rs []replytest.Reply) []replytest.Reply {
+	out := make([]replytest.Reply, len(rs))
+	for i, r := range rs {
+		lines := make([]string, len(r.Lines))
+		prefix := r.Lines[0][:3]
+		for j, l := range r.Lines {
+			if strings.HasPrefix(l, prefix) && (len(l) == 3 || l[3] == ' ' || l[3] == '-') {
+				l = l[min(4, len(l)):]
+			}
+			lines[j] = l
+		}
+		out[i] = replytest.Reply{Code: r.Code, Lines: []string{strings.Join(lines, "\n")}}
+	}
+	return out
+}
