@@ -42,20 +42,29 @@ type ReplyParser struct {
 // Line says what line (without its line end) is, and the code of the reply
 // it belongs to (0 for NoReply).
 func (p *ReplyParser) Line(line string) (LineKind, Code) {
-	code, sep, _, ok := ParseCodeLine(line)
-	if p.open != 0 {
-		open := p.open
-		if ok && code == open && sep == ' ' {
-			p.open = 0
-			return Ends, open
-		}
-		return Continues, open
+	kind, code := NextLine(p.open, line)
+	switch kind {
+	case Opens:
+		p.open = code
+	case Ends:
+		p.open = 0
 	}
+	return kind, code
+}
+
+// NextLine is the rule itself, for readers that keep the open reply's code
+// in their own state: what line is when the multi-line reply with code
+// open is open (0: none is), and the code of the reply it belongs to.
+func NextLine(open Code, line string) (LineKind, Code) {
+	code, sep, _, ok := ParseCodeLine(line)
 	switch {
+	case open != 0 && ok && code == open && sep == ' ':
+		return Ends, open
+	case open != 0:
+		return Continues, open
 	case !ok:
 		return NoReply, 0
 	case sep == '-':
-		p.open = code
 		return Opens, code
 	}
 	return Whole, code
