@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"net/textproto"
 	"os"
 	"strings"
 	"testing"
@@ -211,4 +212,42 @@ func TestLineKindString(t *testing.T) {
 	if got := LineKind(9).String(); got != "LineKind(9)" {
 		t.Errorf("LineKind(9).String() = %q", got)
 	}
+}
+
+// benchStream is a session's replies as a server sends them: single lines
+// and a FEAT of a dozen lines, 100 times over.
+var benchStream = strings.Repeat("220 (vsFTPd 3.0.5)\r\n331 Please specify the password.\r\n230 Login successful.\r\n"+
+	"211-Features:\r\n EPRT\r\n EPSV\r\n MDTM\r\n PASV\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n UTF8\r\n211 End\r\n"+
+	"227 Entering Passive Mode (127,0,0,1,195,80).\r\n150 Here comes the directory listing.\r\n226 Directory send OK.\r\n", 100)
+
+const benchReplies = 700
+
+// BenchmarkReadReply: the probe's reader of replies, before (net/textproto)
+// and after (ftp.ReplyReader), on the same stream; the probe takes each
+// reply's Message, so both produce the same text.
+func BenchmarkReadReply(b *testing.B) {
+	b.Run("textproto", func(b *testing.B) {
+		b.SetBytes(int64(len(benchStream)))
+		for b.Loop() {
+			tp := textproto.NewReader(bufio.NewReader(strings.NewReader(benchStream)))
+			for range benchReplies {
+				if _, _, err := tp.ReadResponse(0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("ReplyReader", func(b *testing.B) {
+		b.SetBytes(int64(len(benchStream)))
+		for b.Loop() {
+			rr := NewReplyReader(bufio.NewReader(strings.NewReader(benchStream)), 8<<10, 64<<10)
+			for range benchReplies {
+				r, err := rr.ReadReply()
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = r.Message()
+			}
+		}
+	})
 }

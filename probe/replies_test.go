@@ -5,10 +5,10 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"strings"
 	"testing"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/ftp/replytest"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
@@ -78,21 +78,13 @@ func dialStream(t *testing.T, in string) *ctrl {
 	return c
 }
 
-// messages are replies as the probe's steps see them: the text after the
-// code, and after it again on the lines of a multi-line reply that repeat
-// it (net/textproto's form, which the checks' details quote).
+// messages are replies as the probe's steps see them: ftp.Reply.Message,
+// the text without the code (net/textproto's form, which the checks'
+// details have always quoted).
 func messages(rs []replytest.Reply) []replytest.Reply {
 	out := make([]replytest.Reply, len(rs))
 	for i, r := range rs {
-		lines := make([]string, len(r.Lines))
-		prefix := r.Lines[0][:3]
-		for j, l := range r.Lines {
-			if strings.HasPrefix(l, prefix) && (len(l) == 3 || l[3] == ' ' || l[3] == '-') {
-				l = l[min(4, len(l)):]
-			}
-			lines[j] = l
-		}
-		out[i] = replytest.Reply{Code: r.Code, Lines: []string{strings.Join(lines, "\n")}}
+		out[i] = replytest.Reply{Code: r.Code, Lines: []string{ftp.Reply{Code: r.Code, Lines: r.Lines}.Message()}}
 	}
 	return out
 }
