@@ -58,6 +58,10 @@
 //     line or a whole reply over its limits (ErrReplyTooLong; the probe's
 //     are 8 KiB and 64 KiB), the recorder keeps 4096 bytes of a line and
 //     200 lines of a reply and says where it cut.
+//
+// The load generators under bench/ speak FTP through net/textproto on
+// purpose: they measure servers, and read no reply into a transcript or a
+// diagnosis.
 package ftp
 
 // Code is a reply code (RFC 959 section 4.2): a handler says
