@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +17,8 @@ import (
 
 // TestControlReadsReplies runs the one table of reply streams (issue 27)
 // through the probe's control connection over loopback: the replies it
-// reads whole, then how it stops (the close event it records).
+// reads whole, how it stops (the close event it records), and the
+// transcript its recorder keeps of the same bytes.
 func TestControlReadsReplies(t *testing.T) {
 	for _, tc := range replytest.Cases {
 		t.Run(tc.Name, func(t *testing.T) {
@@ -37,6 +39,13 @@ func TestControlReadsReplies(t *testing.T) {
 			replytest.Compare(t, "probe", tc, got, messages(want))
 			c.fail(err, "the reply")
 			es := c.sess.Log().Entries()
+			var recorded []replytest.Reply
+			for _, e := range es {
+				if e.Kind == result.Reply {
+					recorded = append(recorded, replytest.Reply{Code: e.Code, Lines: strings.Split(e.Text, "\n")})
+				}
+			}
+			replytest.Compare(t, "probe's transcript", tc, recorded, tc.Recorded())
 			ev := es[len(es)-1].Event
 			wantBy, wantOut := "server", result.Closed
 			if stop == replytest.NotReply {
