@@ -33,11 +33,12 @@
 //     error): such a line is no reply. In a log they are mostly byte counts
 //     and years ("900 bytes sent").
 //   - A bare code ("226") is a whole reply with no text: servers send it,
-//     and the client has all it needs, the code. (net/textproto refused it
-//     as a "short response", which made the probe fail on a reply every
-//     other reader took.)
+//     and the client has all it needs, the code. Python's ftplib reads it
+//     so; net/textproto refused it as a "short response", which made the
+//     probe fail on a reply every other reader took.
 //   - "211-" opens a multi-line reply, which ends at the first line with
-//     the same code then a space or nothing ("211 End", "211"). Every
+//     the same code then a space or nothing ("211 End", or a bare "211", as
+//     ftplib ends it too; net/textproto read on past it). Every
 //     other line inside it is text, whatever it starts with: lines that
 //     start with another code ("230 x" inside a 220- reply), with digits
 //     ("123 bytes"), or repeat the code with a hyphen ("227-listen socket
