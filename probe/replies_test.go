@@ -97,3 +97,41 @@ func messages(rs []replytest.Reply) []replytest.Reply {
 	}
 	return out
 }
+
+// TestBareCodes: a server that ends a transfer with a bare "226", or its
+// FEAT with a bare "211", is healthy. Before issue 27 the probe's reader
+// (net/textproto) called the first "not an FTP reply" and waited past the
+// second until the reply timeout.
+func TestBareCodes(t *testing.T) {
+	cases := []struct {
+		name   string
+		script func(*scripted)
+	}{
+		{"226 after a listing", func(s *scripted) {
+			s.handlers["LIST"] = func(c *fconn, _ string) {
+				c.say("150 Here it comes")
+				if dc := c.dataConn(); dc != nil {
+					dc.Write([]byte(s.listing))
+					dc.Close()
+				}
+				c.say("226")
+			}
+		}},
+		{"211 ends FEAT", func(s *scripted) {
+			s.handlers["FEAT"] = func(c *fconn, _ string) { c.say("211-Features:", " PASV", "211") }
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newScripted(t)
+			tc.script(s)
+			o := quick()
+			o.PassiveOnly = true
+			res := diagnosed(probeAddr(t, "ftp://"+s.addr()+"/", o), result.Tool{Name: "ftpdiag", Version: "test"})
+			if got := codes(res.Findings); len(got) != 0 || res.Verdict != result.VerdictOK {
+				t.Errorf("%s %v, want a healthy server\n%s", res.Verdict, got, render(res.Transcript))
+			}
+		})
+	}
+}
