@@ -82,7 +82,7 @@ fuzz() {
 }
 if [ "$fuzztime" != 0 ]; then
 	for pair in \
-		ftp:FuzzParsePASV ftp:FuzzParseEPSV ftp:FuzzParsePORT ftp:FuzzParseEPRT ftp:FuzzParseCodeLine \
+		ftp:FuzzParsePASV ftp:FuzzParseEPSV ftp:FuzzParsePORT ftp:FuzzParseEPRT ftp:FuzzParseCodeLine ftp:FuzzReplyReader \
 		transcript/foreign:FuzzParseFileZilla transcript/foreign:FuzzParseWinSCP transcript/foreign:FuzzParseCurl \
 		transcript/foreign:FuzzParseLftp transcript/foreign:FuzzParseSeed transcript/foreign:FuzzParseJSON \
 		transcript/foreign:FuzzParseDetect transcript/foreign:FuzzParseVsftpd transcript/foreign:FuzzParseProFTPD \

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"ftpdiag/ftp"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // server-view transcripts, as the server-log readers make them: commands
@@ -32,7 +32,7 @@ func sv(lines ...string) []result.Entry {
 			e.Kind, e.Text = result.Event, "data connection closed by the server: timeout, 65536 bytes"
 			e.Event = &result.EventInfo{Op: result.OpDataClose, By: "server", Outcome: result.Timeout, Bytes: 65536}
 		default:
-			e.Kind, e.Code, e.Text = result.Reply, transcript.ReplyCode(l), l
+			e.Kind, e.Code, e.Text = result.Reply, ftp.ReplyCode(l), l
 		}
 		out = append(out, e)
 	}

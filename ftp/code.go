@@ -1,11 +1,68 @@
 // Package ftp is FTP's wire grammar, written once: named reply codes and
-// what they mean, the reply-line rule, the PASV/EPSV/PORT/EPRT arguments
-// (parse and format), the classes of the addresses they name, and the verbs
-// that need a data connection.
+// what they mean, the reply rule and its one reader, the PASV/EPSV/PORT/EPRT
+// arguments (parse and format), the classes of the addresses they name, and
+// the verbs that need a data connection.
 //
 // It is a leaf: it imports only the standard library, so the server, the
 // probe, the transcript readers and the diagnosis can all share it without
 // sharing anything else, and cannot disagree about what a 227 reply says.
+//
+// # Replies
+//
+// Every reader of replies in the project (the probe on a live connection,
+// the transcript recorder, the client-log, server-log and capture readers)
+// follows one rule, ReplyParser's, so a stream reads the same wherever it
+// is read; ftp/replytest holds the table of streams every reader is tested
+// against. RFC 959 section 4.2 is the base; where it is silent or servers
+// stray, this is what counts, and why:
+//
+//   - Lines. LF ends a line and one CR right before it is dropped, so
+//     "\r\n" and a bare "\n" both end one. A CR anywhere else is text (it
+//     ends no line, so "220 a\rb" is one line): RFC 959 ends lines with
+//     CRLF only, and a client that split on CR would read replies that were
+//     never sent. A last line without its line end, where the peer closed
+//     after it, counts as a line.
+//   - A reply line starts with a code: three digits, the first 1 to 6, then
+//     a space, a hyphen or the end of the line.
+//   - The first digit: 1 to 5 are RFC 959's classes. 6 is RFC 2228's
+//     protected replies (631 to 633, a reply encrypted or signed and
+//     base64-encoded), which a session under an RFC 2228 mechanism carries
+//     as replies; they obey the multi-line rule and every class predicate
+//     is false for them. 0, 7, 8 and 9 are no class any RFC defines, and a
+//     client cannot act on them (Python's ftplib calls them a protocol
+//     error): such a line is no reply. In a log they are mostly byte counts
+//     and years ("900 bytes sent").
+//   - A bare code ("226") is a whole reply with no text: servers send it,
+//     and the client has all it needs, the code. Python's ftplib reads it
+//     so; net/textproto refused it as a "short response", which made the
+//     probe fail on a reply every other reader took.
+//   - "211-" opens a multi-line reply, which ends at the first line with
+//     the same code then a space or nothing ("211 End", or a bare "211", as
+//     ftplib ends it too; net/textproto read on past it). Every
+//     other line inside it is text, whatever it starts with: lines that
+//     start with another code ("230 x" inside a 220- reply), with digits
+//     ("123 bytes"), or repeat the code with a hyphen ("227-listen socket
+//     created" then "227 (0,0,0,0,135,179)" is one 227 reply of two lines).
+//     A last line with another code does not end the reply: RFC 959 says
+//     so, and ending there would put every later reply out of step with its
+//     command.
+//   - A reply cut by the end of the stream: readers that record (the
+//     recorder, the log readers) keep what came as the reply, with its
+//     code; a live reader (ReplyReader) returns the part with io.EOF, as
+//     the connection closed inside it.
+//   - A line outside any reply that starts none is no reply: the recorder
+//     keeps it as a reply with code 0 (the diagnosis names what the port
+//     speaks), a log reader takes it as something else, and ReplyReader
+//     returns ErrNotReply.
+//   - Long lines: the rule reads a line by its first four bytes, whatever
+//     its length. Each reader caps what it keeps: ReplyReader refuses a
+//     line or a whole reply over its limits (ErrReplyTooLong; the probe's
+//     are 8 KiB and 64 KiB), the recorder keeps 4096 bytes of a line and
+//     200 lines of a reply and says where it cut.
+//
+// The load generators under bench/ speak FTP through net/textproto on
+// purpose: they measure servers, and read no reply into a transcript or a
+// diagnosis.
 package ftp
 
 // Code is a reply code (RFC 959 section 4.2): a handler says
@@ -139,12 +196,12 @@ func Meaning(c Code) string { return meanings[c] }
 // ParseCodeLine reads one line of a reply (without its CRLF) by RFC 959's
 // multi-line rule: "227 text" is a final line (sep ' '), "150-text" opens or
 // continues a multi-line reply (sep '-'), and a bare "226" is final too.
-// ok is false for a line that does not start with a code from 100 to 999
+// ok is false for a line that does not start with a code from 100 to 699
 // followed by ' ', '-' or the end: inside a multi-line reply such a line is
-// text, outside one it is no FTP reply at all. A reply ends at the first
-// line with the opening line's code and sep ' '.
+// text, outside one it is no FTP reply at all (see the package
+// documentation). ReplyParser applies the multi-line rule.
 func ParseCodeLine(line string) (code Code, sep byte, text string, ok bool) {
-	if len(line) < 3 || line[0] < '1' || line[0] > '9' || !isDigit(line[1]) || !isDigit(line[2]) {
+	if len(line) < 3 || line[0] < '1' || line[0] > '6' || !isDigit(line[1]) || !isDigit(line[2]) {
 		return 0, 0, "", false
 	}
 	code = Code(int(line[0]-'0')*100 + int(line[1]-'0')*10 + int(line[2]-'0'))

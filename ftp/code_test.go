@@ -112,6 +112,8 @@ func TestParseCodeLine(t *testing.T) {
 		{"short", "22", 0, 0, "", false},
 		{"empty", "", 0, 0, "", false},
 		{"protected reply", "631 base64", 631, ' ', "base64", true},
+		{"code 7xx", "700 what", 0, 0, "", false},
+		{"code 9xx", "999-what", 0, 0, "", false},
 		{"tab separator", "220\tready", 0, 0, "", false},
 	}
 	for _, tc := range cases {

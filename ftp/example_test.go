@@ -1,8 +1,10 @@
 package ftp_test
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"strings"
 
 	"ftpdiag/ftp"
 )
@@ -39,4 +41,37 @@ func ExampleParseEPRT() {
 	// 200 [2001:db8::1]:2000 |2|2001:db8::1|2000|
 	// 522 syntax error: EPRT protocol "3": network protocol not supported
 	// 501 syntax error: EPRT port "0" is not a number from 1 to 65535
+}
+
+// A log reader feeds lines one at a time; the parser says where each reply
+// starts and ends.
+func ExampleReplyParser() {
+	var p ftp.ReplyParser
+	for _, line := range []string{"227-listen socket created", "227 (0,0,0,0,135,179)", "226", "999 what"} {
+		kind, code := p.Line(line)
+		fmt.Printf("%-27q %s %d\n", line, kind, code)
+	}
+	// Output:
+	// "227-listen socket created" opens a reply 227
+	// "227 (0,0,0,0,135,179)"     ends a reply 227
+	// "226"                       whole reply 226
+	// "999 what"                  no reply 0
+}
+
+// The probe reads whole replies off its control connection, within limits.
+func ExampleReplyReader() {
+	in := "220-Welcome\r\n220 ready\r\n226\r\nSSH-2.0-OpenSSH_9.2\r\n"
+	rr := ftp.NewReplyReader(bufio.NewReader(strings.NewReader(in)), 8<<10, 64<<10)
+	for {
+		r, err := rr.ReadReply()
+		if err != nil {
+			fmt.Println(errors.Is(err, ftp.ErrNotReply), err)
+			return
+		}
+		fmt.Printf("%d %q\n", r.Code, r.Message())
+	}
+	// Output:
+	// 220 "Welcome\nready"
+	// 226 ""
+	// true not an FTP reply: "SSH-2.0-OpenSSH_9.2"
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"ftpdiag/ftp/replytest"
 )
 
 // seedDirs are where the repository keeps real transcripts, client logs and
@@ -214,7 +216,7 @@ func FuzzParseCodeLine(f *testing.F) {
 			}
 			return
 		}
-		if code < 100 || code > 999 || (sep != ' ' && sep != '-') {
+		if code < 100 || code > 699 || (sep != ' ' && sep != '-') {
 			t.Fatalf("ParseCodeLine(%q) = %d, %q", line, code, sep)
 		}
 		rebuilt := strconv.Itoa(int(code)) + string(sep) + text
@@ -310,4 +312,53 @@ func TestRealSeeds(t *testing.T) {
 			t.Errorf("%q: none of the %d real seeds parses", p.marker, len(seeds[p.marker]))
 		}
 	}
+}
+
+// FuzzReplyReader: the live reader and the line-fed parser read any stream
+// alike (the reader stopping at the first line that is no reply), and no
+// reply the reader returns breaks its limits.
+func FuzzReplyReader(f *testing.F) {
+	for _, tc := range replytest.Cases {
+		f.Add(tc.In)
+	}
+	f.Add("211-a\r\n211-b\n 211 c\r211 d\r\n226\r\n9")
+	f.Fuzz(func(t *testing.T, in string) {
+		const maxLine, maxReply = 64, 256
+		rr := NewReplyReader(bufio.NewReaderSize(strings.NewReader(in), 16), maxLine, maxReply)
+		got, stop, err := readAll(rr)
+		if errors.Is(err, ErrReplyTooLong) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		want, wantStop := replytest.Case{In: in, Want: parseAll(in)}.Live()
+		if stop != wantStop || !sameReplies(got, want) {
+			t.Fatalf("%q: reader %v (%s), parser %v (%s)", in, got, stop, want, wantStop)
+		}
+		for _, r := range got {
+			size := 0
+			for _, l := range r.Lines {
+				size += len(l) + 1
+				if len(l) > maxLine {
+					t.Fatalf("%q: line of %d bytes over the limit %d", in, len(l), maxLine)
+				}
+			}
+			if size > maxReply {
+				t.Fatalf("%q: reply of %d bytes over the limit %d", in, size, maxReply)
+			}
+		}
+	})
+}
+
+func sameReplies(a, b []replytest.Reply) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].String() != b[i].String() {
+			return false
+		}
+	}
+	return true
 }

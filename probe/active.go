@@ -112,7 +112,7 @@ func (r *sessRun) portCmd(line string) (int, string, bool) {
 	}
 	r.p.opts.Status("waiting for the reply to "+verb, r.p.opts.ReplyTimeout)
 	code, text, err := r.c.readRaw(r.p.opts.ReplyTimeout)
-	if err != nil && transcript.Classify(err) == result.Timeout && r.c.guard.body == 0 && r.ctx.Err() == nil {
+	if err != nil && transcript.Classify(err) == result.Timeout && r.c.rr.Got() == 0 && r.ctx.Err() == nil {
 		r.sess.Note(fmt.Sprintf("no reply to %s in %s: servers that connect back before they answer (Twisted, pyftpdlib) wait for their own connect timeout; the probe waits %s more",
 			verb, transcript.Human(r.p.opts.ReplyTimeout), transcript.Human(r.p.opts.ReplyTimeout)))
 		code, text, err = r.c.readRaw(r.p.opts.ReplyTimeout)

@@ -5,10 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/netip"
-	"net/textproto"
 	"strings"
 	"time"
 
@@ -19,7 +17,8 @@ import (
 
 // Limits on what the probe reads of one reply, so a hostile server cannot
 // make it read without end: far above any real reply (a long FEAT or HELP
-// is a few KiB), far below what would cost memory.
+// is a few KiB), far below what would cost memory. ftp.ReplyReader holds
+// them.
 const (
 	maxLineBytes  = 8 << 10
 	maxReplyBytes = 64 << 10
@@ -29,9 +28,6 @@ const (
 	notFTPGrace = 300 * time.Millisecond
 )
 
-// errTooLong ends a reply that breaks the limits above.
-var errTooLong = errors.New("reply too long")
-
 // ctrl is one control connection of the probe, recorded into its session.
 type ctrl struct {
 	p     *prober
@@ -39,9 +35,8 @@ type ctrl struct {
 	sess  *transcript.Session
 	conn  net.Conn
 	rc    *transcript.Conn
-	guard *guard
 	br    *bufio.Reader
-	tp    *textproto.Reader
+	rr    *ftp.ReplyReader // the one reader of replies, on br
 	local netip.AddrPort
 	dead  bool
 	tls   bool      // the control connection is encrypted
@@ -80,9 +75,8 @@ func (p *prober) dialControl(ctx context.Context, sess *transcript.Session) (*ct
 	sess.Event(ev, "")
 	c := &ctrl{p: p, ctx: ctx, sess: sess, conn: conn, sent: time.Now()}
 	c.rc = transcript.Record(conn, sess, transcript.ClientSide)
-	c.guard = &guard{r: c.rc}
-	c.br = bufio.NewReader(c.guard)
-	c.tp = textproto.NewReader(c.br)
+	c.br = bufio.NewReader(c.rc)
+	c.rr = ftp.NewReplyReader(c.br, maxLineBytes, maxReplyBytes)
 	c.local, _ = netip.ParseAddrPort(ev.Local)
 	c.local = netip.AddrPortFrom(c.local.Addr().Unmap(), c.local.Port())
 	context.AfterFunc(ctx, func() { conn.Close() })
@@ -186,7 +180,7 @@ func (c *ctrl) inStep(code int, text string) (int, string, bool) {
 		c.late = true
 		c.sess.Note(fmt.Sprintf("%d is the server's late answer to the %s before, whose data connection never arrived; %d answers %s", code, owed, next, c.verb))
 		return next, ntext, true
-	case transcript.Classify(err) == result.Timeout && c.guard.body == 0:
+	case transcript.Classify(err) == result.Timeout && c.rr.Got() == 0:
 		return code, text, true // nothing follows: the error answers the command
 	}
 	c.fail(err, c.awaited())
@@ -241,16 +235,15 @@ func (c *ctrl) readRaw(wait time.Duration) (int, string, error) {
 	return c.readUntil(time.Now().Add(wait))
 }
 
-// readUntil reads a reply that must be whole by end.
+// readUntil reads a reply that must be whole by end. The text is the
+// reply's message (ftp.Reply.Message), which the checks' details quote.
 func (c *ctrl) readUntil(end time.Time) (int, string, error) {
-	c.guard.reset()
 	c.conn.SetReadDeadline(end)
-	code, msg, err := c.tp.ReadResponse(0)
-	var te *textproto.Error
-	if errors.As(err, &te) {
-		err = nil // a code other than expected is no error here
+	rep, err := c.rr.ReadReply()
+	if err != nil {
+		return 0, "", err
 	}
-	return code, msg, err
+	return rep.Code, rep.Message(), nil
 }
 
 // awaited names what the probe waits for: "the greeting", "the reply to PASV".
@@ -265,7 +258,6 @@ func (c *ctrl) awaited() string {
 func (c *ctrl) fail(err error, waiting string) {
 	c.rc.Flush()
 	ev := result.EventInfo{Op: result.OpClose, Err: errText(err)}
-	var pe textproto.ProtocolError
 	switch out := transcript.Classify(err); {
 	case c.ctx.Err() != nil:
 		// Not the server's doing: the probe's own time ran out.
@@ -276,9 +268,9 @@ func (c *ctrl) fail(err error, waiting string) {
 		ev.Err = c.p.endedWhy(c.ctx) + " while " + waiting
 	case c.plainInTLS(err):
 		ev.By, ev.Outcome, ev.Err = "server", result.Failed, "the server left TLS: "+waiting+" came in plain text"
-	case errors.Is(err, errTooLong):
+	case errors.Is(err, ftp.ErrReplyTooLong):
 		ev.By, ev.Outcome, ev.Err = "client", result.Failed, fmt.Sprintf("%s is longer than %d KiB", waiting, maxReplyBytes>>10)
-	case errors.As(err, &pe):
+	case errors.Is(err, ftp.ErrNotReply):
 		ev.By, ev.Outcome, ev.Err = "client", result.Failed, waiting+" is not an FTP reply"
 	case out == result.Timeout:
 		ev.By, ev.Outcome, ev.Dur = "client", result.Timeout, c.p.opts.ReplyTimeout
@@ -312,29 +304,6 @@ func (c *ctrl) quit() {
 	c.cmd("QUIT")
 	c.conn.Close()
 	c.dead = true
-}
-
-// guard cuts replies whose lines, or whole, exceed the limits.
-type guard struct {
-	r          io.Reader
-	line, body int
-}
-
-func (g *guard) reset() { g.body = 0 }
-
-func (g *guard) Read(p []byte) (int, error) {
-	if g.line > maxLineBytes || g.body > maxReplyBytes {
-		return 0, errTooLong
-	}
-	n, err := g.r.Read(p)
-	for _, b := range p[:n] {
-		g.line++
-		if b == '\n' {
-			g.line = 0
-		}
-	}
-	g.body += n
-	return n, err
 }
 
 // errText is an error's text for the transcript's error field.

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"crypto/tls"
 	"errors"
-	"strconv"
+
+	"ftpdiag/ftp"
 )
 
 // lastReadMax is how much of the latest read from under a TLS control
@@ -28,8 +29,8 @@ func (c *ctrl) plainInTLS(err error) bool {
 		return false
 	}
 	line := plainLine(c.sniff.last, rhe.RecordHeader[:])
-	code, ok := replyCode(line)
-	if !ok {
+	code := ftp.ReplyCode(line)
+	if code == 0 {
 		return false
 	}
 	c.sess.Reply(code, line)
@@ -46,14 +47,4 @@ func plainLine(last, header []byte) string {
 	}
 	line, _, _ := bytes.Cut(last[i:], []byte("\n"))
 	return string(bytes.TrimRight(line, "\r"))
-}
-
-// replyCode reads "500 ..." or "500-...": three digits from 100 to 599,
-// then a space, a hyphen or the end.
-func replyCode(line string) (int, bool) {
-	if len(line) < 3 || len(line) > 3 && line[3] != ' ' && line[3] != '-' {
-		return 0, false
-	}
-	code, err := strconv.Atoi(line[:3])
-	return code, err == nil && code >= 100 && code < 600
 }

@@ -6,10 +6,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
-	"net/textproto"
 	"strconv"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 	"ftpdiag/transcript"
 )
@@ -141,9 +141,8 @@ func (c *ctrl) startTLS(ctx context.Context, cfg *tls.Config) bool {
 func (c *ctrl) switchTo(tc *tls.Conn) {
 	c.conn = tc
 	c.rc = transcript.Record(tc, c.sess, transcript.ClientSide)
-	c.guard = &guard{r: c.rc}
-	c.br = bufio.NewReader(c.guard)
-	c.tp = textproto.NewReader(c.br)
+	c.br = bufio.NewReader(c.rc)
+	c.rr = ftp.NewReplyReader(c.br, maxLineBytes, maxReplyBytes)
 	c.tls = true
 }
 

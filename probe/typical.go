@@ -198,9 +198,13 @@ type boundConn struct {
 	plain *plainUntilTLS
 }
 
+// errTooMuch ends the library's control connection once it has read more
+// than its limit.
+var errTooMuch = errors.New("the control connection sent more than the typical client reads")
+
 func (b *boundConn) Read(p []byte) (int, error) {
 	if b.read > b.limit {
-		return 0, errTooLong
+		return 0, errTooMuch
 	}
 	if !b.midLine || b.plain != nil && b.plain.switched {
 		b.Conn.SetReadDeadline(time.Now().Add(b.wait))

@@ -247,7 +247,7 @@ func (s *session) writeLines(lines ...string) bool {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if s.tr != nil {
-		s.tr.sess.Reply(transcript.ReplyCode(lines[0]), strings.Join(lines, "\n"))
+		s.tr.sess.Reply(ftp.ReplyCode(lines[0]), strings.Join(lines, "\n"))
 	}
 	s.raw.SetWriteDeadline(time.Now().Add(controlWriteTimeout))
 	_, err := s.raw.Write([]byte(strings.Join(lines, "\r\n") + "\r\n"))

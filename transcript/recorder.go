@@ -2,9 +2,10 @@ package transcript
 
 import (
 	"net"
-	"strconv"
 	"strings"
 	"sync"
+
+	"ftpdiag/ftp"
 )
 
 // Side says which end of the control connection a recorder sits on.
@@ -67,15 +68,16 @@ func (c *Conn) Flush() {
 	c.out.flush()
 }
 
-// lineBuf assembles bytes into lines, and lines into whole replies.
+// lineBuf assembles bytes into lines, and lines into whole replies by
+// ftp's one reply rule.
 type lineBuf struct {
 	mu      sync.Mutex
 	replies bool
 	emit    func(text string, code int)
 	cur     []byte
 	cut     bool // the current line was longer than MaxLine
-	reply   []string
-	code    int // code of an open multi-line reply
+	p       ftp.ReplyParser
+	reply   []string // the lines of an open multi-line reply
 }
 
 func (b *lineBuf) write(p []byte) {
@@ -107,26 +109,24 @@ func (b *lineBuf) line() {
 	b.replyLine(l)
 }
 
-// replyLine follows RFC 959's multi-line rule: "123-" opens a reply that
-// ends at a line starting "123 ".
+// replyLine records whole replies; a line that is no reply is recorded as
+// a reply without a code, so the diagnosis can say what the port speaks.
 func (b *lineBuf) replyLine(l string) {
-	code, sep := replyCode(l)
-	if b.code == 0 {
-		if sep == '-' {
-			b.code, b.reply = code, []string{l}
-			return
-		}
+	switch kind, code := b.p.Line(l); kind {
+	case ftp.NoReply, ftp.Whole:
 		b.emit(l, code)
-		return
-	}
-	if len(b.reply) < MaxReplyLines {
-		b.reply = append(b.reply, l)
-	} else if len(b.reply) == MaxReplyLines {
-		b.reply = append(b.reply, "[... reply cut at 200 lines]")
-	}
-	if code == b.code && sep == ' ' {
-		b.emit(strings.Join(b.reply, "\n"), b.code)
-		b.code, b.reply = 0, nil
+	case ftp.Opens:
+		b.reply = []string{l}
+	case ftp.Continues, ftp.Ends:
+		if len(b.reply) < MaxReplyLines {
+			b.reply = append(b.reply, l)
+		} else if len(b.reply) == MaxReplyLines {
+			b.reply = append(b.reply, "[... reply cut at 200 lines]")
+		}
+		if kind == ftp.Ends {
+			b.emit(strings.Join(b.reply, "\n"), code)
+			b.reply = nil
+		}
 	}
 }
 
@@ -136,33 +136,9 @@ func (b *lineBuf) flush() {
 	if len(b.cur) > 0 {
 		b.line()
 	}
-	if b.code != 0 {
-		b.emit(strings.Join(b.reply, "\n"), b.code)
-		b.code, b.reply = 0, nil
+	if code := b.p.Open(); code != 0 {
+		b.emit(strings.Join(b.reply, "\n"), code)
+		b.p.Reset()
+		b.reply = nil
 	}
-}
-
-// replyCode reads the three-digit code and the separator after it; code is 0
-// when the line does not start like a reply.
-func replyCode(l string) (int, byte) {
-	if len(l) < 3 {
-		return 0, 0
-	}
-	n, err := strconv.Atoi(l[:3])
-	if err != nil || n < 100 || n > 999 {
-		return 0, 0
-	}
-	if len(l) == 3 {
-		return n, ' '
-	}
-	if l[3] == ' ' || l[3] == '-' {
-		return n, l[3]
-	}
-	return 0, 0
-}
-
-// ReplyCode reads the code of a reply line ("227 Entering ..." -> 227), or 0.
-func ReplyCode(line string) int {
-	n, _ := replyCode(line)
-	return n
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdiag/ftp"
 	"ftpdiag/result"
 )
 
@@ -194,27 +195,24 @@ func RenderEntry(e result.Entry) []string {
 }
 
 // renderReply turns "220-Welcome\n220 Ready" into "220: Welcome" with the
-// following lines indented under it, their code prefixes removed.
+// following lines indented under it, their code prefixes removed (the
+// reply's message, by ftp's one reply rule).
 func renderReply(e result.Entry) []string {
 	lines := strings.Split(e.Text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, "\r")
+	}
 	code := strconv.Itoa(e.Code)
 	var out []string
-	for i, l := range lines {
-		l = strings.TrimRight(l, "\r")
-		if len(l) >= 4 && l[:3] == code && (l[3] == '-' || l[3] == ' ') {
-			l = l[4:]
-		} else if l == code {
-			l = ""
-		}
-		if i == 0 && e.Code != 0 {
+	for i, l := range strings.Split(ftp.Reply{Code: e.Code, Lines: lines}.Message(), "\n") {
+		switch {
+		case i == 0 && e.Code != 0:
 			out = append(out, code+": "+l)
-			continue
-		}
-		if i == 0 {
+		case i == 0:
 			out = append(out, l)
-			continue
+		default:
+			out = append(out, Indent+strings.TrimLeft(l, " "))
 		}
-		out = append(out, Indent+strings.TrimLeft(l, " "))
 	}
 	return out
 }

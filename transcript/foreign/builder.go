@@ -220,29 +220,22 @@ func (b *builder) scanSecrets(line string) {
 	}
 }
 
-// replyLine takes one line of a reply, following RFC 959's multi-line rule.
-// It reports false when the line is neither a reply nor the continuation of
-// an open one.
+// replyLine takes one line of a reply, by ftp's one reply rule. It reports
+// false when the line is neither a reply nor the continuation of an open
+// one.
 func (b *builder) replyLine(line string) bool {
-	code := transcript.ReplyCode(line)
-	sep := byte(' ')
-	if code != 0 && len(line) > 3 {
-		sep = line[3]
-	}
 	s := b.cur
-	if s.code != 0 {
-		s.reply = append(s.reply, line)
-		if code == s.code && sep == ' ' {
-			b.flushReply()
-		}
-		return true
-	}
-	if code == 0 {
+	kind, code := ftp.NextLine(s.code, line)
+	switch kind {
+	case ftp.NoReply:
 		return false
+	case ftp.Continues, ftp.Ends:
+		s.reply = append(s.reply, line)
+	default:
+		b.open()
+		s.code, s.reply = code, []string{line}
 	}
-	b.open()
-	s.code, s.reply = code, []string{line}
-	if sep != '-' {
+	if kind == ftp.Whole || kind == ftp.Ends {
 		b.flushReply()
 	}
 	return true

@@ -8,7 +8,6 @@ import (
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 )
 
 // The generic reader reads a log by its content, not its labels: whatever
@@ -218,7 +217,7 @@ var impliedBy = map[int]string{ftp.EnteringPassive: "PASV", ftp.EnteringExtPassi
 
 func (g *genericState) reply(b *builder, text string) {
 	b.quietData = true
-	code := transcript.ReplyCode(text)
+	code := ftp.ReplyCode(text)
 	s := b.cur
 	if s.code == 0 && code != 0 {
 		if verb, ok := impliedBy[code]; ok && s.verb != verb && len(text) > 3 && text[3] == ' ' {

@@ -469,13 +469,14 @@ func (c *capture) ctrlLine(cc *ctrlConn, side int, line string) {
 		c.announceActive(cc, line)
 		return
 	}
+	kind, code := ftp.NextLine(c.b.cur.code, line)
 	if !c.b.replyLine(line) && !c.b.banner(line) {
 		c.b.note("server: " + line)
 	}
-	code, sep, text, ok := ftp.ParseCodeLine(line)
-	if !ok || sep != ' ' {
+	if kind != ftp.Whole && kind != ftp.Ends {
 		return
 	}
+	_, _, text, _ := ftp.ParseCodeLine(line)
 	c.settlePending(cc, false)
 	switch code {
 	case ftp.EnteringPassive:

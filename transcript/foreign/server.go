@@ -457,26 +457,19 @@ var beginsLogin = map[string]bool{"USER": true, "AUTH": true, "HOST": true, "CLN
 // it logs in.
 var opensSession = map[string]bool{"USER": true, "AUTH": true, "FEAT": true, "SYST": true, "OPTS": true, "HOST": true, "CLNT": true}
 
-// replyLine follows RFC 959's multi-line rule, as the client logs do.
+// replyLine follows ftp's one reply rule, as the client logs do.
 func (s *ServerSession) replyLine(r rec) {
-	code := transcript.ReplyCode(r.text)
-	sep := byte(' ')
-	if code != 0 && len(r.text) > 3 {
-		sep = r.text[3]
-	}
-	if s.code != 0 {
-		s.reply = append(s.reply, r.text)
-		if code == s.code && sep == ' ' {
-			s.flush(r.t)
-		}
-		return
-	}
-	if code == 0 {
+	kind, code := ftp.NextLine(s.code, r.text)
+	switch kind {
+	case ftp.NoReply:
 		s.note(r.text, r.t)
 		return
+	case ftp.Continues, ftp.Ends:
+		s.reply = append(s.reply, r.text)
+	default:
+		s.code, s.reply = code, []string{r.text}
 	}
-	s.code, s.reply = code, []string{r.text}
-	if sep != '-' {
+	if kind == ftp.Whole || kind == ftp.Ends {
 		s.flush(r.t)
 	}
 }
