@@ -48,6 +48,12 @@ var captureScenarios = []captureScenario{
 		client: []string{diagnose.CodePasvPrivate}, server: []string{}},
 	{name: "mtu", topo: Topology{RouterRules: []string{"meta length > 1200 drop"}}, file: TestFile,
 		client: []string{diagnose.CodeTransferStalled}, server: []string{diagnose.CodeTransferStalled, diagnose.CodeSeenInCapture}},
+	// A link of MTU 576 between the router and the client, and a server
+	// whose TCP segments carry no DF bit: the router fragments every full
+	// segment of the transfer, and the client's side sees the fragments.
+	// Reassembled, the session is healthy; the server's side sees none.
+	{name: "frag", topo: Topology{ClientLinkMTU: 576, ServerSysctls: []string{"net.ipv4.ip_no_pmtu_disc=1"}}, file: TestFile,
+		client: []string{}, server: []string{}},
 	// FTPS: the control connection is encrypted after AUTH TLS, so only
 	// connection outcomes remain. On the client's side they still show the
 	// data connection dropped; on the server's side nothing does (the port
