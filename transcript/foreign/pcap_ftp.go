@@ -258,6 +258,7 @@ func (c *capture) closed(conn *tcpConn) {
 			return
 		}
 		c.b.closed(by, out, 0, "")
+		c.fragNotes(conn)
 	case conn.data != nil && conn.est && !conn.data.closed:
 		c.dataClosed(conn, by, false)
 	}
@@ -323,6 +324,7 @@ func (c *capture) dataClosed(conn *tcpConn, by string, atEnd bool) {
 	if conn.fragNeed != nil {
 		c.b.note(fmt.Sprintf("%s sent ICMP %s (MTU %d) for this connection: path-MTU discovery works on this path", conn.fragNeed.from, conn.fragNeed.name, conn.fragNeed.mtu))
 	}
+	c.fragNotes(conn)
 	if note != "" {
 		c.b.note(note)
 	}
@@ -531,8 +533,13 @@ func (c *capture) finish() *Log {
 			c.b.dialed(result.Timeout, c.b.t-c.sinceStart(conn.firstSyn), fmt.Sprintf("%d SYN, no answer", conn.syns))
 		}
 	}
-	if c.dropped > 0 || c.cutShort {
+	c.dec.frag.finish()
+	fragNotes := c.dec.frag.notes()
+	if c.dropped > 0 || c.cutShort || len(fragNotes) > 0 {
 		c.b.use("")
+		for _, n := range fragNotes {
+			c.b.note(n)
+		}
 		if c.dropped > 0 {
 			c.b.note(fmt.Sprintf("%d connections were not followed: more than %d at once", c.dropped, maxConns))
 		}

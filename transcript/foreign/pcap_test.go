@@ -84,6 +84,11 @@ func TestCaptureFacts(t *testing.T) {
 		{"mtu-server.pcap", []string{"never acknowledged", "a path-MTU black hole", "stalled"}},
 		{"ftps-drop-client.pcap", []string{"AUTH accepted: the control connection is encrypted from here on", "198.18.1.2:3000: timeout after", "3 SYN to port 3000 left it"}},
 		{"ftps-drop-server.pcap", []string{"no data connection attempt from the client arrived during this encrypted session"}},
+		// A link of MTU 576 towards the client and a server without DF:
+		// the client's side receives each full segment in three fragments.
+		{"frag-client.pcap", []string{"data connection closed by the server: complete, 43182 bytes",
+			"the path fragments: MTU 572 to 579 between 198.18.1.2 and 198.18.0.2", "from 198.18.1.2:3000 arrived in", "fragments of at most 572 bytes"}},
+		{"frag-server.pcap", []string{"data connection closed by the server: complete, 43182 bytes"}},
 		{"mtu-client.pcap", []string{"no data arrived at all while the control connection's small packets did", "stalled, 0 bytes"}},
 	}
 	for _, tc := range tests {
