@@ -58,7 +58,8 @@ type fragList struct {
 	first, last time.Time
 	cost        int // what it holds, counted against maxFragBytes
 	pieces      int
-	largest     int // the largest fragment's IP length: the path's MTU shows in it
+	largest     int      // the largest fragment's IP length: the path's MTU shows in it
+	offsets     []uint16 // IPv4: the fragment offsets held
 	// IPv6 only:
 	frags    []fragPiece
 	end      int // the highest byte seen, the packet's end once final
@@ -184,11 +185,22 @@ func (f *defrag) ipv4(ip *layers.IPv4, src, dst netip.Addr, t time.Time) (reasse
 	}
 	f.sweep(t)
 	k := fragKey{src: src, dst: dst, proto: uint8(ip.Protocol), id: uint32(ip.Id)}
-	l, ok := f.admit(k, t, len(ip.Payload)+fragOverhead)
+	// ip4defrag ignores a repeat silently (or refuses it when it
+	// contradicts): the offsets held tell one, which costs nothing more.
+	cost, at, repeat := len(ip.Payload)+fragOverhead, 0, false
+	if l := f.open[k]; l != nil {
+		if at, repeat = slices.BinarySearch(l.offsets, ip.FragOffset); repeat {
+			cost = 0
+		}
+	}
+	l, ok := f.admit(k, t, cost)
 	if !ok {
 		return reassembled{}, false
 	}
-	l.pieces++
+	if !repeat {
+		l.offsets = slices.Insert(l.offsets, at, ip.FragOffset)
+		l.pieces++
+	}
 	l.largest = max(l.largest, int(ip.Length))
 	// ip4defrag keeps the layer it is given: a copy, off the packet buffer.
 	cp := &layers.IPv4{Version: ip.Version, IHL: ip.IHL, TOS: ip.TOS, Length: ip.Length, Id: ip.Id,
@@ -237,11 +249,16 @@ func (f *defrag) ipv6(payload []byte, src, dst netip.Addr, hop uint8, t time.Tim
 	if !ok {
 		return reassembled{}, false
 	}
-	if !l.insert6(start, end, more, data) {
+	switch l.insert6(start, end, more, data) {
+	case pieceBad:
 		f.refused(k)
 		return reassembled{}, false
+	case pieceRepeat: // held already: it costs nothing more
+		c := len(data) + fragOverhead
+		l.cost, f.cost = l.cost-c, f.cost-c
+	default:
+		l.pieces++
 	}
-	l.pieces++
 	l.largest = max(l.largest, 40+len(payload))
 	if start == 0 {
 		l.next, l.hopLimit = next, hop
@@ -258,18 +275,24 @@ func (f *defrag) ipv6(payload []byte, src, dst netip.Addr, hop uint8, t time.Tim
 	return r, true
 }
 
-// insert6 files the bytes [start, end) of one IPv6 fragment; false when
-// they contradict what is held.
-func (l *fragList) insert6(start, end int, more bool, data []byte) bool {
+// What insert6 did with a piece.
+const (
+	pieceStored = iota
+	pieceRepeat // bytes held already: ignored
+	pieceBad    // contradicts what is held: the packet is dropped
+)
+
+// insert6 files the bytes [start, end) of one IPv6 fragment.
+func (l *fragList) insert6(start, end int, more bool, data []byte) int {
 	switch {
 	case !more:
 		if end < l.end || l.final && end != l.end {
-			return false
+			return pieceBad
 		}
 		l.final, l.end = true, end
 	case end > l.end:
 		if l.final {
-			return false
+			return pieceBad
 		}
 		l.end = end
 	}
@@ -280,19 +303,18 @@ func (l *fragList) insert6(start, end int, more bool, data []byte) bool {
 	}
 	if i < j { // shares bytes with what is held: a repeat, or an overlap
 		if l.frags[i].start > start || l.frags[j-1].end < end {
-			return false
+			return pieceBad
 		}
 		for n := i; n < j-1; n++ {
 			if l.frags[n].end != l.frags[n+1].start {
-				return false
+				return pieceBad
 			}
 		}
-		l.pieces-- // a repeat: counted once
-		return true
+		return pieceRepeat
 	}
 	l.frags = slices.Insert(l.frags, i, fragPiece{start: start, end: end, data: bytes.Clone(data)})
 	l.held += end - start
-	return true
+	return pieceStored
 }
 
 // notes are what the transcript says of reassembly that failed.
@@ -300,16 +322,16 @@ func (f *defrag) notes() []string {
 	var out []string
 	s := f.stats
 	if s.incomplete > 0 {
-		out = append(out, fmt.Sprintf("%d fragmented IP packets could not be reassembled: pieces are missing (the first from %s to %s, id %#x); their contents are not in this transcript, so data or replies may seem lost",
-			s.incomplete, s.firstIncomplete.src, s.firstIncomplete.dst, s.firstIncomplete.id))
+		out = append(out, fmt.Sprintf("%s could not be reassembled: pieces are missing (the first from %s to %s, id %#x); their contents are not in this transcript, so data or replies may seem lost",
+			counted(s.incomplete, "fragmented IP packet"), s.firstIncomplete.src, s.firstIncomplete.dst, s.firstIncomplete.id))
 	}
 	if s.refused > 0 {
-		out = append(out, fmt.Sprintf("%d fragmented IP packets were dropped as a receiver drops them: their fragments overlap, contradict each other or are malformed (the first from %s to %s, id %#x)",
-			s.refused, s.firstRefused.src, s.firstRefused.dst, s.firstRefused.id))
+		out = append(out, fmt.Sprintf("%s dropped as a receiver drops them: their fragments overlap, contradict each other or are malformed (the first from %s to %s, id %#x)",
+			counted(s.refused, "fragmented IP packet")+wasWere(s.refused), s.firstRefused.src, s.firstRefused.dst, s.firstRefused.id))
 	}
 	if s.overCap > 0 {
-		out = append(out, fmt.Sprintf("%d IP fragments were not held: more than %d fragmented packets or %d KiB of fragments waited at once",
-			s.overCap, maxFragLists, maxFragBytes>>10))
+		out = append(out, fmt.Sprintf("%s not held: more than %d fragmented packets or %d KiB of fragments waited at once",
+			counted(s.overCap, "IP fragment")+wasWere(s.overCap), maxFragLists, maxFragBytes>>10))
 	}
 	return out
 }
@@ -344,7 +366,22 @@ func (c *capture) fragNotes(conn *tcpConn) {
 		case s.ttl == 64 || s.ttl == 128 || s.ttl == 255:
 			where = "they leave the sender fragmented: its own link or route has that MTU, and it sets no DF bit"
 		}
-		c.b.note(fmt.Sprintf("the path fragments: MTU %d to %d between %s and %s. %d segments from %s arrived in %d IP fragments of at most %d bytes (reassembled here; fragments carry whole 8-byte units); %s. Fragments cost throughput, and firewalls that drop them stall such transfers",
-			s.largest, s.largest+7, from.Addr(), to.Addr(), s.segs, from, s.pieces, s.largest, where))
+		c.b.note(fmt.Sprintf("the path fragments: MTU %d to %d between %s and %s. %s from %s arrived in %d IP fragments of at most %d bytes (reassembled here; fragments carry whole 8-byte units); %s. Fragments cost throughput, and firewalls that drop them stall such transfers",
+			s.largest, s.largest+7, from.Addr(), to.Addr(), counted(s.segs, "segment"), from, s.pieces, s.largest, where))
 	}
+}
+
+// counted is "1 packet", "2 packets".
+func counted(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func wasWere(n int) string {
+	if n == 1 {
+		return " was"
+	}
+	return " were"
 }

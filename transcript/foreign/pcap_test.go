@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 
@@ -303,5 +305,78 @@ func FuzzParseCapture(f *testing.F) {
 	if n < 4 {
 		f.Fatalf("%d small captures to seed the fuzzer, want at least 4", n)
 	}
+	for _, seed := range fragmentSeeds(f) {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, data, Pcap) })
+}
+
+// fragmentSeeds are small captures with IP fragments for the fuzzer: the
+// lab's fragmented session cut to its small packets and first fragmented
+// segments (as recorded, and with one fragment moved to overlap its
+// neighbour), and IPv6 fragments in a raw-IP capture, in order, out of
+// order with a repeat, and overlapping.
+func fragmentSeeds(f *testing.F) [][]byte {
+	in, err := os.Open(filepath.Join(captureDir, "frag-client.pcap"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer in.Close()
+	r, err := pcapgo.NewReader(in)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var whole, moved bytes.Buffer
+	ww, wm := pcapgo.NewWriter(&whole), pcapgo.NewWriter(&moved)
+	for _, w := range []*pcapgo.Writer{ww, wm} {
+		if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+			f.Fatal(err)
+		}
+	}
+	frags := 0
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		isFrag := len(data) > 14+20 && data[12] == 8 && (data[14+6]&0x3f != 0 || data[14+7] != 0)
+		if len(data) > 200 && (!isFrag || frags >= 6) {
+			continue
+		}
+		if err := ww.WritePacket(ci, data); err != nil {
+			f.Fatal(err)
+		}
+		if isFrag {
+			frags++
+			if frags == 2 { // offset 552 becomes 544: it overlaps the first piece
+				data = bytes.Clone(data)
+				data[14+7]--
+			}
+		}
+		if err := wm.WritePacket(ci, data); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if frags < 6 {
+		f.Fatalf("frag-client.pcap holds %d fragments, want at least 6", frags)
+	}
+	seg := tcpSegment(1440)
+	three := []piece{{0, 552, true, 0, 0}, {552, 552, true, 0, 0}, {1104, 356, false, 0, 0}}
+	seeds := [][]byte{whole.Bytes(), moved.Bytes()}
+	for _, order := range [][]piece{three, {three[2], three[0], three[0], three[1]}, {three[0], {544, 560, true, 0, 0}, three[2]}} {
+		var b bytes.Buffer
+		w := pcapgo.NewWriter(&b)
+		if err := w.WriteFileHeader(65535, layers.LinkTypeRaw); err != nil {
+			f.Fatal(err)
+		}
+		for i, pc := range order {
+			raw := ip6Fragment(7, seg, pc)
+			ci := gopacket.CaptureInfo{Timestamp: time.Unix(1796544000, int64(i)*1000), CaptureLength: len(raw), Length: len(raw)}
+			if err := w.WritePacket(ci, raw); err != nil {
+				f.Fatal(err)
+			}
+		}
+		seeds = append(seeds, b.Bytes())
+	}
+	return seeds
 }
