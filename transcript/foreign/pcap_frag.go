@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"net"
 	"net/netip"
 	"slices"
 	"sort"
@@ -35,6 +36,8 @@ const (
 	fragSweep = time.Second
 	// ip6MaxPacket is the largest payload fragments may rebuild (RFC 8200).
 	ip6MaxPacket = 65535
+	// spareBuf and maxSpare bound the IPv4 copies kept for reuse.
+	spareBuf, maxSpare = 2048, 64
 )
 
 // fragKey names one fragmented packet: source, destination, protocol and
@@ -55,11 +58,13 @@ type fragPiece struct {
 // gopacket's ip4defrag holds the fragments and this only counts them; for
 // IPv6 the pieces are held here.
 type fragList struct {
-	first, last time.Time
-	cost        int // what it holds, counted against maxFragBytes
-	pieces      int
-	largest     int      // the largest fragment's IP length: the path's MTU shows in it
-	offsets     []uint16 // IPv4: the fragment offsets held
+	first, last  time.Time
+	cost         int // what it holds, counted against maxFragBytes
+	pieces       int
+	largest      int            // the largest fragment's IP length: the path's MTU shows in it
+	offsets      []uint16       // IPv4: the fragment offsets held
+	held4        []*layers.IPv4 // IPv4: the copies handed to ip4defrag
+	srcIP, dstIP net.IP
 	// IPv6 only:
 	frags    []fragPiece
 	end      int // the highest byte seen, the packet's end once final
@@ -78,11 +83,16 @@ type fragStats struct {
 
 // defrag reassembles IPv4 and IPv6 fragments by the capture's own clock.
 type defrag struct {
-	v4    *ip4defrag.IPv4Defragmenter
-	open  map[fragKey]*fragList
-	cost  int
-	swept time.Time
-	stats fragStats
+	v4 *ip4defrag.IPv4Defragmenter
+	// IPv4 copies of packets rebuilt, for the next fragments: at most
+	// maxSpare of each, buffers of spareBuf bytes (an Ethernet MTU fits).
+	spareIPs   []*layers.IPv4
+	spareBufs  [][]byte
+	spareLists []*fragList
+	open       map[fragKey]*fragList
+	cost       int
+	swept      time.Time
+	stats      fragStats
 }
 
 func newDefrag() *defrag {
@@ -108,7 +118,7 @@ func (f *defrag) admit(k fragKey, t time.Time, cost int) (*fragList, bool) {
 		return nil, false
 	}
 	if l == nil {
-		l = &fragList{first: t}
+		l = f.newList(t)
 		f.open[k] = l
 	}
 	l.last = t
@@ -121,6 +131,71 @@ func (f *defrag) forget(k fragKey) {
 	if l := f.open[k]; l != nil {
 		f.cost -= l.cost
 		delete(f.open, k)
+		f.recycle(l)
+	}
+}
+
+// newList is an empty list, the slices of a forgotten one reused.
+func (f *defrag) newList(t time.Time) *fragList {
+	n := len(f.spareLists)
+	if n == 0 {
+		return &fragList{first: t}
+	}
+	l := f.spareLists[n-1]
+	f.spareLists = f.spareLists[:n-1]
+	*l = fragList{first: t, offsets: l.offsets[:0], held4: l.held4[:0], frags: l.frags[:0], srcIP: l.srcIP, dstIP: l.dstIP}
+	return l
+}
+
+// copy4 copies an IPv4 fragment off the reused packet buffer, for
+// ip4defrag to keep: its layer and bytes come from those of packets
+// already rebuilt when there are some (a fragmented transfer would
+// otherwise allocate each fragment twice over), its addresses are the
+// list's.
+func (f *defrag) copy4(l *fragList, ip *layers.IPv4) *layers.IPv4 {
+	if !l.srcIP.Equal(ip.SrcIP) || !l.dstIP.Equal(ip.DstIP) { // a reused list keeps its last pair
+		l.srcIP, l.dstIP = bytes.Clone(ip.SrcIP), bytes.Clone(ip.DstIP)
+	}
+	var cp *layers.IPv4
+	if n := len(f.spareIPs); n > 0 {
+		cp, f.spareIPs = f.spareIPs[n-1], f.spareIPs[:n-1]
+	} else {
+		cp = &layers.IPv4{}
+	}
+	*cp = layers.IPv4{Version: ip.Version, IHL: ip.IHL, TOS: ip.TOS, Length: ip.Length, Id: ip.Id,
+		Flags: ip.Flags, FragOffset: ip.FragOffset, TTL: ip.TTL, Protocol: ip.Protocol, SrcIP: l.srcIP, DstIP: l.dstIP}
+	var b []byte
+	if n := len(f.spareBufs); n > 0 && len(ip.Payload) <= spareBuf {
+		b, f.spareBufs = f.spareBufs[n-1][:len(ip.Payload)], f.spareBufs[:n-1]
+		copy(b, ip.Payload)
+	} else if len(ip.Payload) <= spareBuf {
+		b = append(make([]byte, 0, spareBuf), ip.Payload...)
+	} else {
+		b = bytes.Clone(ip.Payload)
+	}
+	cp.Payload = b
+	l.held4 = append(l.held4, cp)
+	return cp
+}
+
+// recycle keeps a forgotten list's IPv4 copies for the next fragments.
+// Safe: ip4defrag forgets a packet no later than this table does (it
+// counts time from the last fragment it stored, this from the last seen),
+// and its rebuilt packet is a copy.
+func (f *defrag) recycle(l *fragList) {
+	for _, cp := range l.held4 {
+		if cap(cp.Payload) == spareBuf && len(f.spareBufs) < maxSpare {
+			f.spareBufs = append(f.spareBufs, cp.Payload[:0])
+		}
+		if len(f.spareIPs) < maxSpare {
+			*cp = layers.IPv4{}
+			f.spareIPs = append(f.spareIPs, cp)
+		}
+	}
+	if len(f.spareLists) < maxSpare && cap(l.offsets) <= maxSpare && cap(l.frags) <= maxSpare {
+		clear(l.held4[:cap(l.held4)])
+		clear(l.frags[:cap(l.frags)])
+		f.spareLists = append(f.spareLists, l)
 	}
 }
 
@@ -203,11 +278,7 @@ func (f *defrag) ipv4(ip *layers.IPv4, src, dst netip.Addr, t time.Time) (reasse
 	}
 	l.largest = max(l.largest, int(ip.Length))
 	// ip4defrag keeps the layer it is given: a copy, off the packet buffer.
-	cp := &layers.IPv4{Version: ip.Version, IHL: ip.IHL, TOS: ip.TOS, Length: ip.Length, Id: ip.Id,
-		Flags: ip.Flags, FragOffset: ip.FragOffset, TTL: ip.TTL, Protocol: ip.Protocol,
-		SrcIP: bytes.Clone(ip.SrcIP), DstIP: bytes.Clone(ip.DstIP)}
-	cp.Payload = bytes.Clone(ip.Payload)
-	out, err := f.v4.DefragIPv4WithTimestamp(cp, t)
+	out, err := f.v4.DefragIPv4WithTimestamp(f.copy4(l, ip), t)
 	switch {
 	case err != nil:
 		f.refused(k)
