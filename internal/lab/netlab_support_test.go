@@ -83,6 +83,10 @@ type Topology struct {
 	// fragments the server's larger packets that carry no DF bit (the
 	// client's own end keeps 1500, so it still announces an MSS of 1460).
 	ClientLinkMTU int
+	// ClientRoute are more options of the client's default route, for
+	// example "mtu 576 advmss 1460": the path MTU a client learned, while
+	// it announces the MSS of its own 1500-byte link.
+	ClientRoute []string
 	// ServerSysctls are set in the server's namespace ("key=value"), for
 	// example net.ipv4.ip_no_pmtu_disc=1 (TCP segments without DF).
 	ServerSysctls []string
@@ -216,7 +220,7 @@ func (n *Net) wiring() [][]string {
 		[]string{"-n", n.Server, "link", "set", hostIf, "up"},
 		[]string{"-n", n.Router, "link", "set", routerClientIf, "up"},
 		[]string{"-n", n.Router, "link", "set", routerServerIf, "up"},
-		[]string{"-n", n.Client, "route", "add", "default", "via", clientGW},
+		append([]string{"-n", n.Client, "route", "add", "default", "via", clientGW}, n.ClientRoute...),
 		[]string{"-n", n.Server, "route", "add", "default", "via", serverGW},
 	)
 }

@@ -30,7 +30,8 @@ type ctrlConn struct {
 	lastPort uint16
 	pending  []*tcpConn // data connections whose SYN has no answer yet
 	seenData map[uint16]bool
-	side     string // "client", "server" or "" (unknown)
+	lastXfer time.Time // the last transfer command (RETR, LIST, STOR ...)
+	side     string    // "client", "server" or "" (unknown)
 	closed   bool   // its close is recorded
 	mid      bool   // the capture starts inside it: announcements may be missing
 }
@@ -308,6 +309,9 @@ func (c *capture) dataClosed(conn *tcpConn, by string, atEnd bool) {
 		note = fmt.Sprintf("the capture ends with this data connection still open, %s after its last data", transcript.Human(c.last.Sub(conn.lastData)))
 	case conn.reset:
 		out = result.Reset
+	case c.unused(conn):
+		out = result.Closed
+		note = "no transfer command used this data connection: the session sent none after announcing its port, and it was closed without a byte (clients close it so when a command before the transfer, such as SIZE or CWD, fails)"
 	case conn.closer != sender && !conn.fin[sender]:
 		out = result.Stalled
 		note = fmt.Sprintf("the receiving side closed this data connection after %d bytes, before the sender finished it (no FIN from the sender): it gave up waiting", conn.bytes[sender])
@@ -328,6 +332,21 @@ func (c *capture) dataClosed(conn *tcpConn, by string, atEnd bool) {
 	if note != "" {
 		c.b.note(note)
 	}
+}
+
+// unused tells a data connection no transfer command used: no byte
+// either way, and no transfer command since its port was announced. An
+// encrypted session, or one the capture starts inside, cannot tell.
+func (c *capture) unused(conn *tcpConn) bool {
+	cc := conn.data.ctrl
+	if cc.tls || cc.mid || conn.bytes[0] != 0 || conn.bytes[1] != 0 {
+		return false
+	}
+	at, ok := cc.pasv[conn.ends[1].Port()]
+	if !conn.data.passive {
+		at, ok = cc.active[conn.ends[1].Port()]
+	}
+	return ok && cc.lastXfer.Before(at)
 }
 
 // settlePending turns the session's unanswered data SYNs into timeouts
@@ -467,6 +486,9 @@ func (c *capture) ctrlLine(cc *ctrlConn, side int, line string) {
 	}
 	if side == 0 {
 		c.settlePending(cc, false)
+		if verb, _ := ftp.Verb(line); ftp.IsTransfer(strings.ToUpper(verb)) {
+			cc.lastXfer = c.last
+		}
 		c.b.command(line)
 		c.announceActive(cc, line)
 		return

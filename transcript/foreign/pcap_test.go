@@ -91,6 +91,12 @@ func TestCaptureFacts(t *testing.T) {
 		{"frag-client.pcap", []string{"data connection closed by the server: complete, 43182 bytes",
 			"the path fragments: MTU 572 to 579 between 198.18.1.2 and 198.18.0.2", "from 198.18.1.2:3000 arrived in", "fragments of at most 572 bytes"}},
 		{"frag-server.pcap", []string{"data connection closed by the server: complete, 43182 bytes"}},
+		// The same path; the server's 550 reply repeats a 700-byte name and
+		// arrives in two fragments. curl closes the data connection it opened
+		// after PASV without using it: no transfer, not a stall.
+		{"frag-reply-client.pcap", []string{"550 /xxxxxxxx", "1 segment from 198.18.1.2:21 arrived in 2 IP fragments",
+			"data connection closed by the client: closed, 0 bytes", "no transfer command used this data connection"}},
+		{"frag-reply-server.pcap", []string{"550 /xxxxxxxx", "data connection closed by the client: closed, 0 bytes", "no transfer command used this data connection"}},
 		{"mtu-client.pcap", []string{"no data arrived at all while the control connection's small packets did", "stalled, 0 bytes"}},
 	}
 	for _, tc := range tests {
