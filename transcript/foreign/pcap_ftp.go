@@ -32,8 +32,8 @@ type ctrlConn struct {
 	seenData map[uint16]bool
 	lastXfer time.Time // the last transfer command (RETR, LIST, STOR ...)
 	side     string    // "client", "server" or "" (unknown)
-	closed   bool   // its close is recorded
-	mid      bool   // the capture starts inside it: announcements may be missing
+	closed   bool      // its close is recorded
+	mid      bool      // the capture starts inside it: announcements may be missing
 }
 
 // dataConn ties a data connection to its session.
