@@ -550,6 +550,9 @@ func (c *capture) finish() *Log {
 	for _, cc := range c.ctrls {
 		c.b.use(cc.key)
 		c.ctrlLinesFlush(cc)
+		if !cc.closed {
+			c.fragNotes(cc.conn) // said at its close otherwise
+		}
 		c.settlePending(cc, true)
 		if conn := cc.conn; conn.syns > 0 && !conn.est && !conn.refused && conn.icmp == nil {
 			c.b.dialed(result.Timeout, c.b.t-c.sinceStart(conn.firstSyn), fmt.Sprintf("%d SYN, no answer", conn.syns))

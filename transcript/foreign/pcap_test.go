@@ -205,6 +205,47 @@ func TestCaptureMidSession(t *testing.T) {
 	}
 }
 
+// TestCaptureFragmentedReplyOpen: a capture that ends with the control
+// connection still open still says that its reply came in fragments.
+func TestCaptureFragmentedReplyOpen(t *testing.T) {
+	f, err := os.Open(filepath.Join(captureDir, "frag-reply-client.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cut bytes.Buffer
+	w := pcapgo.NewWriter(&cut)
+	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil || bytes.Contains(data, []byte("QUIT")) {
+			break
+		}
+		if err := w.WritePacket(ci, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := Read(&cut, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, e := range l.Entries {
+		all.WriteString(e.Text + "\n")
+	}
+	for _, want := range []string{"550 /xxxxxxxx", "1 segment from 198.18.1.2:21 arrived in 2 IP fragments of at most 572 bytes"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no entry holds %q:\n%s", want, all.String())
+		}
+	}
+}
+
 // TestCaptureOtherPort: a server on port 2121 is told by its greeting.
 func TestCaptureOtherPort(t *testing.T) {
 	f, err := os.Open(filepath.Join(captureDir, "healthy-client.pcap"))
