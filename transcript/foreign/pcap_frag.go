@@ -165,17 +165,28 @@ func (f *defrag) copy4(l *fragList, ip *layers.IPv4) *layers.IPv4 {
 	*cp = layers.IPv4{Version: ip.Version, IHL: ip.IHL, TOS: ip.TOS, Length: ip.Length, Id: ip.Id,
 		Flags: ip.Flags, FragOffset: ip.FragOffset, TTL: ip.TTL, Protocol: ip.Protocol, SrcIP: l.srcIP, DstIP: l.dstIP}
 	var b []byte
-	if n := len(f.spareBufs); n > 0 && len(ip.Payload) <= spareBuf {
+	switch n := len(f.spareBufs); {
+	case bufCap(len(ip.Payload)) != spareBuf:
+		b = bytes.Clone(ip.Payload)
+	case n > 0:
 		b, f.spareBufs = f.spareBufs[n-1][:len(ip.Payload)], f.spareBufs[:n-1]
 		copy(b, ip.Payload)
-	} else if len(ip.Payload) <= spareBuf {
+	default:
 		b = append(make([]byte, 0, spareBuf), ip.Payload...)
-	} else {
-		b = bytes.Clone(ip.Payload)
 	}
 	cp.Payload = b
 	l.held4 = append(l.held4, cp)
 	return cp
+}
+
+// bufCap is the size of the buffer an IPv4 fragment of n bytes is copied
+// into: a reusable one for the usual sizes, its own size for small ones
+// (so that tiny fragments cannot hold 2 KiB each) and for larger ones.
+func bufCap(n int) int {
+	if n >= spareBuf/4 && n <= spareBuf {
+		return spareBuf
+	}
+	return n
 }
 
 // recycle keeps a forgotten list's IPv4 copies for the next fragments.
@@ -262,7 +273,7 @@ func (f *defrag) ipv4(ip *layers.IPv4, src, dst netip.Addr, t time.Time) (reasse
 	k := fragKey{src: src, dst: dst, proto: uint8(ip.Protocol), id: uint32(ip.Id)}
 	// ip4defrag ignores a repeat silently (or refuses it when it
 	// contradicts): the offsets held tell one, which costs nothing more.
-	cost, at, repeat := len(ip.Payload)+fragOverhead, 0, false
+	cost, at, repeat := bufCap(len(ip.Payload))+fragOverhead, 0, false
 	if l := f.open[k]; l != nil {
 		if at, repeat = slices.BinarySearch(l.offsets, ip.FragOffset); repeat {
 			cost = 0

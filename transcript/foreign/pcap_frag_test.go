@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -192,5 +193,38 @@ func TestDefragBounds(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestDefragHeap: what the bounds count is what the heap holds. Tiny
+// fragments that never complete, of many packets, fill the caps; the heap
+// they hold stays within twice maxFragBytes.
+func TestDefragHeap(t *testing.T) {
+	for _, size := range []int{8, 600, 1480} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			seg := tcpSegment(100 * size)
+			at := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			d := newDecoder()
+			for id := range 2 * maxFragLists {
+				for n := range 100 {
+					pc := piece{n * size, size, true, 0, 0}
+					d.decode(ip4Fragment(uint16(id), seg, pc), layers.LayerTypeIPv4, at)
+					d.decode(ip6Fragment(uint32(id), seg, pc), layers.LayerTypeIPv4, at)
+				}
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			held := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+			if held > 2*maxFragBytes {
+				t.Errorf("%d-byte fragments: the heap grew by %d KiB, want at most %d KiB (counted: %d KiB)", size, held>>10, 2*maxFragBytes>>10, d.frag.cost>>10)
+			}
+			if d.frag.stats.overCap == 0 {
+				t.Errorf("the caps were never reached: the test feeds too little")
+			}
+			runtime.KeepAlive(d)
+		})
 	}
 }
