@@ -288,8 +288,14 @@ func (f *defrag) ipv4(ip *layers.IPv4, src, dst netip.Addr, t time.Time) (reasse
 		l.pieces++
 	}
 	l.largest = max(l.largest, int(ip.Length))
-	// ip4defrag keeps the layer it is given: a copy, off the packet buffer.
-	out, err := f.v4.DefragIPv4WithTimestamp(f.copy4(l, ip), t)
+	// ip4defrag keeps the layer it is given: a copy, off the packet
+	// buffer. A repeat it does not keep (it ignores or refuses it), so its
+	// copy is not held either: a flood of repeats holds nothing.
+	cp := f.copy4(l, ip)
+	if repeat {
+		l.held4 = l.held4[:len(l.held4)-1]
+	}
+	out, err := f.v4.DefragIPv4WithTimestamp(cp, t)
 	switch {
 	case err != nil:
 		f.refused(k)

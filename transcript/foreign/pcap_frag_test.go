@@ -208,6 +208,10 @@ func TestDefragHeap(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			d := newDecoder()
+			for range 20000 { // one piece again and again
+				d.decode(ip4Fragment(9999, seg, piece{0, size, true, 0, 0}), layers.LayerTypeIPv4, at)
+				d.decode(ip6Fragment(9999, seg, piece{0, size, true, 0, 0}), layers.LayerTypeIPv4, at)
+			}
 			for id := range 2 * maxFragLists {
 				for n := range 100 {
 					pc := piece{n * size, size, true, 0, 0}
