@@ -36,9 +36,14 @@ const (
 	fragSweep = time.Second
 	// ip6MaxPacket is the largest payload fragments may rebuild (RFC 8200).
 	ip6MaxPacket = 65535
-	// spareBuf and maxSpare bound the IPv4 copies kept for reuse.
-	spareBuf, maxSpare = 2048, 64
+	// maxSpare bounds the IPv4 copies kept for reuse, of each kind.
+	maxSpare = 64
 )
+
+// bufSizes are the sizes of the reusable buffers IPv4 fragments are
+// copied into: the last piece of a segment, and the others (an Ethernet
+// MTU fits).
+var bufSizes = [2]int{512, 2048}
 
 // fragKey names one fragmented packet: source, destination, protocol and
 // identification (RFC 791 and RFC 8200).
@@ -85,9 +90,9 @@ type fragStats struct {
 type defrag struct {
 	v4 *ip4defrag.IPv4Defragmenter
 	// IPv4 copies of packets rebuilt, for the next fragments: at most
-	// maxSpare of each, buffers of spareBuf bytes (an Ethernet MTU fits).
+	// maxSpare of each, buffers of each size in bufSizes.
 	spareIPs   []*layers.IPv4
-	spareBufs  [][]byte
+	spareBufs  [len(bufSizes)][][]byte
 	spareLists []*fragList
 	open       map[fragKey]*fragList
 	cost       int
@@ -165,26 +170,38 @@ func (f *defrag) copy4(l *fragList, ip *layers.IPv4) *layers.IPv4 {
 	*cp = layers.IPv4{Version: ip.Version, IHL: ip.IHL, TOS: ip.TOS, Length: ip.Length, Id: ip.Id,
 		Flags: ip.Flags, FragOffset: ip.FragOffset, TTL: ip.TTL, Protocol: ip.Protocol, SrcIP: l.srcIP, DstIP: l.dstIP}
 	var b []byte
-	switch n := len(f.spareBufs); {
-	case bufCap(len(ip.Payload)) != spareBuf:
+	c := bufClass(len(ip.Payload))
+	switch {
+	case c < 0:
 		b = bytes.Clone(ip.Payload)
-	case n > 0:
-		b, f.spareBufs = f.spareBufs[n-1][:len(ip.Payload)], f.spareBufs[:n-1]
+	case len(f.spareBufs[c]) > 0:
+		spare := f.spareBufs[c]
+		b, f.spareBufs[c] = spare[len(spare)-1][:len(ip.Payload)], spare[:len(spare)-1]
 		copy(b, ip.Payload)
 	default:
-		b = append(make([]byte, 0, spareBuf), ip.Payload...)
+		b = append(make([]byte, 0, bufSizes[c]), ip.Payload...)
 	}
 	cp.Payload = b
 	l.held4 = append(l.held4, cp)
 	return cp
 }
 
-// bufCap is the size of the buffer an IPv4 fragment of n bytes is copied
-// into: a reusable one for the usual sizes, its own size for small ones
-// (so that tiny fragments cannot hold 2 KiB each) and for larger ones.
+// bufClass is the class of reusable buffer an IPv4 fragment of n bytes
+// is copied into, or -1 for a buffer of its own size: at least a quarter
+// of the buffer is used, so that tiny fragments cannot hold 2 KiB each.
+func bufClass(n int) int {
+	for c, size := range bufSizes {
+		if n >= size/4 && n <= size {
+			return c
+		}
+	}
+	return -1
+}
+
+// bufCap is the size of the buffer an IPv4 fragment of n bytes takes.
 func bufCap(n int) int {
-	if n >= spareBuf/4 && n <= spareBuf {
-		return spareBuf
+	if c := bufClass(n); c >= 0 {
+		return bufSizes[c]
 	}
 	return n
 }
@@ -195,8 +212,8 @@ func bufCap(n int) int {
 // and its rebuilt packet is a copy.
 func (f *defrag) recycle(l *fragList) {
 	for _, cp := range l.held4 {
-		if cap(cp.Payload) == spareBuf && len(f.spareBufs) < maxSpare {
-			f.spareBufs = append(f.spareBufs, cp.Payload[:0])
+		if c := bufClass(cap(cp.Payload)); c >= 0 && cap(cp.Payload) == bufSizes[c] && len(f.spareBufs[c]) < maxSpare {
+			f.spareBufs[c] = append(f.spareBufs[c], cp.Payload[:0])
 		}
 		if len(f.spareIPs) < maxSpare {
 			*cp = layers.IPv4{}
