@@ -232,3 +232,42 @@ func TestDefragHeap(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDefrag reads its input as fragments, 6 bytes each: the family and
+// flags, an identification, an offset in 8-byte units, a length and a
+// step of the clock; their bytes come from one segment. However they
+// overlap, repeat, contradict or run out of time, the reassembly holds no
+// more than its caps, gives back only what its pieces make, and holds
+// nothing once the capture ends.
+func FuzzDefrag(f *testing.F) {
+	f.Add([]byte{0, 1, 0, 69, 1, 0, 0, 1, 69, 69, 1, 0, 2, 1, 138, 44, 0, 0})
+	f.Add([]byte{1, 1, 0, 69, 1, 0, 1, 1, 68, 70, 1, 0, 3, 1, 138, 44, 0, 61})
+	f.Add([]byte{2, 7, 0, 1, 1, 0, 2, 7, 0, 1, 1, 0, 0, 7, 1, 1, 0, 31})
+	seg := tcpSegment(8 * 255)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d := newDecoder()
+		at := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
+		for ; len(data) >= 6; data = data[6:] {
+			flags, id, off, n := data[0], data[1], int(data[2])*8, int(data[3])*8+int(data[4])%8
+			at = at.Add(time.Duration(data[5]) * time.Second)
+			pc := piece{off: min(off, len(seg)), n: n, more: flags&1 == 0}
+			raw := ip4Fragment(uint16(id), seg, pc)
+			if flags&2 != 0 {
+				raw = ip6Fragment(uint32(id), seg, pc)
+			}
+			p, ok := d.decode(raw, layers.LayerTypeIPv4, at)
+			whole := pc.off == 0 && !pc.more && flags&2 == 0 // not a fragment at all
+			if ok && (p.tcp == nil || p.pieces < 1 && !whole || len(p.tcp.Payload) > len(seg)) {
+				t.Fatalf("a rebuilt packet of %d pieces: %+v", p.pieces, p.tcp)
+			}
+			if len(d.frag.open) > maxFragLists || d.frag.cost > maxFragBytes || d.frag.cost < 0 {
+				t.Fatalf("%d lists holding %d bytes", len(d.frag.open), d.frag.cost)
+			}
+		}
+		d.frag.finish()
+		if len(d.frag.open) != 0 || d.frag.cost != 0 {
+			t.Fatalf("after finish: %d lists holding %d bytes", len(d.frag.open), d.frag.cost)
+		}
+		_ = d.frag.notes()
+	})
+}
