@@ -35,6 +35,11 @@ type captureScenario struct {
 	client, server []string
 }
 
+// fragTopo is a path with a link of MTU 576 towards the client, through
+// which the server sends TCP segments without DF.
+var fragTopo = Topology{ClientLinkMTU: 576, ClientRoute: []string{"mtu", "576", "advmss", "1460"},
+	ServerSysctls: []string{"net.ipv4.ip_no_pmtu_disc=1"}}
+
 var captureScenarios = []captureScenario{
 	{name: "healthy", file: TestFile, client: []string{}, server: []string{}},
 	{name: "healthy-any", file: TestFile, any: true, client: []string{}, server: []string{}},
@@ -48,6 +53,18 @@ var captureScenarios = []captureScenario{
 		client: []string{diagnose.CodePasvPrivate}, server: []string{}},
 	{name: "mtu", topo: Topology{RouterRules: []string{"meta length > 1200 drop"}}, file: TestFile,
 		client: []string{diagnose.CodeTransferStalled}, server: []string{diagnose.CodeTransferStalled, diagnose.CodeSeenInCapture}},
+	// A link of MTU 576 between the router and the client, and a server
+	// whose TCP segments carry no DF bit: the router fragments every full
+	// segment of the transfer, and the client's side sees the fragments.
+	// Reassembled, the session is healthy; the server's side sees none.
+	// The client knows the path's MTU (its own segments fit the link) and
+	// announces the MSS of its 1500-byte link, as a client behind such a
+	// link does once it learned the path MTU.
+	{name: "frag", topo: fragTopo, file: TestFile, client: []string{}, server: []string{}},
+	// The same path, and a file name so long that the server's 550 reply
+	// (which repeats it) is fragmented too: a control reply in fragments.
+	{name: "frag-reply", topo: fragTopo, file: strings.Repeat("x", 700),
+		client: []string{}, server: []string{}},
 	// FTPS: the control connection is encrypted after AUTH TLS, so only
 	// connection outcomes remain. On the client's side they still show the
 	// data connection dropped; on the server's side nothing does (the port

@@ -78,6 +78,18 @@ type Topology struct {
 	// Names are the families of ServerName's addresses in the client's
 	// hosts file ("ipv6", "ipv4"); none: no hosts file.
 	Names []string
+	// ClientLinkMTU, when set, is the MTU of the router's interface
+	// towards the client: a smaller link on the path, where the router
+	// fragments the server's larger packets that carry no DF bit (the
+	// client's own end keeps 1500, so it still announces an MSS of 1460).
+	ClientLinkMTU int
+	// ClientRoute are more options of the client's default route, for
+	// example "mtu 576 advmss 1460": the path MTU a client learned, while
+	// it announces the MSS of its own 1500-byte link.
+	ClientRoute []string
+	// ServerSysctls are set in the server's namespace ("key=value"), for
+	// example net.ipv4.ip_no_pmtu_disc=1 (TCP segments without DF).
+	ServerSysctls []string
 }
 
 // Net is one built network. Its namespaces are named Client, Router, Server.
@@ -144,6 +156,9 @@ func (n *Net) build() error {
 	if err := n.loadRules(n.Router, RouterRuleset(n.Topology)); err != nil {
 		return fmt.Errorf("router ruleset: %w", err)
 	}
+	if err := n.pathOptions(); err != nil {
+		return err
+	}
 	if n.IPv6 {
 		if err := n.buildIPv6(); err != nil {
 			return err
@@ -152,6 +167,22 @@ func (n *Net) build() error {
 	if len(n.ClientRules) > 0 {
 		if err := n.loadRules(n.Client, ClientRuleset(n.ClientRules)); err != nil {
 			return fmt.Errorf("client ruleset: %w", err)
+		}
+	}
+	return nil
+}
+
+// pathOptions applies ClientLinkMTU and ServerSysctls.
+func (n *Net) pathOptions() error {
+	if n.ClientLinkMTU > 0 {
+		mtu := strconv.Itoa(n.ClientLinkMTU)
+		if out, err := command("ip", "-n", n.Router, "link", "set", routerClientIf, "mtu", mtu).CombinedOutput(); err != nil {
+			return fmt.Errorf("router link mtu %s: %w: %s", mtu, err, out)
+		}
+	}
+	for _, kv := range n.ServerSysctls {
+		if out, err := n.Command(n.Server, "sysctl", "-qw", kv).CombinedOutput(); err != nil {
+			return fmt.Errorf("server sysctl %s: %w: %s", kv, err, out)
 		}
 	}
 	return nil
@@ -189,7 +220,7 @@ func (n *Net) wiring() [][]string {
 		[]string{"-n", n.Server, "link", "set", hostIf, "up"},
 		[]string{"-n", n.Router, "link", "set", routerClientIf, "up"},
 		[]string{"-n", n.Router, "link", "set", routerServerIf, "up"},
-		[]string{"-n", n.Client, "route", "add", "default", "via", clientGW},
+		append([]string{"-n", n.Client, "route", "add", "default", "via", clientGW}, n.ClientRoute...),
 		[]string{"-n", n.Server, "route", "add", "default", "via", serverGW},
 	)
 }

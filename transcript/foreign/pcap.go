@@ -104,6 +104,7 @@ type decoder struct {
 	icmp4   layers.ICMPv4
 	icmp6   layers.ICMPv6
 	pay     gopacket.Payload
+	frag    *defrag
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
 	types   []gopacket.LayerType
 }
@@ -126,7 +127,7 @@ func firstLayer(lt layers.LinkType) gopacket.LayerType {
 }
 
 func newDecoder() *decoder {
-	return &decoder{parsers: map[gopacket.LayerType]*gopacket.DecodingLayerParser{}}
+	return &decoder{frag: newDefrag(), parsers: map[gopacket.LayerType]*gopacket.DecodingLayerParser{}}
 }
 
 // parser is the layer parser that starts at first, made once.
@@ -148,6 +149,9 @@ type pkt struct {
 	ttl      uint8
 	tcp      *layers.TCP
 	icmp     *icmpInfo
+	// A packet reassembled from fragments: how many, and the largest's
+	// IP length.
+	pieces, fragSize int
 }
 
 // icmpInfo is an ICMP error about a TCP segment: who sent it, what it
@@ -161,8 +165,9 @@ type icmpInfo struct {
 	unreach, expired bool
 }
 
-// decode reads one packet; ok is false for packets of no interest.
-func (d *decoder) decode(data []byte, first gopacket.LayerType) (pkt, bool) {
+// decode reads one packet, captured at t; ok is false for packets of no
+// interest, and for a fragment until its packet's last piece is in.
+func (d *decoder) decode(data []byte, first gopacket.LayerType, t time.Time) (pkt, bool) {
 	if first == layers.LayerTypeIPv4 && len(data) > 0 && data[0]>>4 == 6 {
 		first = layers.LayerTypeIPv6
 	}
@@ -176,12 +181,17 @@ func (d *decoder) decode(data []byte, first gopacket.LayerType) (pkt, bool) {
 			p.dst, _ = netip.AddrFromSlice(d.ip4.DstIP.To4())
 			p.ttl = d.ip4.TTL
 			if d.ip4.Flags&layers.IPv4MoreFragments != 0 || d.ip4.FragOffset != 0 {
-				return pkt{}, false // fragments: not reassembled, not FTP's
+				r, ok := d.frag.ipv4(&d.ip4, p.src, p.dst, t)
+				return d.whole(p, r, ok)
 			}
 		case layers.LayerTypeIPv6:
 			p.src, _ = netip.AddrFromSlice(d.ip6.SrcIP)
 			p.dst, _ = netip.AddrFromSlice(d.ip6.DstIP)
 			p.ttl = d.ip6.HopLimit
+			if d.ip6.NextHeader == layers.IPProtocolIPv6Fragment {
+				r, ok := d.frag.ipv6(d.ip6.Payload, p.src, p.dst, p.ttl, t)
+				return d.whole(p, r, ok)
+			}
 		case layers.LayerTypeTCP:
 			p.tcp = &d.tcp
 		case layers.LayerTypeICMPv4:
@@ -191,6 +201,38 @@ func (d *decoder) decode(data []byte, first gopacket.LayerType) (pkt, bool) {
 		}
 	}
 	if !p.src.IsValid() || p.tcp == nil && p.icmp == nil {
+		return pkt{}, false
+	}
+	if p.icmp != nil {
+		p.icmp.from = p.src
+	}
+	return p, true
+}
+
+// whole decodes the TCP segment or ICMP error a reassembled packet holds.
+func (d *decoder) whole(p pkt, r reassembled, ok bool) (pkt, bool) {
+	if !ok {
+		return pkt{}, false
+	}
+	p.ttl, p.pieces, p.fragSize = r.ttl, r.pieces, r.largest
+	switch layers.IPProtocol(r.proto) {
+	case layers.IPProtocolTCP:
+		if d.tcp.DecodeFromBytes(r.payload, gopacket.NilDecodeFeedback) != nil {
+			return pkt{}, false
+		}
+		p.tcp = &d.tcp
+	case layers.IPProtocolICMPv4:
+		if !p.src.Is4() || d.icmp4.DecodeFromBytes(r.payload, gopacket.NilDecodeFeedback) != nil {
+			return pkt{}, false
+		}
+		p.icmp = icmp4Info(&d.icmp4)
+	case layers.IPProtocolICMPv6:
+		if !p.src.Is6() || d.icmp6.DecodeFromBytes(r.payload, gopacket.NilDecodeFeedback) != nil {
+			return pkt{}, false
+		}
+		p.icmp = icmp6Info(&d.icmp6)
+	}
+	if p.tcp == nil && p.icmp == nil {
 		return pkt{}, false
 	}
 	if p.icmp != nil {

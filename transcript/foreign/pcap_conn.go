@@ -74,6 +74,7 @@ type tcpConn struct {
 		size int
 	}
 	fragNeed *icmpInfo
+	frag     [2]fragSeen
 	ctrl     *ctrlConn
 	data     *dataConn
 	done     bool
@@ -114,7 +115,7 @@ func (c *capture) packet(data []byte, ci gopacket.CaptureInfo) {
 	if c.first == 0 {
 		return
 	}
-	p, ok := c.dec.decode(data, c.first)
+	p, ok := c.dec.decode(data, c.first, ci.Timestamp)
 	if !ok {
 		return
 	}
@@ -153,6 +154,9 @@ func (c *capture) segment(p pkt, ci gopacket.CaptureInfo) {
 		}
 	}
 	side := conn.side(src)
+	if p.pieces > 0 {
+		conn.frag[side].add(p)
+	}
 	c.flags(conn, side, p)
 	c.payload(conn, side, p)
 	if conn.ctrl == nil && conn.data == nil && side == 1 && greets(t.Payload) && conn.bytes[1] == int64(len(t.Payload)) {

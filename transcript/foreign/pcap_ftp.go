@@ -30,9 +30,10 @@ type ctrlConn struct {
 	lastPort uint16
 	pending  []*tcpConn // data connections whose SYN has no answer yet
 	seenData map[uint16]bool
-	side     string // "client", "server" or "" (unknown)
-	closed   bool   // its close is recorded
-	mid      bool   // the capture starts inside it: announcements may be missing
+	lastXfer time.Time // the last transfer command (RETR, LIST, STOR ...)
+	side     string    // "client", "server" or "" (unknown)
+	closed   bool      // its close is recorded
+	mid      bool      // the capture starts inside it: announcements may be missing
 }
 
 // dataConn ties a data connection to its session.
@@ -258,6 +259,7 @@ func (c *capture) closed(conn *tcpConn) {
 			return
 		}
 		c.b.closed(by, out, 0, "")
+		c.fragNotes(conn)
 	case conn.data != nil && conn.est && !conn.data.closed:
 		c.dataClosed(conn, by, false)
 	}
@@ -307,6 +309,9 @@ func (c *capture) dataClosed(conn *tcpConn, by string, atEnd bool) {
 		note = fmt.Sprintf("the capture ends with this data connection still open, %s after its last data", transcript.Human(c.last.Sub(conn.lastData)))
 	case conn.reset:
 		out = result.Reset
+	case c.unused(conn):
+		out = result.Closed
+		note = "no transfer command used this data connection: the session sent none after announcing its port, and it was closed without a byte (clients close it so when a command before the transfer, such as SIZE or CWD, fails)"
 	case conn.closer != sender && !conn.fin[sender]:
 		out = result.Stalled
 		note = fmt.Sprintf("the receiving side closed this data connection after %d bytes, before the sender finished it (no FIN from the sender): it gave up waiting", conn.bytes[sender])
@@ -323,9 +328,25 @@ func (c *capture) dataClosed(conn *tcpConn, by string, atEnd bool) {
 	if conn.fragNeed != nil {
 		c.b.note(fmt.Sprintf("%s sent ICMP %s (MTU %d) for this connection: path-MTU discovery works on this path", conn.fragNeed.from, conn.fragNeed.name, conn.fragNeed.mtu))
 	}
+	c.fragNotes(conn)
 	if note != "" {
 		c.b.note(note)
 	}
+}
+
+// unused tells a data connection no transfer command used: no byte
+// either way, and no transfer command since its port was announced. An
+// encrypted session, or one the capture starts inside, cannot tell.
+func (c *capture) unused(conn *tcpConn) bool {
+	cc := conn.data.ctrl
+	if cc.tls || cc.mid || conn.bytes[0] != 0 || conn.bytes[1] != 0 {
+		return false
+	}
+	at, ok := cc.pasv[conn.ends[1].Port()]
+	if !conn.data.passive {
+		at, ok = cc.active[conn.ends[1].Port()]
+	}
+	return ok && cc.lastXfer.Before(at)
 }
 
 // settlePending turns the session's unanswered data SYNs into timeouts
@@ -465,6 +486,9 @@ func (c *capture) ctrlLine(cc *ctrlConn, side int, line string) {
 	}
 	if side == 0 {
 		c.settlePending(cc, false)
+		if verb, _ := ftp.Verb(line); ftp.IsTransfer(strings.ToUpper(verb)) {
+			cc.lastXfer = c.last
+		}
 		c.b.command(line)
 		c.announceActive(cc, line)
 		return
@@ -527,13 +551,21 @@ func (c *capture) finish() *Log {
 	for _, cc := range c.ctrls {
 		c.b.use(cc.key)
 		c.ctrlLinesFlush(cc)
+		if !cc.closed {
+			c.fragNotes(cc.conn) // said at its close otherwise
+		}
 		c.settlePending(cc, true)
 		if conn := cc.conn; conn.syns > 0 && !conn.est && !conn.refused && conn.icmp == nil {
 			c.b.dialed(result.Timeout, c.b.t-c.sinceStart(conn.firstSyn), fmt.Sprintf("%d SYN, no answer", conn.syns))
 		}
 	}
-	if c.dropped > 0 || c.cutShort {
+	c.dec.frag.finish()
+	fragNotes := c.dec.frag.notes()
+	if c.dropped > 0 || c.cutShort || len(fragNotes) > 0 {
 		c.b.use("")
+		for _, n := range fragNotes {
+			c.b.note(n)
+		}
 		if c.dropped > 0 {
 			c.b.note(fmt.Sprintf("%d connections were not followed: more than %d at once", c.dropped, maxConns))
 		}

@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 
@@ -84,6 +86,17 @@ func TestCaptureFacts(t *testing.T) {
 		{"mtu-server.pcap", []string{"never acknowledged", "a path-MTU black hole", "stalled"}},
 		{"ftps-drop-client.pcap", []string{"AUTH accepted: the control connection is encrypted from here on", "198.18.1.2:3000: timeout after", "3 SYN to port 3000 left it"}},
 		{"ftps-drop-server.pcap", []string{"no data connection attempt from the client arrived during this encrypted session"}},
+		// A link of MTU 576 towards the client and a server without DF:
+		// the client's side receives each full segment in three fragments.
+		{"frag-client.pcap", []string{"data connection closed by the server: complete, 43182 bytes",
+			"the path fragments: MTU 572 to 579 between 198.18.1.2 and 198.18.0.2", "from 198.18.1.2:3000 arrived in", "fragments of at most 572 bytes"}},
+		{"frag-server.pcap", []string{"data connection closed by the server: complete, 43182 bytes"}},
+		// The same path; the server's 550 reply repeats a 700-byte name and
+		// arrives in two fragments. curl closes the data connection it opened
+		// after PASV without using it: no transfer, not a stall.
+		{"frag-reply-client.pcap", []string{"550 /xxxxxxxx", "1 segment from 198.18.1.2:21 arrived in 2 IP fragments",
+			"data connection closed by the client: closed, 0 bytes", "no transfer command used this data connection"}},
+		{"frag-reply-server.pcap", []string{"550 /xxxxxxxx", "data connection closed by the client: closed, 0 bytes", "no transfer command used this data connection"}},
 		{"mtu-client.pcap", []string{"no data arrived at all while the control connection's small packets did", "stalled, 0 bytes"}},
 	}
 	for _, tc := range tests {
@@ -186,6 +199,47 @@ func TestCaptureMidSession(t *testing.T) {
 	}
 	for _, want := range []string{"the capture starts in the middle of the control connection", "data connection to 198.18.1.2:3000: connected",
 		"data connection closed by the server: complete, 43182 bytes", "226 Transfer complete"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no entry holds %q:\n%s", want, all.String())
+		}
+	}
+}
+
+// TestCaptureFragmentedReplyOpen: a capture that ends with the control
+// connection still open still says that its reply came in fragments.
+func TestCaptureFragmentedReplyOpen(t *testing.T) {
+	f, err := os.Open(filepath.Join(captureDir, "frag-reply-client.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cut bytes.Buffer
+	w := pcapgo.NewWriter(&cut)
+	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil || bytes.Contains(data, []byte("QUIT")) {
+			break
+		}
+		if err := w.WritePacket(ci, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := Read(&cut, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, e := range l.Entries {
+		all.WriteString(e.Text + "\n")
+	}
+	for _, want := range []string{"550 /xxxxxxxx", "1 segment from 198.18.1.2:21 arrived in 2 IP fragments of at most 572 bytes"} {
 		if !strings.Contains(all.String(), want) {
 			t.Errorf("no entry holds %q:\n%s", want, all.String())
 		}
@@ -298,5 +352,78 @@ func FuzzParseCapture(f *testing.F) {
 	if n < 4 {
 		f.Fatalf("%d small captures to seed the fuzzer, want at least 4", n)
 	}
+	for _, seed := range fragmentSeeds(f) {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, data, Pcap) })
+}
+
+// fragmentSeeds are small captures with IP fragments for the fuzzer: the
+// lab's fragmented session cut to its small packets and first fragmented
+// segments (as recorded, and with one fragment moved to overlap its
+// neighbour), and IPv6 fragments in a raw-IP capture, in order, out of
+// order with a repeat, and overlapping.
+func fragmentSeeds(f *testing.F) [][]byte {
+	in, err := os.Open(filepath.Join(captureDir, "frag-client.pcap"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer in.Close()
+	r, err := pcapgo.NewReader(in)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var whole, moved bytes.Buffer
+	ww, wm := pcapgo.NewWriter(&whole), pcapgo.NewWriter(&moved)
+	for _, w := range []*pcapgo.Writer{ww, wm} {
+		if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+			f.Fatal(err)
+		}
+	}
+	frags := 0
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		isFrag := len(data) > 14+20 && data[12] == 8 && (data[14+6]&0x3f != 0 || data[14+7] != 0)
+		if len(data) > 200 && (!isFrag || frags >= 6) {
+			continue
+		}
+		if err := ww.WritePacket(ci, data); err != nil {
+			f.Fatal(err)
+		}
+		if isFrag {
+			frags++
+			if frags == 2 { // offset 552 becomes 544: it overlaps the first piece
+				data = bytes.Clone(data)
+				data[14+7]--
+			}
+		}
+		if err := wm.WritePacket(ci, data); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if frags < 6 {
+		f.Fatalf("frag-client.pcap holds %d fragments, want at least 6", frags)
+	}
+	seg := tcpSegment(1440)
+	three := []piece{{0, 552, true, 0, 0}, {552, 552, true, 0, 0}, {1104, 356, false, 0, 0}}
+	seeds := [][]byte{whole.Bytes(), moved.Bytes()}
+	for _, order := range [][]piece{three, {three[2], three[0], three[0], three[1]}, {three[0], {544, 560, true, 0, 0}, three[2]}} {
+		var b bytes.Buffer
+		w := pcapgo.NewWriter(&b)
+		if err := w.WriteFileHeader(65535, layers.LinkTypeRaw); err != nil {
+			f.Fatal(err)
+		}
+		for i, pc := range order {
+			raw := ip6Fragment(7, seg, pc)
+			ci := gopacket.CaptureInfo{Timestamp: time.Unix(1796544000, int64(i)*1000), CaptureLength: len(raw), Length: len(raw)}
+			if err := w.WritePacket(ci, raw); err != nil {
+				f.Fatal(err)
+			}
+		}
+		seeds = append(seeds, b.Bytes())
+	}
+	return seeds
 }
