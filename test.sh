@@ -87,7 +87,7 @@ if [ "$fuzztime" != 0 ]; then
 		transcript/foreign:FuzzParseLftp transcript/foreign:FuzzParseSeed transcript/foreign:FuzzParseJSON \
 		transcript/foreign:FuzzParseDetect transcript/foreign:FuzzParseVsftpd transcript/foreign:FuzzParseProFTPD \
 		transcript/foreign:FuzzParsePureFTPd transcript/foreign:FuzzParseServe transcript/foreign:FuzzParseGeneric \
-		transcript/foreign:FuzzParseCapture render:FuzzLoad render:FuzzRenderRedacts probe:FuzzParseTarget \
+		transcript/foreign:FuzzParseCapture transcript/foreign:FuzzDefrag render:FuzzLoad render:FuzzRenderRedacts probe:FuzzParseTarget \
 		server:FuzzParseCommandLines; do
 		fuzz "${pair%%:*}" "${pair#*:}"
 	done
