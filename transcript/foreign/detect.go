@@ -50,6 +50,8 @@ func Detect(data []byte) (Format, error) {
 			score[FileZilla]++
 		case detectLftp.MatchString(line):
 			score[Lftp]++
+		case wgetDetect.MatchString(line): // wget.go
+			score[Wget]++
 		case detectSeed.MatchString(line):
 			score[Seed]++
 		case detectCurl.MatchString(line):
@@ -61,6 +63,9 @@ func Detect(data []byte) (Format, error) {
 		if score[f] > most {
 			best, most = f, score[f]
 		}
+	}
+	if (best == Seed || best == "") && ncftpMarked(lines) { // ncftp.go
+		return Ncftp, nil
 	}
 	if best == Lftp && !lftpReplies(lines) {
 		// netkit's ftp -d marks commands "---> " as lftp does, but prints
