@@ -152,7 +152,7 @@ wgetd() {
 # lftpd LEVEL COMMANDS: lftp at a debug level, bounded, without its minutes
 # of retries.
 lftpd() {
-	inns timeout 25 lftp -c "debug -t $1; set net:timeout 3; set net:max-retries 2; \
+	inns timeout 40 lftp -c "debug -t $1; set net:timeout 3; set net:max-retries 2; \
 set net:reconnect-interval-base 1; set net:reconnect-interval-max 1; $2" 2>&1 || true
 }
 
@@ -171,8 +171,9 @@ netkit tnftp -p john 'Tr0ub4dor&3' >"$out/tnftp-login-rejected.log"
 ftplib passive john 'Tr0ub4dor&3' >"$out/ftplib-login-rejected.log"
 ncftp on john 'Tr0ub4dor&3' >"$out/ncftp-login-rejected.log"
 wgetd "" 'ftp://john:Tr0ub4dor&3@127.0.0.1:2121/hello.txt' >"$out/wget-login-rejected.log"
-lftpd 3 'set ftp:prefer-epsv no; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-debug3-login-rejected.log"
-lftpd 9 'set ftp:prefer-epsv no; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-debug9-login-rejected.log"
+# lftp's net:timeout past vsftpd's delay of a failed login (1 to 3 s).
+lftpd 3 'set net:timeout 8; set ftp:prefer-epsv no; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-debug3-login-rejected.log"
+lftpd 9 'set net:timeout 8; set ftp:prefer-epsv no; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-debug9-login-rejected.log"
 
 firewall reject
 netkit inetutils-ftp -p anonymous guest >"$out/inetutils-pasv-refused.log"
@@ -185,13 +186,15 @@ lftpd 3 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1;
 lftpd 9 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-debug9-pasv-refused.log"
 
 firewall drop
+# lftp's net:timeout above the SYN retries' 15 s, as its default (300 s)
+# is: it reports the data socket's own error, not its inactivity timeout.
 netkit inetutils-ftp -p anonymous guest >"$out/inetutils-pasv-timeout.log"
 netkit tnftp -p anonymous guest >"$out/tnftp-pasv-timeout.log"
 ftplib passive anonymous guest >"$out/ftplib-pasv-timeout.log"
 ncftp on anonymous guest >"$out/ncftp-pasv-timeout.log"
 wgetd "" ftp://127.0.0.1:2121/hello.txt >"$out/wget-pasv-timeout.log"
-lftpd 3 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-debug3-pasv-timeout.log"
-lftpd 9 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-debug9-pasv-timeout.log"
+lftpd 3 'set net:timeout 30; set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-debug3-pasv-timeout.log"
+lftpd 9 'set net:timeout 30; set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-debug9-pasv-timeout.log"
 firewall none
 stop_server
 

@@ -15,7 +15,8 @@ import (
 // seed reader), among its own messages about connections: "Connecting to
 // 127.0.0.1...", "Could not connect to 127.0.0.1: Connection refused.",
 // "connect to 127.0.0.1:3000 failed: Connection refused.", "Connected to
-// 127.0.0.1:3004 for PASV.", "Invalid reply: "SSH-2.0-..."", and, pasted
+// 127.0.0.1:3004 for PASV.", "Data connection timed out.", "Invalid
+// reply: "SSH-2.0-..."", and, pasted
 // from a terminal, its prompt and the commands typed at it.
 const Ncftp Format = "ncftp"
 
@@ -35,6 +36,9 @@ var (
 func ncftpLine(b *builder, line string) {
 	b.scanSecrets(line)
 	text := strings.TrimSpace(line)
+	if !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "\t") {
+		seedFlush(b) // a reply's lines end at the first line not indented
+	}
 	switch {
 	case ncftpOpen.MatchString(text):
 		ncftpOpenCmd(b, ncftpOpen.FindStringSubmatch(text)[1])
@@ -67,6 +71,11 @@ func ncftpLine(b *builder, line string) {
 		}
 		b.dialData(m[1])
 		ncftpDialed(b, m[2])
+	case text == "Data connection timed out.":
+		// The data connection the last 227 announced; printed twice.
+		if ncftpEcho(b, b.cur.pasv) || !b.failed(result.Timeout, 0, "Data connection timed out") {
+			b.note(text)
+		}
 	case ncftpDataUp.MatchString(text):
 		b.dialData(ncftpDataUp.FindStringSubmatch(text)[1])
 		b.dialed(result.Connected, 0, "")
