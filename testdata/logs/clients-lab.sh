@@ -112,7 +112,7 @@ ftplib() {
 	inns timeout 30 python3 -c 'import ftplib, sys
 f = ftplib.FTP()
 f.set_debuglevel(2)
-f.connect("127.0.0.1", int(sys.argv[4]), timeout=5)
+f.connect("127.0.0.1", int(sys.argv[4]), timeout=10)
 f.set_pasv(sys.argv[1] == "passive")
 f.login(sys.argv[2], sys.argv[3])
 f.retrlines("LIST")
@@ -126,7 +126,7 @@ lassign $argv passive user pass port
 set timeout 100
 spawn ncftp
 expect "ncftp> "
-foreach cmd [list "set redial-delay 2" "set connect-timeout 8" "set control-timeout 20" "set xfer-timeout 10" "set passive $passive" debug] {
+foreach cmd [list "set connect-timeout 8" "set control-timeout 20" "set xfer-timeout 10" "set passive $passive" debug] {
 	send "$cmd\r"
 	expect "ncftp> "
 }
@@ -202,7 +202,7 @@ stop_server
 # connection back is dropped (it gives up after connect_timeout).
 start_vsftpd "connect_timeout=5"
 firewall callback
-netkit inetutils-ftp -A anonymous guest >"$out/inetutils-active-no-callback.log"
+netkitd inetutils-ftp -A anonymous guest >"$out/inetutils-d-active-no-callback.log"
 ftplib active anonymous guest >"$out/ftplib-active-no-callback.log"
 ncftp off anonymous guest >"$out/ncftp-active-no-callback.log"
 wgetd --no-passive-ftp ftp://127.0.0.1:2121/hello.txt >"$out/wget-active-no-callback.log"
@@ -211,8 +211,8 @@ stop_server
 
 # Active mode turned off on the server (port_enable=NO): PORT refused.
 start_vsftpd "port_enable=NO"
-netkit inetutils-ftp -A anonymous guest >"$out/inetutils-port-refused.log"
-netkit tnftp -A anonymous guest >"$out/tnftp-port-refused.log"
+netkitd inetutils-ftp -A anonymous guest >"$out/inetutils-d-port-refused.log"
+netkitd tnftp -A anonymous guest >"$out/tnftp-d-port-refused.log"
 ftplib active anonymous guest >"$out/ftplib-port-refused.log"
 ncftp off anonymous guest >"$out/ncftp-port-refused.log"
 wgetd --no-passive-ftp ftp://127.0.0.1:2121/hello.txt >"$out/wget-port-refused.log"
@@ -237,7 +237,6 @@ while True:
 srv=$!
 wait_listen "the SSH banner"
 netkit inetutils-ftp -p anonymous guest >"$out/inetutils-ssh-banner.log"
-ftplib passive anonymous guest >"$out/ftplib-ssh-banner.log"
 ncftp on anonymous guest >"$out/ncftp-ssh-banner.log"
 wgetd "" ftp://127.0.0.1:2121/hello.txt >"$out/wget-ssh-banner.log"
 stop_server
@@ -245,7 +244,6 @@ stop_server
 # Nothing listens on port 21: the connection is refused.
 netkit inetutils-ftp -p anonymous guest 21 >"$out/inetutils-conn-refused.log"
 netkit tnftp -p anonymous guest 21 >"$out/tnftp-conn-refused.log"
-ftplib passive anonymous guest 21 >"$out/ftplib-conn-refused.log"
 ncftp on anonymous guest 21 >"$out/ncftp-conn-refused.log"
 wgetd "" ftp://127.0.0.1/hello.txt >"$out/wget-conn-refused.log"
 lftpd 3 'set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1; ls' >"$out/lftp-debug3-conn-refused.log"

@@ -67,7 +67,7 @@ func Detect(data []byte) (Format, error) {
 	if (best == Seed || best == "") && ncftpMarked(lines) { // ncftp.go
 		return Ncftp, nil
 	}
-	if best == Lftp && !lftpReplies(lines) {
+	if best == Lftp && !lftpReplies(lines) && !lftpSteps(lines) { // lftpSteps: lftp.go
 		// netkit's ftp -d marks commands "---> " as lftp does, but prints
 		// the replies bare: the generic reader learns both.
 		return Generic, nil
@@ -77,7 +77,7 @@ func Detect(data []byte) (Format, error) {
 			return Generic, nil
 		}
 		for _, l := range lines {
-			if _, text := genericSplit(l); curlSentence(text) {
+			if _, text := genericSplit(l); curlSentence(text) || cliSentence(text) { // cliSentence: cmdline.go
 				return Generic, nil
 			}
 		}

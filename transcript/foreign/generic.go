@@ -281,6 +281,9 @@ var cliTransfers = map[string]string{"ls": "LIST", "dir": "LIST", "get": "RETR",
 // message reads a line that is neither a command nor a reply: the
 // client's own words.
 func (g *genericState) message(b *builder, text, line string) {
+	if cliMessage(b, text) { // cmdline.go
+		return
+	}
 	switch m := cliPrompt.FindStringSubmatch(strings.TrimSpace(line)); {
 	case m != nil:
 		g.pending = cliTransfers[strings.ToLower(m[1])]
