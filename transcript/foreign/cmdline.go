@@ -3,6 +3,7 @@ package foreign
 import (
 	"net"
 	"regexp"
+	"strings"
 
 	"ftpdiag/result"
 )
@@ -15,20 +16,32 @@ import (
 // should be ("Connected to 127.0.0.1." then "SSH-2.0-OpenSSH_9.2p1").
 var (
 	cliCantConnect = regexp.MustCompile("^Can't connect to `(\\S+?):(\\d+)': (.*)$")
+	cliGaveUp      = regexp.MustCompile("^Can't connect to `(\\S+?):(\\d+)'$")
 	cliBanner      = regexp.MustCompile(`^(?:SSH-\d\.\d+-|HTTP/\d(?:\.\d)? \d{3}\b)`)
 )
 
 // cliMessage reads one of those lines; it reports false for any other.
 func cliMessage(b *builder, text string) bool {
 	switch {
-	case cliCantConnect.MatchString(text) && !b.cur.connected:
-		m := cliCantConnect.FindStringSubmatch(text)
-		out, ok := errnoOutcome(m[3])
+	case cliGaveUp.MatchString(text) && !b.cur.connected && len(b.entries) > 0:
+		// tnftp's control connection failed: "Can't connect to `H:P':
+		// reason", then "Can't connect to `H:P'" alone. The first line
+		// alone is no proof: tnftp words a failed data connection the same.
+		m := cliGaveUp.FindStringSubmatch(text)
+		last := b.entries[len(b.entries)-1]
+		var prev []string
+		if i := strings.Index(last.Text, "Can't connect to"); last.Kind == result.Note && i >= 0 {
+			prev = cliCantConnect.FindStringSubmatch(last.Text[i:])
+		}
+		if prev == nil || prev[1] != m[1] || prev[2] != m[2] {
+			return false
+		}
+		out, ok := errnoOutcome(prev[3])
 		if !ok {
 			out = result.Failed
 		}
 		b.dialControl(net.JoinHostPort(m[1], m[2]))
-		b.dialed(out, 0, m[3])
+		b.dialed(out, 0, prev[3])
 		return true
 	case cliBanner.MatchString(text):
 		return b.banner(text)

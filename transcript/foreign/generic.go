@@ -220,7 +220,8 @@ func (g *genericState) reply(b *builder, text string) {
 			g.implied(b, verb)
 		}
 		switch {
-		case code == ftp.NeedPassword && s.verb != "USER":
+		case code == ftp.NeedPassword && s.verb != "USER",
+			code == ftp.NotLoggedIn && s.verb == "" && s.lastCode == int(ftp.ServiceReady): // the login's first answer
 			g.implied(b, "USER")
 		case (code == ftp.LoggedIn || code == ftp.NotLoggedIn) && s.lastCode == int(ftp.NeedPassword) && s.verb != "PASS":
 			g.implied(b, "PASS ****")
