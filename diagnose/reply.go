@@ -237,8 +237,12 @@ func (d *diagnosis) transferReply(s *session, i int, e result.Entry) {
 	switch {
 	case s.data == nil && active && s.modeOK:
 		s.refusedAt, s.refusedI = &e, i
-	case s.data == nil && !active:
+	case s.data == nil && !active && s.mode != "":
 		d.dataRejected(s, i, e)
+	case s.data == nil && s.mode == "":
+		// A fragment that starts after the PASV or PORT: in active mode
+		// the 425 is the server's connection back failing, in passive
+		// mode its refusal; the lines do not tell which.
 	case s.data != nil && s.data.outcome == result.Connected && s.data.closed != result.Stalled &&
 		s.data.closed != result.Truncated:
 		d.dataRejected(s, i, e)
