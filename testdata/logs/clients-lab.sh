@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Records the command-line clients Debian ships (inetutils ftp, tnftp, ncftp,
-# wget -d, lftp at debug levels 3 and 9, Python ftplib with debugging on)
+# wget -d, lftp at debug levels 3 and 9, Python ftplib with debugging on, and
+# the cases of curl -v that lab.sh does not record)
 # against Debian's vsftpd in the lab's failure cases, as users paste them
 # (issue 27). Everything runs inside a network namespace of its own, holding
 # only a loopback interface: nothing can reach another host whatever a reply
@@ -149,6 +150,8 @@ wgetd() {
 	# shellcheck disable=SC2086
 	inns env HOME="$work/home" timeout 40 wget -d --tries=1 --timeout=8 --no-hsts $1 -O /dev/null "$2" 2>&1 || true
 }
+# curl -v, bounded (as lab.sh runs it).
+curlv() { inns timeout 40 curl -v --connect-timeout 12 --max-time 30 "$@" 2>&1 >/dev/null || true; }
 # lftpd LEVEL COMMANDS: lftp at a debug level, bounded, without its minutes
 # of retries.
 lftpd() {
@@ -206,6 +209,7 @@ netkitd inetutils-ftp -A anonymous guest >"$out/inetutils-d-active-no-callback.l
 ftplib active anonymous guest >"$out/ftplib-active-no-callback.log"
 ncftp off anonymous guest >"$out/ncftp-active-no-callback.log"
 wgetd --no-passive-ftp ftp://127.0.0.1:2121/hello.txt >"$out/wget-active-no-callback.log"
+curlv -P 127.0.0.1 ftp://127.0.0.1:2121/ >"$out/curl-active-no-callback.log"
 firewall none
 stop_server
 
@@ -246,6 +250,7 @@ netkit inetutils-ftp -p anonymous guest 21 >"$out/inetutils-conn-refused.log"
 netkit tnftp -p anonymous guest 21 >"$out/tnftp-conn-refused.log"
 ncftp on anonymous guest 21 >"$out/ncftp-conn-refused.log"
 wgetd "" ftp://127.0.0.1/hello.txt >"$out/wget-conn-refused.log"
+curlv ftp://127.0.0.1/ >"$out/curl-conn-refused.log"
 lftpd 3 'set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1; ls' >"$out/lftp-debug3-conn-refused.log"
 lftpd 9 'set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1; ls' >"$out/lftp-debug9-conn-refused.log"
 echo "clients-lab.sh: logs written to $out"

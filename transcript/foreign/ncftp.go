@@ -30,7 +30,7 @@ var (
 	ncftpDataFailed = regexp.MustCompile(`^connect to (\S+) failed: (.*?)\.?$`)
 	ncftpDataUp     = regexp.MustCompile(`^Connected to (\S+) for (?:PASV|EPSV)\.$`)
 	ncftpInvalid    = regexp.MustCompile(`^Invalid reply: "(.*)"$`)
-	ncftpDetect     = regexp.MustCompile(`^(?:LibNcFTP \d|NcFTP \d|ncftp(?: \S+)? > |Connected to \S+:\d+ for PASV\.|connect to \S+:\d+ failed: )`)
+	ncftpDetect     = regexp.MustCompile(`^(?:LibNcFTP \d|NcFTP \d|ncftp(?: \S+ )?> |Connected to \S+:\d+ for PASV\.|connect to \S+:\d+ failed: )`)
 )
 
 func ncftpLine(b *builder, line string) {
@@ -53,7 +53,7 @@ func ncftpLine(b *builder, line string) {
 	case ncftpRedialing.MatchString(text):
 		b.note(text)
 		if b.target.Host != "" {
-			b.dialControl(net.JoinHostPort(b.target.Host, strconv.Itoa(b.target.Port)))
+			b.dialControl(ncftpAddr(b, b.target.Host))
 		}
 	case ncftpNoConnect.MatchString(text):
 		m := ncftpNoConnect.FindStringSubmatch(text)
