@@ -30,10 +30,7 @@ var (
 	wgetCouldNot = regexp.MustCompile(`^couldn't connect to (\S+) port (\d+): (.*)$`)
 	wgetFailed   = regexp.MustCompile(`^failed: (.*?)\.?$`)
 	wgetStep     = regexp.MustCompile(`^==> [A-Z]{3,4}\b`)
-	// wgetDebug are wget's own debug lines about its sockets and memory:
-	// never a banner from the server.
-	wgetDebug  = regexp.MustCompile(`^(?:Created socket \d+\.|Closed fd \d+|Releasing 0x|Deleting unused 0x|Local socket fd \d+ bound\.|binding to address |conaddr is: |Setting --|DEBUG output created by Wget|URI encoding|Converted file name|Reading HSTS|Caching |Logging in as |Logged in!|Length: |\s+=> )`)
-	wgetDetect = regexp.MustCompile(`^(?:==> [A-Z]{3,4}\b|--> [A-Z]{3,4}(?: |$)|DEBUG output created by Wget|Logging in as \S+ \.\.\.|trying to connect to \S+ port \d+$|couldn't connect to \S+ port \d+: )`)
+	wgetDetect   = regexp.MustCompile(`^(?:==> [A-Z]{3,4}\b|--> [A-Z]{3,4}(?: |$)|DEBUG output created by Wget|Logging in as \S+ \.\.\.|trying to connect to \S+ port \d+$|couldn't connect to \S+ port \d+: )`)
 )
 
 func wgetLine(b *builder, line string) {
@@ -56,7 +53,9 @@ func wgetLine(b *builder, line string) {
 	}
 	switch {
 	case b.replyLine(line):
-	case !wgetDebug.MatchString(line) && b.banner(line):
+	case cliBanner.MatchString(line) && b.banner(line): // cmdline.go
+		// Another protocol's first line where the greeting belongs
+		// (wget -d prints what the server sent, whatever it is).
 	default:
 		b.note(line)
 	}

@@ -100,4 +100,21 @@ func TestWgetLines(t *testing.T) {
 	if !slices.Equal(replies, []string{"SSH-2.0-OpenSSH_9.2p1"}) {
 		t.Errorf("replies %q, want only the SSH banner (wget's own debug lines are none)", replies)
 	}
+
+	// Without -d wget shows no reply at all: its progress meter and its
+	// last words are no banner of another protocol.
+	plain := "--2026-12-06 07:58:39--  ftp://192.0.2.7:2121/hello.txt\n           => '/dev/null'\n" +
+		"Connecting to 192.0.2.7:2121... connected.\nLogging in as anonymous ... Logged in!\n" +
+		"==> SYST ... done.    ==> PWD ... done.\n==> PASV ... done.    ==> RETR hello.txt ... done.\nLength: 6 (unauthoritative)\n" +
+		"     0K                                                       100%  782K=0s\n" +
+		"2026-12-06 07:58:39 (782 KB/s) - '/dev/null' saved [6]\n"
+	l, err = Parse([]byte(plain), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range l.Entries {
+		if e.Kind == result.Reply || e.Kind == result.Command {
+			t.Errorf("%s %q: wget without -d shows no command or reply", e.Kind, e.Text)
+		}
+	}
 }
