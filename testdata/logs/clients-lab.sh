@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Records the command-line clients Debian ships (inetutils ftp, tnftp, ncftp,
-# wget -d, lftp at debug levels 3 and 9, Python ftplib with debugging on, and
+# wget -d, lftp at debug levels 3, 5 and 9, Python ftplib with debugging on, and
 # the cases of curl -v that lab.sh does not record)
 # against Debian's vsftpd in the lab's failure cases, as users paste them
 # (issue 27). Everything runs inside a network namespace of its own, holding
@@ -167,16 +167,14 @@ netkit tnftp -p anonymous guest >"$out/tnftp-ok-passive.log"
 ftplib passive anonymous guest >"$out/ftplib-ok-passive.log"
 ncftp on anonymous guest >"$out/ncftp-ok.log"
 wgetd "" ftp://127.0.0.1:2121/hello.txt >"$out/wget-ok.log"
-lftpd 3 'set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; ls; cat hello.txt' >"$out/lftp-debug3-ok.log"
-lftpd 9 'set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; ls; cat hello.txt' >"$out/lftp-debug9-ok.log"
+for lvl in 3 5 9; do lftpd "$lvl" 'set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; ls; cat hello.txt' >"$out/lftp-debug$lvl-ok.log"; done
 netkit inetutils-ftp -p john 'Tr0ub4dor&3' >"$out/inetutils-login-rejected.log"
 netkit tnftp -p john 'Tr0ub4dor&3' >"$out/tnftp-login-rejected.log"
 ftplib passive john 'Tr0ub4dor&3' >"$out/ftplib-login-rejected.log"
 ncftp on john 'Tr0ub4dor&3' >"$out/ncftp-login-rejected.log"
 wgetd "" 'ftp://john:Tr0ub4dor&3@127.0.0.1:2121/hello.txt' >"$out/wget-login-rejected.log"
 # lftp's net:timeout past vsftpd's delay of a failed login (1 to 3 s).
-lftpd 3 'set net:timeout 8; set ftp:prefer-epsv no; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-debug3-login-rejected.log"
-lftpd 9 'set net:timeout 8; set ftp:prefer-epsv no; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-debug9-login-rejected.log"
+for lvl in 3 5 9; do lftpd "$lvl" 'set net:timeout 8; set ftp:prefer-epsv no; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-debug$lvl-login-rejected.log"; done
 
 firewall reject
 netkit inetutils-ftp -p anonymous guest >"$out/inetutils-pasv-refused.log"
@@ -185,8 +183,7 @@ netkit tnftp -p anonymous guest >"$out/tnftp-pasv-refused.log"
 ftplib passive anonymous guest >"$out/ftplib-pasv-refused.log"
 ncftp on anonymous guest >"$out/ncftp-pasv-refused.log"
 wgetd "" ftp://127.0.0.1:2121/hello.txt >"$out/wget-pasv-refused.log"
-lftpd 3 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-debug3-pasv-refused.log"
-lftpd 9 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-debug9-pasv-refused.log"
+for lvl in 3 5 9; do lftpd "$lvl" 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-debug$lvl-pasv-refused.log"; done
 
 firewall drop
 # lftp's net:timeout above the SYN retries' 15 s, as its default (300 s)
@@ -196,8 +193,7 @@ netkit tnftp -p anonymous guest >"$out/tnftp-pasv-timeout.log"
 ftplib passive anonymous guest >"$out/ftplib-pasv-timeout.log"
 ncftp on anonymous guest >"$out/ncftp-pasv-timeout.log"
 wgetd "" ftp://127.0.0.1:2121/hello.txt >"$out/wget-pasv-timeout.log"
-lftpd 3 'set net:timeout 30; set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-debug3-pasv-timeout.log"
-lftpd 9 'set net:timeout 30; set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-debug9-pasv-timeout.log"
+for lvl in 3 5 9; do lftpd "$lvl" 'set net:timeout 30; set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-debug$lvl-pasv-timeout.log"; done
 firewall none
 stop_server
 
@@ -251,6 +247,5 @@ netkit tnftp -p anonymous guest 21 >"$out/tnftp-conn-refused.log"
 ncftp on anonymous guest 21 >"$out/ncftp-conn-refused.log"
 wgetd "" ftp://127.0.0.1/hello.txt >"$out/wget-conn-refused.log"
 curlv ftp://127.0.0.1/ >"$out/curl-conn-refused.log"
-lftpd 3 'set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1; ls' >"$out/lftp-debug3-conn-refused.log"
-lftpd 9 'set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1; ls' >"$out/lftp-debug9-conn-refused.log"
+for lvl in 3 5 9; do lftpd "$lvl" 'set net:max-retries 1; open ftp://anonymous:guest@127.0.0.1; ls' >"$out/lftp-debug$lvl-conn-refused.log"; done
 echo "clients-lab.sh: logs written to $out"

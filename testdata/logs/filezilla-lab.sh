@@ -211,7 +211,7 @@ stop_server
 # An SSH banner where FTP was expected.
 inns python3 -c 'import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 2121)); s.listen(4); s.settimeout(15)
+s.bind(("127.0.0.1", 2121)); s.listen(4); s.settimeout(60)
 for _ in range(4):
     c, _ = s.accept(); c.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n"); c.close()' &
 srv=$!

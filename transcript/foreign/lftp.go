@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 
-	"ftpdiag/ftp"
 	"ftpdiag/result"
 )
 
@@ -42,14 +41,12 @@ func lftpLine(b *builder, line string) {
 	case strings.HasPrefix(line, "**** "):
 		lftpFailure(b, line[5:])
 	default:
-		if m := lftpLoginFailed.FindStringSubmatch(line); m != nil && b.cur.lastCode != ftp.NotLoggedIn {
-			// Below debug level 5 the 530 shows only in lftp's own error,
-			// and none of the login's commands shows.
+		if m := lftpLoginFailed.FindStringSubmatch(line); m != nil && b.cur.connected && b.cur.verb == "" {
+			// Below debug level 5 lftp shows none of its commands, and the
+			// 530 only in its own error.
 			b.note(line)
-			if b.cur.verb != "USER" && b.cur.verb != "PASS" {
-				b.note("lftp's login commands are not in the log at this debug level: USER stands for them")
-				b.command("USER")
-			}
+			b.note("lftp's login commands are not in the log at this debug level: USER stands for them")
+			b.command("USER")
 			b.replyLine(m[1])
 			return
 		}
