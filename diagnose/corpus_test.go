@@ -274,6 +274,10 @@ func TestShortLogs(t *testing.T) {
 			"Response:\t331 Password\nCommand:\tPASS b\nResponse:\t230 In\nCommand:\tPASV\n" +
 			"Response:\t227 Entering Passive Mode (192,0,2,1,11,185)\nCommand:\tMLSD /incoming\n" +
 			"Response:\t550 Permission denied.\nError:\tFailed to retrieve directory listing\n", "transfer.denied"},
+		{"a 425 in a fragment that starts after the mode", "---> LIST\n425 Failed to establish connection.\n---> QUIT\n221 Goodbye.\n", ""},
+		{"vsftpd hangs up on the plain-text login it refused", "Connected to 192.0.2.1.\n220 (vsFTPd 3.0.3)\n" +
+			"530 Non-anonymous sessions must use encryption.\nLogin failed.\n421 Service not available, remote server has closed connection\n",
+			"login.tls-required"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -242,14 +242,19 @@ func (d *diagnosis) transferReply(s *session, i int, e result.Entry) {
 	switch {
 	case s.data == nil && active && s.modeOK:
 		s.refusedAt, s.refusedI = &e, i
-	case s.data == nil && !active && rejectWords.MatchString(e.Text):
+	case s.data == nil && !active && s.mode != "" && rejectWords.MatchString(e.Text):
 		// Only a log gets here (the probe dials before it sends the
 		// transfer): no data connection is in it, and the server's words
 		// say it turned one away ("425 Security: Bad IP connecting.").
 		// Without such words ("425 Failed to establish connection.", which
 		// is vsftpd's for a connection that never arrived) the log cannot
-		// tell whose side failed: no finding.
+		// tell whose side failed, nor where a fragment starts after the
+		// PASV/PORT (the mode is not in it): no finding.
 		d.dataRejected(s, i, e)
+	case s.data == nil && s.mode == "":
+		// A fragment that starts after the PASV or PORT: in active mode
+		// the 425 is the server's connection back failing, in passive
+		// mode its refusal; the lines do not tell which.
 	case s.data != nil && s.data.outcome == result.Connected && s.data.closed != result.Stalled &&
 		s.data.closed != result.Truncated:
 		d.dataRejected(s, i, e)

@@ -277,6 +277,9 @@ func (d *diagnosis) closed(s *session, i int, ev *result.EventInfo) {
 		// not in it.
 	case s.replies == 0 && !s.mid && (byServer || ev.Outcome == result.Timeout):
 		d.noGreeting(i, ev)
+	case s.greeted && byServer && s.tls.refused && (s.verb == "USER" || s.verb == "PASS"):
+		// The server hung up on the plain-text login it refused (vsftpd's
+		// force_local_logins_ssl does at once): the refusal is the finding.
 	case s.greeted && byServer:
 		d.controlClosed(s, i, "closed the control connection")
 	case s.greeted && s.inTransfer && ev.By == "client" && ev.Outcome != result.Failed && s.dataUnended(),

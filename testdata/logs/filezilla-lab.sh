@@ -5,11 +5,18 @@
 # reach another host whatever a reply says. FileZilla writes its log file in
 # the timestamped format ("Logging file" in its settings); its dialogs
 # ("Insecure FTP connection", "Unknown certificate") are answered with
-# xdotool's Return. Needs root, filezilla, Xvfb and xdotool.
-# Usage: bash testdata/logs/filezilla-lab.sh [OUTDIR] (default: this directory).
+# xdotool's Return. Needs root, filezilla, Xvfb, xdotool and locales-all.
+# Usage: bash testdata/logs/filezilla-lab.sh [OUTDIR [LANGUAGE...]]
+# OUTDIR defaults to this directory. With no LANGUAGE it records its whole
+# set: the English logs against ftpdiag serve, vsftpd and an SSH banner, then
+# FileZilla in English, German, French and Spanish against vsftpd
+# (filezilla-LANGUAGE-CASE.log); with LANGUAGEs (en, de, fr, es) only
+# those languages' logs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(cd "${1:-$here}" && pwd)
+shift || true
+langs=("$@")
 peers=$here/../peers
 bash "$peers/fetch.sh"
 ns=ftpdiag-fz-lab-$$
@@ -48,12 +55,32 @@ settings() {
 EOF
 }
 display=76
+# FileZilla's language: the environment picks its translation
+# (/usr/share/locale/LANGUAGE/LC_MESSAGES/filezilla.mo) and its log's labels
+# and sentences come out in it.
+lang=en
+locale_env() {
+	case $lang in
+	en) echo LANGUAGE=en LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8 ;;
+	de) echo LANGUAGE=de LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8 ;;
+	fr) echo LANGUAGE=fr LANG=fr_FR.UTF-8 LC_ALL=fr_FR.UTF-8 ;;
+	es) echo LANGUAGE=es LANG=es_ES.UTF-8 LC_ALL=es_ES.UTF-8 ;;
+	esac
+}
+
+# The dialogs' titles, and the sentences that end a session's log, in
+# English, German, French and Spanish (from FileZilla's translations).
+dialogs='Insecure FTP connection|Unknown certificate|Unsichere FTP-Verbindung|Unbekanntes Zertifikat|Connexion FTP non sécurisée|Certificat inconnu|Conexión FTP insegura|Certificado desconocido'
+ends='Directory listing of .* successful|Failed to retrieve directory listing|Could not connect to server'
+ends+='|Anzeigen des Verzeichnisinhalts für .* abgeschlossen|Verzeichnisinhalt konnte nicht empfangen werden|Herstellen der Verbindung zum Server fehlgeschlagen'
+ends+='|Contenu du dossier .* affiché avec succès|Impossible de récupérer le contenu du dossier|Impossible d’établir une connexion au serveur'
+ends+='|Directorio .* listado correctamente|Error al recuperar el listado del directorio|No se pudo conectar al servidor'
 
 # answer_dialogs accepts FileZilla's questions: the dialog gets the focus
 # first, since a second window open at the time would take the key.
 answer_dialogs() {
 	local w
-	for w in $(DISPLAY=$DISPLAY inns xdotool search --onlyvisible --name 'Insecure FTP connection|Unknown certificate' 2>/dev/null); do
+	for w in $(DISPLAY=$DISPLAY inns xdotool search --onlyvisible --name "$dialogs" 2>/dev/null); do
 		DISPLAY=$DISPLAY inns xdotool windowactivate --sync "$w" key Return 2>/dev/null || true
 	done
 	DISPLAY=$DISPLAY inns xdotool key Return 2>/dev/null || true
@@ -72,12 +99,13 @@ filezilla_run() {
 	sleep 1
 	settings
 	rm -f "$work/fz.log"
-	HOME=$work/home DISPLAY=$DISPLAY inns timeout "$3" filezilla "$2" >/dev/null 2>&1 &
+	# shellcheck disable=SC2046
+	inns env HOME="$work/home" DISPLAY="$DISPLAY" $(locale_env) timeout "$3" filezilla "$2" >/dev/null 2>&1 &
 	local fz=$!
 	for _ in $(seq "$3"); do
 		sleep 1
 		answer_dialogs
-		if grep -qE 'Directory listing of .* successful|Failed to retrieve directory listing|Could not connect to server' "$work/fz.log" 2>/dev/null; then
+		if grep -qE "$ends" "$work/fz.log" 2>/dev/null; then
 			sleep 1 # the lines that follow the end
 			break
 		fi
@@ -126,6 +154,9 @@ firewall() {
 	fi
 }
 
+# english_set: FileZilla in English against the reference server, vsftpd
+# with TLS and an SSH banner.
+english_set() {
 url=ftp://anonymous:guest@127.0.0.1:2121/
 serve ""
 filezilla_run filezilla-serve-ok "$url" 40
@@ -180,11 +211,58 @@ stop_server
 # An SSH banner where FTP was expected.
 inns python3 -c 'import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 2121)); s.listen(4); s.settimeout(15)
+s.bind(("127.0.0.1", 2121)); s.listen(4); s.settimeout(60)
 for _ in range(4):
     c, _ = s.accept(); c.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n"); c.close()' &
 srv=$!
 wait_listen "the SSH banner"
 filezilla_run filezilla-ssh-banner "$url" 40
 stop_server
+}
+
+# language_set LANGUAGE: FileZilla in LANGUAGE against vsftpd in plain FTP
+# (its "Insecure FTP connection" dialog accepted): a listing that works, the
+# passive range rejected, then dropped, and a wrong password (vsftpd
+# refuses every local login here: its PAM service does not exist).
+language_set() {
+	lang=$1
+	cat >"$work/vsftpd.conf" <<EOF
+listen=YES
+listen_address=127.0.0.1
+listen_port=2121
+anonymous_enable=YES
+no_anon_password=YES
+anon_root=$work/pub
+ftp_username=daemon
+local_enable=YES
+pam_service_name=ftpdiag-lab-none
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+background=NO
+secure_chroot_dir=$work/empty
+pasv_min_port=3000
+pasv_max_port=3005
+EOF
+	inns "$peers/root/usr/sbin/vsftpd" "$work/vsftpd.conf" 2>/dev/null &
+	srv=$!
+	wait_listen vsftpd
+	filezilla_run "filezilla-$lang-ok" ftp://anonymous:guest@127.0.0.1:2121/ 40
+	firewall reject
+	filezilla_run "filezilla-$lang-pasv-refused" ftp://anonymous:guest@127.0.0.1:2121/ 40
+	firewall drop
+	filezilla_run "filezilla-$lang-pasv-timeout" ftp://anonymous:guest@127.0.0.1:2121/ 40
+	firewall none
+	filezilla_run "filezilla-$lang-login-rejected" ftp://john:Tr0ub4dor3@127.0.0.1:2121/ 40
+	stop_server
+	lang=en
+}
+
+if [ ${#langs[@]} -eq 0 ]; then
+	english_set
+	langs=(en de fr es)
+fi
+for l in "${langs[@]}"; do
+	language_set "$l"
+done
 echo "filezilla-lab.sh: logs written to $out"

@@ -22,6 +22,8 @@ var lineReaders = map[Format]lineReader{
 	Curl:      curlLine,
 	Lftp:      lftpLine,
 	Seed:      seedLine,
+	Wget:      wgetLine,  // wget.go
+	Ncftp:     ncftpLine, // ncftp.go
 }
 
 func readLines(data []byte, read lineReader) *Log {

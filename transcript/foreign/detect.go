@@ -50,6 +50,8 @@ func Detect(data []byte) (Format, error) {
 			score[FileZilla]++
 		case detectLftp.MatchString(line):
 			score[Lftp]++
+		case wgetDetect.MatchString(line): // wget.go
+			score[Wget]++
 		case detectSeed.MatchString(line):
 			score[Seed]++
 		case detectCurl.MatchString(line):
@@ -62,7 +64,10 @@ func Detect(data []byte) (Format, error) {
 			best, most = f, score[f]
 		}
 	}
-	if best == Lftp && !lftpReplies(lines) {
+	if (best == Seed || best == "") && ncftpMarked(lines) { // ncftp.go
+		return Ncftp, nil
+	}
+	if best == Lftp && !lftpReplies(lines) && !lftpSteps(lines) { // lftpSteps: lftp.go
 		// netkit's ftp -d marks commands "---> " as lftp does, but prints
 		// the replies bare: the generic reader learns both.
 		return Generic, nil
@@ -72,7 +77,7 @@ func Detect(data []byte) (Format, error) {
 			return Generic, nil
 		}
 		for _, l := range lines {
-			if _, text := genericSplit(l); curlSentence(text) {
+			if _, text := genericSplit(l); curlSentence(text) || cliSentence(text) { // cliSentence: cmdline.go
 				return Generic, nil
 			}
 		}

@@ -38,7 +38,7 @@ const (
 
 // Formats lists every format in the order detection prefers them; a
 // packet capture is told by its first bytes (see IsCapture).
-var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Seed, Vsftpd, PureFTPd, ProFTPD, ServeDir, Generic, Pcap}
+var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Wget, Ncftp, Seed, Vsftpd, PureFTPd, ProFTPD, ServeDir, Generic, Pcap}
 
 // MaxLog is the most of a log read; a client log worth explaining is far
 // smaller, and a bound keeps a wrong file (a disk image) from eating memory.

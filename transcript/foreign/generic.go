@@ -224,7 +224,8 @@ func (g *genericState) reply(b *builder, text string) {
 			g.implied(b, verb)
 		}
 		switch {
-		case code == ftp.NeedPassword && s.verb != "USER":
+		case code == ftp.NeedPassword && s.verb != "USER",
+			code == ftp.NotLoggedIn && s.verb == "" && s.lastCode == int(ftp.ServiceReady): // the login's first answer
 			g.implied(b, "USER")
 		case (code == ftp.LoggedIn || code == ftp.NotLoggedIn) && s.lastCode == int(ftp.NeedPassword) && s.verb != "PASS":
 			g.implied(b, "PASS ****")
@@ -294,6 +295,9 @@ var cliTransfers = map[string]string{"ls": "LIST", "dir": "LIST", "get": "RETR",
 // message reads a line that is neither a command nor a reply: the
 // client's own words.
 func (g *genericState) message(b *builder, text, line string) {
+	if cliMessage(b, text) { // cmdline.go
+		return
+	}
 	switch m := cliPrompt.FindStringSubmatch(strings.TrimSpace(line)); {
 	case m != nil:
 		word := strings.ToLower(m[1])

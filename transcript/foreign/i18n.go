@@ -26,7 +26,21 @@ type i18nTables struct {
 	labelRe   *regexp.Regexp
 	sentences map[string][]i18nSentence // by language
 	langs     map[string][]string       // translated label: the languages that use it
+	// openers are the sentences a session opens with, in every language:
+	// a log's language where its first lines carry no translated label
+	// (German "Status:" is English's).
+	openers []i18nOpener
 }
+
+type i18nOpener struct {
+	lang   string
+	anchor string // the translation's longest literal text, tried before its pattern
+	s      i18nSentence
+}
+
+// openerLines is how far into a log its language is looked for in the
+// opening sentences, when no label has told it yet.
+const openerLines = 64
 
 var i18n = sync.OnceValue(buildI18n)
 
@@ -51,6 +65,9 @@ func buildI18n() *i18nTables {
 		}
 		if s, ok := compileSentence(english, tr); ok {
 			t.sentences[lang] = append(t.sentences[lang], s)
+			if english == "Connecting to %s..." || english == "Connection established, waiting for welcome message..." {
+				t.openers = append(t.openers, i18nOpener{lang: lang, anchor: longestLiteral(tr), s: s})
+			}
 		}
 	}
 	// Longest first, so that "Trace" does not take the start of "Tracé".
@@ -153,10 +170,13 @@ func (b *builder) fileZillaCanon(line string) string {
 // translate rewrites a sentence of a language seen in the log's labels into
 // FileZilla's English; a sentence it does not know is returned as it is.
 func (b *builder) translate(text string) string {
+	t := i18n()
 	if len(b.langs) == 0 {
+		if len(b.entries) < openerLines {
+			return b.opening(t, strings.TrimSpace(text))
+		}
 		return text
 	}
-	t := i18n()
 	text = strings.TrimSpace(text)
 	for _, lang := range b.langList() {
 		for _, s := range t.sentences[lang] {
@@ -195,4 +215,31 @@ func (b *builder) langList() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// opening reads a session's opening sentence in any language, and takes
+// the log's language from it; other text is returned as it is.
+func (b *builder) opening(t *i18nTables, text string) string {
+	for _, o := range t.openers {
+		if !strings.Contains(text, o.anchor) {
+			continue
+		}
+		if out, ok := o.s.english1(text); ok {
+			b.langs = map[string]bool{o.lang: true}
+			return out
+		}
+	}
+	return text
+}
+
+// longestLiteral is the longest run of a translation between its printf
+// verbs.
+func longestLiteral(tr string) string {
+	best := ""
+	for _, part := range printfVerb.Split(tr, -1) {
+		if len(part) > len(best) {
+			best = part
+		}
+	}
+	return best
 }

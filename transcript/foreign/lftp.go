@@ -16,6 +16,9 @@ var (
 	lftpConnecting  = regexp.MustCompile(`^Connecting to \S+ \((\S+)\) port (\d+)`)
 	lftpDataConnect = regexp.MustCompile(`^Connecting data socket to \((\S+)\) port (\d+)`)
 	lftpAccepted    = regexp.MustCompile(`^Accepted data connection from \((\S+)\) port (\d+)`)
+	// lftpLoginFailed is lftp's error for a refused login, the reply in it:
+	// "ls: Login failed: 530 Login incorrect."
+	lftpLoginFailed = regexp.MustCompile(`^\S+: Login failed: (\d{3} .*)$`)
 )
 
 func lftpLine(b *builder, line string) {
@@ -38,6 +41,15 @@ func lftpLine(b *builder, line string) {
 	case strings.HasPrefix(line, "**** "):
 		lftpFailure(b, line[5:])
 	default:
+		if m := lftpLoginFailed.FindStringSubmatch(line); m != nil && b.cur.connected && b.cur.verb == "" {
+			// Below debug level 5 lftp shows none of its commands, and the
+			// 530 only in its own error.
+			b.note(line)
+			b.note("lftp's login commands are not in the log at this debug level: USER stands for them")
+			b.command("USER")
+			b.replyLine(m[1])
+			return
+		}
 		// netkit's ftp -d marks commands "---> " as lftp does, and prints
 		// the replies bare.
 		if !b.replyLine(line) {
@@ -99,6 +111,12 @@ func lftpFailure(b *builder, text string) {
 	if i, j := strings.Index(text, "("), strings.Index(text, ")"); i >= 0 && j > i {
 		why = text[i+1 : j]
 	}
+	if b.cur.dial == nil && b.cur.connected && b.cur.pasv == "" && strings.HasPrefix(text, "Data socket error") {
+		// Below debug level 9 lftp shows neither its PASV nor where its
+		// data socket went: the failure is still the data connection
+		// lftp dialled (passive mode, its default).
+		b.dialData("")
+	}
 	if b.cur.dial != nil {
 		b.dialed(out, 0, why)
 		return
@@ -110,4 +128,19 @@ func lftpFailure(b *builder, text string) {
 	if !b.failed(out, 0, why) {
 		b.note("**** " + text)
 	}
+}
+
+// lftpSteps tells lftp's own lines about its connections ("---- ",
+// "**** "), which netkit's ftp -d never writes: a log of lftp that ends
+// before any reply (its connection refused) is still lftp's.
+func lftpSteps(lines []string) bool {
+	for _, l := range lines {
+		if m := lftpStamp.FindStringSubmatch(l); m != nil {
+			l = m[2]
+		}
+		if strings.HasPrefix(l, "---- ") || strings.HasPrefix(l, "**** ") {
+			return true
+		}
+	}
+	return false
 }
