@@ -1,9 +1,11 @@
 package foreign
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,24 +24,6 @@ var lineReaders = map[Format]lineReader{
 	Curl:      curlLine,
 	Lftp:      lftpLine,
 	Seed:      seedLine,
-}
-
-func readLines(data []byte, read lineReader) *Log {
-	b := newBuilder()
-	// strings.Lines yields slices of one string: no copy per line, and no
-	// slice of every line held at once.
-	for line := range strings.Lines(string(data)) {
-		if b.full() {
-			b.cut++ // lines, from here on: none is read
-			continue
-		}
-		line = strings.TrimRight(line, "\r\n")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		read(b, line)
-	}
-	return b.finish()
 }
 
 // full tells that the log has given MaxEntries entries: the rest of it is
@@ -68,6 +52,27 @@ type builder struct {
 	quietData bool
 	langs     map[string]bool // FileZilla's languages seen in the labels
 	resolving string          // the name FileZilla said it was resolving
+	// split: the streaming reading (stream.go), where each stream's
+	// sessions are handed to emit as they end; entries, target and cut are
+	// then the current stream's, swapped in by use.
+	split   bool
+	emit    func(*Log)
+	line    int // the line being read, from 1
+	units   int // sessions handed to emit or started, numbered in order
+	skipped int // sessions left out: no command, reply or connection in them
+	known   map[string]bool
+	stamps  stampCache
+}
+
+// unit is one session of the streaming reading: the lines of one control
+// connection (and of the reconnections that retry or fall back from it),
+// from its start to the next start after it ended.
+type unit struct {
+	n, line int
+	entries []result.Entry
+	target  Target
+	cut     int
+	last    int // the last line that used it, to close the one idle longest
 }
 
 // stream is one control connection's state; FileZilla interleaves several
@@ -100,6 +105,11 @@ type stream struct {
 	// lostTimeout is an inactivity timeout with nothing before it to say
 	// which connection it was; the line after it may.
 	lostTimeout time.Duration
+	// ended: the control connection closed, or the client gave up
+	// connecting; a new connection attempt or greeting starts a new session
+	// of the streaming reading.
+	ended bool
+	u     *unit // the streaming reading's current session on this stream
 }
 
 type dial struct {
@@ -117,11 +127,112 @@ func newBuilder() *builder {
 // use switches to the control connection a log line belongs to.
 func (b *builder) use(key string) {
 	s, ok := b.streams[key]
+	if ok && s == b.cur {
+		if b.split {
+			s.u.last = b.line
+		}
+		return
+	}
 	if !ok {
+		if b.split && len(b.streams) >= maxStreams {
+			b.closeIdlest()
+		}
 		s = &stream{}
+		if b.split {
+			s.u = &unit{}
+		}
 		b.streams[key] = s
 	}
+	b.swap(s)
+}
+
+// maxStreams is the most control connections the streaming reading keeps
+// open at once: FileZilla numbers each engine, and a day's log may hold
+// thousands; past this many, the one idle longest is taken as ended.
+const maxStreams = 64
+
+// swap makes s the current stream; in the streaming reading its session's
+// entries, target and cut come with it.
+func (b *builder) swap(s *stream) {
+	if b.split {
+		if u := b.cur; u != nil && u.u != nil {
+			u.u.entries, u.u.target, u.u.cut = b.entries, b.target, b.cut
+		}
+		b.entries, b.target, b.cut = s.u.entries, s.u.target, s.u.cut
+		s.u.last = b.line
+	}
 	b.cur = s
+}
+
+// closeIdlest hands on the session of the stream used longest ago and
+// forgets the stream.
+func (b *builder) closeIdlest() {
+	var key string
+	var idle *stream
+	for k, s := range b.streams {
+		if s != b.cur && (idle == nil || s.u.last < idle.u.last) {
+			key, idle = k, s
+		}
+	}
+	if idle == nil {
+		return
+	}
+	cur := b.cur
+	b.swap(idle)
+	b.flushReply()
+	b.emitUnit()
+	delete(b.streams, key)
+	b.swap(cur)
+}
+
+// begin starts a new session of the streaming reading on the current
+// stream, when its last one ended: a connection attempt, FileZilla's
+// "Resolving address", or a greeting. The whole reading keeps one log.
+func (b *builder) begin() {
+	if !b.split || !b.cur.ended {
+		return
+	}
+	b.flushReply()
+	b.emitUnit()
+	*b.cur = stream{u: b.cur.u}
+}
+
+// greeting begins a new session of the streaming reading at a server's
+// greeting after the last session ended or quit: logs that show no
+// connection attempt (ftplib's, a transcript) show the next session so.
+func (b *builder) greeting(code int) {
+	if code == int(ftp.ServiceReady) && b.cur.verb == "QUIT" {
+		b.cur.ended = true
+	}
+	if code == int(ftp.ServiceReady) {
+		b.begin()
+	}
+}
+
+// emitUnit hands the current stream's session to emit, and starts the
+// stream's next one empty.
+func (b *builder) emitUnit() {
+	u := b.cur.u
+	entries, target, cut := b.entries, b.target, b.cut
+	b.entries, b.target, b.cut = nil, Target{}, 0
+	*u = unit{last: u.last}
+	if len(entries) == 0 {
+		return
+	}
+	if !hasProtocol(entries) {
+		b.skipped++
+		return
+	}
+	b.emit(b.log(entries, target, cut, u))
+}
+
+// sessionOf numbers a session of the streaming reading when it gets its
+// first entry.
+func (b *builder) sessionOf(u *unit) {
+	if u.n == 0 {
+		b.units++
+		u.n, u.line = b.units, b.line
+	}
 }
 
 // at moves the clock to a timestamp read from the log.
@@ -138,6 +249,9 @@ func (b *builder) add(e result.Entry) {
 	if b.full() {
 		b.cut++ // a reply still open when the limit came: its line is left out
 		return
+	}
+	if b.split {
+		b.sessionOf(b.cur.u)
 	}
 	e.T = b.t
 	e.Session = b.cur.session
@@ -156,7 +270,7 @@ func (b *builder) open() {
 func (b *builder) restart() {
 	b.flushReply()
 	b.sessions++
-	*b.cur = stream{session: b.sessions}
+	*b.cur = stream{session: b.sessions, u: b.cur.u}
 }
 
 func (b *builder) note(text string) {
@@ -210,8 +324,23 @@ func (b *builder) secret(s string) {
 	if s == "" || strings.Trim(s, "*x") == "" {
 		return
 	}
+	if b.split {
+		// A day's log repeats the same password in every session: each
+		// is kept once, and their number is bounded.
+		if b.known[s] || len(b.known) >= maxSecrets {
+			return
+		}
+		if b.known == nil {
+			b.known = map[string]bool{}
+		}
+		b.known[s] = true
+	}
 	b.secrets = append(b.secrets, s)
 }
+
+// maxSecrets is the most distinct passwords the streaming reading keeps
+// to mask; a log with more is not one person's.
+const maxSecrets = 1000
 
 // scanSecrets keeps passwords that appear in URLs in any line of the log.
 func (b *builder) scanSecrets(line string) {
@@ -240,6 +369,7 @@ func (b *builder) replyLine(line string) bool {
 	if code == 0 {
 		return false
 	}
+	b.greeting(code)
 	b.open()
 	s.code, s.reply = code, []string{line}
 	if sep != '-' {
@@ -347,6 +477,7 @@ func (b *builder) useControlHost() {
 // second attempt on a stream that already had one is a new session.
 func (b *builder) dialControl(addr string) {
 	b.flushReply()
+	b.begin()
 	if b.cur.session != 0 && (b.cur.connected || b.cur.dial != nil || b.cur.ctrl != "") {
 		b.restart()
 	}
@@ -419,6 +550,7 @@ func (b *builder) closed(by string, out result.Outcome, dur time.Duration, why s
 	b.cur.connected = false
 	b.cur.dial = nil
 	b.event(result.EventInfo{Op: result.OpClose, By: by, Outcome: out, Dur: dur, Err: why})
+	b.cur.ended = true
 }
 
 // dataVerb tells whether the last command needs a data connection.
@@ -426,19 +558,69 @@ func (b *builder) dataVerb() bool { return ftp.IsTransfer(b.cur.verb) }
 
 func (b *builder) finish() *Log {
 	seedFlush(b)
+	if b.split {
+		b.finishSplit()
+		return nil
+	}
 	for _, s := range b.streams {
 		b.cur = s
 		b.flushReply()
 	}
-	if b.cut > 0 && len(b.entries) > 0 {
-		b.entries = append(b.entries, result.Entry{T: b.t, Session: b.entries[len(b.entries)-1].Session, Kind: result.Note,
-			Text: fmt.Sprintf("the log goes on for %d more lines, not read: explain reads the first %d entries", b.cut, MaxEntries)})
+	return b.log(b.entries, b.target, b.cut, nil)
+}
+
+// finishSplit hands on every stream's open session, in the order they
+// started.
+func (b *builder) finishSplit() {
+	var open []*stream
+	for _, s := range b.streams {
+		open = append(open, s)
 	}
-	l := &Log{Entries: markMidSession(b.entries), Secrets: b.secrets, Target: b.target}
+	slices.SortFunc(open, func(x, y *stream) int { return cmp.Compare(x.u.n, y.u.n) })
+	for _, s := range open {
+		b.swap(s)
+		b.flushReply()
+		b.emitUnit()
+	}
+}
+
+// log makes the Log of a reading's entries: the whole log's, or (u not
+// nil) one session's of the streaming reading, whose times then count from
+// its first entry and whose sessions are numbered from 1.
+func (b *builder) log(entries []result.Entry, target Target, cut int, u *unit) *Log {
+	if cut > 0 && len(entries) > 0 {
+		entries = append(entries, result.Entry{T: b.t, Session: entries[len(entries)-1].Session, Kind: result.Note,
+			Text: fmt.Sprintf("the log goes on for %d more lines, not read: explain reads the first %d entries", cut, MaxEntries)})
+	}
+	l := &Log{Entries: markMidSession(entries), Secrets: b.secrets, Target: target}
+	if u != nil && len(entries) > 0 {
+		l.Session, l.Line = u.n, u.line
+		t0 := entries[0].T
+		renumber(l.Entries, t0)
+		if !b.start.IsZero() {
+			l.Started = b.start.Add(t0)
+		}
+		return l
+	}
 	if !b.start.IsZero() {
 		l.Started = b.start
 	}
 	return l
+}
+
+// renumber makes a session of the streaming reading stand alone: its
+// times count from t0 and its control connections from 1.
+func renumber(entries []result.Entry, t0 time.Duration) {
+	var ids []int
+	for i := range entries {
+		e := &entries[i]
+		e.T -= t0
+		k := slices.Index(ids, e.Session)
+		if k < 0 {
+			ids, k = append(ids, e.Session), len(ids)
+		}
+		e.Session = k + 1
+	}
 }
 
 // errnoOutcome maps the errno names and phrases that clients print

@@ -8,13 +8,13 @@ import (
 	"ftpdiag/result"
 )
 
-// fileZillaRe matches a line of FileZilla's message log: as copied from the
-// message pane ("Status:\tConnecting to ...") or as its log file writes it,
-// after a timestamp, the process id and the engine's session number
-// ("2026-11-23 21:54:30 1234 1 Status: Connecting to ..."). Copies from
-// the pane pad the label with spaces before the tab ("Status:      \t...");
-// only that separator goes, so a reply's continuation keeps its indent.
-var fileZillaRe = regexp.MustCompile(`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\d+\s+(\d+)\s+|\d\d:\d\d:\d\d\s+)?(Status|Command|Response|Error|Trace|Listing):(?: *\t| ?)(.*)$`)
+// A line of FileZilla's message log is read as copied from the message
+// pane ("Status:\tConnecting to ...") or as its log file writes it, after a
+// timestamp, the process id and the engine's session number ("2026-11-23
+// 21:54:30 1234 1 Status: Connecting to ..."). Copies from the pane pad
+// the label with spaces before the tab ("Status:      \t..."); only that
+// separator goes, so a reply's continuation keeps its indent. See
+// splitFileZilla (filezilla_line.go).
 
 // fileZillaInactivity is FileZilla's default timeout: its "Connection timed
 // out after N seconds of inactivity" message names the value in use.
@@ -23,27 +23,33 @@ var fileZillaInactivity = regexp.MustCompile(`timed out after (\d+) seconds? of 
 var fileZillaConnecting = regexp.MustCompile(`^Connecting to (\S+?)\.\.\.`)
 
 func fileZillaLine(b *builder, line string) {
-	b.quietData = true
 	b.scanSecrets(line)
 	line = b.fileZillaCanon(line)
-	m := fileZillaRe.FindStringSubmatch(line)
-	if m == nil {
+	l, ok := splitFileZilla(line)
+	if !ok {
+		b.quietData = true
 		if !b.cur.connected || !b.replyLine(line) {
 			b.note(line)
 		}
 		return
 	}
-	if m[1] != "" {
-		if ts, ok := parseTime("2006-01-02 15:04:05", m[1]); ok {
+	fileZillaSplit(b, l)
+}
+
+// fileZillaSplit reads a line of FileZilla's, cut up (its label in English).
+func fileZillaSplit(b *builder, l fzLine) {
+	b.quietData = true
+	if l.stamp != "" {
+		if ts, ok := b.parseStamp(l.stamp); ok {
 			b.at(ts)
 		}
 	}
-	b.use(m[2])
-	text := m[4]
-	if m[3] != "Response" {
+	b.use(l.engine)
+	text := l.text
+	if l.label != "Response" {
 		text = strings.TrimSpace(text) // only a reply's continuation keeps its indent
 	}
-	switch m[3] {
+	switch l.label {
 	case "Command":
 		b.command(text)
 	case "Response":
@@ -57,7 +63,7 @@ func fileZillaLine(b *builder, line string) {
 	case "Error":
 		fileZillaError(b, b.translate(text))
 	default: // Trace and Listing lines explain, they do not change anything
-		b.note(m[3] + ": " + text)
+		b.note(l.label + ": " + text)
 	}
 }
 
@@ -66,6 +72,7 @@ var fileZillaResolving = regexp.MustCompile(`^Resolving address of (\S+)`)
 func fileZillaStatus(b *builder, text string) {
 	switch {
 	case fileZillaResolving.MatchString(text):
+		b.begin()
 		b.resolving = fileZillaResolving.FindStringSubmatch(text)[1]
 		b.note("Status: " + text)
 	case strings.HasPrefix(text, "Connection attempt failed") && strings.Contains(text, "EAI_") && b.resolving != "":
@@ -115,6 +122,12 @@ func fileZillaError(b *builder, text string) {
 		b.dialControl("")
 		b.failed(result.Timeout, dur, "")
 		b.note("Error: " + text)
+		b.cur.ended = true
+	case strings.HasPrefix(text, "Could not connect to server"):
+		// FileZilla gave up on this connection: what follows is a retry
+		// or another one.
+		b.note("Error: " + text)
+		b.cur.ended = true
 	case strings.HasPrefix(text, "Connection closed by server"):
 		b.closed("server", result.Closed, 0, "")
 	case strings.HasPrefix(text, "Disconnected from server: ") && b.cur.connected:

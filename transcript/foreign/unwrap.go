@@ -152,54 +152,12 @@ var entities = regexp.MustCompile(`&(?:gt|lt|amp|quot|apos|nbsp|#\d+|#x[0-9a-fA-
 // fromUTF16 decodes UTF-16 text (with a BOM, or without one where every
 // other byte of the start is NUL) into UTF-8; other data is returned as is.
 func fromUTF16(data []byte) []byte {
-	orig := data
-	var big bool
-	switch {
-	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
-		data = data[2:]
-	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
-		data, big = data[2:], true
-	default:
-		n := min(len(data), 256) &^ 1
-		if n < 8 {
-			return data
-		}
-		even, odd := 0, 0
-		for i := 0; i < n; i += 2 {
-			if data[i] == 0 {
-				even++
-			}
-			if data[i+1] == 0 {
-				odd++
-			}
-		}
-		switch {
-		case odd*10 >= n/2*9 && even == 0:
-		case even*10 >= n/2*9 && odd == 0:
-			big = true
-		default:
-			return data
-		}
+	big, skip, ok := utf16Kind(data)
+	if !ok {
+		return data
 	}
-	units := make([]uint16, len(data)/2)
-	for i := range units {
-		if big {
-			units[i] = uint16(data[2*i])<<8 | uint16(data[2*i+1])
-		} else {
-			units[i] = uint16(data[2*i+1])<<8 | uint16(data[2*i])
-		}
-	}
-	runes := utf16.Decode(units)
-	ascii := 0
-	for _, r := range runes[:min(len(runes), 256)] {
-		if r < 0x80 {
-			ascii++
-		}
-	}
-	if ascii*2 < min(len(runes), 256) {
-		return orig // not a text of the Latin script a log is mostly in
-	}
-	return []byte(string(runes))
+	data = data[skip:]
+	return []byte(string(utf16.Decode(units(data[:len(data)&^1], big))))
 }
 
 // quoted tells a log quoted as a whole ("> " before most lines) from a
