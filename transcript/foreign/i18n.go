@@ -21,7 +21,7 @@ type i18nSentence struct {
 }
 
 type i18nTables struct {
-	labels    map[string]string // translated label, without its colon, folded: English label
+	labels    map[string]string         // translated label, without its colon, folded: English label
 	sentences map[string][]i18nSentence // by language
 	langs     map[string][]string       // translated label: the languages that use it
 	exact     map[string]string         // a label as the tables spell it: its folded form
