@@ -72,7 +72,8 @@ type unit struct {
 	entries []result.Entry
 	target  Target
 	cut     int
-	last    int // the last line that used it, to close the one idle longest
+	last    int  // the last line that used it, to close the one idle longest
+	proto   bool // it holds a command, a reply or a connection attempt
 }
 
 // stream is one control connection's state; FileZilla interleaves several
@@ -110,7 +111,23 @@ type stream struct {
 	// of the streaming reading.
 	ended bool
 	u     *unit // the streaming reading's current session on this stream
+	// bad: something failed on this connection (a reply of 400 or more, a
+	// connection attempt that did not connect); endT: when it ended;
+	// retry: the client said it will try again. A new connection soon
+	// after a failure is the client's retry, the same session.
+	bad   bool
+	endT  time.Duration
+	retry bool
 }
+
+// retryWindow is how soon after a failed connection ended a new one is
+// the client's own retry of it, part of the same session: FileZilla waits
+// 5 seconds before it retries, lftp 30 (its reconnect-interval-base).
+const retryWindow = time.Minute
+
+// retryWords are the clients' words for a retry to come: lftp's "attempt
+// number 2", FileZilla's "Waiting to retry...", curl's "Will retry in".
+var retryWords = regexp.MustCompile(`attempt number [2-9]|attempt number \d\d|Waiting to retry|Will retry in`)
 
 type dial struct {
 	addr string
@@ -189,7 +206,14 @@ func (b *builder) closeIdlest() {
 // stream, when its last one ended: a connection attempt, FileZilla's
 // "Resolving address", or a greeting. The whole reading keeps one log.
 func (b *builder) begin() {
-	if !b.split || !b.cur.ended {
+	s := b.cur
+	if !b.split || !s.ended {
+		return
+	}
+	if !s.u.proto || s.bad && (s.retry || b.start.IsZero() || b.t-s.endT <= retryWindow) {
+		// Notes alone before it (the client's words before it retries)
+		// are the new connection's, and a retry is the same session.
+		s.ended = false
 		return
 	}
 	b.flushReply()
@@ -201,18 +225,22 @@ func (b *builder) begin() {
 // greeting after the last session ended or quit: logs that show no
 // connection attempt (ftplib's, a transcript) show the next session so.
 func (b *builder) greeting(code int) {
-	if code == int(ftp.ServiceReady) && b.cur.verb == "QUIT" {
-		b.cur.ended = true
+	if code == int(ftp.ServiceReady) && b.cur.verb == "QUIT" && b.cur.lastCode == int(ftp.ServiceClosing) {
+		b.end()
 	}
 	if code == int(ftp.ServiceReady) {
 		b.begin()
 	}
 }
 
+// end marks the current connection ended (see stream.ended).
+func (b *builder) end() { b.cur.ended, b.cur.endT = true, b.t }
+
 // emitUnit hands the current stream's session to emit, and starts the
 // stream's next one empty.
 func (b *builder) emitUnit() {
 	u := b.cur.u
+	done := *u
 	entries, target, cut := b.entries, b.target, b.cut
 	b.entries, b.target, b.cut = nil, Target{}, 0
 	*u = unit{last: u.last}
@@ -223,7 +251,7 @@ func (b *builder) emitUnit() {
 		b.skipped++
 		return
 	}
-	b.emit(b.log(entries, target, cut, u))
+	b.emit(b.log(entries, target, cut, &done))
 }
 
 // sessionOf numbers a session of the streaming reading when it gets its
@@ -256,6 +284,26 @@ func (b *builder) add(e result.Entry) {
 	e.T = b.t
 	e.Session = b.cur.session
 	b.entries = append(b.entries, e)
+	if b.split {
+		b.watch(&e)
+	}
+}
+
+// watch keeps what the streaming reading needs to tell a retry from a new
+// session.
+func (b *builder) watch(e *result.Entry) {
+	s := b.cur
+	switch {
+	case e.Kind == result.Reply && e.Code >= 400:
+		s.bad = true
+	case e.Kind == result.Event && e.Event.Op != result.OpClose && e.Event.Outcome != "" && e.Event.Outcome != result.Connected:
+		s.bad = true
+	case e.Kind == result.Note && retryWords.MatchString(e.Text):
+		s.retry = true
+	}
+	if !s.u.proto && e.Kind != result.Note {
+		s.u.proto = hasProtocol([]result.Entry{*e})
+	}
 }
 
 // open makes sure there is a session to write to.
@@ -550,7 +598,10 @@ func (b *builder) closed(by string, out result.Outcome, dur time.Duration, why s
 	b.cur.connected = false
 	b.cur.dial = nil
 	b.event(result.EventInfo{Op: result.OpClose, By: by, Outcome: out, Dur: dur, Err: why})
-	b.cur.ended = true
+	b.end()
+	if out != "" && out != result.Closed {
+		b.cur.bad = true // a timeout, a reset
+	}
 }
 
 // dataVerb tells whether the last command needs a data connection.
@@ -592,7 +643,7 @@ func (b *builder) log(entries []result.Entry, target Target, cut int, u *unit) *
 		entries = append(entries, result.Entry{T: b.t, Session: entries[len(entries)-1].Session, Kind: result.Note,
 			Text: fmt.Sprintf("the log goes on for %d more lines, not read: explain reads the first %d entries", cut, MaxEntries)})
 	}
-	l := &Log{Entries: markMidSession(entries), Secrets: b.secrets, Target: target}
+	l := &Log{Entries: markMidSession(entries), Secrets: slices.Clip(b.secrets), Target: target}
 	if u != nil && len(entries) > 0 {
 		l.Session, l.Line = u.n, u.line
 		t0 := entries[0].T
@@ -611,15 +662,16 @@ func (b *builder) log(entries []result.Entry, target Target, cut int, u *unit) *
 // renumber makes a session of the streaming reading stand alone: its
 // times count from t0 and its control connections from 1.
 func renumber(entries []result.Entry, t0 time.Duration) {
-	var ids []int
+	ids := map[int]int{}
 	for i := range entries {
 		e := &entries[i]
 		e.T -= t0
-		k := slices.Index(ids, e.Session)
-		if k < 0 {
-			ids, k = append(ids, e.Session), len(ids)
+		k, ok := ids[e.Session]
+		if !ok {
+			k = len(ids) + 1
+			ids[e.Session] = k
 		}
-		e.Session = k + 1
+		e.Session = k
 	}
 }
 

@@ -122,12 +122,12 @@ func fileZillaError(b *builder, text string) {
 		b.dialControl("")
 		b.failed(result.Timeout, dur, "")
 		b.note("Error: " + text)
-		b.cur.ended = true
+		b.end()
 	case strings.HasPrefix(text, "Could not connect to server"):
 		// FileZilla gave up on this connection: what follows is a retry
 		// or another one.
 		b.note("Error: " + text)
-		b.cur.ended = true
+		b.end()
 	case strings.HasPrefix(text, "Connection closed by server"):
 		b.closed("server", result.Closed, 0, "")
 	case strings.HasPrefix(text, "Disconnected from server: ") && b.cur.connected:

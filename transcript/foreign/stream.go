@@ -125,14 +125,14 @@ func scan(r io.Reader, from Format, split bool, fn func(*Log)) (ScanInfo, error)
 // readStream reads every line through the unwrap plan and the format's
 // reader into a builder.
 func readStream(r io.Reader, plan *unwrapPlan, read lineReader, split bool, info ScanInfo, fn func(*Log)) (ScanInfo, error) {
-	b := newBuilder()
 	any := false
-	b.split, b.emit = split, func(l *Log) {
+	b := &builder{streams: map[string]*stream{}, split: split, emit: func(l *Log) {
 		l.Format = info.Format
 		any = true
 		info.Sessions++
 		fn(l)
-	}
+	}}
+	b.use("")
 	src := &lineSource{r: bufio.NewReaderSize(r, 64<<10)}
 	for {
 		raw, ok := src.next()
