@@ -111,13 +111,17 @@ type stream struct {
 	// of the streaming reading.
 	ended bool
 	u     *unit // the streaming reading's current session on this stream
-	// bad: something failed on this connection (a reply of 400 or more, a
-	// connection attempt that did not connect); endT: when it ended;
+	// bad: something failed on this connection that a client retries (a
+	// 4yz reply, a connection attempt that did not connect, a timeout or
+	// reset); endT: when it ended;
 	// retry: the client said it will try again. A new connection soon
 	// after a failure is the client's retry, the same session.
 	bad   bool
 	endT  time.Duration
+	lastT time.Duration // when the last entry on it was written
 	retry bool
+	// numbered: the stream is one of FileZilla's numbered engines.
+	numbered bool
 }
 
 // retryWindow is how soon after a failed connection ended a new one is
@@ -154,7 +158,7 @@ func (b *builder) use(key string) {
 		if b.split && len(b.streams) >= maxStreams {
 			b.closeIdlest()
 		}
-		s = &stream{}
+		s = &stream{numbered: key != ""}
 		if b.split {
 			s.u = &unit{}
 		}
@@ -218,7 +222,18 @@ func (b *builder) begin() {
 	}
 	b.flushReply()
 	b.emitUnit()
-	*b.cur = stream{u: b.cur.u}
+	*b.cur = stream{u: b.cur.u, numbered: b.cur.numbered}
+}
+
+// reconnect is begin at a new connection attempt. On a connection
+// FileZilla's log file numbers, one made while the last is up ends it,
+// though the log does not say so (in other logs, such an attempt may be a
+// data connection that a fragment shows only the connect line of).
+func (b *builder) reconnect() {
+	if s := b.cur; b.split && s.numbered && s.connected && !s.ended {
+		s.ended, s.endT = true, s.lastT
+	}
+	b.begin()
 }
 
 // greeting begins a new session of the streaming reading at a server's
@@ -294,13 +309,14 @@ func (b *builder) add(e result.Entry) {
 func (b *builder) watch(e *result.Entry) {
 	s := b.cur
 	switch {
-	case e.Kind == result.Reply && e.Code >= 400:
-		s.bad = true
+	case e.Kind == result.Reply && e.Code >= 400 && e.Code < 500:
+		s.bad = true // RFC 959's transient failure: what a client retries
 	case e.Kind == result.Event && e.Event.Op != result.OpClose && e.Event.Outcome != "" && e.Event.Outcome != result.Connected:
 		s.bad = true
 	case e.Kind == result.Note && retryWords.MatchString(e.Text):
 		s.retry = true
 	}
+	s.lastT = e.T
 	if !s.u.proto && e.Kind != result.Note {
 		s.u.proto = hasProtocol([]result.Entry{*e})
 	}
@@ -318,7 +334,7 @@ func (b *builder) open() {
 func (b *builder) restart() {
 	b.flushReply()
 	b.sessions++
-	*b.cur = stream{session: b.sessions, u: b.cur.u}
+	*b.cur = stream{session: b.sessions, u: b.cur.u, numbered: b.cur.numbered}
 }
 
 func (b *builder) note(text string) {
@@ -525,7 +541,7 @@ func (b *builder) useControlHost() {
 // second attempt on a stream that already had one is a new session.
 func (b *builder) dialControl(addr string) {
 	b.flushReply()
-	b.begin()
+	b.reconnect()
 	if b.cur.session != 0 && (b.cur.connected || b.cur.dial != nil || b.cur.ctrl != "") {
 		b.restart()
 	}

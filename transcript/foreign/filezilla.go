@@ -72,7 +72,7 @@ var fileZillaResolving = regexp.MustCompile(`^Resolving address of (\S+)`)
 func fileZillaStatus(b *builder, text string) {
 	switch {
 	case fileZillaResolving.MatchString(text):
-		b.begin()
+		b.reconnect()
 		b.resolving = fileZillaResolving.FindStringSubmatch(text)[1]
 		b.note("Status: " + text)
 	case strings.HasPrefix(text, "Connection attempt failed") && strings.Contains(text, "EAI_") && b.resolving != "":
