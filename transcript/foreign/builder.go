@@ -295,6 +295,9 @@ func (b *builder) add(e result.Entry) {
 	}
 	if b.split {
 		b.sessionOf(b.cur.u)
+		if b.entries == nil {
+			b.entries = make([]result.Entry, 0, 64) // a session's worth, about
+		}
 	}
 	e.T = b.t
 	e.Session = b.cur.session
@@ -313,7 +316,7 @@ func (b *builder) watch(e *result.Entry) {
 		s.bad = true // RFC 959's transient failure: what a client retries
 	case e.Kind == result.Event && e.Event.Op != result.OpClose && e.Event.Outcome != "" && e.Event.Outcome != result.Connected:
 		s.bad = true
-	case e.Kind == result.Note && retryWords.MatchString(e.Text):
+	case e.Kind == result.Note && (strings.Contains(e.Text, "etry") || strings.Contains(e.Text, "attempt number")) && retryWords.MatchString(e.Text):
 		s.retry = true
 	}
 	s.lastT = e.T
@@ -724,14 +727,24 @@ func parseTime(layout, s string) (time.Time, bool) {
 // says where the log starts.
 func markMidSession(entries []result.Entry) []result.Entry {
 	seen := map[int]bool{}
-	var out []result.Entry
-	for _, e := range entries {
+	var at []int // where a note goes, before the entry of that index
+	for i, e := range entries {
 		if !seen[e.Session] && e.Kind != result.Note {
 			seen[e.Session] = true
 			if e.Kind == result.Command || e.Kind == result.Reply && !ftp.OpensSession(e.Code) {
-				out = append(out, result.Entry{T: e.T, Session: e.Session, Kind: result.Note,
-					Text: "the log starts here, in the middle of a session: its connection and greeting are not in it"})
+				at = append(at, i)
 			}
+		}
+	}
+	if len(at) == 0 {
+		return entries
+	}
+	out := make([]result.Entry, 0, len(entries)+len(at))
+	for i, e := range entries {
+		if len(at) > 0 && at[0] == i {
+			at = at[1:]
+			out = append(out, result.Entry{T: e.T, Session: e.Session, Kind: result.Note,
+				Text: "the log starts here, in the middle of a session: its connection and greeting are not in it"})
 		}
 		out = append(out, e)
 	}

@@ -71,14 +71,14 @@ var fileZillaResolving = regexp.MustCompile(`^Resolving address of (\S+)`)
 
 func fileZillaStatus(b *builder, text string) {
 	switch {
-	case fileZillaResolving.MatchString(text):
+	case strings.HasPrefix(text, "Resolving address of ") && fileZillaResolving.MatchString(text):
 		b.reconnect()
 		b.resolving = fileZillaResolving.FindStringSubmatch(text)[1]
 		b.note("Status: " + text)
 	case strings.HasPrefix(text, "Connection attempt failed") && strings.Contains(text, "EAI_") && b.resolving != "":
 		// getaddrinfo's errors: the name did not resolve, nothing was dialled.
 		b.event(result.EventInfo{Op: result.OpResolve, Addr: b.resolving, Outcome: result.Failed, Err: errText(text)})
-	case fileZillaConnecting.MatchString(text):
+	case strings.HasPrefix(text, "Connecting to ") && fileZillaConnecting.MatchString(text):
 		b.dialControl(fileZillaConnecting.FindStringSubmatch(text)[1])
 	case strings.HasPrefix(text, "Connection established"):
 		b.dialed(result.Connected, 0, "")
@@ -138,14 +138,14 @@ func fileZillaError(b *builder, text string) {
 			out = result.Closed
 		}
 		b.closed("server", out, 0, errText(text))
-	case fileZillaInactivity.MatchString(text):
+	case strings.Contains(text, "of inactivity") && fileZillaInactivity.MatchString(text):
 		fileZillaTimeout(b, text)
 	case strings.TrimRight(text, ".") == "Connection timed out" && !b.cur.connected && b.cur.ctrl != "":
 		fileZillaTimeout(b, "Connection timed out after 0 seconds of inactivity")
 	case strings.TrimRight(text, ".") == "Connection timed out" && b.cur.connected && b.dataVerb():
 		// FileZilla before 3.0 said no more than this.
 		fileZillaTimeout(b, "Connection timed out after 0 seconds of inactivity")
-	case fileZillaGnuTLS.MatchString(text):
+	case strings.Contains(text, "GnuTLS") && fileZillaGnuTLS.MatchString(text):
 		// During a transfer the error is the data connection's handshake
 		// (or its TLS stream); before TLS was up, the control one's. A
 		// record error (gnutls_record_recv) is on a TLS stream that was up:
@@ -168,7 +168,7 @@ func fileZillaError(b *builder, text string) {
 	case strings.Contains(text, "data connection could not be established"),
 		strings.HasPrefix(text, "Connection attempt failed"):
 		fileZillaFailure(b, text)
-	case errnoName.MatchString(text) && b.cur.connected && b.dataVerb() && (b.cur.pasv != "" || b.cur.redacted || b.cur.unroutable):
+	case strings.Contains(text, "E") && errnoName.MatchString(text) && b.cur.connected && b.dataVerb() && (b.cur.pasv != "" || b.cur.redacted || b.cur.unroutable):
 		// A sentence the tables do not know (an older translation) that
 		// names an errno after a transfer command: the data connection's.
 		fileZillaFailure(b, "data connection: "+text)

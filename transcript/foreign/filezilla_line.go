@@ -192,7 +192,32 @@ type stampCache struct {
 func (b *builder) parseStamp(s string) (time.Time, bool) {
 	if c := &b.stamps; c.text != s {
 		c.text = s
-		c.t, c.ok = parseTime("2006-01-02 15:04:05", s)
+		c.t, c.ok = stampTime(s)
 	}
 	return b.stamps.t, b.stamps.ok
+}
+
+// stampTime reads "2006-01-02 15:04:05" (isStamp checked its digits) as
+// time.Parse does, in UTC, refusing what it refuses (a 13th month, a 31st
+// of April, a 60th second).
+func stampTime(s string) (time.Time, bool) {
+	if !isStamp(s) {
+		return time.Time{}, false
+	}
+	n := func(i, j int) int {
+		v := 0
+		for _, c := range s[i:j] {
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, se := n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19)
+	if mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, se, 0, time.UTC)
+	if t.Day() != d {
+		return time.Time{}, false // past the month's last day
+	}
+	return t, true
 }

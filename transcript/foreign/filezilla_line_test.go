@@ -1,12 +1,14 @@
 package foreign
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The patterns splitFileZilla and matchLabel stand for: what they match is
@@ -86,5 +88,36 @@ func TestFileZillaSplitMatchesPattern(t *testing.T) {
 		case ok && (prefix != m[1] || label != foldLabel(m[2]) || sep != m[3] || rest != m[4]):
 			t.Errorf("%q: label %q, pattern %q", line, []string{prefix, label, sep, rest}, m[1:])
 		}
+	}
+}
+
+// TestStampTimeMatchesParse: FileZilla's timestamps read by hand as
+// time.Parse reads them, good and bad.
+func TestStampTimeMatchesParse(t *testing.T) {
+	for _, s := range []string{"2026-11-23 21:54:30", "2024-02-29 00:00:00", "2023-02-29 00:00:00", "2026-04-31 12:00:00",
+		"2026-13-01 12:00:00", "2026-00-10 12:00:00", "2026-12-31 23:59:59", "2026-12-31 24:00:00", "2026-12-31 23:60:00",
+		"2026-12-31 23:59:60", "0000-01-01 00:00:00", "2026-1-01 00:00:00", "2026-12-00 10:00:00"} {
+		want, werr := time.Parse("2006-01-02 15:04:05", s)
+		got, ok := stampTime(s)
+		if ok != (werr == nil) || ok && !got.Equal(want) {
+			t.Errorf("%q: %v %v, time.Parse %v %v", s, got, ok, want, werr)
+		}
+	}
+}
+
+// TestFileZillaParseSkipsOnlyWhatCanonKeeps: the English line's short cut
+// gives what rewriting the label first gives, and learns the same
+// languages, for every line of the corpus.
+func TestFileZillaParseSkipsOnlyWhatCanonKeeps(t *testing.T) {
+	fast, slow := newBuilder(), newBuilder()
+	for _, line := range corpusLines(t) {
+		got, gok := fast.fileZillaParse(line)
+		want, wok := splitFileZilla(slow.fileZillaCanon(line))
+		if gok != wok || got != want {
+			t.Errorf("%q: %+v %v, want %+v %v", line, got, gok, want, wok)
+		}
+	}
+	if fmt.Sprint(fast.langList()) != fmt.Sprint(slow.langList()) {
+		t.Errorf("languages %v, want %v", fast.langList(), slow.langList())
 	}
 }

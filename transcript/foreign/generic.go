@@ -142,7 +142,7 @@ type genericState struct {
 
 func (g *genericState) line(b *builder, line string) {
 	b.scanSecrets(line)
-	if l, ok := splitFileZilla(b.fileZillaCanon(line)); ok {
+	if l, ok := b.fileZillaParse(line); ok {
 		fileZillaSplit(b, l)
 		return
 	}

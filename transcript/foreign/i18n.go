@@ -27,6 +27,7 @@ type i18nTables struct {
 	exact     map[string]string         // a label as the tables spell it: its folded form
 	maxLabel  int                       // the longest label, in bytes
 	inLabel   [256]bool                 // the bytes labels are made of, in either case
+	english   bool                      // an English label is some language's too
 }
 
 var i18n = sync.OnceValue(buildI18n)
@@ -62,6 +63,10 @@ func buildI18n() *i18nTables {
 		if s, ok := compileSentence(english, tr); ok {
 			t.sentences[lang] = append(t.sentences[lang], s)
 		}
+	}
+	for _, l := range fzLabels {
+		_, in := t.labels[foldLabel(l)]
+		t.english = t.english || in
 	}
 	return t
 }
@@ -153,6 +158,17 @@ func (b *builder) fileZillaCanon(line string) string {
 		b.langs[lang] = true
 	}
 	return prefix + english + ":\t" + rest
+}
+
+// fileZillaParse cuts a FileZilla line, its label rewritten into English
+// first (fileZillaCanon). A line in English already, the most common,
+// skips the rewriting: no language's label is an English one, so it would
+// find none.
+func (b *builder) fileZillaParse(line string) (fzLine, bool) {
+	if l, ok := splitFileZilla(line); ok && !i18n().english {
+		return l, true
+	}
+	return splitFileZilla(b.fileZillaCanon(line))
 }
 
 // translate rewrites a sentence of a language seen in the log's labels into
