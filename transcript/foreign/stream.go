@@ -133,7 +133,7 @@ func readStream(r io.Reader, plan *unwrapPlan, read lineReader, split bool, info
 		fn(l)
 	}}
 	b.use("")
-	src := &lineSource{r: bufio.NewReaderSize(r, 64<<10)}
+	src := &lineSource{r: r}
 	for {
 		raw, ok := src.next()
 		if !ok {
@@ -257,16 +257,24 @@ func readWhole(r io.Reader, from Format) (*Log, error) {
 }
 
 // lineSource cuts a stream into lines at LF, CRLF or a lone CR, as
-// splitLines does a string.
+// splitLines does a string. It reads a chunk at a time and makes one
+// string of the chunk's whole lines, which its lines are cut from: a
+// line costs no allocation of its own (what a session keeps of its lines
+// keeps their chunk).
 type lineSource struct {
-	r       *bufio.Reader
+	r       io.Reader
 	n       int      // lines given
 	long    bool     // the last line given was cut at MaxLine
 	longs   int      // lines cut
 	pending []string // the rest of a line that held lone CRs
-	buf     []byte
+	chunk   string   // whole lines read and not yet given
+	buf     []byte   // bytes read after the chunk's last line end
+	eof     bool
 	err     error
 }
+
+// chunkSize is how much is read at once.
+const chunkSize = 256 << 10
 
 func (s *lineSource) next() (string, bool) {
 	for len(s.pending) == 0 {
@@ -287,40 +295,72 @@ func (s *lineSource) next() (string, bool) {
 	return l, true
 }
 
-// readRaw reads up to the next LF, without it.
+// readRaw gives the next line, without its LF.
 func (s *lineSource) readRaw() (string, bool) {
 	s.long = false
-	b, err := s.r.ReadSlice('\n')
-	if err == nil {
-		return string(b[:len(b)-1]), true
-	}
-	if errors.Is(err, bufio.ErrBufferFull) {
-		s.buf = append(s.buf[:0], b...)
-		for errors.Is(err, bufio.ErrBufferFull) {
-			b, err = s.r.ReadSlice('\n')
-			if room := MaxLine - len(s.buf); room > 0 {
-				s.buf = append(s.buf, b[:min(len(b), room)]...)
-			} else {
-				s.long = true
+	for {
+		if i := strings.IndexByte(s.chunk, '\n'); i >= 0 {
+			line := s.chunk[:i]
+			s.chunk = s.chunk[i+1:]
+			return line, true
+		}
+		if s.eof {
+			if len(s.buf) == 0 {
+				return "", false
 			}
+			line := string(s.buf)
+			s.buf = s.buf[:0]
+			return line, true
 		}
-		if s.long {
-			s.longs++
-		}
-		line := strings.TrimSuffix(string(s.buf), "\n")
-		if err != nil && !errors.Is(err, io.EOF) {
+		s.fill()
+	}
+}
+
+// fill reads the next chunk: the whole lines in it become s.chunk, the
+// rest waits in s.buf. A line longer than MaxLine is cut there, and the
+// rest of it skipped.
+func (s *lineSource) fill() {
+	if cap(s.buf)-len(s.buf) < chunkSize/2 {
+		s.buf = append(make([]byte, 0, len(s.buf)+chunkSize), s.buf...)
+	}
+	n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
+	s.buf = s.buf[:len(s.buf)+n]
+	if err != nil {
+		s.eof = true
+		if !errors.Is(err, io.EOF) {
 			s.err = err
 		}
-		return line, true
 	}
-	if !errors.Is(err, io.EOF) {
-		s.err = err
-		return "", false
+	if i := bytes.LastIndexByte(s.buf, '\n'); i >= 0 {
+		s.chunk = string(s.buf[:i+1])
+		s.buf = append(s.buf[:0], s.buf[i+1:]...)
+		return
 	}
-	if len(b) == 0 {
-		return "", false
+	if len(s.buf) > MaxLine {
+		s.skipRest()
 	}
-	return string(b), true
+}
+
+// skipRest cuts the line in s.buf at MaxLine and reads past its end.
+func (s *lineSource) skipRest() {
+	s.chunk = string(s.buf[:MaxLine]) + "\n"
+	s.long = true
+	s.longs++
+	s.buf = s.buf[:0]
+	for !s.eof {
+		var tmp [32 << 10]byte
+		n, err := s.r.Read(tmp[:])
+		if i := bytes.IndexByte(tmp[:n], '\n'); i >= 0 {
+			s.buf = append(s.buf, tmp[i+1:n]...)
+			return
+		}
+		if err != nil {
+			s.eof = true
+			if !errors.Is(err, io.EOF) {
+				s.err = err
+			}
+		}
+	}
 }
 
 // utf16Kind tells UTF-16 text (with a BOM, or without one where every
