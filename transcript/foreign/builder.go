@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
@@ -150,7 +151,7 @@ func (b *builder) use(key string) {
 	s, ok := b.streams[key]
 	if ok && s == b.cur {
 		if b.split {
-			s.u.last = b.line
+			s.u.touch(b.line)
 		}
 		return
 	}
@@ -180,7 +181,7 @@ func (b *builder) swap(s *stream) {
 			u.u.entries, u.u.target, u.u.cut = b.entries, b.target, b.cut
 		}
 		b.entries, b.target, b.cut = s.u.entries, s.u.target, s.u.cut
-		s.u.last = b.line
+		s.u.touch(b.line)
 	}
 	b.cur = s
 }
@@ -223,6 +224,7 @@ func (b *builder) begin() {
 	b.flushReply()
 	b.emitUnit()
 	*b.cur = stream{u: b.cur.u, numbered: b.cur.numbered}
+	b.cur.u.touch(b.line)
 }
 
 // reconnect is begin at a new connection attempt. On a connection
@@ -269,12 +271,23 @@ func (b *builder) emitUnit() {
 	b.emit(b.log(entries, target, cut, &done))
 }
 
+// touch notes that line is the session's: its first begins it.
+func (u *unit) touch(line int) {
+	u.last = line
+	if u.line == 0 {
+		u.line = line
+	}
+}
+
 // sessionOf numbers a session of the streaming reading when it gets its
 // first entry.
 func (b *builder) sessionOf(u *unit) {
 	if u.n == 0 {
 		b.units++
-		u.n, u.line = b.units, b.line
+		u.n = b.units
+	}
+	if u.line == 0 {
+		u.line = b.line
 	}
 }
 
@@ -356,7 +369,7 @@ func (b *builder) command(line string) {
 	b.flushReply()
 	b.open()
 	line = strings.TrimSpace(line)
-	verb, arg, _ := strings.Cut(strings.Join(strings.Fields(line), " "), " ")
+	verb, arg, _ := strings.Cut(oneSpace(line), " ")
 	b.cur.verb = strings.ToUpper(verb)
 	switch b.cur.verb {
 	case "PASS":
@@ -373,6 +386,17 @@ func (b *builder) command(line string) {
 	}
 	b.cur.cmdT, b.cur.cmdIn = b.t, b.cur.session
 	b.add(result.Entry{Kind: result.Command, Text: line})
+}
+
+// oneSpace is s with its runs of white space made one space, as
+// strings.Fields then Join make it; s unchanged (no copy) where it has none.
+func oneSpace(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c != ' ' && c <= ' ' || c == ' ' && (i == 0 || i+1 == len(s) || s[i+1] == ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+	}
+	return s
 }
 
 // lastCommandT is when the current session's last command was sent, or

@@ -121,3 +121,11 @@ func TestFileZillaParseSkipsOnlyWhatCanonKeeps(t *testing.T) {
 		t.Errorf("languages %v, want %v", fast.langList(), slow.langList())
 	}
 }
+
+func TestOneSpaceIsFieldsJoined(t *testing.T) {
+	for _, s := range []string{"", "PASV", "USER bob", "USER  bob", " PASV", "PASV ", "STOR a\tb", "RETR caf\u00e9 x", "CWD a\u00a0b", "A\u2003B", "X\x00Y", "a b c"} {
+		if got, want := oneSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("oneSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
