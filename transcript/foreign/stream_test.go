@@ -261,4 +261,3 @@ func TestScanBigLogInBoundedMemory(t *testing.T) {
 		t.Errorf("heap peaked at %d MiB reading a %d MiB log", peak>>20, size>>20)
 	}
 }
-
