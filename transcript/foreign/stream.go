@@ -86,10 +86,16 @@ func scan(r io.Reader, from Format, split bool, fn func(*Log)) (ScanInfo, error)
 	plan := planUnwrap(lines, complete)
 	first := *plan
 	head := make([]string, 0, len(lines))
+	j := rejoin{width: plan.wrap, starts: &plan.starts}
 	for _, l := range lines {
 		if l, ok := first.line(l); ok {
-			head = append(head, l)
+			if l, _, ok := j.push(l, 0); ok {
+				head = append(head, l)
+			}
 		}
+	}
+	if l, _, ok := j.flush(); ok {
+		head = append(head, l)
 	}
 	joined := strings.Join(head, "\n")
 	if err := plausibleText([]byte(joined)); err != nil {
@@ -134,24 +140,43 @@ func readStream(r io.Reader, plan *unwrapPlan, read lineReader, split bool, info
 	}}
 	b.use("")
 	src := &lineSource{r: r}
+	j := rejoin{width: plan.wrap, starts: &plan.starts}
+	long := 0 // the number of the last line cut at MaxLine
+	take := func(line string, n int) {
+		if !split && b.full() {
+			b.cut++ // lines, from here on: none is read
+			return
+		}
+		if strings.TrimSpace(line) == "" {
+			return
+		}
+		b.line = n
+		read(b, line)
+		if n == long {
+			b.note(fmt.Sprintf("line %d of the log is longer than %d KiB: the rest of it is left out", n, MaxLine>>10))
+		}
+	}
 	for {
 		raw, ok := src.next()
 		if !ok {
 			break
 		}
-		if !split && b.full() {
-			b.cut++ // lines, from here on: none is read
-			continue
+		if src.long {
+			long = src.n
 		}
 		line, keep := plan.line(raw)
-		if !keep || strings.TrimSpace(line) == "" {
+		if !keep {
 			continue
 		}
-		b.line = src.n
-		read(b, line)
-		if src.long {
-			b.note(fmt.Sprintf("line %d of the log is longer than %d KiB: the rest of it is left out", src.n, MaxLine>>10))
+		if strings.TrimSpace(line) == "" {
+			line = "" // a blank line ends what it follows
 		}
+		if done, n, ok := j.push(line, src.n); ok {
+			take(done, n)
+		}
+	}
+	if done, n, ok := j.flush(); ok {
+		take(done, n)
 	}
 	info.Lines, info.Long = src.n, src.longs
 	if src.err != nil {
