@@ -507,10 +507,10 @@ func startsLikeALine(t string) bool {
 type rejoin struct {
 	width  int
 	starts *lineStarts
-	held  string // the line being put together
-	last  int    // the columns of its last piece
-	n     int    // the number of its first piece
-	has   bool
+	held   string // the line being put together
+	last   int    // the columns of its last piece
+	n      int    // the number of its first piece
+	has    bool
 }
 
 // push takes line number n; it gives the held line when line does not
