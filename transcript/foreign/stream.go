@@ -143,8 +143,10 @@ func readStream(r io.Reader, plan *unwrapPlan, read lineReader, split bool, info
 	j := rejoin{width: plan.wrap, starts: &plan.starts}
 	long := 0 // the number of the last line cut at MaxLine
 	take := func(line string, n int) {
-		if !split && b.full() {
-			b.cut++ // lines, from here on: none is read
+		if b.full() && (!split || len(b.streams) == 1 && !mayBegin(line)) {
+			// Lines, from here on, none is read; streaming, up to the
+			// next session's start.
+			b.cut++
 			return
 		}
 		if strings.TrimSpace(line) == "" {
@@ -198,6 +200,19 @@ func readStream(r io.Reader, plan *unwrapPlan, read lineReader, split bool, info
 		return info, fmt.Errorf("%w (read as %s)", ErrNoProtocol, info.Format)
 	}
 	return info, nil
+}
+
+// mayBegin tells a line that may end a session or start the next (see
+// builder.begin): a connection attempt or its end, a name resolved, a
+// greeting, a goodbye. Past a session's MaxEntries, only such lines are
+// read.
+func mayBegin(line string) bool {
+	for _, w := range []string{"onnect", "esolv", "Trying", "220", "221", "los", "QUIT", "imed out", "etry"} {
+		if strings.Contains(line, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // textHead reads the head of a log as UTF-8 text (decoding UTF-16, taking

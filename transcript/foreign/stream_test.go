@@ -15,6 +15,7 @@ import (
 	"unicode/utf16"
 
 	"ftpdiag/internal/daylog"
+	"ftpdiag/result"
 )
 
 // scanAll is every session Scan hands on, in the order it does.
@@ -259,5 +260,31 @@ func TestScanBigLogInBoundedMemory(t *testing.T) {
 	}
 	if peak > 48<<20 {
 		t.Errorf("heap peaked at %d MiB reading a %d MiB log", peak>>20, size>>20)
+	}
+}
+
+// TestScanPastMaxEntriesReadsTheNextSession: a session cut at MaxEntries
+// says so, and the session after it is read.
+func TestScanPastMaxEntriesReadsTheNextSession(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: half a million lines")
+	}
+	var b strings.Builder
+	b.WriteString("Status:\tConnecting to 192.0.2.1:21...\nResponse:\t220 ready\n")
+	for range MaxEntries + 5 {
+		b.WriteString("Response:\t200 ok\n")
+	}
+	b.WriteString("Status:\tDisconnected from server\n")
+	b.WriteString("Status:\tConnecting to 192.0.2.2:21...\nResponse:\t220 other\nCommand:\tUSER ann\nResponse:\t530 no\n")
+	got := scanAll(t, b.String())
+	if len(got) != 2 {
+		t.Fatalf("%d sessions, want 2", len(got))
+	}
+	first, second := got[0].Entries, got[1].Entries
+	if last := first[len(first)-1]; last.Kind != result.Note || !strings.Contains(last.Text, "more lines, not read") {
+		t.Errorf("first session ends %+v, want the note of the cut", last)
+	}
+	if got[1].Target.Host != "192.0.2.2" || second[len(second)-1].Code != 530 {
+		t.Errorf("second session %+v ... %+v", got[1].Target, second[len(second)-1])
 	}
 }
