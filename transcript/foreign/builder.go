@@ -215,7 +215,8 @@ func (b *builder) begin() {
 	if !b.split || !s.ended {
 		return
 	}
-	if !s.u.proto || s.bad && (s.retry || b.start.IsZero() || b.t-s.endT <= retryWindow) {
+	since := b.t - s.endT // negative: the log's times went back, another log appended
+	if !s.u.proto || s.bad && (s.retry || b.start.IsZero() || since >= 0 && since <= retryWindow) {
 		// Notes alone before it (the client's words before it retries)
 		// are the new connection's, and a retry is the same session.
 		s.ended = false
