@@ -87,6 +87,12 @@ func explainSessions(c *cli.Context, rep *diagnose.ClientReport) error {
 	if err := checkFormat(c); err != nil {
 		return err
 	}
+	if page := c.String("html"); page != "" {
+		// The page is made for one result: the session the report shows first.
+		if err := renderFile(page, rep.Shown(1)[0].Result, "html", render.RenderOptions{}); err != nil {
+			return err
+		}
+	}
 	var b strings.Builder
 	switch format := c.String("format"); format {
 	case "text":
