@@ -45,13 +45,17 @@ printf '%-8s %-5s %8s %8s %9s %9s %8s %s\n' MiB tree wall_s cpu_s MB/s_wall MB/s
 for mib in ${sizes[*]}; do
 	"$tmp/gen" -size $((mib << 20)) >"$tmp/day.log" 2>/dev/null
 	mb=$(awk -v b="$(stat -c %s "$tmp/day.log")" 'BEGIN {printf "%.1f", b/1e6}')
-	declare -A wall
+	declare -A wall st
 	for tree in old new; do
 		read -r w c r s < <(measure "$tmp/$tree" "$tmp/day.log")
-		wall[$tree]=$w
+		wall[$tree]=$w st[$tree]=$s
 		printf '%-8s %-5s %8s %8s %9s %9s %8s %s\n' "$mib" "$tree" "$w" "$c" \
 			"$(awk -v m="$mb" -v t="$w" 'BEGIN {printf "%.1f", m/t}')" "$(awk -v m="$mb" -v t="$c" 'BEGIN {printf "%.1f", m/t}')" "$r" "$s"
 	done
-	echo "$mib MiB: old/new wall-time ratio $(awk -v a="${wall[old]}" -v b="${wall[new]}" 'BEGIN {printf "%.1f", a/b}') (status 3 from old: it refused the log)"
+	if [ "${st[old]}" = 3 ]; then
+		echo "$mib MiB: old refused the log (status 3: more than 32 MiB)"
+	else
+		echo "$mib MiB: old/new wall-time ratio $(awk -v a="${wall[old]}" -v b="${wall[new]}" 'BEGIN {printf "%.1f", a/b}')"
+	fi
 	rm -f "$tmp/day.log"
 done
