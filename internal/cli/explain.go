@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -11,10 +12,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"ftpdiag/diagnose"
-	"ftpdiag/ftp"
+	"ftpdiag/internal/clientlog"
 	"ftpdiag/internal/serverlog"
+	"ftpdiag/render"
 	"ftpdiag/result"
-	"ftpdiag/transcript"
 	"ftpdiag/transcript/foreign"
 )
 
@@ -48,18 +49,26 @@ func explainAction(c *cli.Context) error {
 		from = f
 	}
 	path := c.Args().First()
-	if path == "-" { // detection peeks at it; the client logs' reader gets it whole
+	if path == "-" { // detection peeks at it; the client logs' reader then streams it
 		c.App.Reader = bufio.NewReaderSize(c.App.Reader, serverlog.Sniff)
 	}
 	opt := serverlog.Options{From: from, Client: c.String("client"), Tool: tool()}
 	if rep, err := serverlog.Read(path, c.App.Reader, opt); !errors.Is(err, serverlog.ErrNotServer) {
 		return explainServer(c, path, rep, err)
 	}
-	log, err := readLog(c, path, from)
+	rep, err := readLog(c, path, from)
 	if err != nil {
 		return err
 	}
-	res := explainResult(log)
+	if rep.Only != nil {
+		// One session: its result, as a probe's, in every format.
+		return writeVerdict(c, rep.Only.Result)
+	}
+	return explainSessions(c, rep)
+}
+
+// writeVerdict writes a result and exits with its verdict's status.
+func writeVerdict(c *cli.Context, res *result.Result) error {
 	if err := writeResult(c, res); err != nil {
 		return err
 	}
@@ -69,9 +78,54 @@ func explainAction(c *cli.Context) error {
 	return nil
 }
 
-// readLog reads and parses the log, turning every way it can be wrong into
-// one error line and a hint that says what to give instead.
-func readLog(c *cli.Context, path string, from foreign.Format) (*foreign.Log, error) {
+// explainSessions writes the report of a client log of several sessions
+// (internal/clientlog); its exit status is the worst session's verdict.
+// The text and JSON formats hold the report; the others, made for one
+// result (a mail, a page, a monitoring line), show the session the report
+// puts first, and say so on standard error.
+func explainSessions(c *cli.Context, rep *diagnose.ClientReport) error {
+	if err := checkFormat(c); err != nil {
+		return err
+	}
+	if page := c.String("html"); page != "" {
+		// The page is made for one result: the session the report shows first.
+		if err := renderFile(page, rep.Shown(1)[0].Result, "html", render.RenderOptions{}); err != nil {
+			return err
+		}
+	}
+	var b strings.Builder
+	switch format := c.String("format"); format {
+	case "text":
+		color := c.String("output") == "" && useColor(c, c.App.Writer)
+		one := func(w io.Writer, res *result.Result) error {
+			return renderTo(w, res, "text", render.RenderOptions{Color: color})
+		}
+		if err := clientlog.WriteText(&b, rep, clientlog.DefaultKeep, one); err != nil {
+			return err
+		}
+	case "json":
+		if err := clientlog.WriteJSON(&b, rep, clientlog.DefaultKeep); err != nil {
+			return err
+		}
+	default:
+		first := rep.Shown(1)[0]
+		fmt.Fprintf(c.App.ErrWriter, "ftpdiag: the log holds %d sessions; --format %s shows session %d, the latest of the worst (text and json show them all)\n",
+			rep.Sessions, format, first.ID)
+		return writeVerdict(c, first.Result)
+	}
+	if err := writeOut(c, b.String()); err != nil {
+		return err
+	}
+	if s := rep.Verdict().ExitStatus(); s != exitOK {
+		return exitError{s}
+	}
+	return nil
+}
+
+// readLog streams the log into a report of its sessions, turning every way
+// it can be wrong into one error line and a hint that says what to give
+// instead.
+func readLog(c *cli.Context, path string, from foreign.Format) (*diagnose.ClientReport, error) {
 	var r io.Reader = c.App.Reader
 	name := "standard input"
 	if path != "-" {
@@ -82,11 +136,11 @@ func readLog(c *cli.Context, path string, from foreign.Format) (*foreign.Log, er
 		defer f.Close()
 		r, name = f, path
 	}
-	log, err := foreign.Read(r, from)
+	rep, err := clientlog.Read(r, clientlog.Options{From: from, Tool: tool()})
 	if err != nil {
 		return nil, logError(name, err)
 	}
-	return log, nil
+	return rep, nil
 }
 
 func openError(path string, err error) error {
@@ -116,23 +170,8 @@ func logError(name string, err error) error {
 	return ue.withHint("explain reads %s; if this is one of them, name it with --from", logKinds)
 }
 
-// explainResult diagnoses a log into the same result a probe makes.
-// FromEntries redacts every entry again with the passwords the log showed
-// in clear, so they are masked wherever else they appear.
-func explainResult(log *foreign.Log) *result.Result {
-	entries := transcript.FromEntries(log.Entries, transcript.WithSecrets(log.Secrets...)).Entries()
-	rec := result.Record{Target: explainTarget(log.Target), Started: log.Started, Entries: entries}
-	return diagnose.NewResult(diagnose.Input{Tool: tool(), Record: rec, FromLog: true})
-}
-
-// explainTarget names the server the log talked to; the URL never holds a
-// password (the log's own may).
-func explainTarget(t foreign.Target) result.Target {
-	if t.Host == "" {
-		return result.Target{URL: "(not in the log)", User: t.User}
-	}
-	return result.Target{URL: ftp.URL("ftp", t.User, t.Host, t.Port, "/"), Host: t.Host, Port: t.Port, User: t.User}
-}
+// explainResult diagnoses a log read whole into the result a probe makes.
+func explainResult(log *foreign.Log) *result.Result { return clientlog.Result(log, tool()) }
 
 // explainServer prints the report of a server's log (internal/serverlog);
 // its exit status is the worst session's verdict.

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"ftpdiag/ftp"
 	"ftpdiag/result"
@@ -24,24 +26,6 @@ var lineReaders = map[Format]lineReader{
 	Seed:      seedLine,
 	Wget:      wgetLine,  // wget.go
 	Ncftp:     ncftpLine, // ncftp.go
-}
-
-func readLines(data []byte, read lineReader) *Log {
-	b := newBuilder()
-	// strings.Lines yields slices of one string: no copy per line, and no
-	// slice of every line held at once.
-	for line := range strings.Lines(string(data)) {
-		if b.full() {
-			b.cut++ // lines, from here on: none is read
-			continue
-		}
-		line = strings.TrimRight(line, "\r\n")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		read(b, line)
-	}
-	return b.finish()
 }
 
 // full tells that the log has given MaxEntries entries: the rest of it is
@@ -70,6 +54,16 @@ type builder struct {
 	quietData bool
 	langs     map[string]bool // FileZilla's languages seen in the labels
 	resolving string          // the name FileZilla said it was resolving
+	// split: the streaming reading (stream.go), where each stream's
+	// sessions are handed to emit as they end; entries, target and cut are
+	// then the current stream's, swapped in by use.
+	split   bool
+	emit    func(*Log)
+	line    int // the line being read, from 1
+	units   int // sessions handed to emit or started, numbered in order
+	skipped int // sessions left out: no command, reply or connection in them
+	known   map[string]bool
+	stamps  stampCache
 }
 
 // stream is one control connection's state; FileZilla interleaves several
@@ -102,6 +96,22 @@ type stream struct {
 	// lostTimeout is an inactivity timeout with nothing before it to say
 	// which connection it was; the line after it may.
 	lostTimeout time.Duration
+	// ended: the control connection closed, or the client gave up
+	// connecting; a new connection attempt or greeting starts a new session
+	// of the streaming reading.
+	ended bool
+	u     *unit // the streaming reading's current session on this stream
+	// bad: something failed on this connection that a client retries (a
+	// 4yz reply, a connection attempt that did not connect, a timeout or
+	// reset); endT: when it ended;
+	// retry: the client said it will try again. A new connection soon
+	// after a failure is the client's retry, the same session.
+	bad   bool
+	endT  time.Duration
+	lastT time.Duration // when the last entry on it was written
+	retry bool
+	// numbered: the stream is one of FileZilla's numbered engines.
+	numbered bool
 }
 
 type dial struct {
@@ -119,11 +129,23 @@ func newBuilder() *builder {
 // use switches to the control connection a log line belongs to.
 func (b *builder) use(key string) {
 	s, ok := b.streams[key]
+	if ok && s == b.cur {
+		if b.split {
+			s.u.touch(b.line)
+		}
+		return
+	}
 	if !ok {
-		s = &stream{}
+		if b.split && len(b.streams) >= maxStreams {
+			b.closeIdlest()
+		}
+		s = &stream{numbered: key != ""}
+		if b.split {
+			s.u = &unit{}
+		}
 		b.streams[key] = s
 	}
-	b.cur = s
+	b.swap(s)
 }
 
 // at moves the clock to a timestamp read from the log.
@@ -141,9 +163,18 @@ func (b *builder) add(e result.Entry) {
 		b.cut++ // a reply still open when the limit came: its line is left out
 		return
 	}
+	if b.split {
+		b.sessionOf(b.cur.u)
+		if b.entries == nil {
+			b.entries = make([]result.Entry, 0, 64) // a session's worth, about
+		}
+	}
 	e.T = b.t
 	e.Session = b.cur.session
 	b.entries = append(b.entries, e)
+	if b.split {
+		b.watch(&e)
+	}
 }
 
 // open makes sure there is a session to write to.
@@ -158,7 +189,7 @@ func (b *builder) open() {
 func (b *builder) restart() {
 	b.flushReply()
 	b.sessions++
-	*b.cur = stream{session: b.sessions}
+	*b.cur = stream{session: b.sessions, u: b.cur.u, numbered: b.cur.numbered}
 }
 
 func (b *builder) note(text string) {
@@ -177,7 +208,7 @@ func (b *builder) command(line string) {
 	b.flushReply()
 	b.open()
 	line = strings.TrimSpace(line)
-	verb, arg, _ := strings.Cut(strings.Join(strings.Fields(line), " "), " ")
+	verb, arg, _ := strings.Cut(oneSpace(line), " ")
 	b.cur.verb = strings.ToUpper(verb)
 	switch b.cur.verb {
 	case "PASS":
@@ -196,6 +227,17 @@ func (b *builder) command(line string) {
 	b.add(result.Entry{Kind: result.Command, Text: line})
 }
 
+// oneSpace is s with its runs of white space made one space, as
+// strings.Fields then Join make it; s unchanged (no copy) where it has none.
+func oneSpace(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c != ' ' && c <= ' ' || c == ' ' && (i == 0 || i+1 == len(s) || s[i+1] == ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+	}
+	return s
+}
+
 // lastCommandT is when the current session's last command was sent, or
 // now when it sent none.
 func (b *builder) lastCommandT() time.Duration {
@@ -212,8 +254,23 @@ func (b *builder) secret(s string) {
 	if s == "" || strings.Trim(s, "*x") == "" {
 		return
 	}
+	if b.split {
+		// A day's log repeats the same password in every session: each
+		// is kept once, and their number is bounded.
+		if b.known[s] || len(b.known) >= maxSecrets {
+			return
+		}
+		if b.known == nil {
+			b.known = map[string]bool{}
+		}
+		b.known[s] = true
+	}
 	b.secrets = append(b.secrets, s)
 }
+
+// maxSecrets is the most distinct passwords the streaming reading keeps
+// to mask; a log with more is not one person's.
+const maxSecrets = 1000
 
 // scanSecrets keeps passwords that appear in URLs in any line of the log.
 func (b *builder) scanSecrets(line string) {
@@ -234,6 +291,7 @@ func (b *builder) replyLine(line string) bool {
 	case ftp.Continues, ftp.Ends:
 		s.reply = append(s.reply, line)
 	default:
+		b.greeting(code)
 		b.open()
 		s.code, s.reply = code, []string{line}
 	}
@@ -342,6 +400,7 @@ func (b *builder) useControlHost() {
 // second attempt on a stream that already had one is a new session.
 func (b *builder) dialControl(addr string) {
 	b.flushReply()
+	b.reconnect()
 	if b.cur.session != 0 && (b.cur.connected || b.cur.dial != nil || b.cur.ctrl != "") {
 		b.restart()
 	}
@@ -414,6 +473,10 @@ func (b *builder) closed(by string, out result.Outcome, dur time.Duration, why s
 	b.cur.connected = false
 	b.cur.dial = nil
 	b.event(result.EventInfo{Op: result.OpClose, By: by, Outcome: out, Dur: dur, Err: why})
+	b.end()
+	if out != "" && out != result.Closed {
+		b.cur.bad = true // a timeout, a reset
+	}
 }
 
 // dataVerb tells whether the last command needs a data connection.
@@ -421,19 +484,55 @@ func (b *builder) dataVerb() bool { return ftp.IsTransfer(b.cur.verb) }
 
 func (b *builder) finish() *Log {
 	seedFlush(b)
+	if b.split {
+		b.finishSplit()
+		return nil
+	}
 	for _, s := range b.streams {
 		b.cur = s
 		b.flushReply()
 	}
-	if b.cut > 0 && len(b.entries) > 0 {
-		b.entries = append(b.entries, result.Entry{T: b.t, Session: b.entries[len(b.entries)-1].Session, Kind: result.Note,
-			Text: fmt.Sprintf("the log goes on for %d more lines, not read: explain reads the first %d entries", b.cut, MaxEntries)})
+	return b.log(b.entries, b.target, b.cut, nil)
+}
+
+// log makes the Log of a reading's entries: the whole log's, or (u not
+// nil) one session's of the streaming reading, whose times then count from
+// its first entry and whose sessions are numbered from 1.
+func (b *builder) log(entries []result.Entry, target Target, cut int, u *unit) *Log {
+	if cut > 0 && len(entries) > 0 {
+		entries = append(entries, result.Entry{T: b.t, Session: entries[len(entries)-1].Session, Kind: result.Note,
+			Text: fmt.Sprintf("the log goes on for %d more lines, not read: explain reads the first %d entries", cut, MaxEntries)})
 	}
-	l := &Log{Entries: markMidSession(b.entries), Secrets: b.secrets, Target: b.target}
+	l := &Log{Entries: markMidSession(entries), Secrets: slices.Clip(b.secrets), Target: target}
+	if u != nil && len(entries) > 0 {
+		l.Session, l.Line = u.n, u.line
+		t0 := entries[0].T
+		renumber(l.Entries, t0)
+		if !b.start.IsZero() {
+			l.Started = b.start.Add(t0)
+		}
+		return l
+	}
 	if !b.start.IsZero() {
 		l.Started = b.start
 	}
 	return l
+}
+
+// renumber makes a session of the streaming reading stand alone: its
+// times count from t0 and its control connections from 1.
+func renumber(entries []result.Entry, t0 time.Duration) {
+	ids := map[int]int{}
+	for i := range entries {
+		e := &entries[i]
+		e.T -= t0
+		k, ok := ids[e.Session]
+		if !ok {
+			k = len(ids) + 1
+			ids[e.Session] = k
+		}
+		e.Session = k
+	}
 }
 
 // errnoOutcome maps the errno names and phrases that clients print
@@ -469,14 +568,24 @@ func parseTime(layout, s string) (time.Time, bool) {
 // says where the log starts.
 func markMidSession(entries []result.Entry) []result.Entry {
 	seen := map[int]bool{}
-	var out []result.Entry
-	for _, e := range entries {
+	var at []int // where a note goes, before the entry of that index
+	for i, e := range entries {
 		if !seen[e.Session] && e.Kind != result.Note {
 			seen[e.Session] = true
 			if e.Kind == result.Command || e.Kind == result.Reply && !ftp.OpensSession(e.Code) {
-				out = append(out, result.Entry{T: e.T, Session: e.Session, Kind: result.Note,
-					Text: "the log starts here, in the middle of a session: its connection and greeting are not in it"})
+				at = append(at, i)
 			}
+		}
+	}
+	if len(at) == 0 {
+		return entries
+	}
+	out := make([]result.Entry, 0, len(entries)+len(at))
+	for i, e := range entries {
+		if len(at) > 0 && at[0] == i {
+			at = at[1:]
+			out = append(out, result.Entry{T: e.T, Session: e.Session, Kind: result.Note,
+				Text: "the log starts here, in the middle of a session: its connection and greeting are not in it"})
 		}
 		out = append(out, e)
 	}

@@ -36,17 +36,20 @@ func Detect(data []byte) (Format, error) {
 			return JSON, nil
 		}
 	}
-	data = unwrap(data)
+	lines := strings.SplitN(string(unwrap(data)), "\n", detectLines+1)
+	return detectFormat(lines[:min(len(lines), detectLines)])
+}
+
+// detectFormat names the format of a log from its first lines, unwrapped.
+func detectFormat(lines []string) (Format, error) {
 	canon := newBuilder()
 	score := map[Format]int{}
-	lines := strings.SplitN(string(data), "\n", detectLines+1)
-	lines = lines[:min(len(lines), detectLines)]
-	for _, line := range lines[:min(len(lines), detectLines)] {
+	for _, line := range lines {
 		line = strings.TrimRight(line, "\r")
 		switch {
 		case detectWinSCP.MatchString(line):
 			score[WinSCP]++
-		case fileZillaRe.MatchString(canon.fileZillaCanon(line)):
+		case isFileZilla(canon.fileZillaCanon(line)):
 			score[FileZilla]++
 		case detectLftp.MatchString(line):
 			score[Lftp]++
@@ -84,6 +87,11 @@ func Detect(data []byte) (Format, error) {
 		return "", fmt.Errorf("%w (%s)", ErrUnknown, formatList())
 	}
 	return best, nil
+}
+
+func isFileZilla(line string) bool {
+	_, ok := splitFileZilla(line)
+	return ok
 }
 
 func lftpReplies(lines []string) bool {

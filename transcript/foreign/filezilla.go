@@ -8,13 +8,13 @@ import (
 	"ftpdiag/result"
 )
 
-// fileZillaRe matches a line of FileZilla's message log: as copied from the
-// message pane ("Status:\tConnecting to ...") or as its log file writes it,
-// after a timestamp, the process id and the engine's session number
-// ("2026-11-23 21:54:30 1234 1 Status: Connecting to ..."). Copies from
-// the pane pad the label with spaces before the tab ("Status:      \t...");
-// only that separator goes, so a reply's continuation keeps its indent.
-var fileZillaRe = regexp.MustCompile(`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\d+\s+(\d+)\s+|\d\d:\d\d:\d\d\s+)?(Status|Command|Response|Error|Trace|Listing):(?: *\t| ?)(.*)$`)
+// A line of FileZilla's message log is read as copied from the message
+// pane ("Status:\tConnecting to ...") or as its log file writes it, after a
+// timestamp, the process id and the engine's session number ("2026-11-23
+// 21:54:30 1234 1 Status: Connecting to ..."). Copies from the pane pad
+// the label with spaces before the tab ("Status:      \t..."); only that
+// separator goes, so a reply's continuation keeps its indent. See
+// splitFileZilla (filezilla_line.go).
 
 // fileZillaInactivity is FileZilla's default timeout: its "Connection timed
 // out after N seconds of inactivity" message names the value in use.
@@ -23,27 +23,33 @@ var fileZillaInactivity = regexp.MustCompile(`timed out after (\d+) seconds? of 
 var fileZillaConnecting = regexp.MustCompile(`^Connecting to (\S+?)\.\.\.`)
 
 func fileZillaLine(b *builder, line string) {
-	b.quietData = true
 	b.scanSecrets(line)
 	line = b.fileZillaCanon(line)
-	m := fileZillaRe.FindStringSubmatch(line)
-	if m == nil {
+	l, ok := splitFileZilla(line)
+	if !ok {
+		b.quietData = true
 		if !b.cur.connected || !b.replyLine(line) {
 			b.note(line)
 		}
 		return
 	}
-	if m[1] != "" {
-		if ts, ok := parseTime("2006-01-02 15:04:05", m[1]); ok {
+	fileZillaSplit(b, l)
+}
+
+// fileZillaSplit reads a line of FileZilla's, cut up (its label in English).
+func fileZillaSplit(b *builder, l fzLine) {
+	b.quietData = true
+	if l.stamp != "" {
+		if ts, ok := b.parseStamp(l.stamp); ok {
 			b.at(ts)
 		}
 	}
-	b.use(m[2])
-	text := m[4]
-	if m[3] != "Response" {
+	b.use(l.engine)
+	text := l.text
+	if l.label != "Response" {
 		text = strings.TrimSpace(text) // only a reply's continuation keeps its indent
 	}
-	switch m[3] {
+	switch l.label {
 	case "Command":
 		b.command(text)
 	case "Response":
@@ -57,7 +63,7 @@ func fileZillaLine(b *builder, line string) {
 	case "Error":
 		fileZillaError(b, b.translate(text))
 	default: // Trace and Listing lines explain, they do not change anything
-		b.note(m[3] + ": " + text)
+		b.note(l.label + ": " + text)
 	}
 }
 
@@ -65,13 +71,14 @@ var fileZillaResolving = regexp.MustCompile(`^Resolving address of (\S+)`)
 
 func fileZillaStatus(b *builder, text string) {
 	switch {
-	case fileZillaResolving.MatchString(text):
+	case strings.HasPrefix(text, "Resolving address of ") && fileZillaResolving.MatchString(text):
+		b.reconnect()
 		b.resolving = fileZillaResolving.FindStringSubmatch(text)[1]
 		b.note("Status: " + text)
 	case strings.HasPrefix(text, "Connection attempt failed") && strings.Contains(text, "EAI_") && b.resolving != "":
 		// getaddrinfo's errors: the name did not resolve, nothing was dialled.
 		b.event(result.EventInfo{Op: result.OpResolve, Addr: b.resolving, Outcome: result.Failed, Err: errText(text)})
-	case fileZillaConnecting.MatchString(text):
+	case strings.HasPrefix(text, "Connecting to ") && fileZillaConnecting.MatchString(text):
 		b.dialControl(fileZillaConnecting.FindStringSubmatch(text)[1])
 	case strings.HasPrefix(text, "Connection established"):
 		b.dialed(result.Connected, 0, "")
@@ -115,6 +122,12 @@ func fileZillaError(b *builder, text string) {
 		b.dialControl("")
 		b.failed(result.Timeout, dur, "")
 		b.note("Error: " + text)
+		b.end()
+	case strings.HasPrefix(text, "Could not connect to server"):
+		// FileZilla gave up on this connection: what follows is a retry
+		// or another one.
+		b.note("Error: " + text)
+		b.end()
 	case strings.HasPrefix(text, "Connection closed by server"):
 		b.closed("server", result.Closed, 0, "")
 	case strings.HasPrefix(text, "Disconnected from server: ") && b.cur.connected:
@@ -125,14 +138,14 @@ func fileZillaError(b *builder, text string) {
 			out = result.Closed
 		}
 		b.closed("server", out, 0, errText(text))
-	case fileZillaInactivity.MatchString(text):
+	case strings.Contains(text, "of inactivity") && fileZillaInactivity.MatchString(text):
 		fileZillaTimeout(b, text)
 	case strings.TrimRight(text, ".") == "Connection timed out" && !b.cur.connected && b.cur.ctrl != "":
 		fileZillaTimeout(b, "Connection timed out after 0 seconds of inactivity")
 	case strings.TrimRight(text, ".") == "Connection timed out" && b.cur.connected && b.dataVerb():
 		// FileZilla before 3.0 said no more than this.
 		fileZillaTimeout(b, "Connection timed out after 0 seconds of inactivity")
-	case fileZillaGnuTLS.MatchString(text):
+	case strings.Contains(text, "GnuTLS") && fileZillaGnuTLS.MatchString(text):
 		// During a transfer the error is the data connection's handshake
 		// (or its TLS stream); before TLS was up, the control one's. A
 		// record error (gnutls_record_recv) is on a TLS stream that was up:
@@ -155,7 +168,7 @@ func fileZillaError(b *builder, text string) {
 	case strings.Contains(text, "data connection could not be established"),
 		strings.HasPrefix(text, "Connection attempt failed"):
 		fileZillaFailure(b, text)
-	case errnoName.MatchString(text) && b.cur.connected && b.dataVerb() && (b.cur.pasv != "" || b.cur.redacted || b.cur.unroutable):
+	case strings.Contains(text, "E") && errnoName.MatchString(text) && b.cur.connected && b.dataVerb() && (b.cur.pasv != "" || b.cur.redacted || b.cur.unroutable):
 		// A sentence the tables do not know (an older translation) that
 		// names an errno after a transfer command: the data connection's.
 		fileZillaFailure(b, "data connection: "+text)

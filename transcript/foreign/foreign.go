@@ -9,11 +9,9 @@
 package foreign
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,14 +38,15 @@ const (
 // packet capture is told by its first bytes (see IsCapture).
 var Formats = []Format{JSON, WinSCP, FileZilla, Lftp, Curl, Wget, Ncftp, Seed, Vsftpd, PureFTPd, ProFTPD, ServeDir, Generic, Pcap}
 
-// MaxLog is the most of a log read; a client log worth explaining is far
-// smaller, and a bound keeps a wrong file (a disk image) from eating memory.
-// It is the saved result's cap (result.MaxSize): one cap, whichever
-// command reads the file.
+// MaxLog is the most of a log read whole (ftpdiag's JSON result, a server
+// log given to Parse); a bound keeps a wrong file (a disk image) from
+// eating memory. It is the saved result's cap (result.MaxSize): one cap,
+// whichever command reads the file. A client's log is streamed (Scan) and
+// has no cap.
 const MaxLog = result.MaxSize
 
-// MaxEntries is the most entries a log is read into; the rest is left out,
-// with a note that says so. A real log of MaxLog bytes (FileZilla's, about 80
+// MaxEntries is the most entries a log (in the streaming reading, a
+// session) is read into; the rest is left out, with a note that says so. A real log of MaxLog bytes (FileZilla's, about 80
 // bytes a line) holds fewer; a log of short lines repeated ("200: ok") would
 // otherwise cost some 500 bytes of memory per 8-byte line as it passes
 // through the diagnosis and the renderers.
@@ -82,72 +81,10 @@ type Log struct {
 	Secrets []string
 	Started time.Time // the first timestamp of the log; zero when it has none
 	Target  Target
-}
-
-// Read reads a whole log from r. from names the format; empty means detect
-// it from the content.
-func Read(r io.Reader, from Format) (*Log, error) {
-	br := bufio.NewReader(r)
-	if head, _ := br.Peek(4); from == Pcap || from == "" && IsCapture(head) {
-		return ReadCapture(br) // streamed: a capture may be far larger than MaxLog
-	}
-	r = br
-	data, err := io.ReadAll(io.LimitReader(r, MaxLog+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the log: %w", err)
-	}
-	if len(data) > MaxLog {
-		return nil, fmt.Errorf("%w: more than %d MiB", ErrTooLarge, MaxLog>>20)
-	}
-	return Parse(data, from)
-}
-
-// Parse reads a log held in memory; see Read.
-func Parse(data []byte, from Format) (*Log, error) {
-	if from == Pcap || from == "" && IsCapture(data) {
-		return ReadCapture(bytes.NewReader(data))
-	}
-	data = unwrap(data)
-	if err := plausibleText(data); err != nil {
-		return nil, err
-	}
-	if from == "" {
-		f, err := Detect(data)
-		if err != nil {
-			return nil, err
-		}
-		from = f
-	}
-	var (
-		l   *Log
-		err error
-	)
-	switch from {
-	case JSON:
-		l, err = readJSON(data)
-	case Vsftpd, ProFTPD, PureFTPd, ServeDir: // server.go
-		l, err = readServerLog(data, from)
-	case FileZilla, Generic:
-		// FileZilla's reader within the generic one: a FileZilla log is
-		// often retyped, translated or mixed with another client's lines.
-		l = readGeneric(data)
-	default:
-		// Every line reader registered in lineReaders (builder.go): a new
-		// format needs its entry there, in Formats and in Detect.
-		read, ok := lineReaders[from]
-		if !ok {
-			return nil, fmt.Errorf("%w %q (use one of %s)", ErrBadFormat, from, formatList())
-		}
-		l = readLines(data, read)
-	}
-	if err != nil {
-		return nil, err
-	}
-	l.Format = from
-	if !hasProtocol(l.Entries) {
-		return nil, fmt.Errorf("%w (read as %s)", ErrNoProtocol, from)
-	}
-	return l, nil
+	// Session and Line: in the streaming reading (Scan), which session of
+	// the log this is (from 1, in the order they began) and the line it
+	// begins on; 0 for a log read whole.
+	Session, Line int
 }
 
 // ParseFormat checks a --from value.

@@ -135,25 +135,6 @@ func learnKeys(lines []string) genericKeys {
 	return k
 }
 
-func readGeneric(data []byte) *Log {
-	lines := strings.Split(string(data), "\n")
-	b := newBuilder()
-	keys := learnKeys(lines[:min(len(lines), 4*detectLines)])
-	g := &genericState{keys: keys}
-	for _, line := range lines {
-		if b.full() {
-			b.cut++
-			continue
-		}
-		line = strings.TrimRight(line, "\r")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		g.line(b, line)
-	}
-	return b.finish()
-}
-
 type genericState struct {
 	keys    genericKeys
 	pending string // a transfer the user asked the command-line client for
@@ -165,9 +146,8 @@ type genericState struct {
 
 func (g *genericState) line(b *builder, line string) {
 	b.scanSecrets(line)
-	canon := b.fileZillaCanon(line)
-	if fileZillaRe.MatchString(canon) {
-		fileZillaLine(b, canon)
+	if l, ok := b.fileZillaParse(line); ok {
+		fileZillaSplit(b, l)
 		return
 	}
 	key, text := genericSplit(line)

@@ -3,7 +3,6 @@ package foreign
 import (
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -22,10 +21,13 @@ type i18nSentence struct {
 }
 
 type i18nTables struct {
-	labels    map[string]string // translated label, without its colon, folded: English label
-	labelRe   *regexp.Regexp
+	labels    map[string]string         // translated label, without its colon, folded: English label
 	sentences map[string][]i18nSentence // by language
 	langs     map[string][]string       // translated label: the languages that use it
+	exact     map[string]string         // a label as the tables spell it: its folded form
+	maxLabel  int                       // the longest label, in bytes
+	inLabel   [256]bool                 // the bytes labels are made of, in either case
+	english   bool                      // an English label is some language's too
 	// openers are the sentences a session opens with, in every language:
 	// a log's language where its first lines carry no translated label
 	// (German "Status:" is English's).
@@ -47,8 +49,8 @@ var i18n = sync.OnceValue(buildI18n)
 var printfVerb = regexp.MustCompile(`%(?:(\d)\$)?([sd])`)
 
 func buildI18n() *i18nTables {
-	t := &i18nTables{labels: map[string]string{}, sentences: map[string][]i18nSentence{}, langs: map[string][]string{}}
-	var alts []string
+	t := &i18nTables{labels: map[string]string{}, sentences: map[string][]i18nSentence{}, langs: map[string][]string{},
+		exact: map[string]string{}}
 	for _, row := range fileZillaI18n {
 		lang, english, tr := row[0], row[1], row[2]
 		if strings.HasSuffix(english, ":") && !strings.Contains(english, " ") {
@@ -56,10 +58,19 @@ func buildI18n() *i18nTables {
 			if label == "" {
 				continue
 			}
-			if _, ok := t.labels[label]; !ok {
-				alts = append(alts, regexp.QuoteMeta(strings.TrimRight(strings.TrimSpace(tr), labelEnd)))
-			}
 			t.labels[label] = strings.TrimSuffix(english, ":")
+			spelt := strings.TrimRight(strings.TrimSpace(tr), labelEnd)
+			for _, v := range []string{spelt, label, strings.ToUpper(label)} {
+				if strings.ToLower(v) == label {
+					t.exact[v] = label
+				}
+			}
+			t.maxLabel = max(t.maxLabel, len(spelt))
+			for _, v := range []string{spelt, label, strings.ToUpper(label), strings.ToUpper(spelt)} {
+				for i := 0; i < len(v); i++ {
+					t.inLabel[v[i]] = true
+				}
+			}
 			t.langs[label] = append(t.langs[label], lang)
 			continue
 		}
@@ -70,10 +81,10 @@ func buildI18n() *i18nTables {
 			}
 		}
 	}
-	// Longest first, so that "Trace" does not take the start of "Tracé".
-	sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
-	t.labelRe = regexp.MustCompile(`^((?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d+\s+\d+\s+)|(?:\d\d:\d\d:\d\d\s+))?(?i:(` +
-		strings.Join(alts, "|") + `))([ \x{a0}\x{202f}]*[:：.։](?: *\t| ?)|\t| )(.*)$`)
+	for _, l := range fzLabels {
+		_, in := t.labels[foldLabel(l)]
+		t.english = t.english || in
+	}
 	return t
 }
 
@@ -146,13 +157,12 @@ func (s i18nSentence) english1(text string) (string, bool) {
 // lines are returned as they are.
 func (b *builder) fileZillaCanon(line string) string {
 	t := i18n()
-	m := t.labelRe.FindStringSubmatch(line)
-	if m == nil {
+	prefix, label, sep, rest, ok := t.matchLabel(line)
+	if !ok {
 		return line
 	}
-	label := foldLabel(m[2])
 	english, ok := t.labels[label]
-	if !ok || m[3] == " " && m[1] == "" {
+	if !ok || sep == " " && prefix == "" {
 		// A label without its colon counts only before a tab, or in the
 		// log file's layout (time, process, engine): a word that opens a
 		// line of prose is no label.
@@ -164,7 +174,18 @@ func (b *builder) fileZillaCanon(line string) string {
 		}
 		b.langs[lang] = true
 	}
-	return m[1] + english + ":\t" + m[4]
+	return prefix + english + ":\t" + rest
+}
+
+// fileZillaParse cuts a FileZilla line, its label rewritten into English
+// first (fileZillaCanon). A line in English already, the most common,
+// skips the rewriting: no language's label is an English one, so it would
+// find none.
+func (b *builder) fileZillaParse(line string) (fzLine, bool) {
+	if l, ok := splitFileZilla(line); ok && !i18n().english {
+		return l, true
+	}
+	return splitFileZilla(b.fileZillaCanon(line))
 }
 
 // translate rewrites a sentence of a language seen in the log's labels into

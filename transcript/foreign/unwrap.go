@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -15,36 +16,155 @@ import (
 // and e-mail quoting ("> ", nested), code fences, HTML entities from a web
 // page, line numbers from a paste site, and the session number Transmit
 // puts before every line. What is left is the log as the client wrote it.
+// The streaming reader (stream.go) does the same a line at a time, with
+// the decisions taken on the log's head (see planUnwrap).
 func unwrap(data []byte) []byte {
 	data = fromUTF16(data)
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	text := string(data)
+	lines := splitLines(string(data))
+	p := planUnwrap(lines, true)
+	out := lines[:0]
+	j := rejoin{width: p.wrap, starts: &p.starts}
+	for _, l := range lines {
+		if l, ok := p.line(l); ok {
+			if l, _, ok := j.push(l, 0); ok {
+				out = append(out, l)
+			}
+		}
+	}
+	if l, _, ok := j.flush(); ok {
+		out = append(out, l)
+	}
+	return []byte(strings.Join(out, "\n"))
+}
+
+// splitLines cuts text at its line ends: LF, CRLF or a lone CR.
+func splitLines(text string) []string {
 	if strings.Contains(text, "\r") {
 		text = strings.ReplaceAll(text, "\r\n", "\n")
 		text = strings.ReplaceAll(text, "\r", "\n")
 	}
-	lines := strings.Split(text, "\n")
-	for range 8 { // nested quoting, one level at a time
-		if !quoted(lines) {
+	return strings.Split(text, "\n")
+}
+
+// unwrapPlan is what unwrapping decides from a whole log (or, streaming,
+// from its head), to be applied to each line on its own.
+type unwrapPlan struct {
+	quotes   int  // levels of "> " quoting
+	entities bool // HTML entities to decode
+	// italic: the indices, among the lines that are no fence, of the first
+	// and last non-blank lines of a paste set in italics; -1 for none.
+	italicFirst, italicLast int
+	indent                  string // the indentation every line shares
+	numbered                bool   // a paste site's line numbers
+	sessioned               bool   // Transmit's connection numbers
+	// wrap is the column a mail client or a forum wrapped long lines at
+	// (0: none): a line that reaches near it and is followed by one that
+	// starts as no log line does is one line cut in two (see rejoin).
+	wrap   int
+	starts lineStarts // how the log's lines start, to tell a continuation
+	n      int        // lines that are no fence, so far
+}
+
+// planUnwrap takes unwrap's decisions from lines (a copy is changed, not
+// lines). complete says the lines are the whole log: only then is the last
+// line known, which a paste in italics needs.
+func planUnwrap(lines []string, complete bool) *unwrapPlan {
+	p := &unwrapPlan{italicFirst: -1, italicLast: -1}
+	work := slices.Clone(lines)
+	for _, l := range work {
+		if strings.IndexByte(l, '&') >= 0 && entities.MatchString(l) {
+			p.entities = true
 			break
 		}
-		for i, l := range lines {
+	}
+	for range 8 { // nested quoting, one level at a time
+		if !quoted(work) {
+			break
+		}
+		p.quotes++
+		for i, l := range work {
 			if strings.HasPrefix(l, ">") {
-				lines[i] = strings.TrimPrefix(l[1:], " ")
+				work[i] = strings.TrimPrefix(l[1:], " ")
 			}
 		}
 	}
-	lines = unfence(lines)
-	lines = unitalic(lines)
-	if entities.MatchString(text) {
-		for i, l := range lines {
-			lines[i] = html.UnescapeString(l)
+	work = unfence(work)
+	if complete {
+		p.italicFirst, p.italicLast = italicSpan(work)
+	}
+	for i, l := range work {
+		p.n = i
+		work[i] = p.italic(l)
+		if p.entities {
+			work[i] = html.UnescapeString(work[i])
 		}
 	}
-	lines = dedent(lines)
-	lines = unnumber(lines)
-	lines = unsession(lines)
-	return []byte(strings.Join(lines, "\n"))
+	p.n = 0
+	p.indent = dedentPrefix(work)
+	for i, l := range work {
+		work[i] = strings.TrimPrefix(l, p.indent)
+	}
+	if p.numbered = numbered(work); p.numbered {
+		for i, l := range work {
+			work[i] = unnumber1(l)
+		}
+	}
+	p.sessioned = sessioned(work)
+	if p.sessioned {
+		for i, l := range work {
+			if loc := sessionPrefix.FindStringIndex(l); loc != nil {
+				work[i] = l[loc[1]:]
+			}
+		}
+	}
+	p.starts = learnStarts(work)
+	p.wrap = wrapWidth(work, &p.starts)
+	return p
+}
+
+// line unwraps one line; false drops it (a code fence).
+func (p *unwrapPlan) line(l string) (string, bool) {
+	for range p.quotes {
+		if strings.HasPrefix(l, ">") {
+			l = strings.TrimPrefix(l[1:], " ")
+		}
+	}
+	l, ok := unfence1(l)
+	if !ok {
+		return "", false
+	}
+	l = p.italic(l)
+	p.n++
+	if p.entities && strings.IndexByte(l, '&') >= 0 {
+		l = html.UnescapeString(l)
+	}
+	l = strings.TrimPrefix(l, p.indent)
+	if p.numbered {
+		l = unnumber1(l)
+	}
+	if p.sessioned {
+		if loc := sessionPrefix.FindStringIndex(l); loc != nil {
+			l = l[loc[1]:]
+		}
+	}
+	return l, true
+}
+
+// italic takes the underscores off the first and last lines of a paste
+// set in italics.
+func (p *unwrapPlan) italic(l string) string {
+	if p.italicFirst < 0 {
+		return l
+	}
+	if p.n == p.italicFirst {
+		l = l[1:]
+	}
+	if p.n == p.italicLast {
+		l = strings.TrimRight(l, " ")
+		l = l[:len(l)-1]
+	}
+	return l
 }
 
 var entities = regexp.MustCompile(`&(?:gt|lt|amp|quot|apos|nbsp|#\d+|#x[0-9a-fA-F]+);`)
@@ -52,54 +172,12 @@ var entities = regexp.MustCompile(`&(?:gt|lt|amp|quot|apos|nbsp|#\d+|#x[0-9a-fA-
 // fromUTF16 decodes UTF-16 text (with a BOM, or without one where every
 // other byte of the start is NUL) into UTF-8; other data is returned as is.
 func fromUTF16(data []byte) []byte {
-	orig := data
-	var big bool
-	switch {
-	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
-		data = data[2:]
-	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
-		data, big = data[2:], true
-	default:
-		n := min(len(data), 256) &^ 1
-		if n < 8 {
-			return data
-		}
-		even, odd := 0, 0
-		for i := 0; i < n; i += 2 {
-			if data[i] == 0 {
-				even++
-			}
-			if data[i+1] == 0 {
-				odd++
-			}
-		}
-		switch {
-		case odd*10 >= n/2*9 && even == 0:
-		case even*10 >= n/2*9 && odd == 0:
-			big = true
-		default:
-			return data
-		}
+	big, skip, ok := utf16Kind(data)
+	if !ok {
+		return data
 	}
-	units := make([]uint16, len(data)/2)
-	for i := range units {
-		if big {
-			units[i] = uint16(data[2*i])<<8 | uint16(data[2*i+1])
-		} else {
-			units[i] = uint16(data[2*i+1])<<8 | uint16(data[2*i])
-		}
-	}
-	runes := utf16.Decode(units)
-	ascii := 0
-	for _, r := range runes[:min(len(runes), 256)] {
-		if r < 0x80 {
-			ascii++
-		}
-	}
-	if ascii*2 < min(len(runes), 256) {
-		return orig // not a text of the Latin script a log is mostly in
-	}
-	return []byte(string(runes))
+	data = data[skip:]
+	return []byte(string(utf16.Decode(units(data[:len(data)&^1], big))))
 }
 
 // quoted tells a log quoted as a whole ("> " before most lines) from a
@@ -126,37 +204,44 @@ func quoted(lines []string) bool {
 func unfence(lines []string) []string {
 	out := lines[:0]
 	for _, l := range lines {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			continue
+		if l, ok := unfence1(l); ok {
+			out = append(out, l)
 		}
-		// Markdown emphasis around lines of a log (**Error: ...**).
-		// Only around words: lftp's "**** " marker stays.
-		for _, mark := range []string{"**", "__"} {
-			if strings.HasPrefix(l, mark) && len(l) > 2 && unicode.IsLetter(rune(l[2])) {
-				l = l[len(mark):]
-			}
-			if n := len(l); strings.HasSuffix(l, mark) && n > 2 && l[n-3] != mark[0] {
-				l = l[:n-len(mark)]
-			}
-		}
-		if strings.HasPrefix(l, "`") && !strings.HasPrefix(l, "``") {
-			l = l[1:]
-		}
-		if strings.HasSuffix(l, "`") && !strings.HasSuffix(l, "``") {
-			l = l[:len(l)-1]
-		}
-		out = append(out, l)
 	}
 	return out
 }
 
+// unfence1 is unfence for one line; false for a fence.
+func unfence1(l string) (string, bool) {
+	t := strings.TrimSpace(l)
+	if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+		return "", false
+	}
+	// Markdown emphasis around lines of a log (**Error: ...**).
+	// Only around words: lftp's "**** " marker stays.
+	for _, mark := range []string{"**", "__"} {
+		if strings.HasPrefix(l, mark) && len(l) > 2 && unicode.IsLetter(rune(l[2])) {
+			l = l[len(mark):]
+		}
+		if n := len(l); strings.HasSuffix(l, mark) && n > 2 && l[n-3] != mark[0] {
+			l = l[:n-len(mark)]
+		}
+	}
+	if strings.HasPrefix(l, "`") && !strings.HasPrefix(l, "``") {
+		l = l[1:]
+	}
+	if strings.HasSuffix(l, "`") && !strings.HasSuffix(l, "``") {
+		l = l[:len(l)-1]
+	}
+	return l, true
+}
+
 var lineNumber = regexp.MustCompile(`^\s*(\d{1,6})(?:\s*[|:.]\s?|\s+|\t)`)
 
-// unnumber strips line numbers (a paste site's, an editor's) where most
-// lines carry one and they count up by one: FTP replies also start with
-// digits, but never in that order.
-func unnumber(lines []string) []string {
+// numbered tells lines with line numbers (a paste site's, an editor's):
+// most lines carry one and they count up by one. FTP replies also start
+// with digits, but never in that order.
+func numbered(lines []string) bool {
 	n, seq, last := 0, 0, -1
 	for _, l := range lines {
 		if strings.TrimSpace(l) == "" {
@@ -173,23 +258,22 @@ func unnumber(lines []string) []string {
 		}
 		last = k
 	}
-	if n < 3 || seq*5 < n*4 {
-		return lines
+	return n >= 3 && seq*5 >= n*4
+}
+
+func unnumber1(l string) string {
+	if loc := lineNumber.FindStringIndex(l); loc != nil {
+		return l[loc[1]:]
 	}
-	for i, l := range lines {
-		if loc := lineNumber.FindStringIndex(l); loc != nil {
-			lines[i] = l[loc[1]:]
-		}
-	}
-	return lines
+	return l
 }
 
 var sessionPrefix = regexp.MustCompile(`^\d{1,3}: `)
 var transmitCmd = regexp.MustCompile(`^\d{1,3}: (?:Cmd: |\d{3}: )`)
 
-// unsession strips Transmit's connection number ("1: Cmd: PASV") where
-// most lines carry one and some of them are commands or replies.
-func unsession(lines []string) []string {
+// sessioned tells lines that carry Transmit's connection number ("1: Cmd:
+// PASV"): most lines have one and some of them are commands or replies.
+func sessioned(lines []string) bool {
 	n, p, ftp := 0, 0, 0
 	for _, l := range lines {
 		if strings.TrimSpace(l) == "" {
@@ -203,20 +287,12 @@ func unsession(lines []string) []string {
 			}
 		}
 	}
-	if ftp == 0 || p*3 < n*2 {
-		return lines
-	}
-	for i, l := range lines {
-		if loc := sessionPrefix.FindStringIndex(l); loc != nil {
-			lines[i] = l[loc[1]:]
-		}
-	}
-	return lines
+	return ftp > 0 && p*3 >= n*2
 }
 
-// dedent strips the indentation every line shares (a log pasted as an
+// dedentPrefix is the indentation every line shares (a log pasted as an
 // indented block, in Markdown or a forum's editor).
-func dedent(lines []string) []string {
+func dedentPrefix(lines []string) string {
 	prefix, first := "", true
 	for _, l := range lines {
 		if strings.TrimSpace(l) == "" {
@@ -231,21 +307,16 @@ func dedent(lines []string) []string {
 			prefix = prefix[:len(prefix)-1]
 		}
 		if prefix == "" {
-			return lines
+			return ""
 		}
 	}
-	if prefix == "" {
-		return lines
-	}
-	for i, l := range lines {
-		lines[i] = strings.TrimPrefix(l, prefix)
-	}
-	return lines
+	return prefix
 }
 
-// unitalic takes off the underscores that put a whole paste in italics:
-// one before the first line, one after the last.
-func unitalic(lines []string) []string {
+// italicSpan finds the underscores that put a whole paste in italics: one
+// before the first line, one after the last. It gives the two lines'
+// indices, or -1, -1.
+func italicSpan(lines []string) (int, int) {
 	first, last := -1, -1
 	for i, l := range lines {
 		if strings.TrimSpace(l) != "" {
@@ -256,11 +327,11 @@ func unitalic(lines []string) []string {
 		}
 	}
 	if first < 0 || first == last {
-		return lines
+		return -1, -1
 	}
 	a, b := lines[first], strings.TrimRight(lines[last], " ")
 	if len(a) > 1 && a[0] == '_' && unicode.IsLetter(rune(a[1])) && strings.HasSuffix(b, "_") && !strings.HasSuffix(b, "__") {
-		lines[first], lines[last] = a[1:], b[:len(b)-1]
+		return first, last
 	}
-	return lines
+	return -1, -1
 }

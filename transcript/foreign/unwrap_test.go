@@ -165,3 +165,61 @@ func TestFileZillaInEveryLanguage(t *testing.T) {
 		t.Errorf("only %d languages with labels in the table: was it generated from FileZilla's translations?", langs)
 	}
 }
+
+// TestNoWrapInLogsAsWritten: no log of the corpus, as its client wrote
+// it, is taken for one wrapped at a width (its lines would be joined).
+func TestNoWrapInLogsAsWritten(t *testing.T) {
+	var paths []string
+	for _, dir := range []string{"../../testdata/logs", "../../testdata/world"} {
+		p, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+		paths = append(paths, p...)
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := planUnwrap(splitLines(string(data)), true).wrap; w != 0 {
+			t.Errorf("%s: read as wrapped at %d columns", p, w)
+		}
+	}
+}
+
+// TestWrapJoinsOnlyCutLines: in a log wrapped at 72 columns, a cut line
+// is joined to its tail; short lines followed by lines that start with
+// no label (a bare client's prose) are not, wrapped or not.
+func TestWrapJoinsOnlyCutLines(t *testing.T) {
+	cases := []struct {
+		name string
+		log  string
+		want []string
+	}{
+		{"a cut reply joined, short lines kept",
+			"2026-11-23 21:54:31 4312 1 Command: PASV\n" +
+				"2026-11-23 21:54:31 4312 1 Response: 227 Entering Passive Mode \n" +
+				"(192,168,1,175,11,187).\n" +
+				"2026-11-23 21:54:31 4312 1 Status: Server sent passive reply with \n" +
+				"unroutable address. Using server address instead.\n" +
+				"2026-11-23 21:54:51 4312 1 Error: Connection timed out after 20 \n" +
+				"seconds of inactivity\n",
+			[]string{"2026-11-23 21:54:31 4312 1 Command: PASV",
+				"2026-11-23 21:54:31 4312 1 Response: 227 Entering Passive Mode (192,168,1,175,11,187).",
+				"2026-11-23 21:54:31 4312 1 Status: Server sent passive reply with unroutable address. Using server address instead.",
+				"2026-11-23 21:54:51 4312 1 Error: Connection timed out after 20 seconds of inactivity"}},
+		{"short lines of a bare client never joined",
+			"Connected to 192.0.2.7.\n220 (vsFTPd 3.0.3)\nName (192.0.2.7:bob): bob\n331 Please specify the password.\n" +
+				"Password:\n230 Login successful.\nRemote system type is UNIX.\nUsing binary mode to transfer files.\n" +
+				"ftp> ls\n227 Entering Passive Mode (192,0,2,7,39,16).\nftp: connect: Connection refused\n",
+			[]string{"Connected to 192.0.2.7.", "220 (vsFTPd 3.0.3)", "Name (192.0.2.7:bob): bob", "331 Please specify the password.",
+				"Password:", "230 Login successful.", "Remote system type is UNIX.", "Using binary mode to transfer files.",
+				"ftp> ls", "227 Entering Passive Mode (192,0,2,7,39,16).", "ftp: connect: Connection refused"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := strings.Split(strings.TrimRight(string(unwrap([]byte(tc.log))), "\n"), "\n")
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got\n%q\nwant\n%q", got, tc.want)
+			}
+		})
+	}
+}
