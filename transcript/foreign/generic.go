@@ -42,8 +42,11 @@ var genericPrefixes = []*regexp.Regexp{
 var (
 	genericArrow = regexp.MustCompile(`^(-{1,3}>|={1,2}>|>{1,3}|<-{1,3}|<={1,2}|<{1,3}|\*(?:cmd|put|resp|get)\*)\s*(.*)$`)
 	genericLabel = regexp.MustCompile(`^([\p{L}][\p{L}\p{M} ._-]{0,24}?)[ \x{a0}\x{202f}]*[:：](?:\s+|$)(.*)$`)
-	genericCode  = regexp.MustCompile(`^\d{3}(?:[ -]|$)`)
-	genericVerb  = regexp.MustCompile(`^([A-Za-z]{3,4})(?:\s|$)`)
+	// genericCode is the shape of a line that starts like a reply, any
+	// three digits: where a line starts (wrap.go), not what it is; whether
+	// it is a reply is ftp.ReplyCode's to say.
+	genericCode = regexp.MustCompile(`^\d{3}(?:[ -]|$)`)
+	genericVerb = regexp.MustCompile(`^([A-Za-z]{3,4})(?:\s|$)`)
 )
 
 // ftpVerbs are the commands a log's command label is learned from.
@@ -81,7 +84,7 @@ func genericSplit(line string) (key, text string) {
 	if m := genericArrow.FindStringSubmatch(line); m != nil {
 		return m[1], unquoteWire(m[2])
 	}
-	if m := genericLabel.FindStringSubmatch(line); m != nil && !genericCode.MatchString(line) {
+	if m := genericLabel.FindStringSubmatch(line); m != nil && ftp.ReplyCode(line) == 0 {
 		return strings.ToLower(strings.TrimSpace(m[1])), unquoteWire(strings.TrimSpace(m[2]))
 	}
 	return "", line
@@ -111,7 +114,7 @@ func learnKeys(lines []string) genericKeys {
 		switch {
 		case isFTPVerbLine(text):
 			cmd[key]++
-		case genericCode.MatchString(text):
+		case ftp.ReplyCode(text) != 0:
 			reply[key]++
 		}
 	}
@@ -165,8 +168,8 @@ func (g *genericState) line(b *builder, line string) {
 		g.command(b, text)
 	case g.keys.skip[key]:
 		b.note(line) // ftplib's *put*/*get*: the same as its *cmd*/*resp*, in wire form
-	case g.keys.reply[key] && (key != "" || genericCode.MatchString(text) || b.cur.code != 0),
-		key == "" && genericCode.MatchString(text):
+	case g.keys.reply[key] && (key != "" || ftp.ReplyCode(text) != 0 || b.cur.code != 0),
+		key == "" && ftp.ReplyCode(text) != 0:
 		if strings.Contains(text, `\r\n`) { // node-ftp: several lines in one
 			for _, part := range strings.Split(text, `\r\n`) {
 				if part != "" {

@@ -96,3 +96,31 @@ func TestCaptureAnnouncesWholeReplies(t *testing.T) {
 		})
 	}
 }
+
+// TestGenericReadsRepliesByTheOneRule: the generic reader learns which
+// lines are replies by ftp.ReplyCode, the one rule, so a line of three
+// digits that no reply starts with (a year, a byte count, a 9xx) is the
+// client's own words, not a reply with a code no client can act on.
+func TestGenericReadsRepliesByTheOneRule(t *testing.T) {
+	log := "220 ready\nUSER anonymous\n331 send a password\nPASS guest\n230 in\n999 bottles on the wall\n226\n"
+	l, err := Parse([]byte(log), Generic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []int
+	var notes []string
+	for _, e := range l.Entries {
+		switch e.Kind {
+		case result.Reply:
+			codes = append(codes, e.Code)
+		case result.Note:
+			notes = append(notes, e.Text)
+		}
+	}
+	if want := []int{220, 331, 230, 226}; !slices.Equal(codes, want) {
+		t.Errorf("reply codes = %v, want %v", codes, want)
+	}
+	if !slices.Contains(notes, "999 bottles on the wall") {
+		t.Errorf("notes = %q, want the 999 line among them", notes)
+	}
+}
