@@ -7,12 +7,11 @@ cd "$(dirname "$0")"
 need=()
 for pair in curl:curl lftp:lftp wget:wget python3:python3 openssl:openssl nft:nftables ip:iproute2 ss:iproute2 \
 	chromium:chromium node:nodejs npm:npm prometheus:prometheus promtool:prometheus systemd-analyze:systemd \
-	zsh:zsh fish:fish tnftp:tnftp ping:iputils-ping inetutils-ftp:inetutils-ftp ncftp:ncftp expect:expect Xvfb:xvfb xdotool:xdotool msgunfmt:gettext; do
+	zsh:zsh fish:fish tnftp:tnftp ping:iputils-ping; do
 	cmd=${pair%%:*} pkg=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || [[ " ${need[*]} " == *" $pkg "* ]] || need+=("$pkg")
 done
 /usr/bin/python3 -c 'import pyftpdlib, twisted' 2>/dev/null || need+=(python3-pyftpdlib python3-twisted) # probe/peers_python_test.go
-dpkg -s locales-all >/dev/null 2>&1 || need+=(locales-all) # testdata/logs/filezilla-lab.sh: FileZilla in de, fr, es
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ]; then
 		apt-get update -qq

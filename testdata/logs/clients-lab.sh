@@ -6,7 +6,9 @@
 # (issue 27). Everything runs inside a network namespace of its own, holding
 # only a loopback interface: nothing can reach another host whatever a reply
 # says.
-# Needs root (ip netns, nft), expect and the clients.
+# Needs root (ip netns, nft), expect and the clients (apt-get install
+# inetutils-ftp tnftp ncftp lftp curl wget expect); the tests read the
+# recordings and need none of them.
 # Usage: bash testdata/logs/clients-lab.sh [OUTDIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
