@@ -10,6 +10,7 @@ const (
 	CodeTLSNoCloseNotify = "tls.data-no-close-notify"
 	CodeOutOfStep        = "control.out-of-step"
 	CodeTLSDataRequired  = "tls.data-required"
+	CodeReplyUnread      = "control.reply-unread"
 )
 
 var worldCatalogue = []Entry{
@@ -28,6 +29,10 @@ var worldCatalogue = []Entry{
 		Admin: say("Send the greeting (and every multi-line reply) as RFC 959 wants it: \"220-\" before every line but the last, \"220 \" before the last only. " +
 			"A greeting of several \"220 \" lines is read as several replies, and every command after it gets the answer to the one before."),
 		Client: say("The server is at fault; a client that reads its greeting whole still fails at the first command whose answer matters (AUTH TLS).")},
+	{Code: CodeReplyUnread, Severity: result.Warning, Title: "The client did not read a transfer's final reply",
+		Admin: say("Nothing to do on the server: it answered in order. The client sent its next command before reading the reply that ends the transfer, and took that reply for the answer to the new command."),
+		Client: say("Read the transfer's final reply (226) before the next command. FluentFTP: after OpenRead, OpenWrite or OpenAppend, close the stream and call GetReply() (or use DownloadFile/UploadFile, which do it); " +
+			"other libraries: the call that ends a transfer (ftplib voidresp(), Commons Net completePendingCommand()).")},
 	{Code: CodeTLSDataRequired, Severity: result.Critical, Title: "The server wants the data connection encrypted; the client did not ask",
 		Admin: say("Nothing is broken if encrypted data connections are your policy: the client must send PBSZ 0 and PROT P after AUTH TLS. " +
 			"To accept clear-text data connections from such clients instead: IIS FTP SSL Settings, custom policy, data channel \"Allow\"; vsftpd force_local_data_ssl=NO; ProFTPD TLSRequired ctrl."),

@@ -99,6 +99,7 @@ func TestDiagnoseGolden(t *testing.T) {
 		"tls-data-no-close-notify": {CodeTLSNoCloseNotify},
 		"control-out-of-step":      {CodeOutOfStep},
 		"tls-data-required":        {CodeTLSDataRequired},
+		"control-reply-unread":     {CodeReplyUnread},
 		// Hop traces recorded in the lab (internal/lab TestHopTrace).
 		"trace-dropped-middle":       {CodePassiveTimeout, CodeDataDroppedAt},
 		"trace-dropped-last-router":  {CodePassiveTimeout, CodeDataDroppedAt},

@@ -248,6 +248,24 @@ func (d *diagnosis) outOfStep(s *session, i int, e result.Entry) bool {
 	return true
 }
 
+// replyUnread: the client sent a command while its listing or transfer
+// was under way (the server's 1xx read, its final reply not), and the
+// reply to that command is the transfer's end ("226 Transfer complete." to
+// SIZE): the client did not read the transfer's final reply, and reads
+// every reply after it one command late. The client's fault, not the
+// server's (FluentFTP used without GetReply() after OpenRead/OpenWrite).
+func (d *diagnosis) replyUnread(s *session, i int, e result.Entry) bool {
+	if s.unread == "" || (e.Code != ftp.ClosingData && e.Code != ftp.TransferAborted) || !d.firstAnswer(i) {
+		return false
+	}
+	d.add(Fact{Code: CodeReplyUnread, Lines: []int{s.unreadLine, i},
+		Detail: fmt.Sprintf("The client sent %s while %s was under way, before the server's final reply to it, and then read %q as the answer to %s: "+
+			"that is %s's end. The client reads every reply after it one command late, whatever the server says.",
+			strings.TrimSpace(s.verb+" "+s.arg), s.unread, ftp.FirstLine(e.Text), s.verb, strings.Fields(s.unread)[0])})
+	s.behind = true
+	return true
+}
+
 // dropWorldEchoes removes what an out-of-step reply explains: a TLS
 // handshake that met plain text.
 func (d *diagnosis) dropWorldEchoes() {

@@ -38,7 +38,10 @@ func (d *diagnosis) reply(s *session, i int, e result.Entry) {
 			return
 		}
 	}
-	if d.noCloseNotify(s, i, e) || d.dataEcho(s, e) || d.outOfStep(s, i, e) {
+	if s.behind {
+		return // every reply answers the command before its own: none is judged
+	}
+	if d.noCloseNotify(s, i, e) || d.dataEcho(s, e) || d.replyUnread(s, i, e) || d.outOfStep(s, i, e) {
 		return
 	}
 	c := e.Code

@@ -59,6 +59,13 @@ type session struct {
 	notReady  *result.Entry
 	notReadyI int
 	tls       tlsSession
+	// unread is the listing or transfer whose final reply had not come
+	// when the client sent its next command (unreadLine); behind: a reply
+	// showed the client reading one reply late, and the session's replies
+	// after it answer the command before theirs.
+	unread     string
+	unreadLine int
+	behind     bool
 }
 
 // dataFact is one data connection attempt seen in the transcript.
@@ -172,6 +179,10 @@ func (d *diagnosis) command(s *session, i int, e result.Entry) {
 	d.settleRefusal(s)
 	d.settleDataTLS(s)
 	verb, arg, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
+	s.unread = ""
+	if ftp.IsTransfer(s.verb) && s.inTransfer && !midTransfer[strings.ToUpper(verb)] {
+		s.unread, s.unreadLine = strings.TrimSpace(s.verb+" "+s.arg), s.cmdLine
+	}
 	s.verb, s.arg = strings.ToUpper(verb), strings.TrimSpace(arg)
 	if s.verb == "SITE" {
 		sub, rest, _ := strings.Cut(s.arg, " ")
@@ -197,6 +208,10 @@ func (d *diagnosis) command(s *session, i int, e result.Entry) {
 		d.passSent(s)
 	}
 }
+
+// midTransfer are the commands RFC 959 lets a client send while a transfer
+// is under way (its final reply not yet read).
+var midTransfer = map[string]bool{"ABOR": true, "STAT": true, "QUIT": true, "NOOP": true}
 
 // slow remembers the slowest answer; the greeting counts from the connect.
 func (d *diagnosis) slow(s *session, i int, e result.Entry) {

@@ -48,4 +48,14 @@ func init() {
 		f.find(diagnose.CodeTLSDataRequired, "The server answered STOR report.csv with \"534 Policy requires SSL.\": it accepts data connections only encrypted, and this client never asked for that (no PROT P was accepted before it).",
 			nil, nil, nil, f.last())
 	}
+	codeScenarios[diagnose.CodeReplyUnread] = func(f *fx) {
+		s := f.login("download")
+		f.pasv(s, "198.18.1.2:3005", result.Connected, 0)
+		s.Command("RETR report.csv")
+		s.Reply(150, "150 Opening BINARY mode data connection for report.csv (18 bytes).")
+		s.Command("SIZE next.csv")
+		s.Reply(226, "226 Transfer complete.")
+		f.find(diagnose.CodeReplyUnread, "The client sent SIZE next.csv while RETR report.csv was under way, before the server's final reply to it, and then read \"226 Transfer complete.\" as the answer to SIZE: that is RETR's end. The client reads every reply after it one command late, whatever the server says.",
+			nil, nil, nil, f.last())
+	}
 }

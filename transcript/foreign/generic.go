@@ -37,6 +37,14 @@ var genericPrefixes = []*regexp.Regexp{
 	regexp.MustCompile(`^[\w.-]+\.(?:js|ts|py|go|java|cs)(?: \[\w+\])?:\d+\s+`), // a console's file:line
 }
 
+// levelBeforeLabel is a logging framework's level in front of a client
+// library's own label or marker (FluentFTP's lines as NLog, Serilog or a
+// console logger write them: "Info: Command:  PWD", "Info Command:  RETR x",
+// "Verbose: >         GetWorkingDirectory()"): the level is cut, the
+// label kept. Only before those labels, so that FileZilla's own "Error:"
+// before its message stays its label.
+var levelBeforeLabel = regexp.MustCompile(`^((?i:trace|debug|verbose|info|information|notice|warn|warning|error|fatal|critical):?[ \t]+)(?:(?:Command|Response|Status|Warning|Error):|>)`)
+
 // genericMarker is a line's marker: an arrow, ftplib's *cmd*, or a label
 // ending in a colon ("Befehl:", "Returns:", "Cmd:").
 var (
@@ -72,6 +80,9 @@ func genericSplit(line string) (key, text string) {
 			if loc := re.FindStringIndex(line); loc != nil && loc[1] > 0 {
 				line, changed = line[loc[1]:], true
 			}
+		}
+		if m := levelBeforeLabel.FindStringSubmatchIndex(line); m != nil {
+			line, changed = line[m[3]:], true
 		}
 	}
 	if strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") {
