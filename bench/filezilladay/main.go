@@ -16,8 +16,9 @@ import (
 func main() {
 	size := flag.Int64("size", 32<<20, "the most bytes to write")
 	dir := flag.String("corpus", "testdata/logs", "where the FileZilla recordings are")
+	lang := flag.String("lang", "en", "the language of the day: en, or de, fr, es (FileZilla's translated recordings)")
 	flag.Parse()
-	recs, err := daylog.Recordings(*dir)
+	recs, err := daylog.Recordings(*dir, *lang)
 	if err == nil {
 		var n int
 		n, err = daylog.FileZilla(os.Stdout, recs, *size)

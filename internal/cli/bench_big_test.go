@@ -77,12 +77,25 @@ func benchCLI(b *testing.B, size int, args ...string) {
 var daySizes = []int64{32 << 20, 256 << 20, 1 << 30}
 
 func BenchmarkBigExplainDay(b *testing.B) {
-	recs, err := daylog.Recordings(logs)
+	for _, lang := range []string{"en", "de"} {
+		benchDay(b, lang)
+	}
+}
+
+// benchDay times explain on day logs of one language's recordings: the
+// English one as most logs are, a German one for the translation of every
+// line a translated FileZilla writes.
+func benchDay(b *testing.B, lang string) {
+	recs, err := daylog.Recordings(logs, lang)
 	if err != nil {
 		b.Fatal(err)
 	}
+	name := "filezilla-day/"
+	if lang != "en" {
+		name = "filezilla-day-" + lang + "/"
+	}
 	for _, size := range daySizes {
-		b.Run("filezilla-day/"+mib(int(size)), func(b *testing.B) {
+		b.Run(name+mib(int(size)), func(b *testing.B) {
 			if testing.Short() && size > daySizes[0] {
 				b.Skip("-short: 32 MiB only")
 			}

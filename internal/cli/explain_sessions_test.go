@@ -79,7 +79,7 @@ func TestExplainClientLogOver32MiB(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: writes and reads 40 MiB")
 	}
-	recs, err := daylog.Recordings(logs)
+	recs, err := daylog.Recordings(logs, "en")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,15 +27,32 @@ type step struct {
 	rest string
 }
 
-// Recordings reads every FileZilla recording in the log file's layout
-// under dir (testdata/logs): each a session, line by line.
-func Recordings(dir string) ([][]step, error) {
+// langCoded names a recording made in a language of FileZilla's
+// (filezilla-de-ok.log); the others are English.
+var langCoded = regexp.MustCompile(`^filezilla-([a-z]{2})-`)
+
+// Recordings reads the FileZilla recordings in the log file's layout under
+// dir (testdata/logs) in one language, each a session, line by line: a
+// day's log comes from one FileZilla, which writes in one language. lang
+// "" or "en" is English (the recordings without a language in their name,
+// and filezilla-en-*), "de" the filezilla-de-* ones.
+func Recordings(dir, lang string) ([][]step, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "filezilla-*.log"))
 	if err != nil {
 		return nil, err
 	}
+	if lang == "" {
+		lang = "en"
+	}
 	var out [][]step
 	for _, p := range paths {
+		code := "en"
+		if m := langCoded.FindStringSubmatch(filepath.Base(p)); m != nil {
+			code = m[1]
+		}
+		if code != lang {
+			continue
+		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return nil, err

@@ -17,7 +17,9 @@ import (
 type i18nSentence struct {
 	re      *regexp.Regexp
 	english string
-	order   []int // for each verb of the English, which capture holds it
+	order   []int  // for each verb of the English, which capture holds it
+	head    string // the literal text every match starts with
+	anchor  string // a run of literal text every match holds
 }
 
 type i18nTables struct {
@@ -133,11 +135,30 @@ func compileSentence(english, tr string) (i18nSentence, bool) {
 	if err != nil {
 		return i18nSentence{}, false
 	}
-	return i18nSentence{re: re, english: english, order: order}, true
+	// The literal text the pattern starts with and its longest run of
+	// literal text, checked before the pattern: most lines match no
+	// sentence, and a substring test costs far less than the expression.
+	// A typographic apostrophe matches a straight one too: the runs stop
+	// at it.
+	head := tr
+	if len(trVerbs) > 0 {
+		head = tr[:trVerbs[0][0]]
+	}
+	head, _, _ = strings.Cut(head, "’")
+	anchor := ""
+	for _, part := range strings.Split(longestLiteral(tr), "’") {
+		if len(part) > len(anchor) {
+			anchor = part
+		}
+	}
+	return i18nSentence{re: re, english: english, order: order, head: head, anchor: anchor}, true
 }
 
 // english rewrites text in the English the sentence stands for.
 func (s i18nSentence) english1(text string) (string, bool) {
+	if !strings.HasPrefix(text, s.head) || !strings.Contains(text, s.anchor) {
+		return "", false
+	}
 	m := s.re.FindStringSubmatch(text)
 	if m == nil {
 		return "", false
@@ -246,6 +267,12 @@ func (b *builder) opening(t *i18nTables, text string) string {
 			continue
 		}
 		if out, ok := o.s.english1(text); ok {
+			if out == text {
+				// The sentence as English writes it (British English, a
+				// language that left it untranslated): an English log,
+				// which needs no translating, line after line.
+				return text
+			}
 			b.langs = map[string]bool{o.lang: true}
 			return out
 		}

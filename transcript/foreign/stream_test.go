@@ -233,7 +233,7 @@ func TestScanBigLogInBoundedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: reads 96 MiB")
 	}
-	recs, err := daylog.Recordings("../../testdata/logs")
+	recs, err := daylog.Recordings("../../testdata/logs", "en")
 	if err != nil {
 		t.Fatal(err)
 	}
