@@ -121,7 +121,7 @@ type RenderOptions struct {
 //
 // Entries of one session are kept together, sessions one after another.
 func Render(w io.Writer, entries []result.Entry, opt RenderOptions) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	sessions := SessionOrder(entries)
 	for i, id := range sessions {
 		for _, e := range entries {
@@ -131,9 +131,9 @@ func Render(w io.Writer, entries []result.Entry, opt RenderOptions) error {
 			if e.Kind == result.Event && e.Event != nil && e.Event.Op == result.OpSession {
 				if opt.Headings && len(sessions) > 1 {
 					if i > 0 {
-						ew.printf("\n")
+						ew.Printf("\n")
 					}
-					ew.printf("%s\n", opt.style(result.Event, RenderEntry(e)[0]))
+					ew.Printf("%s\n", opt.style(result.Event, RenderEntry(e)[0]))
 				}
 				continue
 			}
@@ -141,11 +141,11 @@ func Render(w io.Writer, entries []result.Entry, opt RenderOptions) error {
 				if opt.Times {
 					line = fmt.Sprintf("[%8.3fs] %s", e.T.Seconds(), line)
 				}
-				ew.printf("%s\n", opt.style(e.Kind, line))
+				ew.Printf("%s\n", opt.style(e.Kind, line))
 			}
 		}
 	}
-	return ew.err
+	return ew.Err
 }
 
 func (o RenderOptions) style(k result.Kind, line string) string {
@@ -215,15 +215,4 @@ func renderReply(e result.Entry) []string {
 		}
 	}
 	return out
-}
-
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
 }

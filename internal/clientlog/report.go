@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"ftpdiag/diagnose"
@@ -32,45 +31,45 @@ type RenderFunc func(w io.Writer, res *result.Result) error
 // happens now (the latest), once per cause, not the same failure a
 // thousand times; the counts say how often and since when.
 func WriteText(w io.Writer, r *diagnose.ClientReport, keep int, one RenderFunc) error {
-	ew := &errW{w: w}
-	ew.printf("ftpdiag explain: %s log, %s%s\n", r.Format, plural(r.Sessions, "session"), span(r.First, r.Last))
-	ew.printf("verdict: %s (the worst session's)\n\n", r.Verdict())
-	ew.printf("Sessions:")
+	ew := &transcript.ErrWriter{W: w}
+	ew.Printf("ftpdiag explain: %s log, %s%s\n", r.Format, transcript.Plural(r.Sessions, "session"), transcript.LogSpan(r.First, r.Last))
+	ew.Printf("verdict: %s (the worst session's)\n\n", r.Verdict())
+	ew.Printf("Sessions:")
 	sep := " "
 	for _, v := range []result.Verdict{result.VerdictCritical, result.VerdictWarning, result.VerdictUnknown, result.VerdictOK} {
 		if n := r.Verdicts[v]; n > 0 {
-			ew.printf("%s%d %s", sep, n, v)
+			ew.Printf("%s%d %s", sep, n, v)
 			sep = ", "
 		}
 	}
-	ew.printf("\n")
+	ew.Printf("\n")
 	codes := r.SortedCodes()
 	if len(codes) > 0 {
-		ew.printf("\nWhat went wrong, across sessions:\n")
+		ew.Printf("\nWhat went wrong, across sessions:\n")
 	}
 	for _, t := range codes {
-		ew.printf("  %-8s  %s: %s\n            %s (first in session %d, latest in session %d)\n", t.Finding.Severity, t.Finding.Code,
-			visible(t.Finding.Title), plural(t.Sessions, "session"), t.First, t.Latest.ID)
+		ew.Printf("  %-8s  %s: %s\n            %s (first in session %d, latest in session %d)\n", t.Finding.Severity, t.Finding.Code,
+			visible(t.Finding.Title), transcript.Plural(t.Sessions, "session"), t.First, t.Latest.ID)
 	}
 	if r.Skipped > 0 {
-		ew.printf("\n%s of the log held no FTP command, reply or connection: not counted.\n", plural(r.Skipped, "stretch"))
+		ew.Printf("\n%s of the log held no FTP command, reply or connection: not counted.\n", transcript.Plural(r.Skipped, "stretch"))
 	}
 	if r.Long > 0 {
-		ew.printf("\n%s longer than %d KiB cut there.\n", plural(r.Long, "line"), foreign.MaxLine>>10)
+		ew.Printf("\n%s longer than %d KiB cut there.\n", transcript.Plural(r.Long, "line"), foreign.MaxLine>>10)
 	}
 	shown := r.Shown(keep)
 	if len(shown) > 0 && len(codes) > 0 {
-		ew.printf("\nThe latest session that shows each, whole:\n")
+		ew.Printf("\nThe latest session that shows each, whole:\n")
 	} else if len(shown) > 0 {
-		ew.printf("\nThe latest session, whole:\n")
+		ew.Printf("\nThe latest session, whole:\n")
 	}
 	for _, s := range shown {
-		ew.printf("\n=== session %d (log line %d%s): %s\n\n", s.ID, s.Line, when(s.Started), s.Result.Verdict)
-		if ew.err == nil {
-			ew.err = one(w, s.Result)
+		ew.Printf("\n=== session %d (log line %d%s): %s\n\n", s.ID, s.Line, when(s.Started), s.Result.Verdict)
+		if ew.Err == nil {
+			ew.Err = one(w, s.Result)
 		}
 	}
-	return ew.err
+	return ew.Err
 }
 
 // doc is the JSON document of a client log of several sessions.
@@ -128,39 +127,9 @@ func WriteJSON(w io.Writer, r *diagnose.ClientReport, keep int) error {
 
 func visible(s string) string { return transcript.Visible(s, false) }
 
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	if strings.HasSuffix(what, "ch") {
-		return fmt.Sprintf("%d %ses", n, what)
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
-
-func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
-
-func span(first, last time.Time) string {
-	if first.IsZero() {
-		return ""
-	}
-	return ", " + stamp(first) + " to " + stamp(last)
-}
-
 func when(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return ", " + stamp(t)
-}
-
-type errW struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errW) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
+	return ", " + transcript.LogStamp(t)
 }

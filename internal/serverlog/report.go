@@ -70,34 +70,34 @@ func severityRank(s result.Severity) int {
 }
 
 func serverText(w io.Writer, r *diagnose.ServerReport) error {
-	ew := &errW{w: w}
-	ew.printf("ftpdiag explain: %s log, %s from %s%s\n", r.Format, plural(r.Sessions, "session"),
-		plural(len(r.Clients), "client address"), span(r.First, r.Last))
+	ew := &transcript.ErrWriter{W: w}
+	ew.Printf("ftpdiag explain: %s log, %s from %s%s\n", r.Format, transcript.Plural(r.Sessions, "session"),
+		transcript.Plural(len(r.Clients), "client address"), transcript.LogSpan(r.First, r.Last))
 	v := r.Verdict()
-	ew.printf("verdict: %s\n\n", v)
+	ew.Printf("verdict: %s\n\n", v)
 	if len(r.Codes) > 0 || len(r.Findings()) > 0 {
-		ew.printf("What went wrong, across sessions:\n")
+		ew.Printf("What went wrong, across sessions:\n")
 	}
 	for _, f := range r.Findings() {
-		ew.printf("  %-8s  %s: %s\n            %s\n", f.Severity, f.Code, printableText(f.Title), printableText(f.Detail))
+		ew.Printf("  %-8s  %s: %s\n            %s\n", f.Severity, f.Code, printableText(f.Title), printableText(f.Detail))
 	}
 	for _, row := range sortedCodes(r) {
 		t := row.tally
-		ew.printf("  %-8s  %s: %s\n            %s from %d of %d client addresses: %s\n", t.Finding.Severity, t.Finding.Code,
-			printableText(t.Finding.Title), plural(t.Sessions, "session"), len(t.Clients), len(r.Clients),
+		ew.Printf("  %-8s  %s: %s\n            %s from %d of %d client addresses: %s\n", t.Finding.Severity, t.Finding.Code,
+			printableText(t.Finding.Title), transcript.Plural(t.Sessions, "session"), len(t.Clients), len(r.Clients),
 			printableText(diagnose.ClientList(t.Clients, 5)))
 	}
 	for _, verdict := range []result.Verdict{result.VerdictOK, result.VerdictUnknown} {
 		if n := r.Verdicts[verdict]; n > 0 {
-			ew.printf("  %-8s  %s%s\n", verdict, plural(n, "session"), verdictNote(verdict))
+			ew.Printf("  %-8s  %s%s\n", verdict, transcript.Plural(n, "session"), verdictNote(verdict))
 		}
 	}
-	ew.printf("%s", passiveLine(r))
+	ew.Printf("%s", passiveLine(r))
 	serverHints(ew, r)
 	for _, s := range r.Worst {
 		serverSession(ew, s)
 	}
-	return ew.err
+	return ew.Err
 }
 
 func verdictNote(v result.Verdict) string {
@@ -141,7 +141,7 @@ func firstN(s []string, n int) []string {
 
 // serverHints prints the hints of the worst code: the administrator's
 // first, then what to tell the user.
-func serverHints(ew *errW, r *diagnose.ServerReport) {
+func serverHints(ew *transcript.ErrWriter, r *diagnose.ServerReport) {
 	fs := r.Findings()
 	if rows := sortedCodes(r); len(rows) > 0 && rows[0].rank > 0 {
 		fs = append(fs, rows[0].tally.Finding)
@@ -149,16 +149,16 @@ func serverHints(ew *errW, r *diagnose.ServerReport) {
 	if len(fs) == 0 {
 		return
 	}
-	ew.printf("\nFor the administrator:\n")
+	ew.Printf("\nFor the administrator:\n")
 	for _, f := range fs {
 		for _, h := range f.Hints {
-			ew.printf("  - %s\n", printableText(h))
+			ew.Printf("  - %s\n", printableText(h))
 		}
 	}
 	header := "\nWhat to tell the user:\n"
 	for _, f := range fs {
 		for _, h := range f.ClientHints {
-			ew.printf("%s  - %s\n", header, printableText(capitalize(strings.TrimPrefix(h, "Tell the user: "))))
+			ew.Printf("%s  - %s\n", header, printableText(capitalize(strings.TrimPrefix(h, "Tell the user: "))))
 			header = ""
 		}
 	}
@@ -166,7 +166,7 @@ func serverHints(ew *errW, r *diagnose.ServerReport) {
 
 // serverSession prints one session: its heading, its lines with the
 // findings marked under the lines they rest on, and its findings.
-func serverSession(ew *errW, s *diagnose.ServerSession) {
+func serverSession(ew *transcript.ErrWriter, s *diagnose.ServerSession) {
 	res := s.Result
 	who := s.Client
 	if who == "" {
@@ -177,9 +177,9 @@ func serverSession(ew *errW, s *diagnose.ServerSession) {
 	}
 	when := ""
 	if !s.Started.IsZero() {
-		when = ", " + stamp(s.Started)
+		when = ", " + transcript.LogStamp(s.Started)
 	}
-	ew.printf("\n=== session %d (%s; log line %d%s): %s\n", s.ID, printableText(who), s.Line, when, res.Verdict)
+	ew.Printf("\n=== session %d (%s; log line %d%s): %s\n", s.ID, printableText(who), s.Line, when, res.Verdict)
 	marks := map[int][]string{}
 	for _, f := range res.Findings {
 		for _, l := range f.Lines {
@@ -188,57 +188,21 @@ func serverSession(ew *errW, s *diagnose.ServerSession) {
 	}
 	for i, e := range res.Transcript {
 		for _, l := range transcript.RenderEntry(e) {
-			ew.printf("%s\n", transcript.Visible(l, false))
+			ew.Printf("%s\n", transcript.Visible(l, false))
 		}
 		if codes := marks[i]; len(codes) > 0 {
-			ew.printf("%s^ %s\n", transcript.Indent, strings.Join(codes, ", "))
+			ew.Printf("%s^ %s\n", transcript.Indent, strings.Join(codes, ", "))
 		}
 	}
 	for _, f := range res.Findings {
-		ew.printf("%s %s: %s\n  %s\n", f.Severity, f.Code, printableText(f.Title), printableText(f.Detail))
+		ew.Printf("%s %s: %s\n  %s\n", f.Severity, f.Code, printableText(f.Title), printableText(f.Detail))
 	}
 	if res.Evidence != "" {
-		ew.printf("not judged: %s\n", printableText(res.Evidence))
+		ew.Printf("not judged: %s\n", printableText(res.Evidence))
 	}
 }
 
 func printableText(s string) string { return transcript.Visible(s, false) }
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	if strings.HasSuffix(what, "ss") {
-		return fmt.Sprintf("%d %ses", n, what)
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
-
-// stamp prints a log time; syslog's have no year.
-func stamp(t time.Time) string {
-	if t.Year() <= 1 {
-		return t.Format("Jan _2 15:04:05")
-	}
-	return t.UTC().Format("2006-01-02 15:04:05")
-}
-
-func span(first, last time.Time) string {
-	if first.IsZero() {
-		return ""
-	}
-	return ", " + stamp(first) + " to " + stamp(last)
-}
-
-type errW struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errW) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
-}
 
 // serverDoc is the JSON document of an explained server log.
 type serverDoc struct {
