@@ -24,7 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 ip netns add "$ns"
-inns() { ip netns exec "$ns" "$@"; }
+# shellcheck source=testdata/logs/lab-lib.sh
+. "$here/lab-lib.sh"
 inns ip link set lo up
 # inetutils ftp and tnftp have no connect timeout of their own: three SYN
 # retries make a dropped connection fail after about 15 s.
@@ -33,70 +34,6 @@ mkdir -p "$work/pub" "$work/empty" "$work/home" "$work/ncftp"
 echo hello >"$work/pub/hello.txt"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 	-keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-
-# wait_listen NAME waits up to 5 s for a server on 127.0.0.1:2121.
-wait_listen() {
-	for _ in $(seq 50); do
-		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null && return
-		sleep 0.1
-	done
-	echo "clients-lab.sh: $1 did not start" >&2
-	exit 1
-}
-# start_vsftpd EXTRA: vsftpd on 127.0.0.1:2121, passive range 3000-3005,
-# anonymous logins, every local login refused (a PAM service that does not
-# exist); EXTRA adds lines to its configuration.
-start_vsftpd() {
-	cat >"$work/vsftpd.conf" <<CONF
-listen=YES
-listen_address=127.0.0.1
-listen_port=2121
-anonymous_enable=YES
-no_anon_password=YES
-anon_root=$work/pub
-ftp_username=daemon
-local_enable=YES
-pam_service_name=ftpdiag-lab-none
-seccomp_sandbox=NO
-isolate=NO
-isolate_network=NO
-background=NO
-secure_chroot_dir=$work/empty
-pasv_min_port=3000
-pasv_max_port=3005
-rsa_cert_file=$work/cert.pem
-rsa_private_key_file=$work/key.pem
-$1
-CONF
-	inns "$peers/root/usr/sbin/vsftpd" "$work/vsftpd.conf" 2>/dev/null &
-	srv=$!
-	wait_listen vsftpd
-}
-# stop_server stops every process of the namespace (vsftpd forks one per
-# session) and waits for the port to close.
-stop_server() {
-	ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
-	{ wait "$srv"; } 2>/dev/null || true
-	for _ in $(seq 50); do
-		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null || return 0
-		sleep 0.1
-	done
-}
-
-# firewall ACTION: the passive range rejected (reject) or dropped (drop),
-# or new connections to any other port than the server's dropped
-# (callback: the server's connection back to an active-mode client).
-firewall() {
-	inns nft flush ruleset
-	[ "$1" = none ] && return
-	inns nft add table inet lab
-	inns nft add chain inet lab input '{ type filter hook input priority 0; }'
-	case $1 in
-	reject) inns nft add rule inet lab input tcp dport 3000-3005 reject with tcp reset ;;
-	drop) inns nft add rule inet lab input tcp dport 3000-3005 drop ;;
-	callback) inns nft add rule inet lab input ct state new tcp dport != '{ 2121, 3000-3005 }' drop ;;
-	esac
-}
 
 # CLIENT MODE USER PASS [PORT]: a session that lists the directory, as a
 # script drives it; MODE is -p (passive) or -A (active, PORT). CLIENT is

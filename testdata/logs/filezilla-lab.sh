@@ -29,7 +29,8 @@ cleanup() {
 }
 trap cleanup EXIT
 ip netns add "$ns"
-inns() { ip netns exec "$ns" "$@"; }
+# shellcheck source=testdata/logs/lab-lib.sh
+. "$here/lab-lib.sh"
 inns ip link set lo up
 (cd "$here/../.." && go build -o "$work/ftpdiag" .)
 
@@ -121,39 +122,12 @@ filezilla_run() {
 	cp "$work/fz.log" "$out/$1.log"
 }
 
-# wait_listen NAME waits up to 5 s for a server on 127.0.0.1:2121.
-wait_listen() {
-	for _ in $(seq 50); do
-		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null && return
-		sleep 0.1
-	done
-	echo "filezilla-lab.sh: $1 did not start" >&2
-	exit 1
-}
-stop_server() {
-	kill "$srv" 2>/dev/null || true
-	{ wait "$srv"; } 2>/dev/null || true
-	ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
-	sleep 0.3
-}
 serve() {
 	# shellcheck disable=SC2086
 	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 --anonymous $1 >/dev/null 2>&1 &
 	srv=$!
 	wait_listen "ftpdiag serve"
 }
-firewall() {
-	inns nft flush ruleset
-	[ "$1" = none ] && return
-	inns nft add table inet lab
-	inns nft add chain inet lab input '{ type filter hook input priority 0; }'
-	if [ "$1" = reject ]; then
-		inns nft add rule inet lab input tcp dport 3000-3005 reject with tcp reset
-	else
-		inns nft add rule inet lab input tcp dport 3000-3005 drop
-	fi
-}
-
 # english_set: FileZilla in English against the reference server, vsftpd
 # with TLS and an SSH banner.
 english_set() {
@@ -182,29 +156,8 @@ stop_server
 # whether to trust it (Return accepts).
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 	-keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-cat >"$work/vsftpd.conf" <<EOF
-listen=YES
-listen_address=127.0.0.1
-listen_port=2121
-anonymous_enable=YES
-no_anon_password=YES
-anon_root=$work/pub
-ftp_username=daemon
-seccomp_sandbox=NO
-isolate=NO
-isolate_network=NO
-background=NO
-secure_chroot_dir=$work/empty
-pasv_min_port=3000
-pasv_max_port=3005
-ssl_enable=YES
-allow_anon_ssl=YES
-rsa_cert_file=$work/cert.pem
-rsa_private_key_file=$work/key.pem
-EOF
-inns "$peers/root/usr/sbin/vsftpd" "$work/vsftpd.conf" 2>/dev/null &
-srv=$!
-wait_listen vsftpd
+start_vsftpd "ssl_enable=YES
+allow_anon_ssl=YES"
 filezilla_run filezilla-tls-ok "$url" 40
 stop_server
 
@@ -226,27 +179,7 @@ stop_server
 # refuses every local login here: its PAM service does not exist).
 language_set() {
 	lang=$1
-	cat >"$work/vsftpd.conf" <<EOF
-listen=YES
-listen_address=127.0.0.1
-listen_port=2121
-anonymous_enable=YES
-no_anon_password=YES
-anon_root=$work/pub
-ftp_username=daemon
-local_enable=YES
-pam_service_name=ftpdiag-lab-none
-seccomp_sandbox=NO
-isolate=NO
-isolate_network=NO
-background=NO
-secure_chroot_dir=$work/empty
-pasv_min_port=3000
-pasv_max_port=3005
-EOF
-	inns "$peers/root/usr/sbin/vsftpd" "$work/vsftpd.conf" 2>/dev/null &
-	srv=$!
-	wait_listen vsftpd
+	start_vsftpd ""
 	filezilla_run "filezilla-$lang-ok" ftp://anonymous:guest@127.0.0.1:2121/ 40
 	firewall reject
 	filezilla_run "filezilla-$lang-pasv-refused" ftp://anonymous:guest@127.0.0.1:2121/ 40

@@ -19,75 +19,14 @@ cleanup() {
 }
 trap cleanup EXIT
 ip netns add "$ns"
-inns() { ip netns exec "$ns" "$@"; }
+# shellcheck source=testdata/logs/lab-lib.sh
+. "$here/lab-lib.sh"
 inns ip link set lo up
 
 mkdir -p "$work/pub" "$work/empty"
 echo hello >"$work/pub/hello.txt"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 	-keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-
-# wait_listen NAME waits up to 5 s for a server on 127.0.0.1:2121 in the
-# namespace, and gives up on the whole run if it never listens.
-wait_listen() {
-	for _ in $(seq 50); do
-		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null && return
-		sleep 0.1
-	done
-	echo "lab.sh: $1 did not start" >&2
-	exit 1
-}
-
-# vsftpd on 127.0.0.1:2121, passive range 3000-3005; extra lines come from $1.
-start_vsftpd() {
-	cat >"$work/vsftpd.conf" <<EOF
-listen=YES
-listen_address=127.0.0.1
-listen_port=2121
-anonymous_enable=YES
-no_anon_password=YES
-anon_root=$work/pub
-ftp_username=daemon
-local_enable=YES
-pam_service_name=ftpdiag-lab-none
-seccomp_sandbox=NO
-isolate=NO
-isolate_network=NO
-background=NO
-secure_chroot_dir=$work/empty
-pasv_min_port=3000
-pasv_max_port=3005
-rsa_cert_file=$work/cert.pem
-rsa_private_key_file=$work/key.pem
-$1
-EOF
-	inns "$peers/root/usr/sbin/vsftpd" "$work/vsftpd.conf" 2>/dev/null &
-	vs_pid=$!
-	wait_listen vsftpd
-}
-# vsftpd and pure-ftpd fork a process per session: stop them all, then wait
-# for the port.
-stop_vsftpd() {
-	ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
-	{ wait "$vs_pid"; } 2>/dev/null || true
-	for _ in $(seq 50); do
-		inns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2121' 2>/dev/null || return 0
-		sleep 0.1
-	done
-}
-
-# firewall ACTION: reject or drop the passive range inside the namespace.
-firewall() {
-	inns nft flush ruleset
-	[ "$1" = none ] && return
-	inns nft add table inet lab
-	inns nft add chain inet lab input '{ type filter hook input priority 0; }'
-	if [ "$1" = reject ]; then
-		inns nft add rule inet lab input tcp dport 3000-3005 reject with tcp reset
-	else
-		inns nft add rule inet lab input tcp dport 3000-3005 drop
-	fi
-}
 
 # curl -v, bounded; its exit status is the point, so it is ignored.
 # --connect-timeout covers FTP's login too: it must outlast the servers'
@@ -118,7 +57,7 @@ lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; o
 firewall none
 curlv --ftp-port 127.0.0.2 ftp://127.0.0.1:2121/ >"$out/curl-port-illegal.log"
 lftpd 'set net:timeout 8; set ftp:passive-mode off; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-login-rejected.log"
-stop_vsftpd
+stop_server
 
 # Port 20 taken by another process: vsftpd (connect_from_port_20=YES)
 # cannot bind it for active connections and answers LIST with "500 OOPS:
@@ -134,7 +73,7 @@ start_vsftpd "connect_from_port_20=YES"
 curlv -P 127.0.0.1 ftp://127.0.0.1:2121/ >"$out/curl-active-oops.log"
 lftpd 'set ftp:passive-mode off; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-active-oops.log"
 curlv --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-active-oops-passive-ok.log"
-stop_vsftpd
+stop_server
 kill "$port20" 2>/dev/null || true
 
 # vsftpd failing at the greeting: its ftp_username names no user, and it
@@ -143,7 +82,7 @@ kill "$port20" 2>/dev/null || true
 start_vsftpd "ftp_username=ftpdiag-no-such-user"
 curlv ftp://127.0.0.1:2121/ >"$out/curl-greeting-oops.log"
 lftpd 'set net:max-retries 1; open ftp://127.0.0.1:2121; ls' >"$out/lftp-greeting-oops.log"
-stop_vsftpd
+stop_server
 
 # A data connection that opens and then carries nothing: past 20000 bytes
 # the server's passive data is dropped (it flows in the reply direction),
@@ -156,14 +95,14 @@ inns nft add rule inet stall out meta l4proto tcp ct original proto-dst 3000-300
 curlv --speed-time 5 --speed-limit 1 --disable-epsv ftp://127.0.0.1:2121/big.bin >"$out/curl-retr-stalled.log"
 lftpd 'set net:timeout 5; set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; cat big.bin' >"$out/lftp-retr-stalled.log"
 inns nft delete table inet stall
-stop_vsftpd
+stop_server
 rm -f "$work/pub/big.bin"
 
 # lftp below debug level 9 writes no "Connecting data socket" lines: the
 # listing and download show only in the replies (issue 20).
 start_vsftpd ""
 inns timeout 25 lftp -c "debug -t 5; set ftp:prefer-epsv no; open ftp://anonymous:guest@127.0.0.1:2121; ls; cat hello.txt" >"$out/lftp-ok-debug5.log" 2>&1 || true
-stop_vsftpd
+stop_server
 
 # An SSH server's banner where FTP was expected (a fake: one line, then close).
 inns python3 -c 'import socket
@@ -171,11 +110,11 @@ s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 2121)); s.listen(4); s.settimeout(20)
 for _ in range(4):
     c, _ = s.accept(); c.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n"); c.close()' &
-vs_pid=$!
+srv=$!
 wait_listen "the SSH banner"
 curlv ftp://127.0.0.1:2121/ >"$out/curl-ssh-banner.log"
 lftpd 'set net:max-retries 1; open ftp://127.0.0.1:2121; ls' >"$out/lftp-ssh-banner.log"
-stop_vsftpd
+stop_server
 
 start_vsftpd "ssl_enable=YES
 force_local_logins_ssl=YES
@@ -185,7 +124,7 @@ allow_anon_ssl=YES"
 curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$out/curl-tls-required.log"
 lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; open ftp://anonymous:guest@127.0.0.1:2121; ls' >"$out/lftp-tls-ok.log"
 curlv --ssl-reqd -k --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-tls-ok-passive.log"
-stop_vsftpd
+stop_server
 # Encrypted data connections required of anonymous users too: a client that
 # protects only the login (curl --ftp-ssl-control) meets "522 Data
 # connections must be encrypted." (lftp with ftp:ssl-force sends PROT P
@@ -194,7 +133,7 @@ start_vsftpd "ssl_enable=YES
 allow_anon_ssl=YES
 force_anon_data_ssl=YES"
 curlv --ftp-ssl-control -k --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-tls-data-required.log"
-stop_vsftpd
+stop_server
 # pure-ftpd with one virtual user (a puredb compiled by pure-pw, mapped to the system user
 # daemon), on the same address and ports; $1 adds options.
 start_pureftpd() {
@@ -209,14 +148,14 @@ start_pureftpd() {
 	# shellcheck disable=SC2086
 	inns "$peers/root/usr/sbin/pure-ftpd" -l "puredb:$work/pdb" -S 127.0.0.1,2121 -p 3000:3005 \
 		-H -E -A -u 1 $1 2>/dev/null &
-	vs_pid=$!
+	srv=$!
 	wait_listen pure-ftpd
 }
 
 start_pureftpd ""
 firewall none
 curlv -u 'john:Tr0ub4dor&3' --ftp-port 127.0.0.2 ftp://127.0.0.1:2121/ >"$out/curl-port-wont-open.log"
-stop_vsftpd
+stop_server
 # Behind NAT without its public address: the server advertises a private
 # one (10.0.0.5, which exists nowhere: curl ignores it and dials the control
 # address), and its passive ports are dropped.
@@ -230,19 +169,19 @@ firewall reject
 curlv -u 'john:Tr0ub4dor&3' --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-pasv-private-refused.log"
 lftpd 'set ftp:passive-mode on; set ftp:prefer-epsv no; set net:max-retries 1; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-pasv-private-refused.log"
 firewall none
-stop_vsftpd
+stop_server
 # ftpdiag's own reference server, advertising 127.0.0.9 in its PASV
 # replies while it is reached at 127.0.0.1: lftp corrects the address (it
 # does so even with ftp:fix-pasv-address off), and the listing works.
 if (cd "$here/../.." && go build -o "$work/ftpdiag" .); then
 	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 \
 		--pasv-address 127.0.0.9 --anonymous >/dev/null 2>&1 &
-	vs_pid=$!
+	srv=$!
 	wait_listen "ftpdiag serve"
 	lftpd 'set ftp:prefer-epsv no; open ftp://127.0.0.1:2121; ls' >"$out/lftp-pasv-fixed.log"
-	stop_vsftpd
+	stop_server
 	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 --anonymous >/dev/null 2>&1 &
-	vs_pid=$!
+	srv=$!
 	wait_listen "ftpdiag serve"
 	curlv --disable-epsv ftp://127.0.0.1:2121/test >"$out/curl-serve-ok-retr.log"
 	curlv -P 127.0.0.1 ftp://127.0.0.1:2121/ >"$out/curl-serve-ok-active.log"
@@ -250,12 +189,12 @@ if (cd "$here/../.." && go build -o "$work/ftpdiag" .); then
 	firewall reject
 	curlv --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-serve-pasv-refused.log"
 	firewall none
-	stop_vsftpd
+	stop_server
 	# The reference server's FTPS: explicit (AUTH TLS) and implicit (port
 	# 9990), with a throw-away certificate, then with plain text refused.
 	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 --anonymous \
 		--tls-self-signed --implicit-tls 127.0.0.1:9990 >/dev/null 2>&1 &
-	vs_pid=$!
+	srv=$!
 	wait_listen "ftpdiag serve --tls-self-signed"
 	curlv --ssl-reqd -k --disable-epsv ftp://127.0.0.1:2121/test >"$out/curl-serve-tls-ok.log"
 	curlv -k ftps://127.0.0.1:9990/ >"$out/curl-serve-implicit-ok.log"
@@ -264,14 +203,14 @@ if (cd "$here/../.." && go build -o "$work/ftpdiag" .); then
 	curlv --ssl-reqd -k --disable-epsv ftp://127.0.0.1:2121/ >"$out/curl-serve-tls-pasv-refused.log"
 	lftpd 'set ssl:verify-certificate no; set ftp:ssl-force yes; set ftp:passive-mode on; set ftp:prefer-epsv no; open ftp://127.0.0.1:2121; ls' >"$out/lftp-serve-tls-pasv-refused.log"
 	firewall none
-	stop_vsftpd
+	stop_server
 	inns "$work/ftpdiag" serve --listen 127.0.0.1:2121 --pasv-ports 3000-3005 --user 'john:Tr0ub4dor&3' \
 		--tls-self-signed --require-tls >/dev/null 2>&1 &
-	vs_pid=$!
+	srv=$!
 	wait_listen "ftpdiag serve --require-tls"
 	curlv -u 'john:Tr0ub4dor&3' ftp://127.0.0.1:2121/ >"$out/curl-serve-tls-required.log"
 	lftpd 'set ftp:ssl-allow no; open -u john,Tr0ub4dor\&3 ftp://127.0.0.1:2121; ls' >"$out/lftp-serve-tls-required.log"
-	stop_vsftpd
+	stop_server
 else
 	echo "lab.sh: ftpdiag does not build; its samples are not made" >&2
 fi
