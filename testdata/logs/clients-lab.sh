@@ -15,18 +15,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$(cd "${1:-$here}" && pwd)
 peers=$here/../peers
 bash "$peers/fetch.sh"
-ns=ftpdiag-clients-lab-$$
-work=$(mktemp -d)
-cleanup() {
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$ns"
 # shellcheck source=testdata/logs/lab-lib.sh
 . "$here/lab-lib.sh"
-inns ip link set lo up
+lab_namespace ftpdiag-clients-lab
 # inetutils ftp and tnftp have no connect timeout of their own: three SYN
 # retries make a dropped connection fail after about 15 s.
 inns sysctl -qw net.ipv4.tcp_syn_retries=3

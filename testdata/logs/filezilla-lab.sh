@@ -19,19 +19,9 @@ shift || true
 langs=("$@")
 peers=$here/../peers
 bash "$peers/fetch.sh"
-ns=ftpdiag-fz-lab-$$
-work=$(mktemp -d)
-cleanup() {
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-	sleep 0.3
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$ns"
 # shellcheck source=testdata/logs/lab-lib.sh
 . "$here/lab-lib.sh"
-inns ip link set lo up
+lab_namespace ftpdiag-fz-lab
 (cd "$here/../.." && go build -o "$work/ftpdiag" .)
 
 # FileZilla's settings: its log file, no update check or welcome dialog,

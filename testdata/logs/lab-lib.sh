@@ -1,10 +1,28 @@
-# Sourced by lab.sh, clients-lab.sh and filezilla-lab.sh: the servers and
-# the firewall of their network namespace, written once. The script sets
-# ns (the namespace), work (its scratch directory, with pub/ and empty/)
-# and peers (testdata/peers) before it uses them; every server listens on
-# 127.0.0.1:2121 inside the namespace, its passive range 3000-3005.
+# Sourced by lab.sh, clients-lab.sh and filezilla-lab.sh: their network
+# namespace, its servers and its firewall, written once. The script sets
+# peers (testdata/peers) and calls lab_namespace first; every server
+# listens on 127.0.0.1:2121 inside the namespace, its passive range
+# 3000-3005.
 
 inns() { ip netns exec "$ns" "$@"; }
+
+# lab_namespace NAME: the network namespace NAME-PID (ns), holding only a
+# loopback interface, so that nothing can reach another host whatever a
+# reply says, and the scratch directory work; both go when the script ends.
+lab_namespace() {
+	ns=$1-$$
+	work=$(mktemp -d)
+	trap lab_cleanup EXIT
+	ip netns add "$ns"
+	inns ip link set lo up
+}
+
+lab_cleanup() {
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+	sleep 0.3 # the killed processes leave before their namespace goes
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$work"
+}
 
 # wait_listen NAME waits up to 5 s for a server on 127.0.0.1:2121 in the
 # namespace, and gives up on the whole run if it never listens.

@@ -10,18 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$(cd "${1:-$here}" && pwd)
 peers=$here/../peers
 bash "$peers/fetch.sh"
-ns=ftpdiag-explain-lab-$$
-work=$(mktemp -d)
-cleanup() {
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$ns"
 # shellcheck source=testdata/logs/lab-lib.sh
 . "$here/lab-lib.sh"
-inns ip link set lo up
+lab_namespace ftpdiag-explain-lab
 
 mkdir -p "$work/pub" "$work/empty"
 echo hello >"$work/pub/hello.txt"
