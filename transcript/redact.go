@@ -53,9 +53,55 @@ func (r *Redactor) Redact(s string) string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	for _, sec := range r.secrets {
-		s = strings.ReplaceAll(s, sec, Mask)
+		s = maskFold(s, sec)
 	}
 	return s
+}
+
+// maskFold masks sec in s in any case of its ASCII letters: renderers
+// change case (a verdict's label is printed in capitals), and "0000000a"
+// left in a text would read as the secret "0000000A" once upper-cased.
+// Other letters are matched as they are.
+func maskFold(s, sec string) string {
+	if !isASCII(sec) {
+		return strings.ReplaceAll(s, sec, Mask)
+	}
+	lower, want := asciiLower(s), asciiLower(sec)
+	if !strings.Contains(lower, want) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(lower, want)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(Mask)
+		s, lower = s[i+len(sec):], lower[i+len(sec):]
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiLower lower-cases ASCII letters only, so that byte offsets stay
+// those of the original.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // userinfo matches the user:password@ part of a URL anywhere in a text;
