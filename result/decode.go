@@ -57,7 +57,8 @@ func Read(r io.Reader) (*Result, error) {
 }
 
 // Decode reads one result document: JSON, of this version's schema, with
-// every field of the type the contract gives it. It judges nothing (see
+// every field of the type the contract gives it, and its transcript's
+// entries of the kinds the contract names (KnownKinds). It judges nothing (see
 // Validate) and redacts nothing (the renderers do, on the way out).
 func Decode(data []byte) (*Result, error) {
 	if len(data) > MaxSize {
@@ -80,7 +81,24 @@ func Decode(data []byte) (*Result, error) {
 	if err := strictDecode(data, &res); err != nil {
 		return nil, err
 	}
+	res.Transcript = KnownKinds(res.Transcript)
 	return &res, nil
+}
+
+// KnownKinds keeps every entry of a transcript read back, as every reader
+// does with what it does not understand: an entry of no known kind (a
+// hand-edited file), or an event without its event object, becomes a note
+// of its text. Everything that reads entries may then rely on an event
+// entry's Event (CI's fuzzing found 'report' panicking without this).
+func KnownKinds(entries []Entry) []Entry {
+	for i, e := range entries {
+		switch {
+		case e.Kind == Event && e.Event == nil,
+			e.Kind != Command && e.Kind != Reply && e.Kind != Event && e.Kind != Note:
+			entries[i] = Entry{T: e.T, Session: e.Session, Kind: Note, Text: e.Text}
+		}
+	}
+	return entries
 }
 
 // strictDecode decodes one JSON document. encoding/json checks the whole
@@ -120,7 +138,8 @@ func newerSchema(s string) bool {
 }
 
 // Validate checks what a renderer relies on: a verdict it knows and
-// severities it knows.
+// severities it knows. (Decode has already made every entry one of the
+// four kinds, with every event carrying its event.)
 func (res *Result) Validate() error {
 	switch res.Verdict {
 	case VerdictOK, VerdictWarning, VerdictCritical, VerdictUnknown:

@@ -20,7 +20,7 @@ func readJSON(data []byte) (*Log, error) {
 		if err := json.Unmarshal(data, &l.Entries); err != nil {
 			return nil, fmt.Errorf("%w: not a transcript: %v", ErrUnknown, err)
 		}
-		l.Entries = knownKinds(l.Entries)
+		l.Entries = result.KnownKinds(l.Entries)
 		l.Target = targetOf(l.Entries)
 		l.Secrets = secretsOf(l.Entries)
 		return l, nil
@@ -34,27 +34,13 @@ func readJSON(data []byte) (*Log, error) {
 	if r.Transcript == nil {
 		return nil, fmt.Errorf("%w: JSON without a transcript (schema %q)", ErrUnknown, r.Schema)
 	}
-	l.Entries, l.Started = knownKinds(r.Transcript), r.Started
+	l.Entries, l.Started = r.Transcript, r.Started
 	l.Secrets = append(secretsOf(l.Entries), transcript.URLPasswords(r.Target.URL)...)
 	l.Target = Target{Host: r.Target.Host, Port: r.Target.Port, User: r.Target.User}
 	if l.Target.Host == "" {
 		l.Target = targetOf(l.Entries)
 	}
 	return l, nil
-}
-
-// knownKinds keeps every entry, as every reader does with what it does not
-// understand: an entry of no known kind (a hand-edited file), or an event
-// without its details, becomes a note of its text.
-func knownKinds(entries []result.Entry) []result.Entry {
-	for i, e := range entries {
-		switch {
-		case e.Kind == result.Event && e.Event == nil,
-			e.Kind != result.Command && e.Kind != result.Reply && e.Kind != result.Event && e.Kind != result.Note:
-			entries[i] = result.Entry{T: e.T, Session: e.Session, Kind: result.Note, Text: e.Text}
-		}
-	}
-	return entries
 }
 
 // targetOf finds the first control connection of a bare transcript.
