@@ -46,8 +46,31 @@ type passive struct {
 
 // listenPassive opens a listener on ip, on the next free port of the range.
 // Ports are handed out in turn, so a client's late connection rarely lands
-// on another client's new listener.
-func (srv *Server) listenPassive(ip net.IP) (*net.TCPListener, error) {
+// on another client's new listener. When every port is taken while another
+// session's SITE SWEEP holds the range, it waits for the sweep to end (at
+// most its seconds) and tries once more: a monitor's sweep delays a
+// client's PASV, it does not fail it. The sweeping session itself is not
+// made to wait for its own sweep.
+func (srv *Server) listenPassive(s *session) (*net.TCPListener, error) {
+	ln, err := srv.tryPassive(s.local.IP)
+	if !errors.Is(err, ErrRangeBusy) || !srv.sweeping.Load() || srv.sweeper.Load() == s {
+		return ln, err
+	}
+	if end := srv.sweepEnd.Load(); end != nil {
+		t := time.NewTimer((maxSweepSeconds + 1) * time.Second)
+		defer t.Stop()
+		select {
+		case <-*end:
+		case <-s.ctx.Done():
+			return nil, err
+		case <-t.C:
+		}
+	}
+	return srv.tryPassive(s.local.IP)
+}
+
+// tryPassive is one pass over the range.
+func (srv *Server) tryPassive(ip net.IP) (*net.TCPListener, error) {
 	if srv.cfg.PasvMin == -1 {
 		return listenTCP(ip, 0)
 	}
@@ -79,7 +102,7 @@ func listenTCP(ip net.IP, port int) (*net.TCPListener, error) {
 // openPassive replaces any earlier data plan with a new passive listener.
 func (s *session) openPassive() (*passive, error) {
 	s.dropData()
-	ln, err := s.srv.listenPassive(s.local.IP)
+	ln, err := s.srv.listenPassive(s)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,10 @@ type Server struct {
 	note20   string      // why not, for the summary
 	sweepMu  sync.Mutex  // one SITE SWEEP at a time
 	sweeping atomic.Bool // a sweep holds the passive range now
+	// sweepEnd is closed when the running sweep has closed its listeners;
+	// sweeper is its session. Both are set before sweeping is.
+	sweepEnd atomic.Pointer[chan struct{}]
+	sweeper  atomic.Pointer[session]
 	sweeps   sweepLimits // one per address per SweepInterval
 	locks    lockout
 	tlsBase  *tls.Config // nil without a certificate (tls.go)

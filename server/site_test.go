@@ -144,11 +144,42 @@ func TestSiteSweep(t *testing.T) {
 	other := dialCtlFrom(t, s, localAddr("127.0.0.2")).login()
 	other.do(450, "SITE SWEEP 1")
 	if len(r.busy) == 0 {
-		if got := other.do(425, "EPSV"); !strings.Contains(got, "SITE SWEEP") {
-			t.Errorf("EPSV during a sweep: got %q, want it to name the sweep", got)
+		// The sweeping session's own EPSV cannot wait for its own sweep.
+		if got := c.do(425, "EPSV"); !strings.Contains(got, "SITE SWEEP") {
+			t.Errorf("EPSV during its own sweep: got %q, want it to name the sweep", got)
 		}
 	}
 	c.do(501, "SITE SWEEP 11")
+}
+
+// TestSiteSweepPassiveWaits: another client's PASV or EPSV while a sweep
+// holds the whole range waits for the sweep to end and then gets its
+// port, rather than a 425: a monitor's sweep must not fail real clients'
+// transfers (and selftest --from's outside probe, which came while the
+// loopback probe's sweep was closing, failed with pasv.range-exhausted).
+func TestSiteSweepPassiveWaits(t *testing.T) {
+	lo, hi := freeRange(t, 5)
+	s := servertest.Start(t, server.Config{PasvMin: lo, PasvMax: hi})
+	c := dialCtl(t, s).login()
+	if r := parseSweep(t, c.do(200, "SITE SWEEP 2")); len(r.busy) != 0 {
+		t.Skipf("ports %v of the range are busy on this machine", r.busy)
+	}
+	other := dialCtlFrom(t, s, localAddr("127.0.0.2")).login()
+	start := time.Now()
+	other.do(229, "EPSV")
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("EPSV answered after %s, before the 2 s sweep could have ended", waited)
+	}
+	// Closing the sweeping connection frees the range too: PASV waits
+	// no longer than that.
+	third := dialCtlFrom(t, s, localAddr("127.0.0.3")).login() // one sweep a minute per address
+	third.do(200, "SITE SWEEP 10")
+	go func() { time.Sleep(300 * time.Millisecond); third.conn.Close() }()
+	start = time.Now()
+	other.do(227, "PASV")
+	if waited := time.Since(start); waited > 5*time.Second {
+		t.Errorf("PASV answered after %s, not when the sweep's connection closed", waited)
+	}
 }
 
 // TestSiteSweepEnds: the listeners close when the control connection goes.

@@ -50,9 +50,13 @@ func (s *session) siteSweep(arg string) {
 	lns, busy := listenRange(s.local.IP, lo, hi)
 	ctx, cancel := context.WithTimeout(s.ctx, time.Duration(secs)*time.Second)
 	s.sweepCancel = cancel
+	end := make(chan struct{})
+	s.srv.sweepEnd.Store(&end)
+	s.srv.sweeper.Store(s)
 	s.srv.sweeping.Store(true)
 	go func() {
 		defer s.srv.sweepMu.Unlock()
+		defer close(end) // runSweep has closed the listeners by now
 		defer s.srv.sweeping.Store(false)
 		defer cancel()
 		defer s.catch("SITE SWEEP", nil)
