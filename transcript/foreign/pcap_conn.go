@@ -167,6 +167,11 @@ func (c *capture) segment(p pkt, ci gopacket.CaptureInfo) {
 		ctx := captureContext(ci)
 		c.asm.AssembleWithContext(netFlow(p), t, &ctx)
 	}
+	// A FIN or RST ends the connection only after what its own segment
+	// carries is counted and read: a segment holding the last data and the
+	// FIN (GRO merges them on a busy receiver) would otherwise end the
+	// transfer short, or the control connection before its last reply.
+	c.ends(conn, side, p)
 	if conn.ctrl == nil && (conn.done || conn.data == nil && t.RST) {
 		delete(c.conns, k) // no state kept for what is over, or not FTP
 	}
@@ -209,7 +214,7 @@ func (c *capture) newConn(src, dst netip.AddrPort, syn bool) *tcpConn {
 
 func isCtrlPort(p uint16) bool { return p == portFTP || p == portFTPS }
 
-// flags reads SYN, SYN-ACK, FIN and RST.
+// flags reads SYN, SYN-ACK, and the RST that refuses a connection.
 func (c *capture) flags(conn *tcpConn, side int, p pkt) {
 	t := p.tcp
 	switch {
@@ -222,13 +227,20 @@ func (c *capture) flags(conn *tcpConn, side int, p pkt) {
 	case t.SYN && t.ACK && side == 1 && !conn.est:
 		conn.est, conn.estT, conn.ttl[1] = true, p.t, p.ttl
 		c.answered(conn, result.Connected, "")
+	case t.RST && !conn.est && side == 1 && conn.syns > 0:
+		conn.refused = true
+		c.answered(conn, result.Refused, "answered with a TCP reset (RST)")
+		conn.done = true
+	}
+}
+
+// ends reads the FIN and the RST that end an open connection, after the
+// segment's payload is counted.
+func (c *capture) ends(conn *tcpConn, side int, p pkt) {
+	t := p.tcp
+	switch {
+	case conn.refused:
 	case t.RST:
-		if !conn.est && side == 1 && conn.syns > 0 {
-			conn.refused = true
-			c.answered(conn, result.Refused, "answered with a TCP reset (RST)")
-			conn.done = true
-			return
-		}
 		if conn.closer < 0 {
 			conn.closer = side
 		}

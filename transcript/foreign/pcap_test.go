@@ -79,6 +79,13 @@ func TestCaptureFacts(t *testing.T) {
 		{"healthy-client.pcap", []string{"captured on the client's side", "data connection closed by the server: complete, 43182 bytes"}},
 		{"healthy-any-client.pcap", []string{"captured on the client's side", "data connection closed by the server: complete, 43182 bytes"}},
 		{"healthy-server.pcap", []string{"captured on the server's side", "226 Transfer complete"}},
+		// The healthy scenario again, recorded while the machine was busy
+		// (CI, then three busy loops here): the server sent its last 18566
+		// bytes and the FIN in one segment (TSO on its side, GRO on the
+		// client's), which read as "complete, 24616 bytes" and a critical
+		// transfer.size-mismatch before the FIN waited for its payload.
+		{"healthy-gro-client.pcap", []string{"captured on the client's side", "data connection closed by the server: complete, 43182 bytes"}},
+		{"healthy-gro-server.pcap", []string{"captured on the server's side", "data connection closed by the server: complete, 43182 bytes"}},
 		{"drop-client.pcap", []string{"198.18.1.2:3000: timeout after", "left it and got no answer, and no ICMP came back"}},
 		{"drop-server.pcap", []string{"no SYN to it arrived, so the client's attempts are dropped before they reach this machine"}},
 		{"reject-client.pcap", []string{"198.18.0.1 answered the SYN with ICMP admin-prohibited: that box rejects port 3000, and names itself"}},
