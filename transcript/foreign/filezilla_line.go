@@ -85,22 +85,14 @@ func fzPrefix(line string) (n, stampEnd int, engine string) {
 }
 
 // isStamp: "2006-01-02 15:04:05" at the start.
-func isStamp(s string) bool {
-	const pat = "dddd-dd-dd dd:dd:dd"
-	if len(s) < len(pat) {
-		return false
-	}
-	for i := 0; i < len(pat); i++ {
-		if c := s[i]; pat[i] == 'd' && (c < '0' || c > '9') || pat[i] != 'd' && c != pat[i] {
-			return false
-		}
-	}
-	return true
-}
+func isStamp(s string) bool { return startsLike(s, "dddd-dd-dd dd:dd:dd") }
 
 // isClock: "15:04:05" at the start.
-func isClock(s string) bool {
-	const pat = "dd:dd:dd"
+func isClock(s string) bool { return startsLike(s, "dd:dd:dd") }
+
+// startsLike tells whether s starts with pat, where each 'd' of pat
+// stands for one ASCII digit and every other byte for itself.
+func startsLike(s, pat string) bool {
 	if len(s) < len(pat) {
 		return false
 	}
