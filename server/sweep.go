@@ -56,7 +56,8 @@ func (s *session) siteSweep(arg string) {
 	s.srv.sweeping.Store(true)
 	go func() {
 		defer s.srv.sweepMu.Unlock()
-		defer close(end) // runSweep has closed the listeners by now
+		defer s.srv.sweeper.CompareAndSwap(s, nil) // keep no finished session
+		defer close(end)                           // runSweep has closed the listeners by now
 		defer s.srv.sweeping.Store(false)
 		defer cancel()
 		defer s.catch("SITE SWEEP", nil)
