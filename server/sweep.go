@@ -55,9 +55,12 @@ func (s *session) siteSweep(arg string) {
 	s.srv.sweeper.Store(s)
 	s.srv.sweeping.Store(true)
 	go func() {
+		// Deferred calls run last first: once end is closed the range is
+		// wholly given back (the listeners closed, no sweep marked, the
+		// lock free), so whoever waited on it may PASV or sweep at once.
+		defer close(end)
 		defer s.srv.sweepMu.Unlock()
 		defer s.srv.sweeper.CompareAndSwap(s, nil) // keep no finished session
-		defer close(end)                           // runSweep has closed the listeners by now
 		defer s.srv.sweeping.Store(false)
 		defer cancel()
 		defer s.catch("SITE SWEEP", nil)
