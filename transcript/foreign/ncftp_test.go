@@ -71,12 +71,7 @@ func TestNcftpLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var replies []string
-	for _, e := range l.Entries {
-		if e.Kind == result.Reply {
-			replies = append(replies, e.Text)
-		}
-	}
+	replies := replyTexts(l)
 	if !slices.Equal(replies, []string{"SSH-2.0-OpenSSH_9.2p1"}) {
 		t.Errorf("replies %q, want the SSH banner once", replies)
 	}
@@ -91,4 +86,15 @@ func TestNcftpLines(t *testing.T) {
 	if !slices.Equal(l.Secrets, []string{"Tr0ub4dor&3"}) {
 		t.Errorf("secrets %q, want the password typed with open -p", l.Secrets)
 	}
+}
+
+// replyTexts are the texts of a log's replies, in order.
+func replyTexts(l *Log) []string {
+	var out []string
+	for _, e := range l.Entries {
+		if e.Kind == result.Reply {
+			out = append(out, e.Text)
+		}
+	}
+	return out
 }

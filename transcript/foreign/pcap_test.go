@@ -48,6 +48,58 @@ func readCaptureFile(t testing.TB, path string) *Log {
 	return l
 }
 
+// holds checks that the entries of l, taken together, hold every text in
+// want, and prints them all when one is missing.
+func holds(t *testing.T, l *Log, want ...string) {
+	t.Helper()
+	var all strings.Builder
+	for _, e := range l.Entries {
+		all.WriteString(e.Text + "\n")
+	}
+	for _, w := range want {
+		if !strings.Contains(all.String(), w) {
+			t.Errorf("no entry holds %q:\n%s", w, all.String())
+		}
+	}
+}
+
+// rewriteCapture copies the lab capture name, packet by packet, into a
+// new pcap: each may change a packet's bytes in place, and says whether
+// to keep it and whether to stop before it.
+func rewriteCapture(t *testing.T, name string, each func(data []byte) (keep, stop bool)) *bytes.Buffer {
+	t.Helper()
+	f, err := os.Open(filepath.Join(captureDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	w := pcapgo.NewWriter(&out)
+	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		keep, stop := each(data)
+		if stop {
+			break
+		}
+		if keep {
+			if err := w.WritePacket(ci, data); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return &out
+}
+
 // TestCaptureTranscripts reads each lab capture and compares its rendered
 // transcript, times and notes included, with its golden file.
 func TestCaptureTranscripts(t *testing.T) {
@@ -108,16 +160,7 @@ func TestCaptureFacts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			l := readCaptureFile(t, filepath.Join(captureDir, tc.file))
-			var all strings.Builder
-			for _, e := range l.Entries {
-				all.WriteString(e.Text + "\n")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(all.String(), w) {
-					t.Errorf("no entry holds %q:\n%s", w, all.String())
-				}
-			}
+			holds(t, readCaptureFile(t, filepath.Join(captureDir, tc.file)), tc.want...)
 		})
 	}
 }
@@ -169,111 +212,36 @@ func TestCapturePcapng(t *testing.T) {
 // TestCaptureMidSession: a capture that starts after the PASV reply says
 // so, and still ties the data connection to its session.
 func TestCaptureMidSession(t *testing.T) {
-	f, err := os.Open(filepath.Join(captureDir, "healthy-client.pcap"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cut bytes.Buffer
-	w := pcapgo.NewWriter(&cut)
-	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
 	started := false
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err != nil {
-			break
-		}
-		if started {
-			if err := w.WritePacket(ci, data); err != nil {
-				t.Fatal(err)
-			}
-		}
+	cut := rewriteCapture(t, "healthy-client.pcap", func(data []byte) (keep, stop bool) {
+		keep = started
 		started = started || bytes.Contains(data, []byte("227 Entering Passive Mode"))
-	}
-	l, err := Read(&cut, "")
+		return keep, false
+	})
+	l, err := Read(cut, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all strings.Builder
-	for _, e := range l.Entries {
-		all.WriteString(e.Text + "\n")
-	}
-	for _, want := range []string{"the capture starts in the middle of the control connection", "data connection to 198.18.1.2:3000: connected",
-		"data connection closed by the server: complete, 43182 bytes", "226 Transfer complete"} {
-		if !strings.Contains(all.String(), want) {
-			t.Errorf("no entry holds %q:\n%s", want, all.String())
-		}
-	}
+	holds(t, l, "the capture starts in the middle of the control connection", "data connection to 198.18.1.2:3000: connected",
+		"data connection closed by the server: complete, 43182 bytes", "226 Transfer complete")
 }
 
 // TestCaptureFragmentedReplyOpen: a capture that ends with the control
 // connection still open still says that its reply came in fragments.
 func TestCaptureFragmentedReplyOpen(t *testing.T) {
-	f, err := os.Open(filepath.Join(captureDir, "frag-reply-client.pcap"))
+	cut := rewriteCapture(t, "frag-reply-client.pcap", func(data []byte) (keep, stop bool) {
+		return true, bytes.Contains(data, []byte("QUIT"))
+	})
+	l, err := Read(cut, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cut bytes.Buffer
-	w := pcapgo.NewWriter(&cut)
-	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err != nil || bytes.Contains(data, []byte("QUIT")) {
-			break
-		}
-		if err := w.WritePacket(ci, data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	l, err := Read(&cut, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all strings.Builder
-	for _, e := range l.Entries {
-		all.WriteString(e.Text + "\n")
-	}
-	for _, want := range []string{"550 /xxxxxxxx", "1 segment from 198.18.1.2:21 arrived in 2 IP fragments of at most 572 bytes"} {
-		if !strings.Contains(all.String(), want) {
-			t.Errorf("no entry holds %q:\n%s", want, all.String())
-		}
-	}
+	holds(t, l, "550 /xxxxxxxx", "1 segment from 198.18.1.2:21 arrived in 2 IP fragments of at most 572 bytes")
 }
 
 // TestCaptureOtherPort: a server on port 2121 is told by its greeting.
 func TestCaptureOtherPort(t *testing.T) {
-	f, err := os.Open(filepath.Join(captureDir, "healthy-client.pcap"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var moved bytes.Buffer
-	w := pcapgo.NewWriter(&moved)
-	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err != nil {
-			break
-		}
+	moved := rewriteCapture(t, "healthy-client.pcap", func(data []byte) (keep, stop bool) {
 		if len(data) > 14+20+4 && data[12] == 8 && data[14+9] == 6 { // IPv4, TCP: port 21 becomes 2121
 			off := 14 + int(data[14]&0x0f)*4
 			for _, at := range []int{off, off + 2} {
@@ -282,24 +250,14 @@ func TestCaptureOtherPort(t *testing.T) {
 				}
 			}
 		}
-		if err := w.WritePacket(ci, data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	l, err := Read(&moved, "")
+		return true, false
+	})
+	l, err := Read(moved, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all strings.Builder
-	for _, e := range l.Entries {
-		all.WriteString(e.Text + "\n")
-	}
-	for _, want := range []string{"control connection to 198.18.1.2:2121: connected", "220 ftpdiag reference server ready",
-		"data connection closed by the server: complete, 43182 bytes"} {
-		if !strings.Contains(all.String(), want) {
-			t.Errorf("no entry holds %q:\n%s", want, all.String())
-		}
-	}
+	holds(t, l, "control connection to 198.18.1.2:2121: connected", "220 ftpdiag reference server ready",
+		"data connection closed by the server: complete, 43182 bytes")
 	if l.Target.Port != 2121 {
 		t.Errorf("target %+v, want port 2121", l.Target)
 	}

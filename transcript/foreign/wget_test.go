@@ -91,12 +91,7 @@ func TestWgetLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var replies []string
-	for _, e := range l.Entries {
-		if e.Kind == result.Reply {
-			replies = append(replies, e.Text)
-		}
-	}
+	replies := replyTexts(l)
 	if !slices.Equal(replies, []string{"SSH-2.0-OpenSSH_9.2p1"}) {
 		t.Errorf("replies %q, want only the SSH banner (wget's own debug lines are none)", replies)
 	}
